@@ -1,0 +1,53 @@
+// swift-tools-version:6.0
+// Trawl: a data-discovery and classification scanner.
+//
+// Targets follow the stages of the pipeline (crawl, extract, detect, classify, report), each a
+// sibling that speaks the shared types of TrawlModel; TrawlScan joins them; `trawl` is a thin CLI.
+// C libraries sit behind one system-library target and one small safe wrapper each.
+import PackageDescription
+
+let package = Package(
+    name: "Trawl",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "trawl", targets: ["trawl"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+    ],
+    targets: [
+        // System libraries: a module map and one shim header each.
+        .systemLibrary(name: "CArchive", pkgConfig: "libarchive", providers: [.apt(["libarchive-dev"])]),
+        .systemLibrary(name: "CPCRE2", pkgConfig: "libpcre2-8", providers: [.apt(["libpcre2-dev"])]),
+        .systemLibrary(name: "CXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
+
+        // Safe wrappers: own the C objects, check every return code, know nothing of Trawl.
+        .target(name: "PCRE2", dependencies: ["CPCRE2"]),
+        .target(name: "LibArchive", dependencies: ["CArchive"]),
+        .target(name: "LibXML2", dependencies: ["CXML2"]),
+
+        // The stages.
+        .target(name: "TrawlModel"),
+        .target(name: "TrawlCrawl", dependencies: ["TrawlModel"]),
+        .target(name: "TrawlExtract", dependencies: ["TrawlModel", "LibArchive", "LibXML2"]),
+        .target(name: "TrawlPatterns", dependencies: ["TrawlModel", "Yams"]),
+        .target(name: "TrawlDetect", dependencies: ["TrawlModel", "TrawlPatterns", "PCRE2"]),
+        .target(name: "TrawlClassify", dependencies: ["TrawlModel", "Yams"]),
+        .target(name: "TrawlReport", dependencies: ["TrawlModel", .product(name: "Crypto", package: "swift-crypto")]),
+        .target(name: "TrawlScan", dependencies: [
+            "TrawlModel", "TrawlCrawl", "TrawlExtract", "TrawlPatterns", "TrawlDetect", "TrawlClassify", "TrawlReport",
+        ]),
+        .executableTarget(name: "trawl", dependencies: [
+            "TrawlScan", "TrawlPatterns", "TrawlDetect", "TrawlReport",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+
+        .testTarget(name: "TrawlDetectTests", dependencies: ["TrawlDetect", "TrawlPatterns", "TrawlModel"]),
+        .testTarget(name: "TrawlExtractTests", dependencies: ["TrawlExtract", "TrawlModel"]),
+        .testTarget(name: "TrawlReportTests", dependencies: ["TrawlReport", "TrawlModel"]),
+        .testTarget(name: "TrawlEndToEndTests", dependencies: ["TrawlReport", "TrawlModel"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,149 @@
+// A small safe wrapper over libxml2's pull reader (xmlTextReader), for XML and for HTML.
+// It knows nothing of Trawl.
+//
+// Safety decisions live here, not at call sites: no entity substitution (a billion-laughs file
+// stays small; an external entity is never fetched or read), no DTD loading, no network, libxml2's
+// default size limits on (no XML_PARSE_HUGE), and no error output on stderr (errors come back as
+// values). HTML is parsed into a tree by the forgiving HTML parser and then walked with the same
+// pull interface, so one extractor loop serves both.
+import CXML2
+
+/// A parse error from libxml2.
+public struct XMLError: Error, CustomStringConvertible, Sendable {
+    public let message: String
+    public let line: Int
+    public var description: String { line > 0 ? "line \(line): \(message)" : message }
+}
+
+/// The kinds of node the reader stops on that callers care about.
+public enum XMLNodeKind: Sendable {
+    case element, endElement, text, whitespace, other
+}
+
+/// A forward-only reader over one XML or HTML document held in memory.
+/// Use only inside `XMLPullReader.readXML` / `readHTML`.
+public final class XMLPullReader {
+    private let reader: OpaquePointer
+    private let document: xmlDocPtr?
+
+    private init(reader: OpaquePointer, document: xmlDocPtr?) {
+        self.reader = reader
+        self.document = document
+    }
+
+    deinit {
+        xmlFreeTextReader(reader)
+        if let document { xmlFreeDoc(document) }
+    }
+
+    private static let xmlOptions: Int32 = Int32(
+        XML_PARSE_NONET.rawValue | XML_PARSE_NOERROR.rawValue | XML_PARSE_NOWARNING.rawValue
+            | XML_PARSE_NOCDATA.rawValue)
+
+    private static let htmlOptions: Int32 = Int32(
+        HTML_PARSE_NONET.rawValue | HTML_PARSE_NOERROR.rawValue | HTML_PARSE_NOWARNING.rawValue
+            | HTML_PARSE_RECOVER.rawValue | HTML_PARSE_NOIMPLIED.rawValue)
+
+    /// Reads `bytes` as XML. The reader is valid only inside `body`.
+    /// - Throws: `XMLError` when no reader can be made, and whatever `body` throws.
+    public static func readXML<R>(_ bytes: UnsafeRawBufferPointer, _ body: (XMLPullReader) throws -> R) throws -> R {
+        let base = bytes.baseAddress?.assumingMemoryBound(to: CChar.self)
+        guard let r = xmlReaderForMemory(base, Int32(clamping: bytes.count), nil, nil, xmlOptions) else {
+            throw XMLError(message: "libxml2 could not create a reader", line: 0)
+        }
+        return try body(XMLPullReader(reader: r, document: nil))
+    }
+
+    /// Reads `bytes` as HTML (forgiving parser, as browsers are). The reader is valid only inside `body`.
+    public static func readHTML<R>(_ bytes: UnsafeRawBufferPointer, _ body: (XMLPullReader) throws -> R) throws -> R {
+        let base = bytes.baseAddress?.assumingMemoryBound(to: CChar.self)
+        guard let doc = htmlReadMemory(base, Int32(clamping: bytes.count), nil, "UTF-8", htmlOptions) else {
+            throw XMLError(message: "the HTML parser returned no document", line: 0)
+        }
+        guard let r = xmlReaderWalker(doc) else {
+            xmlFreeDoc(doc)
+            throw XMLError(message: "libxml2 could not create a reader", line: 0)
+        }
+        return try body(XMLPullReader(reader: r, document: doc))
+    }
+
+    /// Advances to the next node. Returns false at the end of the document.
+    /// - Throws: `XMLError` when the document is not well-formed (XML only; HTML recovers).
+    public func next() throws(XMLError) -> Bool {
+        let rc = xmlTextReaderRead(reader)
+        if rc == 1 { return true }
+        if rc == 0 { return false }
+        throw lastError()
+    }
+
+    public var kind: XMLNodeKind {
+        switch xmlTextReaderNodeType(reader) {
+        case Int32(XML_READER_TYPE_ELEMENT.rawValue): return .element
+        case Int32(XML_READER_TYPE_END_ELEMENT.rawValue): return .endElement
+        case Int32(XML_READER_TYPE_TEXT.rawValue), Int32(XML_READER_TYPE_CDATA.rawValue): return .text
+        case Int32(XML_READER_TYPE_WHITESPACE.rawValue), Int32(XML_READER_TYPE_SIGNIFICANT_WHITESPACE.rawValue):
+            return .whitespace
+        default: return .other
+        }
+    }
+
+    /// The local name of the current node (no prefix), "" when it has none.
+    public var localName: String {
+        guard let p = xmlTextReaderConstLocalName(reader) else { return "" }
+        return String(cString: p)
+    }
+
+    /// The qualified name (prefix:local) of the current node.
+    public var qualifiedName: String {
+        guard let p = xmlTextReaderConstName(reader) else { return "" }
+        return String(cString: p)
+    }
+
+    /// True for `<a/>`: no end-element node will follow.
+    public var isEmptyElement: Bool { xmlTextReaderIsEmptyElement(reader) == 1 }
+
+    /// Depth of the current node in the tree (the root element is 0).
+    public var depth: Int { Int(xmlTextReaderDepth(reader)) }
+
+    /// Line of the current node in the input, when libxml2 knows it.
+    public var line: Int {
+        guard let node = xmlTextReaderCurrentNode(reader) else { return 0 }
+        return Int(xmlGetLineNo(node))
+    }
+
+    /// Appends the text value of the current node (UTF-8) to `out`.
+    public func appendValue(to out: inout [UInt8]) {
+        guard let p = xmlTextReaderConstValue(reader) else { return }
+        var q = p
+        while q.pointee != 0 { out.append(q.pointee); q += 1 }
+    }
+
+    /// The value of the attribute with this qualified name on the current element.
+    public func attribute(_ name: String) -> String? {
+        guard let p = xmlTextReaderGetAttribute(reader, name) else { return nil }
+        defer { trawl_xml_free(p) }
+        return String(cString: p)
+    }
+
+    /// All attributes of the current element as (qualified name, value), in document order.
+    public func attributes() -> [(name: String, value: String)] {
+        var out: [(String, String)] = []
+        guard xmlTextReaderHasAttributes(reader) == 1 else { return out }
+        while xmlTextReaderMoveToNextAttribute(reader) == 1 {
+            let name = xmlTextReaderConstName(reader).map { String(cString: $0) } ?? ""
+            let value = xmlTextReaderConstValue(reader).map { String(cString: $0) } ?? ""
+            out.append((name, value))
+        }
+        xmlTextReaderMoveToElement(reader)
+        return out
+    }
+
+    private func lastError() -> XMLError {
+        if let e = xmlGetLastError(), let m = e.pointee.message {
+            var message = String(cString: m)
+            while message.last == "\n" { message.removeLast() }
+            return XMLError(message: message, line: Int(e.pointee.line))
+        }
+        return XMLError(message: "the document is not well-formed XML", line: 0)
+    }
+}

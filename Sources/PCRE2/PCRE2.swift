@@ -1,0 +1,126 @@
+// A small safe wrapper over PCRE2 (8-bit, JIT). It knows nothing of Trawl.
+//
+// Design: a pattern is compiled and JIT-compiled once and shared read-only by every worker
+// (`CompiledPattern`, Sendable); the mutable part of matching, the match data, belongs to one worker
+// (`MatchScratch`, not Sendable). Input is always bytes; no String crosses the hot path.
+import CPCRE2
+
+/// An error from PCRE2, with PCRE2's own message.
+public struct PCRE2Error: Error, CustomStringConvertible, Sendable {
+    public let code: Int32
+    public let offset: Int
+    public let operation: String
+    public let message: String
+
+    init(code: Int32, offset: Int = 0, operation: String = #function) {
+        self.code = code
+        self.offset = offset
+        self.operation = operation
+        var buffer = [UInt8](repeating: 0, count: 256)
+        let n = buffer.withUnsafeMutableBufferPointer { pcre2_get_error_message_8(code, $0.baseAddress, 256) }
+        self.message = n > 0 ? String(decoding: buffer[0..<Int(n)], as: UTF8.self) : "PCRE2 error \(code)"
+    }
+
+    public var description: String {
+        operation.hasPrefix("compile") ? "\(message) at offset \(offset)" : "\(operation): \(message)"
+    }
+}
+
+/// Compile-time options we expose; the rest stay PCRE2's defaults.
+public struct CompileOptions: OptionSet, Sendable {
+    public let rawValue: UInt32
+    public init(rawValue: UInt32) { self.rawValue = rawValue }
+    public static let caseless = CompileOptions(rawValue: PCRE2_CASELESS)
+    public static let extended = CompileOptions(rawValue: PCRE2_EXTENDED)
+    public static let multiline = CompileOptions(rawValue: PCRE2_MULTILINE)
+    /// Treat the subject as UTF-8; Trawl leaves this off and matches bytes (ASCII classes), which is
+    /// both faster and safe on text that is not valid UTF-8.
+    public static let utf = CompileOptions(rawValue: PCRE2_UTF)
+}
+
+/// A compiled and (when the platform allows) JIT-compiled pattern.
+public final class CompiledPattern {
+    let code: OpaquePointer
+    /// True when the JIT compiled the pattern; matching then uses the fast JIT entry point.
+    public let isJIT: Bool
+    /// Number of capture groups in the pattern.
+    public let captureCount: Int
+
+    /// Compiles `pattern`.
+    /// - Throws: `PCRE2Error` with PCRE2's message and the offset of the fault.
+    public init(_ pattern: String, options: CompileOptions = []) throws(PCRE2Error) {
+        var errorCode: Int32 = 0
+        var errorOffset: Int = 0
+        let bytes = Array(pattern.utf8)
+        let compiled = bytes.withUnsafeBufferPointer { buf in
+            pcre2_compile_8(buf.baseAddress, buf.count, options.rawValue, &errorCode, &errorOffset, nil)
+        }
+        guard let compiled else { throw PCRE2Error(code: errorCode, offset: errorOffset, operation: "compile") }
+        code = compiled
+        isJIT = pcre2_jit_compile_8(compiled, UInt32(PCRE2_JIT_COMPLETE)) == 0
+        var count: UInt32 = 0
+        pcre2_pattern_info_8(compiled, UInt32(PCRE2_INFO_CAPTURECOUNT), &count)
+        captureCount = Int(count)
+    }
+
+    deinit { pcre2_code_free_8(code) }
+}
+
+// SAFETY: PCRE2 documents compiled code (and its JIT code) as read-only after compilation and safe
+// to use from many threads at once, provided each thread has its own match data. Match data lives
+// in `MatchScratch`, which is not Sendable.
+extension CompiledPattern: @unchecked Sendable {}
+
+/// Per-worker scratch for matching one pattern: PCRE2 match data. Not thread-safe by design.
+public final class MatchScratch {
+    let data: OpaquePointer
+    let pattern: CompiledPattern
+
+    public init(for pattern: CompiledPattern) {
+        self.pattern = pattern
+        // Failure here is an allocation failure; there is nothing sensible to continue with.
+        guard let data = pcre2_match_data_create_from_pattern_8(pattern.code, nil) else {
+            fatalError("PCRE2 could not allocate match data")
+        }
+        self.data = data
+    }
+
+    deinit { pcre2_match_data_free_8(data) }
+
+    /// Calls `body` with the byte ranges of the whole match (group 0) and of each capture group
+    /// (nil where a group did not take part), for every non-overlapping match in `subject`.
+    /// Returning false from `body` stops the search.
+    /// - Throws: `PCRE2Error` for a matching error other than "no match" (for example a resource
+    ///   limit on a pathological subject).
+    public func forEachMatch(
+        in subject: UnsafeRawBufferPointer,
+        _ body: (_ groups: [Range<Int>?]) -> Bool
+    ) throws(PCRE2Error) {
+        guard let base = subject.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return }
+        var start = 0
+        let length = subject.count
+        while start <= length {
+            let rc: Int32 = pattern.isJIT
+                ? pcre2_jit_match_8(pattern.code, base, length, start, 0, data, nil)
+                : pcre2_match_8(pattern.code, base, length, start, 0, data, nil)
+            if rc == PCRE2_ERROR_NOMATCH { return }
+            if rc < 0 { throw PCRE2Error(code: rc, operation: "match") }
+            let ovector = pcre2_get_ovector_pointer_8(data)!
+            let groupCount = pattern.captureCount + 1
+            var groups: [Range<Int>?] = []
+            groups.reserveCapacity(groupCount)
+            for g in 0..<groupCount {
+                let lo = ovector[2 * g], hi = ovector[2 * g + 1]
+                groups.append(lo == PCRE2_UNSET || hi < lo ? nil : Int(lo)..<Int(hi))
+            }
+            guard let whole = groups[0] else { return }
+            if !body(groups) { return }
+            // Empty matches would loop forever; step past them.
+            start = whole.isEmpty ? whole.upperBound + 1 : whole.upperBound
+        }
+    }
+}
+
+/// PCRE2_UNSET is a macro over `~(PCRE2_SIZE)0`, which Swift does not import; PCRE2_SIZE is size_t,
+/// which Swift imports as Int, so the value is all ones, -1.
+private let PCRE2_UNSET = ~0

@@ -1,0 +1,136 @@
+// Classification: the organisation's policy applied to what detection found.
+//
+// The policy is data (Patterns/policy.yaml, or --policy FILE), so a DPO changes levels and
+// thresholds without a rebuild. A finding takes the level its type implies; a file takes the
+// highest level of its findings and of the file-level rules (large aggregate, published paths);
+// a file with no findings is Internal unless its path is declared published. Every level comes
+// with the reasons that set it.
+import Foundation
+import TrawlModel
+import Yams
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The classification policy.
+package struct Policy: Sendable {
+    package struct Aggregate: Codable, Sendable {
+        /// Distinct identifiers (by normalised value) in one file at or above which the file takes `level`.
+        package var threshold: Int
+        package var level: Level
+    }
+
+    package var name: String
+    /// Level per personal-data type id.
+    package var types: [String: Level]
+    /// Level of a type the policy does not list.
+    package var defaultTypeLevel: Level
+    /// Level of a file with no findings outside published paths.
+    package var defaultFileLevel: Level
+    /// Globs (fnmatch, "*" crosses "/") of locations that are published.
+    package var publishedPaths: [String]
+    package var aggregate: Aggregate?
+    /// The policy file's bytes: the input to its identity in the report.
+    package var source: [UInt8]
+
+    private struct File: Decodable {
+        var name: String?
+        var types: [String: Level]
+        var default_type_level: Level?
+        var default_file_level: Level?
+        var published_paths: [String]?
+        var aggregate: Aggregate?
+    }
+
+    /// Loads a policy file.
+    /// - Throws: `PolicyError` with the file name and what is wrong, before any file is scanned.
+    package static func load(path: String) throws(PolicyError) -> Policy {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw PolicyError(message: "\(path): cannot read the policy file")
+        }
+        let file: File
+        do {
+            file = try YAMLDecoder().decode(File.self, from: data)
+        } catch {
+            throw PolicyError(message: "\(path): invalid policy: \(error)")
+        }
+        if let a = file.aggregate, a.threshold < 1 {
+            throw PolicyError(message: "\(path): aggregate.threshold must be at least 1")
+        }
+        return Policy(
+            name: file.name ?? "unnamed", types: file.types, defaultTypeLevel: file.default_type_level ?? .restricted,
+            defaultFileLevel: file.default_file_level ?? .internal, publishedPaths: file.published_paths ?? [],
+            aggregate: file.aggregate, source: Array(data))
+    }
+
+    package func level(ofType type: String) -> Level { types[type] ?? defaultTypeLevel }
+
+    package func isPublished(_ path: String) -> Bool {
+        publishedPaths.contains { fnmatch($0, path, 0) == 0 }
+    }
+}
+
+package struct PolicyError: Error, CustomStringConvertible, Sendable {
+    package var message: String
+    package var description: String { message }
+}
+
+/// The outcome of classifying one file or member.
+package struct Classification: Sendable {
+    package var findings: [Finding]
+    package var level: Level
+    package var reasons: [LevelReason]
+}
+
+package struct Classifier: Sendable {
+    package let policy: Policy
+
+    package init(policy: Policy) { self.policy = policy }
+
+    /// Classifies the matches of one file or member. `path` is its display path, for published globs.
+    package func classify(_ matches: [Match], path: String) -> Classification {
+        var findings: [Finding] = []
+        findings.reserveCapacity(matches.count)
+        var countsByType: [String: Int] = [:]
+        var distinct: Set<String> = []
+        var level: Level?
+        for m in matches {
+            guard m.exemption == nil else {
+                findings.append(Finding(match: m, level: nil))
+                continue
+            }
+            let l = policy.level(ofType: m.typeId)
+            findings.append(Finding(match: m, level: l))
+            countsByType[m.typeId, default: 0] += 1
+            distinct.insert(m.typeId + "\u{0}" + m.normalized)
+            level = max(level ?? l, l)
+        }
+        var reasons: [LevelReason] = []
+        let published = policy.isPublished(path)
+        guard let found = level else {
+            if published {
+                return Classification(findings: findings, level: .public,
+                                      reasons: [LevelReason(rule: "published_path", level: .public, detail: "no personal data; the policy declares this location published")])
+            }
+            return Classification(findings: findings, level: policy.defaultFileLevel,
+                                  reasons: [LevelReason(rule: "default", level: policy.defaultFileLevel, detail: "no personal data found")])
+        }
+        var fileLevel = found
+        for (type, count) in countsByType.sorted(by: { $0.key < $1.key }) {
+            let l = policy.level(ofType: type)
+            reasons.append(LevelReason(rule: "finding_type", level: l, detail: "\(count) × \(type)"))
+        }
+        if let a = policy.aggregate, distinct.count >= a.threshold {
+            fileLevel = max(fileLevel, a.level)
+            reasons.append(LevelReason(rule: "aggregate", level: a.level,
+                                       detail: "\(distinct.count) distinct identifiers (threshold \(a.threshold))"))
+        }
+        if published {
+            reasons.append(LevelReason(rule: "exposure", level: fileLevel, detail: "personal data in a location the policy declares published"))
+        }
+        // Highest first: the reason that set the level leads.
+        reasons.sort { $0.level > $1.level }
+        return Classification(findings: findings, level: fileLevel, reasons: reasons)
+    }
+}

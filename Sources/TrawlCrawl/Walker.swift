@@ -1,0 +1,259 @@
+// Walks the roots and hands every file to a visitor, in parallel.
+//
+// Design (ripgrep's parallel walker, minus work stealing): a fixed number of workers share one
+// LIFO stack of work (directories to list, files to visit) under a lock. A worker that lists a
+// directory pushes its children; a worker that pops a file visits it itself, so crawling and
+// scanning are one pool with natural back-pressure and depth-first memory use. Termination: the
+// stack is empty and no worker is busy. Everything is read-only: directories are listed, files are
+// stat'ed; nothing is opened for writing.
+import Foundation
+import TrawlModel
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// What the walker decides about one path.
+package enum CrawlItem: Sendable {
+    /// A regular file to scan.
+    case file(FileRef)
+    /// A path deliberately not scanned (excluded, too large, symlink, special file), with why.
+    case skipped(path: [UInt8], size: Int, issue: ScanIssue)
+    /// A path that could not be read (permission, vanished, I/O error).
+    case failed(path: [UInt8], issue: ScanIssue)
+}
+
+/// Options for the walk. Built once, immutable.
+package struct CrawlOptions: Sendable {
+    /// Only files matching one of these globs are scanned (empty: all). A glob without "/" matches
+    /// the file name; one with "/" matches the path relative to its root.
+    package var include: [String] = []
+    /// Files and directories matching one of these globs are skipped (directories are not entered).
+    package var exclude: [String] = []
+    /// Files larger than this are skipped as too large.
+    package var maxFileSize: Int = 256 * 1024 * 1024
+    /// Follow symbolic links (never to a target outside the roots, never around a loop).
+    package var followSymlinks: Bool = false
+
+    package init() {}
+}
+
+/// A parallel, read-only walk of one or more roots.
+package final class Walker: Sendable {
+    private let roots: [[UInt8]]
+    private let options: CrawlOptions
+    private let jobs: Int
+    /// Canonical (realpath) forms of the roots: a followed link must resolve inside one of them.
+    private let canonicalRoots: [[UInt8]]
+
+    package init(roots: [String], options: CrawlOptions, jobs: Int) {
+        self.roots = roots.map { Array($0.utf8) }
+        self.options = options
+        self.jobs = max(1, jobs)
+        self.canonicalRoots = roots.map { Array((Walker.realPath($0) ?? $0).utf8) }
+    }
+
+    /// Walks every root and calls `visit` for each item, from `jobs` threads at once. The worker
+    /// index (0..<jobs) passed with each item lets callers keep per-thread scratch without locks.
+    /// Returns when every item has been visited.
+    package func run(_ visit: @escaping @Sendable (_ item: CrawlItem, _ worker: Int) -> Void) {
+        let queue = WorkQueue()
+        for (index, root) in roots.enumerated() {
+            queue.push(Work(path: root, rootIndex: index, relative: []))
+        }
+        DispatchQueue.concurrentPerform(iterations: jobs) { worker in
+            while let work = queue.pop() {
+                process(work, worker: worker, queue: queue, visit: visit)
+                queue.finished()
+            }
+        }
+    }
+
+    private func process(_ work: Work, worker: Int, queue: WorkQueue, visit: @Sendable (CrawlItem, Int) -> Void) {
+        let (path, rootIndex, relative) = (work.path, work.rootIndex, work.relative)
+        var st = stat()
+        let cPath = path + [0]
+        let isRoot = relative.isEmpty
+        if lstat(cPath.map { CChar(bitPattern: $0) }, &st) != 0 {
+            visit(.failed(path: path, issue: Walker.issue(errno: errno, doing: "stat")), worker)
+            return
+        }
+        let name = isRoot ? path : relative
+        var type = st.st_mode & S_IFMT
+        if type == S_IFLNK {
+            // Roots given on the command line are followed (the user named them); links below are not,
+            // unless asked, and then only to targets inside the roots.
+            guard isRoot || options.followSymlinks else {
+                visit(.skipped(path: path, size: 0, issue: ScanIssue(.symlink, "symbolic link not followed")), worker)
+                return
+            }
+            let pathString = String(decoding: path, as: UTF8.self)
+            guard let target = Walker.realPath(pathString), stat(target, &st) == 0 else {
+                visit(.skipped(path: path, size: 0, issue: ScanIssue(.symlink, "symbolic link to a missing target or a loop")), worker)
+                return
+            }
+            if !isRoot && !isInsideRoots(Array(target.utf8)) {
+                visit(.skipped(path: path, size: 0, issue: ScanIssue(.symlink, "symbolic link points outside the roots")), worker)
+                return
+            }
+            type = st.st_mode & S_IFMT
+            if type == S_IFDIR && !queue.enterDirectoryOnce(device: UInt64(st.st_dev), inode: UInt64(st.st_ino)) {
+                visit(.skipped(path: path, size: 0, issue: ScanIssue(.symlink, "symbolic link loop: directory already visited")), worker)
+                return
+            }
+        } else if type == S_IFDIR {
+            // Directories reached without a link can still be reached again through a followed link.
+            if options.followSymlinks { _ = queue.enterDirectoryOnce(device: UInt64(st.st_dev), inode: UInt64(st.st_ino)) }
+        }
+
+        if type == S_IFDIR {
+            if !isRoot && matches(options.exclude, relative: relative) { return }
+            listDirectory(path, rootIndex: rootIndex, relative: relative, worker: worker, queue: queue, visit: visit)
+            return
+        }
+        if type != S_IFREG {
+            visit(.skipped(path: path, size: 0, issue: ScanIssue(.specialFile, "not a regular file (\(Walker.typeName(type)))")), worker)
+            return
+        }
+        let size = Int(st.st_size)
+        if !isRoot {
+            if matches(options.exclude, relative: name) {
+                visit(.skipped(path: path, size: size, issue: ScanIssue(.excluded, "excluded by a glob")), worker)
+                return
+            }
+            if !options.include.isEmpty && !matches(options.include, relative: name) {
+                visit(.skipped(path: path, size: size, issue: ScanIssue(.excluded, "not matched by an include glob")), worker)
+                return
+            }
+        }
+        if size > options.maxFileSize {
+            visit(.skipped(path: path, size: size, issue: ScanIssue(.tooLarge, "\(size) bytes is over the limit of \(options.maxFileSize)")), worker)
+            return
+        }
+        let ref = FileRef(
+            path: path, size: size,
+            mtime: Double(st.st_mtim.tv_sec) + Double(st.st_mtim.tv_nsec) / 1e9,
+            ctime: Double(st.st_ctim.tv_sec) + Double(st.st_ctim.tv_nsec) / 1e9,
+            inode: UInt64(st.st_ino), device: UInt64(st.st_dev), mode: UInt32(st.st_mode))
+        visit(.file(ref), worker)
+    }
+
+    private func listDirectory(_ path: [UInt8], rootIndex: Int, relative: [UInt8], worker: Int, queue: WorkQueue,
+                               visit: @Sendable (CrawlItem, Int) -> Void) {
+        guard let dir = opendir((path + [0]).map { CChar(bitPattern: $0) }) else {
+            visit(.failed(path: path, issue: Walker.issue(errno: errno, doing: "list directory")), worker)
+            return
+        }
+        defer { closedir(dir) }
+        var children: [Work] = []
+        while let entry = readdir(dir) {
+            let name: [UInt8] = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                Array(raw.prefix(while: { $0 != 0 }))
+            }
+            if name == [46] || name == [46, 46] { continue }  // "." and ".."
+            let childPath = path.last == 47 ? path + name : path + [47] + name
+            let childRelative = relative.isEmpty ? name : relative + [47] + name
+            children.append(Work(path: childPath, rootIndex: rootIndex, relative: childRelative))
+        }
+        // Pushed in reverse so that the LIFO stack pops them in directory order (stable progress).
+        queue.push(contentsOf: children.reversed())
+    }
+
+    private func matches(_ globs: [String], relative: [UInt8]) -> Bool {
+        if globs.isEmpty { return false }
+        let rel = String(decoding: relative, as: UTF8.self)
+        let base = rel.split(separator: "/").last.map(String.init) ?? rel
+        for glob in globs {
+            let subject = glob.contains("/") ? rel : base
+            if fnmatch(glob, subject, 0) == 0 { return true }
+        }
+        return false
+    }
+
+    private func isInsideRoots(_ target: [UInt8]) -> Bool {
+        canonicalRoots.contains { root in
+            target == root || (target.starts(with: root) && (root.last == 47 || target[root.count] == 47))
+        }
+    }
+
+    static func realPath(_ path: String) -> String? {
+        guard let resolved = realpath(path, nil) else { return nil }
+        defer { free(resolved) }
+        return String(cString: resolved)
+    }
+
+    static func issue(errno code: Int32, doing: String) -> ScanIssue {
+        let message = "\(doing): \(String(cString: strerror(code)))"
+        switch code {
+        case EACCES, EPERM: return ScanIssue(.permission, message)
+        default: return ScanIssue(.unreadable, message)
+        }
+    }
+
+    static func typeName(_ type: mode_t) -> String {
+        switch type {
+        case S_IFIFO: "FIFO"
+        case S_IFSOCK: "socket"
+        case S_IFCHR: "character device"
+        case S_IFBLK: "block device"
+        default: "special file"
+        }
+    }
+}
+
+/// A path to lstat and then list or visit; `relative` is the path below its root (empty for a root).
+private struct Work: Sendable {
+    var path: [UInt8]
+    var rootIndex: Int
+    var relative: [UInt8]
+}
+
+/// The shared LIFO stack of work, with the busy count that decides termination.
+private final class WorkQueue: @unchecked Sendable {
+    // SAFETY: every field is read and written only while holding `condition`'s lock.
+    private let condition = NSCondition()
+    private var stack: [Work] = []
+    private var busy = 0
+    private var visitedDirectories: Set<[UInt64]> = []
+
+    func push(_ work: Work) { push(contentsOf: [work]) }
+
+    func push(contentsOf work: some Sequence<Work>) {
+        condition.lock()
+        for w in work { stack.append(w) }
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    /// The next piece of work, waiting while other workers may still produce some; nil when the
+    /// walk is over. A non-nil result must be followed by `finished()`.
+    func pop() -> Work? {
+        condition.lock()
+        defer { condition.unlock() }
+        while true {
+            if let w = stack.popLast() {
+                busy += 1
+                return w
+            }
+            if busy == 0 {
+                condition.broadcast()
+                return nil
+            }
+            condition.wait()
+        }
+    }
+
+    func finished() {
+        condition.lock()
+        busy -= 1
+        if busy == 0 { condition.broadcast() }
+        condition.unlock()
+    }
+
+    /// Records a directory as entered; false if it had been entered before (a link loop).
+    func enterDirectoryOnce(device: UInt64, inode: UInt64) -> Bool {
+        condition.lock()
+        defer { condition.unlock() }
+        return visitedDirectories.insert([device, inode]).inserted
+    }
+}

@@ -1,0 +1,212 @@
+// Validators: the checks each issuing scheme defines, by name, as pattern files refer to them.
+// A validator sees the matched value and says valid, invalid (the match is dropped) or exempt
+// (shown in the report but counted towards nothing: a role mailbox, published example data).
+import Foundation
+import TrawlModel
+import TrawlPatterns
+
+package enum Validation: Sendable, Equatable {
+    case valid
+    case invalid
+    case exempt(Exemption)
+}
+
+package enum Validators {
+    package typealias Check = @Sendable (String) -> Validation
+
+    /// The validator with this name, or nil if there is none.
+    package static func named(_ name: String) -> Check? { table[name] }
+
+    /// Names of every validator, for `trawl patterns list` and the docs.
+    package static var names: [String] { table.keys.sorted() }
+
+    private static let table: [String: Check] = [
+        "uk.nino": ukNINO,
+        "date_of_birth": dateOfBirth,
+        "email": email,
+        "uk.postcode": ukPostcode,
+    ]
+
+    // MARK: NI number (HMRC NIM39110)
+
+    /// Letters D, F, I, Q, U, V are never used in the prefix; O is never the second letter; some
+    /// pairs are not allocated, and some prefixes are administrative or temporary, not NI numbers.
+    @Sendable static func ukNINO(_ value: String) -> Validation {
+        let chars = value.uppercased().filter { $0.isLetter || $0.isNumber }
+        guard chars.count == 9 else { return .invalid }
+        let a = chars[chars.startIndex], b = chars[chars.index(after: chars.startIndex)]
+        let prefix = String([a, b])
+        let neverUsed: Set<Character> = ["D", "F", "I", "Q", "U", "V"]
+        if neverUsed.contains(a) || neverUsed.contains(b) || b == "O" { return .invalid }
+        let notAllocated: Set<String> = ["BG", "GB", "KN", "NK", "NT", "TN", "ZZ"]
+        let administrative: Set<String> = ["OO", "CR", "FY", "MW", "NC", "PP", "PY", "PZ"]
+        if notAllocated.contains(prefix) || administrative.contains(prefix) { return .invalid }
+        guard let suffix = chars.last, "ABCD".contains(suffix) else { return .invalid }
+        return .valid
+    }
+
+    // MARK: Dates of birth
+
+    /// A real calendar date, not in the future, born no earlier than 1900.
+    @Sendable static func dateOfBirth(_ value: String) -> Validation {
+        guard let d = DateParsing.parse(value) else { return .invalid }
+        let now = Calendar(identifier: .gregorian).dateComponents(in: TimeZone(identifier: "UTC")!, from: Date())
+        let today = (now.year ?? 9999, now.month ?? 12, now.day ?? 31)
+        if d.year < 1900 { return .invalid }
+        if (d.year, d.month, d.day) > today { return .invalid }
+        return .valid
+    }
+
+    // MARK: Email
+
+    /// The domain must end in an alphabetic top-level domain; role mailboxes are exempt.
+    @Sendable static func email(_ value: String) -> Validation {
+        let parts = value.split(separator: "@", omittingEmptySubsequences: false)
+        guard parts.count == 2, !parts[0].isEmpty else { return .invalid }
+        let labels = parts[1].split(separator: ".", omittingEmptySubsequences: false)
+        guard labels.count >= 2, labels.allSatisfy({ !$0.isEmpty }), let tld = labels.last,
+              tld.count >= 2, tld.allSatisfy({ $0.isASCII && $0.isLetter }) else { return .invalid }
+        let reserved: Set<String> = ["example", "invalid", "localhost", "test"]
+        if reserved.contains(tld.lowercased()) || labels.dropLast().last.map({ $0.lowercased() == "example" }) == true {
+            return .exempt(.exampleData)
+        }
+        return RoleMailbox.isRole(localPart: String(parts[0])) ? .exempt(.roleMailbox) : .valid
+    }
+
+    // MARK: UK postcode
+
+    /// The area (the leading letters) must be one of the UK's postcode areas; GIR 0AA is special.
+    @Sendable static func ukPostcode(_ value: String) -> Validation {
+        let compact = value.uppercased().filter { !$0.isWhitespace }
+        if compact == "GIR0AA" { return .valid }
+        let area = String(compact.prefix { $0.isLetter })
+        return postcodeAreas.contains(area) ? .valid : .invalid
+    }
+
+    /// The 121 geographic areas, the Crown Dependencies (GY, JE, IM), BFPO (BF) and BX.
+    static let postcodeAreas: Set<String> = Set("""
+        AB AL B BA BB BD BF BH BL BN BR BS BT BX CA CB CF CH CM CO CR CT CV CW DA DD DE DG DH DL DN DT DY E EC EH EN
+        EX FK FY G GL GU GY HA HD HG HP HR HS HU HX IG IM IP IV JE KA KT KW KY L LA LD LE LL LN LS LU M ME MK ML N NE
+        NG NN NP NR NW OL OX PA PE PH PL PO PR RG RH RM S SA SE SG SK SL SM SN SO SP SR SS ST SW SY TA TD TF TN TQ TR
+        TS TW UB W WA WC WD WF WN WR WS WV YO ZE
+        """.split(whereSeparator: { $0.isWhitespace }).map(String.init))
+}
+
+/// Role mailboxes: addresses of a function, not a person (info@, dpo@, dataquestions@). A local
+/// part is a role when it splits entirely into role words, whatever the separators; a person's
+/// name does not ("matthew.jones").
+enum RoleMailbox {
+    static let words: Set<String> = Set("""
+        info information enquiries enquiry enquire admin administrator administration admissions admission office
+        contact contactus hello help helpdesk support sales privacy dpo data protection dataprotection gdpr hr
+        recruitment quality noreply no reply donotreply do not postmaster webmaster hostmaster abuse finance
+        accounts accountspayable payable receivable reception careers jobs marketing press media complaints feedback
+        safeguarding exams examinations student students studentservices services service team general customer
+        customers questions query queries mail mailbox web website it ict learning apprenticeships apprentices
+        training courses course bookings booking events compliance legal governance clerk head headteacher principal
+        registry records library alumni partnerships employers employer business enrolment enrolments
+        international funding payroll billing invoices invoice orders order secretary school college academy
+        university group uk us the and of for
+        """.split(whereSeparator: { $0.isWhitespace }).map(String.init))
+
+    static func isRole(localPart: String) -> Bool {
+        let tokens = localPart.lowercased().split(whereSeparator: { !$0.isLetter }).map(String.init)
+        guard !tokens.isEmpty else { return false }
+        return tokens.allSatisfy(segments)
+    }
+
+    /// True when `word` is a concatenation of role words ("dataquestions" = "data" + "questions").
+    private static func segments(_ word: String) -> Bool {
+        let chars = Array(word)
+        var reachable = [Bool](repeating: false, count: chars.count + 1)
+        reachable[0] = true
+        for i in 0..<chars.count where reachable[i] {
+            for j in (i + 2)...max(i + 2, chars.count) where j <= chars.count {
+                if words.contains(String(chars[i..<j])) { reachable[j] = true }
+            }
+        }
+        return reachable[chars.count]
+    }
+}
+
+/// Dates as people write them in the UK: 12/03/1984, 12-03-84, 1984-03-12, 12 March 1984,
+/// 12th Mar 1984, March 12, 1984. Numeric dates are day first unless they start with the year.
+package enum DateParsing {
+    package struct Day: Equatable, Sendable {
+        package var year: Int, month: Int, day: Int
+    }
+
+    static let months: [String: Int] = [
+        "jan": 1, "january": 1, "feb": 2, "february": 2, "mar": 3, "march": 3, "apr": 4, "april": 4, "may": 5,
+        "jun": 6, "june": 6, "jul": 7, "july": 7, "aug": 8, "august": 8, "sep": 9, "sept": 9, "september": 9,
+        "oct": 10, "october": 10, "nov": 11, "november": 11, "dec": 12, "december": 12,
+    ]
+
+    package static func parse(_ value: String) -> Day? {
+        let lower = value.lowercased()
+        var numbers: [String] = []
+        var words: [String] = []
+        var current = ""
+        var currentIsDigit = false
+        func flush() {
+            guard !current.isEmpty else { return }
+            if currentIsDigit { numbers.append(current) } else { words.append(current) }
+            current = ""
+        }
+        for c in lower {
+            if c.isNumber || c.isLetter {
+                let digit = c.isNumber
+                if !current.isEmpty && digit != currentIsDigit { flush() }
+                currentIsDigit = digit
+                current.append(c)
+            } else {
+                flush()
+            }
+        }
+        flush()
+        var year: Int, month: Int, day: Int
+        if let monthWord = words.first(where: { months[$0] != nil }) {
+            month = months[monthWord]!
+            guard numbers.count == 2, let a = Int(numbers[0]), let b = Int(numbers[1]) else { return nil }
+            if numbers[1].count == 4 { day = a; year = b } else if numbers[0].count == 4 { year = a; day = b } else { return nil }
+        } else {
+            guard numbers.count == 3, words.isEmpty, let a = Int(numbers[0]), let b = Int(numbers[1]), let c = Int(numbers[2]) else { return nil }
+            if numbers[0].count == 4 {
+                year = a; month = b; day = c
+            } else {
+                day = a; month = b
+                if numbers[2].count == 4 { year = c }
+                else if numbers[2].count == 2 {
+                    // Two-digit years: a birth year is in the past, so 84 is 1984 and 09 is 2009.
+                    let thisYear = Calendar(identifier: .gregorian).component(.year, from: Date()) % 100
+                    year = c <= thisYear ? 2000 + c : 1900 + c
+                } else { return nil }
+            }
+        }
+        guard (1...12).contains(month), day >= 1, day <= daysIn(month: month, year: year) else { return nil }
+        return Day(year: year, month: month, day: day)
+    }
+
+    static func daysIn(month: Int, year: Int) -> Int {
+        switch month {
+        case 2: return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
+        case 4, 6, 9, 11: return 30
+        default: return 31
+        }
+    }
+}
+
+package enum Normalization {
+    package static func apply(_ normalizer: Normalizer, to value: String) -> String {
+        switch normalizer {
+        case .alphanumericUpper:
+            return String(value.uppercased().filter { $0.isLetter || $0.isNumber })
+        case .lower:
+            return value.lowercased()
+        case .isoDate:
+            guard let d = DateParsing.parse(value) else { return value }
+            func two(_ v: Int) -> String { v < 10 ? "0\(v)" : "\(v)" }
+            return "\(d.year)-\(two(d.month))-\(two(d.day))"
+        }
+    }
+}

@@ -1,0 +1,89 @@
+// Helpers shared by the extractors: building prose and row chunks, tracking offsets, labels.
+import TrawlModel
+
+/// Builds one table row (or record) as a chunk: cell texts joined by tabs, each cell's span kept
+/// with its reference and label, so a column header can serve as context for the values under it.
+struct RowBuilder {
+    private(set) var text: [UInt8] = []
+    private(set) var cells: [Cell] = []
+
+    var isEmpty: Bool { cells.isEmpty }
+
+    /// Adds a cell; empty values are not added (they carry nothing and would shift nothing).
+    mutating func add(_ value: [UInt8], ref: String? = nil, label: String? = nil) {
+        let trimmed = value.trimmingWhitespace()
+        guard !trimmed.isEmpty else { return }
+        if !text.isEmpty { text.append(9) }
+        let start = text.count
+        text.append(contentsOf: trimmed)
+        cells.append(Cell(range: start..<text.count, ref: ref, label: label))
+    }
+
+    /// The row's cell texts, for use as headers of the rows below.
+    var cellTexts: [(ref: String?, text: String)] {
+        cells.map { ($0.ref, String(decoding: text[$0.range], as: UTF8.self)) }
+    }
+}
+
+/// Hands out chunk offsets within one part: each chunk starts after the previous one plus a separator.
+struct PartCursor {
+    let part: String?
+    var offset = 0
+
+    init(part: String?) { self.part = part }
+
+    mutating func prose(_ text: [UInt8], line: Int? = nil) -> TextChunk? {
+        let trimmed = text.trimmingWhitespace()
+        guard !trimmed.isEmpty else { return nil }
+        defer { offset += trimmed.count + 1 }
+        return TextChunk(text: Array(trimmed), part: part, firstLine: line, offset: offset)
+    }
+
+    mutating func row(_ row: RowBuilder, line: Int? = nil) -> TextChunk? {
+        guard !row.isEmpty else { return nil }
+        defer { offset += row.text.count + 1 }
+        return TextChunk(text: row.text, part: part, firstLine: line, offset: offset, cells: row.cells)
+    }
+}
+
+/// A header label, kept short: a header is a hint, not content.
+func label(from text: String) -> String? {
+    let t = text.split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")
+    guard !t.isEmpty else { return nil }
+    return String(t.prefix(80))
+}
+
+/// Spreadsheet column letters for a 0-based index: 0 → "A", 27 → "AB".
+func columnLetters(_ index: Int) -> String {
+    var n = index + 1
+    var letters: [Character] = []
+    while n > 0 {
+        let r = (n - 1) % 26
+        letters.insert(Character(Unicode.Scalar(UInt8(65 + r))), at: 0)
+        n = (n - 1) / 26
+    }
+    return String(letters)
+}
+
+/// 0-based column index of a cell reference such as "AB12"; nil if it has no letters.
+func columnIndex(ofRef ref: String) -> Int? {
+    var n = 0
+    var seen = false
+    for u in ref.utf8 {
+        guard u >= 65 && u <= 90 else { break }
+        n = n * 26 + Int(u - 64)
+        seen = true
+    }
+    return seen ? n - 1 : nil
+}
+
+extension Array where Element == UInt8 {
+    func trimmingWhitespace() -> ArraySlice<UInt8> {
+        var lo = startIndex, hi = endIndex
+        while lo < hi && isSpaceByte(self[lo]) { lo += 1 }
+        while hi > lo && isSpaceByte(self[hi - 1]) { hi -= 1 }
+        return self[lo..<hi]
+    }
+}
+
+@inline(__always) func isSpaceByte(_ b: UInt8) -> Bool { b == 32 || b == 9 || b == 10 || b == 13 || b == 12 }

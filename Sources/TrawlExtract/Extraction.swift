@@ -1,0 +1,228 @@
+// The extract stage's interface: bytes of one file or member in, text chunks or members out.
+//
+// The caller (the scan pipeline) decides what to do with members, so recursion, the ledger entry
+// for each member and the depth limit live in one place there; this module only knows formats.
+// Everything is read from memory: nothing is unpacked to disk.
+import LibArchive
+import LibXML2
+import TrawlModel
+
+/// Limits that bound the work one file can cause.
+package struct ExtractLimits: Sendable {
+    /// Largest archive member (or office part) read into memory; larger members are reported too large.
+    package var maxMemberSize = 256 * 1024 * 1024
+    /// Most members read from one archive; the rest are reported as a limit breach.
+    package var maxMembers = 100_000
+
+    package init() {}
+}
+
+/// Why a document or archive could not be read. Converted to a `ScanIssue` for the report.
+package enum ExtractError: Error, Sendable {
+    case corrupt(String)
+    case encrypted(String)
+    case unsupported(String)
+    case tooLarge(String)
+    case limitExceeded(String)
+
+    package var issue: ScanIssue {
+        switch self {
+        case .corrupt(let m): ScanIssue(.corrupt, m)
+        case .encrypted(let m): ScanIssue(.encrypted, m)
+        case .unsupported(let m): ScanIssue(.unsupported, m)
+        case .tooLarge(let m): ScanIssue(.tooLarge, m)
+        case .limitExceeded(let m): ScanIssue(.limitExceeded, m)
+        }
+    }
+}
+
+/// One member of an archive, read or not.
+package struct ArchiveMember {
+    package var name: [UInt8]
+    /// The member's bytes, or why they could not be read.
+    package var content: Result<[UInt8], ExtractError>
+    package var declaredSize: Int?
+}
+
+package enum Extraction {
+    /// Extracts the text of a document, calling `emit` for each chunk in document order.
+    /// - Returns: problems that did not stop extraction (malformed JSON read as plain text).
+    /// - Throws: `ExtractError` when nothing sensible can be read.
+    package static func extractText(_ bytes: [UInt8], format: DocumentFormat, limits: ExtractLimits,
+                                    emit: (TextChunk) -> Void) throws(ExtractError) -> [ScanIssue] {
+        do {
+            switch format {
+            case .text:
+                PlainTextExtractor.extract(TextDecoding.toUTF8(bytes).text, emit: emit)
+            case .csv:
+                DelimitedExtractor.extract(TextDecoding.toUTF8(bytes).text, delimiter: 44, emit: emit)
+            case .tsv:
+                DelimitedExtractor.extract(TextDecoding.toUTF8(bytes).text, delimiter: 9, emit: emit)
+            case .json:
+                let text = TextDecoding.toUTF8(bytes).text
+                var chunks: [TextChunk] = []
+                do {
+                    try JSONExtractor.extract(text) { chunks.append($0) }
+                    chunks.forEach(emit)
+                } catch {
+                    // Not valid JSON: still search it, as text, and say so.
+                    PlainTextExtractor.extract(text, emit: emit)
+                    return [ScanIssue(.malformed, "not valid JSON (line \(error.line): \(error.reason)); searched as plain text")]
+                }
+            case .html:
+                try HTMLExtractor.extract(TextDecoding.toUTF8(bytes).text, emit: emit)
+            case .xml:
+                try XMLRecordExtractor.extract(bytes, emit: emit)
+            case .docx:
+                let parts = try OfficePackage.read(bytes, limits: limits) { name in
+                    name == "word/document.xml" || (name.hasPrefix("word/") && name.hasSuffix(".xml")
+                        && ["header", "footer", "footnotes", "endnotes", "comments"].contains { name.dropFirst(5).hasPrefix($0) })
+                }
+                guard parts["word/document.xml"] != nil else { throw ExtractError.corrupt("docx without word/document.xml") }
+                for name in ["word/document.xml"] + parts.keys.filter({ $0 != "word/document.xml" }).sorted() {
+                    try FlowExtractor.extract(parts[name]!, part: name, vocabulary: .wordprocessingML, emit: emit)
+                }
+            case .pptx:
+                let parts = try OfficePackage.read(bytes, limits: limits) { name in
+                    (name.hasPrefix("ppt/slides/slide") || name.hasPrefix("ppt/notesSlides/notesSlide")) && name.hasSuffix(".xml")
+                }
+                for name in parts.keys.sorted(by: OfficePackage.naturalOrder) {
+                    let file = name.split(separator: "/").last.map(String.init) ?? name
+                    let number = file.filter(\.isNumber)
+                    let part = name.contains("notesSlides") ? "notes \(number)" : "slide \(number)"
+                    try FlowExtractor.extract(parts[name]!, part: part, vocabulary: .drawingML, emit: emit)
+                }
+            case .xlsx:
+                let parts = try OfficePackage.read(bytes, limits: limits) { name in
+                    name == "xl/workbook.xml" || name == "xl/_rels/workbook.xml.rels" || name == "xl/sharedStrings.xml"
+                        || name == "xl/styles.xml" || (name.hasPrefix("xl/worksheets/") && name.hasSuffix(".xml"))
+                }
+                try SpreadsheetExtractor.extract(parts: parts, emit: emit)
+            case .odt, .ods, .odp:
+                let parts = try OfficePackage.read(bytes, limits: limits) { $0 == "content.xml" || $0 == "styles.xml" }
+                guard let content = parts["content.xml"] else { throw ExtractError.corrupt("OpenDocument without content.xml") }
+                try FlowExtractor.extract(content, part: "content.xml", vocabulary: .openDocument,
+                                          tablesAreParts: format == .ods, emit: emit)
+                if let styles = parts["styles.xml"] {
+                    // Headers and footers live in styles.xml.
+                    try FlowExtractor.extract(styles, part: "styles.xml", vocabulary: .openDocument, emit: emit)
+                }
+            }
+        } catch let error as XMLError {
+            throw .corrupt("\(format.rawValue): XML is not well-formed: \(error)")
+        } catch let error as ExtractError {
+            throw error
+        } catch {
+            throw .corrupt("\(format.rawValue): \(error)")
+        }
+        return []
+    }
+
+    /// Reads an archive's members one at a time, in archive order, and passes each to `visit`
+    /// while the archive is open (so nested archives are read depth-first, never all at once).
+    /// - Parameter containerName: the archive's own name, which names the single member of a
+    ///   compressed stream ("notes.txt.gz" holds "notes.txt").
+    /// - Throws: `ExtractError.corrupt` when the archive cannot be opened or breaks off; members
+    ///   visited before the break stay visited.
+    package static func forEachMember(_ bytes: [UInt8], format: ContainerFormat, containerName: [UInt8],
+                                      limits: ExtractLimits, _ visit: (ArchiveMember) -> Void) throws(ExtractError) {
+        let formats: ArchiveFormats = [.gzip, .bzip2, .xz].contains(format) ? .archivesOrCompressedStream : .archives
+        var count = 0
+        do {
+            try bytes.withUnsafeBytes { raw in
+                try ArchiveReader.read(raw, formats: formats) { reader in
+                    while let entry = try reader.nextEntry() {
+                        if entry.isDirectory || !entry.isRegularFile { continue }
+                        count += 1
+                        var name = entry.pathBytes
+                        if reader.formatName == "raw" { name = strippedCompressionSuffix(containerName) }
+                        if count > limits.maxMembers {
+                            throw ExtractError.limitExceeded("more than \(limits.maxMembers) members; the rest were not read")
+                        }
+                        if entry.isEncrypted {
+                            visit(ArchiveMember(name: name, content: .failure(.encrypted("archive member is encrypted")),
+                                                declaredSize: entry.declaredSize))
+                            continue
+                        }
+                        if let size = entry.declaredSize, size > limits.maxMemberSize {
+                            visit(ArchiveMember(name: name, content: .failure(.tooLarge("member of \(size) bytes is over the limit of \(limits.maxMemberSize)")),
+                                                declaredSize: size))
+                            continue
+                        }
+                        do {
+                            let (data, truncated) = try reader.readData(limit: limits.maxMemberSize)
+                            if truncated {
+                                visit(ArchiveMember(name: name, content: .failure(.tooLarge("member expands past the limit of \(limits.maxMemberSize) bytes")),
+                                                    declaredSize: entry.declaredSize))
+                            } else {
+                                visit(ArchiveMember(name: name, content: .success(data), declaredSize: entry.declaredSize))
+                            }
+                        } catch let error as ArchiveError where error.severity == .entry {
+                            let lowered = error.message.lowercased()
+                            let failure: ExtractError = lowered.contains("encrypt") || lowered.contains("passphrase")
+                                ? .encrypted(error.message) : .corrupt(error.message)
+                            visit(ArchiveMember(name: name, content: .failure(failure), declaredSize: entry.declaredSize))
+                        }
+                    }
+                }
+            }
+        } catch let error as ExtractError {
+            throw error
+        } catch let error as ArchiveError {
+            throw .corrupt("\(format.rawValue): \(error.message)")
+        } catch {
+            throw .corrupt("\(format.rawValue): \(error)")
+        }
+    }
+
+    /// "notes.txt.gz" → "notes.txt"; "backup.tgz" → "backup.tar".
+    static func strippedCompressionSuffix(_ name: [UInt8]) -> [UInt8] {
+        let base = name.split(separator: 47).last.map(Array.init) ?? name
+        let s = String(decoding: base, as: UTF8.self)
+        for (suffix, replacement) in [(".tgz", ".tar"), (".tbz2", ".tar"), (".txz", ".tar"), (".gz", ""), (".bz2", ""), (".xz", "")]
+        where s.lowercased().hasSuffix(suffix) && s.count > suffix.count {
+            return Array((String(s.dropLast(suffix.count)) + replacement).utf8)
+        }
+        return Array((s + ".data").utf8)
+    }
+}
+
+/// An Office Open XML or OpenDocument package: a zip whose parts we read selectively.
+enum OfficePackage {
+    static func read(_ bytes: [UInt8], limits: ExtractLimits, wanted: (String) -> Bool) throws(ExtractError) -> [String: [UInt8]] {
+        var parts: [String: [UInt8]] = [:]
+        do {
+            try bytes.withUnsafeBytes { raw in
+                try ArchiveReader.read(raw, formats: .archives) { reader in
+                    while let entry = try reader.nextEntry() {
+                        let name = String(decoding: entry.pathBytes, as: UTF8.self)
+                        guard wanted(name) else { continue }
+                        if entry.isEncrypted {
+                            throw ExtractError.encrypted("part \(name) is encrypted")
+                        }
+                        let (data, truncated) = try reader.readData(limit: limits.maxMemberSize)
+                        if truncated {
+                            throw ExtractError.tooLarge("part \(name) expands past the limit of \(limits.maxMemberSize) bytes")
+                        }
+                        parts[name] = data
+                    }
+                }
+            }
+        } catch let error as ExtractError {
+            throw error
+        } catch let error as ArchiveError {
+            let lowered = error.message.lowercased()
+            if lowered.contains("encrypt") || lowered.contains("passphrase") { throw .encrypted(error.message) }
+            throw .corrupt("package: \(error.message)")
+        } catch {
+            throw .corrupt("package: \(error)")
+        }
+        return parts
+    }
+
+    /// "slide2.xml" before "slide10.xml".
+    static func naturalOrder(_ a: String, _ b: String) -> Bool {
+        let na = Int(a.filter(\.isNumber)) ?? 0, nb = Int(b.filter(\.isNumber)) ?? 0
+        return (a.contains("notes") ? 1 : 0, na, a) < (b.contains("notes") ? 1 : 0, nb, b)
+    }
+}

@@ -1,0 +1,146 @@
+// Word-processing and presentation XML (docx, pptx, odt, odp, and ods content): paragraphs and
+// tables, whatever the vocabulary. One walker, configured by element names, serves all of them.
+//
+// Why one walker: the hard parts are the same everywhere. Text a format splits (Word runs, ODF
+// spans) is joined per paragraph before matching, so "AB 12" + "34 56 C" still matches; a table
+// row becomes one chunk whose cells are labelled by the first row's texts.
+import LibXML2
+import TrawlModel
+
+struct FlowVocabulary {
+    /// Elements that delimit a paragraph.
+    var paragraph: Set<String>
+    /// Elements whose text is document text; nil means all text inside a paragraph.
+    var textElements: Set<String>?
+    var tab: Set<String>
+    var lineBreak: Set<String>
+    /// ODF's <text:s text:c="3"/>: a run of spaces.
+    var space: String?
+    var table: String
+    var row: String
+    var cell: String
+    /// Attribute that repeats a cell (ODF's number-columns-repeated).
+    var repeatCells: String?
+    /// Attribute on `table` naming it (ODF's table:name), used as the part for a spreadsheet.
+    var tableName: String?
+
+    static let wordprocessingML = FlowVocabulary(
+        paragraph: ["p"], textElements: ["t", "delText"], tab: ["tab"], lineBreak: ["br", "cr"], space: nil,
+        table: "tbl", row: "tr", cell: "tc", repeatCells: nil, tableName: nil)
+    static let drawingML = FlowVocabulary(
+        paragraph: ["p"], textElements: ["t"], tab: [], lineBreak: ["br"], space: nil,
+        table: "tbl", row: "tr", cell: "tc", repeatCells: nil, tableName: nil)
+    static let openDocument = FlowVocabulary(
+        paragraph: ["p", "h"], textElements: nil, tab: ["tab"], lineBreak: ["line-break"], space: "s",
+        table: "table", row: "table-row", cell: "table-cell", repeatCells: "table:number-columns-repeated",
+        tableName: "table:name")
+}
+
+enum FlowExtractor {
+    private struct TableState {
+        var headers: [Int: String] = [:]
+        var rowIndex = 0
+        var row = RowBuilder()
+        var column = 0
+        var cellText: [UInt8] = []
+        var inCell = false
+        var name: String?
+    }
+
+    /// Extracts paragraphs and table rows from one XML part.
+    /// - Parameter tablesAreParts: for spreadsheets, each named table is its own part.
+    static func extract(_ xml: [UInt8], part: String, vocabulary v: FlowVocabulary, tablesAreParts: Bool = false,
+                        emit: (TextChunk) -> Void) throws {
+        var cursor = PartCursor(part: part)
+        var tables: [TableState] = []
+        var paragraph: [UInt8] = []
+        var paragraphDepth = 0
+        var textDepth = 0
+        let maxRepeat = 64  // ODF can repeat an empty cell a million times; real data repeats little
+
+        try xml.withUnsafeBytes { raw throws in
+            try XMLPullReader.readXML(raw) { r throws in
+                while try r.next() {
+                    switch r.kind {
+                    case .element:
+                        let name = r.localName
+                        let empty = r.isEmptyElement
+                        if v.paragraph.contains(name) {
+                            if !empty { paragraphDepth += 1 }
+                        } else if let t = v.textElements, t.contains(name) {
+                            if !empty { textDepth += 1 }
+                        } else if v.tab.contains(name) {
+                            paragraph.append(9)
+                        } else if v.lineBreak.contains(name) {
+                            paragraph.append(10)
+                        } else if name == v.space {
+                            let count = Int(r.attribute("text:c") ?? "1") ?? 1
+                            paragraph.append(contentsOf: repeatElement(32, count: min(max(count, 1), 64)))
+                        } else if name == v.table {
+                            var state = TableState()
+                            state.name = v.tableName.flatMap { r.attribute($0) }
+                            if tablesAreParts, let n = state.name { cursor = PartCursor(part: n) }
+                            tables.append(state)
+                            if empty { tables.removeLast() }
+                        } else if name == v.row, !tables.isEmpty {
+                            tables[tables.count - 1].row = RowBuilder()
+                            tables[tables.count - 1].column = 0
+                        } else if name == v.cell, !tables.isEmpty {
+                            let repeats = v.repeatCells.flatMap { r.attribute($0) }.flatMap { Int($0) } ?? 1
+                            if empty {
+                                tables[tables.count - 1].column += min(max(repeats, 1), maxRepeat)
+                            } else {
+                                tables[tables.count - 1].inCell = true
+                                tables[tables.count - 1].cellText = []
+                            }
+                        }
+                    case .endElement:
+                        let name = r.localName
+                        if v.paragraph.contains(name) {
+                            paragraphDepth = max(0, paragraphDepth - 1)
+                            if paragraphDepth == 0 {
+                                if var t = tables.last, t.inCell {
+                                    if !t.cellText.isEmpty { t.cellText.append(32) }
+                                    t.cellText.append(contentsOf: paragraph)
+                                    tables[tables.count - 1] = t
+                                } else if let chunk = cursor.prose(paragraph) {
+                                    emit(chunk)
+                                }
+                                paragraph = []
+                            }
+                        } else if let t = v.textElements, t.contains(name) {
+                            textDepth = max(0, textDepth - 1)
+                        } else if name == v.cell, !tables.isEmpty {
+                            var t = tables[tables.count - 1]
+                            let ref = "\(columnLetters(t.column))\(t.rowIndex + 1)"
+                            let header = t.rowIndex == 0 ? nil : t.headers[t.column]
+                            if t.rowIndex == 0, let l = label(from: String(decoding: t.cellText, as: UTF8.self)) {
+                                t.headers[t.column] = l
+                            }
+                            t.row.add(t.cellText, ref: tablesAreParts ? ref : nil, label: header)
+                            t.inCell = false
+                            t.cellText = []
+                            t.column += 1
+                            tables[tables.count - 1] = t
+                        } else if name == v.row, !tables.isEmpty {
+                            let t = tables[tables.count - 1]
+                            if let chunk = cursor.row(t.row) { emit(chunk) }
+                            if !t.row.isEmpty { tables[tables.count - 1].rowIndex += 1 }
+                        } else if name == v.table, !tables.isEmpty {
+                            tables.removeLast()
+                        }
+                    case .text, .whitespace:
+                        let inText = v.textElements == nil ? paragraphDepth > 0 : textDepth > 0
+                        if inText {
+                            r.appendValue(to: &paragraph)
+                        }
+                    case .other:
+                        break
+                    }
+                }
+            }
+        }
+        // Text after the last paragraph end (malformed but readable) is not dropped.
+        if let chunk = cursor.prose(paragraph) { emit(chunk) }
+    }
+}

@@ -1,0 +1,113 @@
+// Format sniffing: decide what a file is from its bytes first, its name second.
+//
+// Magic bytes decide containers and binary formats; an extension can only choose between text
+// formats that have no magic (CSV vs TSV vs plain text), or name a binary format we do not read.
+// A zip is told apart as docx/xlsx/pptx or odt/ods/odp by the part names and the ODF mimetype,
+// which zip stores uncompressed in its local headers.
+import Foundation
+import TrawlModel
+
+/// Formats whose text Trawl reads.
+package enum DocumentFormat: String, Sendable, CaseIterable {
+    case text, csv, tsv, html, xml, json, docx, xlsx, pptx, odt, ods, odp
+}
+
+/// Formats that hold other files.
+package enum ContainerFormat: String, Sendable, CaseIterable {
+    case zip, tar, gzip, bzip2, xz, sevenZip = "7z"
+}
+
+/// What sniffing decided.
+package enum SniffedFormat: Sendable, Equatable {
+    case document(DocumentFormat)
+    case container(ContainerFormat)
+    /// A format Trawl recognises but does not read (yet), or binary data of no known kind.
+    case unsupported(String)
+    case empty
+
+    package var name: String {
+        switch self {
+        case .document(let f): f.rawValue
+        case .container(let f): f.rawValue
+        case .unsupported(let what): what
+        case .empty: "empty"
+        }
+    }
+}
+
+package enum Sniffer {
+    /// Decides the format of `bytes`; `name` (the file or member name) is a hint for text formats.
+    package static func sniff(_ bytes: [UInt8], name: [UInt8]) -> SniffedFormat {
+        if bytes.isEmpty { return .empty }
+        let ext = fileExtension(name)
+        if bytes.starts(with: [0x50, 0x4B, 0x03, 0x04]) || bytes.starts(with: [0x50, 0x4B, 0x05, 0x06]) {
+            return sniffZip(bytes)
+        }
+        if bytes.starts(with: [0x1F, 0x8B]) { return .container(.gzip) }
+        if bytes.starts(with: Array("BZh".utf8)) && bytes.count > 3 && (0x31...0x39).contains(bytes[3]) { return .container(.bzip2) }
+        if bytes.starts(with: [0xFD, 0x37, 0x7A, 0x58, 0x5A, 0x00]) { return .container(.xz) }
+        if bytes.starts(with: [0x37, 0x7A, 0xBC, 0xAF, 0x27, 0x1C]) { return .container(.sevenZip) }
+        if bytes.count > 262 && Array(bytes[257..<262]) == Array("ustar".utf8) { return .container(.tar) }
+        if bytes.starts(with: Array("%PDF-".utf8)) { return .unsupported("pdf") }
+        if bytes.starts(with: Array("{\\rtf".utf8)) { return .unsupported("rtf") }
+        if bytes.starts(with: [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) { return .unsupported("ole2 (legacy office)") }
+        if bytes.starts(with: [0x89, 0x50, 0x4E, 0x47]) { return .unsupported("png") }
+        if bytes.starts(with: [0xFF, 0xD8, 0xFF]) { return .unsupported("jpeg") }
+        if bytes.starts(with: Array("GIF8".utf8)) { return .unsupported("gif") }
+        if bytes.starts(with: Array("Rar!".utf8)) { return .unsupported("rar") }
+        if bytes.starts(with: [0x7F, 0x45, 0x4C, 0x46]) { return .unsupported("elf executable") }
+        if ext == "tar" && looksLikeOldTar(bytes) { return .container(.tar) }
+
+        guard TextDecoding.looksLikeText(bytes) else { return .unsupported("binary") }
+        switch ext {
+        case "csv": return .document(.csv)
+        case "tsv", "tab": return .document(.tsv)
+        case "json", "geojson": return .document(.json)
+        case "htm", "html", "xhtml": return .document(.html)
+        case "xml", "xsd", "rss", "svg", "kml", "plist", "xlf": return .document(.xml)
+        default: break
+        }
+        // No telling extension: look at the first non-blank bytes.
+        let head = TextDecoding.leadingASCII(bytes, count: 512).lowercased()
+        if head.hasPrefix("<!doctype html") || head.hasPrefix("<html") { return .document(.html) }
+        if head.hasPrefix("<?xml") {
+            return head.contains("<html") ? .document(.html) : .document(.xml)
+        }
+        if ext == "txt" || ext == "log" || ext == "md" { return .document(.text) }
+        if head.hasPrefix("{") || head.hasPrefix("[") { return .document(.json) }
+        return .document(.text)
+    }
+
+    static func fileExtension(_ name: [UInt8]) -> String {
+        guard let dot = name.lastIndex(of: 46), let slash = name.lastIndex(of: 47).map({ $0 + 1 }) ?? Optional(0),
+              dot >= slash else { return "" }
+        return String(decoding: name[(dot + 1)...], as: UTF8.self).lowercased()
+    }
+
+    private static func sniffZip(_ bytes: [UInt8]) -> SniffedFormat {
+        // ODF: the first member is "mimetype", stored, so its content follows its local header.
+        if let range = bytes.firstRange(of: Array("mimetypeapplication/vnd.oasis.opendocument.".utf8)) {
+            let tail = bytes[range.upperBound..<min(bytes.count, range.upperBound + 16)]
+            let kind = String(decoding: tail, as: UTF8.self)
+            if kind.hasPrefix("text") { return .document(.odt) }
+            if kind.hasPrefix("spreadsheet") { return .document(.ods) }
+            if kind.hasPrefix("presentation") { return .document(.odp) }
+        }
+        if bytes.firstRange(of: Array("[Content_Types].xml".utf8)) != nil {
+            if bytes.firstRange(of: Array("word/document.xml".utf8)) != nil { return .document(.docx) }
+            if bytes.firstRange(of: Array("xl/workbook.xml".utf8)) != nil { return .document(.xlsx) }
+            if bytes.firstRange(of: Array("ppt/presentation.xml".utf8)) != nil { return .document(.pptx) }
+        }
+        return .container(.zip)
+    }
+
+    private static func looksLikeOldTar(_ bytes: [UInt8]) -> Bool {
+        // Pre-POSIX tar has no magic; its header checksum is the check.
+        guard bytes.count >= 512 else { return false }
+        let field = String(decoding: bytes[148..<156], as: UTF8.self).trimmingCharacters(in: .whitespaces.union(["\0"]))
+        guard let stored = Int(field, radix: 8) else { return false }
+        var sum = 0
+        for i in 0..<512 { sum += (148..<156).contains(i) ? 32 : Int(bytes[i]) }
+        return sum == stored
+    }
+}

@@ -1,0 +1,81 @@
+// Plain text, CSV and TSV: the formats with no markup.
+import TrawlModel
+
+enum PlainTextExtractor {
+    /// Chunks are blocks of whole lines of at most `blockSize` bytes (a longer line is its own
+    /// chunk), so an identifier never straddles two chunks while memory per chunk stays bounded.
+    static let blockSize = 1 << 20
+
+    static func extract(_ utf8: [UInt8], emit: (TextChunk) -> Void) {
+        var start = 0
+        var line = 1
+        let n = utf8.count
+        while start < n {
+            var end = min(n, start + blockSize)
+            if end < n {
+                // Back up to the last newline in the block, if there is one.
+                var k = end
+                while k > start && utf8[k - 1] != 10 { k -= 1 }
+                if k > start { end = k }
+            }
+            let block = Array(utf8[start..<end])
+            emit(TextChunk(text: block, part: nil, firstLine: line, offset: start))
+            for b in block where b == 10 { line += 1 }
+            start = end
+        }
+    }
+}
+
+/// CSV (RFC 4180 quoting) and TSV. The first row is taken as the header row: its cells label the
+/// cells below them.
+enum DelimitedExtractor {
+    static func extract(_ utf8: [UInt8], delimiter: UInt8, emit: (TextChunk) -> Void) {
+        var cursor = PartCursor(part: nil)
+        var headers: [String?] = []
+        var rowIndex = 0
+        var line = 1
+        var i = 0
+        let n = utf8.count
+        while i < n {
+            let rowLine = line
+            var fields: [[UInt8]] = []
+            var field: [UInt8] = []
+            var inQuotes = false
+            var rowDone = false
+            while i < n && !rowDone {
+                let b = utf8[i]
+                if inQuotes {
+                    if b == 34 {
+                        if i + 1 < n && utf8[i + 1] == 34 { field.append(34); i += 1 } else { inQuotes = false }
+                    } else {
+                        if b == 10 { line += 1 }
+                        field.append(b)
+                    }
+                } else if b == 34 && field.isEmpty {
+                    inQuotes = true
+                } else if b == delimiter {
+                    fields.append(field)
+                    field = []
+                } else if b == 10 {
+                    line += 1
+                    rowDone = true
+                } else if b != 13 {
+                    field.append(b)
+                }
+                i += 1
+            }
+            fields.append(field)
+            if fields.allSatisfy({ $0.trimmingWhitespace().isEmpty }) { continue }
+            rowIndex += 1
+            var row = RowBuilder()
+            for (col, value) in fields.enumerated() {
+                let header = col < headers.count ? headers[col] : nil
+                row.add(value, ref: "\(columnLetters(col))\(rowIndex)", label: rowIndex == 1 ? nil : header)
+            }
+            if rowIndex == 1 {
+                headers = fields.map { label(from: String(decoding: $0, as: UTF8.self)) }
+            }
+            if let chunk = cursor.row(row, line: rowLine) { emit(chunk) }
+        }
+    }
+}

@@ -1,0 +1,220 @@
+// SpreadsheetML (xlsx): shared strings, sheets in workbook order, and dates.
+//
+// A cell holds an index into the shared-strings table, an inline string, or a number. A date is
+// a number whose style has a date format: a "Date of Birth" column typed as dates would otherwise
+// read as 30754. Such cells are rendered as ISO dates (yyyy-mm-dd) so that date patterns see them.
+import LibXML2
+import TrawlModel
+
+enum SpreadsheetExtractor {
+    struct Sheet { var name: String; var path: String }
+
+    /// - Parameter parts: the package's parts by name (only those the extractor needs).
+    static func extract(parts: [String: [UInt8]], emit: (TextChunk) -> Void) throws {
+        let shared = try sharedStrings(parts["xl/sharedStrings.xml"])
+        let dateStyles = try dateStyleIndexes(parts["xl/styles.xml"])
+        for sheet in try sheets(parts) {
+            guard let xml = parts[sheet.path] else { continue }
+            try extractSheet(xml, name: sheet.name, shared: shared, dateStyles: dateStyles, emit: emit)
+        }
+    }
+
+    private static func extractSheet(_ xml: [UInt8], name: String, shared: [[UInt8]], dateStyles: Set<Int>,
+                                     emit: (TextChunk) -> Void) throws {
+        var cursor = PartCursor(part: name)
+        var headers: [Int: String] = [:]
+        var headerRowSeen = false
+        var row = RowBuilder()
+        var ref = "", type = "", style = 0
+        var value: [UInt8] = []
+        var inValue = false
+        var rowCells: [(ref: String, column: Int, text: [UInt8])] = []
+
+        try xml.withUnsafeBytes { raw throws in
+            try XMLPullReader.readXML(raw) { r throws in
+                while try r.next() {
+                    switch r.kind {
+                    case .element:
+                        switch r.localName {
+                        case "row":
+                            rowCells = []
+                        case "c":
+                            ref = r.attribute("r") ?? ""
+                            type = r.attribute("t") ?? "n"
+                            style = Int(r.attribute("s") ?? "0") ?? 0
+                            value = []
+                        case "v", "t":
+                            inValue = !r.isEmptyElement
+                        default: break
+                        }
+                    case .text, .whitespace:
+                        if inValue { r.appendValue(to: &value) }
+                    case .endElement:
+                        switch r.localName {
+                        case "v", "t":
+                            inValue = false
+                        case "c":
+                            var text = value
+                            if type == "s", let index = Int(String(decoding: value, as: UTF8.self)), index >= 0, index < shared.count {
+                                text = shared[index]
+                            } else if type == "n", dateStyles.contains(style),
+                                      let serial = Double(String(decoding: value, as: UTF8.self)) {
+                                text = Array(isoDate(fromSerial: serial).utf8)
+                            }
+                            rowCells.append((ref, columnIndex(ofRef: ref) ?? rowCells.count, text))
+                        case "row":
+                            row = RowBuilder()
+                            let isHeader = !headerRowSeen && rowCells.contains { !$0.text.trimmingWhitespace().isEmpty }
+                            for cell in rowCells {
+                                row.add(cell.text, ref: cell.ref, label: isHeader ? nil : headers[cell.column])
+                                if isHeader, let l = label(from: String(decoding: cell.text, as: UTF8.self)) {
+                                    headers[cell.column] = l
+                                }
+                            }
+                            if isHeader { headerRowSeen = true }
+                            if let chunk = cursor.row(row) { emit(chunk) }
+                        default: break
+                        }
+                    case .other: break
+                    }
+                }
+            }
+        }
+    }
+
+    /// The shared-strings table; rich-text runs of one item are joined; phonetic runs are skipped.
+    private static func sharedStrings(_ xml: [UInt8]?) throws -> [[UInt8]] {
+        guard let xml else { return [] }
+        var out: [[UInt8]] = []
+        var current: [UInt8] = []
+        var inT = false, inPhonetic = false
+        try xml.withUnsafeBytes { raw throws in
+            try XMLPullReader.readXML(raw) { r throws in
+                while try r.next() {
+                    switch r.kind {
+                    case .element:
+                        switch r.localName {
+                        case "si": current = []
+                        case "t": inT = !r.isEmptyElement
+                        case "rPh": inPhonetic = !r.isEmptyElement
+                        default: break
+                        }
+                    case .endElement:
+                        switch r.localName {
+                        case "si": out.append(current)
+                        case "t": inT = false
+                        case "rPh": inPhonetic = false
+                        default: break
+                        }
+                    case .text, .whitespace:
+                        if inT && !inPhonetic { r.appendValue(to: &current) }
+                    case .other: break
+                    }
+                }
+            }
+        }
+        return out
+    }
+
+    /// Sheets in workbook order, resolved to part names through the workbook's relationships.
+    private static func sheets(_ parts: [String: [UInt8]]) throws -> [Sheet] {
+        var targets: [String: String] = [:]
+        if let rels = parts["xl/_rels/workbook.xml.rels"] {
+            try rels.withUnsafeBytes { raw throws in
+                try XMLPullReader.readXML(raw) { r throws in
+                    while try r.next() {
+                        guard r.kind == .element && r.localName == "Relationship" else { continue }
+                        if let id = r.attribute("Id"), let target = r.attribute("Target") {
+                            targets[id] = target.hasPrefix("/") ? String(target.dropFirst()) : "xl/" + target
+                        }
+                    }
+                }
+            }
+        }
+        var sheets: [Sheet] = []
+        if let workbook = parts["xl/workbook.xml"] {
+            try workbook.withUnsafeBytes { raw throws in
+                try XMLPullReader.readXML(raw) { r throws in
+                    while try r.next() {
+                        guard r.kind == .element && r.localName == "sheet" else { continue }
+                        let name = r.attribute("name") ?? "Sheet\(sheets.count + 1)"
+                        if let id = r.attribute("r:id"), let path = targets[id] {
+                            sheets.append(Sheet(name: name, path: path))
+                        }
+                    }
+                }
+            }
+        }
+        if sheets.isEmpty {
+            // No usable workbook: read the worksheets in name order rather than nothing.
+            sheets = parts.keys.filter { $0.hasPrefix("xl/worksheets/") && $0.hasSuffix(".xml") }.sorted()
+                .map { Sheet(name: String($0.split(separator: "/").last!.dropLast(4)), path: $0) }
+        }
+        return sheets
+    }
+
+    /// Indexes into cellXfs whose number format is a date.
+    private static func dateStyleIndexes(_ xml: [UInt8]?) throws -> Set<Int> {
+        guard let xml else { return [] }
+        var customDate: Set<Int> = []
+        var result: Set<Int> = []
+        var inCellXfs = false
+        var index = 0
+        try xml.withUnsafeBytes { raw throws in
+            try XMLPullReader.readXML(raw) { r throws in
+                while try r.next() {
+                    if r.kind == .element {
+                        switch r.localName {
+                        case "numFmt":
+                            if let id = r.attribute("numFmtId").flatMap({ Int($0) }), isDateFormat(r.attribute("formatCode") ?? "") {
+                                customDate.insert(id)
+                            }
+                        case "cellXfs":
+                            inCellXfs = !r.isEmptyElement
+                        case "xf" where inCellXfs:
+                            let id = Int(r.attribute("numFmtId") ?? "0") ?? 0
+                            if (14...22).contains(id) || (45...47).contains(id) || customDate.contains(id) { result.insert(index) }
+                            index += 1
+                        default: break
+                        }
+                    } else if r.kind == .endElement && r.localName == "cellXfs" {
+                        inCellXfs = false
+                    }
+                }
+            }
+        }
+        return result
+    }
+
+    /// A format code is a date when, outside quotes and brackets, it has day/month/year letters.
+    static func isDateFormat(_ code: String) -> Bool {
+        var inQuote = false, inBracket = false
+        for c in code.lowercased() {
+            if c == "\"" { inQuote.toggle(); continue }
+            if inQuote { continue }
+            if c == "[" { inBracket = true; continue }
+            if c == "]" { inBracket = false; continue }
+            if !inBracket && (c == "d" || c == "y" || c == "m") { return true }
+        }
+        return false
+    }
+
+    /// Excel's 1900 date system: serial 1 is 1900-01-01, with its phantom 29 February 1900, so
+    /// from serial 61 on, day 0 is 1899-12-30.
+    static func isoDate(fromSerial serial: Double) -> String {
+        let days = Int(serial.rounded(.down))
+        let unixDays = days - 25569  // 1970-01-01 is serial 25569
+        // Civil-from-days (Howard Hinnant's algorithm).
+        let z = unixDays + 719468
+        let era = (z >= 0 ? z : z - 146096) / 146097
+        let doe = z - era * 146097
+        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        let d = doy - (153 * mp + 2) / 5 + 1
+        let m = mp < 10 ? mp + 3 : mp - 9
+        let y = yoe + era * 400 + (m <= 2 ? 1 : 0)
+        func two(_ v: Int) -> String { v < 10 ? "0\(v)" : "\(v)" }
+        return "\(y)-\(two(m))-\(two(d))"
+    }
+}

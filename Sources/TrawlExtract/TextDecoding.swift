@@ -1,0 +1,135 @@
+// Turning bytes into UTF-8. Trawl searches UTF-8 bytes; everything else is converted once, here.
+//
+// Decision order: a byte-order mark wins (UTF-8, UTF-16 LE/BE); then valid UTF-8; then UTF-16
+// without a BOM when every other byte is zero (exported reports do this); otherwise Windows-1252,
+// the encoding of most legacy UK office text, which maps every byte to some character.
+
+package enum TextEncoding: String, Sendable {
+    case utf8 = "utf-8", utf16LE = "utf-16le", utf16BE = "utf-16be", windows1252 = "windows-1252"
+}
+
+package enum TextDecoding {
+    /// Returns the text as UTF-8 and the encoding it was found in.
+    package static func toUTF8(_ bytes: [UInt8]) -> (text: [UInt8], encoding: TextEncoding) {
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { return (Array(bytes.dropFirst(3)), .utf8) }
+        if bytes.starts(with: [0xFF, 0xFE]) { return (utf16(bytes.dropFirst(2), littleEndian: true), .utf16LE) }
+        if bytes.starts(with: [0xFE, 0xFF]) { return (utf16(bytes.dropFirst(2), littleEndian: false), .utf16BE) }
+        if isValidUTF8(bytes) { return (bytes, .utf8) }
+        if let le = utf16WithoutBOM(bytes) { return (utf16(bytes[...], littleEndian: le), le ? .utf16LE : .utf16BE) }
+        return (windows1252(bytes), .windows1252)
+    }
+
+    /// True when the bytes are text in some encoding we read: no NUL bytes outside UTF-16, and few
+    /// control characters.
+    package static func looksLikeText(_ bytes: [UInt8]) -> Bool {
+        let sample = bytes.prefix(8192)
+        if sample.starts(with: [0xFF, 0xFE]) || sample.starts(with: [0xFE, 0xFF]) { return true }
+        if utf16WithoutBOM(Array(sample)) != nil { return true }
+        var controls = 0
+        for b in sample {
+            if b == 0 { return false }
+            if b < 32 && b != 9 && b != 10 && b != 13 && b != 12 { controls += 1 }
+        }
+        return controls * 100 <= sample.count
+    }
+
+    /// The first `count` bytes after any BOM and leading whitespace, as ASCII (others dropped).
+    package static func leadingASCII(_ bytes: [UInt8], count: Int) -> String {
+        var out: [UInt8] = []
+        var started = false
+        var i = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
+        while i < bytes.count && out.count < count {
+            let b = bytes[i]
+            i += 1
+            if !started && (b == 32 || b == 9 || b == 10 || b == 13) { continue }
+            started = true
+            if b < 128 && b != 0 { out.append(b) }
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    package static func isValidUTF8(_ bytes: [UInt8]) -> Bool {
+        var i = 0
+        let n = bytes.count
+        while i < n {
+            let b = bytes[i]
+            if b < 0x80 { i += 1; continue }
+            let len: Int
+            if b & 0xE0 == 0xC0 { len = 2; if b < 0xC2 { return false } }
+            else if b & 0xF0 == 0xE0 { len = 3 }
+            else if b & 0xF8 == 0xF0 { len = 4; if b > 0xF4 { return false } }
+            else { return false }
+            if i + len > n { return false }
+            for k in 1..<len where bytes[i + k] & 0xC0 != 0x80 { return false }
+            i += len
+        }
+        return true
+    }
+
+    /// UTF-16 without a BOM shows as a zero in every other byte of ASCII text. Returns true for
+    /// little-endian, false for big-endian, nil when the bytes do not look like UTF-16.
+    static func utf16WithoutBOM(_ bytes: [UInt8]) -> Bool? {
+        let n = min(bytes.count, 4096) & ~1
+        guard n >= 8 else { return nil }
+        var evenZero = 0, oddZero = 0
+        for i in stride(from: 0, to: n, by: 2) {
+            if bytes[i] == 0 { evenZero += 1 }
+            if bytes[i + 1] == 0 { oddZero += 1 }
+        }
+        let pairs = n / 2
+        if oddZero * 10 >= pairs * 9 && evenZero == 0 { return true }
+        if evenZero * 10 >= pairs * 9 && oddZero == 0 { return false }
+        return nil
+    }
+
+    static func utf16(_ bytes: ArraySlice<UInt8>, littleEndian: Bool) -> [UInt8] {
+        var units: [UInt16] = []
+        units.reserveCapacity(bytes.count / 2)
+        var i = bytes.startIndex
+        while i + 1 < bytes.endIndex {
+            let a = UInt16(bytes[i]), b = UInt16(bytes[i + 1])
+            units.append(littleEndian ? (b << 8 | a) : (a << 8 | b))
+            i += 2
+        }
+        var out: [UInt8] = []
+        out.reserveCapacity(units.count)
+        // Unpaired surrogates become U+FFFD rather than failing the file.
+        for scalar in String(decoding: units, as: UTF16.self).utf8 { out.append(scalar) }
+        return out
+    }
+
+    /// Windows-1252's 0x80...0x9F block; the rest of the high half is Latin-1.
+    private static let cp1252High: [UInt32] = [
+        0x20AC, 0xFFFD, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021, 0x02C6, 0x2030, 0x0160, 0x2039, 0x0152, 0xFFFD, 0x017D, 0xFFFD,
+        0xFFFD, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014, 0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0xFFFD, 0x017E, 0x0178,
+    ]
+
+    static func windows1252(_ bytes: [UInt8]) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count + bytes.count / 8)
+        for b in bytes {
+            if b < 0x80 { out.append(b); continue }
+            let scalar = b < 0xA0 ? cp1252High[Int(b) - 0x80] : UInt32(b)
+            appendUTF8(scalar, to: &out)
+        }
+        return out
+    }
+
+    static func appendUTF8(_ scalar: UInt32, to out: inout [UInt8]) {
+        switch scalar {
+        case ..<0x80: out.append(UInt8(scalar))
+        case ..<0x800:
+            out.append(UInt8(0xC0 | (scalar >> 6)))
+            out.append(UInt8(0x80 | (scalar & 0x3F)))
+        case ..<0x10000:
+            out.append(UInt8(0xE0 | (scalar >> 12)))
+            out.append(UInt8(0x80 | ((scalar >> 6) & 0x3F)))
+            out.append(UInt8(0x80 | (scalar & 0x3F)))
+        default:
+            out.append(UInt8(0xF0 | (scalar >> 18)))
+            out.append(UInt8(0x80 | ((scalar >> 12) & 0x3F)))
+            out.append(UInt8(0x80 | ((scalar >> 6) & 0x3F)))
+            out.append(UInt8(0x80 | (scalar & 0x3F)))
+        }
+    }
+}

@@ -1,0 +1,267 @@
+// The value types every stage of Trawl speaks. No I/O and no dependencies, so that each stage can
+// be built and tested alone and none needs to know another (ripgrep's interface crate, SwiftPM's
+// PackageModel).
+
+/// Classification levels, lowest to highest. The raw values are the report's wire strings.
+package enum Level: String, Codable, CaseIterable, Comparable, Sendable {
+    case `public` = "Public"
+    case `internal` = "Internal"
+    case restricted = "Restricted"
+    case confidential = "Confidential"
+
+    var rank: Int {
+        switch self {
+        case .public: 0
+        case .internal: 1
+        case .restricted: 2
+        case .confidential: 3
+        }
+    }
+
+    package static func < (a: Level, b: Level) -> Bool { a.rank < b.rank }
+}
+
+/// How sure a detection is. Format alone is low; a passing check raises it; context raises it more.
+package enum Confidence: String, Codable, CaseIterable, Comparable, Sendable {
+    case low, medium, high
+
+    var rank: Int {
+        switch self {
+        case .low: 0
+        case .medium: 1
+        case .high: 2
+        }
+    }
+
+    package static func < (a: Confidence, b: Confidence) -> Bool { a.rank < b.rank }
+
+    /// One step up, capped at high.
+    package var raised: Confidence { self == .low ? .medium : .high }
+}
+
+/// A file on disk, as the crawler saw it. `path` is raw bytes: file names need not be UTF-8.
+package struct FileRef: Sendable, Hashable {
+    package var path: [UInt8]
+    package var size: Int
+    package var mtime: Double
+    package var ctime: Double
+    package var inode: UInt64
+    package var device: UInt64
+    package var mode: UInt32
+
+    package init(path: [UInt8], size: Int, mtime: Double, ctime: Double, inode: UInt64, device: UInt64, mode: UInt32) {
+        self.path = path
+        self.size = size
+        self.mtime = mtime
+        self.ctime = ctime
+        self.inode = inode
+        self.device = device
+        self.mode = mode
+    }
+
+    package var pathString: String { String(decoding: path, as: UTF8.self) }
+}
+
+/// One cell of a table row inside a chunk: the bytes it spans in `TextChunk.text`, its reference
+/// ("B7"), and its label: the column header, or the field name in a JSON object or XML record. The
+/// label is context for the values under it ("Date of Birth" over a column of dates).
+package struct Cell: Sendable, Equatable {
+    package var range: Range<Int>
+    package var ref: String?
+    package var label: String?
+
+    package init(range: Range<Int>, ref: String? = nil, label: String? = nil) {
+        self.range = range
+        self.ref = ref
+        self.label = label
+    }
+}
+
+/// A run of extracted text, always UTF-8, with enough to locate what is found in it.
+///
+/// Invariant: every `Cell.range` lies within `text`. A chunk is a unit of context: a paragraph, a
+/// table row, a record, or a block of lines of plain text; keywords count only inside one chunk.
+package struct TextChunk: Sendable {
+    package var text: [UInt8]
+    /// The part of the document: "word/document.xml", a sheet name, "slide 3"; nil for plain text.
+    package var part: String?
+    /// 1-based line of the chunk's first byte in its part, or nil where lines mean nothing.
+    package var firstLine: Int?
+    /// Byte offset of the chunk's first byte in the part's extracted text (for plain text: in the file).
+    package var offset: Int
+    /// Table cells, when the chunk is a row or a record; empty for prose.
+    package var cells: [Cell]
+
+    package init(text: [UInt8], part: String? = nil, firstLine: Int? = nil, offset: Int = 0, cells: [Cell] = []) {
+        self.text = text
+        self.part = part
+        self.firstLine = firstLine
+        self.offset = offset
+        self.cells = cells
+    }
+}
+
+/// Where a finding is.
+package struct Location: Codable, Sendable, Hashable {
+    package var part: String?
+    package var line: Int?
+    package var cell: String?
+    package var column: String?
+    /// Byte offset in the part's extracted text.
+    package var offset: Int
+
+    package init(part: String? = nil, line: Int? = nil, cell: String? = nil, column: String? = nil, offset: Int) {
+        self.part = part
+        self.line = line
+        self.cell = cell
+        self.column = column
+        self.offset = offset
+    }
+}
+
+/// Why a match is shown but not counted towards any level.
+package enum Exemption: String, Codable, Sendable {
+    /// A role mailbox (info@, dpo@): organisational contact details, not a person's.
+    case roleMailbox = "role_mailbox"
+    /// Published example or test data (HMRC's QQ numbers, the NHS 999 range...).
+    case exampleData = "example_data"
+}
+
+/// How a found value is written in the report when values are masked.
+package enum MaskStyle: String, Codable, Sendable {
+    /// Keep the first two and the last alphanumeric character: "AB******C".
+    case keepEnds = "keep_ends"
+    /// Keep the first character of the local part and the domain: "j*******@example.org".
+    case email
+    /// Mask day and month, keep a four-digit year: "**/**/1984".
+    case date
+}
+
+/// One detected value, before classification.
+package struct Match: Sendable {
+    package var typeId: String
+    package var patternId: String
+    /// The value as written in the text.
+    package var value: String
+    /// The value normalised (no spaces, upper case...): the input to the keyed fingerprint.
+    package var normalized: String
+    package var confidence: Confidence
+    /// What raised the confidence: "keyword 'date of birth'", "column 'DOB'", "check passed".
+    package var evidence: [String]
+    package var exemption: Exemption?
+    package var location: Location
+    /// How the report masks the value.
+    package var mask: MaskStyle
+
+    package init(typeId: String, patternId: String, value: String, normalized: String, confidence: Confidence,
+                 evidence: [String], exemption: Exemption? = nil, location: Location, mask: MaskStyle = .keepEnds) {
+        self.mask = mask
+        self.typeId = typeId
+        self.patternId = patternId
+        self.value = value
+        self.normalized = normalized
+        self.confidence = confidence
+        self.evidence = evidence
+        self.exemption = exemption
+        self.location = location
+    }
+}
+
+/// A classified match.
+package struct Finding: Sendable {
+    package var match: Match
+    /// The level the finding's type implies; nil for exempt findings, which count towards nothing.
+    package var level: Level?
+
+    package init(match: Match, level: Level?) {
+        self.match = match
+        self.level = level
+    }
+}
+
+/// A reason recorded for a file's level: which rule set it and with what.
+package struct LevelReason: Codable, Sendable, Hashable {
+    package var rule: String
+    package var level: Level
+    package var detail: String
+
+    package init(rule: String, level: Level, detail: String) {
+        self.rule = rule
+        self.level = level
+        self.detail = detail
+    }
+}
+
+/// What happened to one ledger entry (a file or an archive member).
+package enum Outcome: String, Codable, Sendable {
+    /// Read and searched (it may have no findings).
+    case scanned
+    /// Deliberately not read: excluded, too large, a symlink, a special file, a format Trawl does not read.
+    case skipped
+    /// Could not be read: permission, corrupt, encrypted, an I/O error.
+    case error
+}
+
+/// A stable reason for a skip or an error. The raw values are wire strings; do not rename them.
+package enum IssueKind: String, Codable, Sendable, CaseIterable {
+    case permission
+    case unreadable
+    case corrupt
+    case encrypted
+    case unsupported
+    case tooLarge = "too_large"
+    case limitExceeded = "limit_exceeded"
+    case excluded
+    case symlink
+    case specialFile = "special_file"
+    case malformed
+}
+
+/// A problem with one entry: a stable kind for machines and a message for people.
+package struct ScanIssue: Error, Codable, Sendable, Hashable {
+    package var kind: IssueKind
+    package var message: String
+
+    package init(_ kind: IssueKind, _ message: String) {
+        self.kind = kind
+        self.message = message
+    }
+}
+
+/// Everything learned about one ledger entry: a file on disk, or a member inside an archive.
+package struct FileResult: Sendable {
+    /// The file on disk (for a member: the outermost archive's path).
+    package var path: [UInt8]
+    /// For an archive member, the chain of member names from the outermost archive inwards.
+    package var members: [[UInt8]]
+    package var size: Int
+    /// The format Trawl read it as ("docx", "text", "zip"...), when it got that far.
+    package var format: String?
+    package var outcome: Outcome
+    package var issues: [ScanIssue]
+    package var findings: [Finding]
+    package var level: Level
+    package var reasons: [LevelReason]
+    /// Number of direct members, for an archive.
+    package var memberCount: Int?
+
+    package init(path: [UInt8], members: [[UInt8]] = [], size: Int, format: String? = nil, outcome: Outcome,
+                 issues: [ScanIssue] = [], findings: [Finding] = [], level: Level = .internal,
+                 reasons: [LevelReason] = [], memberCount: Int? = nil) {
+        self.path = path
+        self.members = members
+        self.size = size
+        self.format = format
+        self.outcome = outcome
+        self.issues = issues
+        self.findings = findings
+        self.level = level
+        self.reasons = reasons
+        self.memberCount = memberCount
+    }
+
+    /// A readable name: the path, then each member after "!/" (as Java jar URLs do).
+    package var displayName: String {
+        ([path] + members).map { String(decoding: $0, as: UTF8.self) }.joined(separator: "!/")
+    }
+}

@@ -1,0 +1,209 @@
+// Patterns are data: YAML files under Patterns/, one or more patterns each, every pattern with
+// examples that must be found (the exact span marked «like this») and non-examples that must not.
+// This module reads and lints them; it does not compile or run them (TrawlDetect does), so that
+// the pattern format can be checked and documented without a regex engine.
+import Foundation
+import TrawlModel
+import Yams
+
+/// How a value is normalised before it is fingerprinted, so that "AB 12 34 56 C" and "ab123456c"
+/// are the same person.
+package enum Normalizer: String, Codable, Sendable {
+    case alphanumericUpper = "alphanumeric_upper"
+    case lower
+    /// Dates as yyyy-mm-dd.
+    case isoDate = "iso_date"
+}
+
+/// Context: words that, near a value or in its column header, make it more likely to be what the
+/// pattern says (or, with `required`, are needed for it to count at all).
+package struct ContextRule: Codable, Sendable {
+    package var keywords: [String]
+    /// Bytes searched before the value.
+    package var before: Int
+    /// Bytes searched after the value.
+    package var after: Int
+    /// Without context the match is not reported at all (a date is a date of birth only with one).
+    package var required: Bool
+
+    enum CodingKeys: String, CodingKey { case keywords, before, after, required }
+
+    package init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        keywords = try c.decode([String].self, forKey: .keywords)
+        before = try c.decodeIfPresent(Int.self, forKey: .before) ?? 80
+        after = try c.decodeIfPresent(Int.self, forKey: .after) ?? 40
+        required = try c.decodeIfPresent(Bool.self, forKey: .required) ?? false
+    }
+}
+
+/// One example: text with «marked» spans that the pattern must find, and what they must be.
+package struct PatternExample: Codable, Sendable {
+    package var text: String
+    /// Expected exemption of the marked value (role mailbox, example data), if any.
+    package var exempt: Exemption?
+
+    package init(from decoder: Decoder) throws {
+        if let single = try? decoder.singleValueContainer(), let s = try? single.decode(String.self) {
+            text = s
+            exempt = nil
+            return
+        }
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        text = try c.decode(String.self, forKey: .text)
+        exempt = try c.decodeIfPresent(Exemption.self, forKey: .exempt)
+    }
+
+    enum CodingKeys: String, CodingKey { case text, exempt }
+
+    /// The text without markers, and the byte ranges the markers enclosed.
+    package var unmarked: (text: String, spans: [Range<Int>]) {
+        var out: [UInt8] = []
+        var spans: [Range<Int>] = []
+        var open: Int?
+        let startMark = Array("«".utf8), endMark = Array("»".utf8)
+        let bytes = Array(text.utf8)
+        var i = 0
+        while i < bytes.count {
+            if bytes[i...].starts(with: startMark) { open = out.count; i += startMark.count; continue }
+            if bytes[i...].starts(with: endMark), let o = open { spans.append(o..<out.count); open = nil; i += endMark.count; continue }
+            out.append(bytes[i])
+            i += 1
+        }
+        return (String(decoding: out, as: UTF8.self), spans)
+    }
+}
+
+/// One pattern, as written in a pattern file.
+package struct PatternDefinition: Codable, Sendable {
+    /// Unique, dotted: "uk.nino", "dob.numeric".
+    package var id: String
+    /// The personal-data type it finds: a type id of the report ("uk.nino", "dob").
+    package var type: String
+    package var name: String
+    package var description: String?
+    /// A PCRE2 pattern, matched against UTF-8 bytes.
+    package var regex: String
+    package var caseless: Bool
+    /// Capture group holding the value (0: the whole match).
+    package var valueGroup: Int
+    /// Named check in TrawlDetect's validators; the match is dropped when it fails.
+    package var validator: String?
+    package var normalize: Normalizer
+    package var mask: MaskStyle
+    /// Confidence when the format and validator pass, before context.
+    package var confidence: Confidence
+    package var context: ContextRule?
+    package var examples: [PatternExample]
+    package var negativeExamples: [String]
+    /// The file the definition came from, for messages.
+    package var source: String = ""
+
+    enum CodingKeys: String, CodingKey {
+        case id, type, name, description, regex, caseless, validator, normalize, mask, confidence, context, examples
+        case valueGroup = "value_group"
+        case negativeExamples = "negative_examples"
+    }
+
+    package init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        id = try c.decode(String.self, forKey: .id)
+        type = try c.decode(String.self, forKey: .type)
+        name = try c.decode(String.self, forKey: .name)
+        description = try c.decodeIfPresent(String.self, forKey: .description)
+        regex = try c.decode(String.self, forKey: .regex)
+        caseless = try c.decodeIfPresent(Bool.self, forKey: .caseless) ?? false
+        valueGroup = try c.decodeIfPresent(Int.self, forKey: .valueGroup) ?? 0
+        validator = try c.decodeIfPresent(String.self, forKey: .validator)
+        normalize = try c.decodeIfPresent(Normalizer.self, forKey: .normalize) ?? .alphanumericUpper
+        mask = try c.decodeIfPresent(MaskStyle.self, forKey: .mask) ?? .keepEnds
+        confidence = try c.decodeIfPresent(Confidence.self, forKey: .confidence) ?? .medium
+        context = try c.decodeIfPresent(ContextRule.self, forKey: .context)
+        examples = try c.decodeIfPresent([PatternExample].self, forKey: .examples) ?? []
+        negativeExamples = try c.decodeIfPresent([String].self, forKey: .negativeExamples) ?? []
+    }
+}
+
+/// A problem found while loading or linting pattern files.
+package struct PatternProblem: Error, CustomStringConvertible, Sendable {
+    package enum Severity: String, Sendable { case error, warning }
+    package var severity: Severity
+    package var source: String
+    package var patternId: String?
+    package var message: String
+
+    package init(severity: Severity, source: String, patternId: String?, message: String) {
+        self.severity = severity
+        self.source = source
+        self.patternId = patternId
+        self.message = message
+    }
+
+    package var description: String {
+        "\(severity.rawValue): \(source)\(patternId.map { " [\($0)]" } ?? ""): \(message)"
+    }
+}
+
+/// All pattern files of one directory.
+package struct PatternLibrary: Sendable {
+    package var patterns: [PatternDefinition]
+    /// (file name, bytes) of every file read, in name order: the input to the pattern set's identity.
+    package var sources: [(name: String, bytes: [UInt8])]
+
+    private struct File: Decodable { var patterns: [PatternDefinition] }
+
+    /// Loads every `*.yaml` file in `directory` except `policy.yaml`.
+    /// - Throws: `PatternProblem` for an unreadable or invalid file, a duplicate id or a bad field.
+    package static func load(directory: String) throws(PatternProblem) -> PatternLibrary {
+        let fm = FileManager.default
+        guard let names = try? fm.contentsOfDirectory(atPath: directory) else {
+            throw PatternProblem(severity: .error, source: directory, patternId: nil, message: "cannot read the pattern directory")
+        }
+        var patterns: [PatternDefinition] = []
+        var sources: [(String, [UInt8])] = []
+        var seen: Set<String> = []
+        for name in names.sorted() where name.hasSuffix(".yaml") && name != "policy.yaml" {
+            let path = directory + "/" + name
+            guard let data = fm.contents(atPath: path) else {
+                throw PatternProblem(severity: .error, source: name, patternId: nil, message: "cannot read the file")
+            }
+            sources.append((name, Array(data)))
+            let file: File
+            do {
+                file = try YAMLDecoder().decode(File.self, from: data)
+            } catch {
+                throw PatternProblem(severity: .error, source: name, patternId: nil, message: "invalid pattern file: \(error)")
+            }
+            for var p in file.patterns {
+                p.source = name
+                guard seen.insert(p.id).inserted else {
+                    throw PatternProblem(severity: .error, source: name, patternId: p.id, message: "duplicate pattern id")
+                }
+                patterns.append(p)
+            }
+        }
+        if patterns.isEmpty {
+            throw PatternProblem(severity: .error, source: directory, patternId: nil, message: "no patterns found")
+        }
+        return PatternLibrary(patterns: patterns, sources: sources)
+    }
+
+    /// Lint rules that need no regex engine: id shape, examples present, markers balanced.
+    package func lint() -> [PatternProblem] {
+        var problems: [PatternProblem] = []
+        for p in patterns {
+            func add(_ s: PatternProblem.Severity, _ m: String) {
+                problems.append(PatternProblem(severity: s, source: p.source, patternId: p.id, message: m))
+            }
+            if p.id.range(of: #"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)*$"#, options: .regularExpression) == nil {
+                add(.error, "id must be lower-case words separated by dots")
+            }
+            if p.examples.isEmpty { add(.error, "no examples: every pattern needs at least one") }
+            if p.negativeExamples.isEmpty { add(.warning, "no negative examples") }
+            for (i, e) in p.examples.enumerated() where e.unmarked.spans.isEmpty {
+                add(.error, "example \(i + 1) marks nothing: enclose the value in « »")
+            }
+        }
+        return problems
+    }
+}

@@ -1,0 +1,120 @@
+// What keeps the report from leaking what it found: masked values and keyed fingerprints.
+//
+// A fingerprint is HMAC-SHA256 under a per-site key, never a bare hash: an unkeyed hash of an NI
+// number is reversed by hashing all ~10^9 candidates. The key lives in a file Trawl creates with
+// mode 0600; the report names only the key's id, so two reports can be compared (same id) without
+// either revealing the key.
+import Crypto
+import Foundation
+import TrawlModel
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The fingerprint key.
+package struct FingerprintKey: Sendable {
+    /// Kept as bytes (SymmetricKey is not Sendable); a SymmetricKey is made per use, which is cheap.
+    private let keyBytes: [UInt8]
+    /// A short public id: the first 12 hex digits of SHA-256("trawl-key-id" + key).
+    package let id: String
+
+    init(bytes: [UInt8]) {
+        keyBytes = bytes
+        let digest = SHA256.hash(data: Array("trawl-key-id".utf8) + bytes)
+        id = digest.map { String(format: "%02x", $0) }.joined().prefix(12).description
+    }
+
+    /// Reads the key at `path`, creating it (32 random bytes, mode 0600, directory 0700) if missing.
+    /// - Throws: `KeyError` when the file cannot be read or created, or holds too few bytes.
+    package static func loadOrCreate(at path: String) throws(KeyError) -> FingerprintKey {
+        if let data = FileManager.default.contents(atPath: path) {
+            guard data.count >= 16 else { throw KeyError(message: "\(path): the key file holds \(data.count) bytes; at least 16 are needed") }
+            return FingerprintKey(bytes: Array(data))
+        }
+        let dir = (path as NSString).deletingLastPathComponent
+        if !dir.isEmpty && !FileManager.default.fileExists(atPath: dir) {
+            do {
+                try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+            } catch { throw KeyError(message: "\(dir): cannot create the key directory: \(error.localizedDescription)") }
+        }
+        var bytes = [UInt8](repeating: 0, count: 32)
+        var rng = SystemRandomNumberGenerator()
+        for i in bytes.indices { bytes[i] = UInt8.random(in: 0...255, using: &rng) }
+        let fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0o600)
+        guard fd >= 0 else { throw KeyError(message: "\(path): cannot create the key file: \(String(cString: strerror(errno)))") }
+        defer { close(fd) }
+        guard write(fd, bytes, bytes.count) == bytes.count else {
+            throw KeyError(message: "\(path): cannot write the key file: \(String(cString: strerror(errno)))")
+        }
+        return FingerprintKey(bytes: bytes)
+    }
+
+    /// "hmac-sha256:KEYID:HEX" of the type and normalised value.
+    package func fingerprint(type: String, normalized: String) -> String {
+        let mac = HMAC<SHA256>.authenticationCode(for: Array((type + "\u{0}" + normalized).utf8), using: SymmetricKey(data: keyBytes))
+        return "hmac-sha256:\(id):" + mac.map { String(format: "%02x", $0) }.joined()
+    }
+}
+
+package struct KeyError: Error, CustomStringConvertible, Sendable {
+    package var message: String
+    package var description: String { message }
+}
+
+package enum Masking {
+    /// The value with its identifying characters replaced by "*". Separators stay, so the shape
+    /// of the value remains readable.
+    package static func mask(_ value: String, style: MaskStyle) -> String {
+        switch style {
+        case .email:
+            guard let at = value.firstIndex(of: "@") else { return keepEnds(value) }
+            let local = value[..<at]
+            return String(local.prefix(1)) + String(repeating: "*", count: max(local.count - 1, 1)) + value[at...]
+        case .date:
+            // Keep a four-digit year; mask every other digit and every letter (month names).
+            var out = ""
+            var run = ""
+            func flush() {
+                if run.count == 4 && run.allSatisfy(\.isNumber) { out += run } else { out += String(repeating: "*", count: run.count) }
+                run = ""
+            }
+            for c in value {
+                if c.isLetter || c.isNumber { run.append(c) } else { flush(); out.append(c) }
+            }
+            flush()
+            return out
+        case .keepEnds:
+            return keepEnds(value)
+        }
+    }
+
+    /// First two and last alphanumeric characters kept; short values keep only the first.
+    static func keepEnds(_ value: String) -> String {
+        let alnumCount = value.filter { $0.isLetter || $0.isNumber }.count
+        let keepHead = alnumCount > 6 ? 2 : 1
+        let keepTail = alnumCount > 6 ? 1 : 0
+        var seen = 0
+        var out = ""
+        for c in value {
+            guard c.isLetter || c.isNumber else { out.append(c); continue }
+            seen += 1
+            out.append(seen <= keepHead || seen > alnumCount - keepTail ? c : "*")
+        }
+        return out
+    }
+}
+
+extension RuleSetIdentity {
+    /// "sha256:HEX" over the files' names and bytes, in the order given (callers sort by name).
+    package static func of(files: [(name: String, bytes: [UInt8])], name: String, count: Int? = nil) -> RuleSetIdentity {
+        var hasher = SHA256()
+        for f in files {
+            hasher.update(data: Array(f.name.utf8) + [0])
+            hasher.update(data: Array(String(f.bytes.count).utf8) + [0])
+            hasher.update(data: f.bytes)
+        }
+        let hex = hasher.finalize().map { String(format: "%02x", $0) }.joined()
+        return RuleSetIdentity(id: "sha256:" + hex, name: name, count: count)
+    }
+}

@@ -1,0 +1,208 @@
+// The report's wire format: JSON Lines, one record per line, each {"type": ..., "data": ...}
+// (ripgrep's --json envelope). Documented in docs/report-format.md with a JSON Schema in
+// docs/report.schema.json; the tests decode the binary's real output into these same types.
+//
+// Why JSON Lines and not one JSON document: the report is written as files finish, so memory does
+// not grow with the share; a reader (diff, review) can stream it too; a report cut short is
+// still readable up to the cut (and Trawl only renames it into place when it is complete).
+import Foundation
+import TrawlModel
+
+/// The version of the wire format. Bump the number on any incompatible change.
+package let reportSchema = "trawl.report/1"
+
+/// A path or member name: text when it is valid UTF-8, otherwise its bytes in base64.
+package struct PathText: Codable, Sendable, Hashable {
+    package var text: String?
+    package var bytes: String?
+
+    package init(_ raw: [UInt8]) {
+        if let s = String(validating: raw, as: UTF8.self) { text = s; bytes = nil }
+        else { text = nil; bytes = Data(raw).base64EncodedString() }
+    }
+
+    /// The raw bytes back.
+    package var raw: [UInt8] {
+        if let text { return Array(text.utf8) }
+        return bytes.flatMap { Data(base64Encoded: $0) }.map(Array.init) ?? []
+    }
+
+    /// For people: the text, or the bytes decoded lossily.
+    package var display: String { text ?? String(decoding: raw, as: UTF8.self) }
+}
+
+/// One line of the report.
+package enum ReportRecord: Codable, Sendable {
+    case begin(BeginRecord)
+    case file(FileRecord)
+    case summary(SummaryRecord)
+
+    enum CodingKeys: String, CodingKey { case type, data }
+
+    package init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        switch try c.decode(String.self, forKey: .type) {
+        case "begin": self = .begin(try c.decode(BeginRecord.self, forKey: .data))
+        case "file": self = .file(try c.decode(FileRecord.self, forKey: .data))
+        case "summary": self = .summary(try c.decode(SummaryRecord.self, forKey: .data))
+        case let other:
+            throw DecodingError.dataCorruptedError(forKey: .type, in: c, debugDescription: "unknown record type '\(other)'")
+        }
+    }
+
+    package func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        switch self {
+        case .begin(let r): try c.encode("begin", forKey: .type); try c.encode(r, forKey: .data)
+        case .file(let r): try c.encode("file", forKey: .type); try c.encode(r, forKey: .data)
+        case .summary(let r): try c.encode("summary", forKey: .type); try c.encode(r, forKey: .data)
+        }
+    }
+}
+
+/// The first line: what ran, on what, with which rules.
+package struct BeginRecord: Codable, Sendable {
+    package var schema: String
+    package var tool: String
+    package var started: String
+    package var roots: [PathText]
+    package var options: [String: String]
+    package var patterns: RuleSetIdentity
+    package var policy: RuleSetIdentity
+    /// Id of the fingerprint key (never the key).
+    package var keyId: String
+
+    enum CodingKeys: String, CodingKey { case schema, tool, started, roots, options, patterns, policy, keyId = "key_id" }
+
+    package init(schema: String, tool: String, started: String, roots: [PathText], options: [String: String],
+                 patterns: RuleSetIdentity, policy: RuleSetIdentity, keyId: String) {
+        self.schema = schema; self.tool = tool; self.started = started; self.roots = roots; self.options = options
+        self.patterns = patterns; self.policy = policy; self.keyId = keyId
+    }
+}
+
+/// Identity of a pattern set or policy: a SHA-256 over its files, and a count or name.
+package struct RuleSetIdentity: Codable, Sendable, Equatable {
+    package var id: String
+    package var name: String
+    package var count: Int?
+
+    package init(id: String, name: String, count: Int? = nil) { self.id = id; self.name = name; self.count = count }
+}
+
+/// One ledger entry: a file on disk or an archive member.
+package struct FileRecord: Codable, Sendable {
+    package var path: PathText
+    /// For an archive member: member names from the outermost archive inwards.
+    package var members: [PathText]?
+    package var size: Int
+    package var format: String?
+    package var outcome: Outcome
+    package var issues: [ScanIssue]?
+    package var level: Level
+    package var reasons: [LevelReason]
+    package var findings: [FindingRecord]
+    /// Direct members read, for an archive.
+    package var memberCount: Int?
+
+    enum CodingKeys: String, CodingKey {
+        case path, members, size, format, outcome, issues, level, reasons, findings
+        case memberCount = "member_count"
+    }
+}
+
+/// One finding.
+package struct FindingRecord: Codable, Sendable {
+    /// The personal-data type ("uk.nino", "dob", ...).
+    package var type: String
+    /// The pattern that found it.
+    package var pattern: String
+    /// The level its type implies; absent for exempt findings, which count towards nothing.
+    package var level: Level?
+    package var confidence: Confidence
+    /// Why the finding counts towards nothing (role mailbox, example data).
+    package var exempt: Exemption?
+    package var location: Location
+    /// The value masked: "AB******C".
+    package var masked: String
+    /// "hmac-sha256:KEYID:HEX" of the normalised value: stable across runs, not reversible without the key.
+    package var fingerprint: String
+    /// The value as written; only with --show-values.
+    package var value: String?
+    /// What raised the confidence.
+    package var evidence: [String]
+}
+
+/// The last line: totals. A report without it was cut short.
+package struct SummaryRecord: Codable, Sendable {
+    package var finished: String
+    package var elapsedSeconds: Double
+    /// Ledger entries (files and members) by outcome.
+    package var entries: OutcomeCounts
+    /// Files on disk (not members) by outcome.
+    package var files: OutcomeCounts
+    /// Bytes of files on disk that were read.
+    package var bytesRead: Int
+    package var findingsByType: [String: Int]
+    package var findingsByLevel: [String: Int]
+    /// Findings shown but counted towards nothing (role mailboxes, example data).
+    package var exemptFindings: Int
+    package var entriesByLevel: [String: Int]
+    package var issuesByKind: [String: Int]
+    /// 0 complete; 1 complete, but some entries could not be read.
+    package var exitStatus: Int
+
+    enum CodingKeys: String, CodingKey {
+        case finished, entries, files
+        case elapsedSeconds = "elapsed_seconds"
+        case bytesRead = "bytes_read"
+        case findingsByType = "findings_by_type"
+        case findingsByLevel = "findings_by_level"
+        case exemptFindings = "exempt_findings"
+        case entriesByLevel = "entries_by_level"
+        case issuesByKind = "issues_by_kind"
+        case exitStatus = "exit_status"
+    }
+}
+
+package struct OutcomeCounts: Codable, Sendable, Equatable {
+    package var total = 0
+    package var scanned = 0
+    package var skipped = 0
+    package var failed = 0
+
+    package init() {}
+
+    mutating func add(_ outcome: Outcome) {
+        total += 1
+        switch outcome {
+        case .scanned: scanned += 1
+        case .skipped: skipped += 1
+        case .error: failed += 1
+        }
+    }
+}
+
+/// Reads a report back, line by line.
+package enum ReportReader {
+    /// Decodes every record of a JSON Lines report.
+    /// - Throws: `DecodingError` naming the line that does not decode.
+    package static func records(from data: Data) throws -> [ReportRecord] {
+        let decoder = JSONDecoder()
+        var out: [ReportRecord] = []
+        for (n, line) in data.split(separator: UInt8(ascii: "\n")).enumerated() where !line.isEmpty {
+            do {
+                out.append(try decoder.decode(ReportRecord.self, from: Data(line)))
+            } catch {
+                throw ReportReadError(line: n + 1, underlying: "\(error)")
+            }
+        }
+        return out
+    }
+}
+
+package struct ReportReadError: Error, CustomStringConvertible {
+    package var line: Int
+    package var underlying: String
+    package var description: String { "report line \(line) does not decode: \(underlying)" }
+}

@@ -1,0 +1,247 @@
+// The pipeline: crawl → read → sniff → extract → detect → classify → report, one file per worker.
+//
+// Everything shared is built before the first file (compiled patterns, policy, report writer);
+// a bad pattern, policy or output path fails there, before anything is read. Each worker has its
+// own detector (PCRE2 match data). A file and every archive nested in it are processed by one
+// worker, depth-first, member by member, in memory; each member gets its own ledger entry, written
+// as soon as it is classified, so memory does not grow with the size of an archive or a share.
+import Foundation
+import TrawlClassify
+import TrawlCrawl
+import TrawlDetect
+import TrawlExtract
+import TrawlModel
+import TrawlReport
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+package struct ScanOptions: Sendable {
+    package var roots: [String]
+    package var crawl = CrawlOptions()
+    package var limits = ExtractLimits()
+    package var jobs = ProcessInfo.processInfo.activeProcessorCount
+    /// Archives nested deeper than this are reported, not opened.
+    package var maxArchiveDepth = 8
+    package var minimumConfidence: Confidence = .medium
+
+    package init(roots: [String]) { self.roots = roots }
+}
+
+/// Receives one line per entry that could not be read (for stderr).
+package typealias ProblemSink = @Sendable (_ entry: String, _ issue: ScanIssue) -> Void
+
+package final class Scanner: Sendable {
+    private let options: ScanOptions
+    private let patterns: PatternSet
+    private let classifier: Classifier
+    private let writer: ReportWriter
+    private let problems: ProblemSink
+
+    package init(options: ScanOptions, patterns: PatternSet, classifier: Classifier, writer: ReportWriter,
+                 problems: @escaping ProblemSink) {
+        self.options = options
+        self.patterns = patterns
+        self.classifier = classifier
+        self.writer = writer
+        self.problems = problems
+    }
+
+    /// Scans every root, writing each entry to the report. Returns the first report write error, if
+    /// any (the scan stops early then: a report that cannot be written is fatal).
+    package func run() -> ReportWriteError? {
+        let jobs = max(1, options.jobs)
+        let scratch = WorkerScratch(count: jobs) { Detector(self.patterns, minimumConfidence: self.options.minimumConfidence) }
+        let failure = FirstError()
+        let walker = Walker(roots: options.roots, options: options.crawl, jobs: jobs)
+        walker.run { item, worker in
+            guard failure.value == nil else { return }
+            do {
+                try self.handle(item, detector: scratch.detector(worker))
+            } catch let error as ReportWriteError {
+                failure.set(error)
+            } catch {}
+        }
+        return failure.value
+    }
+
+    private func handle(_ item: CrawlItem, detector: Detector) throws(ReportWriteError) {
+        switch item {
+        case .skipped(let path, let size, let issue):
+            try emit(notRead(FileResult(path: path, size: size, outcome: .skipped, issues: [issue])), isMember: false)
+        case .failed(let path, let issue):
+            try emit(notRead(FileResult(path: path, size: 0, outcome: .error, issues: [issue])), isMember: false)
+        case .file(let ref):
+            switch FileReading.readAll(ref.path, expectedSize: ref.size, limit: options.crawl.maxFileSize) {
+            case .failure(let issue):
+                let outcome: Outcome = issue.kind == .tooLarge ? .skipped : .error
+                try emit(notRead(FileResult(path: ref.path, size: ref.size, outcome: outcome, issues: [issue])), isMember: false)
+            case .success(let bytes):
+                _ = try process(bytes, path: ref.path, members: [], depth: 0, detector: detector)
+            }
+        }
+    }
+
+    /// Processes one file or member and everything inside it; returns its level.
+    private func process(_ bytes: [UInt8], path: [UInt8], members: [[UInt8]], depth: Int,
+                         detector: Detector) throws(ReportWriteError) -> Level {
+        let name = members.last ?? path
+        let isMember = !members.isEmpty
+        let sniffed = Sniffer.sniff(bytes, name: name)
+        var result = FileResult(path: path, members: members, size: bytes.count, format: sniffed.name, outcome: .scanned)
+        let display = result.displayName
+
+        switch sniffed {
+        case .empty:
+            apply(classifier.classify([], path: display), to: &result)
+        case .unsupported(let what):
+            result.outcome = .skipped
+            result.issues = [ScanIssue(.unsupported, "Trawl does not read \(what) files")]
+            result = notRead(result)
+        case .document(let format):
+            var matches: [Match] = []
+            do {
+                result.issues = try Extraction.extractText(bytes, format: format, limits: options.limits) { chunk in
+                    detector.detect(chunk, into: &matches)
+                }
+                apply(classifier.classify(matches, path: display), to: &result)
+            } catch {
+                result.outcome = error.issue.kind == .tooLarge ? .skipped : .error
+                result.issues = [error.issue]
+                // What was found before the failure still counts: a half-read file is not clean.
+                apply(classifier.classify(matches, path: display), to: &result)
+            }
+        case .container(let format):
+            if depth >= options.maxArchiveDepth {
+                result.outcome = .error
+                result.issues = [ScanIssue(.limitExceeded, "archive nested deeper than \(options.maxArchiveDepth) levels; not opened")]
+                result = notRead(result)
+                break
+            }
+            var highest: Level?
+            var count = 0
+            var writeError: ReportWriteError?
+            do {
+                try Extraction.forEachMember(bytes, format: format, containerName: name, limits: options.limits) { member in
+                    guard writeError == nil else { return }
+                    count += 1
+                    do {
+                        let level: Level
+                        switch member.content {
+                        case .success(let data):
+                            level = try process(data, path: path, members: members + [member.name], depth: depth + 1, detector: detector)
+                        case .failure(let error):
+                            let r = notRead(FileResult(path: path, members: members + [member.name], size: member.declaredSize ?? 0,
+                                                       outcome: error.issue.kind == .tooLarge ? .skipped : .error, issues: [error.issue]))
+                            try emit(r, isMember: true)
+                            level = r.level
+                        }
+                        highest = max(highest ?? level, level)
+                    } catch let e as ReportWriteError {
+                        writeError = e
+                    } catch {}
+                }
+            } catch {
+                result.outcome = .error
+                result.issues = [error.issue]
+            }
+            if let writeError { throw writeError }
+            result.memberCount = count
+            let own = classifier.classify([], path: display)
+            if let highest, highest > own.level {
+                result.level = highest
+                result.reasons = [LevelReason(rule: "contains", level: highest, detail: "highest level among its \(count) members")]
+            } else {
+                apply(own, to: &result)
+            }
+        }
+        try emit(result, isMember: isMember)
+        return result.level
+    }
+
+    /// An entry that was not read has no findings; it takes the policy's default level, and the
+    /// reason says that this is for want of evidence, not a clean bill.
+    private func notRead(_ result: FileResult) -> FileResult {
+        var r = result
+        r.level = classifier.policy.defaultFileLevel
+        r.reasons = [LevelReason(rule: "not_read", level: r.level, detail: "not read, so nothing is known of its content")]
+        return r
+    }
+
+    private func apply(_ c: Classification, to result: inout FileResult) {
+        result.findings = c.findings
+        result.level = c.level
+        result.reasons = c.reasons
+    }
+
+    private func emit(_ result: FileResult, isMember: Bool) throws(ReportWriteError) {
+        if result.outcome == .error {
+            for issue in result.issues { problems(result.displayName, issue) }
+        }
+        try writer.write(result, isMember: isMember)
+    }
+}
+
+/// One detector per worker, each used only by the worker with that index.
+private final class WorkerScratch: @unchecked Sendable {
+    // SAFETY: slot i is read only by worker i (the walker gives every thread a distinct index), and
+    // the array itself is never mutated after init.
+    private let detectors: [Detector]
+
+    init(count: Int, make: () -> Detector) { detectors = (0..<count).map { _ in make() } }
+
+    func detector(_ worker: Int) -> Detector { detectors[worker] }
+}
+
+private final class FirstError: @unchecked Sendable {
+    // SAFETY: guarded by `lock`.
+    private let lock = NSLock()
+    private var stored: ReportWriteError?
+
+    var value: ReportWriteError? { lock.lock(); defer { lock.unlock() }; return stored }
+
+    func set(_ e: ReportWriteError) {
+        lock.lock()
+        if stored == nil { stored = e }
+        lock.unlock()
+    }
+}
+
+/// Reading whole files, read-only, without touching their access time where the kernel lets us.
+enum FileReading {
+    static func readAll(_ path: [UInt8], expectedSize: Int, limit: Int) -> Result<[UInt8], ScanIssue> {
+        let cPath = (path + [0]).map { CChar(bitPattern: $0) }
+        // O_NOATIME is allowed only to the file's owner (or root); fall back without it.
+        var fd = open(cPath, O_RDONLY | O_CLOEXEC | noAccessTime)
+        if fd < 0 && errno == EPERM { fd = open(cPath, O_RDONLY | O_CLOEXEC) }
+        guard fd >= 0 else { return .failure(issue(errno, "open")) }
+        defer { close(fd) }
+        var out = [UInt8](repeating: 0, count: max(expectedSize, 0))
+        var filled = 0
+        while true {
+            if filled == out.count {
+                // The file grew since it was stat'ed: keep reading, within the limit.
+                if out.count >= limit + 1 { return .failure(ScanIssue(.tooLarge, "grew past the limit of \(limit) bytes while being read")) }
+                out.append(contentsOf: [UInt8](repeating: 0, count: max(65536, out.count / 2)))
+            }
+            let n = out[filled...].withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                return .failure(issue(errno, "read"))
+            }
+            if n == 0 { break }
+            filled += n
+        }
+        out.removeSubrange(filled...)
+        return .success(out)
+    }
+
+    static func issue(_ code: Int32, _ doing: String) -> ScanIssue {
+        let message = "\(doing): \(String(cString: strerror(code)))"
+        return code == EACCES || code == EPERM ? ScanIssue(.permission, message) : ScanIssue(.unreadable, message)
+    }
+}
+
+/// O_NOATIME (Linux, <fcntl.h> under _GNU_SOURCE, which Swift's Glibc module does not define).
+private let noAccessTime: Int32 = 0o1000000

@@ -1,0 +1,94 @@
+import ArgumentParser
+import Foundation
+import TrawlDetect
+import TrawlModel
+import TrawlPatterns
+
+struct Patterns: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Check and list the detection patterns.",
+        subcommands: [Check.self, List.self, Test.self])
+
+    struct Location: ParsableArguments {
+        @Option(help: ArgumentHelp("Pattern directory (default: $TRAWL_PATTERNS, or the Patterns folder installed with trawl).", valueName: "dir"))
+        var patterns: String?
+
+        func load() throws -> (PatternLibrary, PatternSet) {
+            let dir = try Resources.patternsDirectory(patterns)
+            do {
+                let library = try PatternLibrary.load(directory: dir)
+                return (library, try PatternSet(library))
+            } catch {
+                printError("\(error)")
+                throw ExitCode(ExitStatus.usageOrFatal)
+            }
+        }
+    }
+
+    struct Check: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Lint every pattern file and run its examples and non-examples through the real detector.",
+            discussion: "Exit status 0 when every example is found exactly and no non-example matches; 1 otherwise.")
+
+        @OptionGroup var location: Location
+        @Flag(help: "Treat warnings (a pattern with no negative examples) as errors.")
+        var warningsAsErrors = false
+
+        func run() throws {
+            let (library, set) = try location.load()
+            let problems = PatternChecker.check(library, set)
+            for p in problems { print(p) }
+            let failing = problems.filter { $0.severity == .error || warningsAsErrors }
+            let examples = library.patterns.reduce(0) { $0 + $1.examples.count + $1.negativeExamples.count }
+            print("\(library.patterns.count) patterns, \(examples) examples: \(failing.isEmpty ? "ok" : "\(failing.count) problems")")
+            if !failing.isEmpty { throw ExitCode(1) }
+        }
+    }
+
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List every pattern with its type, confidence and context rule.")
+        @OptionGroup var location: Location
+
+        func run() throws {
+            let (library, _) = try location.load()
+            for p in library.patterns {
+                var line = "\(p.id)  type=\(p.type)  confidence=\(p.confidence.rawValue)"
+                if let v = p.validator { line += "  validator=\(v)" }
+                if let c = p.context {
+                    line += c.required ? "  context=required" : "  context=raises"
+                    line += " [\(c.keywords.prefix(6).joined(separator: ", "))\(c.keywords.count > 6 ? ", ..." : "")]"
+                }
+                print(line)
+                print("    \(p.name)")
+            }
+        }
+    }
+
+    struct Test: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Show what the patterns find in a text file or standard input, and why.",
+            discussion: "The input is searched as plain text. Values are shown as written: use on test text.")
+        @OptionGroup var location: Location
+        @Argument(help: "A text file, or '-' for standard input.")
+        var input: String
+        @Option(help: "Show matches at or above this confidence: low, medium, high.")
+        var minConfidence: String = "low"
+
+        func run() throws {
+            let (_, set) = try location.load()
+            let data: Data?
+            data = input == "-" ? FileHandle.standardInput.readDataToEndOfFile() : FileManager.default.contents(atPath: input)
+            guard let data else { throw ValidationError("\(input): cannot read") }
+            let detector = Detector(set, minimumConfidence: Confidence(rawValue: minConfidence) ?? .low)
+            var matches: [Match] = []
+            detector.detect(TextChunk(text: Array(data), firstLine: 1), into: &matches)
+            for m in matches {
+                var line = "line \(m.location.line ?? 0)  \(m.typeId)  '\(m.value)'  confidence=\(m.confidence.rawValue)  pattern=\(m.patternId)"
+                if let e = m.exemption { line += "  exempt=\(e.rawValue)" }
+                if !m.evidence.isEmpty { line += "  evidence: \(m.evidence.joined(separator: "; "))" }
+                print(line)
+            }
+            if matches.isEmpty { print("no matches") }
+        }
+    }
+}

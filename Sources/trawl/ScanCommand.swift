@@ -1,0 +1,172 @@
+import ArgumentParser
+import Foundation
+import TrawlClassify
+import TrawlDetect
+import TrawlModel
+import TrawlPatterns
+import TrawlReport
+import TrawlScan
+
+struct Scan: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Scan folders and files and write a report.",
+        discussion: """
+            Every file and archive member gets one entry in the report (the coverage ledger): scanned,
+            skipped (excluded, too large, symbolic link, special file, a format Trawl does not read) or
+            error (permission, corrupt, encrypted). Values are masked and fingerprinted with a keyed
+            HMAC; the key file is created (mode 0600) if it does not exist. The report is written to a
+            temporary name and renamed to --output when complete; it has mode 0600.
+
+            Examples:
+              trawl scan /srv/share --output /var/lib/trawl/report.json
+              trawl scan Samples --output - --findings-only | jq .
+            """)
+
+    @Argument(help: "Folders or files to scan.")
+    var roots: [String]
+
+    @Option(name: [.short, .long], help: ArgumentHelp("Where to write the report (JSON Lines); '-' for standard output.", valueName: "file"))
+    var output: String
+
+    @Option(name: [.short, .long], help: "Worker threads (default: the number of cores).")
+    var jobs: Int?
+
+    @Option(name: .customLong("include"), help: ArgumentHelp("Scan only files matching this glob (repeatable). A glob without '/' matches the file name, one with '/' the path below the root.", valueName: "glob"))
+    var include: [String] = []
+
+    @Option(name: .customLong("exclude"), help: ArgumentHelp("Skip files and folders matching this glob (repeatable); they are listed as skipped.", valueName: "glob"))
+    var exclude: [String] = []
+
+    @Option(help: ArgumentHelp("Skip files larger than this many bytes (suffixes K, M, G).", valueName: "size"))
+    var maxFileSize: String = "256M"
+
+    @Option(help: ArgumentHelp("Largest archive member read into memory (suffixes K, M, G).", valueName: "size"))
+    var maxMemberSize: String = "256M"
+
+    @Option(help: "Archives nested deeper than this are reported, not opened.")
+    var maxArchiveDepth: Int = 8
+
+    @Flag(help: "Follow symbolic links (only to targets inside the roots; loops are detected).")
+    var followSymlinks = false
+
+    @Flag(help: "Leave out entries that were scanned and had no findings.")
+    var findingsOnly = false
+
+    @Flag(help: "Add each finding's value as written to the report. The report then holds personal data.")
+    var showValues = false
+
+    @Option(help: ArgumentHelp("Report only findings at or above this confidence: low, medium, high.", valueName: "level"))
+    var minConfidence: String = "medium"
+
+    @Option(help: ArgumentHelp("Pattern directory (default: $TRAWL_PATTERNS, or the Patterns folder installed with trawl).", valueName: "dir"))
+    var patterns: String?
+
+    @Option(help: ArgumentHelp("Classification policy file (default: policy.yaml in the pattern directory).", valueName: "file"))
+    var policy: String?
+
+    @Option(help: ArgumentHelp("Fingerprint key file, created if missing (default: $TRAWL_KEY_FILE or ~/.config/trawl/fingerprint.key).", valueName: "file"))
+    var keyFile: String?
+
+    @Flag(name: .shortAndLong, help: "Print nothing on standard error but fatal errors.")
+    var quiet = false
+
+    func validate() throws {
+        if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1") }
+        if maxArchiveDepth < 0 { throw ValidationError("--max-archive-depth must not be negative") }
+        _ = try parseSize(maxFileSize, option: "--max-file-size")
+        _ = try parseSize(maxMemberSize, option: "--max-member-size")
+        guard Confidence(rawValue: minConfidence) != nil else { throw ValidationError("--min-confidence must be low, medium or high") }
+        for root in roots where !FileManager.default.fileExists(atPath: root) {
+            throw ValidationError("\(root): no such file or folder")
+        }
+    }
+
+    func run() throws {
+        let started = Date()
+        // Everything shared is built before the first file is read: a configuration error exits 2
+        // with nothing scanned.
+        let patternDir = try Resources.patternsDirectory(patterns)
+        let library: PatternLibrary
+        let set: PatternSet
+        let loadedPolicy: Policy
+        let key: FingerprintKey
+        do {
+            library = try PatternLibrary.load(directory: patternDir)
+            set = try PatternSet(library)
+            loadedPolicy = try Policy.load(path: policy ?? patternDir + "/policy.yaml")
+            key = try FingerprintKey.loadOrCreate(at: keyFile ?? Resources.defaultKeyFile())
+        } catch {
+            printError("\(error)")
+            throw ExitCode(ExitStatus.usageOrFatal)
+        }
+
+        var options = ScanOptions(roots: roots)
+        options.jobs = jobs ?? ProcessInfo.processInfo.activeProcessorCount
+        options.crawl.include = include
+        options.crawl.exclude = exclude
+        options.crawl.maxFileSize = try parseSize(maxFileSize, option: "--max-file-size")
+        options.crawl.followSymlinks = followSymlinks
+        options.limits.maxMemberSize = try parseSize(maxMemberSize, option: "--max-member-size")
+        options.maxArchiveDepth = maxArchiveDepth
+        options.minimumConfidence = Confidence(rawValue: minConfidence)!
+
+        let writer: ReportWriter
+        do {
+            writer = try ReportWriter(path: output, key: key, showValues: showValues, findingsOnly: findingsOnly)
+            try writer.begin(BeginRecord(
+                schema: reportSchema, tool: "trawl \(Trawl.version)", started: Timestamp.string(started),
+                roots: roots.map { PathText(Array($0.utf8)) },
+                options: [
+                    "jobs": String(options.jobs), "include": include.joined(separator: ","), "exclude": exclude.joined(separator: ","),
+                    "max_file_size": String(options.crawl.maxFileSize), "max_member_size": String(options.limits.maxMemberSize),
+                    "max_archive_depth": String(maxArchiveDepth), "follow_symlinks": String(followSymlinks),
+                    "findings_only": String(findingsOnly), "show_values": String(showValues), "min_confidence": minConfidence,
+                ],
+                patterns: RuleSetIdentity.of(files: library.sources, name: "Patterns", count: library.patterns.count),
+                policy: RuleSetIdentity.of(files: [("policy.yaml", loadedPolicy.source)], name: loadedPolicy.name),
+                keyId: key.id))
+        } catch {
+            printError("\(error)")
+            throw ExitCode(ExitStatus.usageOrFatal)
+        }
+
+        let quiet = self.quiet
+        let scanner = Scanner(options: options, patterns: set, classifier: Classifier(policy: loadedPolicy), writer: writer) { entry, issue in
+            if !quiet { printError("\(entry): \(issue.kind.rawValue): \(issue.message)") }
+        }
+        if let error = scanner.run() {
+            writer.abandon()
+            printError("\(error)")
+            throw ExitCode(ExitStatus.usageOrFatal)
+        }
+        let summary: SummaryRecord
+        do {
+            summary = try writer.finish(started: started)
+        } catch {
+            writer.abandon()
+            printError("\(error)")
+            throw ExitCode(ExitStatus.usageOrFatal)
+        }
+        if !quiet {
+            let levels = Level.allCases.reversed().map { "\($0.rawValue) \(summary.entriesByLevel[$0.rawValue] ?? 0)" }.joined(separator: ", ")
+            let findings = summary.findingsByType.values.reduce(0, +)
+            printError("""
+                scanned \(summary.entries.scanned) of \(summary.entries.total) entries (\(summary.files.total) files), \
+                skipped \(summary.entries.skipped), could not read \(summary.entries.failed); \
+                \(findings) findings; \(levels); \(String(format: "%.2f", summary.elapsedSeconds)) s\
+                \(output == "-" ? "" : "; report: \(output)")
+                """)
+        }
+        if summary.exitStatus != 0 { throw ExitCode(Int32(summary.exitStatus)) }
+    }
+}
+
+/// "256M" → 268435456.
+func parseSize(_ text: String, option: String) throws -> Int {
+    let units: [Character: Int] = ["K": 1 << 10, "M": 1 << 20, "G": 1 << 30]
+    var digits = text.uppercased()
+    var multiplier = 1
+    if let last = digits.last, let m = units[last] { multiplier = m; digits.removeLast() }
+    guard let n = Int(digits), n > 0 else { throw ValidationError("\(option) must be a positive size such as 1048576, 512K, 256M or 2G") }
+    return n * multiplier
+}

@@ -1,0 +1,83 @@
+// The command line: parse, build what the scan shares, run the library, map the result to an
+// exit status. Nothing here knows a format or a pattern.
+import ArgumentParser
+import Foundation
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Exit statuses, documented in --help and docs/report-format.md.
+enum ExitStatus {
+    static let complete: Int32 = 0
+    static let someUnreadable: Int32 = 1
+    static let usageOrFatal: Int32 = 2
+}
+
+struct Trawl: ParsableCommand {
+    static let version = "0.1.0"
+
+    static let configuration = CommandConfiguration(
+        commandName: "trawl",
+        abstract: "Find and classify personal data in file shares and the archives inside them.",
+        discussion: """
+            Trawl walks the given folders, reads every document and archive member it can (text, CSV/TSV,
+            HTML, XML, JSON, docx/xlsx/pptx, odt/ods/odp; zip, tar, gzip, bzip2, xz, 7z nested in one
+            another), finds personal data, classifies every finding and every file (Confidential /
+            Restricted / Internal / Public) and writes a JSON Lines report. It never changes what it scans.
+
+            Exit status: 0 scan complete; 1 scan complete, but some files could not be read (they are in
+            the report, outcome "error"); 2 usage or fatal error (bad option, pattern or policy file,
+            report not writable): nothing was scanned or the report is not complete.
+            """,
+        version: version,
+        subcommands: [Scan.self, Patterns.self])
+}
+
+/// Locates the Patterns directory: an explicit option, $TRAWL_PATTERNS, an installed share
+/// directory, or the nearest Patterns/ above the executable (a build inside the source tree).
+enum Resources {
+    static func patternsDirectory(_ explicit: String?) throws -> String {
+        if let explicit { return explicit }
+        if let env = ProcessInfo.processInfo.environment["TRAWL_PATTERNS"], !env.isEmpty { return env }
+        let exe = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
+        var dir = exe.deletingLastPathComponent()
+        let installed = dir.deletingLastPathComponent().appendingPathComponent("share/trawl/Patterns")
+        if FileManager.default.fileExists(atPath: installed.appendingPathComponent("policy.yaml").path) { return installed.path }
+        for _ in 0..<8 {
+            let candidate = dir.appendingPathComponent("Patterns")
+            if FileManager.default.fileExists(atPath: candidate.appendingPathComponent("policy.yaml").path) { return candidate.path }
+            dir = dir.deletingLastPathComponent()
+        }
+        throw ValidationError("cannot find the Patterns directory: pass --patterns DIR or set TRAWL_PATTERNS")
+    }
+
+    static func defaultKeyFile() -> String {
+        let env = ProcessInfo.processInfo.environment
+        if let k = env["TRAWL_KEY_FILE"], !k.isEmpty { return k }
+        let base = env["XDG_CONFIG_HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? ((env["HOME"] ?? ".") + "/.config")
+        return base + "/trawl/fingerprint.key"
+    }
+}
+
+func printError(_ message: String) {
+    FileHandle.standardError.write(Data("trawl: \(message)\n".utf8))
+}
+
+// ArgumentParser exits 64 on a usage error; Trawl documents 2, so map it here.
+do {
+    var command = try Trawl.parseAsRoot()
+    try command.run()
+} catch let exit as ExitCode {
+    Foundation.exit(exit.rawValue)
+} catch {
+    let code = Trawl.exitCode(for: error)
+    if code == .success {
+        Trawl.exit(withError: error)
+    }
+    printError(Trawl.message(for: error))
+    if code == .validationFailure {
+        FileHandle.standardError.write(Data("Run 'trawl --help' for usage.\n".utf8))
+    }
+    Foundation.exit(ExitStatus.usageOrFatal)
+}
