@@ -67,6 +67,20 @@ package struct Detector {
         var validation: Validation
     }
 
+    /// Every place the regex matched, valid or not: each bounds its neighbours' context windows,
+    /// since a keyword next to an invalid value still belongs to that value.
+    private struct Shapes {
+        var ranges: [Range<Int>] = []
+
+        func previousEnd(before start: Int) -> Int {
+            ranges.last { $0.upperBound <= start }?.upperBound ?? 0
+        }
+
+        func nextStart(after end: Int, limit: Int) -> Int {
+            ranges.first { $0.lowerBound >= end }?.lowerBound ?? limit
+        }
+    }
+
     /// Finds every match in `chunk` and appends it to `matches`.
     package func detect(_ chunk: TextChunk, into matches: inout [Match]) {
         var lines = LineCounter(chunk)
@@ -75,18 +89,20 @@ package struct Detector {
             for (index, compiled) in set.patterns.enumerated() {
                 let def = compiled.definition
                 var candidates: [Candidate] = []
+                var shapes = Shapes()
                 // A matching error (a resource limit on a pathological subject) ends this pattern
                 // on this chunk only; the rest of the chunk and the scan go on.
                 try? scratch[index].forEachMatch(in: subject) { groups in
                     guard let range = groups[def.valueGroup] ?? groups[0] else { return true }
+                    shapes.ranges.append(range)
                     let value = String(decoding: subject[range], as: UTF8.self)
                     let validation = def.validator.flatMap(Validators.named).map { $0(value) } ?? .valid
                     if case .invalid = validation { return true }
                     candidates.append(Candidate(range: range, value: value, validation: validation))
                     return true
                 }
-                for (i, candidate) in candidates.enumerated() {
-                    let evidence = context(for: i, in: candidates, chunk: chunk, subject: subject, compiled: compiled)
+                for candidate in candidates {
+                    let evidence = context(for: candidate.range, shapes: shapes, chunk: chunk, subject: subject, compiled: compiled)
                     var confidence = def.confidence
                     if !evidence.isEmpty { confidence = confidence.raised }
                     if def.context?.required == true && evidence.isEmpty { continue }
@@ -132,12 +148,12 @@ package struct Detector {
         found = found.indices.filter { keep[$0] }.map { found[$0] }
     }
 
-    /// The context that supports candidate `i`: a keyword within its window (not nearer another
-    /// candidate of the same pattern), or a keyword in the label of the cell it sits in.
-    private func context(for i: Int, in candidates: [Candidate], chunk: TextChunk, subject: UnsafeRawBufferPointer,
+    /// The context that supports a value: a keyword within its window (not nearer another value of
+    /// the same pattern), or a keyword in the label of the cell it sits in. The window after a value
+    /// ends at the end of its line: a keyword on the next line labels what follows it.
+    private func context(for range: Range<Int>, shapes: Shapes, chunk: TextChunk, subject: UnsafeRawBufferPointer,
                          compiled: CompiledDefinition) -> [String] {
         guard let rule = compiled.definition.context, !compiled.keywords.isEmpty else { return [] }
-        let range = candidates[i].range
         var evidence: [String] = []
         if let cell = chunk.cells.first(where: { $0.range.contains(range.lowerBound) }), let label = cell.label {
             let tokens = Tokens(Array(label.utf8))
@@ -146,7 +162,7 @@ package struct Detector {
             }
         }
         // Before: from the end of the previous candidate (or the window start) to this value.
-        let previousEnd = i > 0 ? candidates[i - 1].range.upperBound : 0
+        let previousEnd = shapes.previousEnd(before: range.lowerBound)
         let beforeStart = max(previousEnd, range.lowerBound - rule.before, 0)
         if beforeStart < range.lowerBound {
             let tokens = Tokens(Array(subject[beforeStart..<range.lowerBound]))
@@ -155,8 +171,9 @@ package struct Detector {
             }
         }
         // After: from this value to the next candidate (or the window end).
-        let nextStart = i + 1 < candidates.count ? candidates[i + 1].range.lowerBound : subject.count
-        let afterEnd = min(nextStart, range.upperBound + rule.after, subject.count)
+        let nextStart = shapes.nextStart(after: range.upperBound, limit: subject.count)
+        var afterEnd = min(nextStart, range.upperBound + rule.after, subject.count)
+        if let newline = subject[range.upperBound..<afterEnd].firstIndex(of: 10) { afterEnd = newline }
         if range.upperBound < afterEnd && evidence.isEmpty {
             let tokens = Tokens(Array(subject[range.upperBound..<afterEnd]))
             if let k = compiled.keywords.first(where: { tokens.firstOccurrence(of: $0) != nil }) {

@@ -157,11 +157,14 @@ package enum Extraction {
                             } else {
                                 visit(ArchiveMember(name: name, content: .success(data), declaredSize: entry.declaredSize))
                             }
-                        } catch let error as ArchiveError where error.severity == .entry {
+                        } catch let error as ArchiveError {
+                            // The member whose data broke is reported as such; a fatal error then
+                            // also ends the archive (reported on the archive's own entry).
                             let lowered = error.message.lowercased()
                             let failure: ExtractError = lowered.contains("encrypt") || lowered.contains("passphrase")
                                 ? .encrypted(error.message) : .corrupt(error.message)
                             visit(ArchiveMember(name: name, content: .failure(failure), declaredSize: entry.declaredSize))
+                            if error.severity == .fatal { throw error }
                         }
                     }
                 }

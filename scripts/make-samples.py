@@ -1,0 +1,505 @@
+#!/usr/bin/env python3
+"""Generate Samples/: real documents of every format Trawl reads, with fake personal data planted
+at known places, decoys that must not match, clean files, and broken inputs.
+
+Writes Samples/expected.json from what it planted: every entry (file or archive member) with the
+outcome and level it must get and every finding it must produce (type, value as written, and an
+exemption where the value is shown but counts towards nothing). The test suite scans Samples/ and
+requires exactly that. Output is deterministic: run it again and nothing changes.
+
+Office and OpenDocument files are written as their specifications lay them out (zip packages of
+XML parts) with only the standard library; the encrypted zip needs the `zip` tool (Info-ZIP).
+Usage: scripts/make-samples.py [OUTPUT_DIR]   (default: Samples/ beside this script's parent)
+"""
+import base64
+import datetime
+import gzip
+import io
+import json
+import lzma
+import os
+import random
+import shutil
+import subprocess
+import sys
+import tarfile
+import tempfile
+import zipfile
+
+ROOT = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else os.path.join(os.path.dirname(__file__), "..", "Samples"))
+FIXED_TIME = (2024, 1, 15, 9, 30, 0)  # zip member timestamps, so output is byte-for-byte stable
+
+expected = []  # entries: {"path", "members", "outcome", "level", "issue", "findings": [...]}
+
+
+def finding(type_, value, exempt=None):
+    f = {"type": type_, "value": value}
+    if exempt:
+        f["exempt"] = exempt
+    return f
+
+
+def entry(path, findings=(), members=(), outcome="scanned", level=None, issue=None):
+    """`path` is relative to Samples/; bytes for a name that is not UTF-8 (stored as path_base64)."""
+    counted = [f for f in findings if "exempt" not in f]
+    if level is None:
+        level = "Restricted" if counted else "Internal"
+    where = {"path_base64": base64.b64encode(path).decode()} if isinstance(path, bytes) else {"path": path}
+    e = {**where, "members": list(members), "outcome": outcome, "level": level,
+         "findings": sorted(findings, key=lambda f: (f["type"], f["value"]))}
+    if issue:
+        e["issue"] = issue
+    expected.append(e)
+
+
+def write(rel, data):
+    path = os.path.join(ROOT, rel)
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, "wb") as f:
+        f.write(data)
+
+
+def zip_bytes(parts, stored_first=None):
+    """A zip of (name, bytes) parts; `stored_first` is written first, uncompressed (ODF mimetype)."""
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        if stored_first:
+            info = zipfile.ZipInfo(stored_first[0], FIXED_TIME)
+            info.compress_type = zipfile.ZIP_STORED
+            z.writestr(info, stored_first[1])
+        for name, data in parts:
+            info = zipfile.ZipInfo(name, FIXED_TIME)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            z.writestr(info, data)
+    return buf.getvalue()
+
+
+def tar_bytes(parts, compression=""):
+    buf = io.BytesIO()
+    with tarfile.open(fileobj=buf, mode="w:" + compression if compression else "w", format=tarfile.USTAR_FORMAT) as t:
+        for name, data in parts:
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            info.mtime = 1705311000
+            info.mode = 0o644
+            t.addfile(info, io.BytesIO(data))
+    return buf.getvalue()
+
+
+def gzip_bytes(data):
+    buf = io.BytesIO()
+    with gzip.GzipFile(fileobj=buf, mode="wb", mtime=1705311000, filename="") as g:
+        g.write(data)
+    return buf.getvalue()
+
+
+def esc(s):
+    return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+# ---------------------------------------------------------------- plain text in three encodings
+
+def plain_text():
+    text = (
+        "Learner file note\n"
+        "Name: Priya Sharma\n"
+        "Date of birth: 14/02/2006\n"
+        "National Insurance number: JG 10 37 59 A\n"
+        "Home email: priya.sharma2006@gmail.com\n"
+        "Address: 22 Kirkstall Road, Leeds LS3 1HS\n"
+    )
+    write("text/learner-note.txt", text.encode("utf-8"))
+    entry("text/learner-note.txt", [
+        finding("dob", "14/02/2006"), finding("uk.nino", "JG 10 37 59 A"),
+        finding("email", "priya.sharma2006@gmail.com"), finding("uk.postcode", "LS3 1HS")])
+
+    text16 = (
+        "Reference for Tomás O'Brien\r\n"
+        "D.O.B. 03-09-1998\r\n"
+        "NI number TM987654A\r\n"
+    )
+    write("text/reference-utf16.txt", b"\xff\xfe" + text16.encode("utf-16-le"))
+    entry("text/reference-utf16.txt", [finding("dob", "03-09-1998"), finding("uk.nino", "TM987654A")])
+
+    text1252 = (
+        "Café trip deposit £25 – paid by Zoë Clarke\n"
+        "Contact email: zoe.clarke@outlook.com\n"
+        "Postcode: B33 8TH\n"
+    )
+    write("text/trip-cp1252.txt", text1252.encode("cp1252"))
+    entry("text/trip-cp1252.txt", [finding("email", "zoe.clarke@outlook.com"), finding("uk.postcode", "B33 8TH")])
+
+    # A file name that is not UTF-8 (Latin-1 "é"): it must survive into the report.
+    write(b"text/r\xe9sum\xe9.txt".decode("utf-8", "surrogateescape"),
+          b"Curriculum vitae\nEmail: daniel.okafor@yahoo.co.uk\n")
+    entry(b"text/r\xe9sum\xe9.txt", [finding("email", "daniel.okafor@yahoo.co.uk")])
+
+    decoys = (
+        "Numbers that look like NI numbers but are not: QQ 12 34 56 A (HMRC's example), GB 12 34 56 A,\n"
+        "AB 12 34 56 E, OO 12 34 56 A, and the temporary reference 12 A1 23 45.\n"
+        "Dates with no birth context: the panel met on 12/03/2024; invoice dated 2023-01-15.\n"
+        "Date of birth: 31/02/1984 is not a calendar date.\n"
+        "Shapes of postcodes that are not: AA9 9AA, QQ1 1AA, XX12 3AB.\n"
+        "Send enquiries to info@northfield-college.ac.uk or admissions@northfield-college.ac.uk.\n"
+        "An address has the form someone@example.com.\n"
+    )
+    write("text/decoys.txt", decoys.encode())
+    entry("text/decoys.txt", [
+        finding("email", "info@northfield-college.ac.uk", "role_mailbox"),
+        finding("email", "admissions@northfield-college.ac.uk", "role_mailbox"),
+        finding("email", "someone@example.com", "example_data")])
+
+    write("text/empty.txt", b"")
+    entry("text/empty.txt")
+
+    write("text/meeting-minutes.txt", (
+        "Minutes of the curriculum meeting, 4 March 2024.\n"
+        "Attendance was good. The timetable for the summer term was agreed.\n"
+        "Internal use only.\n").encode())
+    entry("text/meeting-minutes.txt")
+
+
+# ---------------------------------------------------------------- CSV, TSV, JSON, XML, HTML
+
+def delimited():
+    rows = [
+        ["Learner ID", "Full name", "Date of Birth", "NI Number", "Email", "Postcode"],
+        ["L1001", "Aisha Khan", "17/05/2004", "AB123456C", "aisha.khan04@gmail.com", "M1 1AE"],
+        ["L1002", "Ben Carter", "02/11/2003", "CE 65 43 21 D", "ben.carter@hotmail.co.uk", "SW1A 2AA"],
+        ["L1003", "Chloe Evans", "29/02/2004", "WL112233B", "chloe.e@icloud.com", "CF10 3AT"],
+    ]
+    write("tables/learners.csv", ("\r\n".join(",".join(r) for r in rows) + "\r\n").encode())
+    f = []
+    for r in rows[1:]:
+        f += [finding("dob", r[2]), finding("uk.nino", r[3]), finding("email", r[4]), finding("uk.postcode", r[5])]
+    entry("tables/learners.csv", f)
+
+    staff = [
+        ["Staff", "DOB", "Start date", "Notes"],
+        ["Hannah Lee", "1979-08-21", "2015-09-01", "Moved from \"Site B\", 2019"],
+        ["Omar Haddad", "1985-12-03", "2020-01-06", "Part time"],
+    ]
+    write("tables/staff.tsv", ("\n".join("\t".join(r) for r in staff) + "\n").encode())
+    entry("tables/staff.tsv", [finding("dob", "1979-08-21"), finding("dob", "1985-12-03")])
+
+    students = [
+        {"id": "S-2041", "name": "Grace Wilson", "dateOfBirth": "2007-06-30", "contact": {"email": "grace.wilson07@gmail.com", "postcode": "EH1 1YZ"}},
+        {"id": "S-2042", "name": "Leo Martin", "dateOfBirth": "2006-01-09", "enrolled": "2022-09-05", "contact": {"email": "leo.martin@btinternet.com"}},
+    ]
+    write("data/students.json", json.dumps({"students": students}, indent=2).encode())
+    entry("data/students.json", [
+        finding("dob", "2007-06-30"), finding("email", "grace.wilson07@gmail.com"), finding("uk.postcode", "EH1 1YZ"),
+        finding("dob", "2006-01-09"), finding("email", "leo.martin@btinternet.com")])
+
+    xml = (
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        "<learners>\n"
+        '  <learner id="A17">\n'
+        "    <name>Sofia Rossi</name>\n"
+        "    <birthDate>2005-10-12</birthDate>\n"
+        "    <nino>HS 20 48 62 C</nino>\n"
+        "    <enrolmentDate>2021-09-06</enrolmentDate>\n"
+        "  </learner>\n"
+        "</learners>\n"
+    )
+    write("data/learners.xml", xml.encode())
+    entry("data/learners.xml", [finding("dob", "2005-10-12"), finding("uk.nino", "HS 20 48 62 C")])
+
+    html = (
+        "<!DOCTYPE html>\n<html><head><title>Emergency contacts</title>\n"
+        "<style>.x{color:red}</style><script>var note = 'not text';</script></head><body>\n"
+        "<h1>Emergency contacts</h1>\n"
+        "<p>Questions to <a href=\"mailto:office@greenfield-primary.sch.uk\">office@greenfield-primary.sch.uk</a>.</p>\n"
+        "<table><tr><th>Pupil</th><th>Date of birth</th><th>Parent email</th><th>Postcode</th></tr>\n"
+        "<tr><td>Jack Turner</td><td>08/04/2016</td><td>kate.turner@gmail.com</td><td>BS1 4DJ</td></tr>\n"
+        "<tr><td>Mia Scott</td><td>21/12/2015</td><td>r.scott@outlook.com</td><td>NE1 7RU</td></tr>\n"
+        "</table>\n<p>Last reviewed 01/09/2024.</p>\n</body></html>\n"
+    )
+    write("web/emergency-contacts.html", html.encode())
+    entry("web/emergency-contacts.html", [
+        finding("email", "office@greenfield-primary.sch.uk", "role_mailbox"),
+        finding("dob", "08/04/2016"), finding("email", "kate.turner@gmail.com"), finding("uk.postcode", "BS1 4DJ"),
+        finding("dob", "21/12/2015"), finding("email", "r.scott@outlook.com"), finding("uk.postcode", "NE1 7RU")])
+
+
+# ---------------------------------------------------------------- Office Open XML
+
+W_NS = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
+OFFDOC = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument"
+
+
+def docx(paragraphs_xml):
+    content_types = (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+        '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+        '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+        '<Default Extension="xml" ContentType="application/xml"/>'
+        '<Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/>'
+        "</Types>")
+    rels = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships xmlns="{REL_NS}">'
+            f'<Relationship Id="rId1" Type="{OFFDOC}" Target="word/document.xml"/></Relationships>')
+    document = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:document {W_NS}><w:body>'
+                + paragraphs_xml + '<w:sectPr/></w:body></w:document>')
+    return zip_bytes([("[Content_Types].xml", content_types), ("_rels/.rels", rels), ("word/document.xml", document)])
+
+
+def w_p(*runs):
+    out = "<w:p>"
+    for r in runs:
+        bold = "<w:rPr><w:b/></w:rPr>" if r.startswith("*") else ""
+        text = r.lstrip("*")
+        out += f'<w:r>{bold}<w:t xml:space="preserve">{esc(text)}</w:t></w:r>'
+    return out + "</w:p>"
+
+
+def w_table(rows):
+    out = "<w:tbl>"
+    for row in rows:
+        out += "<w:tr>" + "".join(f"<w:tc>{w_p(cell)}</w:tc>" for cell in row) + "</w:tr>"
+    return out + "</w:tbl>"
+
+
+def office():
+    # The NI number is split across three runs (the middle one bold), as Word does after an edit.
+    body = (
+        w_p("Safeguarding referral")
+        + w_p("The learner's ", "National Insurance number is ", "JR 54", "* 32 ", "10 B", ".")
+        + w_p("Contact the learner at ", "ethan.", "brooks@gmail.com", " outside college hours.")
+        + w_table([["Name", "Date of Birth", "Postcode"], ["Ethan Brooks", "11/07/2007", "G2 1DY"]])
+        + w_p("Referral made on 14/10/2024 by the designated safeguarding lead.")
+    )
+    write("office/referral.docx", docx(body))
+    entry("office/referral.docx", [
+        finding("uk.nino", "JR 54 32 10 B"), finding("email", "ethan.brooks@gmail.com"),
+        finding("dob", "11/07/2007"), finding("uk.postcode", "G2 1DY")])
+
+    write("office/blank-template.docx", docx(w_p("Enrolment form") + w_table([["Name", "Date of Birth", "NI Number"], ["", "", ""]])))
+    entry("office/blank-template.docx")
+
+    # xlsx: a Date of Birth column of real date cells (style with a date format), shared strings.
+    shared = ["Learner", "Date of Birth", "Postcode", "Course", "Noah Patel", "Ruby Hughes", "Level 3 Engineering", "Level 2 Hairdressing", "OX1 2JD", "LS11 5QR"]
+    sst = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+           f'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="{len(shared)}" uniqueCount="{len(shared)}">'
+           + "".join(f"<si><t>{esc(s)}</t></si>" for s in shared) + "</sst>")
+
+    def serial(y, m, d):
+        return (datetime.date(y, m, d) - datetime.date(1899, 12, 30)).days
+
+    def c_s(ref, i):
+        return f'<c r="{ref}" t="s"><v>{i}</v></c>'
+
+    def c_d(ref, y, m, d):
+        return f'<c r="{ref}" s="1"><v>{serial(y, m, d)}</v></c>'
+
+    sheet = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+             '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
+             f'<row r="1">{c_s("A1", 0)}{c_s("B1", 1)}{c_s("C1", 2)}{c_s("D1", 3)}</row>'
+             f'<row r="2">{c_s("A2", 4)}{c_d("B2", 2005, 3, 12)}{c_s("C2", 8)}{c_s("D2", 6)}</row>'
+             f'<row r="3">{c_s("A3", 5)}{c_d("B3", 2006, 11, 1)}{c_s("C3", 9)}{c_s("D3", 7)}<c r="E3"><v>42</v></c></row>'
+             "</sheetData></worksheet>")
+    styles = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+              '<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+              '<cellXfs count="2"><xf numFmtId="0"/><xf numFmtId="14" applyNumberFormat="1"/></cellXfs></styleSheet>')
+    workbook = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+                '<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+                'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
+                '<sheets><sheet name="Learners" sheetId="1" r:id="rId1"/></sheets></workbook>')
+    wb_rels = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships xmlns="{REL_NS}">'
+               '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/>'
+               '<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings" Target="sharedStrings.xml"/>'
+               '<Relationship Id="rId3" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/>'
+               "</Relationships>")
+    ct = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+          '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+          '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+          '<Default Extension="xml" ContentType="application/xml"/>'
+          '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+          '<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
+          '<Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/>'
+          '<Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>'
+          "</Types>")
+    rels = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships xmlns="{REL_NS}">'
+            f'<Relationship Id="rId1" Type="{OFFDOC}" Target="xl/workbook.xml"/></Relationships>')
+    write("office/learner-register.xlsx", zip_bytes([
+        ("[Content_Types].xml", ct), ("_rels/.rels", rels), ("xl/workbook.xml", workbook), ("xl/_rels/workbook.xml.rels", wb_rels),
+        ("xl/styles.xml", styles), ("xl/sharedStrings.xml", sst), ("xl/worksheets/sheet1.xml", sheet)]))
+    # Date cells are read as ISO dates: the value as Trawl reports it is the rendered date.
+    entry("office/learner-register.xlsx", [
+        finding("dob", "2005-03-12"), finding("uk.postcode", "OX1 2JD"),
+        finding("dob", "2006-11-01"), finding("uk.postcode", "LS11 5QR")])
+
+    a_ns = 'xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" xmlns:p="http://schemas.openxmlformats.org/presentationml/2006/main"'
+
+    def slide(*paras):
+        body = "".join("<a:p>" + "".join(f"<a:r><a:t>{esc(r)}</a:t></a:r>" for r in p) + "</a:p>" for p in paras)
+        return (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><p:sld {a_ns}><p:cSld><p:spTree>'
+                f"<p:sp><p:txBody>{body}</p:txBody></p:sp></p:spTree></p:cSld></p:sld>")
+    pres = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><p:presentation {a_ns} '
+            'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
+            '<p:sldIdLst><p:sldId id="256" r:id="rId1"/><p:sldId id="257" r:id="rId2"/></p:sldIdLst></p:presentation>')
+    pres_rels = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships xmlns="{REL_NS}">'
+                 '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/slide" Target="slides/slide1.xml"/>'
+                 '<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/slide" Target="slides/slide2.xml"/>'
+                 "</Relationships>")
+    pct = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+           '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+           '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+           '<Default Extension="xml" ContentType="application/xml"/>'
+           '<Override PartName="/ppt/presentation.xml" ContentType="application/vnd.openxmlformats-officedocument.presentationml.presentation.main+xml"/>'
+           '<Override PartName="/ppt/slides/slide1.xml" ContentType="application/vnd.openxmlformats-officedocument.presentationml.slide+xml"/>'
+           '<Override PartName="/ppt/slides/slide2.xml" ContentType="application/vnd.openxmlformats-officedocument.presentationml.slide+xml"/>'
+           "</Types>")
+    prels = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships xmlns="{REL_NS}">'
+             f'<Relationship Id="rId1" Type="{OFFDOC}" Target="ppt/presentation.xml"/></Relationships>')
+    write("office/induction.pptx", zip_bytes([
+        ("[Content_Types].xml", pct), ("_rels/.rels", prels), ("ppt/presentation.xml", pres), ("ppt/_rels/presentation.xml.rels", pres_rels),
+        ("ppt/slides/slide1.xml", slide(["Welcome to induction week"], ["Your tutor: ", "lucy.green@gmail.com"])),
+        ("ppt/slides/slide2.xml", slide(["Send forms to ", "exams@northfield-college.ac.uk"], ["Campus: 1 Station Road, ", "Leeds LS1 4DY"]))]))
+    entry("office/induction.pptx", [
+        finding("email", "lucy.green@gmail.com"), finding("email", "exams@northfield-college.ac.uk", "role_mailbox"),
+        finding("uk.postcode", "LS1 4DY")])
+
+
+# ---------------------------------------------------------------- OpenDocument
+
+ODF_NS = ('xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+          'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" '
+          'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+          'xmlns:draw="urn:oasis:names:tc:opendocument:xmlns:drawing:1.0" '
+          'xmlns:presentation="urn:oasis:names:tc:opendocument:xmlns:presentation:1.0" office:version="1.3"')
+
+
+def odf(kind, body):
+    mimetype = f"application/vnd.oasis.opendocument.{kind}"
+    manifest = ('<?xml version="1.0" encoding="UTF-8"?><manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.3">'
+                f'<manifest:file-entry manifest:full-path="/" manifest:media-type="{mimetype}"/>'
+                '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/></manifest:manifest>')
+    content = f'<?xml version="1.0" encoding="UTF-8"?><office:document-content {ODF_NS}><office:body>{body}</office:body></office:document-content>'
+    return zip_bytes([("META-INF/manifest.xml", manifest), ("content.xml", content)], stored_first=("mimetype", mimetype))
+
+
+def opendocument():
+    # The NI number is split across spans; spaces come from <text:s/>.
+    body = ('<office:text><text:h>Apprenticeship agreement</text:h>'
+            '<text:p>Apprentice: Callum Reid, born <text:span>23 June 2004</text:span>.</text:p>'
+            '<text:p>NI number: <text:span>PR</text:span><text:s/>13<text:s/>57<text:span> 91 B</text:span></text:p>'
+            '<text:p>Personal email: callum.reid04@gmail.com</text:p></office:text>')
+    write("opendocument/agreement.odt", odf("text", body))
+    entry("opendocument/agreement.odt", [
+        finding("dob", "23 June 2004"), finding("uk.nino", "PR 13 57 91 B"), finding("email", "callum.reid04@gmail.com")])
+
+    def cell(v, date=None):
+        attr = f' office:value-type="date" office:date-value="{date}"' if date else ' office:value-type="string"'
+        return f"<table:table-cell{attr}><text:p>{esc(v)}</text:p></table:table-cell>"
+    rows = [["Pupil", "DOB", "Postcode"], ["Isla Murray", ("04/05/2012", "2012-05-04"), "KY16 9AJ"], ["Finn Walsh", ("19/09/2011", "2011-09-19"), "DD1 4HN"]]
+    table = '<table:table table:name="Class 6">'
+    for r in rows:
+        table += "<table:table-row>" + "".join(cell(*c) if isinstance(c, tuple) else cell(c) for c in r) + \
+                 '<table:table-cell table:number-columns-repeated="1000"/></table:table-row>'
+    table += "</table:table>"
+    write("opendocument/class-list.ods", odf("spreadsheet", f"<office:spreadsheet>{table}</office:spreadsheet>"))
+    entry("opendocument/class-list.ods", [
+        finding("dob", "04/05/2012"), finding("uk.postcode", "KY16 9AJ"), finding("dob", "19/09/2011"), finding("uk.postcode", "DD1 4HN")])
+
+    pres = ('<office:presentation><draw:page draw:name="page1"><draw:frame><draw:text-box>'
+            '<text:p>Governors briefing</text:p><text:p>Clerk: amelia.shaw@btinternet.com</text:p>'
+            '</draw:text-box></draw:frame></draw:page></office:presentation>')
+    write("opendocument/briefing.odp", odf("presentation", pres))
+    entry("opendocument/briefing.odp", [finding("email", "amelia.shaw@btinternet.com")])
+
+
+# ---------------------------------------------------------------- archives, nested and broken
+
+def archives():
+    deep_note = b"Archived case note. NI number: KL 24 68 02 D.\n"
+    form = docx(w_p("Enrolment form") + w_table([["Name", "Date of Birth", "NI Number"], ["Ella Price", "30/01/2005", "NA 11 22 33 C"]]))
+    inner = zip_bytes([("case-note.txt", deep_note)])
+    write("archives/nested.zip", zip_bytes([("inner.zip", inner), ("forms/enrolment.docx", form), ("readme.txt", b"Nothing personal here.\n")]))
+    entry("archives/nested.zip", level="Restricted")
+    entry("archives/nested.zip", members=["inner.zip"], level="Restricted")
+    entry("archives/nested.zip", [finding("uk.nino", "KL 24 68 02 D")], members=["inner.zip", "case-note.txt"])
+    entry("archives/nested.zip", [finding("dob", "30/01/2005"), finding("uk.nino", "NA 11 22 33 C")], members=["forms/enrolment.docx"])
+    entry("archives/nested.zip", members=["readme.txt"])
+
+    staff_csv = b"Name,Email,Post code\nGeorge Hall,george.hall@gmail.com,YO1 7HH\n"
+    write("archives/hr-export.tar.gz", gzip_bytes(tar_bytes([("export/staff.csv", staff_csv), ("export/notes.txt", b"Exported for the annual audit.\n")])))
+    # A compressed tar is one archive (libarchive reads the filter and the tar together).
+    entry("archives/hr-export.tar.gz", level="Restricted")
+    entry("archives/hr-export.tar.gz", [finding("email", "george.hall@gmail.com"), finding("uk.postcode", "YO1 7HH")], members=["export/staff.csv"])
+    entry("archives/hr-export.tar.gz", members=["export/notes.txt"])
+
+    write("archives/call-log.txt.gz", gzip_bytes(b"Call from parent, email harriet.moss@gmail.com, re: transport.\n"))
+    entry("archives/call-log.txt.gz", level="Restricted")
+    entry("archives/call-log.txt.gz", [finding("email", "harriet.moss@gmail.com")], members=["call-log.txt"])
+
+    records = json.dumps([{"learner": "Yusuf Ali", "dob": "2008-02-14", "postcode": "LE1 5WW"}]).encode()
+    write("archives/backup.tar.xz", lzma.compress(tar_bytes([("records.json", records)]), format=lzma.FORMAT_XZ))
+    entry("archives/backup.tar.xz", level="Restricted")
+    entry("archives/backup.tar.xz", [finding("dob", "2008-02-14"), finding("uk.postcode", "LE1 5WW")], members=["records.json"])
+
+    import bz2
+    write("archives/old-notes.txt.bz2", bz2.compress(b"Nothing to see: timetable changes for next week.\n"))
+    entry("archives/old-notes.txt.bz2")
+    entry("archives/old-notes.txt.bz2", members=["old-notes.txt"])
+
+    # Corrupt: a zip cut off inside its second member, its central directory gone. The first
+    # member is whole and must still be scanned; the second is reported, and so is the archive.
+    noise = random.Random(7).randbytes(6000)  # incompressible, so the cut lands inside it
+    whole = zip_bytes([("list.txt", b"Email: oscar.bell@gmail.com\n"), ("more.bin", noise)])
+    cut = len(whole) // 2
+    assert whole.find(b"more.bin") < cut < len(whole) - 200, "the cut must fall inside more.bin's data"
+    write("archives/corrupt.zip", whole[:cut])
+    entry("archives/corrupt.zip", outcome="error", issue="corrupt", level="Restricted")
+    entry("archives/corrupt.zip", [finding("email", "oscar.bell@gmail.com")], members=["list.txt"])
+    entry("archives/corrupt.zip", members=["more.bin"], outcome="error", issue="corrupt", level="Internal")
+
+    # Encrypted: one member protected with a password (traditional PKWARE encryption).
+    with tempfile.TemporaryDirectory() as tmp:
+        with open(os.path.join(tmp, "salaries.txt"), "wb") as f:
+            f.write(b"Confidential salary list\n")
+        os.utime(os.path.join(tmp, "salaries.txt"), (1705311000, 1705311000))
+        out = os.path.join(tmp, "locked.zip")
+        subprocess.run(["zip", "-q", "-X", "-P", "not-a-real-secret", out, "salaries.txt"], cwd=tmp, check=True)
+        with open(out, "rb") as f:
+            data = f.read()
+    write("archives/locked.zip", data)
+    entry("archives/locked.zip", level="Internal")
+    entry("archives/locked.zip", members=["salaries.txt"], outcome="error", issue="encrypted", level="Internal")
+
+
+def other():
+    # A PNG (1x1): a format Trawl does not read (yet): skipped, reported as unsupported.
+    png = bytes.fromhex("89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+                        "1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082")
+    write("other/pixel.png", png)
+    entry("other/pixel.png", outcome="skipped", issue="unsupported", level="Internal")
+
+
+def main():
+    if os.path.isdir(ROOT):
+        shutil.rmtree(ROOT)
+    os.makedirs(ROOT)
+    plain_text()
+    delimited()
+    office()
+    opendocument()
+    archives()
+    other()
+    # The test scans with --exclude expected.json: this file holds the planted values in clear.
+    entry("expected.json", outcome="skipped", issue="excluded")
+    expected.sort(key=lambda e: (e.get("path", ""), e["members"]))
+    doc = {
+        "about": "What scripts/make-samples.py planted in Samples/: every entry Trawl must report, its outcome and level, "
+                 "and every finding (type and value as written; exempt findings are shown but count towards nothing). "
+                 "Paths are relative to Samples/. The values are fake.",
+        "entries": expected,
+    }
+    with open(os.path.join(ROOT, "expected.json"), "w", encoding="utf-8") as f:
+        json.dump(doc, f, indent=1, ensure_ascii=False)
+        f.write("\n")
+    print(f"wrote {len(expected)} expected entries to {ROOT}")
+
+
+if __name__ == "__main__":
+    main()
