@@ -6,17 +6,22 @@ enum PlainTextExtractor {
     /// chunk), so an identifier never straddles two chunks while memory per chunk stays bounded.
     static let blockSize = 1 << 20
 
-    static func extract(_ utf8: [UInt8], emit: (TextChunk) -> Void) {
+    static func extract(_ utf8: [UInt8], blockSize: Int = blockSize, emit: (TextChunk) -> Void) {
         var start = 0
         var line = 1
         let n = utf8.count
         while start < n {
             var end = min(n, start + blockSize)
             if end < n {
-                // Back up to the last newline in the block, if there is one.
+                // Back up to the last newline in the block; a line longer than the block is kept
+                // whole, up to its own newline.
                 var k = end
                 while k > start && utf8[k - 1] != 10 { k -= 1 }
-                if k > start { end = k }
+                if k > start {
+                    end = k
+                } else {
+                    while end < n && utf8[end - 1] != 10 { end += 1 }
+                }
             }
             let block = Array(utf8[start..<end])
             emit(TextChunk(text: block, part: nil, firstLine: line, offset: start))

@@ -1,0 +1,203 @@
+// Runs the built `trawl` binary on real files and decodes its report into the same Codable types
+// the writer uses.
+import Foundation
+import Testing
+import TrawlModel
+import TrawlReport
+
+let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+let seeds = root.deletingLastPathComponent().appendingPathComponent("shared/seeds")
+
+struct Run {
+    var status: Int32
+    var stderr: String
+    var records: [ReportRecord]
+
+    var files: [FileRecord] { records.compactMap { if case .file(let f) = $0 { f } else { nil } } }
+    var summary: SummaryRecord? { records.compactMap { if case .summary(let s) = $0 { s } else { nil } }.first }
+    var begin: BeginRecord? { records.compactMap { if case .begin(let b) = $0 { b } else { nil } }.first }
+}
+
+/// Runs `trawl ARGS` with a scratch key file; when `report` is true, adds `--output` and decodes it.
+func trawl(_ args: [String], report: Bool = true) throws -> Run {
+    let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("trawl-e2e-\(UUID())")
+    try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: scratch) }
+    let out = scratch.appendingPathComponent("report.json")
+    let process = Process()
+    process.executableURL = try binary()
+    process.arguments = args + (report ? ["--output", out.path, "--key-file", scratch.appendingPathComponent("key").path] : [])
+    process.currentDirectoryURL = root
+    let err = Pipe()
+    process.standardError = err
+    process.standardOutput = FileHandle.nullDevice
+    try process.run()
+    let errData = err.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    var records: [ReportRecord] = []
+    if report, let data = FileManager.default.contents(atPath: out.path) {
+        records = try ReportReader.records(from: data)
+    }
+    return Run(status: process.terminationStatus, stderr: String(decoding: errData, as: UTF8.self), records: records)
+}
+
+func binary() throws -> URL {
+    if let env = ProcessInfo.processInfo.environment["TRAWL_BINARY"] { return URL(fileURLWithPath: env) }
+    for config in ["debug", "release"] {
+        let candidate = root.appendingPathComponent(".build/\(config)/trawl")
+        if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
+    }
+    throw CocoaError(.fileNoSuchFile, userInfo: [NSLocalizedDescriptionKey: "build trawl first (swift build)"])
+}
+
+/// Samples/expected.json, as scripts/make-samples.py wrote it.
+struct Expected: Decodable {
+    struct Entry: Decodable {
+        var path: String?
+        var path_base64: String?
+        var members: [String]
+        var outcome: String
+        var level: String
+        var issue: String?
+        var findings: [ExpectedFinding]
+
+        var rawPath: [UInt8] { path.map { Array($0.utf8) } ?? Array(Data(base64Encoded: path_base64 ?? "") ?? Data()) }
+    }
+    struct ExpectedFinding: Decodable, Hashable, Comparable {
+        var type: String
+        var value: String
+        var exempt: String?
+        static func < (a: Self, b: Self) -> Bool { (a.type, a.value, a.exempt ?? "") < (b.type, b.value, b.exempt ?? "") }
+    }
+    var entries: [Entry]
+}
+
+@Suite(.serialized) struct Samples {
+    @Test func scanningSamplesGivesExactlyWhatWasPlanted() throws {
+        let run = try trawl(["scan", "Samples", "--exclude", "expected.json", "--show-values", "--quiet"])
+        // Two entries cannot be read by design (a corrupt zip, an encrypted member): exit 1.
+        #expect(run.status == 1, "\(run.stderr)")
+        let expected = try JSONDecoder().decode(Expected.self, from: Data(contentsOf: root.appendingPathComponent("Samples/expected.json")))
+        let prefix = Array("Samples/".utf8)
+        func key(_ path: [UInt8], _ members: [[UInt8]]) -> [[UInt8]] { [path] + members }
+        var got: [[[UInt8]]: FileRecord] = [:]
+        for f in run.files {
+            let raw = f.path.raw
+            #expect(raw.starts(with: prefix))
+            got[key(Array(raw.dropFirst(prefix.count)), (f.members ?? []).map(\.raw))] = f
+        }
+        #expect(got.count == expected.entries.count, "entries reported: \(got.count), planted: \(expected.entries.count)")
+        for e in expected.entries {
+            let k = key(e.rawPath, e.members.map { Array($0.utf8) })
+            let name = ([e.path ?? "(bytes)"] + e.members).joined(separator: "!/")
+            guard let f = got[k] else { Issue.record("\(name): no entry in the report"); continue }
+            #expect(f.outcome.rawValue == e.outcome, "\(name): outcome")
+            #expect(f.level.rawValue == e.level, "\(name): level \(f.level) reasons \(f.reasons)")
+            if let issue = e.issue { #expect(f.issues?.first?.kind.rawValue == issue, "\(name): issue \(String(describing: f.issues))") }
+            let found = f.findings.map { Expected.ExpectedFinding(type: $0.type, value: $0.value ?? "", exempt: $0.exempt?.rawValue) }.sorted()
+            #expect(found == e.findings.sorted(), "\(name): findings")
+        }
+    }
+
+    @Test func theReportHeaderAndSummaryAreComplete() throws {
+        let run = try trawl(["scan", "Samples/text", "--quiet"])
+        #expect(run.status == 0, "\(run.stderr)")
+        let begin = try #require(run.begin)
+        #expect(begin.schema == "trawl.report/1")
+        #expect(begin.patterns.id.hasPrefix("sha256:"))
+        #expect(begin.policy.name == "default")
+        #expect(!begin.keyId.isEmpty)
+        let summary = try #require(run.summary)
+        #expect(summary.files.total == run.files.count)
+        #expect(summary.findingsByType.values.reduce(0, +) == run.files.flatMap(\.findings).filter { $0.level != nil }.count)
+        // Masked by default: no value, and no planted value anywhere in the findings.
+        #expect(run.files.flatMap(\.findings).allSatisfy { $0.value == nil })
+        #expect(run.files.flatMap(\.findings).allSatisfy { !$0.masked.contains("JG 10 37 59 A") })
+    }
+
+    @Test func findingsOnlyLeavesOutCleanFiles() throws {
+        let run = try trawl(["scan", "Samples/text", "--findings-only", "--quiet"])
+        #expect(run.files.allSatisfy { !$0.findings.isEmpty || $0.outcome != .scanned })
+        #expect(run.files.contains { $0.path.display.hasSuffix("learner-note.txt") })
+        #expect(!run.files.contains { $0.path.display.hasSuffix("meeting-minutes.txt") })
+    }
+
+    @Test func usageErrorsExitTwoAndWriteNothing() throws {
+        let missing = try trawl(["scan", "no/such/folder"])
+        #expect(missing.status == 2)
+        #expect(missing.stderr.contains("no such file or folder"))
+        #expect(missing.records.isEmpty)
+        let badOption = try trawl(["scan", "Samples", "--jobs", "0"])
+        #expect(badOption.status == 2)
+        let noOutput = try trawl(["scan", "Samples"], report: false)
+        #expect(noOutput.status == 2)
+    }
+
+    @Test func aBrokenPolicyFailsBeforeAnyFileIsRead() throws {
+        let bad = FileManager.default.temporaryDirectory.appendingPathComponent("policy-\(UUID()).yaml")
+        try Data("types: [this is not a map".utf8).write(to: bad)
+        defer { try? FileManager.default.removeItem(at: bad) }
+        let run = try trawl(["scan", "Samples", "--policy", bad.path])
+        #expect(run.status == 2)
+        #expect(run.stderr.contains("invalid policy"))
+        #expect(run.records.isEmpty)
+    }
+
+    @Test func publishedPathsMakeCleanFilesPublicAndFlagExposure() throws {
+        let policy = try String(contentsOf: root.appendingPathComponent("Patterns/policy.yaml"), encoding: .utf8)
+            .replacingOccurrences(of: "published_paths: []", with: "published_paths: [\"*/text/*\"]")
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("policy-\(UUID()).yaml")
+        try Data(policy.utf8).write(to: file)
+        defer { try? FileManager.default.removeItem(at: file) }
+        let run = try trawl(["scan", "Samples/text", "--policy", file.path, "--quiet"])
+        let minutes = try #require(run.files.first { $0.path.display.hasSuffix("meeting-minutes.txt") })
+        #expect(minutes.level == .public)
+        let note = try #require(run.files.first { $0.path.display.hasSuffix("learner-note.txt") })
+        #expect(note.level == .restricted)
+        #expect(note.reasons.contains { $0.rule == "exposure" })
+    }
+}
+
+@Suite struct Filesystem {
+    @Test func specialFilesLinksAndUnreadableFilesAreAccountedFor() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("trawl-fs-\(UUID())")
+        try FileManager.default.createDirectory(at: dir.appendingPathComponent("sub"), withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try Data("Email: pat.lee@gmail.com\n".utf8).write(to: dir.appendingPathComponent("sub/a.txt"))
+        try FileManager.default.createSymbolicLink(atPath: dir.appendingPathComponent("loop").path, withDestinationPath: dir.path)
+        try FileManager.default.createSymbolicLink(atPath: dir.appendingPathComponent("out").path, withDestinationPath: "/etc")
+        #expect(mkfifo(dir.appendingPathComponent("fifo").path, 0o600) == 0)
+        let before = try Data(contentsOf: dir.appendingPathComponent("sub/a.txt"))
+
+        let run = try trawl(["scan", dir.path, "--follow-symlinks", "--quiet"])
+        func entry(_ name: String) -> FileRecord? { run.files.first { $0.path.display.hasSuffix("/" + name) } }
+        #expect(entry("fifo")?.issues?.first?.kind == .specialFile)
+        #expect(entry("loop")?.issues?.first?.kind == .symlink)
+        #expect(entry("out")?.issues?.first?.kind == .symlink)
+        #expect(entry("a.txt")?.findings.count == 1)
+        #expect(run.status == 0)
+        // Read-only: the scanned file is byte-for-byte what it was.
+        #expect(try Data(contentsOf: dir.appendingPathComponent("sub/a.txt")) == before)
+    }
+}
+
+@Suite(.enabled(if: FileManager.default.fileExists(atPath: seeds.path), "needs ../shared/seeds beside the checkout"))
+struct SeedPolicies {
+    @Test func policiesAreNotConfidentialHaveNoBirthDatesAndTheirRoleMailboxesAreNotPersonal() throws {
+        let run = try trawl(["scan", seeds.path, "--include", "*.txt", "--show-values", "--quiet"])
+        #expect(run.status == 0, "\(run.stderr)")
+        let policies = run.files.filter { $0.path.display.hasSuffix(".txt") }
+        #expect(policies.count == 5)
+        for f in policies {
+            #expect(f.level != .confidential, "\(f.path.display): \(f.reasons)")
+            #expect(!f.findings.contains { $0.type == "dob" }, "\(f.path.display)")
+        }
+        let emails = policies.flatMap(\.findings).filter { $0.type == "email" }
+        let roles = Set(["enquiries@aim-group.org.uk", "info@alstraining.org.uk", "quality@alliancelearning.com",
+                         "dpo@aphaia.co.uk", "privacy@studygroup.com", "dataquestions@theimi.org.uk"])
+        for e in emails where roles.contains(e.value?.lowercased() ?? "") {
+            #expect(e.exempt == .roleMailbox && e.level == nil, "\(e.value ?? "")")
+        }
+        #expect(emails.contains { roles.contains($0.value?.lowercased() ?? "") })
+    }
+}

@@ -1,0 +1,152 @@
+import Foundation
+import Testing
+import TrawlModel
+@testable import TrawlExtract
+
+let samples = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    .deletingLastPathComponent().appendingPathComponent("Samples")
+
+func bytes(_ relative: String) throws -> [UInt8] {
+    Array(try Data(contentsOf: samples.appendingPathComponent(relative)))
+}
+
+func chunks(_ relative: String) throws -> [TextChunk] {
+    let data = try bytes(relative)
+    guard case .document(let format) = Sniffer.sniff(data, name: Array(relative.utf8)) else {
+        Issue.record("\(relative) did not sniff as a document")
+        return []
+    }
+    var out: [TextChunk] = []
+    _ = try Extraction.extractText(data, format: format, limits: ExtractLimits()) { out.append($0) }
+    return out
+}
+
+func text(_ c: [TextChunk]) -> String { c.map { String(decoding: $0.text, as: UTF8.self) }.joined(separator: "\n") }
+
+@Suite struct Sniffing {
+    @Test(arguments: [
+        ("office/referral.docx", SniffedFormat.document(.docx)), ("office/learner-register.xlsx", .document(.xlsx)),
+        ("office/induction.pptx", .document(.pptx)), ("opendocument/agreement.odt", .document(.odt)),
+        ("opendocument/class-list.ods", .document(.ods)), ("opendocument/briefing.odp", .document(.odp)),
+        ("archives/nested.zip", .container(.zip)), ("archives/hr-export.tar.gz", .container(.gzip)),
+        ("archives/backup.tar.xz", .container(.xz)), ("archives/old-notes.txt.bz2", .container(.bzip2)),
+        ("web/emergency-contacts.html", .document(.html)), ("data/learners.xml", .document(.xml)),
+        ("other/pixel.png", .unsupported("png")), ("text/empty.txt", .empty),
+    ])
+    func formatComesFromContent(_ path: String, _ format: SniffedFormat) throws {
+        // The name given is meaningless: the bytes decide.
+        #expect(Sniffer.sniff(try bytes(path), name: Array("renamed.bin".utf8)) == format)
+    }
+}
+
+@Suite struct Documents {
+    @Test func wordRunsSplitByFormattingAreJoined() throws {
+        #expect(text(try chunks("office/referral.docx")).contains("National Insurance number is JR 54 32 10 B."))
+    }
+
+    @Test func wordTableRowsCarryTheirColumnHeaders() throws {
+        let c = try chunks("office/referral.docx")
+        let row = try #require(c.first { String(decoding: $0.text, as: UTF8.self).contains("Ethan Brooks") })
+        #expect(row.cells.map(\.label) == ["Name", "Date of Birth", "Postcode"])
+    }
+
+    @Test func spreadsheetDateCellsReadAsDatesUnderTheirHeader() throws {
+        let c = try chunks("office/learner-register.xlsx")
+        let row = try #require(c.first { String(decoding: $0.text, as: UTF8.self).contains("Noah Patel") })
+        let dob = try #require(row.cells.first { $0.label == "Date of Birth" })
+        #expect(String(decoding: row.text[dob.range], as: UTF8.self) == "2005-03-12")
+        #expect(dob.ref == "B2")
+        #expect(row.part == "Learners")
+    }
+
+    @Test func openDocumentSpansAndSpacesAreJoined() throws {
+        #expect(text(try chunks("opendocument/agreement.odt")).contains("NI number: PR 13 57 91 B"))
+    }
+
+    @Test func presentationSlidesArePartsInOrder() throws {
+        let c = try chunks("office/induction.pptx")
+        #expect(c.first?.part == "slide 1")
+        #expect(c.last?.part == "slide 2")
+    }
+
+    @Test func encodingsAreDecodedToUTF8() throws {
+        #expect(text(try chunks("text/reference-utf16.txt")).contains("Tomás O'Brien"))
+        #expect(text(try chunks("text/trip-cp1252.txt")).contains("Café trip deposit £25 – paid by Zoë Clarke"))
+    }
+
+    @Test func htmlSkipsScriptsAndKeepsTableHeaders() throws {
+        let c = try chunks("web/emergency-contacts.html")
+        #expect(!text(c).contains("not text"))
+        let row = try #require(c.first { String(decoding: $0.text, as: UTF8.self).contains("Jack Turner") })
+        #expect(row.cells.map(\.label) == ["Pupil", "Date of birth", "Parent email", "Postcode"])
+    }
+
+    @Test func jsonFieldsAreLabelledByTheirKeys() throws {
+        let c = try chunks("data/students.json")
+        let record = try #require(c.first { String(decoding: $0.text, as: UTF8.self).contains("Grace Wilson") })
+        #expect(record.cells.map(\.label).contains("dateOfBirth"))
+    }
+
+    @Test func xmlRecordsAreLabelledByElementNames() throws {
+        let c = try chunks("data/learners.xml")
+        let record = try #require(c.first { String(decoding: $0.text, as: UTF8.self).contains("Sofia Rossi") })
+        #expect(record.cells.map(\.label) == ["id", "name", "birthDate", "nino", "enrolmentDate"])
+    }
+
+    @Test func plainTextBlocksGiveTheSameTextWhateverTheirSize() throws {
+        let data = TextDecoding.toUTF8(try bytes("text/learner-note.txt")).text
+        for size in [1, 7, 64, 1 << 20] {
+            var out: [TextChunk] = []
+            PlainTextExtractor.extract(data, blockSize: size) { out.append($0) }
+            #expect(out.flatMap(\.text) == data)
+            // Every block but the last ends at a line end, so no value is cut in two.
+            #expect(out.dropLast().allSatisfy { $0.text.last == 10 })
+            #expect(out.first?.firstLine == 1)
+        }
+    }
+}
+
+@Suite struct Archives {
+    func members(_ path: String) throws -> [(String, Result<[UInt8], ExtractError>)] {
+        let data = try bytes(path)
+        guard case .container(let format) = Sniffer.sniff(data, name: Array(path.utf8)) else { return [] }
+        var out: [(String, Result<[UInt8], ExtractError>)] = []
+        try Extraction.forEachMember(data, format: format, containerName: Array(path.utf8), limits: ExtractLimits()) {
+            out.append((String(decoding: $0.name, as: UTF8.self), $0.content))
+        }
+        return out
+    }
+
+    @Test func zipMembersInOrder() throws {
+        #expect(try members("archives/nested.zip").map(\.0) == ["inner.zip", "forms/enrolment.docx", "readme.txt"])
+    }
+
+    @Test func aSingleCompressedFileIsNamedAfterItsContainer() throws {
+        #expect(try members("archives/call-log.txt.gz").map(\.0) == ["call-log.txt"])
+    }
+
+    @Test func encryptedMembersAreReportedAsEncrypted() throws {
+        let m = try members("archives/locked.zip")
+        guard case .failure(.encrypted) = m.first?.1 else { Issue.record("expected an encrypted member, got \(m)"); return }
+    }
+
+    @Test func aCorruptArchiveKeepsWhatWasReadAndThenFails() throws {
+        var seen: [String] = []
+        #expect(throws: ExtractError.self) {
+            let data = try bytes("archives/corrupt.zip")
+            try Extraction.forEachMember(data, format: .zip, containerName: [], limits: ExtractLimits()) {
+                seen.append(String(decoding: $0.name, as: UTF8.self))
+            }
+        }
+        #expect(seen == ["list.txt", "more.bin"])
+    }
+
+    @Test func membersLargerThanTheLimitAreNotRead() throws {
+        var limits = ExtractLimits()
+        limits.maxMemberSize = 10
+        let data = try bytes("archives/nested.zip")
+        var results: [Result<[UInt8], ExtractError>] = []
+        try Extraction.forEachMember(data, format: .zip, containerName: [], limits: limits) { results.append($0.content) }
+        #expect(results.allSatisfy { if case .failure(.tooLarge) = $0 { true } else { false } })
+    }
+}

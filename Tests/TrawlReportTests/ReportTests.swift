@@ -1,0 +1,87 @@
+import Foundation
+import Testing
+import TrawlModel
+@testable import TrawlReport
+
+@Suite struct Protection {
+    @Test(arguments: [
+        ("AB 12 34 56 C", MaskStyle.keepEnds, "AB ** ** ** C"),
+        ("AB123456C", .keepEnds, "AB******C"),
+        ("M1 1AE", .keepEnds, "M* ***"),
+        ("jane.doe@gmail.com", .email, "j*******@gmail.com"),
+        ("12/03/1984", .date, "**/**/1984"),
+        ("12th March 1984", .date, "**** ***** 1984"),
+    ])
+    func valuesAreMasked(_ value: String, _ style: MaskStyle, _ masked: String) {
+        #expect(Masking.mask(value, style: style) == masked)
+    }
+
+    @Test func fingerprintsAreKeyedAndStable() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("trawl-key-\(UUID())")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let path = dir.appendingPathComponent("k").path
+        let a = try FingerprintKey.loadOrCreate(at: path)
+        let again = try FingerprintKey.loadOrCreate(at: path)
+        let other = try FingerprintKey.loadOrCreate(at: dir.appendingPathComponent("k2").path)
+        let fa = a.fingerprint(type: "uk.nino", normalized: "AB123456C")
+        #expect(fa == again.fingerprint(type: "uk.nino", normalized: "AB123456C"))
+        #expect(fa != other.fingerprint(type: "uk.nino", normalized: "AB123456C"))
+        #expect(fa.hasPrefix("hmac-sha256:\(a.id):"))
+        #expect(!fa.contains("AB123456C"))
+        let mode = try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int
+        #expect(mode == 0o600)
+    }
+
+    @Test func aShortKeyFileIsRefused() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("trawl-short-\(UUID())").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        FileManager.default.createFile(atPath: path, contents: Data([1, 2, 3]))
+        #expect(throws: KeyError.self) { try FingerprintKey.loadOrCreate(at: path) }
+    }
+}
+
+@Suite struct WireFormat {
+    @Test func pathsThatAreNotUTF8SurviveAsBytes() throws {
+        let raw: [UInt8] = Array("r".utf8) + [0xE9] + Array("sum.txt".utf8)
+        let p = PathText(raw)
+        #expect(p.text == nil)
+        let back = try JSONDecoder().decode(PathText.self, from: try JSONEncoder().encode(p))
+        #expect(back.raw == raw)
+        #expect(PathText(Array("plain.txt".utf8)).text == "plain.txt")
+    }
+
+    @Test func theWriterRenamesIntoPlaceAndCountsEverything() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("trawl-report-\(UUID())")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let key = try FingerprintKey.loadOrCreate(at: dir.appendingPathComponent("key").path)
+        let out = dir.appendingPathComponent("report.json").path
+        let writer = try ReportWriter(path: out, key: key, showValues: false, findingsOnly: true)
+        try writer.begin(BeginRecord(schema: reportSchema, tool: "test", started: "now", roots: [], options: [:],
+                                     patterns: RuleSetIdentity(id: "p", name: "p"), policy: RuleSetIdentity(id: "q", name: "q"), keyId: key.id))
+        // Until finish, nothing is under the output name.
+        #expect(!FileManager.default.fileExists(atPath: out))
+        let match = Match(typeId: "uk.nino", patternId: "uk.nino", value: "AB123456C", normalized: "AB123456C",
+                          confidence: .high, evidence: [], location: Location(offset: 3))
+        try writer.write(FileResult(path: Array("/a".utf8), size: 10, outcome: .scanned,
+                                    findings: [Finding(match: match, level: .restricted)], level: .restricted), isMember: false)
+        try writer.write(FileResult(path: Array("/clean".utf8), size: 5, outcome: .scanned), isMember: false)
+        try writer.write(FileResult(path: Array("/bad".utf8), size: 0, outcome: .error, issues: [ScanIssue(.permission, "denied")]), isMember: false)
+        let summary = try writer.finish(started: Date())
+        #expect(summary.exitStatus == 1)
+        #expect(summary.files == { var c = OutcomeCounts(); c.total = 3; c.scanned = 2; c.failed = 1; return c }())
+        #expect(summary.findingsByType == ["uk.nino": 1])
+        let data = try Data(contentsOf: URL(fileURLWithPath: out))
+        let records = try ReportReader.records(from: data)
+        // --findings-only: the clean file is counted but not listed; the error is listed.
+        let files = records.compactMap { if case .file(let f) = $0 { f } else { nil } }
+        #expect(files.map(\.path.display) == ["/a", "/bad"])
+        #expect(files[0].findings.first?.value == nil)
+        #expect(files[0].findings.first?.masked == "AB******C")
+        #expect(!String(decoding: data, as: UTF8.self).contains("AB123456C"))
+        let mode = try FileManager.default.attributesOfItem(atPath: out)[.posixPermissions] as? Int
+        #expect(mode == 0o600)
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.contains("partial") }
+        #expect(leftovers.isEmpty)
+    }
+}
