@@ -4,7 +4,7 @@
 // the reader for the duration of one closure, so no pointer outlives its buffer. Status codes are
 // mapped in one place: ARCHIVE_WARN is kept as a warning and reading goes on, ARCHIVE_FAILED
 // affects one entry, ARCHIVE_FATAL ends the archive.
-import CArchive
+internal import CArchive
 
 /// An error reported by libarchive, with its message and errno.
 public struct ArchiveError: Error, CustomStringConvertible, Sendable {

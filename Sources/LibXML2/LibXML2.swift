@@ -6,7 +6,7 @@
 // default size limits on (no XML_PARSE_HUGE), and no error output on stderr (errors come back as
 // values). HTML is parsed into a tree by the forgiving HTML parser and then walked with the same
 // pull interface, so one extractor loop serves both.
-import CXML2
+internal import CXML2
 
 /// A parse error from libxml2.
 public struct XMLError: Error, CustomStringConvertible, Sendable {

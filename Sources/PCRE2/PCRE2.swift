@@ -3,7 +3,7 @@
 // Design: a pattern is compiled and JIT-compiled once and shared read-only by every worker
 // (`CompiledPattern`, Sendable); the mutable part of matching, the match data, belongs to one worker
 // (`MatchScratch`, not Sendable). Input is always bytes; no String crosses the hot path.
-import CPCRE2
+internal import CPCRE2
 
 /// An error from PCRE2, with PCRE2's own message.
 public struct PCRE2Error: Error, CustomStringConvertible, Sendable {

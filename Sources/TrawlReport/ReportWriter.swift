@@ -37,6 +37,19 @@ package final class ReportWriter: @unchecked Sendable {
             temporaryPath = nil
             return
         }
+        var st = stat()
+        if stat(path, &st) == 0 && (st.st_mode & S_IFMT) != S_IFREG {
+            // A device or pipe (/dev/null, /dev/stdout, a FIFO): write straight to it; there is
+            // nothing to rename into place.
+            let opened = open(path, O_WRONLY | O_CLOEXEC)
+            guard opened >= 0 else {
+                throw ReportWriteError(message: "\(path): cannot open for the report: \(String(cString: strerror(errno)))")
+            }
+            fd = opened
+            finalPath = nil
+            temporaryPath = nil
+            return
+        }
         let url = URL(fileURLWithPath: path)
         let tmp = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).partial-\(getpid())").path
         let opened = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
