@@ -150,3 +150,31 @@ func text(_ c: [TextChunk]) -> String { c.map { String(decoding: $0.text, as: UT
         #expect(results.allSatisfy { if case .failure(.tooLarge) = $0 { true } else { false } })
     }
 }
+
+@Suite struct HostileXML {
+    @Test func externalEntitiesAreNeverRead() throws {
+        let secret = FileManager.default.temporaryDirectory.appendingPathComponent("trawl-xxe-\(UUID()).txt")
+        try Data("leaked.secret@gmail.com".utf8).write(to: secret)
+        defer { try? FileManager.default.removeItem(at: secret) }
+        let xml = """
+            <?xml version="1.0"?>
+            <!DOCTYPE r [<!ENTITY xxe SYSTEM "file://\(secret.path)">]>
+            <r><note>before &xxe; after</note></r>
+            """
+        for format in [DocumentFormat.xml, .html] {
+            var out: [TextChunk] = []
+            _ = try? Extraction.extractText(Array(xml.utf8), format: format, limits: ExtractLimits()) { out.append($0) }
+            #expect(!text(out).contains("leaked"), "\(format)")
+        }
+    }
+
+    @Test func entityExpansionIsNotPerformed() throws {
+        var xml = "<?xml version=\"1.0\"?>\n<!DOCTYPE lolz [\n<!ENTITY lol0 \"lollollollollollollollollollol\">\n"
+        for i in 1...9 { xml += "<!ENTITY lol\(i) \"" + String(repeating: "&lol\(i - 1);", count: 10) + "\">\n" }
+        xml += "]>\n<lolz>&lol9;</lolz>\n"
+        var total = 0
+        _ = try? Extraction.extractText(Array(xml.utf8), format: .xml, limits: ExtractLimits()) { total += $0.text.count }
+        // Expanded, this would be 3 GB of text.
+        #expect(total < 10_000)
+    }
+}
