@@ -4,7 +4,7 @@
   scripts/bench-corpus.py DIR [--text-mb 100] [--docx 1000] [--seed 1]
 
 DIR/text/: prose in files of about 512 KiB with personal data at a realistic density (about one
-identifier per 2 KiB: NI numbers, dates of birth, emails, postcodes, with decoys);
+person's record per 10 KiB: NI numbers, dates of birth, emails, postcodes, with decoys);
 DIR/docx/: Word documents of a few paragraphs and a table each. Deterministic for a given seed.
 """
 import argparse
@@ -41,9 +41,9 @@ def prose(r, size):
     out = []
     n = 0
     while n < size:
-        if r.random() < 0.08:
+        if r.random() < 0.01:
             s = person(r)
-        elif r.random() < 0.03:
+        elif r.random() < 0.01:
             s = f"The panel met on {r.randint(1,28)}/{r.randint(1,12)}/20{r.randint(10,24)}; ref QQ 12 34 56 A."
         else:
             s = " ".join(r.choice(WORDS) for _ in range(r.randint(8, 20))).capitalize() + "."

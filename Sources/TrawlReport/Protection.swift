@@ -22,7 +22,7 @@ package struct FingerprintKey: Sendable {
     init(bytes: [UInt8]) {
         keyBytes = bytes
         let digest = SHA256.hash(data: Array("trawl-key-id".utf8) + bytes)
-        id = digest.map { String(format: "%02x", $0) }.joined().prefix(12).description
+        id = String(hex(digest).prefix(12))
     }
 
     /// Reads the key at `path`, creating it (32 random bytes, mode 0600, directory 0700) if missing.
@@ -53,7 +53,7 @@ package struct FingerprintKey: Sendable {
     /// "hmac-sha256:KEYID:HEX" of the type and normalised value.
     package func fingerprint(type: String, normalized: String) -> String {
         let mac = HMAC<SHA256>.authenticationCode(for: Array((type + "\u{0}" + normalized).utf8), using: SymmetricKey(data: keyBytes))
-        return "hmac-sha256:\(id):" + mac.map { String(format: "%02x", $0) }.joined()
+        return "hmac-sha256:\(id):" + hex(mac)
     }
 }
 
@@ -114,7 +114,17 @@ extension RuleSetIdentity {
             hasher.update(data: Array(String(f.bytes.count).utf8) + [0])
             hasher.update(data: f.bytes)
         }
-        let hex = hasher.finalize().map { String(format: "%02x", $0) }.joined()
-        return RuleSetIdentity(id: "sha256:" + hex, name: name, count: count)
+        return RuleSetIdentity(id: "sha256:" + hex(hasher.finalize()), name: name, count: count)
     }
+}
+
+/// Lower-case hex of a byte sequence (String(format:) costs a formatter per byte on a hot path).
+func hex(_ bytes: some Sequence<UInt8>) -> String {
+    let digits = Array("0123456789abcdef".utf8)
+    var out: [UInt8] = []
+    for b in bytes {
+        out.append(digits[Int(b >> 4)])
+        out.append(digits[Int(b & 15)])
+    }
+    return String(decoding: out, as: UTF8.self)
 }
