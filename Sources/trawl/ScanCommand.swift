@@ -11,10 +11,10 @@ struct Scan: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Scan folders and files and write a report.",
         discussion: """
-            Every file and archive member gets one entry in the report (the coverage ledger): scanned,
-            skipped (excluded, too large, symbolic link, special file, a format Trawl does not read) or
-            error (permission, corrupt, encrypted). Values are masked and fingerprinted with a keyed
-            HMAC; the key file is created (mode 0600) if it does not exist. The report is written to a
+            Every file and archive member gets one entry in the report (the coverage ledger): scanned, \
+            skipped (excluded, too large, symbolic link, special file, a format Trawl does not read) or \
+            error (permission, corrupt, encrypted). Values are masked and fingerprinted with a keyed \
+            HMAC; the key file is created (mode 0600) if it does not exist. The report is written to a \
             temporary name and renamed to --output when complete; it has mode 0600.
 
             Examples:

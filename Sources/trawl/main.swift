@@ -21,13 +21,13 @@ struct Trawl: ParsableCommand {
         commandName: "trawl",
         abstract: "Find and classify personal data in file shares and the archives inside them.",
         discussion: """
-            Trawl walks the given folders, reads every document and archive member it can (text, CSV/TSV,
-            HTML, XML, JSON, docx/xlsx/pptx, odt/ods/odp; zip, tar, gzip, bzip2, xz, 7z nested in one
-            another), finds personal data, classifies every finding and every file (Confidential /
+            Trawl walks the given folders, reads every document and archive member it can (text, CSV/TSV, \
+            HTML, XML, JSON, docx/xlsx/pptx, odt/ods/odp; zip, tar, gzip, bzip2, xz, 7z nested in one \
+            another), finds personal data, classifies every finding and every file (Confidential / \
             Restricted / Internal / Public) and writes a JSON Lines report. It never changes what it scans.
 
-            Exit status: 0 scan complete; 1 scan complete, but some files could not be read (they are in
-            the report, outcome "error"); 2 usage or fatal error (bad option, pattern or policy file,
+            Exit status: 0 scan complete; 1 scan complete, but some files could not be read (they are in \
+            the report, outcome "error"); 2 usage or fatal error (bad option, pattern or policy file, \
             report not writable): nothing was scanned or the report is not complete.
             """,
         version: version,
