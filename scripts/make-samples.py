@@ -39,16 +39,25 @@ def finding(type_, value, exempt=None):
     return f
 
 
-def entry(path, findings=(), members=(), outcome="scanned", level=None, issue=None):
-    """`path` is relative to Samples/; bytes for a name that is not UTF-8 (stored as path_base64)."""
+CONFIDENTIAL_TYPES = ("special.", "credential.", "payment.card", "uk.bank.account", "iban")
+
+
+def entry(path, findings=(), members=(), outcome="scanned", level=None, issue=None, markings=()):
+    """`path` is relative to Samples/; bytes for a name that is not UTF-8 (stored as path_base64).
+    The level, unless given, follows the default policy: Confidential for special-category,
+    credential and payment findings, Restricted for other personal data, Internal otherwise."""
     counted = [f for f in findings if "exempt" not in f]
     if level is None:
-        level = "Restricted" if counted else "Internal"
+        if any(f["type"].startswith(CONFIDENTIAL_TYPES) for f in counted):
+            level = "Confidential"
+        else:
+            level = "Restricted" if counted else "Internal"
     where = {"path_base64": base64.b64encode(path).decode()} if isinstance(path, bytes) else {"path": path}
     e = {**where, "members": list(members), "outcome": outcome, "level": level,
          "findings": sorted(findings, key=lambda f: (f["type"], f["value"]))}
     if issue:
         e["issue"] = issue
+    e["markings"] = list(markings)
     expected.append(e)
 
 
@@ -142,12 +151,23 @@ def plain_text():
         "Shapes of postcodes that are not: AA9 9AA, QQ1 1AA, XX12 3AB.\n"
         "Send enquiries to info@northfield-college.ac.uk or admissions@northfield-college.ac.uk.\n"
         "An address has the form someone@example.com.\n"
+        "\n"
+        "Published test data: phone 07700 900123 (Ofcom drama range), card number 4111 1111 1111 1111,\n"
+        "NHS number 999 000 0018 (test range), and the documentation IP address 192.0.2.44.\n"
+        "Numbers without context: order 9434765919, invoice 533401372, room ZW9005196, ticket 1955839661.\n"
+        "A random 16-digit reference 4532 0151 1283 0367 fails the Luhn check.\n"
+        "Password: ******** and password = ${DB_PASSWORD} are placeholders.\n"
     )
     write("text/decoys.txt", decoys.encode())
     entry("text/decoys.txt", [
+        finding("uk.nino", "QQ 12 34 56 A", "example_data"),
         finding("email", "info@northfield-college.ac.uk", "role_mailbox"),
         finding("email", "admissions@northfield-college.ac.uk", "role_mailbox"),
-        finding("email", "someone@example.com", "example_data")])
+        finding("email", "someone@example.com", "example_data"),
+        finding("uk.phone", "07700 900123", "example_data"),
+        finding("payment.card", "4111 1111 1111 1111", "example_data"),
+        finding("uk.nhs", "999 000 0018", "example_data"),
+        finding("ip.address", "192.0.2.44", "example_data")])
 
     write("text/empty.txt", b"")
     entry("text/empty.txt")
@@ -156,7 +176,16 @@ def plain_text():
         "Minutes of the curriculum meeting, 4 March 2024.\n"
         "Attendance was good. The timetable for the summer term was agreed.\n"
         "Internal use only.\n").encode())
-    entry("text/meeting-minutes.txt")
+    entry("text/meeting-minutes.txt", markings=["marking.internal"])
+
+    write("text/timetable.txt", b"Summer term timetable\nMonday: induction. Tuesday: workshops. Friday: review.\n")
+    entry("text/timetable.txt")
+
+    write("text/board-paper.txt", b"CONFIDENTIAL\nBoard paper: proposed budget for the new science block.\n")
+    entry("text/board-paper.txt", level="Confidential", markings=["marking.confidential"])
+
+    write("text/prospectus.txt", b"PUBLIC\nOur college offers courses in engineering, hair and beauty, and business.\n")
+    entry("text/prospectus.txt", level="Public", markings=["marking.public"])
 
 
 # ---------------------------------------------------------------- CSV, TSV, JSON, XML, HTML
@@ -409,6 +438,104 @@ def opendocument():
     entry("opendocument/briefing.odp", [finding("email", "amelia.shaw@btinternet.com")])
 
 
+# ---------------------------------------------------------------- the other types of the seed policies
+
+def more_types():
+    hr = (
+        "Staff record\n"
+        "Name: Hannah Lee\n"
+        "National Insurance number: SC 24 68 10 A\n"
+        "Mobile: 07911 123456\n"
+        "Trade union: UNISON\n"
+        "Medical conditions: type 1 diabetes\n"
+        "Emergency contact: Mark Lee, tel 0113 246 8100\n"
+    )
+    write("text/hr-record.txt", hr.encode())
+    entry("text/hr-record.txt", [
+        finding("uk.nino", "SC 24 68 10 A"), finding("uk.phone", "07911 123456"), finding("special.trade_union", "UNISON"),
+        finding("special.health", "type 1 diabetes"), finding("uk.phone", "0113 246 8100")])
+
+    # A blank form names the special categories but holds nobody's data.
+    form = (
+        "Enrolment form (blank)\n"
+        "Full name: ______________________\n"
+        "Date of birth: __/__/____\n"
+        "Ethnicity: ____________ (optional)\n"
+        "Medical conditions: ____________\n"
+        "Religion or belief: [ ] Prefer not to say\n"
+        "Trade union member: Yes / No\n"
+    )
+    write("text/enrolment-form-blank.txt", form.encode())
+    entry("text/enrolment-form-blank.txt")
+
+    sen = [
+        ["Pupil", "UPN", "Date of Birth", "Ethnicity", "SEN need", "Parent phone"],
+        ["Isla Murray", "B801200005001", "04/05/2012", "White Scottish", "Autism spectrum condition", "07812 345678"],
+        ["Finn Walsh", "F340201512003", "19/09/2011", "Prefer not to say", "None", "+44 7700 900456"],
+    ]
+    write("tables/sen-register.csv", ("\n".join(",".join(r) for r in sen) + "\n").encode())
+    entry("tables/sen-register.csv", [
+        finding("uk.upn", "B801200005001"), finding("dob", "04/05/2012"), finding("special.ethnicity", "White Scottish"),
+        finding("special.health", "Autism spectrum condition"), finding("uk.phone", "07812 345678"),
+        finding("uk.upn", "F340201512003"), finding("dob", "19/09/2011"), finding("uk.phone", "+44 7700 900456", "example_data")])
+
+    fin = [
+        ["Payee", "Sort code", "Account number", "Card number", "Expiry", "IBAN"],
+        ["Grace Wilson", "20-00-00", "55779911", "4532 0151 1283 0366", "09/27", "GB72BARC20035341234567"],
+        ["Leo Martin", "40-47-84", "31926819", "5425 2334 3010 9903", "11/26", "IE29AIBK93115212345678"],
+    ]
+    write("tables/refunds.csv", ("\n".join(",".join(r) for r in fin) + "\n").encode())
+    # Sort code and account number sit in two cells: the value spans both, tab-joined as the row is read.
+    entry("tables/refunds.csv", [
+        finding("uk.bank.account", "20-00-00\t55779911"), finding("payment.card", "4532 0151 1283 0366"), finding("iban", "GB72BARC20035341234567"),
+        finding("uk.bank.account", "40-47-84\t31926819"), finding("payment.card", "5425 2334 3010 9903"), finding("iban", "IE29AIBK93115212345678")])
+
+    key_head = "-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEA"
+    config = (
+        "# Finance system connection\n"
+        "DB_HOST=sql01.internal\n"
+        "DB_PASSWORD=Tr0ub4dor&3\n"
+        "aws_access_key_id = AKIA2E0A8F3B244C9986\n"
+        + key_head + "v1cR5mJ0nTq8uX3aK7sW2pYbL4dE9fG6hI1jK0lM3nO5pQ8r\n-----END RSA PRIVATE KEY-----\n"
+    )
+    write("config/finance.env", config.encode())
+    entry("config/finance.env", [
+        finding("credential.password", "Tr0ub4dor&3"), finding("credential.token", "AKIA2E0A8F3B244C9986"),
+        finding("credential.private_key", key_head)])
+
+    devices = (
+        "IT device register\n"
+        "User: Daniel Okafor, laptop MAC address 3C:22:FB:9A:01:7E, last logged in from 81.2.69.160\n"
+        "User: Chloe Evans, device a4-83-e7-12-34-56\n"
+        "Build server version 2.4.1.3 (no person)\n"
+    )
+    write("text/device-register.txt", devices.encode())
+    entry("text/device-register.txt", [
+        finding("mac.address", "3C:22:FB:9A:01:7E"), finding("ip.address", "81.2.69.160"), finding("mac.address", "a4-83-e7-12-34-56")])
+
+    applicants = {"applicants": [
+        {"name": "Ella Price", "dateOfBirth": "2005-01-30", "ucasPersonalId": "123-456-7891", "passportNumber": "533401372",
+         "drivingLicence": "PRICE051305E99AB", "nhsNumber": "943 476 5919", "uln": "9276308686"},
+        {"name": "George Hall", "brpNumber": "ZW9005196", "utr": "1955839661", "unspentConvictions": "Yes, driving offence 2021"},
+    ]}
+    write("data/applicants.json", json.dumps(applicants, indent=2).encode())
+    entry("data/applicants.json", [
+        finding("dob", "2005-01-30"), finding("ucas.id", "123-456-7891"), finding("uk.passport", "533401372"),
+        finding("uk.driving_licence", "PRICE051305E99AB"), finding("uk.nhs", "943 476 5919"), finding("uk.uln", "9276308686"),
+        finding("uk.brp", "ZW9005196"), finding("uk.utr", "1955839661"), finding("special.criminal", "Yes, driving offence 2021")])
+
+    # A large aggregate: 1,000 people's email addresses in one file make it Confidential.
+    rows = ["Name,Email"]
+    found = []
+    for i in range(1000):
+        first, last = ["Amy", "Ravi", "Owen", "Zara", "Liam", "Nina", "Theo", "Lucy"][i % 8], ["Hart", "Bose", "Reid", "Shah", "Kerr"][i % 5]
+        email = f"{first.lower()}.{last.lower()}{i:04d}@gmail.com"
+        rows.append(f"{first} {last},{email}")
+        found.append(finding("email", email))
+    write("tables/alumni-mailing-list.csv", ("\n".join(rows) + "\n").encode())
+    entry("tables/alumni-mailing-list.csv", found, level="Confidential")
+
+
 # ---------------------------------------------------------------- archives, nested and broken
 
 def archives():
@@ -484,6 +611,7 @@ def main():
     delimited()
     office()
     opendocument()
+    more_types()
     archives()
     other()
     # The test scans with --exclude expected.json: this file holds the planted values in clear.

@@ -31,6 +31,8 @@ package struct Policy: Sendable {
     /// Globs (fnmatch, "*" crosses "/") of locations that are published.
     package var publishedPaths: [String]
     package var aggregate: Aggregate?
+    /// Level each protective marking type implies ("marking.internal": Internal).
+    package var markings: [String: Level]
     /// The policy file's bytes: the input to its identity in the report.
     package var source: [UInt8]
 
@@ -41,6 +43,7 @@ package struct Policy: Sendable {
         var default_file_level: Level?
         var published_paths: [String]?
         var aggregate: Aggregate?
+        var markings: [String: Level]?
     }
 
     /// Loads a policy file.
@@ -61,7 +64,7 @@ package struct Policy: Sendable {
         return Policy(
             name: file.name ?? "unnamed", types: file.types, defaultTypeLevel: file.default_type_level ?? .restricted,
             defaultFileLevel: file.default_file_level ?? .internal, publishedPaths: file.published_paths ?? [],
-            aggregate: file.aggregate, source: Array(data))
+            aggregate: file.aggregate, markings: file.markings ?? [:], source: Array(data))
     }
 
     package func level(ofType type: String) -> Level { types[type] ?? defaultTypeLevel }
@@ -81,6 +84,8 @@ package struct Classification: Sendable {
     package var findings: [Finding]
     package var level: Level
     package var reasons: [LevelReason]
+    /// Marking types found ("marking.internal").
+    package var markings: [String] = []
 }
 
 package struct Classifier: Sendable {
@@ -94,8 +99,13 @@ package struct Classifier: Sendable {
         findings.reserveCapacity(matches.count)
         var countsByType: [String: Int] = [:]
         var distinct: Set<String> = []
+        var markings: [String] = []
         var level: Level?
         for m in matches {
+            if m.isMarking {
+                if !markings.contains(m.typeId) { markings.append(m.typeId) }
+                continue
+            }
             guard m.exemption == nil else {
                 findings.append(Finding(match: m, level: nil))
                 continue
@@ -103,34 +113,60 @@ package struct Classifier: Sendable {
             let l = policy.level(ofType: m.typeId)
             findings.append(Finding(match: m, level: l))
             countsByType[m.typeId, default: 0] += 1
-            distinct.insert(m.typeId + "\u{0}" + m.normalized)
+            if Self.isIdentifier(m.typeId) { distinct.insert(m.typeId + "\u{0}" + m.normalized) }
             level = max(level ?? l, l)
         }
         var reasons: [LevelReason] = []
+        let markedLevels = markings.compactMap { t in policy.markings[t].map { (t, $0) } }
+        let publicMarking = markedLevels.first { $0.1 == .public }
+        let strongestMarking = markedLevels.filter { $0.1 != .public }.max { $0.1 < $1.1 }
         let published = policy.isPublished(path)
+
         guard let found = level else {
-            if published {
+            if let (type, l) = strongestMarking {
+                return Classification(findings: findings, level: l, reasons: [LevelReason(rule: "marking", level: l, detail: "marked \(type)")], markings: markings)
+            }
+            if published || publicMarking != nil {
+                let detail = published ? "no personal data; the policy declares this location published" : "no personal data; marked public"
                 return Classification(findings: findings, level: .public,
-                                      reasons: [LevelReason(rule: "published_path", level: .public, detail: "no personal data; the policy declares this location published")])
+                                      reasons: [LevelReason(rule: published ? "published_path" : "marking", level: .public, detail: detail)], markings: markings)
             }
             return Classification(findings: findings, level: policy.defaultFileLevel,
-                                  reasons: [LevelReason(rule: "default", level: policy.defaultFileLevel, detail: "no personal data found")])
+                                  reasons: [LevelReason(rule: "default", level: policy.defaultFileLevel, detail: "no personal data found")], markings: markings)
         }
         var fileLevel = found
         for (type, count) in countsByType.sorted(by: { $0.key < $1.key }) {
-            let l = policy.level(ofType: type)
-            reasons.append(LevelReason(rule: "finding_type", level: l, detail: "\(count) × \(type)"))
+            reasons.append(LevelReason(rule: Self.rule(forType: type), level: policy.level(ofType: type), detail: "\(count) × \(type)"))
         }
         if let a = policy.aggregate, distinct.count >= a.threshold {
             fileLevel = max(fileLevel, a.level)
             reasons.append(LevelReason(rule: "aggregate", level: a.level,
                                        detail: "\(distinct.count) distinct identifiers (threshold \(a.threshold))"))
         }
-        if published {
-            reasons.append(LevelReason(rule: "exposure", level: fileLevel, detail: "personal data in a location the policy declares published"))
+        if let (type, l) = strongestMarking {
+            fileLevel = max(fileLevel, l)
+            reasons.append(LevelReason(rule: "marking", level: l, detail: "marked \(type)"))
+        }
+        if published || publicMarking != nil {
+            let detail = published ? "personal data in a location the policy declares published" : "personal data in a file marked public"
+            reasons.append(LevelReason(rule: "exposure", level: fileLevel, detail: detail))
         }
         // Highest first: the reason that set the level leads.
         reasons.sort { $0.level > $1.level }
-        return Classification(findings: findings, level: fileLevel, reasons: reasons)
+        return Classification(findings: findings, level: fileLevel, reasons: reasons, markings: markings)
+    }
+
+    /// Types that identify a person (for the large-aggregate rule): not credentials, not
+    /// special-category values, which are about someone rather than someone's identifier.
+    static func isIdentifier(_ type: String) -> Bool {
+        !type.hasPrefix("special.") && !type.hasPrefix("credential.")
+    }
+
+    /// The reason rule naming a type's family, so a DPO sees why at a glance.
+    static func rule(forType type: String) -> String {
+        if type.hasPrefix("special.") { return "special_category" }
+        if type.hasPrefix("credential.") { return "credential" }
+        if ["payment.card", "uk.bank.account", "iban"].contains(type) { return "payment" }
+        return "finding_type"
     }
 }

@@ -1,5 +1,6 @@
 // Detection: compiled patterns run over the bytes of each text chunk; validators check what the
-// scheme defines (prefix rules, calendar dates, postcode areas); context raises confidence.
+// scheme defines (prefix rules, checksums, calendar dates, postcode areas); context raises
+// confidence; special-category values count only in a record that is about a person.
 //
 // Key decisions:
 // - PCRE2 is compiled and JIT-compiled once per pattern (`PatternSet`, shared by all workers);
@@ -8,16 +9,27 @@
 //   "date of birth", "Date_of_Birth", "DateOfBirth" and "D.O.B." all match the keyword "date of
 //   birth" / "dob", while "adobe" does not. A keyword belongs to the nearest value of the same
 //   pattern: in "DOB: 12/03/1984, start date 01/09/2020" only the first date is a birth date.
-// - A column header (or JSON/XML field name) is context for every value in its column.
+// - A column header (or JSON/XML field name) is context for every value in its column, and for a
+//   `field` pattern (special categories) the header is the field: a value under "Ethnicity" is an
+//   ethnicity.
+// - A special-category value is about a person only when its record (the table row, the JSON or
+//   XML record, or the paragraph) also holds a personal identifier or a person's name field. Text
+//   that merely names the categories (a policy, a blank form) is not special-category data.
+import Foundation
 import PCRE2
 import TrawlModel
 import TrawlPatterns
 
-/// A pattern definition with its compiled regex and its keywords in token form. Immutable.
+/// A pattern definition with its compiled regexes and its keywords in token form. Immutable.
 package struct CompiledDefinition: Sendable {
     package let definition: PatternDefinition
     let regex: CompiledPattern
+    /// The capture group holding the value.
+    let valueGroup: Int
     let keywords: [Keyword]
+    /// Field labels, for matching column headers.
+    let fieldLabels: [Keyword]
+    let nearby: CompiledPattern?
 }
 
 /// The whole set of compiled patterns, shared by every worker.
@@ -30,21 +42,40 @@ package final class PatternSet: Sendable {
     package init(_ library: PatternLibrary) throws(PatternProblem) {
         var out: [CompiledDefinition] = []
         for def in library.patterns {
+            func problem(_ m: String) -> PatternProblem {
+                PatternProblem(severity: .error, source: def.source, patternId: def.id, message: m)
+            }
+            let source = def.regex ?? FieldRegex.build(labels: def.field?.labels ?? [])
+            let valueGroup = def.regex == nil ? 1 : def.valueGroup
             let regex: CompiledPattern
+            var nearby: CompiledPattern?
             do {
-                regex = try CompiledPattern(def.regex, options: def.caseless ? [.caseless] : [])
+                regex = try CompiledPattern(source, options: def.caseless || def.regex == nil ? [.caseless] : [])
+                if let n = def.context?.nearby { nearby = try CompiledPattern(n, options: [.caseless]) }
             } catch {
-                throw PatternProblem(severity: .error, source: def.source, patternId: def.id, message: "regex does not compile: \(error)")
+                throw problem("regex does not compile: \(error)")
             }
-            if let v = def.validator, Validators.named(v) == nil {
-                throw PatternProblem(severity: .error, source: def.source, patternId: def.id, message: "unknown validator '\(v)'")
-            }
-            if def.valueGroup > regex.captureCount {
-                throw PatternProblem(severity: .error, source: def.source, patternId: def.id, message: "value_group \(def.valueGroup) does not exist")
-            }
-            out.append(CompiledDefinition(definition: def, regex: regex, keywords: (def.context?.keywords ?? []).map(Keyword.init)))
+            if let v = def.validator, Validators.named(v) == nil { throw problem("unknown validator '\(v)'") }
+            if valueGroup > regex.captureCount { throw problem("value_group \(valueGroup) does not exist") }
+            out.append(CompiledDefinition(
+                definition: def, regex: regex, valueGroup: valueGroup, keywords: (def.context?.keywords ?? []).map(Keyword.init),
+                fieldLabels: (def.field?.labels ?? []).map(Keyword.init), nearby: nearby))
         }
         patterns = out
+    }
+}
+
+/// Builds the text form of a labelled field: "Label: value" or "Label = value", the label
+/// tolerant of spaces, underscores and hyphens between its words, the value up to the end of the
+/// line, cell or clause.
+enum FieldRegex {
+    static func build(labels: [String]) -> String {
+        let alternatives = labels.map { label in
+            label.split(separator: " ").map { word in
+                word.map { c in c.isLetter || c.isNumber ? String(c) : "\\" + String(c) }.joined()
+            }.joined(separator: "[\\s_-]*")
+        }.joined(separator: "|")
+        return "(?<![A-Za-z0-9])(?:\(alternatives))(?:[ \\t]*\\([^)\\n]{0,40}\\))?[ \\t]*[:=][ \\t]*([^\\n\\t;|]{1,80})"
     }
 }
 
@@ -52,12 +83,14 @@ package final class PatternSet: Sendable {
 package struct Detector {
     private let set: PatternSet
     private let scratch: [MatchScratch]
+    private let nearbyScratch: [MatchScratch?]
     /// Matches below this confidence are not returned.
     package var minimumConfidence: Confidence
 
     package init(_ set: PatternSet, minimumConfidence: Confidence = .medium) {
         self.set = set
         self.scratch = set.patterns.map { MatchScratch(for: $0.regex) }
+        self.nearbyScratch = set.patterns.map { $0.nearby.map(MatchScratch.init(for:)) }
         self.minimumConfidence = minimumConfidence
     }
 
@@ -65,6 +98,16 @@ package struct Detector {
         var range: Range<Int>
         var value: String
         var validation: Validation
+        /// Evidence that comes with the candidate itself (the column that named a field).
+        var evidence: [String] = []
+    }
+
+    /// A match kept for this chunk, with what the later passes need.
+    private struct Found {
+        var offset: Int
+        var end: Int
+        var match: Match
+        var category: PatternCategory
     }
 
     /// Every place the regex matched, valid or not: each bounds its neighbours' context windows,
@@ -72,6 +115,8 @@ package struct Detector {
     private struct Shapes {
         var ranges: [Range<Int>] = []
 
+        /// The end of the nearest range wholly before `start` (ranges overlapping the value itself,
+        /// such as the same digits read as another type, do not count).
         func previousEnd(before start: Int) -> Int {
             ranges.last { $0.upperBound <= start }?.upperBound ?? 0
         }
@@ -84,8 +129,11 @@ package struct Detector {
     /// Finds every match in `chunk` and appends it to `matches`.
     package func detect(_ chunk: TextChunk, into matches: inout [Match]) {
         var lines = LineCounter(chunk)
-        var found: [(offset: Int, match: Match)] = []
+        var found: [Found] = []
         chunk.text.withUnsafeBytes { subject in
+            // Pass 1: every pattern's shapes and valid candidates.
+            var perPattern: [(candidates: [Candidate], shapes: Shapes)] = []
+            perPattern.reserveCapacity(set.patterns.count)
             for (index, compiled) in set.patterns.enumerated() {
                 let def = compiled.definition
                 var candidates: [Candidate] = []
@@ -93,53 +141,97 @@ package struct Detector {
                 // A matching error (a resource limit on a pathological subject) ends this pattern
                 // on this chunk only; the rest of the chunk and the scan go on.
                 try? scratch[index].forEachMatch(in: subject) { groups in
-                    guard let range = groups[def.valueGroup] ?? groups[0] else { return true }
+                    guard var range = groups[compiled.valueGroup] ?? groups[0] else { return true }
                     shapes.ranges.append(range)
+                    if def.field != nil { range = FieldValue.trim(range, in: subject) }
                     let value = String(decoding: subject[range], as: UTF8.self)
-                    let validation = def.validator.flatMap(Validators.named).map { $0(value) } ?? .valid
+                    let validation = validate(value, def)
                     if case .invalid = validation { return true }
                     candidates.append(Candidate(range: range, value: value, validation: validation))
                     return true
                 }
-                for candidate in candidates {
-                    let evidence = context(for: candidate.range, shapes: shapes, chunk: chunk, subject: subject, compiled: compiled)
+                if !compiled.fieldLabels.isEmpty {
+                    candidates += fieldCells(chunk, compiled, excluding: candidates)
+                    candidates.sort { $0.range.lowerBound < $1.range.lowerBound }
+                }
+                perPattern.append((candidates, shapes))
+            }
+            // Valid values of identifying patterns: each claims the keywords just before it, so a
+            // keyword does not reach past another identifier to a value further on.
+            let claimants = perPattern.enumerated()
+                .filter { set.patterns[$0.offset].definition.category == .personal }
+                .flatMap { $0.element.candidates.map(\.range) }
+                .sorted { $0.lowerBound < $1.lowerBound }
+
+            // Pass 2: context, confidence and location for each candidate.
+            for (index, compiled) in set.patterns.enumerated() {
+                let def = compiled.definition
+                var shapes = perPattern[index].shapes
+                if def.context != nil && !claimants.isEmpty {
+                    shapes.ranges = (shapes.ranges + claimants).sorted { $0.lowerBound < $1.lowerBound }
+                }
+                for candidate in perPattern[index].candidates {
+                    var evidence = candidate.evidence
+                    evidence += context(for: candidate.range, shapes: shapes, chunk: chunk, subject: subject, index: index)
                     var confidence = def.confidence
                     if !evidence.isEmpty { confidence = confidence.raised }
                     if def.context?.required == true && evidence.isEmpty { continue }
-                    if confidence < minimumConfidence { continue }
                     var exemption: Exemption?
                     if case .exempt(let e) = candidate.validation { exemption = e }
                     let cell = chunk.cells.first { $0.range.contains(candidate.range.lowerBound) }
                     let location = Location(part: chunk.part, line: lines.line(at: candidate.range.lowerBound),
                                             cell: cell?.ref, column: cell?.label, offset: chunk.offset + candidate.range.lowerBound)
-                    let match = Match(
+                    var match = Match(
                         typeId: def.type, patternId: def.id, value: candidate.value,
                         normalized: Normalization.apply(def.normalize, to: candidate.value),
                         confidence: confidence, evidence: evidence, exemption: exemption, location: location, mask: def.mask)
-                    found.append((candidate.range.lowerBound, match))
+                    match.isMarking = def.category == .marking
+                    found.append(Found(offset: candidate.range.lowerBound, end: candidate.range.upperBound, match: match, category: def.category))
                 }
             }
         }
         // Report order is text order, then pattern order: stable across runs and worker counts.
         found.sort { $0.offset < $1.offset }
         resolveOverlaps(&found)
-        matches.append(contentsOf: found.map(\.match))
+        corroborateDrivingLicences(&found, chunk: chunk)
+        keepSpecialCategoriesAboutPeople(&found, chunk: chunk)
+        for f in found where f.match.confidence >= minimumConfidence {
+            matches.append(f.match)
+        }
+    }
+
+    private func validate(_ value: String, _ def: PatternDefinition) -> Validation {
+        if def.field != nil, !FieldValue.isMeaningful(value) { return .invalid }
+        return def.validator.flatMap(Validators.named).map { $0(value) } ?? .valid
+    }
+
+    /// Cells whose column header names the field: the whole cell is the value.
+    private func fieldCells(_ chunk: TextChunk, _ compiled: CompiledDefinition, excluding: [Candidate]) -> [Candidate] {
+        var out: [Candidate] = []
+        for cell in chunk.cells {
+            guard let label = cell.label, !excluding.contains(where: { cell.range.contains($0.range.lowerBound) }) else { continue }
+            let tokens = Tokens(Array(label.utf8))
+            guard compiled.fieldLabels.contains(where: { tokens.firstOccurrence(of: $0) != nil }) else { continue }
+            let value = String(decoding: chunk.text[cell.range], as: UTF8.self)
+            let validation = validate(value, compiled.definition)
+            if case .invalid = validation { continue }
+            out.append(Candidate(range: cell.range, value: value, validation: validation, evidence: ["column '\(label)'"]))
+        }
+        return out
     }
 
     /// Where two patterns claim overlapping text, the more confident (then the longer, then the
     /// earlier-defined) wins: "12/03/1984" is not also part of a phone number.
-    private func resolveOverlaps(_ found: inout [(offset: Int, match: Match)]) {
+    private func resolveOverlaps(_ found: inout [Found]) {
         guard found.count > 1 else { return }
         var keep = [Bool](repeating: true, count: found.count)
         for i in found.indices {
-            let a = found[i]
-            let aEnd = a.offset + a.match.value.utf8.count
             var j = i + 1
-            while j < found.count && found[j].offset < aEnd {
-                let b = found[j]
-                if keep[i] && keep[j] && a.match.typeId != b.match.typeId {
-                    let aKey = (a.match.confidence.rawRank, a.match.value.utf8.count)
-                    let bKey = (b.match.confidence.rawRank, b.match.value.utf8.count)
+            while j < found.count && found[j].offset < found[i].end {
+                let a = found[i], b = found[j]
+                if keep[i] && keep[j] && a.match.typeId != b.match.typeId && a.category != .special && b.category != .special {
+                    let aKey = (a.match.confidence.rawRank, a.end - a.offset)
+                    let bKey = (b.match.confidence.rawRank, b.end - b.offset)
                     if bKey > aKey { keep[i] = false } else { keep[j] = false }
                 }
                 j += 1
@@ -148,12 +240,52 @@ package struct Detector {
         found = found.indices.filter { keep[$0] }.map { found[$0] }
     }
 
+    /// A driving licence number encodes its holder's birth date (characters 6-11: decade, month,
+    /// +50 for women, day, year). A date of birth in the same record that agrees makes it certain.
+    private func corroborateDrivingLicences(_ found: inout [Found], chunk: TextChunk) {
+        for i in found.indices where found[i].match.typeId == "uk.driving_licence" {
+            guard let encoded = Validators.drivingLicenceBirthDate(found[i].match.value) else { continue }
+            let scope = RecordScope.range(around: found[i].offset, in: chunk)
+            let agrees = found.contains { f in
+                guard f.match.typeId == "dob", scope.contains(f.offset) else { return false }
+                let n = f.match.normalized  // yyyy-mm-dd
+                guard n.count == 10, let year = Int(n.prefix(4)), let month = Int(n.dropFirst(5).prefix(2)), let day = Int(n.suffix(2)) else { return false }
+                return year % 100 == encoded.yearInCentury && month == encoded.month && day == encoded.day
+            }
+            if agrees {
+                found[i].match.confidence = .high
+                found[i].match.evidence.append("encoded birth date agrees with a date of birth in the record")
+            }
+        }
+    }
+
+    /// Drops special-category values whose record holds no personal identifier and no name field.
+    private func keepSpecialCategoriesAboutPeople(_ found: inout [Found], chunk: TextChunk) {
+        guard found.contains(where: { $0.category == .special }) else { return }
+        found = found.filter { f in
+            guard f.category == .special else { return true }
+            let scope = RecordScope.range(around: f.offset, in: chunk)
+            let identifier = found.first { other in
+                other.category == .personal && other.match.exemption == nil && scope.contains(other.offset)
+                    && other.match.confidence >= minimumConfidence
+            }
+            return identifier != nil || RecordScope.hasNameField(chunk, in: scope)
+        }.map { f in
+            guard f.category == .special else { return f }
+            var g = f
+            g.match.evidence.append("in a record about a person")
+            return g
+        }
+    }
+
     /// The context that supports a value: a keyword within its window (not nearer another value of
-    /// the same pattern), or a keyword in the label of the cell it sits in. The window after a value
-    /// ends at the end of its line: a keyword on the next line labels what follows it.
+    /// the same pattern), a nearby regex (an expiry date), or a keyword in the label of the cell it
+    /// sits in. The window after a value ends at the end of its line: a keyword on the next line
+    /// labels what follows it.
     private func context(for range: Range<Int>, shapes: Shapes, chunk: TextChunk, subject: UnsafeRawBufferPointer,
-                         compiled: CompiledDefinition) -> [String] {
-        guard let rule = compiled.definition.context, !compiled.keywords.isEmpty else { return [] }
+                         index: Int) -> [String] {
+        let compiled = set.patterns[index]
+        guard let rule = compiled.definition.context else { return [] }
         var evidence: [String] = []
         if let cell = chunk.cells.first(where: { $0.range.contains(range.lowerBound) }), let label = cell.label {
             let tokens = Tokens(Array(label.utf8))
@@ -161,23 +293,32 @@ package struct Detector {
                 evidence.append("column '\(label)' (keyword '\(k.text)')")
             }
         }
-        // Before: from the end of the previous candidate (or the window start) to this value.
         let previousEnd = shapes.previousEnd(before: range.lowerBound)
         let beforeStart = max(previousEnd, range.lowerBound - rule.before, 0)
-        if beforeStart < range.lowerBound {
+        let nextStart = shapes.nextStart(after: range.upperBound, limit: subject.count)
+        var afterEnd = min(nextStart, range.upperBound + rule.after, subject.count)
+        if let newline = subject[range.upperBound..<afterEnd].firstIndex(of: 10) { afterEnd = newline }
+        if evidence.isEmpty && beforeStart < range.lowerBound {
             let tokens = Tokens(Array(subject[beforeStart..<range.lowerBound]))
             if let k = compiled.keywords.first(where: { tokens.firstOccurrence(of: $0) != nil }) {
                 evidence.append("keyword '\(k.text)' before")
             }
         }
-        // After: from this value to the next candidate (or the window end).
-        let nextStart = shapes.nextStart(after: range.upperBound, limit: subject.count)
-        var afterEnd = min(nextStart, range.upperBound + rule.after, subject.count)
-        if let newline = subject[range.upperBound..<afterEnd].firstIndex(of: 10) { afterEnd = newline }
-        if range.upperBound < afterEnd && evidence.isEmpty {
+        if evidence.isEmpty && range.upperBound < afterEnd {
             let tokens = Tokens(Array(subject[range.upperBound..<afterEnd]))
             if let k = compiled.keywords.first(where: { tokens.firstOccurrence(of: $0) != nil }) {
                 evidence.append("keyword '\(k.text)' after")
+            }
+        }
+        if evidence.isEmpty, let nearby = nearbyScratch[index] {
+            // Searched on each side of the value separately, so the value itself is never its own context.
+            for window in [beforeStart..<range.lowerBound, range.upperBound..<afterEnd] where !window.isEmpty {
+                var hit: String?
+                try? nearby.forEachMatch(in: UnsafeRawBufferPointer(rebasing: subject[window])) { groups in
+                    if let g = groups[0] { hit = String(decoding: subject[(window.lowerBound + g.lowerBound)..<(window.lowerBound + g.upperBound)], as: UTF8.self) }
+                    return false
+                }
+                if let hit { evidence.append("'\(hit)' nearby"); break }
             }
         }
         return evidence
@@ -186,6 +327,91 @@ package struct Detector {
 
 extension Confidence {
     fileprivate var rawRank: Int { Confidence.allCases.firstIndex(of: self)! }
+}
+
+/// What counts as one record for special-category data.
+enum RecordScope {
+    /// A row or record chunk is one record; in prose, the paragraph (blank-line delimited) around
+    /// the offset, at most 2,000 bytes each way.
+    static func range(around offset: Int, in chunk: TextChunk) -> Range<Int> {
+        let text = chunk.text
+        if !chunk.cells.isEmpty { return 0..<text.count }
+        var start = offset
+        while start > 0 && offset - start < 2000 {
+            if text[start - 1] == 10, start >= 2, text[start - 2] == 10 || (text[start - 2] == 13 && start >= 3 && text[start - 3] == 10) { break }
+            start -= 1
+        }
+        var end = offset
+        while end < text.count && end - offset < 2000 {
+            if text[end] == 10, end + 1 < text.count, text[end + 1] == 10 || text[end + 1] == 13 { break }
+            end += 1
+        }
+        return start..<end
+    }
+
+    static let nameLabels = ["name", "full name", "first name", "forename", "forenames", "surname", "last name",
+                             "learner", "pupil", "student", "employee", "patient", "candidate", "apprentice", "child",
+                             "applicant", "staff member", "client", "member"].map(Keyword.init)
+
+    /// A filled-in name field in the record: a cell under a name column, or "Name: X" in the text.
+    static func hasNameField(_ chunk: TextChunk, in scope: Range<Int>) -> Bool {
+        for cell in chunk.cells {
+            guard let label = cell.label, scope.contains(cell.range.lowerBound) else { continue }
+            let tokens = Tokens(Array(label.utf8))
+            if tokens.tokens.count <= 3, nameLabels.contains(where: { tokens.firstOccurrence(of: $0) == 0 }) { return true }
+        }
+        // "Name: Jane Smith", "Pupil name - Jack", "Learner: Callum Reid" in prose.
+        let text = chunk.text[scope]
+        var i = text.startIndex
+        while let colon = text[i...].firstIndex(where: { $0 == 58 }) {
+            let labelStart = text[..<colon].lastIndex(where: { $0 == 10 || $0 == 9 || $0 == 46 || $0 == 44 }).map { $0 + 1 } ?? text.startIndex
+            let tokens = Tokens(Array(text[labelStart..<colon]))
+            if tokens.tokens.count >= 1, tokens.tokens.count <= 3, nameLabels.contains(where: { tokens.firstOccurrence(of: $0) != nil }) {
+                let rest = text[(colon + 1)...].prefix(40).prefix { $0 != 10 && $0 != 13 }
+                if rest.contains(where: { ($0 >= 65 && $0 <= 90) }) { return true }
+            }
+            i = colon + 1
+        }
+        return false
+    }
+}
+
+/// Values of labelled fields.
+enum FieldValue {
+    /// "none", "N/A", "no", "prefer not to say", a blank line of underscores: not data.
+    static func isMeaningful(_ value: String) -> Bool {
+        // Bracketed asides ("(optional)") and tick boxes are form furniture, not answers.
+        var plain = ""
+        var depth = 0
+        for c in value {
+            if c == "(" || c == "[" { depth += 1; continue }
+            if c == ")" || c == "]" { depth = max(0, depth - 1); continue }
+            if depth == 0 { plain.append(c) }
+        }
+        let lower = plain.lowercased().trimmingCharacters(in: .whitespaces)
+        let letters = lower.filter { $0.isLetter }
+        guard letters.count >= 2 else { return false }
+        let empty: Set<String> = ["none", "no", "na", "n a", "nil", "not known", "unknown", "not applicable", "not disclosed",
+                                  "prefer not to say", "not stated", "not recorded", "tbc", "nothing", "no known", "none known",
+                                  "none declared", "not provided", "refused", "information refused", "see below", "see above", "yes no"]
+        let words = lower.split(whereSeparator: { !$0.isLetter }).joined(separator: " ")
+        if empty.contains(words) { return false }
+        return !(words.hasPrefix("none ") || words.hasPrefix("no known") || words.hasPrefix("not "))
+    }
+
+    /// The value ends at the end of its clause: ". " or a closing bracket; trailing punctuation goes.
+    static func trim(_ range: Range<Int>, in subject: UnsafeRawBufferPointer) -> Range<Int> {
+        var end = range.upperBound
+        var i = range.lowerBound
+        while i + 1 < range.upperBound {
+            if subject[i] == 46 && subject[i + 1] == 32 { end = i; break }
+            i += 1
+        }
+        while end > range.lowerBound, [32, 46, 44, 59, 58, 13].contains(subject[end - 1]) { end -= 1 }
+        var start = range.lowerBound
+        while start < end, subject[start] == 32 { start += 1 }
+        return start..<end
+    }
 }
 
 /// Counts lines lazily: offsets are asked for in increasing order within one pattern, so the count

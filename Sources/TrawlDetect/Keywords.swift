@@ -1,8 +1,8 @@
 // Keyword matching on word tokens.
 //
-// Text and keywords are split into runs of ASCII letters and digits, lower-cased, and camelCase is
-// not split (so "DateOfBirth" is one token "dateofbirth"). A keyword matches where a run of
-// consecutive tokens spells it either token by token or joined: "date of birth" matches
+// Text and keywords are split into runs of ASCII letters and digits, lower-cased; camelCase splits
+// too ("brpNumber" is "brp" "number", "NINumber" is "ni" "number"). A keyword matches where a run
+// of consecutive tokens spells it either token by token or joined: "date of birth" matches
 // "Date of Birth", "date_of_birth", "DATEOFBIRTH" and "DateOfBirth"; "dob" matches "DOB" and
 // "D.O.B."; neither matches inside a longer word ("adobe").
 
@@ -24,9 +24,20 @@ struct Tokens {
     init(_ bytes: [UInt8]) {
         var out: [[UInt8]] = []
         var current: [UInt8] = []
-        for b in bytes {
-            let lower = (b >= 65 && b <= 90) ? b + 32 : b
+        func isUpper(_ b: UInt8) -> Bool { b >= 65 && b <= 90 }
+        func isLower(_ b: UInt8) -> Bool { b >= 97 && b <= 122 }
+        for (i, b) in bytes.enumerated() {
+            let lower = isUpper(b) ? b + 32 : b
             if (lower >= 97 && lower <= 122) || (lower >= 48 && lower <= 57) {
+                // A camelCase boundary: "aB", or "ABc" (the last capital starts a new word).
+                if !current.isEmpty && isUpper(b), i > 0 {
+                    let previous = bytes[i - 1]
+                    let next = i + 1 < bytes.count ? bytes[i + 1] : 0
+                    if isLower(previous) || (isUpper(previous) && isLower(next)) {
+                        out.append(current)
+                        current = []
+                    }
+                }
                 current.append(lower)
             } else if !current.isEmpty {
                 out.append(current)

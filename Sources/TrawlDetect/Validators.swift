@@ -25,7 +25,26 @@ package enum Validators {
         "date_of_birth": dateOfBirth,
         "email": email,
         "uk.postcode": ukPostcode,
+        "uk.phone": IdentifierChecks.ukPhone,
+        "payment_card": IdentifierChecks.paymentCard,
+        "iban": IdentifierChecks.iban,
+        "uk.bank_account": IdentifierChecks.bankAccount,
+        "uk.nhs": IdentifierChecks.nhs,
+        "uk.uln": IdentifierChecks.uln,
+        "uk.upn": IdentifierChecks.upn,
+        "uk.utr": IdentifierChecks.utr,
+        "digits_not_placeholder": IdentifierChecks.digitsNotPlaceholder,
+        "uk.driving_licence": IdentifierChecks.drivingLicence,
+        "ip_address": IdentifierChecks.ipAddress,
+        "mac_address": IdentifierChecks.macAddress,
+        "password": IdentifierChecks.password,
+        "token": IdentifierChecks.token,
     ]
+
+    /// The birth date a driving licence number encodes, if it is well formed.
+    package static func drivingLicenceBirthDate(_ value: String) -> (yearInCentury: Int, month: Int, day: Int)? {
+        IdentifierChecks.licenceBirthDate(value)
+    }
 
     // MARK: NI number (HMRC NIM39110)
 
@@ -36,6 +55,8 @@ package enum Validators {
         guard chars.count == 9 else { return .invalid }
         let a = chars[chars.startIndex], b = chars[chars.index(after: chars.startIndex)]
         let prefix = String([a, b])
+        // HMRC's own example (QQ 12 34 56 A) is shown as example data; it can never be issued.
+        if prefix == "QQ" { return "ABCD".contains(chars.last!) ? .exempt(.exampleData) : .invalid }
         let neverUsed: Set<Character> = ["D", "F", "I", "Q", "U", "V"]
         if neverUsed.contains(a) || neverUsed.contains(b) || b == "O" { return .invalid }
         let notAllocated: Set<String> = ["BG", "GB", "KN", "NK", "NT", "TN", "ZZ"]

@@ -152,6 +152,8 @@ package struct Match: Sendable {
     package var location: Location
     /// How the report masks the value.
     package var mask: MaskStyle
+    /// A protective marking rather than personal data (it informs the file level; it is not a finding).
+    package var isMarking: Bool = false
 
     package init(typeId: String, patternId: String, value: String, normalized: String, confidence: Confidence,
                  evidence: [String], exemption: Exemption? = nil, location: Location, mask: MaskStyle = .keepEnds) {
@@ -244,6 +246,8 @@ package struct FileResult: Sendable {
     package var reasons: [LevelReason]
     /// Number of direct members, for an archive.
     package var memberCount: Int?
+    /// Protective markings found in the file ("INTERNAL USE ONLY"), by marking type.
+    package var markings: [String] = []
 
     package init(path: [UInt8], members: [[UInt8]] = [], size: Int, format: String? = nil, outcome: Outcome,
                  issues: [ScanIssue] = [], findings: [Finding] = [], level: Level = .internal,

@@ -15,6 +15,24 @@ package enum Normalizer: String, Codable, Sendable {
     case isoDate = "iso_date"
 }
 
+/// What a pattern finds.
+package enum PatternCategory: String, Codable, Sendable {
+    /// Personal data that identifies someone (NI number, email...).
+    case personal
+    /// Special-category data (UK GDPR Art. 9 and 10): counts only in a record that is about a person.
+    case special
+    /// Passwords, private keys, tokens.
+    case credential
+    /// A protective marking ("INTERNAL USE ONLY"): not personal data; it informs the file's level.
+    case marking
+}
+
+/// A labelled field ("Ethnicity: White British", or a value under an "Ethnicity" column). The
+/// detector builds the text regex from the labels and also reads cells whose label matches.
+package struct FieldRule: Codable, Sendable {
+    package var labels: [String]
+}
+
 /// Context: words that, near a value or in its column header, make it more likely to be what the
 /// pattern says (or, with `required`, are needed for it to count at all).
 package struct ContextRule: Codable, Sendable {
@@ -25,8 +43,10 @@ package struct ContextRule: Codable, Sendable {
     package var after: Int
     /// Without context the match is not reported at all (a date is a date of birth only with one).
     package var required: Bool
+    /// A regex whose match inside the window also counts as context (an expiry date near a card).
+    package var nearby: String?
 
-    enum CodingKeys: String, CodingKey { case keywords, before, after, required }
+    enum CodingKeys: String, CodingKey { case keywords, before, after, required, nearby }
 
     package init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -34,6 +54,7 @@ package struct ContextRule: Codable, Sendable {
         before = try c.decodeIfPresent(Int.self, forKey: .before) ?? 80
         after = try c.decodeIfPresent(Int.self, forKey: .after) ?? 40
         required = try c.decodeIfPresent(Bool.self, forKey: .required) ?? false
+        nearby = try c.decodeIfPresent(String.self, forKey: .nearby)
     }
 }
 
@@ -82,8 +103,11 @@ package struct PatternDefinition: Codable, Sendable {
     package var type: String
     package var name: String
     package var description: String?
-    /// A PCRE2 pattern, matched against UTF-8 bytes.
-    package var regex: String
+    package var category: PatternCategory
+    /// A PCRE2 pattern, matched against UTF-8 bytes. Optional for a `field` pattern.
+    package var regex: String?
+    /// A labelled field (special categories).
+    package var field: FieldRule?
     package var caseless: Bool
     /// Capture group holding the value (0: the whole match).
     package var valueGroup: Int
@@ -100,7 +124,7 @@ package struct PatternDefinition: Codable, Sendable {
     package var source: String = ""
 
     enum CodingKeys: String, CodingKey {
-        case id, type, name, description, regex, caseless, validator, normalize, mask, confidence, context, examples
+        case id, type, name, description, category, regex, field, caseless, validator, normalize, mask, confidence, context, examples
         case valueGroup = "value_group"
         case negativeExamples = "negative_examples"
     }
@@ -111,7 +135,12 @@ package struct PatternDefinition: Codable, Sendable {
         type = try c.decode(String.self, forKey: .type)
         name = try c.decode(String.self, forKey: .name)
         description = try c.decodeIfPresent(String.self, forKey: .description)
-        regex = try c.decode(String.self, forKey: .regex)
+        category = try c.decodeIfPresent(PatternCategory.self, forKey: .category) ?? .personal
+        regex = try c.decodeIfPresent(String.self, forKey: .regex)
+        field = try c.decodeIfPresent(FieldRule.self, forKey: .field)
+        if regex == nil && field == nil {
+            throw DecodingError.dataCorruptedError(forKey: .regex, in: c, debugDescription: "a pattern needs a regex or a field")
+        }
         caseless = try c.decodeIfPresent(Bool.self, forKey: .caseless) ?? false
         valueGroup = try c.decodeIfPresent(Int.self, forKey: .valueGroup) ?? 0
         validator = try c.decodeIfPresent(String.self, forKey: .validator)

@@ -104,9 +104,11 @@ package struct FileRecord: Codable, Sendable {
     package var findings: [FindingRecord]
     /// Direct members read, for an archive.
     package var memberCount: Int?
+    /// Protective markings found ("marking.internal").
+    package var markings: [String]?
 
     enum CodingKeys: String, CodingKey {
-        case path, members, size, format, outcome, issues, level, reasons, findings
+        case path, members, size, format, outcome, issues, level, reasons, findings, markings
         case memberCount = "member_count"
     }
 }

@@ -127,7 +127,7 @@ package final class ReportWriter: @unchecked Sendable {
                     fingerprint: key.fingerprint(type: f.match.typeId, normalized: f.match.normalized),
                     value: showValues ? f.match.value : nil, evidence: f.match.evidence)
             },
-            memberCount: r.memberCount)
+            memberCount: r.memberCount, markings: r.markings.isEmpty ? nil : r.markings)
     }
 
     private func encode(_ record: ReportRecord) -> [UInt8] {

@@ -173,6 +173,7 @@ package final class Scanner: Sendable {
         result.findings = c.findings
         result.level = c.level
         result.reasons = c.reasons
+        result.markings = c.markings
     }
 
     private func emit(_ result: FileResult, isMember: Bool) throws(ReportWriteError) {

@@ -60,6 +60,7 @@ struct Expected: Decodable {
         var level: String
         var issue: String?
         var findings: [ExpectedFinding]
+        var markings: [String]
 
         var rawPath: [UInt8] { path.map { Array($0.utf8) } ?? Array(Data(base64Encoded: path_base64 ?? "") ?? Data()) }
     }
@@ -96,6 +97,7 @@ struct Expected: Decodable {
             if let issue = e.issue { #expect(f.issues?.first?.kind.rawValue == issue, "\(name): issue \(String(describing: f.issues))") }
             let found = f.findings.map { Expected.ExpectedFinding(type: $0.type, value: $0.value ?? "", exempt: $0.exempt?.rawValue) }.sorted()
             #expect(found == e.findings.sorted(), "\(name): findings")
+            #expect((f.markings ?? []) == e.markings, "\(name): markings")
         }
     }
 
@@ -119,7 +121,7 @@ struct Expected: Decodable {
         let run = try trawl(["scan", "Samples/text", "--findings-only", "--quiet"])
         #expect(run.files.allSatisfy { !$0.findings.isEmpty || $0.outcome != .scanned })
         #expect(run.files.contains { $0.path.display.hasSuffix("learner-note.txt") })
-        #expect(!run.files.contains { $0.path.display.hasSuffix("meeting-minutes.txt") })
+        #expect(!run.files.contains { $0.path.display.hasSuffix("timetable.txt") })
     }
 
     @Test func usageErrorsExitTwoAndWriteNothing() throws {
@@ -150,8 +152,11 @@ struct Expected: Decodable {
         try Data(policy.utf8).write(to: file)
         defer { try? FileManager.default.removeItem(at: file) }
         let run = try trawl(["scan", "Samples/text", "--policy", file.path, "--quiet"])
+        let timetable = try #require(run.files.first { $0.path.display.hasSuffix("timetable.txt") })
+        #expect(timetable.level == .public)
+        // An explicit internal marking wins over the location.
         let minutes = try #require(run.files.first { $0.path.display.hasSuffix("meeting-minutes.txt") })
-        #expect(minutes.level == .public)
+        #expect(minutes.level == .internal)
         let note = try #require(run.files.first { $0.path.display.hasSuffix("learner-note.txt") })
         #expect(note.level == .restricted)
         #expect(note.reasons.contains { $0.rule == "exposure" })
