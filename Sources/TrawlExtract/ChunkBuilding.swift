@@ -25,6 +25,34 @@ struct RowBuilder {
     }
 }
 
+/// Consecutive paragraphs read as one block, the way plain text reads: each paragraph ends with a
+/// newline and an empty paragraph makes a blank line, so a record written over several paragraphs
+/// (a Word form: "Name: ...", "NI number: ...", "Medical conditions: ...") is one unit of context,
+/// and a blank line still separates records. A block ends at a table, or when it grows large.
+struct ProseBlock {
+    private(set) var text: [UInt8] = []
+    static let limit = 1 << 20
+
+    var isFull: Bool { text.count >= ProseBlock.limit }
+
+    mutating func add(paragraph: [UInt8]) {
+        let trimmed = paragraph.trimmingWhitespace()
+        if trimmed.isEmpty { addBlankLine(); return }
+        text.append(contentsOf: trimmed)
+        text.append(10)
+    }
+
+    mutating func addBlankLine() {
+        if !text.isEmpty && !text.suffix(2).elementsEqual([10, 10]) { text.append(10) }
+    }
+
+    /// The block as a chunk (nil when empty), leaving the block empty.
+    mutating func take(_ cursor: inout PartCursor) -> TextChunk? {
+        defer { text = [] }
+        return cursor.prose(text)
+    }
+}
+
 /// Hands out chunk offsets within one part: each chunk starts after the previous one plus a separator.
 struct PartCursor {
     let part: String?

@@ -54,6 +54,7 @@ enum FlowExtractor {
         var cursor = PartCursor(part: part)
         var tables: [TableState] = []
         var paragraph: [UInt8] = []
+        var block = ProseBlock()
         var paragraphDepth = 0
         var textDepth = 0
         let maxRepeat = 64  // ODF can repeat an empty cell a million times; real data repeats little
@@ -77,6 +78,7 @@ enum FlowExtractor {
                             let count = Int(r.attribute("text:c") ?? "1") ?? 1
                             paragraph.append(contentsOf: repeatElement(32, count: min(max(count, 1), 64)))
                         } else if name == v.table {
+                            if let chunk = block.take(&cursor) { emit(chunk) }
                             var state = TableState()
                             state.name = v.tableName.flatMap { r.attribute($0) }
                             if tablesAreParts, let n = state.name { cursor = PartCursor(part: n) }
@@ -103,8 +105,9 @@ enum FlowExtractor {
                                     if !t.cellText.isEmpty { t.cellText.append(32) }
                                     t.cellText.append(contentsOf: paragraph)
                                     tables[tables.count - 1] = t
-                                } else if let chunk = cursor.prose(paragraph) {
-                                    emit(chunk)
+                                } else {
+                                    block.add(paragraph: paragraph)
+                                    if block.isFull, let chunk = block.take(&cursor) { emit(chunk) }
                                 }
                                 paragraph = []
                             }
@@ -141,6 +144,7 @@ enum FlowExtractor {
             }
         }
         // Text after the last paragraph end (malformed but readable) is not dropped.
-        if let chunk = cursor.prose(paragraph) { emit(chunk) }
+        block.add(paragraph: paragraph)
+        if let chunk = block.take(&cursor) { emit(chunk) }
     }
 }

@@ -61,7 +61,7 @@ enum XMLRecordExtractor {
 
 enum HTMLExtractor {
     private static let blocks: Set<String> = [
-        "p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "table", "section", "article",
+        "p", "div", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "table", "section", "article",
         "header", "footer", "blockquote", "pre", "dd", "dt", "dl", "form", "hr", "body", "title", "address", "main", "nav",
     ]
     private static let invisible: Set<String> = ["script", "style", "noscript", "template"]
@@ -78,12 +78,16 @@ enum HTMLExtractor {
     static func extract(_ html: [UInt8], emit: (TextChunk) -> Void) throws {
         var cursor = PartCursor(part: nil)
         var paragraph: [UInt8] = []
+        var block = ProseBlock()
         var tables: [TableState] = []
         var hidden = 0
 
+        // HTML paragraphs are separate records: each is followed by a blank line in the block.
         func flushParagraph() {
-            if let chunk = cursor.prose(paragraph) { emit(chunk) }
+            block.add(paragraph: paragraph)
+            block.addBlankLine()
             paragraph = []
+            if block.isFull, let chunk = block.take(&cursor) { emit(chunk) }
         }
         func endCell() {
             guard var t = tables.last, t.inCell else { return }
@@ -107,8 +111,11 @@ enum HTMLExtractor {
         func open(_ name: String) {
             if invisible.contains(name) { hidden += 1; return }
             switch name {
+            case "br":
+                if let t = tables.last, t.inCell { tables[tables.count - 1].cell.append(32) } else { paragraph.append(10) }
             case "table":
                 flushParagraph()
+                if let chunk = block.take(&cursor) { emit(chunk) }
                 tables.append(TableState())
             case "tr":
                 if tables.last?.row.isEmpty == false || tables.last?.inCell == true { endRow() }
@@ -158,5 +165,6 @@ enum HTMLExtractor {
         }
         while !tables.isEmpty { endRow(); tables.removeLast() }
         flushParagraph()
+        if let chunk = block.take(&cursor) { emit(chunk) }
     }
 }
