@@ -40,13 +40,14 @@ let package = Package(
             "TrawlModel", "TrawlCrawl", "TrawlExtract", "TrawlPatterns", "TrawlDetect", "TrawlClassify", "TrawlReport",
         ]),
         .executableTarget(name: "trawl", dependencies: [
-            "TrawlScan", "TrawlPatterns", "TrawlDetect", "TrawlReport",
+            "TrawlScan", "TrawlPatterns", "TrawlDetect", "TrawlClassify", "TrawlReport",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
         .testTarget(name: "TrawlDetectTests", dependencies: ["TrawlDetect", "TrawlPatterns", "TrawlModel"]),
         .testTarget(name: "TrawlExtractTests", dependencies: ["TrawlExtract", "TrawlModel"]),
         .testTarget(name: "TrawlReportTests", dependencies: ["TrawlReport", "TrawlModel"]),
+        .testTarget(name: "TrawlClassifyTests", dependencies: ["TrawlClassify", "TrawlModel"]),
         .testTarget(name: "TrawlEndToEndTests", dependencies: ["TrawlReport", "TrawlModel"]),
     ],
     swiftLanguageModes: [.v6]

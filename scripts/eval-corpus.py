@@ -263,7 +263,8 @@ def build(out, docs, seed):
 
         if kind in ("register", "finance", "applications") or (kind == "decoy" and fmt == "csv"):
             if kind == "register":
-                header = ["Learner", "Date of Birth", "NI Number", "Email", "Mobile", "Postcode", "ULN", "UPN", "Ethnicity", "Medical conditions"]
+                header = ["Learner", g.r.choice(["Date of Birth", "DOB", "Birth date", "date_of_birth"]), g.r.choice(["NI Number", "NINO", "National Insurance No"]),
+                          "Email", g.r.choice(["Mobile", "Phone", "Contact number"]), "Postcode", "ULN", "UPN", "Ethnicity", "Medical conditions", "Enrolment date"]
             elif kind == "finance":
                 header = ["Payee", "Sort code", "Account number", "Card number", "Expiry", "IBAN"]
             elif kind == "applications":
@@ -277,7 +278,8 @@ def build(out, docs, seed):
                     cond = g.r.choice(CONDITIONS + ["None", "None", "N/A"])
                     eth = g.r.choice(ETHNICITIES + ["Prefer not to say"])
                     row = [name, f("dob", g.dob()), f("uk.nino", g.nino()), f("email", g.email(name)), f("uk.phone", g.mobile()),
-                           f("uk.postcode", g.postcode()), f("uk.uln", g.uln()), f("uk.upn", g.upn()), eth, cond]
+                           f("uk.postcode", g.postcode()), f("uk.uln", g.uln()), f("uk.upn", g.upn()), eth, cond,
+                           g.r.choice(["01/09/2023", "2024-09-02", "05/09/2022"])]
                     if eth != "Prefer not to say":
                         f("special.ethnicity", eth)
                     if cond in CONDITIONS:
@@ -313,8 +315,15 @@ def build(out, docs, seed):
         paras = []
         if kind == "letter":
             name = g.name()
+            nino = g.nino()
+            if fmt == "docx" and " " in nino and g.r.random() < 0.5:
+                nino = nino.replace(" ", "\u00a0")  # Word keeps identifiers together with no-break spaces
+            ni_phrase = g.r.choice(["your National Insurance number as {}", "your NI number as {}", "NINO {}", "{} (your N.I. No.)",
+                                    "your national insurance no. {}"])
+            dob_phrase = g.r.choice(["your date of birth as {}", "that you were born on {}", "DOB {}", "{} as your birthday"])
             paras += [f"Dear {name.split()[0]},", g.words(20) + ".",
-                      f"Our records show your date of birth as {f('dob', g.dob())} and your National Insurance number as {f('uk.nino', g.nino())}.",
+                      f"Our records show {dob_phrase.format(f('dob', g.dob()))} and {ni_phrase.format(f('uk.nino', nino))}.",
+                      f"Reference numbers {g.r.randint(1000000000, 9999999999)} and {g.r.randint(100000000, 999999999)} relate to your enrolment on {g.r.randint(1, 28)}/{g.r.randint(1, 12)}/2023.",
                       f"We will write to you at {g.r.randint(1, 99)} {g.r.choice(STREETS)}, {g.r.choice(TOWNS)} {f('uk.postcode', g.postcode())}.",
                       f"You can reply by email to {g.r.choice(['admissions', 'info', 'enquiries'])}@northfield-college.ac.uk; we have your email as {f('email', g.email(name))}.",
                       f"If we need to call, we will use {f('uk.phone', g.landline())} (home telephone).", g.words(15) + "."]
@@ -344,8 +353,16 @@ def build(out, docs, seed):
                       "Build server version 2.4.1.3 restarted; checksum 3C:22:FB:9A:01:7E verified; uptime 12:30:45."]
         elif kind == "health":
             name = g.name()
-            paras += [f"Support plan for {name}",
-                      f"Pupil name: {name}. NHS number: {f('uk.nhs', g.nhs())}. Medical conditions: {f('special.health', g.r.choice(CONDITIONS))}",
+            layout = g.r.randrange(3)
+            if layout == 0:
+                record = f"Pupil name: {name}. NHS number: {f('uk.nhs', g.nhs())}. Medical conditions: {f('special.health', g.r.choice(CONDITIONS))}"
+            elif layout == 1:
+                # A form whose labels sit on the line above their values.
+                record = f"Pupil name:\n{name}\nNHS No:\n{f('uk.nhs', g.nhs())}\nDate of birth:\n{f('dob', g.dob())}"
+            else:
+                record = (f"{name} (NHS number {f('uk.nhs', g.nhs())}) was diagnosed with {f('special.health', g.r.choice(CONDITIONS))} "
+                          f"in {g.r.randint(2015, 2023)} and has a care plan.")
+            paras += [f"Support plan for {name}", record,
                       f"Parent contact: {f('email', g.email(g.name()))}, mobile {f('uk.phone', g.mobile())}.",
                       g.words(20) + "."]
         elif kind == "decoy":
@@ -359,6 +376,8 @@ def build(out, docs, seed):
                       "Contact info@northfield-college.ac.uk or exams@northfield-college.ac.uk."]
         else:  # policy
             paras += g.r.sample(POLICY_TEXT, 4)
+            paras.append("Staff should know what to do if a learner is diagnosed with a condition, and must report anyone "
+                         "convicted of an offence against children.")
         text_paras = paras
         if fmt == "txt":
             data = ("\n\n".join(text_paras) + "\n").encode()

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import TrawlClassify
 import TrawlDetect
 import TrawlModel
 import TrawlPatterns
@@ -46,14 +47,26 @@ struct Patterns: ParsableCommand {
     }
 
     struct List: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List every pattern with its type, confidence and context rule.")
+        static let configuration = CommandConfiguration(
+            abstract: "List every pattern with its type, the level the policy gives it, its confidence and context rule.")
         @OptionGroup var location: Location
+        @Option(help: ArgumentHelp("Policy whose levels to show (default: policy.yaml in the pattern directory).", valueName: "file"))
+        var policy: String?
 
         func run() throws {
             let (library, _) = try location.load()
+            let dir = try Resources.patternsDirectory(location.patterns)
+            let loaded: Policy
+            do { loaded = try Policy.load(path: policy ?? dir + "/policy.yaml") } catch {
+                printError("\(error)")
+                throw ExitCode(ExitStatus.usageOrFatal)
+            }
             for p in library.patterns {
-                var line = "\(p.id)  type=\(p.type)  confidence=\(p.confidence.rawValue)"
+                let level = p.category == .marking ? loaded.markings[p.type].map { "marks \($0.rawValue)" } ?? "marking"
+                                                   : loaded.level(ofType: p.type).rawValue
+                var line = "\(p.id)  type=\(p.type)  level=\(level)  confidence=\(p.confidence.rawValue)"
                 if let v = p.validator { line += "  validator=\(v)" }
+                if p.category == .special { line += "  counts only in a record about a person" }
                 if let c = p.context {
                     line += c.required ? "  context=required" : "  context=raises"
                     line += " [\(c.keywords.prefix(6).joined(separator: ", "))\(c.keywords.count > 6 ? ", ..." : "")]"

@@ -117,3 +117,98 @@ func detect(_ text: String, cells: [Cell] = [], minimum: Confidence = .medium) t
         #expect(Normalization.apply(.alphanumericUpper, to: "ab 12 34 56 c") == "AB123456C")
     }
 }
+
+@Suite struct SchemeChecks {
+    @Test(arguments: [
+        ("4532 0151 1283 0366", Validation.valid), ("4532 0151 1283 0367", .invalid), ("2223 0004 8863 1133", .valid),
+        ("4111 1111 1111 1111", .exempt(.exampleData)), ("1234 5678 9012 3452", .invalid), ("3782 123456 78903", .valid),
+    ])
+    func paymentCards(_ value: String, _ expected: Validation) {
+        #expect(IdentifierChecks.paymentCard(value) == expected)
+    }
+
+    @Test(arguments: [
+        ("GB72 BARC 2003 5341 2345 67", Validation.valid), ("GB72 BARC 2003 5341 2345 68", .invalid),
+        ("GB82WEST12345698765432", .exempt(.exampleData)), ("GB72BARC200353412345", .invalid),
+    ])
+    func ibans(_ value: String, _ expected: Validation) {
+        #expect(IdentifierChecks.iban(value) == expected)
+    }
+
+    @Test(arguments: [
+        ("943 476 5919", Validation.valid), ("943 476 5918", .invalid), ("999 000 0018", .exempt(.exampleData)),
+        ("1111111111", .exempt(.exampleData)),
+    ])
+    func nhsNumbers(_ value: String, _ expected: Validation) {
+        #expect(IdentifierChecks.nhs(value) == expected)
+    }
+
+    @Test func ulnAndNHSNeverAgree() {
+        // NHS needs remainder 0, the ULN remainder 10: no ten digits pass both.
+        var rng = SystemRandomNumberGenerator()
+        for _ in 0..<5000 {
+            let s = String((0..<10).map { _ in Character(String(Int.random(in: 0...9, using: &rng))) })
+            #expect(!(IdentifierChecks.uln(s) == .valid && IdentifierChecks.nhs(s) == .valid))
+        }
+        #expect(IdentifierChecks.uln("9276308686") == .valid)
+        #expect(IdentifierChecks.uln("9276308687") == .invalid)
+    }
+
+    @Test func upnAndUTR() {
+        #expect(IdentifierChecks.upn("B801200005001") == .valid)
+        #expect(IdentifierChecks.upn("A801200005001") == .invalid)
+        #expect(IdentifierChecks.upn("B101200005001") == .invalid)
+        #expect(IdentifierChecks.utr("1955839661") == .valid)
+        #expect(IdentifierChecks.utr("1955839662") == .invalid)
+    }
+
+    @Test(arguments: [
+        ("07911 123456", Validation.valid), ("+44 20 7123 4567", .valid), ("07700 900123", .exempt(.exampleData)),
+        ("0113 496 0000", .exempt(.exampleData)), ("020 7946 0958", .exempt(.exampleData)), ("09098 765432", .invalid),
+        ("0791 112", .invalid),
+    ])
+    func phones(_ value: String, _ expected: Validation) {
+        #expect(IdentifierChecks.ukPhone(value) == expected)
+    }
+
+    @Test func passwordsMustLookLikePasswords() {
+        #expect(IdentifierChecks.password("Summer2024") == .valid)
+        #expect(IdentifierChecks.password("must") == .invalid)
+        #expect(IdentifierChecks.password("********") == .invalid)
+        #expect(IdentifierChecks.password("${DB_PASSWORD}") == .invalid)
+    }
+}
+
+@Suite struct Records {
+    @Test func aDrivingLicenceAgreeingWithABirthDateIsCertain() throws {
+        let agreeing = try detect("DOB 11/03/1976, licence MORGA753116SM9IJ")
+        let licence = try #require(agreeing.first { $0.typeId == "uk.driving_licence" })
+        #expect(licence.confidence == .high)
+        #expect(licence.evidence.contains { $0.contains("agrees") })
+        let other = try detect("DOB 12/03/1976, code MORGA753116SM9IJ")
+        #expect(other.first { $0.typeId == "uk.driving_licence" }?.confidence == .medium)
+    }
+
+    @Test func specialCategoryValuesNeedAPersonInTheRecord() throws {
+        #expect(try detect("Name: Ruby Hughes\nMedical conditions: asthma").contains { $0.typeId == "special.health" })
+        #expect(try detect("NI number AB 12 34 56 C\nEthnicity: Indian").contains { $0.typeId == "special.ethnicity" })
+        // A blank line ends the record: the identifier above belongs to someone else's paragraph.
+        #expect(try !detect("NI number AB 12 34 56 C\n\nEthnicity: Indian").contains { $0.typeId == "special.ethnicity" })
+        #expect(try !detect("Medical conditions: asthma").contains { $0.typeId == "special.health" })
+        #expect(try !detect("Name: Ruby Hughes\nMedical conditions: None").contains { $0.typeId == "special.health" })
+    }
+
+    @Test func aColumnNamedForAFieldMakesItsCellsThatField() throws {
+        let text = "Isla Murray\tWhite Scottish"
+        let cells = [Cell(range: 0..<11, ref: "A2", label: "Pupil"), Cell(range: 12..<26, ref: "B2", label: "Ethnicity")]
+        let found = try detect(text, cells: cells)
+        #expect(found.map(\.typeId) == ["special.ethnicity"])
+        #expect(found.first?.value == "White Scottish")
+    }
+
+    @Test func aKeywordBeforeAnotherIdentifierDoesNotReachPastIt() throws {
+        // "device" belongs to the MAC address; the version number after it is not an IP address.
+        let found = try detect("User: Chloe, device a4-83-e7-12-34-56\nBuild server version 2.4.1.3")
+        #expect(found.map(\.typeId) == ["mac.address"])
+    }
+}

@@ -1,0 +1,59 @@
+import Foundation
+import Testing
+import TrawlModel
+@testable import TrawlClassify
+
+let policyPath = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    .deletingLastPathComponent().appendingPathComponent("Patterns/policy.yaml").path
+
+func match(_ type: String, _ value: String, exempt: Exemption? = nil, marking: Bool = false) -> Match {
+    var m = Match(typeId: type, patternId: type, value: value, normalized: value, confidence: .high, evidence: [],
+                  exemption: exempt, location: Location(offset: 0))
+    m.isMarking = marking
+    return m
+}
+
+@Suite struct PolicyRules {
+    let classifier: Classifier
+
+    init() throws { classifier = Classifier(policy: try Policy.load(path: policyPath)) }
+
+    @Test func theHighestFindingSetsTheLevel() {
+        let c = classifier.classify([match("email", "a@b.com"), match("special.health", "asthma")], path: "/x")
+        #expect(c.level == .confidential)
+        #expect(c.reasons.first?.rule == "special_category")
+    }
+
+    @Test func exemptFindingsCountTowardsNothing() {
+        let c = classifier.classify([match("email", "info@x.org", exempt: .roleMailbox)], path: "/x")
+        #expect(c.level == .internal)
+        #expect(c.findings.first?.level == nil)
+    }
+
+    @Test func aThousandDistinctIdentifiersMakeALargeAggregate() {
+        let many = (0..<1000).map { match("email", "p\($0)@gmail.com") }
+        #expect(classifier.classify(many, path: "/x").level == .confidential)
+        #expect(classifier.classify(Array(many.prefix(999)), path: "/x").level == .restricted)
+        // The same person a thousand times is one person.
+        let same = (0..<1000).map { _ in match("email", "p@gmail.com") }
+        #expect(classifier.classify(same, path: "/x").level == .restricted)
+    }
+
+    @Test func markingsSetAFloorAndPublicMarksCleanFilesPublic() {
+        #expect(classifier.classify([match("marking.confidential", "CONFIDENTIAL", marking: true)], path: "/x").level == .confidential)
+        #expect(classifier.classify([match("marking.public", "PUBLIC", marking: true)], path: "/x").level == .public)
+        let exposed = classifier.classify([match("marking.public", "PUBLIC", marking: true), match("uk.nino", "AB123456C")], path: "/x")
+        #expect(exposed.level == .restricted)
+        #expect(exposed.reasons.contains { $0.rule == "exposure" })
+        #expect(exposed.markings == ["marking.public"])
+    }
+
+    @Test func aPolicyCanChangeLevelsWithoutARebuild() throws {
+        let text = try String(contentsOfFile: policyPath, encoding: .utf8).replacingOccurrences(of: "  email: Restricted", with: "  email: Confidential")
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("policy-\(UUID()).yaml")
+        try Data(text.utf8).write(to: file)
+        defer { try? FileManager.default.removeItem(at: file) }
+        let strict = Classifier(policy: try Policy.load(path: file.path))
+        #expect(strict.classify([match("email", "a@b.com")], path: "/x").level == .confidential)
+    }
+}
