@@ -22,11 +22,13 @@ let package = Package(
         .systemLibrary(name: "CArchive", pkgConfig: "libarchive", providers: [.apt(["libarchive-dev"])]),
         .systemLibrary(name: "CPCRE2", pkgConfig: "libpcre2-8", providers: [.apt(["libpcre2-dev"])]),
         .systemLibrary(name: "CXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
+        .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
 
         // Safe wrappers: own the C objects, check every return code, know nothing of Trawl.
         .target(name: "PCRE2", dependencies: ["CPCRE2"]),
         .target(name: "LibArchive", dependencies: ["CArchive"]),
         .target(name: "LibXML2", dependencies: ["CXML2"]),
+        .target(name: "SQLite", dependencies: ["CSQLite"]),
 
         // The stages.
         .target(name: "TrawlModel"),
@@ -36,8 +38,9 @@ let package = Package(
         .target(name: "TrawlDetect", dependencies: ["TrawlModel", "TrawlPatterns", "PCRE2"]),
         .target(name: "TrawlClassify", dependencies: ["TrawlModel", "Yams"]),
         .target(name: "TrawlReport", dependencies: ["TrawlModel", .product(name: "Crypto", package: "swift-crypto")]),
+        .target(name: "TrawlState", dependencies: ["TrawlModel", "SQLite"]),
         .target(name: "TrawlScan", dependencies: [
-            "TrawlModel", "TrawlCrawl", "TrawlExtract", "TrawlPatterns", "TrawlDetect", "TrawlClassify", "TrawlReport",
+            "TrawlModel", "TrawlCrawl", "TrawlExtract", "TrawlPatterns", "TrawlDetect", "TrawlClassify", "TrawlReport", "TrawlState",
         ]),
         .executableTarget(name: "trawl", dependencies: [
             "TrawlScan", "TrawlPatterns", "TrawlDetect", "TrawlClassify", "TrawlReport",

@@ -71,21 +71,38 @@ public final class CompiledPattern {
 // in `MatchScratch`, which is not Sendable.
 extension CompiledPattern: @unchecked Sendable {}
 
-/// Per-worker scratch for matching one pattern: PCRE2 match data. Not thread-safe by design.
+/// Per-worker scratch for matching one pattern: PCRE2 match data, a match context with resource
+/// limits, and a JIT stack. Not thread-safe by design.
 public final class MatchScratch {
     let data: OpaquePointer
+    let context: OpaquePointer
+    let jitStack: OpaquePointer?
     let pattern: CompiledPattern
 
-    public init(for pattern: CompiledPattern) {
+    /// - Parameter matchLimit: PCRE2's match limit: a pathological pattern and subject give up with
+    ///   an error (`PCRE2Error`, code PCRE2_ERROR_MATCHLIMIT) instead of running for ever.
+    public init(for pattern: CompiledPattern, matchLimit: UInt32 = 10_000_000) {
         self.pattern = pattern
-        // Failure here is an allocation failure; there is nothing sensible to continue with.
-        guard let data = pcre2_match_data_create_from_pattern_8(pattern.code, nil) else {
+        // Failures here are allocation failures; there is nothing sensible to continue with.
+        guard let data = pcre2_match_data_create_from_pattern_8(pattern.code, nil),
+              let context = pcre2_match_context_create_8(nil) else {
             fatalError("PCRE2 could not allocate match data")
         }
         self.data = data
+        self.context = context
+        pcre2_set_match_limit_8(context, matchLimit)
+        pcre2_set_depth_limit_8(context, 100_000)
+        // The default JIT stack (32 KiB, on the machine stack) is too small for some patterns on
+        // long subjects; give each worker its own, growing to 1 MiB.
+        jitStack = pattern.isJIT ? pcre2_jit_stack_create_8(32 * 1024, 1024 * 1024, nil) : nil
+        if let jitStack { pcre2_jit_stack_assign_8(context, nil, UnsafeMutableRawPointer(jitStack)) }
     }
 
-    deinit { pcre2_match_data_free_8(data) }
+    deinit {
+        pcre2_match_data_free_8(data)
+        pcre2_match_context_free_8(context)
+        if let jitStack { pcre2_jit_stack_free_8(jitStack) }
+    }
 
     /// Calls `body` with the byte ranges of the whole match (group 0) and of each capture group
     /// (nil where a group did not take part), for every non-overlapping match in `subject`.
@@ -101,8 +118,8 @@ public final class MatchScratch {
         let length = subject.count
         while start <= length {
             let rc: Int32 = pattern.isJIT
-                ? pcre2_jit_match_8(pattern.code, base, length, start, 0, data, nil)
-                : pcre2_match_8(pattern.code, base, length, start, 0, data, nil)
+                ? pcre2_jit_match_8(pattern.code, base, length, start, 0, data, context)
+                : pcre2_match_8(pattern.code, base, length, start, 0, data, context)
             if rc == PCRE2_ERROR_NOMATCH { return }
             if rc < 0 { throw PCRE2Error(code: rc, operation: "match") }
             let ovector = pcre2_get_ovector_pointer_8(data)!

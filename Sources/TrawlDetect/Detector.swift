@@ -90,7 +90,7 @@ package struct Detector {
     package init(_ set: PatternSet, minimumConfidence: Confidence = .medium) {
         self.set = set
         self.scratch = set.patterns.map { MatchScratch(for: $0.regex) }
-        self.nearbyScratch = set.patterns.map { $0.nearby.map(MatchScratch.init(for:)) }
+        self.nearbyScratch = set.patterns.map { $0.nearby.map { MatchScratch(for: $0) } }
         self.minimumConfidence = minimumConfidence
     }
 

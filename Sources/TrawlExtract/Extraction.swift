@@ -10,11 +10,42 @@ import TrawlModel
 /// Limits that bound the work one file can cause.
 package struct ExtractLimits: Sendable {
     /// Largest archive member (or office part) read into memory; larger members are reported too large.
-    package var maxMemberSize = 256 * 1024 * 1024
+    package var maxMemberSize = 64 * 1024 * 1024
     /// Most members read from one archive; the rest are reported as a limit breach.
     package var maxMembers = 100_000
+    /// Most bytes unpacked from one file on disk, over all its archives and members (zip bombs).
+    package var maxTotalExpansion = 1024 * 1024 * 1024
+    /// Most bytes unpacked per byte of the file on disk, once more than 16 MiB were unpacked.
+    package var maxExpansionRatio = 200
 
     package init() {}
+}
+
+/// How much one file on disk may expand into, shared by every archive nested in it.
+package final class ExpansionBudget {
+    private let limits: ExtractLimits
+    private let outerSize: Int
+    package private(set) var expanded = 0
+
+    package init(limits: ExtractLimits, outerSize: Int) {
+        self.limits = limits
+        self.outerSize = max(outerSize, 1)
+    }
+
+    /// Bytes that may still be unpacked before the total limit.
+    package var remaining: Int { max(0, limits.maxTotalExpansion - expanded) }
+
+    /// Counts `bytes` unpacked.
+    /// - Throws: `.limitExceeded` past the total or the ratio limit: what is left is not read.
+    package func charge(_ bytes: Int) throws(ExtractError) {
+        expanded += bytes
+        if expanded > limits.maxTotalExpansion {
+            throw .limitExceeded("archive expands past \(limits.maxTotalExpansion) bytes; the rest was not read (a zip bomb?)")
+        }
+        if expanded > 16 << 20 && expanded / outerSize > limits.maxExpansionRatio {
+            throw .limitExceeded("archive expands more than \(limits.maxExpansionRatio) times its size; the rest was not read (a zip bomb?)")
+        }
+    }
 }
 
 /// Why a document or archive could not be read. Converted to a `ScanIssue` for the report.
@@ -120,12 +151,17 @@ package enum Extraction {
 
     /// Reads an archive's members one at a time, in archive order, and passes each to `visit`
     /// while the archive is open (so nested archives are read depth-first, never all at once).
-    /// - Parameter containerName: the archive's own name, which names the single member of a
-    ///   compressed stream ("notes.txt.gz" holds "notes.txt").
-    /// - Throws: `ExtractError.corrupt` when the archive cannot be opened or breaks off; members
-    ///   visited before the break stay visited.
+    /// `visit` returns false to stop reading (the caller's time limit).
+    /// - Parameters:
+    ///   - containerName: the archive's own name, which names the single member of a compressed
+    ///     stream ("notes.txt.gz" holds "notes.txt").
+    ///   - budget: the expansion budget of the outermost file, shared by every archive inside it.
+    /// - Throws: `ExtractError.corrupt` when the archive cannot be opened or breaks off;
+    ///   `.limitExceeded` when the member count or the expansion budget runs out. Members visited
+    ///   before the error stay visited.
     package static func forEachMember(_ bytes: [UInt8], format: ContainerFormat, containerName: [UInt8],
-                                      limits: ExtractLimits, _ visit: (ArchiveMember) -> Void) throws(ExtractError) {
+                                      limits: ExtractLimits, budget: ExpansionBudget,
+                                      _ visit: (ArchiveMember) -> Bool) throws(ExtractError) {
         let formats: ArchiveFormats = [.gzip, .bzip2, .xz].contains(format) ? .archivesOrCompressedStream : .archives
         var count = 0
         do {
@@ -139,33 +175,40 @@ package enum Extraction {
                         if count > limits.maxMembers {
                             throw ExtractError.limitExceeded("more than \(limits.maxMembers) members; the rest were not read")
                         }
+                        let member: ArchiveMember
                         if entry.isEncrypted {
-                            visit(ArchiveMember(name: name, content: .failure(.encrypted("archive member is encrypted")),
-                                                declaredSize: entry.declaredSize))
-                            continue
-                        }
-                        if let size = entry.declaredSize, size > limits.maxMemberSize {
-                            visit(ArchiveMember(name: name, content: .failure(.tooLarge("member of \(size) bytes is over the limit of \(limits.maxMemberSize)")),
-                                                declaredSize: size))
-                            continue
-                        }
-                        do {
-                            let (data, truncated) = try reader.readData(limit: limits.maxMemberSize)
-                            if truncated {
-                                visit(ArchiveMember(name: name, content: .failure(.tooLarge("member expands past the limit of \(limits.maxMemberSize) bytes")),
-                                                    declaredSize: entry.declaredSize))
-                            } else {
-                                visit(ArchiveMember(name: name, content: .success(data), declaredSize: entry.declaredSize))
+                            member = ArchiveMember(name: name, content: .failure(.encrypted("archive member is encrypted")),
+                                                   declaredSize: entry.declaredSize)
+                        } else if let size = entry.declaredSize, size > limits.maxMemberSize {
+                            member = ArchiveMember(name: name, content: .failure(.tooLarge("member of \(size) bytes is over the limit of \(limits.maxMemberSize)")),
+                                                   declaredSize: size)
+                        } else {
+                            do {
+                                // Never read more than the member limit or what is left of the budget.
+                                let limit = min(limits.maxMemberSize, budget.remaining)
+                                let (data, truncated) = try reader.readData(limit: limit)
+                                if truncated && limit < limits.maxMemberSize {
+                                    try budget.charge(limit + 1)  // throws: the budget is spent
+                                }
+                                if truncated {
+                                    member = ArchiveMember(name: name, content: .failure(.tooLarge("member expands past the limit of \(limits.maxMemberSize) bytes")),
+                                                           declaredSize: entry.declaredSize)
+                                } else {
+                                    try budget.charge(data.count)
+                                    member = ArchiveMember(name: name, content: .success(data), declaredSize: entry.declaredSize)
+                                }
+                            } catch let error as ArchiveError {
+                                // The member whose data broke is reported as such; a fatal error then
+                                // also ends the archive (reported on the archive's own entry).
+                                let lowered = error.message.lowercased()
+                                let failure: ExtractError = lowered.contains("encrypt") || lowered.contains("passphrase")
+                                    ? .encrypted(error.message) : .corrupt(error.message)
+                                _ = visit(ArchiveMember(name: name, content: .failure(failure), declaredSize: entry.declaredSize))
+                                if error.severity == .fatal { throw error }
+                                continue
                             }
-                        } catch let error as ArchiveError {
-                            // The member whose data broke is reported as such; a fatal error then
-                            // also ends the archive (reported on the archive's own entry).
-                            let lowered = error.message.lowercased()
-                            let failure: ExtractError = lowered.contains("encrypt") || lowered.contains("passphrase")
-                                ? .encrypted(error.message) : .corrupt(error.message)
-                            visit(ArchiveMember(name: name, content: .failure(failure), declaredSize: entry.declaredSize))
-                            if error.severity == .fatal { throw error }
                         }
+                        if !visit(member) { return }
                     }
                 }
             }

@@ -106,10 +106,14 @@ package struct FileRecord: Codable, Sendable {
     package var memberCount: Int?
     /// Protective markings found ("marking.internal").
     package var markings: [String]?
+    /// True when the file was unchanged since a previous run and this entry was carried over from
+    /// the state database rather than read again.
+    package var carriedOver: Bool?
 
     enum CodingKeys: String, CodingKey {
         case path, members, size, format, outcome, issues, level, reasons, findings, markings
         case memberCount = "member_count"
+        case carriedOver = "carried_over"
     }
 }
 
@@ -145,6 +149,8 @@ package struct SummaryRecord: Codable, Sendable {
     package var files: OutcomeCounts
     /// Bytes of files on disk that were read.
     package var bytesRead: Int
+    /// Files on disk whose previous results were carried over unread (incremental runs).
+    package var filesCarriedOver: Int
     package var findingsByType: [String: Int]
     package var findingsByLevel: [String: Int]
     /// Findings shown but counted towards nothing (role mailboxes, example data).
@@ -158,6 +164,7 @@ package struct SummaryRecord: Codable, Sendable {
         case finished, entries, files
         case elapsedSeconds = "elapsed_seconds"
         case bytesRead = "bytes_read"
+        case filesCarriedOver = "files_carried_over"
         case findingsByType = "findings_by_type"
         case findingsByLevel = "findings_by_level"
         case exemptFindings = "exempt_findings"

@@ -22,7 +22,7 @@ package final class ReportWriter: @unchecked Sendable {
     private let showValues: Bool
     private let findingsOnly: Bool
     private var summary = SummaryRecord(
-        finished: "", elapsedSeconds: 0, entries: OutcomeCounts(), files: OutcomeCounts(), bytesRead: 0,
+        finished: "", elapsedSeconds: 0, entries: OutcomeCounts(), files: OutcomeCounts(), bytesRead: 0, filesCarriedOver: 0,
         findingsByType: [:], findingsByLevel: [:], exemptFindings: 0, entriesByLevel: [:], issuesByKind: [:], exitStatus: 0)
 
     /// Opens the report for writing. `path` "-" writes to standard output (no temporary file).
@@ -66,27 +66,61 @@ package final class ReportWriter: @unchecked Sendable {
     }
 
     /// Writes one finished entry and adds it to the totals.
-    package func write(_ result: FileResult, isMember: Bool) throws(ReportWriteError) {
+    /// - Returns: the entry's report line (written or, with --findings-only, left out), for the
+    ///   state database to carry over next time.
+    @discardableResult
+    package func write(_ result: FileResult, isMember: Bool) throws(ReportWriteError) -> [UInt8] {
         let record = fileRecord(result)
-        let line = (findingsOnly && result.outcome == .scanned && result.findings.isEmpty) ? nil : encode(.file(record))
+        let line = encode(.file(record))
+        try account(record, line: line, isMember: isMember, carried: false)
+        return line
+    }
+
+    /// Writes the entries of a file carried over from a previous run: `lines` are the report lines
+    /// `write` returned then (the file's members first, the file last).
+    /// - Returns: the entries among them that could not be read, as (display name, issue), so they
+    ///   are reported on stderr again as on the night they were first read.
+    /// - Throws: `ReportWriteError` when the lines do not decode (a damaged state database).
+    @discardableResult
+    package func writeCarried(_ lines: [UInt8]) throws(ReportWriteError) -> [(String, ScanIssue)] {
+        var failures: [(String, ScanIssue)] = []
+        let decoder = JSONDecoder()
+        for line in lines.split(separator: 10) where !line.isEmpty {
+            guard case .file(var record)? = try? decoder.decode(ReportRecord.self, from: Data(line)) else {
+                throw ReportWriteError(message: "a stored result does not decode; delete the state database to rebuild it")
+            }
+            record.carriedOver = true
+            try account(record, line: encode(.file(record)), isMember: record.members != nil, carried: true)
+            if record.outcome == .error {
+                let name = ([record.path] + (record.members ?? [])).map(\.display).joined(separator: "!/")
+                failures += (record.issues ?? []).map { (name, $0) }
+            }
+        }
+        return failures
+    }
+
+    /// Adds an entry to the totals and appends its line (unless --findings-only leaves it out).
+    private func account(_ record: FileRecord, line: [UInt8], isMember: Bool, carried: Bool) throws(ReportWriteError) {
+        let listed = !(findingsOnly && record.outcome == .scanned && record.findings.isEmpty)
         lock.lock()
         defer { lock.unlock() }
-        summary.entries.add(result.outcome)
+        summary.entries.add(record.outcome)
         if !isMember {
-            summary.files.add(result.outcome)
-            if result.outcome == .scanned { summary.bytesRead += result.size }
+            summary.files.add(record.outcome)
+            if record.outcome == .scanned && !carried { summary.bytesRead += record.size }
+            if carried { summary.filesCarriedOver += 1 }
         }
-        summary.entriesByLevel[result.level.rawValue, default: 0] += 1
-        for issue in result.issues { summary.issuesByKind[issue.kind.rawValue, default: 0] += 1 }
-        for f in result.findings {
+        summary.entriesByLevel[record.level.rawValue, default: 0] += 1
+        for issue in record.issues ?? [] { summary.issuesByKind[issue.kind.rawValue, default: 0] += 1 }
+        for f in record.findings {
             if let level = f.level {
-                summary.findingsByType[f.match.typeId, default: 0] += 1
+                summary.findingsByType[f.type, default: 0] += 1
                 summary.findingsByLevel[level.rawValue, default: 0] += 1
             } else {
                 summary.exemptFindings += 1
             }
         }
-        if let line { try appendLocked(line) }
+        if listed { try appendLocked(line) }
     }
 
     /// Writes the summary, closes the file and renames it into place. Returns the summary.

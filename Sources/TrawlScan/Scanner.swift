@@ -12,6 +12,7 @@ import TrawlDetect
 import TrawlExtract
 import TrawlModel
 import TrawlReport
+import TrawlState
 
 #if canImport(Glibc)
 import Glibc
@@ -24,6 +25,8 @@ package struct ScanOptions: Sendable {
     package var jobs = ProcessInfo.processInfo.activeProcessorCount
     /// Archives nested deeper than this are reported, not opened.
     package var maxArchiveDepth = 8
+    /// Time allowed for one file on disk and everything inside it.
+    package var maxSecondsPerFile: Double = 300
     package var minimumConfidence: Confidence = .medium
 
     package init(roots: [String]) { self.roots = roots }
@@ -37,14 +40,18 @@ package final class Scanner: Sendable {
     private let patterns: PatternSet
     private let classifier: Classifier
     private let writer: ReportWriter
+    private let state: StateStore?
     private let problems: ProblemSink
 
+    /// - Parameter state: the incremental state; unchanged files are carried over from it and every
+    ///   file read is recorded in it. Nil for a full scan that remembers nothing.
     package init(options: ScanOptions, patterns: PatternSet, classifier: Classifier, writer: ReportWriter,
-                 problems: @escaping ProblemSink) {
+                 state: StateStore? = nil, problems: @escaping ProblemSink) {
         self.options = options
         self.patterns = patterns
         self.classifier = classifier
         self.writer = writer
+        self.state = state
         self.problems = problems
     }
 
@@ -67,25 +74,34 @@ package final class Scanner: Sendable {
     }
 
     private func handle(_ item: CrawlItem, detector: Detector) throws(ReportWriteError) {
+        let lines = LineCollector()
         switch item {
         case .skipped(let path, let size, let issue):
-            try emit(notRead(FileResult(path: path, size: size, outcome: .skipped, issues: [issue])), isMember: false)
+            try emit(notRead(FileResult(path: path, size: size, outcome: .skipped, issues: [issue])), isMember: false, lines)
         case .failed(let path, let issue):
-            try emit(notRead(FileResult(path: path, size: 0, outcome: .error, issues: [issue])), isMember: false)
+            try emit(notRead(FileResult(path: path, size: 0, outcome: .error, issues: [issue])), isMember: false, lines)
         case .file(let ref):
+            let identity = FileIdentity(ref)
+            if let state, let stored = state.unchangedResult(path: ref.path, identity: identity) {
+                for (name, issue) in try writer.writeCarried(stored) { problems(name, issue) }
+                return
+            }
             switch FileReading.readAll(ref.path, expectedSize: ref.size, limit: options.crawl.maxFileSize) {
             case .failure(let issue):
                 let outcome: Outcome = issue.kind == .tooLarge ? .skipped : .error
-                try emit(notRead(FileResult(path: ref.path, size: ref.size, outcome: outcome, issues: [issue])), isMember: false)
+                try emit(notRead(FileResult(path: ref.path, size: ref.size, outcome: outcome, issues: [issue])), isMember: false, lines)
             case .success(let bytes):
-                _ = try process(bytes, path: ref.path, members: [], depth: 0, detector: detector)
+                let file = FileWork(budget: ExpansionBudget(limits: options.limits, outerSize: bytes.count),
+                                    deadline: Date().addingTimeInterval(options.maxSecondsPerFile))
+                _ = try process(bytes, path: ref.path, members: [], depth: 0, detector: detector, lines: lines, file: file)
+                state?.store(path: ref.path, identity: identity, result: lines.bytes)
             }
         }
     }
 
     /// Processes one file or member and everything inside it; returns its level.
     private func process(_ bytes: [UInt8], path: [UInt8], members: [[UInt8]], depth: Int,
-                         detector: Detector) throws(ReportWriteError) -> Level {
+                         detector: Detector, lines: LineCollector, file: FileWork) throws(ReportWriteError) -> Level {
         let name = members.last ?? path
         let isMember = !members.isEmpty
         let sniffed = Sniffer.sniff(bytes, name: name)
@@ -103,7 +119,13 @@ package final class Scanner: Sendable {
             var matches: [Match] = []
             do {
                 result.issues = try Extraction.extractText(bytes, format: format, limits: options.limits) { chunk in
+                    // Past the time limit, the rest of the document is not searched.
+                    guard !file.timedOut else { return }
                     detector.detect(chunk, into: &matches)
+                }
+                if file.timedOut {
+                    result.outcome = .error
+                    result.issues.append(file.timeIssue(options.maxSecondsPerFile))
                 }
                 apply(classifier.classify(matches, path: display), to: &result)
             } catch {
@@ -123,24 +145,31 @@ package final class Scanner: Sendable {
             var count = 0
             var writeError: ReportWriteError?
             do {
-                try Extraction.forEachMember(bytes, format: format, containerName: name, limits: options.limits) { member in
-                    guard writeError == nil else { return }
+                try Extraction.forEachMember(bytes, format: format, containerName: name, limits: options.limits,
+                                             budget: file.budget) { member in
+                    guard writeError == nil, !file.timedOut else { return false }
                     count += 1
                     do {
                         let level: Level
                         switch member.content {
                         case .success(let data):
-                            level = try process(data, path: path, members: members + [member.name], depth: depth + 1, detector: detector)
+                            level = try process(data, path: path, members: members + [member.name], depth: depth + 1,
+                                                detector: detector, lines: lines, file: file)
                         case .failure(let error):
                             let r = notRead(FileResult(path: path, members: members + [member.name], size: member.declaredSize ?? 0,
                                                        outcome: error.issue.kind == .tooLarge ? .skipped : .error, issues: [error.issue]))
-                            try emit(r, isMember: true)
+                            try emit(r, isMember: true, lines)
                             level = r.level
                         }
                         highest = max(highest ?? level, level)
                     } catch let e as ReportWriteError {
                         writeError = e
                     } catch {}
+                    return true
+                }
+                if file.timedOut {
+                    result.outcome = .error
+                    result.issues = [file.timeIssue(options.maxSecondsPerFile)]
                 }
             } catch {
                 result.outcome = .error
@@ -156,7 +185,7 @@ package final class Scanner: Sendable {
                 apply(own, to: &result)
             }
         }
-        try emit(result, isMember: isMember)
+        try emit(result, isMember: isMember, lines)
         return result.level
     }
 
@@ -176,12 +205,35 @@ package final class Scanner: Sendable {
         result.markings = c.markings
     }
 
-    private func emit(_ result: FileResult, isMember: Bool) throws(ReportWriteError) {
+    private func emit(_ result: FileResult, isMember: Bool, _ lines: LineCollector) throws(ReportWriteError) {
         if result.outcome == .error {
             for issue in result.issues { problems(result.displayName, issue) }
         }
-        try writer.write(result, isMember: isMember)
+        lines.bytes += try writer.write(result, isMember: isMember)
     }
+}
+
+/// The work on one file on disk: its expansion budget and its deadline, shared by every archive
+/// and member inside it.
+private final class FileWork {
+    let budget: ExpansionBudget
+    let deadline: Date
+
+    init(budget: ExpansionBudget, deadline: Date) {
+        self.budget = budget
+        self.deadline = deadline
+    }
+
+    var timedOut: Bool { Date() > deadline }
+
+    func timeIssue(_ seconds: Double) -> ScanIssue {
+        ScanIssue(.limitExceeded, "stopped after the time limit of \(Int(seconds)) s; the rest was not searched")
+    }
+}
+
+/// The report lines one file produced (the file and its members), kept for the state database.
+private final class LineCollector {
+    var bytes: [UInt8] = []
 }
 
 /// One detector per worker, each used only by the worker with that index.

@@ -6,6 +6,7 @@ import TrawlModel
 import TrawlPatterns
 import TrawlReport
 import TrawlScan
+import TrawlState
 
 struct Scan: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -41,7 +42,19 @@ struct Scan: ParsableCommand {
     var maxFileSize: String = "256M"
 
     @Option(help: ArgumentHelp("Largest archive member read into memory (suffixes K, M, G).", valueName: "size"))
-    var maxMemberSize: String = "256M"
+    var maxMemberSize: String = "64M"
+
+    @Option(help: ArgumentHelp("Most bytes unpacked from one file over all the archives nested in it (suffixes K, M, G).", valueName: "size"))
+    var maxTotalExpansion: String = "1G"
+
+    @Option(help: ArgumentHelp("Most bytes unpacked per byte of the file on disk, once 16 MiB have been unpacked.", valueName: "ratio"))
+    var maxExpansionRatio: Int = 200
+
+    @Option(help: ArgumentHelp("Most members read from one archive.", valueName: "count"))
+    var maxMembers: Int = 100_000
+
+    @Option(help: ArgumentHelp("Time allowed for one file and everything inside it; the rest is reported as not searched.", valueName: "seconds"))
+    var maxSecondsPerFile: Double = 300
 
     @Option(help: "Archives nested deeper than this are reported, not opened.")
     var maxArchiveDepth: Int = 8
@@ -67,6 +80,12 @@ struct Scan: ParsableCommand {
     @Option(help: ArgumentHelp("Fingerprint key file, created if missing (default: $TRAWL_KEY_FILE or ~/.config/trawl/fingerprint.key).", valueName: "file"))
     var keyFile: String?
 
+    @Option(help: ArgumentHelp("Incremental state database (SQLite). Unchanged files are carried over from it instead of being read again; the results of every file read are recorded in it. One run at a time per state.", valueName: "file"))
+    var state: String?
+
+    @Option(help: ArgumentHelp("Exit with status 3 when an entry at or above this level is found: Confidential, Restricted, Internal or Public.", valueName: "level"))
+    var failOn: String?
+
     @Flag(name: .shortAndLong, help: "Print nothing on standard error but fatal errors.")
     var quiet = false
 
@@ -75,7 +94,14 @@ struct Scan: ParsableCommand {
         if maxArchiveDepth < 0 { throw ValidationError("--max-archive-depth must not be negative") }
         _ = try parseSize(maxFileSize, option: "--max-file-size")
         _ = try parseSize(maxMemberSize, option: "--max-member-size")
+        _ = try parseSize(maxTotalExpansion, option: "--max-total-expansion")
+        if maxExpansionRatio < 1 { throw ValidationError("--max-expansion-ratio must be at least 1") }
+        if maxMembers < 1 { throw ValidationError("--max-members must be at least 1") }
+        if maxSecondsPerFile <= 0 { throw ValidationError("--max-seconds-per-file must be positive") }
         guard Confidence(rawValue: minConfidence) != nil else { throw ValidationError("--min-confidence must be low, medium or high") }
+        if let failOn, Level.allCases.first(where: { $0.rawValue.lowercased() == failOn.lowercased() }) == nil {
+            throw ValidationError("--fail-on must be Confidential, Restricted, Internal or Public")
+        }
         for root in roots where !FileManager.default.fileExists(atPath: root) {
             throw ValidationError("\(root): no such file or folder")
         }
@@ -107,6 +133,10 @@ struct Scan: ParsableCommand {
         options.crawl.maxFileSize = try parseSize(maxFileSize, option: "--max-file-size")
         options.crawl.followSymlinks = followSymlinks
         options.limits.maxMemberSize = try parseSize(maxMemberSize, option: "--max-member-size")
+        options.limits.maxTotalExpansion = try parseSize(maxTotalExpansion, option: "--max-total-expansion")
+        options.limits.maxExpansionRatio = maxExpansionRatio
+        options.limits.maxMembers = maxMembers
+        options.maxSecondsPerFile = maxSecondsPerFile
         options.maxArchiveDepth = maxArchiveDepth
         options.minimumConfidence = Confidence(rawValue: minConfidence)!
 
@@ -120,6 +150,8 @@ struct Scan: ParsableCommand {
                     "jobs": String(options.jobs), "include": include.joined(separator: ","), "exclude": exclude.joined(separator: ","),
                     "max_file_size": String(options.crawl.maxFileSize), "max_member_size": String(options.limits.maxMemberSize),
                     "max_archive_depth": String(maxArchiveDepth), "follow_symlinks": String(followSymlinks),
+                    "max_total_expansion": String(options.limits.maxTotalExpansion), "max_expansion_ratio": String(maxExpansionRatio),
+                    "max_members": String(maxMembers), "max_seconds_per_file": String(maxSecondsPerFile),
                     "findings_only": String(findingsOnly), "show_values": String(showValues), "min_confidence": minConfidence,
                 ],
                 patterns: RuleSetIdentity.of(files: library.sources, name: "Patterns", count: library.patterns.count),
@@ -130,14 +162,41 @@ struct Scan: ParsableCommand {
             throw ExitCode(ExitStatus.usageOrFatal)
         }
 
+        // The state: locked for the whole run, opened before any file is read.
+        var runLock: RunLock?
+        var store: StateStore?
+        if let state {
+            do {
+                runLock = try RunLock(path: state + ".lock")
+                store = try StateStore(path: state, rules: [
+                    "trawl \(Trawl.version)", library.sources.isEmpty ? "" : RuleSetIdentity.of(files: library.sources, name: "").id,
+                    RuleSetIdentity.of(files: [("policy.yaml", loadedPolicy.source)], name: "").id, key.id, minConfidence,
+                    String(options.limits.maxMemberSize), String(maxArchiveDepth), String(options.limits.maxTotalExpansion),
+                    String(maxExpansionRatio), String(maxMembers),
+                ].joined(separator: "|"))
+            } catch {
+                writer.abandon()
+                printError("\(error)")
+                throw ExitCode(ExitStatus.usageOrFatal)
+            }
+        }
+        defer { withExtendedLifetime(runLock) {} }
+
         let quiet = self.quiet
-        let scanner = Scanner(options: options, patterns: set, classifier: Classifier(policy: loadedPolicy), writer: writer) { entry, issue in
+        let scanner = Scanner(options: options, patterns: set, classifier: Classifier(policy: loadedPolicy), writer: writer,
+                              state: store) { entry, issue in
             if !quiet { printError("\(entry): \(issue.kind.rawValue): \(issue.message)") }
         }
         if let error = scanner.run() {
             writer.abandon()
             printError("\(error)")
             throw ExitCode(ExitStatus.usageOrFatal)
+        }
+        do {
+            try store?.finish(roots: roots.map { Array($0.utf8) })
+        } catch {
+            // The report is still complete; the next run just reads more.
+            printError("\(error)")
         }
         let summary: SummaryRecord
         do {
@@ -152,10 +211,15 @@ struct Scan: ParsableCommand {
             let findings = summary.findingsByType.values.reduce(0, +)
             printError("""
                 scanned \(summary.entries.scanned) of \(summary.entries.total) entries (\(summary.files.total) files), \
-                skipped \(summary.entries.skipped), could not read \(summary.entries.failed); \
+                skipped \(summary.entries.skipped), could not read \(summary.entries.failed)\
+                \(state == nil ? "" : ", carried over \(summary.filesCarriedOver) unchanged files"); \
                 \(findings) findings; \(levels); \(String(format: "%.2f", summary.elapsedSeconds)) s\
                 \(output == "-" ? "" : "; report: \(output)")
                 """)
+        }
+        if let failOn, let threshold = Level.allCases.first(where: { $0.rawValue.lowercased() == failOn.lowercased() }),
+           summary.entriesByLevel.contains(where: { Level(rawValue: $0.key).map { $0 >= threshold } == true && $0.value > 0 }) {
+            throw ExitCode(ExitStatus.levelFound)
         }
         if summary.exitStatus != 0 { throw ExitCode(Int32(summary.exitStatus)) }
     }

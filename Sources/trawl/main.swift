@@ -12,6 +12,7 @@ enum ExitStatus {
     static let complete: Int32 = 0
     static let someUnreadable: Int32 = 1
     static let usageOrFatal: Int32 = 2
+    static let levelFound: Int32 = 3
 }
 
 struct Trawl: ParsableCommand {
@@ -28,7 +29,9 @@ struct Trawl: ParsableCommand {
 
             Exit status: 0 scan complete; 1 scan complete, but some files could not be read (they are in \
             the report, outcome "error"); 2 usage or fatal error (bad option, pattern or policy file, \
-            report not writable): nothing was scanned or the report is not complete.
+            report not writable, state locked by another run): nothing was scanned or the report is not \
+            complete; 3 scan complete and an entry at or above the --fail-on level was found (this takes \
+            precedence over 1).
             """,
         version: version,
         subcommands: [Scan.self, Patterns.self])

@@ -111,8 +111,10 @@ func text(_ c: [TextChunk]) -> String { c.map { String(decoding: $0.text, as: UT
         let data = try bytes(path)
         guard case .container(let format) = Sniffer.sniff(data, name: Array(path.utf8)) else { return [] }
         var out: [(String, Result<[UInt8], ExtractError>)] = []
-        try Extraction.forEachMember(data, format: format, containerName: Array(path.utf8), limits: ExtractLimits()) {
+        try Extraction.forEachMember(data, format: format, containerName: Array(path.utf8), limits: ExtractLimits(),
+                                     budget: ExpansionBudget(limits: ExtractLimits(), outerSize: data.count)) {
             out.append((String(decoding: $0.name, as: UTF8.self), $0.content))
+            return true
         }
         return out
     }
@@ -134,8 +136,10 @@ func text(_ c: [TextChunk]) -> String { c.map { String(decoding: $0.text, as: UT
         var seen: [String] = []
         #expect(throws: ExtractError.self) {
             let data = try bytes("archives/corrupt.zip")
-            try Extraction.forEachMember(data, format: .zip, containerName: [], limits: ExtractLimits()) {
+            try Extraction.forEachMember(data, format: .zip, containerName: [], limits: ExtractLimits(),
+                                         budget: ExpansionBudget(limits: ExtractLimits(), outerSize: data.count)) {
                 seen.append(String(decoding: $0.name, as: UTF8.self))
+                return true
             }
         }
         #expect(seen == ["list.txt", "more.bin"])
@@ -146,7 +150,8 @@ func text(_ c: [TextChunk]) -> String { c.map { String(decoding: $0.text, as: UT
         limits.maxMemberSize = 10
         let data = try bytes("archives/nested.zip")
         var results: [Result<[UInt8], ExtractError>] = []
-        try Extraction.forEachMember(data, format: .zip, containerName: [], limits: limits) { results.append($0.content) }
+        try Extraction.forEachMember(data, format: .zip, containerName: [], limits: limits,
+                                     budget: ExpansionBudget(limits: limits, outerSize: data.count)) { results.append($0.content); return true }
         #expect(results.allSatisfy { if case .failure(.tooLarge) = $0 { true } else { false } })
     }
 }

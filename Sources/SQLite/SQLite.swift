@@ -1,0 +1,122 @@
+// A small safe wrapper over SQLite's C API: one connection, prepared statements, typed errors.
+// It knows nothing of Trawl.
+//
+// Design: a `Database` owns its connection and is used by one thread at a time (callers that
+// share it serialise access themselves); a `Statement` is prepared once and reused; every return
+// code goes through `check`, which carries SQLite's own message.
+internal import CSQLite
+
+public struct SQLiteError: Error, CustomStringConvertible, Sendable {
+    public let code: Int32
+    public let message: String
+    public let operation: String
+    public var description: String { "\(operation): \(message)" }
+}
+
+/// A value bound to or read from a statement.
+public enum SQLiteValue: Sendable, Equatable {
+    case null
+    case integer(Int64)
+    case real(Double)
+    case text(String)
+    case blob([UInt8])
+}
+
+public final class Database {
+    let handle: OpaquePointer
+
+    /// Opens (creating if needed) the database at `path`.
+    /// - Throws: `SQLiteError` when the file cannot be opened or is not a database.
+    public init(path: String) throws(SQLiteError) {
+        var db: OpaquePointer?
+        let rc = sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nil)
+        guard rc == SQLITE_OK, let db else {
+            let message = db.map { String(cString: sqlite3_errmsg($0)) } ?? "cannot open"
+            if let db { sqlite3_close_v2(db) }
+            throw SQLiteError(code: rc, message: message, operation: "open \(path)")
+        }
+        handle = db
+        sqlite3_busy_timeout(db, 5000)
+    }
+
+    deinit { sqlite3_close_v2(handle) }
+
+    /// Runs one or more statements that return no rows.
+    public func execute(_ sql: String) throws(SQLiteError) {
+        var error: UnsafeMutablePointer<CChar>?
+        let rc = sqlite3_exec(handle, sql, nil, nil, &error)
+        if rc != SQLITE_OK {
+            let message = error.map { String(cString: $0) } ?? String(cString: sqlite3_errmsg(handle))
+            sqlite3_free(error)
+            throw SQLiteError(code: rc, message: message, operation: "execute")
+        }
+    }
+
+    public func prepare(_ sql: String) throws(SQLiteError) -> Statement {
+        var stmt: OpaquePointer?
+        let rc = sqlite3_prepare_v2(handle, sql, -1, &stmt, nil)
+        guard rc == SQLITE_OK, let stmt else { throw error(rc, "prepare") }
+        return Statement(handle: stmt, database: self)
+    }
+
+    func error(_ rc: Int32, _ operation: String) -> SQLiteError {
+        SQLiteError(code: rc, message: String(cString: sqlite3_errmsg(handle)), operation: operation)
+    }
+}
+
+public final class Statement {
+    let handle: OpaquePointer
+    let database: Database
+
+    init(handle: OpaquePointer, database: Database) {
+        self.handle = handle
+        self.database = database
+    }
+
+    deinit { sqlite3_finalize(handle) }
+
+    /// Runs the statement with `values` bound to its parameters (1-based, in order) and returns
+    /// every row. The statement is reset afterwards and can be run again.
+    @discardableResult
+    public func run(_ values: [SQLiteValue] = []) throws(SQLiteError) -> [[SQLiteValue]] {
+        defer {
+            sqlite3_reset(handle)
+            sqlite3_clear_bindings(handle)
+        }
+        for (i, v) in values.enumerated() {
+            let index = Int32(i + 1)
+            let rc: Int32
+            switch v {
+            case .null: rc = sqlite3_bind_null(handle, index)
+            case .integer(let n): rc = sqlite3_bind_int64(handle, index, n)
+            case .real(let d): rc = sqlite3_bind_double(handle, index, d)
+            case .text(let s): rc = sqlite3_bind_text(handle, index, s, -1, trawl_sqlite_transient())
+            case .blob(let b): rc = b.withUnsafeBytes { sqlite3_bind_blob(handle, index, $0.baseAddress, Int32($0.count), trawl_sqlite_transient()) }
+            }
+            guard rc == SQLITE_OK else { throw database.error(rc, "bind") }
+        }
+        var rows: [[SQLiteValue]] = []
+        while true {
+            let rc = sqlite3_step(handle)
+            if rc == SQLITE_DONE { return rows }
+            guard rc == SQLITE_ROW else { throw database.error(rc, "step") }
+            let columns = sqlite3_column_count(handle)
+            var row: [SQLiteValue] = []
+            row.reserveCapacity(Int(columns))
+            for c in 0..<columns {
+                switch sqlite3_column_type(handle, c) {
+                case SQLITE_INTEGER: row.append(.integer(sqlite3_column_int64(handle, c)))
+                case SQLITE_FLOAT: row.append(.real(sqlite3_column_double(handle, c)))
+                case SQLITE_TEXT: row.append(.text(String(cString: sqlite3_column_text(handle, c))))
+                case SQLITE_BLOB:
+                    let n = Int(sqlite3_column_bytes(handle, c))
+                    if n == 0 { row.append(.blob([])); break }
+                    let p = sqlite3_column_blob(handle, c)!
+                    row.append(.blob(Array(UnsafeRawBufferPointer(start: p, count: n))))
+                default: row.append(.null)
+                }
+            }
+            rows.append(row)
+        }
+    }
+}

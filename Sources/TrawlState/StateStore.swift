@@ -1,0 +1,197 @@
+// Incremental state: what each file on disk looked like when it was last scanned, and the report
+// lines it produced, so that a nightly run reads only what changed.
+//
+// Design decisions:
+// - SQLite (WAL, synchronous NORMAL) in one file. Writes are batched (every 256 files or every
+//   second) in transactions, so a run killed at any moment, kill -9 included, keeps every batch it
+//   committed and the next run carries those files over instead of reading them again.
+// - A file is unchanged when its size, mtime, ctime, inode and device are all unchanged, and its
+//   stored result was made under the same rules (patterns, policy, fingerprint key, options): a
+//   change of rules makes every stored result stale.
+// - The stored result is opaque bytes (the report lines); this module knows nothing of the report.
+// - One run at a time: `RunLock` holds an exclusive lock on STATE.lock for the whole run.
+import Foundation
+import SQLite
+import TrawlModel
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The identity of a file's content as cheap metadata: if none of these changed, neither did it.
+package struct FileIdentity: Sendable, Equatable {
+    package var size: Int
+    package var mtime: Double
+    package var ctime: Double
+    package var inode: UInt64
+    package var device: UInt64
+
+    package init(size: Int, mtime: Double, ctime: Double, inode: UInt64, device: UInt64) {
+        self.size = size
+        self.mtime = mtime
+        self.ctime = ctime
+        self.inode = inode
+        self.device = device
+    }
+
+    package init(_ ref: FileRef) {
+        size = ref.size
+        mtime = ref.mtime
+        ctime = ref.ctime
+        inode = ref.inode
+        device = ref.device
+    }
+}
+
+package struct StateError: Error, CustomStringConvertible, Sendable {
+    package var message: String
+    package var description: String { message }
+}
+
+package final class StateStore: @unchecked Sendable {
+    // SAFETY: the connection, statements and pending batches are touched only while holding `lock`.
+    private let lock = NSLock()
+    private let db: Database
+    private let lookupStatement: Statement
+    private let upsertStatement: Statement
+    private let seenStatement: Statement
+    private let rules: String
+    private let run: Int64
+    private var pending: [(path: [UInt8], identity: FileIdentity, result: [UInt8])] = []
+    private var pendingSeen: [[UInt8]] = []
+    private var lastCommit = Date()
+    /// Files carried over and files stored in this run.
+    package private(set) var carried = 0
+    package private(set) var stored = 0
+
+    /// Opens (creating if needed) the state database.
+    /// - Parameter rules: identity of everything that shapes a file's result; stored results made
+    ///   under other rules are never reused.
+    /// - Throws: `StateError` when the database cannot be opened or is not Trawl's.
+    package init(path: String, rules: String) throws(StateError) {
+        do {
+            db = try Database(path: path)
+            try db.execute("""
+                PRAGMA journal_mode=WAL;
+                PRAGMA synchronous=NORMAL;
+                CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
+                CREATE TABLE IF NOT EXISTS files(
+                    path BLOB PRIMARY KEY, size INTEGER NOT NULL, mtime REAL NOT NULL, ctime REAL NOT NULL,
+                    inode INTEGER NOT NULL, device INTEGER NOT NULL, rules TEXT NOT NULL, result BLOB NOT NULL,
+                    run INTEGER NOT NULL);
+                INSERT OR IGNORE INTO meta(key, value) VALUES ('schema', 'trawl.state/1');
+                """)
+            let schema = try db.prepare("SELECT value FROM meta WHERE key = 'schema'").run()
+            guard schema.first?.first == .text("trawl.state/1") else {
+                throw StateError(message: "\(path): not a Trawl state database of a version this trawl reads")
+            }
+            let last = try db.prepare("SELECT COALESCE(MAX(run), 0) FROM files").run()
+            if case .integer(let n) = last.first?.first { run = n + 1 } else { run = 1 }
+            lookupStatement = try db.prepare("SELECT size, mtime, ctime, inode, device, rules, result FROM files WHERE path = ?")
+            upsertStatement = try db.prepare("""
+                INSERT INTO files(path, size, mtime, ctime, inode, device, rules, result, run) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT(path) DO UPDATE SET size = excluded.size, mtime = excluded.mtime, ctime = excluded.ctime,
+                  inode = excluded.inode, device = excluded.device, rules = excluded.rules, result = excluded.result, run = excluded.run
+                """)
+            seenStatement = try db.prepare("UPDATE files SET run = ? WHERE path = ?")
+        } catch let error as StateError {
+            throw error
+        } catch {
+            throw StateError(message: "\(path): cannot use the state database: \(error)")
+        }
+        self.rules = rules
+    }
+
+    /// The stored result for a file whose identity and rules are unchanged, or nil.
+    package func unchangedResult(path: [UInt8], identity: FileIdentity) -> [UInt8]? {
+        lock.lock()
+        defer { lock.unlock() }
+        guard let row = try? lookupStatement.run([.blob(path)]).first, row.count == 7 else { return nil }
+        guard case .integer(let size) = row[0], case .real(let mtime) = row[1], case .real(let ctime) = row[2],
+              case .integer(let inode) = row[3], case .integer(let device) = row[4], case .text(let rules) = row[5],
+              case .blob(let result) = row[6] else { return nil }
+        let stored = FileIdentity(size: Int(size), mtime: mtime, ctime: ctime, inode: UInt64(bitPattern: inode), device: UInt64(bitPattern: device))
+        guard stored == identity, rules == self.rules else { return nil }
+        carried += 1
+        pendingSeen.append(path)
+        commitIfDue()
+        return result
+    }
+
+    /// Records a file's result, to be committed with the next batch.
+    package func store(path: [UInt8], identity: FileIdentity, result: [UInt8]) {
+        lock.lock()
+        defer { lock.unlock() }
+        pending.append((path, identity, result))
+        stored += 1
+        commitIfDue()
+    }
+
+    /// Commits what is pending and forgets files under `roots` that this run did not see (deleted
+    /// or moved away since). Call once, at the end of a complete run.
+    package func finish(roots: [[UInt8]]) throws(StateError) {
+        lock.lock()
+        defer { lock.unlock() }
+        do {
+            try commit()
+            let prune = try db.prepare("DELETE FROM files WHERE run < ? AND (path = ? OR substr(path, 1, ?) = ?)")
+            for root in roots {
+                let prefix = root.last == 47 ? root : root + [47]
+                try prune.run([.integer(run), .blob(root), .integer(Int64(prefix.count)), .blob(prefix)])
+            }
+            try db.execute("PRAGMA wal_checkpoint(TRUNCATE);")
+        } catch {
+            throw StateError(message: "cannot update the state database: \(error)")
+        }
+    }
+
+    private func commitIfDue() {
+        if pending.count + pendingSeen.count >= 256 || Date().timeIntervalSince(lastCommit) >= 1 {
+            // A failed batch is retried with the next one; the scan itself goes on.
+            try? commit()
+        }
+    }
+
+    private func commit() throws(SQLiteError) {
+        guard !pending.isEmpty || !pendingSeen.isEmpty else { return }
+        try db.execute("BEGIN IMMEDIATE")
+        do {
+            for p in pending {
+                try upsertStatement.run([
+                    .blob(p.path), .integer(Int64(p.identity.size)), .real(p.identity.mtime), .real(p.identity.ctime),
+                    .integer(Int64(bitPattern: p.identity.inode)), .integer(Int64(bitPattern: p.identity.device)),
+                    .text(rules), .blob(p.result), .integer(run),
+                ])
+            }
+            for path in pendingSeen { try seenStatement.run([.integer(run), .blob(path)]) }
+            try db.execute("COMMIT")
+        } catch {
+            try? db.execute("ROLLBACK")
+            throw error
+        }
+        pending.removeAll(keepingCapacity: true)
+        pendingSeen.removeAll(keepingCapacity: true)
+        lastCommit = Date()
+    }
+}
+
+/// An exclusive lock held for a whole run, so two runs over the same state never overlap.
+package final class RunLock: Sendable {
+    private let fd: Int32
+
+    /// Takes the lock on `path`, or throws at once if another process holds it.
+    package init(path: String) throws(StateError) {
+        let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { throw StateError(message: "\(path): cannot open the lock file: \(String(cString: strerror(errno)))") }
+        guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
+            close(fd)
+            throw StateError(message: "another trawl run is using this state (\(path) is locked); not starting")
+        }
+        self.fd = fd
+    }
+
+    deinit {
+        flock(fd, LOCK_UN)
+        close(fd)
+    }
+}
