@@ -171,6 +171,7 @@ package struct Detector {
                     shapes.ranges = (shapes.ranges + claimants).sorted { $0.lowerBound < $1.lowerBound }
                 }
                 for candidate in perPattern[index].candidates {
+                    if let limit = chunk.matchStartLimit, candidate.range.lowerBound >= limit { continue }
                     var evidence = candidate.evidence
                     evidence += context(for: candidate.range, shapes: shapes, chunk: chunk, subject: subject, index: index)
                     var confidence = def.confidence

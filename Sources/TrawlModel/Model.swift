@@ -91,6 +91,9 @@ package struct TextChunk: Sendable {
     package var offset: Int
     /// Table cells, when the chunk is a row or a record; empty for prose.
     package var cells: [Cell]
+    /// Matches starting at or after this offset belong to the next chunk, which repeats this
+    /// chunk's tail (a long line cut in two). Nil: every match counts.
+    package var matchStartLimit: Int?
 
     package init(text: [UInt8], part: String? = nil, firstLine: Int? = nil, offset: Int = 0, cells: [Cell] = []) {
         self.text = text

@@ -51,6 +51,7 @@ package final class ReportWriter: @unchecked Sendable {
             return
         }
         let url = URL(fileURLWithPath: path)
+        Self.removeStalePartials(of: url)
         let tmp = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).partial-\(getpid())").path
         let opened = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
         guard opened >= 0 else {
@@ -140,6 +141,20 @@ package final class ReportWriter: @unchecked Sendable {
             throw ReportWriteError(message: "\(finalPath): cannot move the report into place: \(String(cString: strerror(errno)))")
         }
         return final
+    }
+
+    /// Removes temporary reports for the same output left by runs that were killed: their process
+    /// no longer exists. A live run's temporary file is left alone.
+    static func removeStalePartials(of url: URL) {
+        let dir = url.deletingLastPathComponent()
+        let prefix = ".\(url.lastPathComponent).partial-"
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: dir.path) else { return }
+        for name in names where name.hasPrefix(prefix) {
+            guard let pid = Int32(name.dropFirst(prefix.count)), pid != getpid() else { continue }
+            if kill(pid, 0) != 0 && errno == ESRCH {
+                unlink(dir.appendingPathComponent(name).path)
+            }
+        }
     }
 
     /// Removes the temporary file after a fatal error.

@@ -27,6 +27,9 @@ package struct ScanOptions: Sendable {
     package var maxArchiveDepth = 8
     /// Time allowed for one file on disk and everything inside it.
     package var maxSecondsPerFile: Double = 300
+    /// Files larger than this are sniffed from their first bytes: plain text is then read as a
+    /// stream (memory stays flat), a format Trawl does not read is skipped without being read.
+    package var streamAbove = 8 * 1024 * 1024
     package var minimumConfidence: Confidence = .medium
 
     package init(roots: [String]) { self.roots = roots }
@@ -86,6 +89,14 @@ package final class Scanner: Sendable {
                 for (name, issue) in try writer.writeCarried(stored) { problems(name, issue) }
                 return
             }
+            if ref.size > options.streamAbove, let head = try? FileReading.readHead(ref.path, count: 64 * 1024).get() {
+                let sniffed = Sniffer.sniff(head, name: ref.path)
+                if sniffed == .document(.text) || { if case .unsupported = sniffed { return true } else { return false } }() {
+                    try processLarge(ref, sniffed: sniffed, detector: detector, lines: lines)
+                    state?.store(path: ref.path, identity: identity, result: lines.bytes)
+                    return
+                }
+            }
             switch FileReading.readAll(ref.path, expectedSize: ref.size, limit: options.crawl.maxFileSize) {
             case .failure(let issue):
                 let outcome: Outcome = issue.kind == .tooLarge ? .skipped : .error
@@ -97,6 +108,37 @@ package final class Scanner: Sendable {
                 state?.store(path: ref.path, identity: identity, result: lines.bytes)
             }
         }
+    }
+
+    /// A large file sniffed from its head: plain text streamed block by block, or a format Trawl
+    /// does not read skipped unread.
+    private func processLarge(_ ref: FileRef, sniffed: SniffedFormat, detector: Detector, lines: LineCollector) throws(ReportWriteError) {
+        var result = FileResult(path: ref.path, size: ref.size, format: sniffed.name, outcome: .scanned)
+        guard sniffed == .document(.text) else {
+            result.outcome = .skipped
+            result.issues = [ScanIssue(.unsupported, "Trawl does not read \(sniffed.name) files")]
+            try emit(notRead(result), isMember: false, lines)
+            return
+        }
+        let file = FileWork(budget: ExpansionBudget(limits: options.limits, outerSize: ref.size),
+                            deadline: Date().addingTimeInterval(options.maxSecondsPerFile))
+        var stream = TextStream()
+        var matches: [Match] = []
+        let search: (TextChunk) -> Void = { chunk in
+            guard !file.timedOut else { return }
+            detector.detect(chunk, into: &matches)
+        }
+        let failure = FileReading.stream(ref.path) { block in stream.feed(block, emit: search) }
+        stream.finish(emit: search)
+        if let failure {
+            result.outcome = .error
+            result.issues = [failure]
+        } else if file.timedOut {
+            result.outcome = .error
+            result.issues = [file.timeIssue(options.maxSecondsPerFile)]
+        }
+        apply(classifier.classify(matches, path: result.displayName), to: &result)
+        try emit(result, isMember: false, lines)
     }
 
     /// Processes one file or member and everything inside it; returns its level.
@@ -264,11 +306,11 @@ private final class FirstError: @unchecked Sendable {
 /// Reading whole files, read-only, without touching their access time where the kernel lets us.
 enum FileReading {
     static func readAll(_ path: [UInt8], expectedSize: Int, limit: Int) -> Result<[UInt8], ScanIssue> {
-        let cPath = (path + [0]).map { CChar(bitPattern: $0) }
-        // O_NOATIME is allowed only to the file's owner (or root); fall back without it.
-        var fd = open(cPath, O_RDONLY | O_CLOEXEC | noAccessTime)
-        if fd < 0 && errno == EPERM { fd = open(cPath, O_RDONLY | O_CLOEXEC) }
-        guard fd >= 0 else { return .failure(issue(errno, "open")) }
+        let fd: Int32
+        switch open(path) {
+        case .failure(let e): return .failure(e)
+        case .success(let f): fd = f
+        }
         defer { close(fd) }
         var out = [UInt8](repeating: 0, count: max(expectedSize, 0))
         var filled = 0
@@ -288,6 +330,52 @@ enum FileReading {
         }
         out.removeSubrange(filled...)
         return .success(out)
+    }
+
+    /// Opens read-only. O_NOATIME (reading does not touch the access time) is allowed only to the
+    /// file's owner or root; without it the open is retried plain.
+    static func open(_ path: [UInt8]) -> Result<Int32, ScanIssue> {
+        let cPath = (path + [0]).map { CChar(bitPattern: $0) }
+        var fd = Glibc.open(cPath, O_RDONLY | O_CLOEXEC | noAccessTime)
+        if fd < 0 && errno == EPERM { fd = Glibc.open(cPath, O_RDONLY | O_CLOEXEC) }
+        return fd >= 0 ? .success(fd) : .failure(issue(errno, "open"))
+    }
+
+    /// The first `count` bytes (fewer for a shorter file).
+    static func readHead(_ path: [UInt8], count: Int) -> Result<[UInt8], ScanIssue> {
+        let fd: Int32
+        switch open(path) {
+        case .failure(let e): return .failure(e)
+        case .success(let f): fd = f
+        }
+        defer { close(fd) }
+        var out = [UInt8](repeating: 0, count: count)
+        var filled = 0
+        while filled < count {
+            let n = out[filled...].withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            if n < 0 { if errno == EINTR { continue }; return .failure(issue(errno, "read")) }
+            if n == 0 { break }
+            filled += n
+        }
+        out.removeSubrange(filled...)
+        return .success(out)
+    }
+
+    /// Reads the file in blocks of 1 MiB, calling `body` with each; returns the error that stopped it.
+    static func stream(_ path: [UInt8], _ body: (ArraySlice<UInt8>) -> Void) -> ScanIssue? {
+        let fd: Int32
+        switch open(path) {
+        case .failure(let e): return e
+        case .success(let f): fd = f
+        }
+        defer { close(fd) }
+        var buffer = [UInt8](repeating: 0, count: 1 << 20)
+        while true {
+            let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            if n < 0 { if errno == EINTR { continue }; return issue(errno, "read") }
+            if n == 0 { return nil }
+            body(buffer[0..<n])
+        }
     }
 
     static func issue(_ code: Int32, _ doing: String) -> ScanIssue {

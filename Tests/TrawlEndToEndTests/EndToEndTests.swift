@@ -18,15 +18,16 @@ struct Run {
     var begin: BeginRecord? { records.compactMap { if case .begin(let b) = $0 { b } else { nil } }.first }
 }
 
-/// Runs `trawl ARGS` with a scratch key file; when `report` is true, adds `--output` and decodes it.
-func trawl(_ args: [String], report: Bool = true) throws -> Run {
+/// Runs `trawl ARGS`; when `report` is true, adds `--output` and a key file (`key`, or a new
+/// scratch one) and decodes the report.
+func trawl(_ args: [String], report: Bool = true, key: String? = nil) throws -> Run {
     let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("trawl-e2e-\(UUID())")
     try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: scratch) }
     let out = scratch.appendingPathComponent("report.json")
     let process = Process()
     process.executableURL = try binary()
-    process.arguments = args + (report ? ["--output", out.path, "--key-file", scratch.appendingPathComponent("key").path] : [])
+    process.arguments = args + (report ? ["--output", out.path, "--key-file", key ?? scratch.appendingPathComponent("key").path] : [])
     process.currentDirectoryURL = root
     let err = Pipe()
     process.standardError = err
@@ -204,5 +205,157 @@ struct SeedPolicies {
             #expect(e.exempt == .roleMailbox && e.level == nil, "\(e.value ?? "")")
         }
         #expect(emails.contains { roles.contains($0.value?.lowercased() ?? "") })
+    }
+}
+
+@Suite(.serialized) struct NightlyRuns {
+    func scratch() throws -> URL {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("trawl-nightly-\(UUID())")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        return dir
+    }
+
+    /// A copy of Samples/ to scan, so that a test may change it.
+    func copyOfSamples(in dir: URL) throws -> URL {
+        let copy = dir.appendingPathComponent("share")
+        try FileManager.default.copyItem(at: root.appendingPathComponent("Samples"), to: copy)
+        return copy
+    }
+
+    func scan(_ share: URL, _ dir: URL, extra: [String] = []) throws -> Run {
+        try trawl(["scan", share.path, "--state", dir.appendingPathComponent("state.db").path, "--quiet"] + extra,
+                  key: dir.appendingPathComponent("key").path)
+    }
+
+    @Test func anUnchangedTreeIsCarriedOverAndTheReportIsTheSame() throws {
+        let dir = try scratch()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let share = try copyOfSamples(in: dir)
+        let first = try scan(share, dir)
+        let second = try scan(share, dir)
+        func key(_ f: FileRecord) -> String { ([f.path] + (f.members ?? [])).map(\.display).joined(separator: "!/") }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        func comparable(_ run: Run) -> [String: String] {
+            Dictionary(uniqueKeysWithValues: run.files.map { f in
+                var g = f
+                g.carriedOver = nil
+                return (key(f), String(decoding: try! encoder.encode(g), as: UTF8.self))
+            })
+        }
+        #expect(first.summary?.filesCarriedOver == 0)
+        #expect(second.summary?.filesCarriedOver ?? 0 > 30)
+        let a = comparable(first), b = comparable(second)
+        #expect(a.count == b.count)
+        #expect(a.filter { b[$0.key] != $0.value }.map(\.key).isEmpty, "entries that differ once carried over")
+        #expect(second.status == first.status)
+
+        // A changed file is read again; the rest is carried over.
+        let note = share.appendingPathComponent("text/learner-note.txt")
+        try Data("Email: new.person@gmail.com\n".utf8).write(to: note)
+        let third = try scan(share, dir)
+        let changed = try #require(third.files.first { $0.path.display.hasSuffix("learner-note.txt") })
+        #expect(changed.carriedOver == nil)
+        #expect(changed.findings.map(\.type) == ["email"])
+        #expect(third.files.first { $0.path.display.hasSuffix("staff.tsv") }?.carriedOver == true)
+
+        // New rules invalidate every stored result.
+        let fourth = try scan(share, dir, extra: ["--min-confidence", "high"])
+        #expect(fourth.summary?.filesCarriedOver == 0)
+    }
+
+    @Test func twoRunsCannotShareAState() throws {
+        let dir = try scratch()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let lockPath = dir.appendingPathComponent("state.db.lock").path
+        let fd = open(lockPath, O_RDWR | O_CREAT, 0o600)
+        #expect(flock(fd, LOCK_EX | LOCK_NB) == 0)
+        defer { close(fd) }
+        let run = try trawl(["scan", root.appendingPathComponent("Samples/text").path, "--state", dir.appendingPathComponent("state.db").path])
+        #expect(run.status == 2)
+        #expect(run.stderr.contains("another trawl run"))
+        #expect(run.records.isEmpty)
+    }
+
+    @Test func aRunKilledMidwayLeavesNoReportAndTheNextRunReusesItsWork() throws {
+        let dir = try scratch()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        // Many small files, so the kill lands mid-run.
+        let share = dir.appendingPathComponent("share")
+        try FileManager.default.createDirectory(at: share, withIntermediateDirectories: true)
+        for i in 0..<3000 {
+            try Data("Note \(i). Contact: person\(i)@gmail.com\n".utf8).write(to: share.appendingPathComponent("n\(i).txt"))
+        }
+        let output = dir.appendingPathComponent("report.json")
+        let state = dir.appendingPathComponent("state.db").path
+        let key = dir.appendingPathComponent("key").path
+        let process = Process()
+        process.executableURL = try binary()
+        process.arguments = ["scan", share.path, "--output", output.path, "--state", state, "--key-file", key, "--quiet", "--jobs", "1"]
+        try process.run()
+        // Kill it once the state has its first committed batch.
+        let deadline = Date().addingTimeInterval(60)
+        while Date() < deadline, process.isRunning {
+            if let rows = try? String(contentsOfFile: state + "-wal", encoding: .isoLatin1), rows.count > 200_000 { break }
+            usleep(20_000)
+        }
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        #expect(!FileManager.default.fileExists(atPath: output.path), "no partial report under the output name")
+
+        let next = try trawl(["scan", share.path, "--state", state, "--quiet"], key: key)
+        #expect(next.status == 0)
+        #expect(next.files.count == 3000)
+        #expect(next.summary?.filesCarriedOver ?? 0 > 0, "work of the killed run is reused")
+        // The killed run's temporary report is removed by the next run on the same output.
+        let again = Process()
+        again.executableURL = try binary()
+        again.arguments = ["scan", share.path, "--output", output.path, "--state", state, "--key-file", key, "--quiet"]
+        try again.run()
+        again.waitUntilExit()
+        #expect(FileManager.default.fileExists(atPath: output.path))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.contains(".partial-") }.isEmpty)
+    }
+
+    @Test func scanningChangesNothingOnDisk() throws {
+        let dir = try scratch()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let share = try copyOfSamples(in: dir)
+        var entries: [String] = []
+        let walker = FileManager.default.enumerator(atPath: share.path)!
+        while let rel = walker.nextObject() as? String { entries.append(rel) }
+        func path(_ rel: String) -> String { share.appendingPathComponent(rel).path }
+        func contents() -> [String: Data] {
+            var out: [String: Data] = [:]
+            for rel in entries { out[rel] = FileManager.default.contents(atPath: path(rel)) }
+            return out
+        }
+        // Access times far in the past: under relatime, any read would move them.
+        func setOldAccessTimes() {
+            let omit = (1 << 30) - 2  // UTIME_OMIT: leave the modification time alone
+            for rel in entries {
+                var times = [timespec(tv_sec: 1_000_000, tv_nsec: 0), timespec(tv_sec: 0, tv_nsec: omit)]
+                utimensat(AT_FDCWD, path(rel), &times, AT_SYMLINK_NOFOLLOW)
+            }
+        }
+        func metadata() -> [String: String] {
+            var out: [String: String] = [:]
+            for rel in entries {
+                var st = stat()
+                lstat(path(rel), &st)
+                let atime = st.st_mode & S_IFMT == S_IFREG ? " atime \(st.st_atim.tv_sec)" : ""
+                out[rel] = "mode \(st.st_mode) size \(st.st_size) mtime \(st.st_mtim.tv_sec).\(st.st_mtim.tv_nsec) ino \(st.st_ino)" + atime
+            }
+            return out
+        }
+        let contentBefore = contents()
+        setOldAccessTimes()
+        let before = metadata()
+        let run = try trawl(["scan", share.path, "--quiet", "--state", dir.appendingPathComponent("state.db").path])
+        #expect(run.files.count > 40)
+        let after = metadata()
+        #expect(before == after, "metadata or access times changed")
+        #expect(contentBefore == contents(), "content changed")
+        #expect(Set(entries) == Set(FileManager.default.enumerator(atPath: share.path)!.compactMap { $0 as? String }))
     }
 }

@@ -183,3 +183,63 @@ func text(_ c: [TextChunk]) -> String { c.map { String(decoding: $0.text, as: UT
         #expect(total < 10_000)
     }
 }
+
+@Suite struct Streaming {
+    /// Feeds `bytes` in pieces of `piece` bytes and returns the chunks.
+    func stream(_ bytes: [UInt8], piece: Int, block: Int, overlap: Int) -> [TextChunk] {
+        var s = TextStream(blockSize: block, overlap: overlap)
+        var out: [TextChunk] = []
+        var i = 0
+        while i < bytes.count {
+            s.feed(bytes[i..<min(bytes.count, i + piece)]) { out.append($0) }
+            i += piece
+        }
+        s.finish { out.append($0) }
+        return out
+    }
+
+    @Test(arguments: [1, 7, 100, 4096])
+    func everyPositionIsSearchedExactlyOnceWithItsValueWhole(_ piece: Int) {
+        // One long line with no newline: blocks are cut and overlap.
+        let text = Array(String(repeating: "word ", count: 2000).utf8)
+        let chunks = stream(text, piece: piece, block: 257, overlap: 32)
+        for position in stride(from: 0, to: text.count - 20, by: 13) {
+            // The chunk that owns a position (it starts there before the chunk's limit) holds the
+            // 20 bytes that follow it too.
+            let owners = chunks.filter { c in
+                position >= c.offset && position - c.offset < (c.matchStartLimit ?? c.text.count)
+            }
+            #expect(owners.count == 1)
+            if let c = owners.first { #expect(position + 20 <= c.offset + c.text.count) }
+        }
+        #expect(chunks.first?.firstLine == 1)
+    }
+
+    @Test func linesEndBlocksWhereThereAreLines() {
+        let text = Array((1...500).map { "line \($0)\n" }.joined().utf8)
+        let chunks = stream(text, piece: 64, block: 300, overlap: 32)
+        #expect(chunks.allSatisfy { $0.matchStartLimit == nil })
+        #expect(chunks.flatMap(\.text) == text)
+        // firstLine of each block is the number of the line it starts with.
+        for c in chunks {
+            let first = String(decoding: c.text.prefix { $0 != 10 }, as: UTF8.self)
+            #expect(first == "line \(c.firstLine ?? 0)")
+        }
+    }
+
+    @Test func utf16SplitAnywhereDecodesAsAWhole() throws {
+        let original = "Zoë’s NI number: AB 12 34 56 C 😀 end\n"
+        var bytes: [UInt8] = [0xFF, 0xFE]
+        for unit in original.utf16 { bytes += [UInt8(unit & 0xFF), UInt8(unit >> 8)] }
+        for piece in [1, 2, 3, 5] {
+            let chunks = stream(bytes, piece: piece, block: 1 << 20, overlap: 4096)
+            #expect(String(decoding: chunks.flatMap(\.text), as: UTF8.self) == original)
+        }
+    }
+
+    @Test func windows1252IsDecoded() {
+        let bytes: [UInt8] = Array("Caf".utf8) + [0xE9, 0x20, 0x80, 0x35, 0x0A]
+        let chunks = stream(bytes, piece: 2, block: 1 << 20, overlap: 4096)
+        #expect(String(decoding: chunks.flatMap(\.text), as: UTF8.self) == "Café €5\n")
+    }
+}

@@ -1,0 +1,98 @@
+#!/usr/bin/env python3
+"""Generate the hostile-input suite in DIR (not committed: it is large and made in seconds).
+
+  scripts/make-hostile.py DIR [--line-mb 200]
+
+DIR/tree/ is what gets scanned; DIR/outside/secret.txt is a file an XML external entity points
+at, whose content must never appear in a report. Prints nothing; the test knows the names:
+  bomb.zip          one member of 512 MiB of zeros (small file, huge expansion)
+  bomb-nested.zip   20 copies of a zip holding 60 MiB of zeros (total and ratio limits)
+  nested-30.zip     zips nested 30 deep, an NI number at the bottom (depth limit)
+  billion-laughs.xml, xxe.xml
+  one-line.txt      one line of LINE_MB MiB with an email address in the middle
+  random.bin        8 MiB of random bytes
+  loop -> .         a symbolic link loop;  fifo: a named pipe
+"""
+import argparse
+import io
+import os
+import random
+import zipfile
+
+
+def zip_of(parts, method=zipfile.ZIP_DEFLATED):
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", method, compresslevel=9 if method == zipfile.ZIP_DEFLATED else None) as z:
+        for name, data in parts:
+            z.writestr(zipfile.ZipInfo(name, (2024, 1, 1, 0, 0, 0)), data, compress_type=method)
+    return buf.getvalue()
+
+
+def zeros_zip(name, size):
+    """A zip with `size` zero bytes, compressed in pieces so memory stays small."""
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as z:
+        info = zipfile.ZipInfo(name, (2024, 1, 1, 0, 0, 0))
+        info.compress_type = zipfile.ZIP_DEFLATED
+        with z.open(info, "w", force_zip64=True) as w:
+            block = bytes(1 << 20)
+            for _ in range(size >> 20):
+                w.write(block)
+    return buf.getvalue()
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("dir")
+    ap.add_argument("--line-mb", type=int, default=200)
+    a = ap.parse_args()
+    tree = os.path.join(a.dir, "tree")
+    outside = os.path.join(a.dir, "outside")
+    os.makedirs(tree, exist_ok=True)
+    os.makedirs(outside, exist_ok=True)
+
+    def write(name, data):
+        with open(os.path.join(tree, name), "wb") as f:
+            f.write(data)
+
+    write("bomb.zip", zeros_zip("zeros.bin", 512 << 20))
+    inner = zeros_zip("zeros.bin", 60 << 20)
+    write("bomb-nested.zip", zip_of([(f"part{i:02d}.zip", inner) for i in range(20)], zipfile.ZIP_STORED))
+
+    data = b"NI number: AB 12 34 56 C\n"
+    name = "bottom.txt"
+    for depth in range(30):
+        data = zip_of([(name, data)])
+        name = f"level{29 - depth:02d}.zip"
+    write("nested-30.zip", data)
+
+    lol = '<?xml version="1.0"?>\n<!DOCTYPE lolz [\n<!ENTITY lol0 "lol.person@gmail.com ">\n'
+    for i in range(1, 10):
+        lol += f'<!ENTITY lol{i} "' + f"&lol{i - 1};" * 10 + '">\n'
+    write("billion-laughs.xml", (lol + "]>\n<lolz>&lol9;</lolz>\n").encode())
+
+    secret = os.path.join(outside, "secret.txt")
+    with open(secret, "w") as f:
+        f.write("Email: secret.person@gmail.com\n")
+    write("xxe.xml", f'<?xml version="1.0"?>\n<!DOCTYPE r [<!ENTITY x SYSTEM "file://{secret}">]>\n<r><note>&x;</note></r>\n'.encode())
+
+    with open(os.path.join(tree, "one-line.txt"), "wb") as f:
+        half = (a.line_mb << 20) // 2
+        block = b"lorem ipsum " * (1 << 16)
+        written = 0
+        while written < half:
+            f.write(block[: min(len(block), half - written)])
+            written += min(len(block), half - written)
+        f.write(b" contact: middle.of.line@gmail.com ")
+        written = 0
+        while written < half:
+            f.write(block[: min(len(block), half - written)])
+            written += min(len(block), half - written)
+
+    write("random.bin", random.Random(5).randbytes(8 << 20))
+    os.symlink(".", os.path.join(tree, "loop"))
+    os.mkfifo(os.path.join(tree, "fifo"))
+
+
+if __name__ == "__main__":
+    main()
