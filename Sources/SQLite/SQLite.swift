@@ -75,6 +75,21 @@ public final class Statement {
 
     deinit { sqlite3_finalize(handle) }
 
+    /// Binds one blob parameter, steps to the first row and calls `body` with it (no row: nil).
+    /// For hot point lookups: nothing is allocated but what `body` takes.
+    public func withFirstRow<R>(blob: [UInt8], _ body: (Row?) -> R) throws(SQLiteError) -> R {
+        defer {
+            sqlite3_reset(handle)
+            sqlite3_clear_bindings(handle)
+        }
+        let rc = blob.withUnsafeBytes { sqlite3_bind_blob(handle, 1, $0.baseAddress, Int32($0.count), nil) }
+        guard rc == SQLITE_OK else { throw database.error(rc, "bind") }
+        let step = sqlite3_step(handle)
+        if step == SQLITE_DONE { return body(nil) }
+        guard step == SQLITE_ROW else { throw database.error(step, "step") }
+        return body(Row(handle: handle))
+    }
+
     /// Runs the statement with `values` bound to its parameters (1-based, in order) and returns
     /// every row. The statement is reset afterwards and can be run again.
     @discardableResult
@@ -118,5 +133,19 @@ public final class Statement {
             }
             rows.append(row)
         }
+    }
+}
+
+/// The current row of a statement, valid only inside `Statement.withFirstRow`.
+public struct Row {
+    let handle: OpaquePointer
+
+    public func int64(_ column: Int32) -> Int64 { sqlite3_column_int64(handle, column) }
+    public func double(_ column: Int32) -> Double { sqlite3_column_double(handle, column) }
+
+    public func blob(_ column: Int32) -> [UInt8] {
+        let n = Int(sqlite3_column_bytes(handle, column))
+        guard n > 0, let p = sqlite3_column_blob(handle, column) else { return [] }
+        return Array(UnsafeRawBufferPointer(start: p, count: n))
     }
 }

@@ -71,10 +71,11 @@ package final class Walker: Sendable {
 
     private func process(_ work: Work, worker: Int, queue: WorkQueue, visit: @Sendable (CrawlItem, Int) -> Void) {
         let (path, rootIndex, relative) = (work.path, work.rootIndex, work.relative)
-        var st = stat()
-        let cPath = path + [0]
         let isRoot = relative.isEmpty
-        if lstat(cPath.map { CChar(bitPattern: $0) }, &st) != 0 {
+        var st = stat()
+        if let known = work.status {
+            st = known
+        } else if Walker.withCPath(path, { lstat($0, &st) }) != 0 {
             visit(.failed(path: path, issue: Walker.issue(errno: errno, doing: "stat")), worker)
             return
         }
@@ -140,8 +141,13 @@ package final class Walker: Sendable {
 
     private func listDirectory(_ path: [UInt8], rootIndex: Int, relative: [UInt8], worker: Int, queue: WorkQueue,
                                visit: @Sendable (CrawlItem, Int) -> Void) {
-        guard let dir = opendir((path + [0]).map { CChar(bitPattern: $0) }) else {
-            visit(.failed(path: path, issue: Walker.issue(errno: errno, doing: "list directory")), worker)
+        // O_NOATIME: listing a directory does not touch its access time either.
+        var fd = Walker.withCPath(path) { open($0, O_RDONLY | O_DIRECTORY | O_CLOEXEC | Walker.noAccessTime) }
+        if fd < 0 && errno == EPERM { fd = Walker.withCPath(path) { open($0, O_RDONLY | O_DIRECTORY | O_CLOEXEC) } }
+        guard fd >= 0, let dir = fdopendir(fd) else {
+            let code = errno
+            if fd >= 0 { close(fd) }
+            visit(.failed(path: path, issue: Walker.issue(errno: code, doing: "list directory")), worker)
             return
         }
         defer { closedir(dir) }
@@ -153,7 +159,10 @@ package final class Walker: Sendable {
             if name == [46] || name == [46, 46] { continue }  // "." and ".."
             let childPath = path.last == 47 ? path + name : path + [47] + name
             let childRelative = relative.isEmpty ? name : relative + [47] + name
-            children.append(Work(path: childPath, rootIndex: rootIndex, relative: childRelative))
+            // Stat relative to the open directory: no walk of the whole path in the kernel.
+            var st = stat()
+            let known = Walker.withCPath(name) { fstatat(fd, $0, &st, AT_SYMLINK_NOFOLLOW) } == 0 ? st : nil
+            children.append(Work(path: childPath, rootIndex: rootIndex, relative: childRelative, status: known))
         }
         // Pushed in reverse so that the LIFO stack pops them in directory order (stable progress).
         queue.push(contentsOf: children.reversed())
@@ -175,6 +184,16 @@ package final class Walker: Sendable {
             target == root || (target.starts(with: root) && (root.last == 47 || target[root.count] == 47))
         }
     }
+
+    /// Calls `body` with `path` as a NUL-terminated C string (one copy, no per-byte conversion).
+    static func withCPath<R>(_ path: [UInt8], _ body: (UnsafePointer<CChar>) -> R) -> R {
+        var bytes = path
+        bytes.append(0)
+        return bytes.withUnsafeBytes { body($0.baseAddress!.assumingMemoryBound(to: CChar.self)) }
+    }
+
+    /// O_NOATIME (Linux, <fcntl.h> under _GNU_SOURCE, which Swift's Glibc module does not define).
+    static let noAccessTime: Int32 = 0o1000000
 
     static func realPath(_ path: String) -> String? {
         guard let resolved = realpath(path, nil) else { return nil }
@@ -206,6 +225,8 @@ private struct Work: Sendable {
     var path: [UInt8]
     var rootIndex: Int
     var relative: [UInt8]
+    /// The lstat result, when the directory listing already has it.
+    var status: stat? = nil
 }
 
 /// The shared LIFO stack of work, with the busy count that decides termination.

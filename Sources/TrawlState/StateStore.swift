@@ -9,7 +9,11 @@
 //   stored result was made under the same rules (patterns, policy, fingerprint key, options): a
 //   change of rules makes every stored result stale.
 // - The stored result is opaque bytes (the report lines); this module knows nothing of the report.
-// - One run at a time: `RunLock` holds an exclusive lock on STATE.lock for the whole run.
+// - One run at a time: `RunLock` holds an exclusive lock on STATE.lock for the whole run, so the
+//   database is opened in exclusive locking mode (no file lock per statement).
+// - Files carried over are remembered in memory (a set of path hashes), not rewritten, so a
+//   rescan of an unchanged share writes almost nothing; rows of files under the roots that the
+//   run did not see are deleted at the end.
 import Foundation
 import SQLite
 import TrawlModel
@@ -54,11 +58,12 @@ package final class StateStore: @unchecked Sendable {
     private let db: Database
     private let lookupStatement: Statement
     private let upsertStatement: Statement
-    private let seenStatement: Statement
-    private let rules: String
+    /// Hashes of the paths this run saw (carried over or stored).
+    private var seen: Set<Int> = []
+    /// A stable 64-bit hash (FNV-1a) of the rules identity: compared per file without a string.
+    private let rules: Int64
     private let run: Int64
     private var pending: [(path: [UInt8], identity: FileIdentity, result: [UInt8])] = []
-    private var pendingSeen: [[UInt8]] = []
     private var lastCommit = Date()
     /// Files carried over and files stored in this run.
     package private(set) var carried = 0
@@ -74,15 +79,16 @@ package final class StateStore: @unchecked Sendable {
             try db.execute("""
                 PRAGMA journal_mode=WAL;
                 PRAGMA synchronous=NORMAL;
+                PRAGMA locking_mode=EXCLUSIVE;
                 CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
                 CREATE TABLE IF NOT EXISTS files(
                     path BLOB PRIMARY KEY, size INTEGER NOT NULL, mtime REAL NOT NULL, ctime REAL NOT NULL,
-                    inode INTEGER NOT NULL, device INTEGER NOT NULL, rules TEXT NOT NULL, result BLOB NOT NULL,
+                    inode INTEGER NOT NULL, device INTEGER NOT NULL, rules INTEGER NOT NULL, result BLOB NOT NULL,
                     run INTEGER NOT NULL);
-                INSERT OR IGNORE INTO meta(key, value) VALUES ('schema', 'trawl.state/1');
+                INSERT OR IGNORE INTO meta(key, value) VALUES ('schema', 'trawl.state/2');
                 """)
             let schema = try db.prepare("SELECT value FROM meta WHERE key = 'schema'").run()
-            guard schema.first?.first == .text("trawl.state/1") else {
+            guard schema.first?.first == .text("trawl.state/2") else {
                 throw StateError(message: "\(path): not a Trawl state database of a version this trawl reads")
             }
             let last = try db.prepare("SELECT COALESCE(MAX(run), 0) FROM files").run()
@@ -93,28 +99,30 @@ package final class StateStore: @unchecked Sendable {
                 ON CONFLICT(path) DO UPDATE SET size = excluded.size, mtime = excluded.mtime, ctime = excluded.ctime,
                   inode = excluded.inode, device = excluded.device, rules = excluded.rules, result = excluded.result, run = excluded.run
                 """)
-            seenStatement = try db.prepare("UPDATE files SET run = ? WHERE path = ?")
         } catch let error as StateError {
             throw error
         } catch {
             throw StateError(message: "\(path): cannot use the state database: \(error)")
         }
-        self.rules = rules
+        var h: UInt64 = 0xcbf29ce484222325
+        for b in rules.utf8 { h = (h ^ UInt64(b)) &* 0x100000001b3 }
+        self.rules = Int64(bitPattern: h)
     }
 
     /// The stored result for a file whose identity and rules are unchanged, or nil.
     package func unchangedResult(path: [UInt8], identity: FileIdentity) -> [UInt8]? {
         lock.lock()
         defer { lock.unlock() }
-        guard let row = try? lookupStatement.run([.blob(path)]).first, row.count == 7 else { return nil }
-        guard case .integer(let size) = row[0], case .real(let mtime) = row[1], case .real(let ctime) = row[2],
-              case .integer(let inode) = row[3], case .integer(let device) = row[4], case .text(let rules) = row[5],
-              case .blob(let result) = row[6] else { return nil }
-        let stored = FileIdentity(size: Int(size), mtime: mtime, ctime: ctime, inode: UInt64(bitPattern: inode), device: UInt64(bitPattern: device))
-        guard stored == identity, rules == self.rules else { return nil }
+        let found: [UInt8]? = try? lookupStatement.withFirstRow(blob: path) { row in
+            guard let row else { return nil }
+            let stored = FileIdentity(size: Int(row.int64(0)), mtime: row.double(1), ctime: row.double(2),
+                                      inode: UInt64(bitPattern: row.int64(3)), device: UInt64(bitPattern: row.int64(4)))
+            guard stored == identity, row.int64(5) == rules else { return nil }
+            return row.blob(6)
+        }
+        guard let result = found else { return nil }
         carried += 1
-        pendingSeen.append(path)
-        commitIfDue()
+        seen.insert(Self.hash(path))
         return result
     }
 
@@ -123,6 +131,7 @@ package final class StateStore: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         pending.append((path, identity, result))
+        seen.insert(Self.hash(path))
         stored += 1
         commitIfDue()
     }
@@ -134,10 +143,20 @@ package final class StateStore: @unchecked Sendable {
         defer { lock.unlock() }
         do {
             try commit()
-            let prune = try db.prepare("DELETE FROM files WHERE run < ? AND (path = ? OR substr(path, 1, ?) = ?)")
+            // Forget files under the roots that this run did not see: deleted or moved away.
+            let list = try db.prepare("SELECT path FROM files WHERE path = ? OR substr(path, 1, ?) = ?")
+            let delete = try db.prepare("DELETE FROM files WHERE path = ?")
+            var gone: [[UInt8]] = []
             for root in roots {
                 let prefix = root.last == 47 ? root : root + [47]
-                try prune.run([.integer(run), .blob(root), .integer(Int64(prefix.count)), .blob(prefix)])
+                for row in try list.run([.blob(root), .integer(Int64(prefix.count)), .blob(prefix)]) {
+                    if case .blob(let path) = row.first, !seen.contains(Self.hash(path)) { gone.append(path) }
+                }
+            }
+            if !gone.isEmpty {
+                try db.execute("BEGIN IMMEDIATE")
+                for path in gone { try delete.run([.blob(path)]) }
+                try db.execute("COMMIT")
             }
             try db.execute("PRAGMA wal_checkpoint(TRUNCATE);")
         } catch {
@@ -145,32 +164,37 @@ package final class StateStore: @unchecked Sendable {
         }
     }
 
+    /// A hash of a path's bytes in one call (hashing an array element by element is slow).
+    static func hash(_ path: [UInt8]) -> Int {
+        var h = Hasher()
+        path.withUnsafeBytes { h.combine(bytes: $0) }
+        return h.finalize()
+    }
+
     private func commitIfDue() {
-        if pending.count + pendingSeen.count >= 256 || Date().timeIntervalSince(lastCommit) >= 1 {
+        if pending.count >= 256 || (!pending.isEmpty && Date().timeIntervalSince(lastCommit) >= 1) {
             // A failed batch is retried with the next one; the scan itself goes on.
             try? commit()
         }
     }
 
     private func commit() throws(SQLiteError) {
-        guard !pending.isEmpty || !pendingSeen.isEmpty else { return }
+        guard !pending.isEmpty else { return }
         try db.execute("BEGIN IMMEDIATE")
         do {
             for p in pending {
                 try upsertStatement.run([
                     .blob(p.path), .integer(Int64(p.identity.size)), .real(p.identity.mtime), .real(p.identity.ctime),
                     .integer(Int64(bitPattern: p.identity.inode)), .integer(Int64(bitPattern: p.identity.device)),
-                    .text(rules), .blob(p.result), .integer(run),
+                    .integer(rules), .blob(p.result), .integer(run),
                 ])
             }
-            for path in pendingSeen { try seenStatement.run([.integer(run), .blob(path)]) }
             try db.execute("COMMIT")
         } catch {
             try? db.execute("ROLLBACK")
             throw error
         }
         pending.removeAll(keepingCapacity: true)
-        pendingSeen.removeAll(keepingCapacity: true)
         lastCommit = Date()
     }
 }
