@@ -62,8 +62,8 @@ package final class Walker: Sendable {
             queue.push(Work(path: root, rootIndex: index, relative: []))
         }
         DispatchQueue.concurrentPerform(iterations: jobs) { worker in
-            while let work = queue.pop() {
-                process(work, worker: worker, queue: queue, visit: visit)
+            while let batch = queue.pop() {
+                for work in batch { process(work, worker: worker, queue: queue, visit: visit) }
                 queue.finished()
             }
         }
@@ -235,39 +235,49 @@ private final class WorkQueue: @unchecked Sendable {
     private let condition = NSCondition()
     private var stack: [Work] = []
     private var busy = 0
+    private var waiting = 0
     private var visitedDirectories: Set<[UInt64]> = []
+    /// Most items a worker takes at once. Taking several per lock keeps two workers from
+    /// contending on every small file (an incremental rescan does little else per file).
+    private let batchLimit = 16
 
     func push(_ work: Work) { push(contentsOf: [work]) }
 
     func push(contentsOf work: some Sequence<Work>) {
         condition.lock()
         for w in work { stack.append(w) }
-        condition.broadcast()
+        if waiting > 0 { condition.broadcast() }
         condition.unlock()
     }
 
-    /// The next piece of work, waiting while other workers may still produce some; nil when the
-    /// walk is over. A non-nil result must be followed by `finished()`.
-    func pop() -> Work? {
+    /// The next items of work (LIFO), waiting while other workers may still produce some; nil
+    /// when the walk is over. A non-nil result must be followed by `finished()`. A worker takes up
+    /// to a sixteenth of the stack, so that the others still find work.
+    func pop() -> [Work]? {
         condition.lock()
         defer { condition.unlock() }
         while true {
-            if let w = stack.popLast() {
+            if !stack.isEmpty {
+                let n = max(1, min(batchLimit, stack.count / 16))
+                let batch = Array(stack.suffix(n).reversed())
+                stack.removeLast(n)
                 busy += 1
-                return w
+                return batch
             }
             if busy == 0 {
                 condition.broadcast()
                 return nil
             }
+            waiting += 1
             condition.wait()
+            waiting -= 1
         }
     }
 
     func finished() {
         condition.lock()
         busy -= 1
-        if busy == 0 { condition.broadcast() }
+        if busy == 0 && waiting > 0 { condition.broadcast() }
         condition.unlock()
     }
 
