@@ -16,6 +16,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     ],
     targets: [
         // System libraries: a module map and one shim header each.
@@ -45,6 +46,7 @@ let package = Package(
         .executableTarget(name: "trawl", dependencies: [
             "TrawlScan", "TrawlPatterns", "TrawlDetect", "TrawlClassify", "TrawlReport",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Logging", package: "swift-log"),
         ]),
 
         .testTarget(name: "TrawlDetectTests", dependencies: ["TrawlDetect", "TrawlPatterns", "TrawlModel"]),

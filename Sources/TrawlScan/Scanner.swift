@@ -6,6 +6,7 @@
 // worker, depth-first, member by member, in memory; each member gets its own ledger entry, written
 // as soon as it is classified, so memory does not grow with the size of an archive or a share.
 import Foundation
+import Synchronization
 import TrawlClassify
 import TrawlCrawl
 import TrawlDetect
@@ -35,6 +36,17 @@ package struct ScanOptions: Sendable {
     package init(roots: [String]) { self.roots = roots }
 }
 
+/// Counters a progress display reads while the scan runs. Updated once per file on disk.
+package final class ScanProgress: Sendable {
+    package let files = Atomic<Int>(0)
+    package let bytes = Atomic<Int>(0)
+    package let carried = Atomic<Int>(0)
+    package let unreadable = Atomic<Int>(0)
+    package let started = Date()
+
+    package init() {}
+}
+
 /// Receives one line per entry that could not be read (for stderr).
 package typealias ProblemSink = @Sendable (_ entry: String, _ issue: ScanIssue) -> Void
 
@@ -45,6 +57,8 @@ package final class Scanner: Sendable {
     private let writer: ReportWriter
     private let state: StateStore?
     private let problems: ProblemSink
+    /// Counters for a progress display.
+    package let progress = ScanProgress()
 
     /// - Parameter state: the incremental state; unchanged files are carried over from it and every
     ///   file read is recorded in it. Nil for a full scan that remembers nothing.
@@ -78,6 +92,7 @@ package final class Scanner: Sendable {
 
     private func handle(_ item: CrawlItem, detector: Detector) throws(ReportWriteError) {
         let lines = LineCollector()
+        defer { progress.files.add(1, ordering: .relaxed) }
         switch item {
         case .skipped(let path, let size, let issue):
             try emit(notRead(FileResult(path: path, size: size, outcome: .skipped, issues: [issue])), isMember: false, lines)
@@ -87,6 +102,7 @@ package final class Scanner: Sendable {
             let identity = FileIdentity(ref)
             if let state, let stored = state.unchangedResult(path: ref.path, identity: identity) {
                 for (name, issue) in try writer.writeCarried(stored) { problems(name, issue) }
+                progress.carried.add(1, ordering: .relaxed)
                 return
             }
             if ref.size > options.streamAbove, let head = try? FileReading.readHead(ref.path, count: 64 * 1024).get() {
@@ -102,6 +118,7 @@ package final class Scanner: Sendable {
                 let outcome: Outcome = issue.kind == .tooLarge ? .skipped : .error
                 try emit(notRead(FileResult(path: ref.path, size: ref.size, outcome: outcome, issues: [issue])), isMember: false, lines)
             case .success(let bytes):
+                progress.bytes.add(bytes.count, ordering: .relaxed)
                 let file = FileWork(budget: ExpansionBudget(limits: options.limits, outerSize: bytes.count),
                                     deadline: Date().addingTimeInterval(options.maxSecondsPerFile))
                 _ = try process(bytes, path: ref.path, members: [], depth: 0, detector: detector, lines: lines, file: file)
@@ -128,7 +145,10 @@ package final class Scanner: Sendable {
             guard !file.timedOut else { return }
             detector.detect(chunk, into: &matches)
         }
-        let failure = FileReading.stream(ref.path) { block in stream.feed(block, emit: search) }
+        let failure = FileReading.stream(ref.path) { block in
+            progress.bytes.add(block.count, ordering: .relaxed)
+            stream.feed(block, emit: search)
+        }
         stream.finish(emit: search)
         if let failure {
             result.outcome = .error
@@ -249,6 +269,7 @@ package final class Scanner: Sendable {
 
     private func emit(_ result: FileResult, isMember: Bool, _ lines: LineCollector) throws(ReportWriteError) {
         if result.outcome == .error {
+            progress.unreadable.add(1, ordering: .relaxed)
             for issue in result.issues { problems(result.displayName, issue) }
         }
         lines.bytes += try writer.write(result, isMember: isMember)

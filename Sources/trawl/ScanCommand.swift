@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Logging
 import TrawlClassify
 import TrawlDetect
 import TrawlModel
@@ -86,8 +87,14 @@ struct Scan: ParsableCommand {
     @Option(help: ArgumentHelp("Exit with status 3 when an entry at or above this level is found: Confidential, Restricted, Internal or Public.", valueName: "level"))
     var failOn: String?
 
-    @Flag(name: .shortAndLong, help: "Print nothing on standard error but fatal errors.")
+    @Flag(name: .shortAndLong, help: "Print nothing on standard error but fatal errors: no progress, no per-file problems, no summary.")
     var quiet = false
+
+    @Option(help: ArgumentHelp("Standard error as text for people, or json: one JSON object per line for log collectors.", valueName: "format"))
+    var logFormat: String = "text"
+
+    @Option(help: ArgumentHelp("When standard error is not a terminal, log progress every this many seconds (on a terminal, a progress line is redrawn in place).", valueName: "seconds"))
+    var progressInterval: Double = 60
 
     func validate() throws {
         if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1") }
@@ -99,6 +106,8 @@ struct Scan: ParsableCommand {
         if maxMembers < 1 { throw ValidationError("--max-members must be at least 1") }
         if maxSecondsPerFile <= 0 { throw ValidationError("--max-seconds-per-file must be positive") }
         guard Confidence(rawValue: minConfidence) != nil else { throw ValidationError("--min-confidence must be low, medium or high") }
+        guard LogFormat(rawValue: logFormat) != nil else { throw ValidationError("--log-format must be text or json") }
+        if progressInterval <= 0 { throw ValidationError("--progress-interval must be positive") }
         if let failOn, Level.allCases.first(where: { $0.rawValue.lowercased() == failOn.lowercased() }) == nil {
             throw ValidationError("--fail-on must be Confidential, Restricted, Internal or Public")
         }
@@ -109,6 +118,9 @@ struct Scan: ParsableCommand {
 
     func run() throws {
         let started = Date()
+        let format = LogFormat(rawValue: logFormat) ?? .text
+        LoggingSystem.bootstrap { _ in StderrLogHandler(format: format) }
+        let logger = Logger(label: "trawl")
         // Everything shared is built before the first file is read: a configuration error exits 2
         // with nothing scanned.
         let patternDir = try Resources.patternsDirectory(patterns)
@@ -185,9 +197,22 @@ struct Scan: ParsableCommand {
         let quiet = self.quiet
         let scanner = Scanner(options: options, patterns: set, classifier: Classifier(policy: loadedPolicy), writer: writer,
                               state: store) { entry, issue in
-            if !quiet { printError("\(entry): \(issue.kind.rawValue): \(issue.message)") }
+            guard !quiet else { return }
+            if format == .json {
+                logger.warning("could not read", metadata: ["path": "\(entry)", "kind": "\(issue.kind.rawValue)", "reason": "\(issue.message)"])
+            } else {
+                logger.warning("\(entry): \(issue.kind.rawValue): \(issue.message)")
+            }
         }
-        if let error = scanner.run() {
+        if !quiet && format == .json {
+            logger.info("scan started", metadata: ["roots": "\(roots.joined(separator: ","))", "jobs": "\(options.jobs)",
+                                                   "state": "\(state ?? "")", "output": "\(output)"])
+        }
+        let reporter = ProgressReporter(progress: scanner.progress, logger: logger, interval: progressInterval)
+        if !quiet { reporter.start() }
+        let scanError = scanner.run()
+        if !quiet { reporter.stop() }
+        if let error = scanError {
             writer.abandon()
             printError("\(error)")
             throw ExitCode(ExitStatus.usageOrFatal)
@@ -209,13 +234,24 @@ struct Scan: ParsableCommand {
         if !quiet {
             let levels = Level.allCases.reversed().map { "\($0.rawValue) \(summary.entriesByLevel[$0.rawValue] ?? 0)" }.joined(separator: ", ")
             let findings = summary.findingsByType.values.reduce(0, +)
-            printError("""
-                scanned \(summary.entries.scanned) of \(summary.entries.total) entries (\(summary.files.total) files), \
-                skipped \(summary.entries.skipped), could not read \(summary.entries.failed)\
-                \(state == nil ? "" : ", carried over \(summary.filesCarriedOver) unchanged files"); \
-                \(findings) findings; \(levels); \(String(format: "%.2f", summary.elapsedSeconds)) s\
-                \(output == "-" ? "" : "; report: \(output)")
-                """)
+            if format == .json {
+                var metadata: Logger.Metadata = [
+                    "entries": "\(summary.entries.total)", "files": "\(summary.files.total)", "scanned": "\(summary.entries.scanned)",
+                    "skipped": "\(summary.entries.skipped)", "unreadable": "\(summary.entries.failed)",
+                    "unchanged": "\(summary.filesCarriedOver)", "findings": "\(findings)",
+                    "seconds": "\(summary.elapsedSeconds)", "report": "\(output)", "exit_status": "\(summary.exitStatus)",
+                ]
+                for level in Level.allCases { metadata["level_" + level.rawValue.lowercased()] = "\(summary.entriesByLevel[level.rawValue] ?? 0)" }
+                logger.notice("scan finished", metadata: metadata)
+            } else {
+                logger.notice("""
+                    scanned \(summary.entries.scanned) of \(summary.entries.total) entries (\(summary.files.total) files), \
+                    skipped \(summary.entries.skipped), could not read \(summary.entries.failed)\
+                    \(state == nil ? "" : ", carried over \(summary.filesCarriedOver) unchanged files"); \
+                    \(findings) findings; \(levels); \(String(format: "%.2f", summary.elapsedSeconds)) s\
+                    \(output == "-" ? "" : "; report: \(output)")
+                    """)
+            }
         }
         if let failOn, let threshold = Level.allCases.first(where: { $0.rawValue.lowercased() == failOn.lowercased() }),
            summary.entriesByLevel.contains(where: { Level(rawValue: $0.key).map { $0 >= threshold } == true && $0.value > 0 }) {

@@ -1,0 +1,147 @@
+// What the command line says on standard error: one line per entry that could not be read,
+// progress, and a final summary, through swift-log, as text for people or JSON for log
+// collectors (--log-format). On a terminal, progress is a single line redrawn in place.
+import Foundation
+import Logging
+import TrawlScan
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+enum LogFormat: String, CaseIterable {
+    case text, json
+}
+
+/// Writes log records to standard error, one line each. Text: "trawl: message key=value ...";
+/// JSON: {"ts": ..., "level": ..., "msg": ..., key: value...}.
+struct StderrLogHandler: LogHandler {
+    let format: LogFormat
+    var logLevel: Logger.Level = .info
+    var metadata: Logger.Metadata = [:]
+
+    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { metadata[key] }
+        set { metadata[key] = newValue }
+    }
+
+    func log(event: LogEvent) {
+        let all = metadata.merging(event.metadata ?? [:]) { $1 }
+        var line: String
+        switch format {
+        case .text:
+            line = "trawl: \(event.message)"
+            for (k, v) in all.sorted(by: { $0.key < $1.key }) { line += " \(k)=\(v)" }
+        case .json:
+            var object: [String: String] = ["ts": ISO8601DateFormatter().string(from: Date()), "level": event.level.rawValue,
+                                            "msg": "\(event.message)"]
+            for (k, v) in all { object[k] = "\(v)" }
+            let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data()
+            line = String(decoding: data, as: UTF8.self)
+        }
+        ProgressLine.shared.print(line)
+    }
+}
+
+/// The terminal's progress line, shared with the log so that a log line first clears it.
+final class ProgressLine: @unchecked Sendable {
+    static let shared = ProgressLine()
+    // SAFETY: `current` is read and written only while holding `lock`.
+    private let lock = NSLock()
+    private var current = ""
+
+    let isTerminal = isatty(STDERR_FILENO) == 1
+
+    func print(_ line: String) {
+        lock.lock()
+        defer { lock.unlock() }
+        var out = current.isEmpty ? "" : "\r\u{1B}[K"
+        out += line + "\n"
+        if !current.isEmpty { out += current }
+        FileHandle.standardError.write(Data(out.utf8))
+    }
+
+    func show(_ status: String) {
+        lock.lock()
+        defer { lock.unlock() }
+        current = status
+        FileHandle.standardError.write(Data(("\r\u{1B}[K" + status).utf8))
+    }
+
+    func clear() {
+        lock.lock()
+        defer { lock.unlock() }
+        if !current.isEmpty { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+        current = ""
+    }
+}
+
+/// Shows progress while a scan runs: a line redrawn four times a second on a terminal, or a
+/// log line every `interval` seconds otherwise (cron, systemd).
+final class ProgressReporter: @unchecked Sendable {
+    // SAFETY: `stopped` is guarded by `lock`; the rest is immutable.
+    private let progress: ScanProgress
+    private let logger: Logger
+    private let interval: Double
+    private let lock = NSLock()
+    private var stopped = false
+    private let done = DispatchSemaphore(value: 0)
+
+    init(progress: ScanProgress, logger: Logger, interval: Double) {
+        self.progress = progress
+        self.logger = logger
+        self.interval = interval
+    }
+
+    func start() {
+        let thread = Thread { [self] in
+            let terminal = ProgressLine.shared.isTerminal
+            var lastLog = Date()
+            while true {
+                lock.lock()
+                let stop = stopped
+                lock.unlock()
+                if stop { break }
+                Thread.sleep(forTimeInterval: 0.25)
+                if terminal {
+                    ProgressLine.shared.show(status())
+                } else if Date().timeIntervalSince(lastLog) >= interval {
+                    lastLog = Date()
+                    logger.info("progress", metadata: metadata())
+                }
+            }
+            ProgressLine.shared.clear()
+            done.signal()
+        }
+        thread.start()
+    }
+
+    func stop() {
+        lock.lock()
+        stopped = true
+        lock.unlock()
+        done.wait()
+    }
+
+    private func numbers() -> (files: Int, carried: Int, mb: Double, rate: Double, unreadable: Int) {
+        let elapsed = max(Date().timeIntervalSince(progress.started), 0.001)
+        let mb = Double(progress.bytes.load(ordering: .relaxed)) / 1_048_576
+        return (progress.files.load(ordering: .relaxed), progress.carried.load(ordering: .relaxed), mb, mb / elapsed,
+                progress.unreadable.load(ordering: .relaxed))
+    }
+
+    private func status() -> String {
+        let n = numbers()
+        var s = "scanning: \(n.files) files"
+        if n.carried > 0 { s += " (\(n.carried) unchanged)" }
+        s += String(format: ", %.1f MB read, %.1f MB/s", n.mb, n.rate)
+        if n.unreadable > 0 { s += ", \(n.unreadable) unreadable" }
+        return s
+    }
+
+    private func metadata() -> Logger.Metadata {
+        let n = numbers()
+        return ["files": "\(n.files)", "unchanged": "\(n.carried)", "mb_read": "\(String(format: "%.1f", n.mb))",
+                "mb_per_s": "\(String(format: "%.1f", n.rate))", "unreadable": "\(n.unreadable)"]
+    }
+}
