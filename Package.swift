@@ -40,11 +40,13 @@ let package = Package(
         .target(name: "TrawlClassify", dependencies: ["TrawlModel", "Yams"]),
         .target(name: "TrawlReport", dependencies: ["TrawlModel", .product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "TrawlState", dependencies: ["TrawlModel", "SQLite"]),
+        .target(name: "TrawlDecisions", dependencies: ["TrawlModel", "Yams"]),
         .target(name: "TrawlScan", dependencies: [
             "TrawlModel", "TrawlCrawl", "TrawlExtract", "TrawlPatterns", "TrawlDetect", "TrawlClassify", "TrawlReport", "TrawlState",
+            "TrawlDecisions",
         ]),
         .executableTarget(name: "trawl", dependencies: [
-            "TrawlScan", "TrawlPatterns", "TrawlDetect", "TrawlClassify", "TrawlReport",
+            "TrawlScan", "TrawlPatterns", "TrawlDetect", "TrawlClassify", "TrawlReport", "TrawlDecisions",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
@@ -53,7 +55,7 @@ let package = Package(
         .testTarget(name: "TrawlExtractTests", dependencies: ["TrawlExtract", "TrawlModel"]),
         .testTarget(name: "TrawlReportTests", dependencies: ["TrawlReport", "TrawlModel"]),
         .testTarget(name: "TrawlClassifyTests", dependencies: ["TrawlClassify", "TrawlModel"]),
-        .testTarget(name: "TrawlEndToEndTests", dependencies: ["TrawlReport", "TrawlModel"]),
+        .testTarget(name: "TrawlEndToEndTests", dependencies: ["TrawlReport", "TrawlModel", "TrawlDecisions"]),
     ],
     swiftLanguageModes: [.v6]
 )

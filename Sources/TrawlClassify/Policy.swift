@@ -94,7 +94,8 @@ package struct Classifier: Sendable {
     package init(policy: Policy) { self.policy = policy }
 
     /// Classifies the matches of one file or member. `path` is its display path, for published globs.
-    package func classify(_ matches: [Match], path: String) -> Classification {
+    /// `decide` gives the DPO's decision on a match, if any: a false positive counts towards nothing.
+    package func classify(_ matches: [Match], path: String, decide: (Match) -> Decision? = { _ in nil }) -> Classification {
         var findings: [Finding] = []
         findings.reserveCapacity(matches.count)
         var countsByType: [String: Int] = [:]
@@ -106,12 +107,13 @@ package struct Classifier: Sendable {
                 if !markings.contains(m.typeId) { markings.append(m.typeId) }
                 continue
             }
-            guard m.exemption == nil else {
-                findings.append(Finding(match: m, level: nil))
+            let decision = decide(m)
+            guard m.exemption == nil, decision?.decision != .falsePositive else {
+                findings.append(Finding(match: m, level: nil, decision: decision))
                 continue
             }
             let l = policy.level(ofType: m.typeId)
-            findings.append(Finding(match: m, level: l))
+            findings.append(Finding(match: m, level: l, decision: decision))
             countsByType[m.typeId, default: 0] += 1
             if Self.isIdentifier(m.typeId) { distinct.insert(m.typeId + "\u{0}" + m.normalized) }
             level = max(level ?? l, l)

@@ -172,15 +172,47 @@ package struct Match: Sendable {
     }
 }
 
+/// What a DPO decided about a finding (see TrawlDecisions).
+package enum DecisionKind: String, Codable, Sendable, CaseIterable {
+    case falsePositive = "false_positive"
+    case acceptedRisk = "accepted_risk"
+    case toRemediate = "to_remediate"
+}
+
+package struct Decision: Codable, Sendable, Equatable {
+    /// The finding's fingerprint, "hmac-sha256:KEYID:HEX".
+    package var fingerprint: String
+    /// The file, as the report names it: the path, then archive members after "!/".
+    package var path: String
+    package var decision: DecisionKind
+    package var by: String
+    /// ISO 8601.
+    package var at: String
+    package var note: String?
+
+    package init(fingerprint: String, path: String, decision: DecisionKind, by: String, at: String, note: String? = nil) {
+        self.fingerprint = fingerprint
+        self.path = path
+        self.decision = decision
+        self.by = by
+        self.at = at
+        self.note = note
+    }
+}
+
 /// A classified match.
 package struct Finding: Sendable {
     package var match: Match
-    /// The level the finding's type implies; nil for exempt findings, which count towards nothing.
+    /// The level the finding's type implies; nil for exempt findings and false positives, which
+    /// count towards nothing.
     package var level: Level?
+    /// The DPO's decision on this finding, if any.
+    package var decision: Decision?
 
-    package init(match: Match, level: Level?) {
+    package init(match: Match, level: Level?, decision: Decision? = nil) {
         self.match = match
         self.level = level
+        self.decision = decision
     }
 }
 
@@ -251,6 +283,8 @@ package struct FileResult: Sendable {
     package var memberCount: Int?
     /// Protective markings found in the file ("INTERNAL USE ONLY"), by marking type.
     package var markings: [String] = []
+    /// Keyed digest of the content, when it was read: the same content elsewhere is a move or copy.
+    package var contentId: String?
 
     package init(path: [UInt8], members: [[UInt8]] = [], size: Int, format: String? = nil, outcome: Outcome,
                  issues: [ScanIssue] = [], findings: [Finding] = [], level: Level = .internal,

@@ -50,6 +50,11 @@ package struct FingerprintKey: Sendable {
         return FingerprintKey(bytes: bytes)
     }
 
+    /// An incremental keyed digest of a file's content: "hmac-sha256:KEYID:HEX". Equal content gives
+    /// the same id under the same key (a moved or copied file is recognised by `trawl diff`), and
+    /// the id says nothing of the content without the key.
+    package func contentHasher() -> ContentHasher { ContentHasher(keyBytes: keyBytes, id: id) }
+
     /// "hmac-sha256:KEYID:HEX" of the type and normalised value.
     package func fingerprint(type: String, normalized: String) -> String {
         let mac = HMAC<SHA256>.authenticationCode(for: Array((type + "\u{0}" + normalized).utf8), using: SymmetricKey(data: keyBytes))
@@ -127,4 +132,20 @@ func hex(_ bytes: some Sequence<UInt8>) -> String {
         out.append(digits[Int(b & 15)])
     }
     return String(decoding: out, as: UTF8.self)
+}
+
+/// Keyed digest of content fed in pieces; see `FingerprintKey.contentHasher()`.
+package struct ContentHasher {
+    private var hmac: HMAC<SHA256>
+    private let id: String
+
+    init(keyBytes: [UInt8], id: String) {
+        hmac = HMAC<SHA256>(key: SymmetricKey(data: Array("trawl-content".utf8) + keyBytes))
+        self.id = id
+    }
+
+    package mutating func update(_ bytes: [UInt8]) { hmac.update(data: bytes) }
+    package mutating func update(_ bytes: ArraySlice<UInt8>) { hmac.update(data: bytes) }
+
+    package func finalize() -> String { "hmac-sha256:\(id):" + hex(hmac.finalize()) }
 }

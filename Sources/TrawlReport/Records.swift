@@ -109,11 +109,14 @@ package struct FileRecord: Codable, Sendable {
     /// True when the file was unchanged since a previous run and this entry was carried over from
     /// the state database rather than read again.
     package var carriedOver: Bool?
+    /// Keyed digest of the content (HMAC-SHA256 under the fingerprint key), when it was read.
+    package var contentId: String?
 
     enum CodingKeys: String, CodingKey {
         case path, members, size, format, outcome, issues, level, reasons, findings, markings
         case memberCount = "member_count"
         case carriedOver = "carried_over"
+        case contentId = "content_id"
     }
 }
 
@@ -137,6 +140,23 @@ package struct FindingRecord: Codable, Sendable {
     package var value: String?
     /// What raised the confidence.
     package var evidence: [String]
+    /// The DPO's decision, if one applies (false positives have no level).
+    package var decision: DecisionRecord?
+}
+
+/// A decision as shown on a finding.
+package struct DecisionRecord: Codable, Sendable, Equatable {
+    package var decision: DecisionKind
+    package var by: String
+    package var at: String
+    package var note: String?
+
+    package init(_ d: Decision) {
+        decision = d.decision
+        by = d.by
+        at = d.at
+        note = d.note
+    }
 }
 
 /// The last line: totals. A report without it was cut short.

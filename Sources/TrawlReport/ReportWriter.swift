@@ -29,6 +29,12 @@ package final class ReportWriter: @unchecked Sendable {
 
     /// Opens the report for writing. `path` "-" writes to standard output (no temporary file).
     /// - Throws: `ReportWriteError` when the temporary file cannot be created.
+    /// A finding's fingerprint under the report's key (to look decisions up before writing).
+    package func fingerprint(_ m: Match) -> String { key.fingerprint(type: m.typeId, normalized: m.normalized) }
+
+    /// A content hasher under the report's key, for `FileResult.contentId`.
+    package func contentHasher() -> ContentHasher { key.contentHasher() }
+
     package init(path: String, key: FingerprintKey, showValues: Bool, findingsOnly: Bool) throws(ReportWriteError) {
         self.key = key
         self.showValues = showValues
@@ -194,9 +200,9 @@ package final class ReportWriter: @unchecked Sendable {
                     type: f.match.typeId, pattern: f.match.patternId, level: f.level, confidence: f.match.confidence,
                     exempt: f.match.exemption, location: f.match.location, masked: Masking.mask(f.match.value, style: f.match.mask),
                     fingerprint: key.fingerprint(type: f.match.typeId, normalized: f.match.normalized),
-                    value: showValues ? f.match.value : nil, evidence: f.match.evidence)
+                    value: showValues ? f.match.value : nil, evidence: f.match.evidence, decision: f.decision.map(DecisionRecord.init))
             },
-            memberCount: r.memberCount, markings: r.markings.isEmpty ? nil : r.markings)
+            memberCount: r.memberCount, markings: r.markings.isEmpty ? nil : r.markings, contentId: r.contentId)
     }
 
     private func encode(_ record: ReportRecord) -> [UInt8] {

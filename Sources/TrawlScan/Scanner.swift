@@ -8,6 +8,7 @@
 import Foundation
 import Synchronization
 import TrawlClassify
+import TrawlDecisions
 import TrawlCrawl
 import TrawlDetect
 import TrawlExtract
@@ -56,14 +57,17 @@ package final class Scanner: Sendable {
     private let classifier: Classifier
     private let writer: ReportWriter
     private let state: StateStore?
+    private let decisions: DecisionBook?
     private let problems: ProblemSink
     /// Counters for a progress display.
     package let progress = ScanProgress()
 
     /// - Parameter state: the incremental state; unchanged files are carried over from it and every
     ///   file read is recorded in it. Nil for a full scan that remembers nothing.
+    /// - Parameter decisions: the DPO's decisions; a false positive counts towards no level.
     package init(options: ScanOptions, patterns: PatternSet, classifier: Classifier, writer: ReportWriter,
-                 state: StateStore? = nil, problems: @escaping ProblemSink) {
+                 state: StateStore? = nil, decisions: DecisionBook? = nil, problems: @escaping ProblemSink) {
+        self.decisions = decisions
         self.options = options
         self.patterns = patterns
         self.classifier = classifier
@@ -140,6 +144,7 @@ package final class Scanner: Sendable {
         let file = FileWork(budget: ExpansionBudget(limits: options.limits, outerSize: ref.size),
                             deadline: Date().addingTimeInterval(options.maxSecondsPerFile))
         var stream = TextStream()
+        var hasher = writer.contentHasher()
         var matches: [Match] = []
         let search: (TextChunk) -> Void = { chunk in
             guard !file.timedOut else { return }
@@ -147,6 +152,7 @@ package final class Scanner: Sendable {
         }
         let failure = FileReading.stream(ref.path) { block in
             progress.bytes.add(block.count, ordering: .relaxed)
+            hasher.update(block)
             stream.feed(block, emit: search)
         }
         stream.finish(emit: search)
@@ -157,7 +163,8 @@ package final class Scanner: Sendable {
             result.outcome = .error
             result.issues = [file.timeIssue(options.maxSecondsPerFile)]
         }
-        apply(classifier.classify(matches, path: result.displayName), to: &result)
+        if failure == nil { result.contentId = hasher.finalize() }
+        apply(classify(matches, path: result.displayName), to: &result)
         try emit(result, isMember: false, lines)
     }
 
@@ -168,6 +175,9 @@ package final class Scanner: Sendable {
         let isMember = !members.isEmpty
         let sniffed = Sniffer.sniff(bytes, name: name)
         var result = FileResult(path: path, members: members, size: bytes.count, format: sniffed.name, outcome: .scanned)
+        var hasher = writer.contentHasher()
+        hasher.update(bytes)
+        result.contentId = hasher.finalize()
         let display = result.displayName
 
         switch sniffed {
@@ -189,12 +199,12 @@ package final class Scanner: Sendable {
                     result.outcome = .error
                     result.issues.append(file.timeIssue(options.maxSecondsPerFile))
                 }
-                apply(classifier.classify(matches, path: display), to: &result)
+                apply(classify(matches, path: display), to: &result)
             } catch {
                 result.outcome = error.issue.kind == .tooLarge ? .skipped : .error
                 result.issues = [error.issue]
                 // What was found before the failure still counts: a half-read file is not clean.
-                apply(classifier.classify(matches, path: display), to: &result)
+                apply(classify(matches, path: display), to: &result)
             }
         case .container(let format):
             if depth >= options.maxArchiveDepth {
@@ -258,6 +268,11 @@ package final class Scanner: Sendable {
         r.level = classifier.policy.defaultFileLevel
         r.reasons = [LevelReason(rule: "not_read", level: r.level, detail: "not read, so nothing is known of its content")]
         return r
+    }
+
+    private func classify(_ matches: [Match], path: String) -> Classification {
+        guard let decisions, !decisions.decisions.isEmpty else { return classifier.classify(matches, path: path) }
+        return classifier.classify(matches, path: path) { m in decisions.decision(fingerprint: writer.fingerprint(m), path: path) }
     }
 
     private func apply(_ c: Classification, to result: inout FileResult) {

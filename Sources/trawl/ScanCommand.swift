@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Logging
 import TrawlClassify
+import TrawlDecisions
 import TrawlDetect
 import TrawlModel
 import TrawlPatterns
@@ -84,6 +85,9 @@ struct Scan: ParsableCommand {
     @Option(help: ArgumentHelp("Incremental state database (SQLite). Unchanged files are carried over from it instead of being read again; the results of every file read are recorded in it. One run at a time per state.", valueName: "file"))
     var state: String?
 
+    @Option(help: ArgumentHelp("The DPO's decisions file (docs/decisions.md): findings decided false positive count towards no level; every decision is shown on its finding.", valueName: "file"))
+    var decisions: String?
+
     @Option(help: ArgumentHelp("Exit with status 3 when an entry at or above this level is found: Confidential, Restricted, Internal or Public.", valueName: "level"))
     var failOn: String?
 
@@ -128,7 +132,9 @@ struct Scan: ParsableCommand {
         let set: PatternSet
         let loadedPolicy: Policy
         let key: FingerprintKey
+        let book: DecisionBook?
         do {
+            book = try decisions.map { path throws(DecisionError) in try DecisionBook.load(path: path) }
             library = try PatternLibrary.load(directory: patternDir)
             set = try PatternSet(library)
             loadedPolicy = try Policy.load(path: policy ?? patternDir + "/policy.yaml")
@@ -185,6 +191,7 @@ struct Scan: ParsableCommand {
                     RuleSetIdentity.of(files: [("policy.yaml", loadedPolicy.source)], name: "").id, key.id, minConfidence,
                     String(options.limits.maxMemberSize), String(maxArchiveDepth), String(options.limits.maxTotalExpansion),
                     String(maxExpansionRatio), String(maxMembers),
+                    RuleSetIdentity.of(files: [("decisions", book?.source ?? [])], name: "").id,
                 ].joined(separator: "|"))
             } catch {
                 writer.abandon()
@@ -196,7 +203,7 @@ struct Scan: ParsableCommand {
 
         let quiet = self.quiet
         let scanner = Scanner(options: options, patterns: set, classifier: Classifier(policy: loadedPolicy), writer: writer,
-                              state: store) { entry, issue in
+                              state: store, decisions: book) { entry, issue in
             guard !quiet else { return }
             if format == .json {
                 logger.warning("could not read", metadata: ["path": "\(entry)", "kind": "\(issue.kind.rawValue)", "reason": "\(issue.message)"])

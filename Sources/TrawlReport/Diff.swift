@@ -1,0 +1,237 @@
+// Comparing two reports, as an auditor does month on month. Works on any two reports: no scan,
+// no patterns, no key needed, since findings are matched by their keyed fingerprints, never by
+// value. Reports made under different keys cannot be compared and are refused.
+import Foundation
+import TrawlModel
+
+/// A report read back whole (for diff, review and export).
+package struct LoadedReport: Sendable {
+    package var begin: BeginRecord
+    package var files: [FileRecord]
+    package var summary: SummaryRecord?
+
+    /// Reads a report file.
+    /// - Throws: `ReportLoadError` for an unreadable file, a line that does not decode, or a report
+    ///   with no `begin` line.
+    package static func load(path: String) throws(ReportLoadError) -> LoadedReport {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw ReportLoadError(message: "\(path): cannot read the report")
+        }
+        let records: [ReportRecord]
+        do { records = try ReportReader.records(from: data) } catch {
+            throw ReportLoadError(message: "\(path): \(error)")
+        }
+        var begin: BeginRecord?
+        var files: [FileRecord] = []
+        var summary: SummaryRecord?
+        for r in records {
+            switch r {
+            case .begin(let b): begin = b
+            case .file(let f): files.append(f)
+            case .summary(let s): summary = s
+            }
+        }
+        guard let begin else { throw ReportLoadError(message: "\(path): not a Trawl report (no begin record)") }
+        return LoadedReport(begin: begin, files: files, summary: summary)
+    }
+}
+
+package struct ReportLoadError: Error, CustomStringConvertible, Sendable {
+    package var message: String
+    package var description: String { message }
+}
+
+extension FileRecord {
+    /// The entry's name for people and for matching: the path, then members after "!/".
+    package var displayName: String { ([path] + (members ?? [])).map(\.display).joined(separator: "!/") }
+}
+
+/// The result of `trawl diff`, also its `--json` output (docs/diff.schema.json).
+package struct ReportDiff: Codable, Sendable {
+    package struct Side: Codable, Sendable {
+        package var report: String
+        package var started: String
+        package var keyId: String
+        enum CodingKeys: String, CodingKey { case report, started, keyId = "key_id" }
+    }
+
+    package struct Totals: Codable, Sendable {
+        package var findingsAdded = 0
+        package var findingsResolved = 0
+        package var findingsUnchanged = 0
+        package var levelsRose = 0
+        package var levelsFell = 0
+        package var filesNew = 0
+        package var filesGone = 0
+        package var filesMoved = 0
+        package var filesCopied = 0
+        enum CodingKeys: String, CodingKey {
+            case findingsAdded = "findings_added", findingsResolved = "findings_resolved", findingsUnchanged = "findings_unchanged"
+            case levelsRose = "levels_rose", levelsFell = "levels_fell", filesNew = "files_new", filesGone = "files_gone"
+            case filesMoved = "files_moved", filesCopied = "files_copied"
+        }
+    }
+
+    package struct ChangedFinding: Codable, Sendable {
+        package var path: String
+        package var type: String
+        package var level: Level?
+        package var masked: String
+        package var fingerprint: String
+        package var location: Location
+        package var decision: DecisionRecord?
+    }
+
+    package struct LevelChange: Codable, Sendable {
+        package var path: String
+        package var from: Level
+        package var to: Level
+    }
+
+    package struct FileChange: Codable, Sendable {
+        package var path: String
+        package var level: Level
+    }
+
+    package struct Move: Codable, Sendable {
+        package var from: String
+        package var to: String
+        package var level: Level
+    }
+
+    package var schema = "trawl.diff/1"
+    package var old: Side
+    package var new: Side
+    package var totals = Totals()
+    /// True when anything rose: a file's level, a new or copied file at Restricted or above, or a
+    /// counted finding added. `trawl diff` exits 1 then.
+    package var rose = false
+    package var findingsAdded: [ChangedFinding] = []
+    package var findingsResolved: [ChangedFinding] = []
+    package var levelChanges: [LevelChange] = []
+    package var filesNew: [FileChange] = []
+    package var filesGone: [FileChange] = []
+    package var moved: [Move] = []
+    package var copied: [Move] = []
+
+    enum CodingKeys: String, CodingKey {
+        case schema, old, new, totals, rose, moved, copied
+        case findingsAdded = "findings_added", findingsResolved = "findings_resolved", levelChanges = "level_changes"
+        case filesNew = "files_new", filesGone = "files_gone"
+    }
+
+    /// Compares two reports.
+    /// - Throws: `ReportLoadError` when the reports cannot be compared: different fingerprint keys
+    ///   or incompatible schema versions.
+    package static func compare(old: LoadedReport, oldName: String, new: LoadedReport, newName: String) throws(ReportLoadError) -> ReportDiff {
+        func major(_ schema: String) -> String { String(schema.split(separator: "/").first ?? "") + "/" + String(schema.split(separator: "/").last?.split(separator: ".").first ?? "") }
+        guard major(old.begin.schema) == major(new.begin.schema) else {
+            throw ReportLoadError(message: "the reports have incompatible schema versions (\(old.begin.schema) and \(new.begin.schema))")
+        }
+        guard old.begin.keyId == new.begin.keyId else {
+            throw ReportLoadError(message: "the reports were made under different fingerprint keys (\(old.begin.keyId) and \(new.begin.keyId)): their findings cannot be matched")
+        }
+        var diff = ReportDiff(old: Side(report: oldName, started: old.begin.started, keyId: old.begin.keyId),
+                              new: Side(report: newName, started: new.begin.started, keyId: new.begin.keyId))
+        let oldByName = Dictionary(old.files.map { ($0.displayName, $0) }, uniquingKeysWith: { a, _ in a })
+        let newByName = Dictionary(new.files.map { ($0.displayName, $0) }, uniquingKeysWith: { a, _ in a })
+
+        // Moves and copies: same content id, other name.
+        var oldByContent: [String: [String]] = [:]
+        for f in old.files { if let c = f.contentId { oldByContent[c, default: []].append(f.displayName) } }
+        var counterpart: [String: String] = [:]   // new name -> old name it is compared with
+        var movedFrom: Set<String> = []
+        for f in new.files.sorted(by: { $0.displayName < $1.displayName }) where oldByName[f.displayName] == nil {
+            guard let c = f.contentId, let sources = oldByContent[c] else { continue }
+            if let gone = sources.first(where: { newByName[$0] == nil && !movedFrom.contains($0) }) {
+                movedFrom.insert(gone)
+                counterpart[f.displayName] = gone
+                diff.moved.append(Move(from: gone, to: f.displayName, level: f.level))
+            } else if let source = sources.first {
+                counterpart[f.displayName] = source
+                diff.copied.append(Move(from: source, to: f.displayName, level: f.level))
+            }
+        }
+
+        for f in new.files.sorted(by: { $0.displayName < $1.displayName }) {
+            let name = f.displayName
+            let before = oldByName[name] ?? counterpart[name].flatMap { oldByName[$0] }
+            if oldByName[name] == nil && counterpart[name] == nil {
+                diff.filesNew.append(FileChange(path: name, level: f.level))
+            }
+            if let before, oldByName[name] != nil {
+                if f.level > before.level { diff.levelChanges.append(LevelChange(path: name, from: before.level, to: f.level)); diff.totals.levelsRose += 1 }
+                if f.level < before.level { diff.levelChanges.append(LevelChange(path: name, from: before.level, to: f.level)); diff.totals.levelsFell += 1 }
+            }
+            // Findings, matched by type and fingerprint with multiplicity; a copy's findings are new.
+            let isCopy = diff.copied.contains { $0.to == name }
+            var remaining: [String: Int] = [:]
+            if let before, !isCopy { for g in before.findings { remaining[g.type + " " + g.fingerprint, default: 0] += 1 } }
+            for g in f.findings {
+                let k = g.type + " " + g.fingerprint
+                if let n = remaining[k], n > 0 {
+                    remaining[k] = n - 1
+                    diff.totals.findingsUnchanged += 1
+                } else {
+                    diff.findingsAdded.append(ChangedFinding(path: name, type: g.type, level: g.level, masked: g.masked,
+                                                             fingerprint: g.fingerprint, location: g.location, decision: g.decision))
+                }
+            }
+            if let before, !isCopy {
+                var left = remaining
+                for g in before.findings {
+                    let k = g.type + " " + g.fingerprint
+                    if let n = left[k], n > 0 {
+                        left[k] = n - 1
+                        diff.findingsResolved.append(ChangedFinding(path: name, type: g.type, level: g.level, masked: g.masked,
+                                                                    fingerprint: g.fingerprint, location: g.location, decision: g.decision))
+                    }
+                }
+            }
+        }
+        for f in old.files.sorted(by: { $0.displayName < $1.displayName })
+        where newByName[f.displayName] == nil && !movedFrom.contains(f.displayName) {
+            diff.filesGone.append(FileChange(path: f.displayName, level: f.level))
+            for g in f.findings {
+                diff.findingsResolved.append(ChangedFinding(path: f.displayName, type: g.type, level: g.level, masked: g.masked,
+                                                            fingerprint: g.fingerprint, location: g.location, decision: g.decision))
+            }
+        }
+        diff.totals.findingsAdded = diff.findingsAdded.count
+        diff.totals.findingsResolved = diff.findingsResolved.count
+        diff.totals.filesNew = diff.filesNew.count
+        diff.totals.filesGone = diff.filesGone.count
+        diff.totals.filesMoved = diff.moved.count
+        diff.totals.filesCopied = diff.copied.count
+        diff.rose = diff.totals.levelsRose > 0
+            || diff.findingsAdded.contains { $0.level != nil }
+            || diff.filesNew.contains { $0.level >= .restricted }
+            || diff.copied.contains { $0.level >= .restricted }
+        return diff
+    }
+
+    /// A readable summary for a terminal.
+    package var text: String {
+        var out = "trawl diff: \(old.report) (\(old.started)) → \(new.report) (\(new.started))\n"
+        let t = totals
+        out += "findings: \(t.findingsAdded) added, \(t.findingsResolved) resolved, \(t.findingsUnchanged) unchanged\n"
+        out += "files: \(t.filesNew) new, \(t.filesGone) gone, \(t.filesMoved) moved, \(t.filesCopied) copied; "
+        out += "levels: \(t.levelsRose) rose, \(t.levelsFell) fell\n"
+        func section(_ title: String, _ lines: [String]) {
+            guard !lines.isEmpty else { return }
+            out += "\n\(title):\n"
+            for l in lines.prefix(200) { out += "  \(l)\n" }
+            if lines.count > 200 { out += "  ... and \(lines.count - 200) more (use --json)\n" }
+        }
+        section("levels rose", levelChanges.filter { $0.to > $0.from }.map { "\($0.path): \($0.from.rawValue) → \($0.to.rawValue)" })
+        section("levels fell", levelChanges.filter { $0.to < $0.from }.map { "\($0.path): \($0.from.rawValue) → \($0.to.rawValue)" })
+        section("new files", filesNew.map { "\($0.path) (\($0.level.rawValue))" })
+        section("files gone", filesGone.map { "\($0.path) (\($0.level.rawValue))" })
+        section("moved", moved.map { "\($0.from) → \($0.to)" })
+        section("copied", copied.map { "\($0.from) → \($0.to)" })
+        section("findings added", findingsAdded.map { "\($0.path): \($0.type) \($0.masked)\($0.level == nil ? " (not counted)" : "")" })
+        section("findings resolved", findingsResolved.map { "\($0.path): \($0.type) \($0.masked)" })
+        out += rose ? "\nsomething rose.\n" : "\nnothing rose.\n"
+        return out
+    }
+}
