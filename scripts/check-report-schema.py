@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Scan Samples/ with the debug build and validate every line of the report against
-docs/report.schema.json (JSON Schema 2020-12). Installs the jsonschema package from PyPI if missing."""
+docs/report.schema.json, and `trawl diff --json` of two reports against docs/diff.schema.json
+(JSON Schema 2020-12). Installs the jsonschema package from PyPI if missing."""
 import json
 import os
 import subprocess
@@ -36,4 +37,16 @@ with tempfile.TemporaryDirectory() as tmp:
             print("report must open with one begin record and close with one summary record", file=sys.stderr)
         if errors:
             sys.exit(f"check-report-schema: {errors} problems in the report ({' '.join(extra) or 'default options'})")
-print(f"report schema: {len(lines)} records valid against docs/report.schema.json")
+    # A diff between the report and one of a narrower scan (so that something changed).
+    narrow = os.path.join(tmp, "narrow.json")
+    subprocess.run([binary, "scan", "Samples/text", "--output", narrow, "--quiet", "--key-file", os.path.join(tmp, "key")], cwd=root)
+    out = subprocess.run([binary, "diff", report, narrow, "--json"], cwd=root, capture_output=True, text=True)
+    if out.returncode not in (0, 1):
+        sys.exit(f"check-report-schema: trawl diff exited {out.returncode}: {out.stderr}")
+    diff_schema = json.load(open(os.path.join(root, "docs", "diff.schema.json")))
+    problems = list(jsonschema.Draft202012Validator(diff_schema).iter_errors(json.loads(out.stdout)))
+    for e in problems:
+        print(f"diff: {e.message} at {list(e.absolute_path)}", file=sys.stderr)
+    if problems:
+        sys.exit(f"check-report-schema: {len(problems)} problems in the diff")
+print(f"report schema: {len(lines)} records valid against docs/report.schema.json; diff valid against docs/diff.schema.json")

@@ -29,7 +29,7 @@ package enum CSVExport {
 
     /// Quotes a field when it needs it; a leading =, +, - or @ is prefixed with ' so a
     /// spreadsheet never takes a value for a formula.
-    static func field(_ s: String) -> String {
+    package static func field(_ s: String) -> String {
         var v = s
         if let first = v.first, "=+-@".contains(first), Double(v) == nil { v = "'" + v }
         if v.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) {
