@@ -24,17 +24,19 @@ let package = Package(
         .systemLibrary(name: "CPCRE2", pkgConfig: "libpcre2-8", providers: [.apt(["libpcre2-dev"])]),
         .systemLibrary(name: "CXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
+        .systemLibrary(name: "CPoppler", pkgConfig: "poppler-glib", providers: [.apt(["libpoppler-glib-dev"])]),
 
         // Safe wrappers: own the C objects, check every return code, know nothing of Trawl.
         .target(name: "PCRE2", dependencies: ["CPCRE2"]),
         .target(name: "LibArchive", dependencies: ["CArchive"]),
         .target(name: "LibXML2", dependencies: ["CXML2"]),
         .target(name: "SQLite", dependencies: ["CSQLite"]),
+        .target(name: "Poppler", dependencies: ["CPoppler"]),
 
         // The stages.
         .target(name: "TrawlModel"),
         .target(name: "TrawlCrawl", dependencies: ["TrawlModel"]),
-        .target(name: "TrawlExtract", dependencies: ["TrawlModel", "LibArchive", "LibXML2"]),
+        .target(name: "TrawlExtract", dependencies: ["TrawlModel", "LibArchive", "LibXML2", "Poppler"]),
         .target(name: "TrawlPatterns", dependencies: ["TrawlModel", "Yams"]),
         .target(name: "TrawlDetect", dependencies: ["TrawlModel", "TrawlPatterns", "PCRE2"]),
         .target(name: "TrawlClassify", dependencies: ["TrawlModel", "Yams"]),

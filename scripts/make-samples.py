@@ -536,6 +536,146 @@ def more_types():
     entry("tables/alumni-mailing-list.csv", found, level="Confidential")
 
 
+# ---------------------------------------------------------------- PDF, RTF, email, 7z
+
+def pdf_bytes(pages, info=None):
+    """A PDF written object by object (PDF 1.4, Helvetica, one text line per Tj), xref computed."""
+    objects = []
+
+    def add(body):
+        objects.append(body)
+        return len(objects)
+
+    font = add(b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>")
+    pages_id = len(objects) + 2 * len(pages) + 1
+    page_ids = []
+    for lines in pages:
+        ops = b"BT /F1 11 Tf 72 760 Td 14 TL\n"
+        for line in lines:
+            esc_line = line.encode("cp1252").replace(b"\\", b"\\\\").replace(b"(", b"\\(").replace(b")", b"\\)")
+            ops += b"(" + esc_line + b") Tj T*\n"
+        ops += b"ET"
+        content = add(b"<< /Length %d >>\nstream\n" % len(ops) + ops + b"\nendstream")
+        page_ids.append(add(b"<< /Type /Page /Parent %d 0 R /MediaBox [0 0 612 792] /Contents %d 0 R /Resources << /Font << /F1 %d 0 R >> >> >>"
+                            % (pages_id, content, font)))
+    assert add(b"<< /Type /Pages /Kids [" + b" ".join(b"%d 0 R" % p for p in page_ids) + b"] /Count %d >>" % len(page_ids)) == pages_id
+    catalog = add(b"<< /Type /Catalog /Pages %d 0 R >>" % pages_id)
+    info_id = None
+    if info:
+        info_id = add(b"<< " + b" ".join(b"/%s (%s)" % (k.encode(), v.encode("cp1252")) for k, v in info.items()) + b" >>")
+    out = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n"
+    offsets = []
+    for i, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % i + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    for o in offsets:
+        out += b"%010d 00000 n \n" % o
+    trailer = b"<< /Size %d /Root %d 0 R" % (len(objects) + 1, catalog)
+    if info_id:
+        trailer += b" /Info %d 0 R" % info_id
+    out += b"trailer\n" + trailer + b" >>\nstartxref\n%d\n%%%%EOF\n" % xref
+    return out
+
+
+def tool_output(args, name, data=None, extra_files=()):
+    """Runs an archiving tool in a scratch folder and returns the bytes of `name` it writes."""
+    with tempfile.TemporaryDirectory() as tmp:
+        for fname, content in extra_files:
+            path = os.path.join(tmp, fname)
+            os.makedirs(os.path.dirname(path), exist_ok=True)
+            with open(path, "wb") as f:
+                f.write(content)
+            os.utime(path, (1705311000, 1705311000))
+        subprocess.run(args, cwd=tmp, check=True, stdout=subprocess.DEVNULL)
+        with open(os.path.join(tmp, name), "rb") as f:
+            return f.read()
+
+
+def other_formats():
+    letter = pdf_bytes([
+        ["Northfield College - confirmation of enrolment", "", "Learner: Owen Reid",
+         "Date of birth: 09/10/2006", "National Insurance number: JT 48 26 13 C"],
+        ["Page two: contact details", "Email: owen.reid06@gmail.com", "Home address: 5 Castle Street, York YO1 9RN"],
+    ], info={"Title": "Enrolment confirmation", "Author": "Admissions Office"})
+    write("pdf/enrolment-confirmation.pdf", letter)
+    entry("pdf/enrolment-confirmation.pdf", [
+        finding("dob", "09/10/2006"), finding("uk.nino", "JT 48 26 13 C"), finding("email", "owen.reid06@gmail.com"),
+        finding("uk.postcode", "YO1 9RN")])
+
+    # Encrypted with qpdf (AES-256, user password): reported as encrypted, not read.
+    with tempfile.TemporaryDirectory() as tmp:
+        plain = os.path.join(tmp, "plain.pdf")
+        with open(plain, "wb") as f:
+            f.write(pdf_bytes([["Salary review", "NI number: JT 48 26 13 C"]]))
+        locked = os.path.join(tmp, "locked.pdf")
+        subprocess.run(["qpdf", "--static-id", "--encrypt", "user-secret", "owner-secret", "256", "--", plain, locked], check=True)
+        with open(locked, "rb") as f:
+            write("pdf/salary-review-locked.pdf", f.read())
+    entry("pdf/salary-review-locked.pdf", outcome="error", issue="encrypted", level="Internal")
+
+    # RTF: an NI number split across a bold group, escapes (\'e9) and Unicode (\u8217).
+    rtf = (r"{\rtf1\ansi\ansicpg1252\deff0{\fonttbl{\f0 Calibri;}}{\info{\author Mrs T Okafor}}"
+           r"\f0 Reference for Ren\'e9e Moss\par "
+           r"She\u8217?s been with us since 2019. National Insurance number: {\b PL 27} 83 45 B\par "
+           r"Date of birth: 14/06/2003\par "
+           r"{\*\generator Trawl samples 1.0;}}")
+    write("rtf/reference.rtf", rtf.encode("ascii"))
+    entry("rtf/reference.rtf", [finding("uk.nino", "PL 27 83 45 B"), finding("dob", "14/06/2003")])
+
+    # Email: quoted-printable text, an HTML alternative, and a CSV attachment in base64.
+    import base64 as b64
+    csv = "Name,Date of Birth,Email\nRavi Bose,21/03/2007,ravi.bose07@gmail.com\n".encode()
+    eml = ("From: =?utf-8?Q?Ren=C3=A9e_Moss?= <renee.moss@outlook.com>\r\n"
+           "To: Admissions <admissions@northfield-college.ac.uk>\r\n"
+           "Subject: Enrolment form for my son\r\n"
+           "Date: Mon, 15 Jan 2024 09:30:00 +0000\r\n"
+           "MIME-Version: 1.0\r\n"
+           "Content-Type: multipart/mixed; boundary=\"outer\"\r\n\r\n"
+           "--outer\r\nContent-Type: multipart/alternative; boundary=\"alt\"\r\n\r\n"
+           "--alt\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n"
+           "Hello, his mobile is 07700 900321 (a test number) and my mobile is 07823 456=\r\n789.\r\n"
+           "--alt\r\nContent-Type: text/html; charset=utf-8\r\n\r\n"
+           "<p>Hello, his mobile is 07700 900321 (a test number) and my mobile is 07823 456789.</p>\r\n"
+           "--alt--\r\n"
+           "--outer\r\nContent-Type: text/csv; name=\"enrolment.csv\"\r\nContent-Disposition: attachment; filename=\"enrolment.csv\"\r\n"
+           "Content-Transfer-Encoding: base64\r\n\r\n" + b64.encodebytes(csv).decode().replace("\n", "\r\n") +
+           "--outer--\r\n")
+    write("email/enrolment.eml", eml.encode())
+    # The body is in two alternatives (text and HTML): the same numbers appear in both.
+    entry("email/enrolment.eml", [
+        finding("email", "renee.moss@outlook.com"), finding("email", "admissions@northfield-college.ac.uk", "role_mailbox"),
+        finding("uk.phone", "07700 900321", "example_data"), finding("uk.phone", "07823 456789"),
+        finding("uk.phone", "07700 900321", "example_data"), finding("uk.phone", "07823 456789")])
+    entry("email/enrolment.eml", [finding("dob", "21/03/2007"), finding("email", "ravi.bose07@gmail.com")], members=["enrolment.csv"])
+
+    mbox = ("From alice@example.org Mon Jan 15 09:00:00 2024\n"
+            "From: Liam Kerr <liam.kerr@gmail.com>\nTo: hr@northfield-college.ac.uk\nSubject: My new address\n\n"
+            "Please update my address to 8 Orchard Lane, Bath BA1 2QX.\n\n"
+            "From bob@example.org Tue Jan 16 10:00:00 2024\n"
+            "From: Nina Shah <nina.shah@yahoo.co.uk>\nTo: hr@northfield-college.ac.uk\nSubject: Bank details\n\n"
+            "My sort code is 30-99-50 and account number 88776655.\n")
+    write("email/hr-inbox.mbox", mbox.encode())
+    entry("email/hr-inbox.mbox", level="Confidential")
+    entry("email/hr-inbox.mbox", [finding("email", "liam.kerr@gmail.com"), finding("email", "hr@northfield-college.ac.uk", "role_mailbox"),
+                                  finding("uk.postcode", "BA1 2QX")], members=["message-0001.eml"])
+    entry("email/hr-inbox.mbox", [finding("email", "nina.shah@yahoo.co.uk"), finding("email", "hr@northfield-college.ac.uk", "role_mailbox"),
+                                  finding("uk.bank.account", "30-99-50 and account number 88776655")], members=["message-0002.eml"])
+
+    # 7z, one member plain and one encrypted (headers unencrypted, so the names are listed).
+    seven = tool_output(["7z", "a", "-bd", "-mtm=off", "-mtc=off", "-mta=off", "bundle.7z", "notes.txt"], "bundle.7z",
+                        extra_files=[("notes.txt", b"Parent contact: oliver.hart@gmail.com\n")])
+    write("archives/bundle.7z", seven)
+    entry("archives/bundle.7z", level="Restricted")
+    entry("archives/bundle.7z", [finding("email", "oliver.hart@gmail.com")], members=["notes.txt"])
+    locked7 = tool_output(["7z", "a", "-bd", "-psecret", "-mhe=off", "-mtm=off", "-mtc=off", "-mta=off", "locked.7z", "pay.txt"], "locked.7z",
+                          extra_files=[("pay.txt", b"Salary list\n")])
+    write("archives/locked.7z", locked7)
+    entry("archives/locked.7z", level="Internal")
+    entry("archives/locked.7z", members=["pay.txt"], outcome="error", issue="encrypted", level="Internal")
+
+
 # ---------------------------------------------------------------- archives, nested and broken
 
 def archives():
@@ -596,7 +736,7 @@ def archives():
 
 
 def other():
-    # A PNG (1x1): a format Trawl does not read (yet): skipped, reported as unsupported.
+    # A PNG (1x1) with no metadata: nothing to read.
     png = bytes.fromhex("89504e470d0a1a0a0000000d4948445200000001000000010806000000"
                         "1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082")
     write("other/pixel.png", png)
@@ -612,6 +752,7 @@ def main():
     office()
     opendocument()
     more_types()
+    other_formats()
     archives()
     other()
     # The test scans with --exclude expected.json: this file holds the planted values in clear.

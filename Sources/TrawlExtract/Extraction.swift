@@ -5,6 +5,7 @@
 // Everything is read from memory: nothing is unpacked to disk.
 import LibArchive
 import LibXML2
+import Poppler
 import TrawlModel
 
 /// Limits that bound the work one file can cause.
@@ -102,6 +103,29 @@ package enum Extraction {
                 }
             case .html:
                 try HTMLExtractor.extract(TextDecoding.toUTF8(bytes).text, emit: emit)
+            case .rtf:
+                RTFExtractor.extract(bytes, emit: emit)
+            case .pdf:
+                let document: PDFDocument
+                do { document = try PDFDocument(bytes) } catch {
+                    switch error {
+                    case .encrypted: throw ExtractError.encrypted("the PDF is encrypted (it needs a password)")
+                    case .unreadable(let m): throw ExtractError.corrupt("pdf: \(m)")
+                    }
+                }
+                // Document information names people (Author): a record labelled by field.
+                var info = RowBuilder()
+                for (name, value) in document.information { info.add(Array(value.utf8), label: name) }
+                var infoCursor = PartCursor(part: "document information")
+                if let c = infoCursor.row(info) { emit(c) }
+                for page in 0..<document.pageCount {
+                    var cursor = PartCursor(part: "page \(page + 1)")
+                    var block = ProseBlock()
+                    for line in document.text(ofPage: page).split(separator: "\n", omittingEmptySubsequences: false) {
+                        block.add(paragraph: Array(line.utf8))
+                    }
+                    if let c = block.take(&cursor) { emit(c) }
+                }
             case .xml:
                 try XMLRecordExtractor.extract(bytes, emit: emit)
             case .docx:
@@ -162,6 +186,19 @@ package enum Extraction {
     package static func forEachMember(_ bytes: [UInt8], format: ContainerFormat, containerName: [UInt8],
                                       limits: ExtractLimits, budget: ExpansionBudget,
                                       _ visit: (ArchiveMember) -> Bool) throws(ExtractError) {
+        if format == .email || format == .mbox {
+            let members: [(name: [UInt8], bytes: [UInt8])] = format == .email
+                ? Mail.parse(bytes).attachments
+                : Mail.mboxMessages(bytes).enumerated().map { (Array("message-\(String(format: "%04d", $0.offset + 1)).eml".utf8), $0.element) }
+            for (i, m) in members.enumerated() {
+                if i >= limits.maxMembers { throw .limitExceeded("more than \(limits.maxMembers) members; the rest were not read") }
+                try budget.charge(m.bytes.count)
+                let content: Result<[UInt8], ExtractError> = m.bytes.count > limits.maxMemberSize
+                    ? .failure(.tooLarge("member of \(m.bytes.count) bytes is over the limit of \(limits.maxMemberSize)")) : .success(m.bytes)
+                if !visit(ArchiveMember(name: m.name, content: content, declaredSize: m.bytes.count)) { return }
+            }
+            return
+        }
         let formats: ArchiveFormats = [.gzip, .bzip2, .xz].contains(format) ? .archivesOrCompressedStream : .archives
         var count = 0
         do {
@@ -218,6 +255,27 @@ package enum Extraction {
             throw .corrupt("\(format.rawValue): \(error.message)")
         } catch {
             throw .corrupt("\(format.rawValue): \(error)")
+        }
+    }
+
+    /// A container's own text: an email's headers and text bodies (its attachments are members).
+    /// Other containers have none.
+    package static func containerText(_ bytes: [UInt8], format: ContainerFormat, emit: (TextChunk) -> Void) {
+        guard format == .email else { return }
+        let message = Mail.parse(bytes)
+        var headers = RowBuilder()
+        for (name, value) in message.headers where Mail.personHeaders.contains(name.lowercased()) {
+            headers.add(Array(value.utf8), label: name)
+        }
+        var cursor = PartCursor(part: "headers")
+        if let c = cursor.row(headers) { emit(c) }
+        for (i, body) in message.texts.enumerated() {
+            let part = message.texts.count > 1 ? "body \(i + 1)" : "body"
+            if body.html {
+                try? HTMLExtractor.extract(body.text, emit: { var c = $0; c.part = part; emit(c) })
+            } else {
+                PlainTextExtractor.extract(body.text) { var c = $0; c.part = part; emit(c) }
+            }
         }
     }
 

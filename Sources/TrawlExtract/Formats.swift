@@ -9,12 +9,16 @@ import TrawlModel
 
 /// Formats whose text Trawl reads.
 package enum DocumentFormat: String, Sendable, CaseIterable {
-    case text, csv, tsv, html, xml, json, docx, xlsx, pptx, odt, ods, odp
+    case text, csv, tsv, html, xml, json, docx, xlsx, pptx, odt, ods, odp, pdf, rtf
 }
 
 /// Formats that hold other files.
 package enum ContainerFormat: String, Sendable, CaseIterable {
-    case zip, tar, gzip, bzip2, xz, sevenZip = "7z"
+    case zip, tar, gzip, bzip2, xz, sevenZip = "7z", rar
+    /// An email message: its headers and text bodies are its own text; its attachments are members.
+    case email
+    /// A mailbox of messages.
+    case mbox
 }
 
 /// What sniffing decided.
@@ -48,17 +52,19 @@ package enum Sniffer {
         if bytes.starts(with: [0xFD, 0x37, 0x7A, 0x58, 0x5A, 0x00]) { return .container(.xz) }
         if bytes.starts(with: [0x37, 0x7A, 0xBC, 0xAF, 0x27, 0x1C]) { return .container(.sevenZip) }
         if bytes.count > 262 && Array(bytes[257..<262]) == Array("ustar".utf8) { return .container(.tar) }
-        if bytes.starts(with: Array("%PDF-".utf8)) { return .unsupported("pdf") }
-        if bytes.starts(with: Array("{\\rtf".utf8)) { return .unsupported("rtf") }
+        if bytes.starts(with: Array("%PDF-".utf8)) { return .document(.pdf) }
+        if bytes.starts(with: Array("{\\rtf".utf8)) { return .document(.rtf) }
         if bytes.starts(with: [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) { return .unsupported("ole2 (legacy office)") }
         if bytes.starts(with: [0x89, 0x50, 0x4E, 0x47]) { return .unsupported("png") }
         if bytes.starts(with: [0xFF, 0xD8, 0xFF]) { return .unsupported("jpeg") }
         if bytes.starts(with: Array("GIF8".utf8)) { return .unsupported("gif") }
-        if bytes.starts(with: Array("Rar!".utf8)) { return .unsupported("rar") }
+        if bytes.starts(with: [0x52, 0x61, 0x72, 0x21, 0x1A, 0x07]) { return .container(.rar) }
         if bytes.starts(with: [0x7F, 0x45, 0x4C, 0x46]) { return .unsupported("elf executable") }
         if ext == "tar" && looksLikeOldTar(bytes) { return .container(.tar) }
 
         guard TextDecoding.looksLikeText(bytes) else { return .unsupported("binary") }
+        if ext == "mbox" || Mail.looksLikeMbox(bytes) { return .container(.mbox) }
+        if ext == "eml" || Mail.looksLikeMessage(bytes) { return .container(.email) }
         switch ext {
         case "csv": return .document(.csv)
         case "tsv", "tab": return .document(.tsv)

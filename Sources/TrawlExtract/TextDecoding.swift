@@ -104,6 +104,11 @@ package enum TextDecoding {
         0xFFFD, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014, 0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0xFFFD, 0x017E, 0x0178,
     ]
 
+    /// The Unicode scalar of one Windows-1252 byte.
+    static func windows1252Scalar(_ b: UInt8) -> UInt32 {
+        b < 0x80 ? UInt32(b) : (b < 0xA0 ? cp1252High[Int(b) - 0x80] : UInt32(b))
+    }
+
     static func windows1252(_ bytes: [UInt8]) -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(bytes.count + bytes.count / 8)

@@ -213,6 +213,12 @@ package final class Scanner: Sendable {
                 result = notRead(result)
                 break
             }
+            // An email's own text (headers, bodies) is searched like a document's.
+            var own: [Match] = []
+            Extraction.containerText(bytes, format: format) { chunk in
+                guard !file.timedOut else { return }
+                detector.detect(chunk, into: &own)
+            }
             var highest: Level?
             var count = 0
             var writeError: ReportWriteError?
@@ -249,12 +255,12 @@ package final class Scanner: Sendable {
             }
             if let writeError { throw writeError }
             result.memberCount = count
-            let own = classifier.classify([], path: display)
-            if let highest, highest > own.level {
+            let ownClass = classify(own, path: display)
+            apply(ownClass, to: &result)
+            if let highest, highest > ownClass.level {
                 result.level = highest
-                result.reasons = [LevelReason(rule: "contains", level: highest, detail: "highest level among its \(count) members")]
-            } else {
-                apply(own, to: &result)
+                result.reasons.insert(LevelReason(rule: "contains", level: highest, detail: "highest level among its \(count) members"), at: 0)
+                result.reasons.removeAll { $0.rule == "default" }
             }
         }
         try emit(result, isMember: isMember, lines)

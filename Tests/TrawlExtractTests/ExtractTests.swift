@@ -243,3 +243,25 @@ func text(_ c: [TextChunk]) -> String { c.map { String(decoding: $0.text, as: UT
         #expect(String(decoding: chunks.flatMap(\.text), as: UTF8.self) == "Café €5\n")
     }
 }
+
+@Suite struct Email {
+    @Test func aMultipartMessageGivesHeadersBodiesAndAttachments() throws {
+        let message = Mail.parse(try bytes("email/enrolment.eml"))
+        #expect(message.headers.first { $0.name == "From" }?.value == "Renée Moss <renee.moss@outlook.com>")
+        #expect(message.texts.count == 2)
+        #expect(message.texts.first.map { String(decoding: $0.text, as: UTF8.self) }?.contains("my mobile is 07823 456789.") == true)
+        #expect(message.attachments.map { String(decoding: $0.name, as: UTF8.self) } == ["enrolment.csv"])
+        #expect(message.attachments.first.map { String(decoding: $0.bytes, as: UTF8.self) }?.hasPrefix("Name,Date of Birth") == true)
+    }
+
+    @Test func anMboxSplitsIntoMessages() throws {
+        let messages = Mail.mboxMessages(try bytes("email/hr-inbox.mbox"))
+        #expect(messages.count == 2)
+        #expect(Mail.parse(messages[1]).headers.first { $0.name == "Subject" }?.value == "Bank details")
+    }
+
+    @Test func encodedWordsAreDecoded() {
+        #expect(Mail.decodeWords("=?utf-8?Q?Ren=C3=A9e_Moss?= <r@x.com>") == "Renée Moss <r@x.com>")
+        #expect(Mail.decodeWords("=?ISO-8859-1?B?Wm/rIENsYXJrZQ==?=") == "Zoë Clarke")
+    }
+}
