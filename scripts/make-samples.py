@@ -40,6 +40,7 @@ def finding(type_, value, exempt=None):
 
 
 CONFIDENTIAL_TYPES = ("special.", "credential.", "payment.card", "uk.bank.account", "iban")
+PHOTOGRAPHS = (".jpg", ".jpeg")  # the default policy gives photographs Restricted
 
 
 def entry(path, findings=(), members=(), outcome="scanned", level=None, issue=None, markings=()):
@@ -51,7 +52,8 @@ def entry(path, findings=(), members=(), outcome="scanned", level=None, issue=No
         if any(f["type"].startswith(CONFIDENTIAL_TYPES) for f in counted):
             level = "Confidential"
         else:
-            level = "Restricted" if counted else "Internal"
+            photo = isinstance(path, str) and path.endswith(PHOTOGRAPHS) and not members
+            level = "Restricted" if counted or photo else "Internal"
     where = {"path_base64": base64.b64encode(path).decode()} if isinstance(path, bytes) else {"path": path}
     e = {**where, "members": list(members), "outcome": outcome, "level": level,
          "findings": sorted(findings, key=lambda f: (f["type"], f["value"]))}
@@ -735,12 +737,80 @@ def archives():
     entry("archives/locked.zip", members=["salaries.txt"], outcome="error", issue="encrypted", level="Internal")
 
 
+def exif_block(fields, gps):
+    """An EXIF block (big-endian TIFF): IFD0 `fields` {tag: (type, bytes)} and a GPS IFD."""
+    import struct
+
+    def ifd(entries, start):
+        # entries: sorted [(tag, type, count, data bytes)]; data over 4 bytes goes after the IFD.
+        out = struct.pack(">H", len(entries))
+        extra = b""
+        data_at = start + 2 + 12 * len(entries) + 4
+        for tag, typ, count, data in entries:
+            if len(data) <= 4:
+                out += struct.pack(">HHI", tag, typ, count) + data.ljust(4, b"\0")
+            else:
+                out += struct.pack(">HHII", tag, typ, count, data_at + len(extra))
+                extra += data + (b"\0" if len(data) % 2 else b"")
+        return out + struct.pack(">I", 0) + extra
+
+    def rationals(values):
+        return b"".join(struct.pack(">II", n, d) for n, d in values)
+
+    gps_entries = [(1, 2, 2, gps["lat_ref"].encode() + b"\0"), (2, 5, 3, rationals(gps["lat"])),
+                   (3, 2, 2, gps["lon_ref"].encode() + b"\0"), (4, 5, 3, rationals(gps["lon"]))]
+    entries = sorted([(tag, typ, len(data) if typ != 2 else len(data), data) for tag, (typ, data) in fields.items()]
+                     + [(0x8825, 4, 1, b"\0\0\0\0")])
+    header = b"MM\0\x2a" + struct.pack(">I", 8)
+    first = ifd(entries, 8)
+    gps_at = 8 + len(first)
+    entries = [(t, ty, c, struct.pack(">I", gps_at) if t == 0x8825 else d) for t, ty, c, d in entries]
+    first = ifd(entries, 8)
+    return header + first + ifd(gps_entries, gps_at)
+
+
+def images():
+    from PIL import Image, ImageDraw, ImageFont
+    # A staff photograph: camera, photographer and GPS position in its EXIF.
+    photo = Image.new("RGB", (64, 48), (180, 150, 120))
+    buf = io.BytesIO()
+    photo.save(buf, "JPEG", quality=80)
+    jpg = buf.getvalue()
+    gps = {"lat_ref": "N", "lat": [(53, 1), (48, 1), (2718, 1000)], "lon_ref": "W", "lon": [(1, 1), (32, 1), (56677, 1000)]}
+    fields = {0x010F: (2, b"Canon\0"), 0x0110: (2, b"EOS 250D\0"), 0x013B: (2, b"Photographer: Jane Cole\0"),
+              0x9C9D: (1, "Jane Cole".encode("utf-16-le") + b"\0\0")}
+    exif = b"Exif\0\0" + exif_block(fields, gps)
+    app1 = b"\xff\xe1" + (len(exif) + 2).to_bytes(2, "big") + exif
+    write("images/staff-photo.jpg", jpg[:2] + app1 + jpg[2:])
+    lat = 53 + 48 / 60 + 2.718 / 3600
+    lon = -(1 + 32 / 60 + 56.677 / 3600)
+    entry("images/staff-photo.jpg", [finding("location.gps", "%.6f, %.6f" % (lat, lon))])
+
+    # A scanned form: its text is only in the picture (found with --ocr); its PNG comment names a
+    # person's address.
+    form = Image.new("L", (900, 160), 255)
+    draw = ImageDraw.Draw(form)
+    font = ImageFont.load_default(size=40)
+    draw.text((20, 20), "Passport application", fill=0, font=font)
+    draw.text((20, 90), "NI number: AB 12 34 56 C", fill=0, font=font)
+    from PIL import PngImagePlugin
+    info = PngImagePlugin.PngInfo()
+    info.add_text("Comment", "scanned for amelia.cole@gmail.com")
+    buf = io.BytesIO()
+    form.save(buf, "PNG", pnginfo=info)
+    write("images/scanned-form.png", buf.getvalue())
+    entry("images/scanned-form.png", [finding("email", "amelia.cole@gmail.com")])
+
+
 def other():
-    # A PNG (1x1) with no metadata: nothing to read.
+    # A PNG (1x1) with no metadata: nothing to find.
     png = bytes.fromhex("89504e470d0a1a0a0000000d4948445200000001000000010806000000"
                         "1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082")
     write("other/pixel.png", png)
-    entry("other/pixel.png", outcome="skipped", issue="unsupported", level="Internal")
+    entry("other/pixel.png")
+    # Bytes of no known format: skipped, reported as unsupported.
+    write("other/blob.bin", bytes(range(256)) * 4)
+    entry("other/blob.bin", outcome="skipped", issue="unsupported", level="Internal")
 
 
 def main():
@@ -753,6 +823,7 @@ def main():
     opendocument()
     more_types()
     other_formats()
+    images()
     archives()
     other()
     # The test scans with --exclude expected.json: this file holds the planted values in clear.

@@ -33,6 +33,8 @@ package struct Policy: Sendable {
     package var aggregate: Aggregate?
     /// Level each protective marking type implies ("marking.internal": Internal).
     package var markings: [String: Level]
+    /// Level of a photograph (seed 003 lists photographs as Restricted personal data); nil: none.
+    package var photographs: Level?
     /// The policy file's bytes: the input to its identity in the report.
     package var source: [UInt8]
 
@@ -44,6 +46,7 @@ package struct Policy: Sendable {
         var published_paths: [String]?
         var aggregate: Aggregate?
         var markings: [String: Level]?
+        var photographs: Level?
     }
 
     /// Loads a policy file.
@@ -64,7 +67,7 @@ package struct Policy: Sendable {
         return Policy(
             name: file.name ?? "unnamed", types: file.types, defaultTypeLevel: file.default_type_level ?? .restricted,
             defaultFileLevel: file.default_file_level ?? .internal, publishedPaths: file.published_paths ?? [],
-            aggregate: file.aggregate, markings: file.markings ?? [:], source: Array(data))
+            aggregate: file.aggregate, markings: file.markings ?? [:], photographs: file.photographs, source: Array(data))
     }
 
     package func level(ofType type: String) -> Level { types[type] ?? defaultTypeLevel }
@@ -95,7 +98,19 @@ package struct Classifier: Sendable {
 
     /// Classifies the matches of one file or member. `path` is its display path, for published globs.
     /// `decide` gives the DPO's decision on a match, if any: a false positive counts towards nothing.
-    package func classify(_ matches: [Match], path: String, decide: (Match) -> Decision? = { _ in nil }) -> Classification {
+    package func classify(_ matches: [Match], path: String, photograph: Bool = false,
+                          decide: (Match) -> Decision? = { _ in nil }) -> Classification {
+        var c = classifyFindings(matches, path: path, decide: decide)
+        if photograph, let level = policy.photographs {
+            if c.findings.allSatisfy({ $0.level == nil }) { c.reasons.removeAll { $0.rule == "default" } }
+            c.reasons.append(LevelReason(rule: "photograph", level: level, detail: "a photograph: personal data if it shows a person"))
+            c.level = max(c.reasons.map(\.level).max() ?? level, level)
+            c.reasons.sort { $0.level > $1.level }
+        }
+        return c
+    }
+
+    private func classifyFindings(_ matches: [Match], path: String, decide: (Match) -> Decision?) -> Classification {
         var findings: [Finding] = []
         findings.reserveCapacity(matches.count)
         var countsByType: [String: Int] = [:]

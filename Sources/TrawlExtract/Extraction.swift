@@ -105,6 +105,11 @@ package enum Extraction {
                 try HTMLExtractor.extract(TextDecoding.toUTF8(bytes).text, emit: emit)
             case .rtf:
                 RTFExtractor.extract(bytes, emit: emit)
+            case .jpeg, .png, .tiff, .gif:
+                var record = RowBuilder()
+                for (label, value) in ImageMetadata.fields(bytes, format: format.image!) { record.add(Array(value.utf8), label: label) }
+                var cursor = PartCursor(part: "metadata")
+                if let c = cursor.row(record) { emit(c) }
             case .pdf:
                 let document: PDFDocument
                 do { document = try PDFDocument(bytes) } catch {
@@ -256,6 +261,13 @@ package enum Extraction {
         } catch {
             throw .corrupt("\(format.rawValue): \(error)")
         }
+    }
+
+    /// True for an image that looks like a photograph (a JPEG, or an image whose EXIF names a
+    /// camera): the policy may give photographs a level of their own.
+    package static func isPhotograph(_ bytes: [UInt8], format: DocumentFormat) -> Bool {
+        guard let image = format.image else { return false }
+        return ImageMetadata.isPhotograph(ImageMetadata.fields(bytes, format: image), format: image)
     }
 
     /// A container's own text: an email's headers and text bodies (its attachments are members).

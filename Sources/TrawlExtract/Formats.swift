@@ -9,7 +9,10 @@ import TrawlModel
 
 /// Formats whose text Trawl reads.
 package enum DocumentFormat: String, Sendable, CaseIterable {
-    case text, csv, tsv, html, xml, json, docx, xlsx, pptx, odt, ods, odp, pdf, rtf
+    case text, csv, tsv, html, xml, json, docx, xlsx, pptx, odt, ods, odp, pdf, rtf, jpeg, png, tiff, gif
+
+    /// The image formats, whose text is their metadata (and, with OCR, what the picture shows).
+    package var image: ImageFormat? { ImageFormat(rawValue: rawValue) }
 }
 
 /// Formats that hold other files.
@@ -55,9 +58,10 @@ package enum Sniffer {
         if bytes.starts(with: Array("%PDF-".utf8)) { return .document(.pdf) }
         if bytes.starts(with: Array("{\\rtf".utf8)) { return .document(.rtf) }
         if bytes.starts(with: [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) { return .unsupported("ole2 (legacy office)") }
-        if bytes.starts(with: [0x89, 0x50, 0x4E, 0x47]) { return .unsupported("png") }
-        if bytes.starts(with: [0xFF, 0xD8, 0xFF]) { return .unsupported("jpeg") }
-        if bytes.starts(with: Array("GIF8".utf8)) { return .unsupported("gif") }
+        if bytes.starts(with: [0x89, 0x50, 0x4E, 0x47]) { return .document(.png) }
+        if bytes.starts(with: [0xFF, 0xD8, 0xFF]) { return .document(.jpeg) }
+        if bytes.starts(with: Array("GIF8".utf8)) { return .document(.gif) }
+        if bytes.starts(with: [0x49, 0x49, 0x2A, 0x00]) || bytes.starts(with: [0x4D, 0x4D, 0x00, 0x2A]) { return .document(.tiff) }
         if bytes.starts(with: [0x52, 0x61, 0x72, 0x21, 0x1A, 0x07]) { return .container(.rar) }
         if bytes.starts(with: [0x7F, 0x45, 0x4C, 0x46]) { return .unsupported("elf executable") }
         if ext == "tar" && looksLikeOldTar(bytes) { return .container(.tar) }

@@ -199,7 +199,7 @@ package final class Scanner: Sendable {
                     result.outcome = .error
                     result.issues.append(file.timeIssue(options.maxSecondsPerFile))
                 }
-                apply(classify(matches, path: display), to: &result)
+                apply(classify(matches, path: display, photograph: Extraction.isPhotograph(bytes, format: format)), to: &result)
             } catch {
                 result.outcome = error.issue.kind == .tooLarge ? .skipped : .error
                 result.issues = [error.issue]
@@ -276,9 +276,11 @@ package final class Scanner: Sendable {
         return r
     }
 
-    private func classify(_ matches: [Match], path: String) -> Classification {
-        guard let decisions, !decisions.decisions.isEmpty else { return classifier.classify(matches, path: path) }
-        return classifier.classify(matches, path: path) { m in decisions.decision(fingerprint: writer.fingerprint(m), path: path) }
+    private func classify(_ matches: [Match], path: String, photograph: Bool = false) -> Classification {
+        guard let decisions, !decisions.decisions.isEmpty else { return classifier.classify(matches, path: path, photograph: photograph) }
+        return classifier.classify(matches, path: path, photograph: photograph) { m in
+            decisions.decision(fingerprint: writer.fingerprint(m), path: path)
+        }
     }
 
     private func apply(_ c: Classification, to result: inout FileResult) {
