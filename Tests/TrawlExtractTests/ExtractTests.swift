@@ -31,7 +31,10 @@ func text(_ c: [TextChunk]) -> String { c.map { String(decoding: $0.text, as: UT
         ("archives/nested.zip", .container(.zip)), ("archives/hr-export.tar.gz", .container(.gzip)),
         ("archives/backup.tar.xz", .container(.xz)), ("archives/old-notes.txt.bz2", .container(.bzip2)),
         ("web/emergency-contacts.html", .document(.html)), ("data/learners.xml", .document(.xml)),
-        ("other/pixel.png", .unsupported("png")), ("text/empty.txt", .empty),
+        ("other/pixel.png", .document(.png)), ("images/staff-photo.jpg", .document(.jpeg)), ("other/blob.bin", .unsupported("binary")),
+        ("pdf/enrolment-confirmation.pdf", .document(.pdf)), ("rtf/reference.rtf", .document(.rtf)),
+        ("email/enrolment.eml", .container(.email)), ("email/hr-inbox.mbox", .container(.mbox)), ("archives/bundle.7z", .container(.sevenZip)),
+        ("text/empty.txt", .empty),
     ])
     func formatComesFromContent(_ path: String, _ format: SniffedFormat) throws {
         // The name given is meaningless: the bytes decide.
