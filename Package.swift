@@ -25,6 +25,7 @@ let package = Package(
         .systemLibrary(name: "CXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
         .systemLibrary(name: "CPoppler", pkgConfig: "poppler-glib", providers: [.apt(["libpoppler-glib-dev"])]),
+        .systemLibrary(name: "CTesseract", pkgConfig: "tesseract", providers: [.apt(["libtesseract-dev", "libleptonica-dev"])]),
 
         // Safe wrappers: own the C objects, check every return code, know nothing of Trawl.
         .target(name: "PCRE2", dependencies: ["CPCRE2"]),
@@ -32,6 +33,7 @@ let package = Package(
         .target(name: "LibXML2", dependencies: ["CXML2"]),
         .target(name: "SQLite", dependencies: ["CSQLite"]),
         .target(name: "Poppler", dependencies: ["CPoppler"]),
+        .target(name: "OCR", dependencies: ["CTesseract"]),
 
         // The stages.
         .target(name: "TrawlModel"),
@@ -45,7 +47,7 @@ let package = Package(
         .target(name: "TrawlDecisions", dependencies: ["TrawlModel", "Yams"]),
         .target(name: "TrawlScan", dependencies: [
             "TrawlModel", "TrawlCrawl", "TrawlExtract", "TrawlPatterns", "TrawlDetect", "TrawlClassify", "TrawlReport", "TrawlState",
-            "TrawlDecisions",
+            "TrawlDecisions", "OCR",
         ]),
         .executableTarget(name: "trawl", dependencies: [
             "TrawlScan", "TrawlPatterns", "TrawlDetect", "TrawlClassify", "TrawlReport", "TrawlDecisions",

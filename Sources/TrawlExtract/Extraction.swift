@@ -263,6 +263,14 @@ package enum Extraction {
         }
     }
 
+    /// Chunks of text read from an image by OCR (part "ocr"), lines as in plain text.
+    package static func ocrChunks(_ text: String) -> [TextChunk] {
+        var cursor = PartCursor(part: "ocr")
+        var block = ProseBlock()
+        for line in text.split(separator: "\n", omittingEmptySubsequences: false) { block.add(paragraph: Array(line.utf8)) }
+        return block.take(&cursor).map { [$0] } ?? []
+    }
+
     /// True for an image that looks like a photograph (a JPEG, or an image whose EXIF names a
     /// camera): the policy may give photographs a level of their own.
     package static func isPhotograph(_ bytes: [UInt8], format: DocumentFormat) -> Bool {

@@ -6,6 +6,7 @@
 // worker, depth-first, member by member, in memory; each member gets its own ledger entry, written
 // as soon as it is classified, so memory does not grow with the size of an archive or a share.
 import Foundation
+import OCR
 import Synchronization
 import TrawlClassify
 import TrawlDecisions
@@ -32,6 +33,8 @@ package struct ScanOptions: Sendable {
     /// Files larger than this are sniffed from their first bytes: plain text is then read as a
     /// stream (memory stays flat), a format Trawl does not read is skipped without being read.
     package var streamAbove = 8 * 1024 * 1024
+    /// Read the text in images with Tesseract (a scanned passport, a photographed form).
+    package var ocr = false
     package var minimumConfidence: Confidence = .medium
 
     package init(roots: [String]) { self.roots = roots }
@@ -80,13 +83,13 @@ package final class Scanner: Sendable {
     /// any (the scan stops early then: a report that cannot be written is fatal).
     package func run() -> ReportWriteError? {
         let jobs = max(1, options.jobs)
-        let scratch = WorkerScratch(count: jobs) { Detector(self.patterns, minimumConfidence: self.options.minimumConfidence) }
+        let scratch = WorkerScratch(count: jobs, ocr: options.ocr) { Detector(self.patterns, minimumConfidence: self.options.minimumConfidence) }
         let failure = FirstError()
         let walker = Walker(roots: options.roots, options: options.crawl, jobs: jobs)
         walker.run { item, worker in
             guard failure.value == nil else { return }
             do {
-                try self.handle(item, detector: scratch.detector(worker))
+                try self.handle(item, detector: scratch.detector(worker), ocr: scratch.recognizer(worker))
             } catch let error as ReportWriteError {
                 failure.set(error)
             } catch {}
@@ -94,7 +97,7 @@ package final class Scanner: Sendable {
         return failure.value
     }
 
-    private func handle(_ item: CrawlItem, detector: Detector) throws(ReportWriteError) {
+    private func handle(_ item: CrawlItem, detector: Detector, ocr: RecognizerSlot?) throws(ReportWriteError) {
         let lines = LineCollector()
         defer { progress.files.add(1, ordering: .relaxed) }
         switch item {
@@ -125,7 +128,7 @@ package final class Scanner: Sendable {
                 progress.bytes.add(bytes.count, ordering: .relaxed)
                 let file = FileWork(budget: ExpansionBudget(limits: options.limits, outerSize: bytes.count),
                                     deadline: Date().addingTimeInterval(options.maxSecondsPerFile))
-                _ = try process(bytes, path: ref.path, members: [], depth: 0, detector: detector, lines: lines, file: file)
+                _ = try process(bytes, path: ref.path, members: [], depth: 0, detector: detector, ocr: ocr, lines: lines, file: file)
                 state?.store(path: ref.path, identity: identity, result: lines.bytes)
             }
         }
@@ -170,7 +173,7 @@ package final class Scanner: Sendable {
 
     /// Processes one file or member and everything inside it; returns its level.
     private func process(_ bytes: [UInt8], path: [UInt8], members: [[UInt8]], depth: Int,
-                         detector: Detector, lines: LineCollector, file: FileWork) throws(ReportWriteError) -> Level {
+                         detector: Detector, ocr: RecognizerSlot?, lines: LineCollector, file: FileWork) throws(ReportWriteError) -> Level {
         let name = members.last ?? path
         let isMember = !members.isEmpty
         let sniffed = Sniffer.sniff(bytes, name: name)
@@ -194,6 +197,14 @@ package final class Scanner: Sendable {
                     // Past the time limit, the rest of the document is not searched.
                     guard !file.timedOut else { return }
                     detector.detect(chunk, into: &matches)
+                }
+                if format.image != nil, let recognizer = ocr?.recognizer {
+                    // What the picture shows: a scanned form, a photographed passport.
+                    if let text = recognizer.text(of: bytes) {
+                        for chunk in Extraction.ocrChunks(text) where !file.timedOut { detector.detect(chunk, into: &matches) }
+                    } else {
+                        result.issues.append(ScanIssue(.malformed, "the image could not be decoded for OCR"))
+                    }
                 }
                 if file.timedOut {
                     result.outcome = .error
@@ -232,7 +243,7 @@ package final class Scanner: Sendable {
                         switch member.content {
                         case .success(let data):
                             level = try process(data, path: path, members: members + [member.name], depth: depth + 1,
-                                                detector: detector, lines: lines, file: file)
+                                                detector: detector, ocr: ocr, lines: lines, file: file)
                         case .failure(let error):
                             let r = notRead(FileResult(path: path, members: members + [member.name], size: member.declaredSize ?? 0,
                                                        outcome: error.issue.kind == .tooLarge ? .skipped : .error, issues: [error.issue]))
@@ -322,15 +333,35 @@ private final class LineCollector {
     var bytes: [UInt8] = []
 }
 
-/// One detector per worker, each used only by the worker with that index.
+/// One detector (and, with OCR, one Tesseract engine) per worker, each used only by the worker
+/// with that index.
 private final class WorkerScratch: @unchecked Sendable {
     // SAFETY: slot i is read only by worker i (the walker gives every thread a distinct index), and
-    // the array itself is never mutated after init.
+    // the arrays themselves are never mutated after init.
     private let detectors: [Detector]
+    private let recognizers: [RecognizerSlot]?
 
-    init(count: Int, make: () -> Detector) { detectors = (0..<count).map { _ in make() } }
+    init(count: Int, ocr: Bool, make: () -> Detector) {
+        detectors = (0..<count).map { _ in make() }
+        recognizers = ocr ? (0..<count).map { _ in RecognizerSlot() } : nil
+    }
 
     func detector(_ worker: Int) -> Detector { detectors[worker] }
+    func recognizer(_ worker: Int) -> RecognizerSlot? { recognizers?[worker] }
+}
+
+/// A worker's Tesseract engine, loaded on its first image (loading the model takes a moment).
+private final class RecognizerSlot {
+    private var loaded = false
+    private var engine: TextRecognizer?
+
+    var recognizer: TextRecognizer? {
+        if !loaded {
+            loaded = true
+            engine = TextRecognizer()
+        }
+        return engine
+    }
 }
 
 private final class FirstError: @unchecked Sendable {

@@ -64,6 +64,9 @@ struct Scan: ParsableCommand {
     @Flag(help: "Follow symbolic links (only to targets inside the roots; loops are detected).")
     var followSymlinks = false
 
+    @Flag(help: "Read the text in images with Tesseract OCR (English): a scanned form or a photographed passport.")
+    var ocr = false
+
     @Flag(help: "Leave out entries that were scanned and had no findings.")
     var findingsOnly = false
 
@@ -155,6 +158,7 @@ struct Scan: ParsableCommand {
         options.limits.maxExpansionRatio = maxExpansionRatio
         options.limits.maxMembers = maxMembers
         options.maxSecondsPerFile = maxSecondsPerFile
+        options.ocr = ocr
         options.maxArchiveDepth = maxArchiveDepth
         options.minimumConfidence = Confidence(rawValue: minConfidence)!
 
@@ -169,7 +173,7 @@ struct Scan: ParsableCommand {
                     "max_file_size": String(options.crawl.maxFileSize), "max_member_size": String(options.limits.maxMemberSize),
                     "max_archive_depth": String(maxArchiveDepth), "follow_symlinks": String(followSymlinks),
                     "max_total_expansion": String(options.limits.maxTotalExpansion), "max_expansion_ratio": String(maxExpansionRatio),
-                    "max_members": String(maxMembers), "max_seconds_per_file": String(maxSecondsPerFile),
+                    "max_members": String(maxMembers), "max_seconds_per_file": String(maxSecondsPerFile), "ocr": String(ocr),
                     "findings_only": String(findingsOnly), "show_values": String(showValues), "min_confidence": minConfidence,
                 ],
                 patterns: RuleSetIdentity.of(files: library.sources, name: "Patterns", count: library.patterns.count),
@@ -190,7 +194,7 @@ struct Scan: ParsableCommand {
                     "trawl \(Trawl.version)", library.sources.isEmpty ? "" : RuleSetIdentity.of(files: library.sources, name: "").id,
                     RuleSetIdentity.of(files: [("policy.yaml", loadedPolicy.source)], name: "").id, key.id, minConfidence,
                     String(options.limits.maxMemberSize), String(maxArchiveDepth), String(options.limits.maxTotalExpansion),
-                    String(maxExpansionRatio), String(maxMembers),
+                    String(maxExpansionRatio), String(maxMembers), String(ocr),
                     RuleSetIdentity.of(files: [("decisions", book?.source ?? [])], name: "").id,
                 ].joined(separator: "|"))
             } catch {

@@ -359,3 +359,18 @@ struct SeedPolicies {
         #expect(Set(entries) == Set(FileManager.default.enumerator(atPath: share.path)!.compactMap { $0 as? String }))
     }
 }
+
+@Suite struct Images {
+    @Test func ocrReadsTheTextInAScannedForm() throws {
+        let plain = try trawl(["scan", root.appendingPathComponent("Samples/images").path, "--show-values", "--quiet"])
+        let withOCR = try trawl(["scan", root.appendingPathComponent("Samples/images").path, "--show-values", "--quiet", "--ocr"])
+        func form(_ run: Run) -> FileRecord? { run.files.first { $0.path.display.hasSuffix("scanned-form.png") } }
+        #expect(form(plain)?.findings.map(\.type) == ["email"], "without OCR only the PNG comment is read")
+        let ocr = try #require(form(withOCR))
+        let nino = try #require(ocr.findings.first { $0.type == "uk.nino" })
+        #expect(nino.value == "AB 12 34 56 C")
+        #expect(nino.location.part == "ocr")
+        #expect(ocr.level == .restricted)
+        #expect(withOCR.begin?.options["ocr"] == "true")
+    }
+}
