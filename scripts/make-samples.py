@@ -8,7 +8,9 @@ exemption where the value is shown but counts towards nothing). The test suite s
 requires exactly that. Output is deterministic: run it again and nothing changes.
 
 Office and OpenDocument files are written as their specifications lay them out (zip packages of
-XML parts) with only the standard library; the encrypted zip needs the `zip` tool (Info-ZIP).
+XML parts) with only the standard library. Some samples need tools from Debian's packages: zip
+(an encrypted zip), p7zip-full (7z), qpdf (an encrypted PDF), libreoffice (legacy .doc, .xls and
+.ppt converted from the OOXML samples); and Pillow from PyPI (images).
 Usage: scripts/make-samples.py [OUTPUT_DIR]   (default: Samples/ beside this script's parent)
 """
 import base64
@@ -678,6 +680,24 @@ def other_formats():
     entry("archives/locked.7z", members=["pay.txt"], outcome="error", issue="encrypted", level="Internal")
 
 
+# ---------------------------------------------------------------- legacy Office (OLE2)
+
+def legacy_office():
+    """Word 97, Excel 97 and PowerPoint 97 files, converted by LibreOffice from this script's own
+    OOXML samples, so they hold the same planted values. LibreOffice stamps the time in them: a
+    rerun changes their bytes, not their content."""
+    conversions = [("office/referral.docx", "doc"), ("office/learner-register.xlsx", "xls"), ("office/induction.pptx", "ppt")]
+    with tempfile.TemporaryDirectory() as tmp:
+        for source, ext in conversions:
+            subprocess.run(["soffice", "--headless", "--convert-to", ext, "--outdir", tmp, os.path.join(ROOT, source)],
+                           check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            name = os.path.splitext(os.path.basename(source))[0] + "." + ext
+            with open(os.path.join(tmp, name), "rb") as f:
+                write("legacy/" + name, f.read())
+            original = next(e for e in expected if e.get("path") == source and not e["members"])
+            entry("legacy/" + name, [dict(f) for f in original["findings"]])
+
+
 # ---------------------------------------------------------------- archives, nested and broken
 
 def archives():
@@ -824,6 +844,7 @@ def main():
     more_types()
     other_formats()
     images()
+    legacy_office()
     archives()
     other()
     # The test scans with --exclude expected.json: this file holds the planted values in clear.

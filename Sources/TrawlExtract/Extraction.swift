@@ -105,6 +105,17 @@ package enum Extraction {
                 try HTMLExtractor.extract(TextDecoding.toUTF8(bytes).text, emit: emit)
             case .rtf:
                 RTFExtractor.extract(bytes, emit: emit)
+            case .doc, .xls, .ppt, .ole2:
+                let cfb: CompoundFile
+                do { cfb = try CompoundFile(bytes) } catch { throw ExtractError.corrupt("compound file: \(error.reason)") }
+                switch format {
+                case .doc: try LegacyOffice.word(cfb, emit: emit)
+                case .xls: try LegacyOffice.excel(cfb, emit: emit)
+                case .ppt: try LegacyOffice.powerPoint(cfb, emit: emit)
+                default:
+                    if LegacyOffice.kind(cfb) == .encrypted { throw ExtractError.encrypted("the Office document is password-protected") }
+                    throw ExtractError.unsupported("a compound file of no known kind")
+                }
             case .jpeg, .png, .tiff, .gif:
                 var record = RowBuilder()
                 for (label, value) in ImageMetadata.fields(bytes, format: format.image!) { record.add(Array(value.utf8), label: label) }
@@ -191,10 +202,13 @@ package enum Extraction {
     package static func forEachMember(_ bytes: [UInt8], format: ContainerFormat, containerName: [UInt8],
                                       limits: ExtractLimits, budget: ExpansionBudget,
                                       _ visit: (ArchiveMember) -> Bool) throws(ExtractError) {
-        if format == .email || format == .mbox {
-            let members: [(name: [UInt8], bytes: [UInt8])] = format == .email
-                ? Mail.parse(bytes).attachments
-                : Mail.mboxMessages(bytes).enumerated().map { (Array("message-\(String(format: "%04d", $0.offset + 1)).eml".utf8), $0.element) }
+        if format == .email || format == .mbox || format == .outlook {
+            let members: [(name: [UInt8], bytes: [UInt8])]
+            switch format {
+            case .email: members = Mail.parse(bytes).attachments
+            case .outlook: members = (try? CompoundFile(bytes)).map(LegacyOffice.attachments) ?? []
+            default: members = Mail.mboxMessages(bytes).enumerated().map { (Array("message-\(String(format: "%04d", $0.offset + 1)).eml".utf8), $0.element) }
+            }
             for (i, m) in members.enumerated() {
                 if i >= limits.maxMembers { throw .limitExceeded("more than \(limits.maxMembers) members; the rest were not read") }
                 try budget.charge(m.bytes.count)
@@ -281,6 +295,7 @@ package enum Extraction {
     /// A container's own text: an email's headers and text bodies (its attachments are members).
     /// Other containers have none.
     package static func containerText(_ bytes: [UInt8], format: ContainerFormat, emit: (TextChunk) -> Void) {
+        if format == .outlook, let cfb = try? CompoundFile(bytes) { LegacyOffice.messageText(cfb, emit: emit); return }
         guard format == .email else { return }
         let message = Mail.parse(bytes)
         var headers = RowBuilder()

@@ -10,6 +10,10 @@ import TrawlModel
 /// Formats whose text Trawl reads.
 package enum DocumentFormat: String, Sendable, CaseIterable {
     case text, csv, tsv, html, xml, json, docx, xlsx, pptx, odt, ods, odp, pdf, rtf, jpeg, png, tiff, gif
+    /// Legacy Office binary files (OLE2 compound files).
+    case doc, xls, ppt
+    /// A compound file that is a password-protected Office file, or is damaged.
+    case ole2
 
     /// The image formats, whose text is their metadata (and, with OCR, what the picture shows).
     package var image: ImageFormat? { ImageFormat(rawValue: rawValue) }
@@ -22,6 +26,8 @@ package enum ContainerFormat: String, Sendable, CaseIterable {
     case email
     /// A mailbox of messages.
     case mbox
+    /// An Outlook message (.msg): properties as its own text, attachments as members.
+    case outlook
 }
 
 /// What sniffing decided.
@@ -57,7 +63,17 @@ package enum Sniffer {
         if bytes.count > 262 && Array(bytes[257..<262]) == Array("ustar".utf8) { return .container(.tar) }
         if bytes.starts(with: Array("%PDF-".utf8)) { return .document(.pdf) }
         if bytes.starts(with: Array("{\\rtf".utf8)) { return .document(.rtf) }
-        if bytes.starts(with: [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) { return .unsupported("ole2 (legacy office)") }
+        if bytes.starts(with: CompoundFile.signature) {
+            guard let cfb = try? CompoundFile(bytes) else { return .document(.ole2) }
+            switch LegacyOffice.kind(cfb) {
+            case .doc: return .document(.doc)
+            case .xls: return .document(.xls)
+            case .ppt: return .document(.ppt)
+            case .msg: return .container(.outlook)
+            case .encrypted: return .document(.ole2)
+            case .unknown: return .unsupported("ole2 compound file")
+            }
+        }
         if bytes.starts(with: [0x89, 0x50, 0x4E, 0x47]) { return .document(.png) }
         if bytes.starts(with: [0xFF, 0xD8, 0xFF]) { return .document(.jpeg) }
         if bytes.starts(with: Array("GIF8".utf8)) { return .document(.gif) }

@@ -34,6 +34,7 @@ func text(_ c: [TextChunk]) -> String { c.map { String(decoding: $0.text, as: UT
         ("other/pixel.png", .document(.png)), ("images/staff-photo.jpg", .document(.jpeg)), ("other/blob.bin", .unsupported("binary")),
         ("pdf/enrolment-confirmation.pdf", .document(.pdf)), ("rtf/reference.rtf", .document(.rtf)),
         ("email/enrolment.eml", .container(.email)), ("email/hr-inbox.mbox", .container(.mbox)), ("archives/bundle.7z", .container(.sevenZip)),
+        ("legacy/referral.doc", .document(.doc)), ("legacy/learner-register.xls", .document(.xls)), ("legacy/induction.ppt", .document(.ppt)),
         ("text/empty.txt", .empty),
     ])
     func formatComesFromContent(_ path: String, _ format: SniffedFormat) throws {
@@ -266,5 +267,30 @@ func text(_ c: [TextChunk]) -> String { c.map { String(decoding: $0.text, as: UT
     @Test func encodedWordsAreDecoded() {
         #expect(Mail.decodeWords("=?utf-8?Q?Ren=C3=A9e_Moss?= <r@x.com>") == "Renée Moss <r@x.com>")
         #expect(Mail.decodeWords("=?ISO-8859-1?B?Wm/rIENsYXJrZQ==?=") == "Zoë Clarke")
+    }
+}
+
+@Suite struct LegacyBinaryOffice {
+    @Test func wordPiecesAreJoinedAndTablesKeepTheirRows() throws {
+        let t = text(try chunks("legacy/referral.doc"))
+        #expect(t.contains("National Insurance number is JR 54 32 10 B."))
+        #expect(t.contains("Ethan Brooks\t11/07/2007\tG2 1DY"))
+    }
+
+    @Test func excelDateCellsReadAsDatesUnderTheirHeader() throws {
+        let row = try #require(try chunks("legacy/learner-register.xls").first { String(decoding: $0.text, as: UTF8.self).contains("Noah Patel") })
+        let dob = try #require(row.cells.first { $0.label == "Date of Birth" })
+        #expect(String(decoding: row.text[dob.range], as: UTF8.self) == "2005-03-12")
+    }
+
+    @Test func powerPointTextAtomsAreRead() throws {
+        #expect(text(try chunks("legacy/induction.ppt")).contains("lucy.green@gmail.com"))
+    }
+
+    @Test func aDamagedCompoundFileIsCorruptNotACrash() throws {
+        var data = try bytes("legacy/referral.doc")
+        data.removeSubrange(2048...)
+        var out: [TextChunk] = []
+        #expect(throws: ExtractError.self) { _ = try Extraction.extractText(data, format: .doc, limits: ExtractLimits()) { out.append($0) } }
     }
 }

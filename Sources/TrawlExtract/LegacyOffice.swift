@@ -1,0 +1,337 @@
+// Legacy Office binary formats inside a compound file: Word (.doc), Excel (.xls), PowerPoint
+// (.ppt), and Outlook messages (.msg).
+//
+// - Word 97-2003: the FIB locates the piece table (CLX) in the table stream; each piece is text in
+//   the WordDocument stream, 8-bit (Windows-1252) or UTF-16. Field instructions are dropped, their
+//   results kept; paragraph, cell and line marks become line ends and tabs.
+// - Excel BIFF8: the shared-string table (SST, continued across CONTINUE records), LABELSST and
+//   LABEL cells, and NUMBER cells, in rows per sheet with the first row as headers.
+// - PowerPoint: every TextCharsAtom (UTF-16) and TextBytesAtom (8-bit) in the document stream.
+// - Outlook .msg: subject, sender, recipients and body properties as the message's own text;
+//   attachments as members.
+// Password-protected files (Word's fEncrypted, Excel's FILEPASS, an OOXML EncryptedPackage) are
+// reported as encrypted.
+import TrawlModel
+
+enum LegacyOffice {
+    enum Kind: String { case doc, xls, ppt, msg, encrypted, unknown }
+
+    static func kind(_ cfb: CompoundFile) -> Kind {
+        let names = Set(cfb.entries.map(\.name))
+        if names.contains("EncryptedPackage") { return .encrypted }
+        if names.contains("WordDocument") { return .doc }
+        if names.contains("Workbook") || names.contains("Book") { return .xls }
+        if names.contains("PowerPoint Document") { return .ppt }
+        if names.contains(where: { $0.hasPrefix("__substg1.0_") }) { return .msg }
+        return .unknown
+    }
+
+    // MARK: Word
+
+    static func word(_ cfb: CompoundFile, emit: (TextChunk) -> Void) throws(ExtractError) {
+        guard let wordEntry = cfb.stream(named: "WordDocument") else { throw .corrupt("doc: no WordDocument stream") }
+        let w = try read(cfb, wordEntry)
+        guard w.count >= 0x200, CompoundFile.u16(w, 0) == 0xA5EC else { throw .corrupt("doc: not a Word 97-2003 document") }
+        let flags = CompoundFile.u16(w, 0x0A)
+        if flags & 0x0100 != 0 { throw .encrypted("the Word document is password-protected") }
+        guard let tableEntry = cfb.stream(named: flags & 0x0200 != 0 ? "1Table" : "0Table") else { throw .corrupt("doc: no table stream") }
+        let table = try read(cfb, tableEntry)
+        let csw = Int(CompoundFile.u16(w, 32))
+        let cslwAt = 34 + csw * 2
+        let cslw = Int(CompoundFile.u16(w, cslwAt))
+        let blob = cslwAt + 2 + cslw * 4 + 2
+        // fcClx/lcbClx are the 34th pair of FibRgFcLcb97 (FIB offset 0x1A2 in Word 97).
+        let fcClx = Int(CompoundFile.u32(w, blob + 33 * 8)), lcbClx = Int(CompoundFile.u32(w, blob + 33 * 8 + 4))
+        guard lcbClx > 0, fcClx + lcbClx <= table.count else { throw .corrupt("doc: no piece table") }
+        // Skip Prc entries (0x01) to the Pcdt (0x02).
+        var i = fcClx
+        while i < fcClx + lcbClx && table[i] == 0x01 { i += 3 + Int(CompoundFile.u16(table, i + 1)) }
+        guard i + 5 <= table.count, table[i] == 0x02 else { throw .corrupt("doc: damaged piece table") }
+        let lcb = Int(CompoundFile.u32(table, i + 1))
+        let plc = i + 5
+        let n = (lcb - 4) / 12
+        guard n > 0, plc + lcb <= table.count else { throw .corrupt("doc: damaged piece table") }
+        var text: [UInt8] = []
+        for k in 0..<n {
+            let cpStart = Int(CompoundFile.u32(table, plc + 4 * k)), cpEnd = Int(CompoundFile.u32(table, plc + 4 * (k + 1)))
+            let pcd = plc + 4 * (n + 1) + 8 * k
+            let fcRaw = CompoundFile.u32(table, pcd + 2)
+            let count = max(0, cpEnd - cpStart)
+            if fcRaw & 0x4000_0000 != 0 {
+                let fc = Int(fcRaw & 0x3FFF_FFFF) / 2
+                guard fc + count <= w.count else { continue }
+                text += TextDecoding.windows1252(Array(w[fc..<(fc + count)]))
+            } else {
+                let fc = Int(fcRaw)
+                guard fc + 2 * count <= w.count else { continue }
+                text += TextDecoding.utf16(w[fc..<(fc + 2 * count)], littleEndian: true)
+            }
+        }
+        emitWordText(text, emit: emit)
+    }
+
+    /// Word's control characters: 0x0D paragraph, 0x07 cell/row, 0x0B line break, 0x0C page;
+    /// fields 0x13 instructions 0x14 result 0x15 (instructions dropped).
+    static func emitWordText(_ text: [UInt8], emit: (TextChunk) -> Void) {
+        var cursor = PartCursor(part: "WordDocument")
+        var block = ProseBlock()
+        var line: [UInt8] = []
+        var fieldDepth = 0
+        var inInstruction: [Bool] = []
+        for b in text {
+            switch b {
+            case 0x13: fieldDepth += 1; inInstruction.append(true)
+            case 0x14: if !inInstruction.isEmpty { inInstruction[inInstruction.count - 1] = false }
+            case 0x15: if fieldDepth > 0 { fieldDepth -= 1; inInstruction.removeLast() }
+            default:
+                if inInstruction.last == true { continue }
+                switch b {
+                case 0x0D, 0x0C: block.add(paragraph: line); line = []
+                case 0x0B: line.append(10)
+                case 0x07: line.append(9)
+                case 0x01, 0x08: break  // picture and drawn-object anchors
+                default: line.append(b)
+                }
+            }
+        }
+        block.add(paragraph: line)
+        if let c = block.take(&cursor) { emit(c) }
+    }
+
+    // MARK: Excel
+
+    static func excel(_ cfb: CompoundFile, emit: (TextChunk) -> Void) throws(ExtractError) {
+        guard let entry = cfb.stream(named: "Workbook") ?? cfb.stream(named: "Book") else { throw .corrupt("xls: no Workbook stream") }
+        let s = try read(cfb, entry)
+        var records: [(type: Int, data: ArraySlice<UInt8>)] = []
+        var i = 0
+        while i + 4 <= s.count {
+            let type = Int(CompoundFile.u16(s, i)), length = Int(CompoundFile.u16(s, i + 2))
+            guard i + 4 + length <= s.count else { break }
+            records.append((type, s[(i + 4)..<(i + 4 + length)]))
+            i += 4 + length
+        }
+        if records.contains(where: { $0.type == 0x002F }) { throw .encrypted("the Excel workbook is password-protected") }
+        var sheetNames: [String] = []
+        var sst: [String] = []
+        // Number formats and cell formats (XF), to render date cells as dates.
+        var customDateFormats: Set<Int> = []
+        var xfFormat: [Int] = []
+        for r in records where r.type == 0x041E || r.type == 0x00E0 {
+            let d = Array(r.data)
+            if r.type == 0x041E, d.count > 4 {
+                let (code, _) = biffString(d, at: 2, lengthBytes: 2)
+                if SpreadsheetExtractor.isDateFormat(code) { customDateFormats.insert(Int(CompoundFile.u16(d, 0))) }
+            } else if r.type == 0x00E0, d.count >= 4 {
+                xfFormat.append(Int(CompoundFile.u16(d, 2)))
+            }
+        }
+        func numberText(_ v: Double, xf: Int) -> String {
+            let format = xf < xfFormat.count ? xfFormat[xf] : 0
+            if (14...22).contains(format) || (45...47).contains(format) || customDateFormats.contains(format) {
+                return SpreadsheetExtractor.isoDate(fromSerial: v)
+            }
+            return v == v.rounded() && abs(v) < 1e15 ? String(Int64(v)) : String(v)
+        }
+        /// An RK number: bit 0 divides by 100, bit 1 marks a 30-bit integer, else the high bits of a double.
+        func rk(_ raw: UInt32) -> Double {
+            var v = raw & 2 != 0 ? Double(Int32(bitPattern: raw) >> 2) : Double(bitPattern: UInt64(raw & 0xFFFF_FFFC) << 32)
+            if raw & 1 != 0 { v /= 100 }
+            return v
+        }
+        for (k, r) in records.enumerated() {
+            if r.type == 0x0085, r.data.count > 8 {  // BOUNDSHEET
+                let d = Array(r.data)
+                let (name, _) = biffString(d, at: 6, lengthBytes: 1)
+                sheetNames.append(name)
+            }
+            if r.type == 0x00FC {  // SST and its CONTINUE records
+                var parts = [Array(r.data)]
+                var j = k + 1
+                while j < records.count && records[j].type == 0x003C { parts.append(Array(records[j].data)); j += 1 }
+                sst = sharedStrings(parts)
+            }
+        }
+        // Cells, sheet by sheet: each BOF (0x0809) of a worksheet starts the next sheet.
+        var sheet = -1
+        var rows: [Int: [(col: Int, text: String)]] = [:]
+        func flushSheet() {
+            guard sheet >= 0, !rows.isEmpty else { rows = [:]; return }
+            var cursor = PartCursor(part: sheet < sheetNames.count ? sheetNames[sheet] : "Sheet\(sheet + 1)")
+            var headers: [Int: String] = [:]
+            for (index, rowNumber) in rows.keys.sorted().enumerated() {
+                var row = RowBuilder()
+                for cell in rows[rowNumber]!.sorted(by: { $0.col < $1.col }) {
+                    row.add(Array(cell.text.utf8), ref: "\(columnLetters(cell.col))\(rowNumber + 1)", label: index == 0 ? nil : headers[cell.col])
+                    if index == 0, let l = label(from: cell.text) { headers[cell.col] = l }
+                }
+                if let c = cursor.row(row) { emit(c) }
+            }
+            rows = [:]
+        }
+        for r in records {
+            let d = Array(r.data)
+            switch r.type {
+            case 0x0809:
+                if CompoundFile.u16(d, 2) == 0x0010 { flushSheet(); sheet += 1 }  // a worksheet's BOF
+            case 0x00FD where d.count >= 10:  // LABELSST
+                let index = Int(CompoundFile.u32(d, 6))
+                if index < sst.count { rows[Int(CompoundFile.u16(d, 0)), default: []].append((Int(CompoundFile.u16(d, 2)), sst[index])) }
+            case 0x0204 where d.count >= 9:  // LABEL
+                rows[Int(CompoundFile.u16(d, 0)), default: []].append((Int(CompoundFile.u16(d, 2)), biffString(d, at: 6, lengthBytes: 2).0))
+            case 0x0203 where d.count >= 14:  // NUMBER
+                let bits = (0..<8).reduce(UInt64(0)) { $0 | UInt64(d[6 + $1]) << (8 * UInt64($1)) }
+                let text = numberText(Double(bitPattern: bits), xf: Int(CompoundFile.u16(d, 4)))
+                rows[Int(CompoundFile.u16(d, 0)), default: []].append((Int(CompoundFile.u16(d, 2)), text))
+            case 0x027E where d.count >= 10:  // RK
+                let text = numberText(rk(CompoundFile.u32(d, 6)), xf: Int(CompoundFile.u16(d, 4)))
+                rows[Int(CompoundFile.u16(d, 0)), default: []].append((Int(CompoundFile.u16(d, 2)), text))
+            case 0x00BD where d.count >= 12:  // MULRK: several RK cells in a row
+                let row = Int(CompoundFile.u16(d, 0)), first = Int(CompoundFile.u16(d, 2))
+                let count = (d.count - 6) / 6
+                for k in 0..<count {
+                    let o = 4 + 6 * k
+                    rows[row, default: []].append((first + k, numberText(rk(CompoundFile.u32(d, o + 2)), xf: Int(CompoundFile.u16(d, o)))))
+                }
+            default: break
+            }
+        }
+        flushSheet()
+    }
+
+    /// An XLUnicodeString: a length (1 or 2 bytes), a flags byte (bit 0: UTF-16), the characters.
+    static func biffString(_ d: [UInt8], at o: Int, lengthBytes: Int) -> (String, Int) {
+        guard o + lengthBytes < d.count else { return ("", d.count) }
+        let cch = lengthBytes == 1 ? Int(d[o]) : Int(CompoundFile.u16(d, o))
+        let flags = d[o + lengthBytes]
+        let start = o + lengthBytes + 1
+        let wide = flags & 1 != 0
+        let end = min(d.count, start + cch * (wide ? 2 : 1))
+        let bytes = wide ? TextDecoding.utf16(d[start..<end], littleEndian: true) : TextDecoding.windows1252(Array(d[start..<end]))
+        return (String(decoding: bytes, as: UTF8.self), end)
+    }
+
+    /// The SST's strings; a string's characters may continue in the next CONTINUE record, which
+    /// then starts with a new flags byte.
+    static func sharedStrings(_ parts: [[UInt8]]) -> [String] {
+        var out: [String] = []
+        var p = 0, o = 8  // skip cstTotal and cstUnique
+        let total = Int(CompoundFile.u32(parts[0], 4))
+        func byte() -> UInt8? {
+            while p < parts.count && o >= parts[p].count { p += 1; o = 0 }
+            guard p < parts.count else { return nil }
+            defer { o += 1 }
+            return parts[p][o]
+        }
+        func u16() -> Int? { guard let a = byte(), let b = byte() else { return nil }; return Int(a) | Int(b) << 8 }
+        func u32() -> Int? { guard let a = u16(), let b = u16() else { return nil }; return a | b << 16 }
+        while out.count < total {
+            guard let cch = u16(), let flags = byte() else { break }
+            var wide = flags & 1 != 0
+            let runs = flags & 8 != 0 ? (u16() ?? 0) : 0
+            let ext = flags & 4 != 0 ? (u32() ?? 0) : 0
+            var chars: [UInt8] = []
+            var remaining = cch
+            while remaining > 0 {
+                if p < parts.count && o >= parts[p].count {
+                    // Characters continue in the next record, which restates the width.
+                    p += 1; o = 0
+                    guard let f = byte() else { break }
+                    wide = f & 1 != 0
+                }
+                guard p < parts.count else { break }
+                if wide {
+                    guard let lo = byte(), let hi = byte() else { break }
+                    chars += TextDecoding.utf16([lo, hi][...], littleEndian: true)
+                } else {
+                    guard let c = byte() else { break }
+                    chars += TextDecoding.windows1252([c])
+                }
+                remaining -= 1
+            }
+            for _ in 0..<(runs * 4 + ext) { _ = byte() }
+            out.append(String(decoding: chars, as: UTF8.self))
+        }
+        return out
+    }
+
+    // MARK: PowerPoint
+
+    static func powerPoint(_ cfb: CompoundFile, emit: (TextChunk) -> Void) throws(ExtractError) {
+        guard let entry = cfb.stream(named: "PowerPoint Document") else { throw .corrupt("ppt: no PowerPoint Document stream") }
+        let s = try read(cfb, entry)
+        var cursor = PartCursor(part: "slides")
+        var block = ProseBlock()
+        var i = 0
+        while i + 8 <= s.count {
+            let verInstance = CompoundFile.u16(s, i), type = Int(CompoundFile.u16(s, i + 2)), length = Int(CompoundFile.u32(s, i + 4))
+            if verInstance & 0x0F == 0x0F { i += 8; continue }  // a container: its records follow
+            guard i + 8 + length <= s.count else { break }
+            let data = s[(i + 8)..<(i + 8 + length)]
+            if type == 0x0FA0 || type == 0x0FBA {
+                block.add(paragraph: TextDecoding.utf16(data, littleEndian: true).map { $0 == 13 ? 10 : $0 })
+                block.addBlankLine()
+            } else if type == 0x0FA8 {
+                block.add(paragraph: TextDecoding.windows1252(Array(data)).map { $0 == 13 ? 10 : $0 })
+                block.addBlankLine()
+            }
+            i += 8 + length
+        }
+        if let c = block.take(&cursor) { emit(c) }
+    }
+
+    // MARK: Outlook .msg
+
+    /// Property streams named __substg1.0_PPPPTTTT: PPPP the property, TTTT its type (001F UTF-16,
+    /// 001E 8-bit, 0102 binary).
+    static let messageFields: [(String, String)] = [
+        ("0037", "Subject"), ("0C1A", "From"), ("0C1F", "From"), ("5D01", "From"), ("0E04", "To"), ("0E03", "Cc"),
+        ("0E02", "Bcc"), ("3001", "Recipient"), ("3003", "Recipient"), ("39FE", "Recipient"), ("0042", "Sent representing"),
+        ("0065", "Sent representing"),
+    ]
+
+    static func messageText(_ cfb: CompoundFile, emit: (TextChunk) -> Void) {
+        func text(_ e: CompoundFile.Entry) -> String? {
+            guard let data = try? cfb.read(e) else { return nil }
+            if e.name.hasSuffix("001F") { return String(decoding: TextDecoding.utf16(data[...], littleEndian: true), as: UTF8.self) }
+            if e.name.hasSuffix("001E") { return String(decoding: TextDecoding.windows1252(data), as: UTF8.self) }
+            return nil
+        }
+        var record = RowBuilder()
+        var body: String?
+        for e in cfb.entries where e.isStream && e.name.hasPrefix("__substg1.0_") && !e.path.contains("__attach_") {
+            let property = String(e.name.dropFirst(12).prefix(4))
+            if property == "1000", let t = text(e) { body = t; continue }
+            if let label = messageFields.first(where: { $0.0 == property })?.1, let t = text(e) {
+                record.add(Array(t.trimmingCharacters(in: .controlCharacters).utf8), label: label)
+            }
+        }
+        var cursor = PartCursor(part: "headers")
+        if let c = cursor.row(record) { emit(c) }
+        if let body {
+            PlainTextExtractor.extract(Array(body.utf8)) { var c = $0; c.part = "body"; emit(c) }
+        }
+    }
+
+    static func attachments(_ cfb: CompoundFile) -> [(name: [UInt8], bytes: [UInt8])] {
+        var byStorage: [String: (name: String?, data: [UInt8]?)] = [:]
+        for e in cfb.entries where e.isStream && e.path.contains("__attach_version1.0_") {
+            let storage = String(e.path.prefix(upTo: e.path.range(of: "/__substg1.0_")?.lowerBound ?? e.path.endIndex))
+            if e.name == "__substg1.0_37010102" { byStorage[storage, default: (nil, nil)].data = try? cfb.read(e) }
+            if e.name == "__substg1.0_3707001F" || (e.name == "__substg1.0_3704001F" && byStorage[storage]?.name == nil) {
+                if let d = try? cfb.read(e) {
+                    byStorage[storage, default: (nil, nil)].name = String(decoding: TextDecoding.utf16(d[...], littleEndian: true), as: UTF8.self)
+                        .trimmingCharacters(in: .controlCharacters)
+                }
+            }
+        }
+        return byStorage.keys.sorted().compactMap { key in
+            guard let data = byStorage[key]?.data else { return nil }
+            return (Array((byStorage[key]?.name ?? "attachment").utf8), data)
+        }
+    }
+
+    private static func read(_ cfb: CompoundFile, _ e: CompoundFile.Entry) throws(ExtractError) -> [UInt8] {
+        do { return try cfb.read(e) } catch { throw .corrupt("compound file: \(error.reason)") }
+    }
+}
