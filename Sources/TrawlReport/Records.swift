@@ -194,6 +194,25 @@ package struct SummaryRecord: Codable, Sendable {
     }
 }
 
+extension SummaryRecord {
+    static let empty = SummaryRecord(
+        finished: "", elapsedSeconds: 0, entries: OutcomeCounts(), files: OutcomeCounts(), bytesRead: 0, filesCarriedOver: 0,
+        findingsByType: [:], findingsByLevel: [:], exemptFindings: 0, entriesByLevel: [:], issuesByKind: [:], exitStatus: 0)
+
+    /// Adds another set of totals (one worker's) to these.
+    mutating func add(_ o: SummaryRecord) {
+        entries.add(o.entries)
+        files.add(o.files)
+        bytesRead += o.bytesRead
+        filesCarriedOver += o.filesCarriedOver
+        exemptFindings += o.exemptFindings
+        findingsByType.merge(o.findingsByType, uniquingKeysWith: +)
+        findingsByLevel.merge(o.findingsByLevel, uniquingKeysWith: +)
+        entriesByLevel.merge(o.entriesByLevel, uniquingKeysWith: +)
+        issuesByKind.merge(o.issuesByKind, uniquingKeysWith: +)
+    }
+}
+
 package struct OutcomeCounts: Codable, Sendable, Equatable {
     package var total = 0
     package var scanned = 0
@@ -201,6 +220,13 @@ package struct OutcomeCounts: Codable, Sendable, Equatable {
     package var failed = 0
 
     package init() {}
+
+    mutating func add(_ o: OutcomeCounts) {
+        total += o.total
+        scanned += o.scanned
+        skipped += o.skipped
+        failed += o.failed
+    }
 
     mutating func add(_ outcome: Outcome) {
         total += 1

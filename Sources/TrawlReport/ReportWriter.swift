@@ -1,7 +1,9 @@
 // Streams the report to disk as files finish.
 //
-// Each record is encoded by the calling worker, outside the lock, and appended whole under the
-// lock, so lines never interleave and memory does not grow with the number of files. The report
+// Each record is encoded by the calling worker into that worker's own buffer, with that worker's
+// own totals: workers never wait on each other per entry. A buffer goes to the file whole, under
+// the lock, when it reaches 256 KiB, so lines never interleave and memory does not grow with the
+// number of files; the totals are summed at the end. The report
 // is written to a temporary name beside the output (mode 0600: it describes where personal data
 // is) and renamed into place only by `finish`, so a run that dies leaves no partial report under
 // the output name. Totals for the summary line are kept here, since every entry passes through.
@@ -13,19 +15,33 @@ import Glibc
 #endif
 
 package final class ReportWriter: @unchecked Sendable {
-    // SAFETY: `fd` is written and `summary` mutated only while holding `lock`; the rest is immutable.
+    // SAFETY: `fd` is written, `summary` and `slots` (the array) changed only while holding `lock`;
+    // slot i's buffer and totals are touched only by worker i (the scan gives every thread its own
+    // index), or under `lock` once the workers are done (`finish`).
     private let lock = NSLock()
+    private var slots: [Slot] = [Slot()]
     private let fd: Int32
     private let finalPath: String?
     private let temporaryPath: String?
     private let key: FingerprintKey
     private let showValues: Bool
     private let findingsOnly: Bool
-    /// Lines not yet written: output goes out in writes of about 256 KiB, not one per entry.
+    /// Lines not yet written (begin and summary): output goes out in writes of about 256 KiB.
     private var buffer: [UInt8] = []
-    private var summary = SummaryRecord(
-        finished: "", elapsedSeconds: 0, entries: OutcomeCounts(), files: OutcomeCounts(), bytesRead: 0, filesCarriedOver: 0,
-        findingsByType: [:], findingsByLevel: [:], exemptFindings: 0, entriesByLevel: [:], issuesByKind: [:], exitStatus: 0)
+
+    /// One worker's lines not yet written, and its totals.
+    private final class Slot {
+        var buffer: [UInt8] = []
+        var totals = SummaryRecord.empty
+    }
+
+    /// Gives each of `workers` threads its own buffer and totals; call before the workers start.
+    package func prepare(workers: Int) {
+        lock.lock()
+        defer { lock.unlock() }
+        while slots.count < workers { slots.append(Slot()) }
+    }
+    private var summary = SummaryRecord.empty
 
     /// Opens the report for writing. `path` "-" writes to standard output (no temporary file).
     /// - Throws: `ReportWriteError` when the temporary file cannot be created.
@@ -77,11 +93,11 @@ package final class ReportWriter: @unchecked Sendable {
     /// Writes one finished entry and adds it to the totals.
     /// - Returns: what the state database keeps to carry the entry over next time (`writeCarried`).
     @discardableResult
-    package func write(_ result: FileResult, isMember: Bool) throws(ReportWriteError) -> [UInt8] {
+    package func write(_ result: FileResult, isMember: Bool, worker: Int = 0) throws(ReportWriteError) -> [UInt8] {
         let record = fileRecord(result)
         let line = encode(.file(record))
         let stats = EntryStats(record, isMember: isMember)
-        try account(stats, line: line, carried: false)
+        try account(stats, line: line, carried: false, worker: worker)
         return stats.encoded + [10] + Self.markedCarried(line)
     }
 
@@ -93,7 +109,7 @@ package final class ReportWriter: @unchecked Sendable {
     ///   are reported on stderr again as on the night they were first read.
     /// - Throws: `ReportWriteError` when the stored bytes are damaged.
     @discardableResult
-    package func writeCarried(_ stored: [UInt8]) throws(ReportWriteError) -> [(String, ScanIssue)] {
+    package func writeCarried(_ stored: [UInt8], worker: Int = 0) throws(ReportWriteError) -> [(String, ScanIssue)] {
         var failures: [(String, ScanIssue)] = []
         let damaged = ReportWriteError(message: "a stored result is damaged; delete the state database to rebuild it")
         var position = stored.startIndex
@@ -106,7 +122,7 @@ package final class ReportWriter: @unchecked Sendable {
         while let statsLine = nextLine() {
             guard let stats = EntryStats(decoding: statsLine), let json = nextLine() else { throw damaged }
             let line = Array(json) + [10]
-            try account(stats, line: line, carried: true)
+            try account(stats, line: line, carried: true, worker: worker)
             if stats.outcome == .error, case .file(let record)? = try? JSONDecoder().decode(ReportRecord.self, from: Data(line)) {
                 let name = ([record.path] + (record.members ?? [])).map(\.display).joined(separator: "!/")
                 failures += (record.issues ?? []).map { (name, $0) }
@@ -124,32 +140,44 @@ package final class ReportWriter: @unchecked Sendable {
     }
 
     /// Adds an entry to the totals and appends its line (unless --findings-only leaves it out).
-    private func account(_ stats: EntryStats, line: [UInt8], carried: Bool) throws(ReportWriteError) {
+    private func account(_ stats: EntryStats, line: [UInt8], carried: Bool, worker: Int) throws(ReportWriteError) {
         let listed = !(findingsOnly && stats.outcome == .scanned && stats.findings.isEmpty)
-        lock.lock()
-        defer { lock.unlock() }
-        summary.entries.add(stats.outcome)
+        let slot = slots[worker]
+        slot.totals.entries.add(stats.outcome)
         if !stats.isMember {
-            summary.files.add(stats.outcome)
-            if stats.outcome == .scanned && !carried { summary.bytesRead += stats.size }
-            if carried { summary.filesCarriedOver += 1 }
+            slot.totals.files.add(stats.outcome)
+            if stats.outcome == .scanned && !carried { slot.totals.bytesRead += stats.size }
+            if carried { slot.totals.filesCarriedOver += 1 }
         }
-        summary.entriesByLevel[stats.level.rawValue, default: 0] += 1
-        for kind in stats.issueKinds { summary.issuesByKind[kind.rawValue, default: 0] += 1 }
+        slot.totals.entriesByLevel[stats.level.rawValue, default: 0] += 1
+        for kind in stats.issueKinds { slot.totals.issuesByKind[kind.rawValue, default: 0] += 1 }
         for (type, level) in stats.findings {
             if let level {
-                summary.findingsByType[type, default: 0] += 1
-                summary.findingsByLevel[level.rawValue, default: 0] += 1
+                slot.totals.findingsByType[type, default: 0] += 1
+                slot.totals.findingsByLevel[level.rawValue, default: 0] += 1
             } else {
-                summary.exemptFindings += 1
+                slot.totals.exemptFindings += 1
             }
         }
-        if listed { try appendLocked(line) }
+        guard listed else { return }
+        slot.buffer.append(contentsOf: line)
+        if slot.buffer.count >= 256 * 1024 {
+            lock.lock()
+            defer { lock.unlock() }
+            try appendLocked(slot.buffer)
+            slot.buffer.removeAll(keepingCapacity: true)
+        }
     }
 
     /// Writes the summary, closes the file and renames it into place. Returns the summary.
     package func finish(started: Date) throws(ReportWriteError) -> SummaryRecord {
         lock.lock()
+        for slot in slots {
+            summary.add(slot.totals)
+            do { try appendLocked(slot.buffer) } catch { lock.unlock(); throw error }
+            slot.buffer = []
+            slot.totals = .empty
+        }
         summary.finished = Timestamp.string(Date())
         summary.elapsedSeconds = (Date().timeIntervalSince(started) * 1000).rounded() / 1000
         summary.exitStatus = summary.entries.failed > 0 ? 1 : 0

@@ -83,13 +83,14 @@ package final class Scanner: Sendable {
     /// any (the scan stops early then: a report that cannot be written is fatal).
     package func run() -> ReportWriteError? {
         let jobs = max(1, options.jobs)
+        writer.prepare(workers: jobs)
         let scratch = WorkerScratch(count: jobs, ocr: options.ocr) { Detector(self.patterns, minimumConfidence: self.options.minimumConfidence) }
         let failure = FirstError()
         let walker = Walker(roots: options.roots, options: options.crawl, jobs: jobs)
         walker.run { item, worker in
             guard failure.value == nil else { return }
             do {
-                try self.handle(item, detector: scratch.detector(worker), ocr: scratch.recognizer(worker))
+                try self.handle(item, worker: worker, detector: scratch.detector(worker), ocr: scratch.recognizer(worker))
             } catch let error as ReportWriteError {
                 failure.set(error)
             } catch {}
@@ -97,8 +98,8 @@ package final class Scanner: Sendable {
         return failure.value
     }
 
-    private func handle(_ item: CrawlItem, detector: Detector, ocr: RecognizerSlot?) throws(ReportWriteError) {
-        let lines = LineCollector()
+    private func handle(_ item: CrawlItem, worker: Int, detector: Detector, ocr: RecognizerSlot?) throws(ReportWriteError) {
+        let lines = LineCollector(worker: worker)
         defer { progress.files.add(1, ordering: .relaxed) }
         switch item {
         case .skipped(let path, let size, let issue):
@@ -108,7 +109,7 @@ package final class Scanner: Sendable {
         case .file(let ref):
             let identity = FileIdentity(ref)
             if let state, let stored = state.unchangedResult(path: ref.path, identity: identity) {
-                for (name, issue) in try writer.writeCarried(stored) { problems(name, issue) }
+                for (name, issue) in try writer.writeCarried(stored, worker: worker) { problems(name, issue) }
                 progress.carried.add(1, ordering: .relaxed)
                 return
             }
@@ -306,7 +307,7 @@ package final class Scanner: Sendable {
             progress.unreadable.add(1, ordering: .relaxed)
             for issue in result.issues { problems(result.displayName, issue) }
         }
-        lines.bytes += try writer.write(result, isMember: isMember)
+        lines.bytes += try writer.write(result, isMember: isMember, worker: lines.worker)
     }
 }
 
@@ -330,7 +331,10 @@ private final class FileWork {
 
 /// The report lines one file produced (the file and its members), kept for the state database.
 private final class LineCollector {
+    let worker: Int
     var bytes: [UInt8] = []
+
+    init(worker: Int) { self.worker = worker }
 }
 
 /// One detector (and, with OCR, one Tesseract engine) per worker, each used only by the worker
