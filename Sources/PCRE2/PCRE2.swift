@@ -104,6 +104,44 @@ public final class MatchScratch {
         if let jitStack { pcre2_jit_stack_free_8(jitStack) }
     }
 
+    /// Like `forEachMatch(in:_:)`, but only matches that start inside one of `windows` (sorted,
+    /// not overlapping) are looked for: the search starts at each window, matches are taken while
+    /// they start inside it, and the subject as a whole stays visible to lookbehinds and to matches
+    /// that run past a window's end. The matches are those the whole-subject search finds, provided
+    /// every such match starts inside a window.
+    public func forEachMatch(
+        in subject: UnsafeRawBufferPointer,
+        windows: [Range<Int>],
+        _ body: (_ groups: [Range<Int>?]) -> Bool
+    ) throws(PCRE2Error) {
+        guard let base = subject.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return }
+        let length = subject.count
+        var resume = 0
+        for window in windows {
+            var start = max(window.lowerBound, resume)
+            while start < window.upperBound && start <= length {
+                let rc: Int32 = pattern.isJIT
+                    ? pcre2_jit_match_8(pattern.code, base, length, start, 0, data, context)
+                    : pcre2_match_8(pattern.code, base, length, start, 0, data, context)
+                if rc == PCRE2_ERROR_NOMATCH { return }
+                if rc < 0 { throw PCRE2Error(code: rc, operation: "match") }
+                let ovector = pcre2_get_ovector_pointer_8(data)!
+                guard ovector[0] < window.upperBound else { break }  // belongs to a later window, if any
+                let groupCount = pattern.captureCount + 1
+                var groups: [Range<Int>?] = []
+                groups.reserveCapacity(groupCount)
+                for g in 0..<groupCount {
+                    let lo = ovector[2 * g], hi = ovector[2 * g + 1]
+                    groups.append(lo == PCRE2_UNSET || hi < lo ? nil : Int(lo)..<Int(hi))
+                }
+                guard let whole = groups[0] else { return }
+                if !body(groups) { return }
+                start = whole.isEmpty ? whole.upperBound + 1 : whole.upperBound
+                resume = start
+            }
+        }
+    }
+
     /// Calls `body` with the byte ranges of the whole match (group 0) and of each capture group
     /// (nil where a group did not take part), for every non-overlapping match in `subject`.
     /// Returning false from `body` stops the search.

@@ -86,9 +86,13 @@ package struct Detector {
     private let nearbyScratch: [MatchScratch?]
     /// Matches below this confidence are not returned.
     package var minimumConfidence: Confidence
+    /// Run each pattern only near its anchors (`Prefilter`); false runs every pattern over the
+    /// whole text, one after another: the plain path the fast one is checked against.
+    package let usePrefilter: Bool
 
-    package init(_ set: PatternSet, minimumConfidence: Confidence = .medium) {
+    package init(_ set: PatternSet, minimumConfidence: Confidence = .medium, usePrefilter: Bool = true) {
         self.set = set
+        self.usePrefilter = usePrefilter
         self.scratch = set.patterns.map { MatchScratch(for: $0.regex) }
         self.nearbyScratch = set.patterns.map { $0.nearby.map { MatchScratch(for: $0) } }
         self.minimumConfidence = minimumConfidence
@@ -130,6 +134,7 @@ package struct Detector {
     package func detect(_ chunk: TextChunk, into matches: inout [Match]) {
         var lines = LineCounter(chunk)
         var found: [Found] = []
+        var anchors = Anchors(chunk.text)
         chunk.text.withUnsafeBytes { subject in
             // Pass 1: every pattern's shapes and valid candidates.
             var perPattern: [(candidates: [Candidate], shapes: Shapes)] = []
@@ -140,7 +145,7 @@ package struct Detector {
                 var shapes = Shapes()
                 // A matching error (a resource limit on a pathological subject) ends this pattern
                 // on this chunk only; the rest of the chunk and the scan go on.
-                try? scratch[index].forEachMatch(in: subject) { groups in
+                let onMatch: ([Range<Int>?]) -> Bool = { groups in
                     guard var range = groups[compiled.valueGroup] ?? groups[0] else { return true }
                     shapes.ranges.append(range)
                     if def.field != nil { range = FieldValue.trim(range, in: subject) }
@@ -149,6 +154,12 @@ package struct Detector {
                     if case .invalid = validation { return true }
                     candidates.append(Candidate(range: range, value: value, validation: validation))
                     return true
+                }
+                if usePrefilter, let prefilter = def.prefilter, subject.count > 1024 {
+                    let windows = anchors.windows(prefilter)
+                    if !windows.isEmpty { try? scratch[index].forEachMatch(in: subject, windows: windows, onMatch) }
+                } else {
+                    try? scratch[index].forEachMatch(in: subject, onMatch)
                 }
                 if !compiled.fieldLabels.isEmpty {
                     candidates += fieldCells(chunk, compiled, excluding: candidates)
@@ -323,6 +334,81 @@ package struct Detector {
             }
         }
         return evidence
+    }
+}
+
+/// Where a chunk's anchors are (digits, literals), found once per chunk and shared by the
+/// patterns that use them; gives each pattern the windows its matches can start in.
+struct Anchors {
+    private let text: [UInt8]
+    private var lowered: [UInt8]?
+    /// Runs of digits, as ranges.
+    private var digitRuns: [Range<Int>]?
+    private var literalPositions: [String: [Range<Int>]] = [:]
+
+    init(_ text: [UInt8]) { self.text = text }
+
+    mutating func windows(_ p: Prefilter) -> [Range<Int>] {
+        var points: [Range<Int>] = []
+        if p.digits {
+            if digitRuns == nil {
+                var out: [Range<Int>] = []
+                var i = 0
+                while i < text.count {
+                    if text[i] >= 48 && text[i] <= 57 {
+                        var j = i + 1
+                        while j < text.count && text[j] >= 48 && text[j] <= 57 { j += 1 }
+                        out.append(i..<j)
+                        i = j
+                    } else {
+                        i += 1
+                    }
+                }
+                digitRuns = out
+            }
+            points += digitRuns!
+        }
+        for literal in p.literals {
+            if literalPositions[literal] == nil { literalPositions[literal] = find(literal) }
+            points += literalPositions[literal]!
+        }
+        guard !points.isEmpty else { return [] }
+        points.sort { $0.lowerBound < $1.lowerBound }
+        // A match holding an anchor at d starts in [d - reach, d]: for an anchor run [a, e), in
+        // [a - reach, e).
+        var windows: [Range<Int>] = []
+        for a in points {
+            let lo = max(0, a.lowerBound - p.reach), hi = min(text.count, a.upperBound)
+            if let last = windows.last, lo <= last.upperBound {
+                windows[windows.count - 1] = last.lowerBound..<max(last.upperBound, hi)
+            } else {
+                windows.append(lo..<hi)
+            }
+        }
+        return windows
+    }
+
+    /// Every position of `literal` in the text, ASCII case-insensitively.
+    private mutating func find(_ literal: String) -> [Range<Int>] {
+        if lowered == nil { lowered = text.map { $0 >= 65 && $0 <= 90 ? $0 + 32 : $0 } }
+        let needle = Array(literal.lowercased().utf8)
+        guard let first = needle.first, let hay = lowered, hay.count >= needle.count else { return [] }
+        var out: [Range<Int>] = []
+        // memchr for the first byte, memcmp for the rest: the C library's vectorised loops, far
+        // faster than comparing slices byte by byte. (memmem is a GNU extension Swift does not see.)
+        hay.withUnsafeBytes { h in
+            needle.withUnsafeBytes { n in
+                let base = h.baseAddress!
+                var offset = 0
+                let end = h.count - n.count
+                while offset <= end, let hit = memchr(base + offset, Int32(first), end - offset + 1) {
+                    let at = base.distance(to: UnsafeRawPointer(hit))
+                    if memcmp(base + at, n.baseAddress!, n.count) == 0 { out.append(at..<(at + n.count)) }
+                    offset = at + 1
+                }
+            }
+        }
+        return out
     }
 }
 

@@ -33,6 +33,27 @@ package struct FieldRule: Codable, Sendable {
     package var labels: [String]
 }
 
+/// Where a match can be: every match holds an anchor (a digit, or one of the literals) within
+/// `reach` bytes of its start, so the matcher runs only near anchors. A promise about the regex,
+/// checked by the test that compares the fast path with a plain one-pattern-at-a-time search.
+package struct Prefilter: Codable, Sendable {
+    /// Any ASCII digit is an anchor.
+    package var digits: Bool
+    /// Byte strings that are anchors, compared case-insensitively (ASCII).
+    package var literals: [String]
+    /// The most bytes between a match's start and its anchor.
+    package var reach: Int
+
+    enum CodingKeys: String, CodingKey { case digits, literals, reach }
+
+    package init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        digits = try c.decodeIfPresent(Bool.self, forKey: .digits) ?? false
+        literals = try c.decodeIfPresent([String].self, forKey: .literals) ?? []
+        reach = try c.decodeIfPresent(Int.self, forKey: .reach) ?? 128
+    }
+}
+
 /// Context: words that, near a value or in its column header, make it more likely to be what the
 /// pattern says (or, with `required`, are needed for it to count at all).
 package struct ContextRule: Codable, Sendable {
@@ -108,6 +129,8 @@ package struct PatternDefinition: Codable, Sendable {
     package var regex: String?
     /// A labelled field (special categories).
     package var field: FieldRule?
+    /// Anchors that every match holds near its start (see `Prefilter`).
+    package var prefilter: Prefilter?
     package var caseless: Bool
     /// Capture group holding the value (0: the whole match).
     package var valueGroup: Int
@@ -124,7 +147,7 @@ package struct PatternDefinition: Codable, Sendable {
     package var source: String = ""
 
     enum CodingKeys: String, CodingKey {
-        case id, type, name, description, category, regex, field, caseless, validator, normalize, mask, confidence, context, examples
+        case id, type, name, description, category, regex, field, prefilter, caseless, validator, normalize, mask, confidence, context, examples
         case valueGroup = "value_group"
         case negativeExamples = "negative_examples"
     }
@@ -138,6 +161,7 @@ package struct PatternDefinition: Codable, Sendable {
         category = try c.decodeIfPresent(PatternCategory.self, forKey: .category) ?? .personal
         regex = try c.decodeIfPresent(String.self, forKey: .regex)
         field = try c.decodeIfPresent(FieldRule.self, forKey: .field)
+        prefilter = try c.decodeIfPresent(Prefilter.self, forKey: .prefilter)
         if regex == nil && field == nil {
             throw DecodingError.dataCorruptedError(forKey: .regex, in: c, debugDescription: "a pattern needs a regex or a field")
         }

@@ -35,6 +35,9 @@ package struct ScanOptions: Sendable {
     package var streamAbove = 8 * 1024 * 1024
     /// Read the text in images with Tesseract (a scanned passport, a photographed form).
     package var ocr = false
+    /// Run every pattern over all the text, one after another, without the anchor prefilter: the
+    /// plain path that the fast one is checked against.
+    package var plainMatcher = false
     package var minimumConfidence: Confidence = .medium
 
     package init(roots: [String]) { self.roots = roots }
@@ -84,7 +87,9 @@ package final class Scanner: Sendable {
     package func run() -> ReportWriteError? {
         let jobs = max(1, options.jobs)
         writer.prepare(workers: jobs)
-        let scratch = WorkerScratch(count: jobs, ocr: options.ocr) { Detector(self.patterns, minimumConfidence: self.options.minimumConfidence) }
+        let scratch = WorkerScratch(count: jobs, ocr: options.ocr) {
+            Detector(self.patterns, minimumConfidence: self.options.minimumConfidence, usePrefilter: !self.options.plainMatcher)
+        }
         let failure = FirstError()
         let walker = Walker(roots: options.roots, options: options.crawl, jobs: jobs)
         walker.run { item, worker in

@@ -67,6 +67,9 @@ struct Scan: ParsableCommand {
     @Flag(help: "Read the text in images with Tesseract OCR (English): a scanned form or a photographed passport.")
     var ocr = false
 
+    @Flag(help: "Diagnostic: run every pattern over all the text, without the anchor prefilter (slower; the same findings).")
+    var plainMatcher = false
+
     @Flag(help: "Leave out entries that were scanned and had no findings.")
     var findingsOnly = false
 
@@ -159,6 +162,7 @@ struct Scan: ParsableCommand {
         options.limits.maxMembers = maxMembers
         options.maxSecondsPerFile = maxSecondsPerFile
         options.ocr = ocr
+        options.plainMatcher = plainMatcher
         options.maxArchiveDepth = maxArchiveDepth
         options.minimumConfidence = Confidence(rawValue: minConfidence)!
 

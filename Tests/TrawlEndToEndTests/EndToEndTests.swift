@@ -374,3 +374,36 @@ struct SeedPolicies {
         #expect(withOCR.begin?.options["ocr"] == "true")
     }
 }
+
+@Suite struct FastPathEqualsPlainPath {
+    /// Findings of a scan as comparable lines: file, type, offset, value.
+    func findings(_ args: [String]) throws -> [String] {
+        let run = try trawl(args + ["--show-values", "--quiet"])
+        return run.files.flatMap { f in
+            f.findings.map { "\(f.displayName)\t\($0.type)\t\($0.location.offset)\t\($0.value ?? "")\t\($0.confidence.rawValue)\t\($0.exempt?.rawValue ?? "")" }
+        }.sorted()
+    }
+
+    @Test func theAnchorPrefilterChangesNoFinding() throws {
+        // Samples, plus long prose (chunks far over the prefilter's threshold) and labelled documents.
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("trawl-fast-\(UUID())")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        for (script, args) in [("bench-corpus.py", [dir.appendingPathComponent("bench").path, "--text-mb", "3", "--docx", "20"]),
+                               ("eval-corpus.py", [dir.appendingPathComponent("eval").path, "--docs", "120", "--seed", "3"])] {
+            let p = Process()
+            p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+            p.arguments = ["python3", root.appendingPathComponent("scripts/\(script)").path] + args
+            try p.run()
+            p.waitUntilExit()
+            try #require(p.terminationStatus == 0)
+        }
+        for target in [root.appendingPathComponent("Samples").path, dir.path] {
+            let fast = try findings(["scan", target])
+            let plain = try findings(["scan", target, "--plain-matcher"])
+            #expect(fast.count == plain.count, "\(target)")
+            let differing = Set(fast).symmetricDifference(plain)
+            #expect(differing.isEmpty, "\(differing.prefix(5))")
+            #expect(fast.count > 100)
+        }
+    }
+}
