@@ -221,7 +221,8 @@ package final class Scanner: Sendable {
                 result.outcome = error.issue.kind == .tooLarge ? .skipped : .error
                 result.issues = [error.issue]
                 // What was found before the failure still counts: a half-read file is not clean.
-                apply(classify(matches, path: display), to: &result)
+                // With nothing found, the level is for want of evidence, not "no personal data".
+                if matches.isEmpty { result = notRead(result) } else { apply(classify(matches, path: display), to: &result) }
             }
         case .container(let format):
             if depth >= options.maxArchiveDepth {
