@@ -38,7 +38,7 @@ public final class TextRecognizer {
         let pix: UnsafeMutablePointer<PIX>? = image.withUnsafeBytes {
             pixReadMem($0.baseAddress?.assumingMemoryBound(to: UInt8.self), $0.count)
         }
-        guard var pix else { return nil }
+        guard let pix else { return nil }
         defer {
             var p: UnsafeMutablePointer<PIX>? = pix
             pixDestroy(&p)
@@ -47,7 +47,6 @@ public final class TextRecognizer {
         TessBaseAPISetImage2(api, pix)
         guard let text = TessBaseAPIGetUTF8Text(api) else { return nil }
         defer { TessDeleteText(text) }
-        _ = pix
         return String(cString: text)
     }
 }

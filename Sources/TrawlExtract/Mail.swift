@@ -42,7 +42,6 @@ enum Mail {
     /// Splits an mbox into its messages (lines starting "From " after a blank line start one).
     static func mboxMessages(_ bytes: [UInt8]) -> [[UInt8]] {
         var out: [[UInt8]] = []
-        var start = 0
         var i = 0
         let marker = Array("\nFrom ".utf8)
         func headerEnd(_ from: Int) -> Int { (bytes[from...].firstIndex(of: 10) ?? bytes.count - 1) + 1 }
@@ -50,15 +49,13 @@ enum Mail {
         while i + marker.count <= bytes.count {
             if bytes[i] == 10, bytes[i...].starts(with: marker), i > 0, bytes[i - 1] == 10 {
                 out.append(Array(bytes[bodyStart..<i]))
-                start = i + 1
-                bodyStart = headerEnd(start)
+                bodyStart = headerEnd(i + 1)
                 i = bodyStart
                 continue
             }
             i += 1
         }
         if bodyStart < bytes.count { out.append(Array(bytes[bodyStart...])) }
-        _ = start
         // ">From " quoting in bodies is left as is: it changes no finding.
         return out
     }
