@@ -113,7 +113,7 @@ package final class Scanner: Sendable {
             try emit(notRead(FileResult(path: path, size: 0, outcome: .error, issues: [issue])), isMember: false, lines)
         case .file(let ref):
             let identity = FileIdentity(ref)
-            if let state, let stored = state.unchangedResult(path: ref.path, identity: identity) {
+            if let state, let stored = state.unchangedResult(path: ref.path, identity: identity, worker: worker) {
                 for (name, issue) in try writer.writeCarried(stored, worker: worker) { problems(name, issue) }
                 progress.carried.add(1, ordering: .relaxed)
                 return

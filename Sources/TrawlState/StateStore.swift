@@ -9,8 +9,11 @@
 //   stored result was made under the same rules (patterns, policy, fingerprint key, options): a
 //   change of rules makes every stored result stale.
 // - The stored result is opaque bytes (the report lines); this module knows nothing of the report.
-// - One run at a time: `RunLock` holds an exclusive lock on STATE.lock for the whole run, so the
-//   database is opened in exclusive locking mode (no file lock per statement).
+// - One run at a time: `RunLock` holds an exclusive lock on STATE.lock for the whole run.
+// - Lookups do not queue behind one another: each worker reads through its own connection, inside
+//   one read transaction for the whole run (a snapshot of what earlier runs stored; WAL lets the
+//   batches of this run be written meanwhile), so a lookup takes no lock, neither ours nor a file
+//   lock.
 // - Files carried over are remembered in memory (a set of path hashes), not rewritten, so a
 //   rescan of an unchanged share writes almost nothing; rows of files under the roots that the
 //   run did not see are deleted at the end.
@@ -53,10 +56,27 @@ package struct StateError: Error, CustomStringConvertible, Sendable {
 }
 
 package final class StateStore: @unchecked Sendable {
-    // SAFETY: the connection, statements and pending batches are touched only while holding `lock`.
+    // SAFETY: the write connection, its statements, the pending batch and the totals are touched
+    // only while holding `lock`; reader i is touched only by worker i, and by `finish` after the
+    // workers are done.
     private let lock = NSLock()
     private let db: Database
-    private let lookupStatement: Statement
+    /// One read connection per worker, each used only by its worker.
+    private let readers: [Reader]
+    private let path: String
+
+    private final class Reader {
+        let db: Database
+        let lookup: Statement
+        var seen: Set<Int> = []
+        var carried = 0
+
+        init(path: String) throws(SQLiteError) {
+            db = try Database(path: path)
+            try db.execute("PRAGMA query_only=ON; BEGIN;")
+            lookup = try db.prepare("SELECT size, mtime, ctime, inode, device, rules, result FROM files WHERE path = ?")
+        }
+    }
     private let upsertStatement: Statement
     /// Hashes of the paths this run saw (carried over or stored).
     private var seen: Set<Int> = []
@@ -73,13 +93,15 @@ package final class StateStore: @unchecked Sendable {
     /// - Parameter rules: identity of everything that shapes a file's result; stored results made
     ///   under other rules are never reused.
     /// - Throws: `StateError` when the database cannot be opened or is not Trawl's.
-    package init(path: String, rules: String) throws(StateError) {
+    /// - Parameter readers: how many workers will look files up at once (one connection each).
+    package init(path: String, readers: Int = 1, rules: String) throws(StateError) {
+        self.path = path
         do {
             db = try Database(path: path)
             try db.execute("""
                 PRAGMA journal_mode=WAL;
                 PRAGMA synchronous=NORMAL;
-                PRAGMA locking_mode=EXCLUSIVE;
+                PRAGMA wal_autocheckpoint=0;
                 CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
                 CREATE TABLE IF NOT EXISTS files(
                     path BLOB PRIMARY KEY, size INTEGER NOT NULL, mtime REAL NOT NULL, ctime REAL NOT NULL,
@@ -93,7 +115,7 @@ package final class StateStore: @unchecked Sendable {
             }
             let last = try db.prepare("SELECT COALESCE(MAX(run), 0) FROM files").run()
             if case .integer(let n) = last.first?.first { run = n + 1 } else { run = 1 }
-            lookupStatement = try db.prepare("SELECT size, mtime, ctime, inode, device, rules, result FROM files WHERE path = ?")
+            self.readers = try (0..<max(1, readers)).map { _ throws(SQLiteError) in try Reader(path: path) }
             upsertStatement = try db.prepare("""
                 INSERT INTO files(path, size, mtime, ctime, inode, device, rules, result, run) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT(path) DO UPDATE SET size = excluded.size, mtime = excluded.mtime, ctime = excluded.ctime,
@@ -109,11 +131,11 @@ package final class StateStore: @unchecked Sendable {
         self.rules = Int64(bitPattern: h)
     }
 
-    /// The stored result for a file whose identity and rules are unchanged, or nil.
-    package func unchangedResult(path: [UInt8], identity: FileIdentity) -> [UInt8]? {
-        lock.lock()
-        defer { lock.unlock() }
-        let found: [UInt8]? = try? lookupStatement.withFirstRow(blob: path) { row in
+    /// The stored result for a file whose identity and rules are unchanged, or nil. `worker`
+    /// (below the `readers` given at init) picks the connection; each worker uses its own.
+    package func unchangedResult(path: [UInt8], identity: FileIdentity, worker: Int = 0) -> [UInt8]? {
+        let reader = readers[worker % readers.count]
+        let found: [UInt8]? = try? reader.lookup.withFirstRow(blob: path) { row in
             guard let row else { return nil }
             let stored = FileIdentity(size: Int(row.int64(0)), mtime: row.double(1), ctime: row.double(2),
                                       inode: UInt64(bitPattern: row.int64(3)), device: UInt64(bitPattern: row.int64(4)))
@@ -121,8 +143,8 @@ package final class StateStore: @unchecked Sendable {
             return row.blob(6)
         }
         guard let result = found else { return nil }
-        carried += 1
-        seen.insert(Self.hash(path))
+        reader.carried += 1
+        reader.seen.insert(Self.hash(path))
         return result
     }
 
@@ -141,6 +163,11 @@ package final class StateStore: @unchecked Sendable {
     package func finish(roots: [[UInt8]]) throws(StateError) {
         lock.lock()
         defer { lock.unlock() }
+        for reader in readers {
+            seen.formUnion(reader.seen)
+            carried += reader.carried
+            try? reader.db.execute("COMMIT")  // end the read snapshot, so the checkpoint can finish
+        }
         do {
             try commit()
             // Forget files under the roots that this run did not see: deleted or moved away.

@@ -194,7 +194,7 @@ struct Scan: ParsableCommand {
         if let state {
             do {
                 runLock = try RunLock(path: state + ".lock")
-                store = try StateStore(path: state, rules: [
+                store = try StateStore(path: state, readers: options.jobs, rules: [
                     "trawl \(Trawl.version)", library.sources.isEmpty ? "" : RuleSetIdentity.of(files: library.sources, name: "").id,
                     RuleSetIdentity.of(files: [("policy.yaml", loadedPolicy.source)], name: "").id, key.id, minConfidence,
                     String(options.limits.maxMemberSize), String(maxArchiveDepth), String(options.limits.maxTotalExpansion),
