@@ -24,19 +24,28 @@ enum Mail {
 
     static let personHeaders: Set<String> = ["from", "to", "cc", "bcc", "reply-to", "sender", "subject", "delivered-to", "return-path"]
 
-    /// True when `bytes` start like a message: a first line that is a known header.
+    static let knownFirstHeaders = ["received:", "return-path:", "from:", "to:", "subject:", "date:", "message-id:", "mime-version:",
+                                    "delivered-to:", "reply-to:", "dkim-signature:", "x-"].map { Array($0.utf8) }
+
+    /// True when `bytes` start like a message: a first line that is a known header, and a blank
+    /// line ending the headers within the first 8 KiB. Runs on every text file: bytes only.
     static func looksLikeMessage(_ bytes: [UInt8]) -> Bool {
-        let head = String(decoding: bytes.prefix(2048), as: UTF8.self)
-        guard let first = head.split(separator: "\n", maxSplits: 1).first else { return false }
-        let known = ["received:", "return-path:", "from:", "to:", "subject:", "date:", "message-id:", "mime-version:",
-                     "delivered-to:", "reply-to:", "dkim-signature:", "x-"]
-        let lower = first.lowercased()
-        return known.contains { lower.hasPrefix($0) } && head.contains("\n\n") || head.contains("\r\n\r\n") && known.contains { lower.hasPrefix($0) }
+        guard let first = bytes.first, (first >= 65 && first <= 90) || (first >= 97 && first <= 122) else { return false }
+        let lowered = bytes.prefix(32).map { $0 >= 65 && $0 <= 90 ? $0 + 32 : $0 }
+        guard knownFirstHeaders.contains(where: { lowered.starts(with: $0) }) else { return false }
+        let head = bytes.prefix(8192)
+        var i = head.startIndex
+        while i + 1 < head.endIndex {
+            if head[i] == 10 && (head[i + 1] == 10 || (head[i + 1] == 13 && i + 2 < head.endIndex && head[i + 2] == 10)) { return true }
+            i += 1
+        }
+        return false
     }
 
+    /// True when `bytes` start like an mbox: a "From " line followed by a message's headers.
     static func looksLikeMbox(_ bytes: [UInt8]) -> Bool {
-        bytes.starts(with: Array("From ".utf8)) && String(decoding: bytes.prefix(2048), as: UTF8.self).lowercased().contains("\nfrom:")
-            || bytes.starts(with: Array("From ".utf8)) && String(decoding: bytes.prefix(2048), as: UTF8.self).lowercased().contains("\nsubject:")
+        guard bytes.starts(with: Array("From ".utf8)), let end = bytes.prefix(1024).firstIndex(of: 10) else { return false }
+        return looksLikeMessage(Array(bytes[(end + 1)...].prefix(8192)))
     }
 
     /// Splits an mbox into its messages (lines starting "From " after a blank line start one).
