@@ -136,6 +136,7 @@ public final class MatchScratch {
                 }
                 guard let whole = groups[0] else { return }
                 if !body(groups) { return }
+                // Empty matches would loop forever; step past them.
                 start = whole.isEmpty ? whole.upperBound + 1 : whole.upperBound
                 resume = start
             }
@@ -151,28 +152,8 @@ public final class MatchScratch {
         in subject: UnsafeRawBufferPointer,
         _ body: (_ groups: [Range<Int>?]) -> Bool
     ) throws(PCRE2Error) {
-        guard let base = subject.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return }
-        var start = 0
-        let length = subject.count
-        while start <= length {
-            let rc: Int32 = pattern.isJIT
-                ? pcre2_jit_match_8(pattern.code, base, length, start, 0, data, context)
-                : pcre2_match_8(pattern.code, base, length, start, 0, data, context)
-            if rc == PCRE2_ERROR_NOMATCH { return }
-            if rc < 0 { throw PCRE2Error(code: rc, operation: "match") }
-            let ovector = pcre2_get_ovector_pointer_8(data)!
-            let groupCount = pattern.captureCount + 1
-            var groups: [Range<Int>?] = []
-            groups.reserveCapacity(groupCount)
-            for g in 0..<groupCount {
-                let lo = ovector[2 * g], hi = ovector[2 * g + 1]
-                groups.append(lo == PCRE2_UNSET || hi < lo ? nil : Int(lo)..<Int(hi))
-            }
-            guard let whole = groups[0] else { return }
-            if !body(groups) { return }
-            // Empty matches would loop forever; step past them.
-            start = whole.isEmpty ? whole.upperBound + 1 : whole.upperBound
-        }
+        // The whole subject is one window that every match starts in.
+        try forEachMatch(in: subject, windows: [0..<(subject.count + 1)], body)
     }
 }
 

@@ -71,10 +71,9 @@ package enum Validators {
     /// A real calendar date, not in the future, born no earlier than 1900.
     @Sendable static func dateOfBirth(_ value: String) -> Validation {
         guard let d = DateParsing.parse(value) else { return .invalid }
-        let now = Calendar(identifier: .gregorian).dateComponents(in: TimeZone(identifier: "UTC")!, from: Date())
-        let today = (now.year ?? 9999, now.month ?? 12, now.day ?? 31)
+        let today = DateParsing.today
         if d.year < 1900 { return .invalid }
-        if (d.year, d.month, d.day) > today { return .invalid }
+        if (d.year, d.month, d.day) > (today.year, today.month, today.day) { return .invalid }
         return .valid
     }
 
@@ -157,6 +156,12 @@ package enum DateParsing {
         package var year: Int, month: Int, day: Int
     }
 
+    /// Today's date (UTC), read once per process rather than once per candidate date.
+    static let today: Day = {
+        let now = Calendar(identifier: .gregorian).dateComponents(in: TimeZone(identifier: "UTC")!, from: Date())
+        return Day(year: now.year ?? 9999, month: now.month ?? 12, day: now.day ?? 31)
+    }()
+
     static let months: [String: Int] = [
         "jan": 1, "january": 1, "feb": 2, "february": 2, "mar": 3, "march": 3, "apr": 4, "april": 4, "may": 5,
         "jun": 6, "june": 6, "jul": 7, "july": 7, "aug": 8, "august": 8, "sep": 9, "sept": 9, "september": 9,
@@ -199,7 +204,7 @@ package enum DateParsing {
                 if numbers[2].count == 4 { year = c }
                 else if numbers[2].count == 2 {
                     // Two-digit years: a birth year is in the past, so 84 is 1984 and 09 is 2009.
-                    let thisYear = Calendar(identifier: .gregorian).component(.year, from: Date()) % 100
+                    let thisYear = today.year % 100
                     year = c <= thisYear ? 2000 + c : 1900 + c
                 } else { return nil }
             }
