@@ -83,7 +83,14 @@ enum Mail {
         let disposition = header(part.headers, "content-disposition").map(parameters)
         let filename = disposition?.1["filename"] ?? params["name"]
         if mediaType.hasPrefix("multipart/"), let boundary = params["boundary"], depth < 20 {
-            for child in parts(part.body, boundary: boundary) { walk(split(child), into: &message, depth: depth + 1) }
+            var children = parts(part.body, boundary: boundary).map(split)
+            if mediaType == "multipart/alternative", children.count > 1 {
+                // The same body in several forms: read one (plain text when there is one), so each
+                // value is one finding, not one per form.
+                let plain = children.first { (header($0.headers, "content-type") ?? "text/plain").lowercased().hasPrefix("text/plain") }
+                children = [plain ?? children[children.count - 1]]
+            }
+            for child in children { walk(child, into: &message, depth: depth + 1) }
             return
         }
         let decoded = decodeTransfer(part.body, encoding: header(part.headers, "content-transfer-encoding") ?? "7bit")
