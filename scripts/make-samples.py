@@ -10,7 +10,9 @@ requires exactly that. Output is deterministic: run it again and nothing changes
 Office and OpenDocument files are written as their specifications lay them out (zip packages of
 XML parts) with only the standard library. Some samples need tools from Debian's packages: zip
 (an encrypted zip), p7zip-full (7z), qpdf (an encrypted PDF), libreoffice (legacy .doc, .xls and
-.ppt converted from the OOXML samples); and Pillow from PyPI (images).
+.ppt converted from the OOXML samples); and Pillow from PyPI (images). Outlook .msg and RAR have
+no free writer: sample_writers.py writes them from their published specifications, and when
+msgconvert (libemail-outlook-message-perl) and lsar (unar) are installed they read each one back.
 Usage: scripts/make-samples.py [OUTPUT_DIR]   (default: Samples/ beside this script's parent)
 """
 import base64
@@ -27,6 +29,8 @@ import sys
 import tarfile
 import tempfile
 import zipfile
+
+import sample_writers
 
 ROOT = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else os.path.join(os.path.dirname(__file__), "..", "Samples"))
 FIXED_TIME = (2024, 1, 15, 9, 30, 0)  # zip member timestamps, so output is byte-for-byte stable
@@ -597,6 +601,21 @@ def tool_output(args, name, data=None, extra_files=()):
             return f.read()
 
 
+def independent_check(command, data, suffix, must_contain):
+    """Reads a file written by sample_writers with another project's reader, when installed,
+    and requires `must_contain` in its output: the sample is what its format says, not only what
+    Trawl understands."""
+    if not shutil.which(command[0]):
+        print(f"note: {command[0]} not installed; {suffix} sample not checked by an independent reader", file=sys.stderr)
+        return
+    with tempfile.NamedTemporaryFile(suffix=suffix) as f:
+        f.write(data)
+        f.flush()
+        out = subprocess.run([a.replace("{file}", f.name) for a in command], check=True, capture_output=True).stdout
+    for needle in must_contain:
+        assert needle in out, f"{command[0]} does not show {needle!r} in the {suffix} sample"
+
+
 def other_formats():
     letter = pdf_bytes([
         ["Northfield College - confirmation of enrolment", "", "Learner: Owen Reid",
@@ -666,6 +685,22 @@ def other_formats():
     entry("email/hr-inbox.mbox", [finding("email", "nina.shah@yahoo.co.uk"), finding("email", "hr@northfield-college.ac.uk", "role_mailbox"),
                                   finding("uk.bank.account", "30-99-50 and account number 88776655")], members=["message-0002.eml"])
 
+    # Outlook .msg: sender and recipient in property streams, the body, and two attachments (a
+    # text note and a Word document) stored in the message's attachment storages.
+    form = docx(w_p("Absence form") + w_table([["Pupil", "NI Number of parent"], ["Jack Turner", "WL 20 40 60 A"]]))
+    msg = sample_writers.outlook_message(
+        "Jack's absence", "Kate Turner", "kate.turner@gmail.com", [("School Office", "office@greenfield-primary.sch.uk")],
+        "Dear office,\r\nJack was ill on Monday and Tuesday. You can reach me at 14 Elm Road, Bristol BS7 8PA.\r\n",
+        [("absence-note.txt", b"Pupil: Jack Turner\nDate of birth: 08/04/2016\nDays absent: 2\n"), ("absence-form.docx", form)])
+    independent_check(["msgconvert", "--outfile", "-", "{file}"], msg, ".msg",
+                      [b"From: Kate Turner <kate.turner@gmail.com>", b"BS7 8PA", b"filename=absence-form.docx"])
+    write("email/absence.msg", msg)
+    entry("email/absence.msg", [
+        finding("email", "kate.turner@gmail.com"), finding("email", "office@greenfield-primary.sch.uk", "role_mailbox"),
+        finding("uk.postcode", "BS7 8PA")])
+    entry("email/absence.msg", [finding("dob", "08/04/2016")], members=["absence-note.txt"])
+    entry("email/absence.msg", [finding("uk.nino", "WL 20 40 60 A")], members=["absence-form.docx"])
+
     # 7z, one member plain and one encrypted (headers unencrypted, so the names are listed).
     seven = tool_output(["7z", "a", "-bd", "-mtm=off", "-mtc=off", "-mta=off", "bundle.7z", "notes.txt"], "bundle.7z",
                         extra_files=[("notes.txt", b"Parent contact: oliver.hart@gmail.com\n")])
@@ -730,6 +765,17 @@ def archives():
     write("archives/old-notes.txt.bz2", bz2.compress(b"Nothing to see: timetable changes for next week.\n"))
     entry("archives/old-notes.txt.bz2")
     entry("archives/old-notes.txt.bz2", members=["old-notes.txt"])
+
+    # RAR 5 with stored members (no RAR writer is free software; sample_writers follows the
+    # published format). libarchive reads it like any other archive.
+    minutes = b"Governors' meeting, 10 January 2024.\nApologies: Tom Price (tom.price@gmail.com), 14 Mill Lane, Leeds LS6 2AB.\n"
+    rar = sample_writers.rar5_stored([("governors/minutes-2024-01.txt", minutes), ("governors/agenda.txt", b"1. Budget\n2. Premises\n")])
+    independent_check(["lsar", "-t", "{file}"], rar, ".rar", [b"OK"])
+    write("archives/governors.rar", rar)
+    entry("archives/governors.rar", level="Restricted")
+    entry("archives/governors.rar", [finding("email", "tom.price@gmail.com"), finding("uk.postcode", "LS6 2AB")],
+          members=["governors/minutes-2024-01.txt"])
+    entry("archives/governors.rar", members=["governors/agenda.txt"])
 
     # Corrupt: a zip cut off inside its second member, its central directory gone. The first
     # member is whole and must still be scanned; the second is reported, and so is the archive.

@@ -299,11 +299,16 @@ enum LegacyOffice {
         }
         var record = RowBuilder()
         var body: String?
+        // Outlook stores one address under several properties (a sender's address and its SMTP
+        // form, a recipient's likewise): each value is read once, so it is found once.
+        var seen = Set<String>()
         for e in cfb.entries where e.isStream && e.name.hasPrefix("__substg1.0_") && !e.path.contains("__attach_") {
             let property = String(e.name.dropFirst(12).prefix(4))
             if property == "1000", let t = text(e) { body = t; continue }
             if let label = messageFields.first(where: { $0.0 == property })?.1, let t = text(e) {
-                record.add(Array(t.trimmingCharacters(in: .controlCharacters).utf8), label: label)
+                let value = t.trimmingCharacters(in: .controlCharacters)
+                guard seen.insert(value).inserted else { continue }
+                record.add(Array(value.utf8), label: label)
             }
         }
         var cursor = PartCursor(part: "headers")
