@@ -60,6 +60,7 @@ let package = Package(
         .testTarget(name: "TrawlReportTests", dependencies: ["TrawlReport", "TrawlModel"]),
         .testTarget(name: "TrawlClassifyTests", dependencies: ["TrawlClassify", "TrawlModel"]),
         .testTarget(name: "TrawlEndToEndTests", dependencies: ["TrawlReport", "TrawlModel", "TrawlDecisions"]),
+        .testTarget(name: "TrawlStateTests", dependencies: ["TrawlState"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -230,7 +230,7 @@ package struct LevelReason: Codable, Sendable, Hashable {
 }
 
 /// What happened to one ledger entry (a file or an archive member).
-package enum Outcome: String, Codable, Sendable {
+package enum Outcome: String, Codable, CaseIterable, Sendable {
     /// Read and searched (it may have no findings).
     case scanned
     /// Deliberately not read: excluded, too large, a symlink, a special file, a format Trawl does not read.

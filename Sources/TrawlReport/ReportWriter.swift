@@ -97,7 +97,7 @@ package final class ReportWriter: @unchecked Sendable {
         let record = fileRecord(result)
         let line = encode(.file(record))
         let stats = EntryStats(record, isMember: isMember)
-        try account(stats, line: line, carried: false, worker: worker)
+        try account(stats, line: line[...], carried: false, worker: worker)
         return stats.encoded + [10] + Self.markedCarried(line)
     }
 
@@ -113,17 +113,19 @@ package final class ReportWriter: @unchecked Sendable {
         var failures: [(String, ScanIssue)] = []
         let damaged = ReportWriteError(message: "a stored result is damaged; delete the state database to rebuild it")
         var position = stored.startIndex
-        func nextLine() -> ArraySlice<UInt8>? {
+        /// The next line, with its newline when `terminated`, read in place.
+        func nextLine(terminated: Bool = false) -> ArraySlice<UInt8>? {
             guard position < stored.endIndex else { return nil }
-            let end = stored[position...].firstIndex(of: 10) ?? stored.endIndex
+            let end = stored.withUnsafeBufferPointer { b in
+                memchr(b.baseAddress! + position, 10, b.count - position).map { UnsafeRawPointer($0) - UnsafeRawPointer(b.baseAddress!) }
+            } ?? stored.endIndex
             defer { position = min(end + 1, stored.endIndex) }
-            return stored[position..<end]
+            return stored[position..<(terminated && end < stored.endIndex ? end + 1 : end)]
         }
         while let statsLine = nextLine() {
-            guard let stats = EntryStats(decoding: statsLine), let json = nextLine() else { throw damaged }
-            let line = Array(json) + [10]
-            try account(stats, line: line, carried: true, worker: worker)
-            if stats.outcome == .error, case .file(let record)? = try? JSONDecoder().decode(ReportRecord.self, from: Data(line)) {
+            guard let stats = EntryStats(decoding: statsLine), let json = nextLine(terminated: true), json.last == 10 else { throw damaged }
+            try account(stats, line: json, carried: true, worker: worker)
+            if stats.outcome == .error, case .file(let record)? = try? JSONDecoder().decode(ReportRecord.self, from: Data(json)) {
                 let name = ([record.path] + (record.members ?? [])).map(\.display).joined(separator: "!/")
                 failures += (record.issues ?? []).map { (name, $0) }
             }
@@ -140,7 +142,7 @@ package final class ReportWriter: @unchecked Sendable {
     }
 
     /// Adds an entry to the totals and appends its line (unless --findings-only leaves it out).
-    private func account(_ stats: EntryStats, line: [UInt8], carried: Bool, worker: Int) throws(ReportWriteError) {
+    private func account(_ stats: EntryStats, line: ArraySlice<UInt8>, carried: Bool, worker: Int) throws(ReportWriteError) {
         let listed = !(findingsOnly && stats.outcome == .scanned && stats.findings.isEmpty)
         let slot = slots[worker]
         slot.totals.entries.add(stats.outcome)
@@ -295,6 +297,10 @@ struct EntryStats {
         return Array(("S\t" + fields.joined(separator: "\t")).utf8)
     }
 
+    // Names as bytes, so that reading a carried entry's outcome and level makes no String.
+    private static let outcomes = Outcome.allCases.map { (Array($0.rawValue.utf8), $0) }
+    private static let levels = Level.allCases.map { (Array($0.rawValue.utf8), $0) }
+
     init?(decoding line: ArraySlice<UInt8>) {
         // Read on every carried-over entry: fields are found by index, and strings are made only
         // for the lists that are not empty.
@@ -307,8 +313,9 @@ struct EntryStats {
         }
         fields.append(line[start...])
         func text(_ f: ArraySlice<UInt8>) -> String { String(decoding: f, as: UTF8.self) }
-        guard fields.count == 7, fields[0].elementsEqual([83]), let outcome = Outcome(rawValue: text(fields[1])),
-              let level = Level(rawValue: text(fields[2])) else { return nil }
+        guard fields.count == 7, fields[0].elementsEqual([83]),
+              let outcome = Self.outcomes.first(where: { $0.0.elementsEqual(fields[1]) })?.1,
+              let level = Self.levels.first(where: { $0.0.elementsEqual(fields[2]) })?.1 else { return nil }
         var size = 0
         for d in fields[4] {
             guard d >= 48 && d <= 57 else { return nil }

@@ -114,8 +114,10 @@ package final class StateStore: @unchecked Sendable {
             guard schema.first?.first == .text("trawl.state/2") else {
                 throw StateError(message: "\(path): not a Trawl state database of a version this trawl reads")
             }
-            let last = try db.prepare("SELECT COALESCE(MAX(run), 0) FROM files").run()
+            // The run counter lives in meta: finding it with MAX(run) would read the whole table.
+            let last = try db.prepare("SELECT COALESCE((SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'last_run'), MAX(run), 0) FROM files").run()
             if case .integer(let n) = last.first?.first { run = n + 1 } else { run = 1 }
+            try db.prepare("INSERT OR REPLACE INTO meta(key, value) VALUES ('last_run', ?)").run([.text(String(run))])
             self.readers = try (0..<max(1, readers)).map { _ throws(SQLiteError) in try Reader(path: path) }
             upsertStatement = try db.prepare("""
                 INSERT INTO files(path, size, mtime, ctime, inode, device, rules, result, run) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -171,22 +173,26 @@ package final class StateStore: @unchecked Sendable {
         }
         do {
             try commit()
-            // Forget files under the roots that this run did not see: deleted or moved away.
-            let count = try db.prepare("SELECT COUNT(*) FROM files WHERE path = ? OR substr(path, 1, ?) = ?")
-            let list = try db.prepare("SELECT path FROM files WHERE path = ? OR substr(path, 1, ?) = ?")
+            // Forget files under the roots that this run did not see: deleted or moved away. The
+            // paths under a root are one range of the primary key (blobs compare as bytes): from
+            // "root/" up to "root0", '0' being the byte after '/'.
+            let under = "path = ? OR (path >= ? AND path < ?)"
+            let count = try db.prepare("SELECT COUNT(*) FROM files WHERE \(under)")
+            let list = try db.prepare("SELECT path FROM files WHERE \(under)")
             let delete = try db.prepare("DELETE FROM files WHERE path = ?")
+            func range(_ root: [UInt8]) -> [SQLiteValue] {
+                let prefix = root.last == 47 ? root : root + [47]
+                return [.blob(root), .blob(prefix), .blob(prefix.dropLast() + [48])]
+            }
             var gone: [[UInt8]] = []
             var stored = 0
             for root in roots {
-                let prefix = root.last == 47 ? root : root + [47]
-                let args: [SQLiteValue] = [.blob(root), .integer(Int64(prefix.count)), .blob(prefix)]
-                if case .integer(let n) = try count.run(args).first?.first { stored += Int(n) }
+                if case .integer(let n) = try count.run(range(root)).first?.first { stored += Int(n) }
             }
             // Every stored file under the roots was seen (the common nightly case): nothing to list.
             if stored > seen.count {
                 for root in roots {
-                    let prefix = root.last == 47 ? root : root + [47]
-                    for row in try list.run([.blob(root), .integer(Int64(prefix.count)), .blob(prefix)]) {
+                    for row in try list.run(range(root)) {
                         if case .blob(let path) = row.first, !seen.contains(Self.hash(path)) { gone.append(path) }
                     }
                 }
