@@ -53,7 +53,8 @@ public final class CompiledPattern {
         var errorOffset: Int = 0
         let bytes = Array(pattern.utf8)
         let compiled = bytes.withUnsafeBufferPointer { buf in
-            pcre2_compile_8(buf.baseAddress, buf.count, options.rawValue, &errorCode, &errorOffset, nil)
+            // PCRE2_USE_OFFSET_LIMIT lets a windowed search stop at its window's end (see below).
+            pcre2_compile_8(buf.baseAddress, buf.count, options.rawValue | PCRE2_USE_OFFSET_LIMIT, &errorCode, &errorOffset, nil)
         }
         guard let compiled else { throw PCRE2Error(code: errorCode, offset: errorOffset, operation: "compile") }
         code = compiled
@@ -119,11 +120,14 @@ public final class MatchScratch {
         var resume = 0
         for window in windows {
             var start = max(window.lowerBound, resume)
+            // No match may start past the window: without this limit a search that finds nothing
+            // in its window would run on to the next match in the rest of the subject.
+            pcre2_set_offset_limit_8(context, window.upperBound - 1)
             while start < window.upperBound && start <= length {
                 let rc: Int32 = pattern.isJIT
                     ? pcre2_jit_match_8(pattern.code, base, length, start, 0, data, context)
                     : pcre2_match_8(pattern.code, base, length, start, 0, data, context)
-                if rc == PCRE2_ERROR_NOMATCH { return }
+                if rc == PCRE2_ERROR_NOMATCH { break }
                 if rc < 0 { throw PCRE2Error(code: rc, operation: "match") }
                 let ovector = pcre2_get_ovector_pointer_8(data)!
                 guard ovector[0] < window.upperBound else { break }  // belongs to a later window, if any
