@@ -26,6 +26,7 @@ let package = Package(
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
         .systemLibrary(name: "CPoppler", pkgConfig: "poppler-glib", providers: [.apt(["libpoppler-glib-dev"])]),
         .systemLibrary(name: "CTesseract", pkgConfig: "tesseract", providers: [.apt(["libtesseract-dev", "libleptonica-dev"])]),
+        .systemLibrary(name: "CHyperscan", pkgConfig: "libhs", providers: [.apt(["libhyperscan-dev"])]),
 
         // Safe wrappers: own the C objects, check every return code, know nothing of Trawl.
         .target(name: "PCRE2", dependencies: ["CPCRE2"]),
@@ -34,13 +35,14 @@ let package = Package(
         .target(name: "SQLite", dependencies: ["CSQLite"]),
         .target(name: "Poppler", dependencies: ["CPoppler"]),
         .target(name: "OCR", dependencies: ["CTesseract"]),
+        .target(name: "Hyperscan", dependencies: ["CHyperscan"]),
 
         // The stages.
         .target(name: "TrawlModel"),
         .target(name: "TrawlCrawl", dependencies: ["TrawlModel"]),
         .target(name: "TrawlExtract", dependencies: ["TrawlModel", "LibArchive", "LibXML2", "Poppler"]),
         .target(name: "TrawlPatterns", dependencies: ["TrawlModel", "Yams"]),
-        .target(name: "TrawlDetect", dependencies: ["TrawlModel", "TrawlPatterns", "PCRE2"]),
+        .target(name: "TrawlDetect", dependencies: ["TrawlModel", "TrawlPatterns", "PCRE2", "Hyperscan"]),
         .target(name: "TrawlClassify", dependencies: ["TrawlModel", "Yams"]),
         .target(name: "TrawlReport", dependencies: ["TrawlModel", .product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "TrawlState", dependencies: ["TrawlModel", "SQLite"]),
@@ -55,7 +57,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
 
-        .testTarget(name: "TrawlDetectTests", dependencies: ["TrawlDetect", "TrawlPatterns", "TrawlModel"]),
+        .testTarget(name: "TrawlDetectTests", dependencies: ["TrawlDetect", "TrawlPatterns", "TrawlModel", "Hyperscan"]),
         .testTarget(name: "TrawlExtractTests", dependencies: ["TrawlExtract", "TrawlModel"]),
         .testTarget(name: "TrawlReportTests", dependencies: ["TrawlReport", "TrawlModel"]),
         .testTarget(name: "TrawlClassifyTests", dependencies: ["TrawlClassify", "TrawlModel"]),

@@ -16,6 +16,7 @@
 //   XML record, or the paragraph) also holds a personal identifier or a person's name field. Text
 //   that merely names the categories (a policy, a blank form) is not special-category data.
 import Foundation
+import Hyperscan
 import PCRE2
 import TrawlModel
 import TrawlPatterns
@@ -35,6 +36,10 @@ package struct CompiledDefinition: Sendable {
 /// The whole set of compiled patterns, shared by every worker.
 package final class PatternSet: Sendable {
     package let patterns: [CompiledDefinition]
+    /// Every prefilter literal (lower case) in one Hyperscan database, found in one pass per
+    /// chunk; nil where Hyperscan cannot build it (a CPU it does not support), and each literal
+    /// is then searched for on its own.
+    let literals: LiteralSet?
 
     /// Compiles every pattern of the library.
     /// - Throws: `PatternProblem` naming the pattern whose regex does not compile or whose
@@ -62,6 +67,8 @@ package final class PatternSet: Sendable {
                 fieldLabels: (def.field?.labels ?? []).map(Keyword.init), nearby: nearby))
         }
         patterns = out
+        let all = Set(out.flatMap { $0.definition.prefilter?.literals ?? [] }.map { $0.lowercased() }).sorted()
+        literals = all.isEmpty ? nil : try? LiteralSet(all.map { Array($0.utf8) }, caseless: true)
     }
 }
 
@@ -89,10 +96,13 @@ package struct Detector {
     /// Run each pattern only near its anchors (`Prefilter`); false runs every pattern over the
     /// whole text, one after another: the plain path the fast one is checked against.
     package let usePrefilter: Bool
+    /// This worker's Hyperscan scratch for the set's literals.
+    private let literalScanner: LiteralScanner?
 
     package init(_ set: PatternSet, minimumConfidence: Confidence = .medium, usePrefilter: Bool = true) {
         self.set = set
         self.usePrefilter = usePrefilter
+        self.literalScanner = set.literals.flatMap { try? LiteralScanner(for: $0) }
         self.scratch = set.patterns.map { MatchScratch(for: $0.regex) }
         self.nearbyScratch = set.patterns.map { $0.nearby.map { MatchScratch(for: $0) } }
         self.minimumConfidence = minimumConfidence
@@ -134,7 +144,7 @@ package struct Detector {
     package func detect(_ chunk: TextChunk, into matches: inout [Match]) {
         var lines = LineCounter(chunk)
         var found: [Found] = []
-        var anchors = Anchors(chunk.text)
+        var anchors = Anchors(chunk.text, literals: literalScanner)
         chunk.text.withUnsafeBytes { subject in
             // Pass 1: every pattern's shapes and valid candidates.
             var perPattern: [(candidates: [Candidate], shapes: Shapes)] = []
@@ -345,8 +355,30 @@ struct Anchors {
     /// Runs of digits, as ranges.
     private var digitRuns: [Range<Int>]?
     private var literalPositions: [String: [Range<Int>]] = [:]
+    /// Finds every literal of the pattern set in one pass, the first time any is asked for.
+    private let scanner: LiteralScanner?
+    private var scanned = false
 
-    init(_ text: [UInt8]) { self.text = text }
+    init(_ text: [UInt8], literals scanner: LiteralScanner? = nil) {
+        self.text = text
+        self.scanner = scanner
+    }
+
+    /// One Hyperscan pass for every literal of the set; false if it could not run (each literal is
+    /// then searched for on its own, with the same result).
+    private mutating func scanAllLiterals() -> Bool {
+        guard let scanner else { return false }
+        if scanned { return true }
+        guard let found = try? text.withUnsafeBytes({ try scanner.occurrences(in: $0) }) else { return false }
+        var positions: [[Range<Int>]] = Array(repeating: [], count: scanner.set.literals.count)
+        for (id, start) in found { positions[id].append(start..<(start + scanner.set.literals[id].count)) }
+        for (id, literal) in scanner.set.literals.enumerated() {
+            // Reported in order of their end; for one literal that is also the order of their start.
+            literalPositions[String(decoding: literal, as: UTF8.self)] = positions[id]
+        }
+        scanned = true
+        return true
+    }
 
     mutating func windows(_ p: Prefilter) -> [Range<Int>] {
         var points: [Range<Int>] = []
@@ -368,7 +400,8 @@ struct Anchors {
             }
             points += digitRuns!
         }
-        for literal in p.literals {
+        if !p.literals.isEmpty { _ = scanAllLiterals() }
+        for literal in p.literals.map({ $0.lowercased() }) {
             if literalPositions[literal] == nil { literalPositions[literal] = find(literal) }
             points += literalPositions[literal]!
         }

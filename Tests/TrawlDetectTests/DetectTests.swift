@@ -3,6 +3,7 @@ import Testing
 import TrawlModel
 import TrawlPatterns
 @testable import TrawlDetect
+import Hyperscan
 
 let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
@@ -210,5 +211,32 @@ func detect(_ text: String, cells: [Cell] = [], minimum: Confidence = .medium) t
         // "device" belongs to the MAC address; the version number after it is not an IP address.
         let found = try detect("User: Chloe, device a4-83-e7-12-34-56\nBuild server version 2.4.1.3")
         #expect(found.map(\.typeId) == ["mac.address"])
+    }
+}
+
+@Suite struct LiteralSearch {
+    @Test func oneHyperscanPassFindsTheSameAnchorsAsSearchingEachLiteral() throws {
+        let (_, set) = try loadPatterns()
+        let literals = try #require(set.literals, "Hyperscan built no database")
+        let scanner = try LiteralScanner(for: literals)
+        // Real documents, plus literals in mixed case, overlapping (":::", "----"), and at the very
+        // start and end of the text.
+        var text = Array("PASS:word Internal\n".utf8)
+        for name in ["text/hr-record.txt", "text/board-paper.txt", "web/emergency-contacts.html", "config/finance.env", "tables/learners.csv"] {
+            let file = packageRoot.appendingPathComponent("Samples/\(name)")
+            try #require(FileManager.default.fileExists(atPath: file.path), "\(name)")
+            text += Array(try Data(contentsOf: file))
+        }
+        text += Array("a:::b----c===Official CONFIDENTIAL eyJ xoxb- diagnosed Spent public classification pwd".utf8)
+        var searched = 0
+        for def in set.patterns.map(\.definition) {
+            guard let prefilter = def.prefilter, !prefilter.literals.isEmpty else { continue }
+            var fast = Anchors(text, literals: scanner)
+            var plain = Anchors(text)
+            let windows = fast.windows(prefilter)
+            #expect(windows == plain.windows(prefilter), "\(def.id)")
+            searched += windows.count
+        }
+        #expect(searched > 20)
     }
 }
