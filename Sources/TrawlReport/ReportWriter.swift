@@ -95,7 +95,7 @@ package final class ReportWriter: @unchecked Sendable {
     @discardableResult
     package func write(_ result: FileResult, isMember: Bool, worker: Int = 0) throws(ReportWriteError) -> [UInt8] {
         let record = fileRecord(result)
-        let line = encode(.file(record))
+        let line = record.reportLine()
         let stats = EntryStats(record, isMember: isMember)
         try account(stats, line: line[...], carried: false, worker: worker)
         return stats.encoded + [10] + Self.markedCarried(line)

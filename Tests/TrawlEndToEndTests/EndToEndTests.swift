@@ -12,6 +12,8 @@ struct Run {
     var status: Int32
     var stderr: String
     var records: [ReportRecord]
+    /// The report's bytes as written.
+    var raw = Data()
 
     var files: [FileRecord] { records.compactMap { if case .file(let f) = $0 { f } else { nil } } }
     var summary: SummaryRecord? { records.compactMap { if case .summary(let s) = $0 { s } else { nil } }.first }
@@ -36,10 +38,12 @@ func trawl(_ args: [String], report: Bool = true, key: String? = nil) throws -> 
     let errData = err.fileHandleForReading.readDataToEndOfFile()
     process.waitUntilExit()
     var records: [ReportRecord] = []
+    var raw = Data()
     if report, let data = FileManager.default.contents(atPath: out.path) {
         records = try ReportReader.records(from: data)
+        raw = data
     }
-    return Run(status: process.terminationStatus, stderr: String(decoding: errData, as: UTF8.self), records: records)
+    return Run(status: process.terminationStatus, stderr: String(decoding: errData, as: UTF8.self), records: records, raw: raw)
 }
 
 func binary() throws -> URL {
@@ -100,6 +104,23 @@ struct Expected: Decodable {
             #expect(found == e.findings.sorted(), "\(name): findings")
             #expect((f.markings ?? []) == e.markings, "\(name): markings")
         }
+    }
+
+    @Test func fileLinesAreWhatJSONEncoderWouldWrite() throws {
+        // File records are written by a byte encoder of our own (FileRecordEncoding.swift); every
+        // line of a scan of Samples/ (values shown, so every field and many kinds of text appear)
+        // must be exactly what Foundation's JSONEncoder writes for the record it decodes to.
+        let run = try trawl(["scan", "Samples", "--exclude", "expected.json", "--show-values", "--quiet"])
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        var compared = 0
+        for line in run.raw.split(separator: 10) where line.starts(with: Data(#"{"data":{"#.utf8)) && line.reversed().starts(with: Array(#""type":"file"}"#.utf8).reversed()) {
+            let record = try JSONDecoder().decode(ReportRecord.self, from: Data(line))
+            let reference = try encoder.encode(record)
+            #expect(reference == Data(line), "\(String(decoding: line, as: UTF8.self))")
+            compared += 1
+        }
+        #expect(compared == run.files.count && compared > 60)
     }
 
     @Test func theReportHeaderAndSummaryAreComplete() throws {

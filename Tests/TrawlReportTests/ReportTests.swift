@@ -50,6 +50,32 @@ import TrawlModel
         #expect(PathText(Array("plain.txt".utf8)).text == "plain.txt")
     }
 
+    @Test func theByteEncoderWritesWhatJSONEncoderWrites() throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        // Every control character, DEL, quotes, backslashes, slashes and text beyond ASCII.
+        let tricky = String(decoding: (0..<32).map { UInt8($0) } + Array("\u{7F} \"q\" back\\slash a/b é ü 中文 😀 \u{2028}\u{2029} \u{FEFF}".utf8), as: UTF8.self)
+        let finding = FindingRecord(
+            type: "uk.nino", pattern: "uk.nino", level: .restricted, confidence: .high, exempt: .roleMailbox,
+            location: Location(part: "word/document.xml" + tricky, line: 12, cell: "B7", column: "Date of Birth " + tricky, offset: 1_234_567),
+            masked: "AB******C", fingerprint: "hmac-sha256:abc:def", value: tricky, evidence: ["keyword 'ni' before", tricky],
+            decision: DecisionRecord(Decision(fingerprint: "f", path: "/p", decision: .acceptedRisk, by: "dpo", at: "2026-01-01", note: tricky)))
+        var bare = finding
+        bare.level = nil; bare.exempt = nil; bare.value = nil; bare.decision = nil; bare.evidence = []
+        bare.location = Location(offset: 0)
+        let full = FileRecord(
+            path: PathText(Array("/share/r".utf8) + [0xE9] + Array("sum.txt".utf8)), members: [PathText(Array("inner.zip".utf8)), PathText(Array(tricky.utf8))],
+            size: Int.max, format: "docx", outcome: .error, issues: [ScanIssue(.corrupt, tricky), ScanIssue(.tooLarge, "big")], level: .confidential,
+            reasons: [LevelReason(rule: "types", level: .confidential, detail: tricky)], findings: [finding, bare], memberCount: 0,
+            markings: ["marking.internal", tricky], carriedOver: true, contentId: "hmac-sha256:k:0")
+        let empty = FileRecord(path: PathText(Array("/".utf8)), members: nil, size: 0, format: nil, outcome: .scanned, issues: nil,
+                               level: .public, reasons: [], findings: [], memberCount: nil, markings: nil, carriedOver: nil, contentId: nil)
+        for record in [full, empty] {
+            let reference = Array(try encoder.encode(ReportRecord.file(record))) + [10]
+            #expect(record.reportLine() == reference, "\(String(decoding: record.reportLine(), as: UTF8.self))")
+        }
+    }
+
     @Test func theWriterRenamesIntoPlaceAndCountsEverything() throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("trawl-report-\(UUID())")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
