@@ -14,13 +14,20 @@ import Glibc
 
 /// The fingerprint key.
 package struct FingerprintKey: Sendable {
-    /// Kept as bytes (SymmetricKey is not Sendable); a SymmetricKey is made per use, which is cheap.
+    /// Kept as bytes (SymmetricKey is not Sendable).
     private let keyBytes: [UInt8]
     /// A short public id: the first 12 hex digits of SHA-256("trawl-key-id" + key).
     package let id: String
 
+    /// HMAC keyed once: each fingerprint starts from a copy, instead of deriving the key's pads
+    /// again for every finding.
+    // SAFETY: never mutated. A copy's first update copies the digest state (swift-crypto's digests
+    // copy on write), so threads only ever read this one.
+    nonisolated(unsafe) private let keyed: HMAC<SHA256>
+
     init(bytes: [UInt8]) {
         keyBytes = bytes
+        keyed = HMAC<SHA256>(key: SymmetricKey(data: bytes))
         let digest = SHA256.hash(data: Array("trawl-key-id".utf8) + bytes)
         id = String(hex(digest).prefix(12))
     }
@@ -57,8 +64,9 @@ package struct FingerprintKey: Sendable {
 
     /// "hmac-sha256:KEYID:HEX" of the type and normalised value.
     package func fingerprint(type: String, normalized: String) -> String {
-        let mac = HMAC<SHA256>.authenticationCode(for: Array((type + "\u{0}" + normalized).utf8), using: SymmetricKey(data: keyBytes))
-        return "hmac-sha256:\(id):" + hex(mac)
+        var mac = keyed
+        mac.update(data: Array((type + "\u{0}" + normalized).utf8))
+        return "hmac-sha256:\(id):" + hex(mac.finalize())
     }
 }
 
