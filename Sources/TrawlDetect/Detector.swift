@@ -130,13 +130,31 @@ package struct Detector {
         var ranges: [Range<Int>] = []
 
         /// The end of the nearest range wholly before `start` (ranges overlapping the value itself,
-        /// such as the same digits read as another type, do not count).
+        /// such as the same digits read as another type, do not count). `ranges` are sorted by
+        /// their start: a binary search finds where to look back from (a chunk can hold
+        /// thousands of values, and a scan per value would be quadratic).
         func previousEnd(before start: Int) -> Int {
-            ranges.last { $0.upperBound <= start }?.upperBound ?? 0
+            var i = partition { $0.lowerBound <= start }
+            while i > 0 {
+                i -= 1
+                if ranges[i].upperBound <= start { return ranges[i].upperBound }
+            }
+            return 0
         }
 
         func nextStart(after end: Int, limit: Int) -> Int {
-            ranges.first { $0.lowerBound >= end }?.lowerBound ?? limit
+            let i = partition { $0.lowerBound < end }
+            return i < ranges.count ? ranges[i].lowerBound : limit
+        }
+
+        /// The number of leading ranges for which `before` holds (it must hold for a prefix).
+        private func partition(_ before: (Range<Int>) -> Bool) -> Int {
+            var lo = 0, hi = ranges.count
+            while lo < hi {
+                let mid = (lo + hi) / 2
+                if before(ranges[mid]) { lo = mid + 1 } else { hi = mid }
+            }
+            return lo
         }
     }
 
@@ -549,21 +567,32 @@ enum FieldValue {
 /// restarts only when an offset goes backwards.
 private struct LineCounter {
     let chunk: TextChunk
-    var position = 0
-    var line: Int
+    /// Offsets of the chunk's newlines, found (with memchr) the first time a line is asked for.
+    private var newlines: [Int]?
 
-    init(_ chunk: TextChunk) {
-        self.chunk = chunk
-        self.line = chunk.firstLine ?? 0
-    }
+    init(_ chunk: TextChunk) { self.chunk = chunk }
 
     mutating func line(at offset: Int) -> Int? {
         guard let first = chunk.firstLine else { return nil }
-        if offset < position { position = 0; line = first }
-        while position < offset {
-            if chunk.text[position] == 10 { line += 1 }
-            position += 1
+        if newlines == nil {
+            var found: [Int] = []
+            chunk.text.withUnsafeBytes { b in
+                guard let base = b.baseAddress else { return }
+                var at = 0
+                while at < b.count, let hit = memchr(base + at, 10, b.count - at) {
+                    let i = base.distance(to: UnsafeRawPointer(hit))
+                    found.append(i)
+                    at = i + 1
+                }
+            }
+            newlines = found
         }
-        return line
+        // The line is the first line plus the newlines before the offset.
+        var lo = 0, hi = newlines!.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if newlines![mid] < offset { lo = mid + 1 } else { hi = mid }
+        }
+        return first + lo
     }
 }

@@ -52,6 +52,11 @@ package enum TextDecoding {
         var i = 0
         let n = bytes.count
         while i < n {
+            // Eight bytes of ASCII at a time: most text is ASCII for long stretches.
+            if i + 8 <= n, bytes.withUnsafeBytes({ $0.loadUnaligned(fromByteOffset: i, as: UInt64.self) }) & 0x8080_8080_8080_8080 == 0 {
+                i += 8
+                continue
+            }
             let b = bytes[i]
             if b < 0x80 { i += 1; continue }
             let len: Int

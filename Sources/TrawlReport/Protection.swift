@@ -93,7 +93,7 @@ package enum Masking {
                 run = ""
             }
             for c in value {
-                if c.isLetter || c.isNumber { run.append(c) } else { flush(); out.append(c) }
+                if isAlphanumeric(c) { run.append(c) } else { flush(); out.append(c) }
             }
             flush()
             return out
@@ -102,15 +102,22 @@ package enum Masking {
         }
     }
 
+    /// A letter or a digit. ASCII is decided from the byte: the Unicode property lookup behind
+    /// Character.isLetter cost more than the rest of masking, and values are nearly all ASCII.
+    static func isAlphanumeric(_ c: Character) -> Bool {
+        if let a = c.asciiValue { return (a >= 48 && a <= 57) || ((a | 32) >= 97 && (a | 32) <= 122) }
+        return c.isLetter || c.isNumber
+    }
+
     /// First two and last alphanumeric characters kept; short values keep only the first.
     static func keepEnds(_ value: String) -> String {
-        let alnumCount = value.filter { $0.isLetter || $0.isNumber }.count
+        let alnumCount = value.filter(isAlphanumeric).count
         let keepHead = alnumCount > 6 ? 2 : 1
         let keepTail = alnumCount > 6 ? 1 : 0
         var seen = 0
         var out = ""
         for c in value {
-            guard c.isLetter || c.isNumber else { out.append(c); continue }
+            guard isAlphanumeric(c) else { out.append(c); continue }
             seen += 1
             out.append(seen <= keepHead || seen > alnumCount - keepTail ? c : "*")
         }
