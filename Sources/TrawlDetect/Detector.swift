@@ -401,21 +401,7 @@ struct Anchors {
     mutating func windows(_ p: Prefilter) -> [Range<Int>] {
         var points: [Range<Int>] = []
         if p.digits {
-            if digitRuns == nil {
-                var out: [Range<Int>] = []
-                var i = 0
-                while i < text.count {
-                    if text[i] >= 48 && text[i] <= 57 {
-                        var j = i + 1
-                        while j < text.count && text[j] >= 48 && text[j] <= 57 { j += 1 }
-                        out.append(i..<j)
-                        i = j
-                    } else {
-                        i += 1
-                    }
-                }
-                digitRuns = out
-            }
+            if digitRuns == nil { digitRuns = Self.digitRuns(text) }
             points += digitRuns!
         }
         if !p.literals.isEmpty { _ = scanAllLiterals() }
@@ -437,6 +423,36 @@ struct Anchors {
             }
         }
         return windows
+    }
+
+    /// Runs of ASCII digits. Eight bytes without a digit are skipped at once (most of prose).
+    static func digitRuns(_ text: [UInt8]) -> [Range<Int>] {
+        var out: [Range<Int>] = []
+        text.withUnsafeBytes { b in
+            let n = b.count
+            func isDigit(_ i: Int) -> Bool { b[i] &- 48 < 10 }
+            var i = 0
+            while i < n {
+                if i + 8 <= n && !hasDigit(b.loadUnaligned(fromByteOffset: i, as: UInt64.self)) { i += 8; continue }
+                if isDigit(i) {
+                    var j = i + 1
+                    while j < n && isDigit(j) { j += 1 }
+                    out.append(i..<j)
+                    i = j
+                } else {
+                    i += 1
+                }
+            }
+        }
+        return out
+    }
+
+    /// Whether any byte of `x` is an ASCII digit: "hasbetween(x, '/', ':')" of the Bit Twiddling
+    /// Hacks (a byte strictly between 0x2F and 0x3A; bytes of 0x80 and over never count).
+    static func hasDigit(_ x: UInt64) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let low = x & (ones &* 127)
+        return ((ones &* (127 + 0x3A)) &- low) & ~x & (low &+ (ones &* (127 - 0x2F))) & (ones &* 128) != 0
     }
 
     /// How rare a (lower-case) byte is in English prose: higher is rarer.

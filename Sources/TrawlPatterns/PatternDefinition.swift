@@ -46,6 +46,12 @@ package struct Prefilter: Codable, Sendable {
 
     enum CodingKeys: String, CodingKey { case digits, literals, reach }
 
+    package init(digits: Bool, literals: [String], reach: Int) {
+        self.digits = digits
+        self.literals = literals
+        self.reach = reach
+    }
+
     package init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         digits = try c.decodeIfPresent(Bool.self, forKey: .digits) ?? false
@@ -164,6 +170,11 @@ package struct PatternDefinition: Codable, Sendable {
         prefilter = try c.decodeIfPresent(Prefilter.self, forKey: .prefilter)
         if regex == nil && field == nil {
             throw DecodingError.dataCorruptedError(forKey: .regex, in: c, debugDescription: "a pattern needs a regex or a field")
+        }
+        // A field's text form starts with one of its labels: the labels' first words anchor it.
+        if prefilter == nil, regex == nil, let labels = field?.labels, !labels.isEmpty {
+            let words = labels.compactMap { $0.split(separator: " ").first.map { String($0).lowercased() } }
+            prefilter = Prefilter(digits: false, literals: Array(Set(words)).sorted(), reach: 0)
         }
         caseless = try c.decodeIfPresent(Bool.self, forKey: .caseless) ?? false
         valueGroup = try c.decodeIfPresent(Int.self, forKey: .valueGroup) ?? 0

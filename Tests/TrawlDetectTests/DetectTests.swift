@@ -240,3 +240,34 @@ func detect(_ text: String, cells: [Cell] = [], minimum: Confidence = .medium) t
         #expect(searched > 20)
     }
 }
+
+@Suite struct DigitRuns {
+    @Test func theWordAtATimeTestFindsEveryDigitAndNothingElse() {
+        // Every byte value in every position of a word.
+        for value in 0...255 {
+            for position in 0..<8 {
+                var bytes = [UInt8](repeating: 65, count: 8)
+                bytes[position] = UInt8(value)
+                let word = bytes.withUnsafeBytes { $0.loadUnaligned(as: UInt64.self) }
+                #expect(Anchors.hasDigit(word) == (value >= 48 && value <= 57), "byte \(value) at \(position)")
+            }
+        }
+    }
+
+    @Test func runsAreTheSameAsAByteByByteReading() {
+        var rng = SystemRandomNumberGenerator()
+        for length in [0, 1, 7, 8, 9, 63, 64, 65, 1000] {
+            let text = (0..<length).map { _ in UInt8.random(in: 0...255, using: &rng) % 4 == 0 ? UInt8.random(in: 48...57, using: &rng) : UInt8.random(in: 0...255, using: &rng) }
+            var expected: [Range<Int>] = []
+            var i = 0
+            while i < text.count {
+                guard text[i] >= 48 && text[i] <= 57 else { i += 1; continue }
+                var j = i + 1
+                while j < text.count && text[j] >= 48 && text[j] <= 57 { j += 1 }
+                expected.append(i..<j)
+                i = j
+            }
+            #expect(Anchors.digitRuns(text) == expected, "length \(length)")
+        }
+    }
+}
