@@ -22,7 +22,10 @@ import TrawlModel
 import TrawlPatterns
 
 /// A pattern definition with its compiled regexes and its keywords in token form. Immutable.
-package struct CompiledDefinition: Sendable {
+/// A class, and the fields the detector reads for every chunk and value held apart from the
+/// definition: copying the definition (a struct of strings and lists) for each of a million
+/// spreadsheet rows was most of the time spent on them.
+package final class CompiledDefinition: Sendable {
     package let definition: PatternDefinition
     let regex: CompiledPattern
     /// The capture group holding the value.
@@ -31,6 +34,24 @@ package struct CompiledDefinition: Sendable {
     /// Field labels, for matching column headers.
     let fieldLabels: [Keyword]
     let nearby: CompiledPattern?
+    let isField: Bool
+    let prefilter: Prefilter?
+    let validator: Validators.Check?
+    let context: ContextRule?
+
+    init(definition: PatternDefinition, regex: CompiledPattern, valueGroup: Int, keywords: [Keyword], fieldLabels: [Keyword],
+         nearby: CompiledPattern?) {
+        self.definition = definition
+        self.regex = regex
+        self.valueGroup = valueGroup
+        self.keywords = keywords
+        self.fieldLabels = fieldLabels
+        self.nearby = nearby
+        isField = definition.field != nil
+        prefilter = definition.prefilter
+        validator = definition.validator.flatMap(Validators.named)
+        context = definition.context
+    }
 }
 
 /// The whole set of compiled patterns, shared by every worker.
@@ -165,10 +186,10 @@ package struct Detector {
         var anchors = Anchors(chunk.text, literals: literalScanner)
         chunk.text.withUnsafeBytes { subject in
             // Pass 1: every pattern's shapes and valid candidates.
+            var labels = CellLabels(chunk)
             var perPattern: [(candidates: [Candidate], shapes: Shapes)] = []
             perPattern.reserveCapacity(set.patterns.count)
             for (index, compiled) in set.patterns.enumerated() {
-                let def = compiled.definition
                 var candidates: [Candidate] = []
                 var shapes = Shapes()
                 // A matching error (a resource limit on a pathological subject) ends this pattern
@@ -176,21 +197,21 @@ package struct Detector {
                 let onMatch: ([Range<Int>?]) -> Bool = { groups in
                     guard var range = groups[compiled.valueGroup] ?? groups[0] else { return true }
                     shapes.ranges.append(range)
-                    if def.field != nil { range = FieldValue.trim(range, in: subject) }
+                    if compiled.isField { range = FieldValue.trim(range, in: subject) }
                     let value = String(decoding: subject[range], as: UTF8.self)
-                    let validation = validate(value, def)
+                    let validation = validate(value, compiled)
                     if case .invalid = validation { return true }
                     candidates.append(Candidate(range: range, value: value, validation: validation))
                     return true
                 }
-                if usePrefilter, let prefilter = def.prefilter, subject.count > 1024 {
+                if usePrefilter, let prefilter = compiled.prefilter, subject.count > 1024 {
                     let windows = anchors.windows(prefilter)
                     if !windows.isEmpty { try? scratch[index].forEachMatch(in: subject, windows: windows, onMatch) }
                 } else {
                     try? scratch[index].forEachMatch(in: subject, onMatch)
                 }
                 if !compiled.fieldLabels.isEmpty {
-                    candidates += fieldCells(chunk, compiled, excluding: candidates)
+                    candidates += fieldCells(chunk, compiled, labels: &labels, excluding: candidates)
                     candidates.sort { $0.range.lowerBound < $1.range.lowerBound }
                 }
                 perPattern.append((candidates, shapes))
@@ -203,22 +224,22 @@ package struct Detector {
                 .sorted { $0.lowerBound < $1.lowerBound }
 
             // Pass 2: context, confidence and location for each candidate.
-            for (index, compiled) in set.patterns.enumerated() {
+            for (index, compiled) in set.patterns.enumerated() where !perPattern[index].candidates.isEmpty {
                 let def = compiled.definition
                 var shapes = perPattern[index].shapes
-                if def.context != nil && !claimants.isEmpty {
+                if compiled.context != nil && !claimants.isEmpty {
                     shapes.ranges = (shapes.ranges + claimants).sorted { $0.lowerBound < $1.lowerBound }
                 }
                 for candidate in perPattern[index].candidates {
                     if let limit = chunk.matchStartLimit, candidate.range.lowerBound >= limit { continue }
                     var evidence = candidate.evidence
-                    evidence += context(for: candidate.range, shapes: shapes, chunk: chunk, subject: subject, index: index)
+                    evidence += context(for: candidate.range, shapes: shapes, chunk: chunk, labels: &labels, subject: subject, index: index)
                     var confidence = def.confidence
                     if !evidence.isEmpty { confidence = confidence.raised }
                     if def.context?.required == true && evidence.isEmpty { continue }
                     var exemption: Exemption?
                     if case .exempt(let e) = candidate.validation { exemption = e }
-                    let cell = chunk.cells.first { $0.range.contains(candidate.range.lowerBound) }
+                    let cell = labels.cell(containing: candidate.range.lowerBound).map { chunk.cells[$0] }
                     let location = Location(part: chunk.part, line: lines.line(at: candidate.range.lowerBound),
                                             cell: cell?.ref, column: cell?.label, offset: chunk.offset + candidate.range.lowerBound)
                     var match = Match(
@@ -240,20 +261,21 @@ package struct Detector {
         }
     }
 
-    private func validate(_ value: String, _ def: PatternDefinition) -> Validation {
-        if def.field != nil, !FieldValue.isMeaningful(value) { return .invalid }
-        return def.validator.flatMap(Validators.named).map { $0(value) } ?? .valid
+    private func validate(_ value: String, _ compiled: CompiledDefinition) -> Validation {
+        if compiled.isField, !FieldValue.isMeaningful(value) { return .invalid }
+        return compiled.validator.map { $0(value) } ?? .valid
     }
 
     /// Cells whose column header names the field: the whole cell is the value.
-    private func fieldCells(_ chunk: TextChunk, _ compiled: CompiledDefinition, excluding: [Candidate]) -> [Candidate] {
+    private func fieldCells(_ chunk: TextChunk, _ compiled: CompiledDefinition, labels: inout CellLabels,
+                            excluding: [Candidate]) -> [Candidate] {
         var out: [Candidate] = []
-        for cell in chunk.cells {
-            guard let label = cell.label, !excluding.contains(where: { cell.range.contains($0.range.lowerBound) }) else { continue }
-            let tokens = Tokens(Array(label.utf8))
+        for (i, cell) in chunk.cells.enumerated() {
+            guard let label = cell.label, !excluding.contains(where: { cell.range.contains($0.range.lowerBound) }),
+                  let tokens = labels.tokens(i) else { continue }
             guard compiled.fieldLabels.contains(where: { tokens.firstOccurrence(of: $0) != nil }) else { continue }
             let value = String(decoding: chunk.text[cell.range], as: UTF8.self)
-            let validation = validate(value, compiled.definition)
+            let validation = validate(value, compiled)
             if case .invalid = validation { continue }
             out.append(Candidate(range: cell.range, value: value, validation: validation, evidence: ["column '\(label)'"]))
         }
@@ -322,13 +344,12 @@ package struct Detector {
     /// the same pattern), a nearby regex (an expiry date), or a keyword in the label of the cell it
     /// sits in. The window after a value ends at the end of its line: a keyword on the next line
     /// labels what follows it.
-    private func context(for range: Range<Int>, shapes: Shapes, chunk: TextChunk, subject: UnsafeRawBufferPointer,
-                         index: Int) -> [String] {
+    private func context(for range: Range<Int>, shapes: Shapes, chunk: TextChunk, labels: inout CellLabels,
+                         subject: UnsafeRawBufferPointer, index: Int) -> [String] {
         let compiled = set.patterns[index]
-        guard let rule = compiled.definition.context else { return [] }
+        guard let rule = compiled.context else { return [] }
         var evidence: [String] = []
-        if let cell = chunk.cells.first(where: { $0.range.contains(range.lowerBound) }), let label = cell.label {
-            let tokens = Tokens(Array(label.utf8))
+        if let i = labels.cell(containing: range.lowerBound), let label = chunk.cells[i].label, let tokens = labels.tokens(i) {
             if let k = compiled.keywords.first(where: { tokens.firstOccurrence(of: $0) != nil }) {
                 evidence.append("column '\(label)' (keyword '\(k.text)')")
             }
@@ -362,6 +383,31 @@ package struct Detector {
             }
         }
         return evidence
+    }
+}
+
+/// A chunk's cells for the detector: each column label in token form, made once per chunk
+/// however many patterns and values ask for it, and the cell that holds an offset.
+struct CellLabels {
+    private let cells: [Cell]
+    private var tokenized: [Tokens?]
+
+    init(_ chunk: TextChunk) {
+        cells = chunk.cells
+        tokenized = Array(repeating: nil, count: chunk.cells.count)
+    }
+
+    mutating func tokens(_ i: Int) -> Tokens? {
+        if let t = tokenized[i] { return t }
+        guard let label = cells[i].label else { return nil }
+        let t = Tokens(Array(label.utf8))
+        tokenized[i] = t
+        return t
+    }
+
+    /// The first cell whose range holds `offset`.
+    func cell(containing offset: Int) -> Int? {
+        cells.firstIndex { $0.range.contains(offset) }
     }
 }
 
