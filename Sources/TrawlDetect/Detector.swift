@@ -194,7 +194,9 @@ package struct Detector {
                 var shapes = Shapes()
                 // A matching error (a resource limit on a pathological subject) ends this pattern
                 // on this chunk only; the rest of the chunk and the scan go on.
-                let onMatch: ([Range<Int>?]) -> Bool = { groups in
+                // A local function, not a closure value: it does not escape, so the variables it
+                // updates stay on the stack rather than in a heap box per pattern and chunk.
+                func onMatch(_ groups: [Range<Int>?]) -> Bool {
                     guard var range = groups[compiled.valueGroup] ?? groups[0] else { return true }
                     shapes.ranges.append(range)
                     if compiled.isField { range = FieldValue.trim(range, in: subject) }
