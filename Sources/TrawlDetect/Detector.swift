@@ -38,9 +38,12 @@ package final class CompiledDefinition: Sendable {
     let prefilter: Prefilter?
     let validator: Validators.Check?
     let context: ContextRule?
+    /// The prefilter's literals, as indexes into the set's `literalTexts`.
+    let literalIds: [Int]
 
     init(definition: PatternDefinition, regex: CompiledPattern, valueGroup: Int, keywords: [Keyword], fieldLabels: [Keyword],
-         nearby: CompiledPattern?) {
+         nearby: CompiledPattern?, literalIds: [Int]) {
+        self.literalIds = literalIds
         self.definition = definition
         self.regex = regex
         self.valueGroup = valueGroup
@@ -57,9 +60,11 @@ package final class CompiledDefinition: Sendable {
 /// The whole set of compiled patterns, shared by every worker.
 package final class PatternSet: Sendable {
     package let patterns: [CompiledDefinition]
-    /// Every prefilter literal (lower case) in one Hyperscan database, found in one pass per
-    /// chunk; nil where Hyperscan cannot build it (a CPU it does not support), and each literal
-    /// is then searched for on its own.
+    /// Every prefilter literal of every pattern, lower case, sorted, each once.
+    let literalTexts: [String]
+    /// The same literals in one Hyperscan database, found in one pass per chunk (ids are indexes
+    /// into `literalTexts`); nil where Hyperscan cannot build it (a CPU it does not support), and
+    /// each literal is then searched for on its own.
     let literals: LiteralSet?
 
     /// Compiles every pattern of the library.
@@ -67,6 +72,8 @@ package final class PatternSet: Sendable {
     ///   validator is unknown.
     package init(_ library: PatternLibrary) throws(PatternProblem) {
         var out: [CompiledDefinition] = []
+        let literalTexts = Set(library.patterns.flatMap { $0.prefilter?.literals ?? [] }.map { $0.lowercased() }).sorted()
+        let literalId = Dictionary(uniqueKeysWithValues: literalTexts.enumerated().map { ($0.element, $0.offset) })
         for def in library.patterns {
             func problem(_ m: String) -> PatternProblem {
                 PatternProblem(severity: .error, source: def.source, patternId: def.id, message: m)
@@ -85,11 +92,12 @@ package final class PatternSet: Sendable {
             if valueGroup > regex.captureCount { throw problem("value_group \(valueGroup) does not exist") }
             out.append(CompiledDefinition(
                 definition: def, regex: regex, valueGroup: valueGroup, keywords: (def.context?.keywords ?? []).map(Keyword.init),
-                fieldLabels: (def.field?.labels ?? []).map(Keyword.init), nearby: nearby))
+                fieldLabels: (def.field?.labels ?? []).map(Keyword.init), nearby: nearby,
+                literalIds: (def.prefilter?.literals ?? []).compactMap { literalId[$0.lowercased()] }))
         }
         patterns = out
-        let all = Set(out.flatMap { $0.definition.prefilter?.literals ?? [] }.map { $0.lowercased() }).sorted()
-        literals = all.isEmpty ? nil : try? LiteralSet(all.map { Array($0.utf8) }, caseless: true)
+        self.literalTexts = literalTexts
+        literals = literalTexts.isEmpty ? nil : try? LiteralSet(literalTexts.map { Array($0.utf8) }, caseless: true)
     }
 }
 
@@ -183,7 +191,7 @@ package struct Detector {
     package func detect(_ chunk: TextChunk, into matches: inout [Match]) {
         var lines = LineCounter(chunk)
         var found: [Found] = []
-        var anchors = Anchors(chunk.text, literals: literalScanner)
+        var anchors = Anchors(chunk.text, literals: set.literalTexts, scanner: literalScanner)
         chunk.text.withUnsafeBytes { subject in
             // Pass 1: every pattern's shapes and valid candidates.
             var labels = CellLabels(chunk)
@@ -206,8 +214,10 @@ package struct Detector {
                     candidates.append(Candidate(range: range, value: value, validation: validation))
                     return true
                 }
-                if usePrefilter, let prefilter = compiled.prefilter, subject.count > 1024 {
-                    let windows = anchors.windows(prefilter)
+                // On a short chunk (a table row, a short paragraph) running the pattern costs less
+                // than finding its anchors: measured on spreadsheets, Word files and small files.
+                if usePrefilter, let prefilter = compiled.prefilter, subject.count > 128 {
+                    let windows = anchors.windows(prefilter, literals: compiled.literalIds)
                     if !windows.isEmpty { try? scratch[index].forEachMatch(in: subject, windows: windows, onMatch) }
                 } else {
                     try? scratch[index].forEachMatch(in: subject, onMatch)
@@ -420,42 +430,44 @@ struct Anchors {
     private var lowered: [UInt8]?
     /// Runs of digits, as ranges.
     private var digitRuns: [Range<Int>]?
-    private var literalPositions: [String: [Range<Int>]] = [:]
-    /// Finds every literal of the pattern set in one pass, the first time any is asked for.
+    /// The pattern set's literals (lower case) and, by the same index, where each occurs.
+    private let literalTexts: [String]
+    private var positions: [[Range<Int>]?]
+    /// Finds every literal of the set in one pass, the first time any is asked for.
     private let scanner: LiteralScanner?
     private var scanned = false
 
-    init(_ text: [UInt8], literals scanner: LiteralScanner? = nil) {
+    init(_ text: [UInt8], literals: [String], scanner: LiteralScanner? = nil) {
         self.text = text
+        self.literalTexts = literals
+        self.positions = Array(repeating: nil, count: literals.count)
         self.scanner = scanner
     }
 
-    /// One Hyperscan pass for every literal of the set; false if it could not run (each literal is
-    /// then searched for on its own, with the same result).
-    private mutating func scanAllLiterals() -> Bool {
-        guard let scanner else { return false }
-        if scanned { return true }
-        guard let found = try? text.withUnsafeBytes({ try scanner.occurrences(in: $0) }) else { return false }
-        var positions: [[Range<Int>]] = Array(repeating: [], count: scanner.set.literals.count)
-        for (id, start) in found { positions[id].append(start..<(start + scanner.set.literals[id].count)) }
-        for (id, literal) in scanner.set.literals.enumerated() {
-            // Reported in order of their end; for one literal that is also the order of their start.
-            literalPositions[String(decoding: literal, as: UTF8.self)] = positions[id]
-        }
+    /// One Hyperscan pass for every literal of the set; on failure, each literal is searched for
+    /// on its own, with the same result.
+    private mutating func scanAllLiterals() {
+        guard let scanner, !scanned else { return }
         scanned = true
-        return true
+        guard let found = try? text.withUnsafeBytes({ try scanner.occurrences(in: $0) }) else { return }
+        var all: [[Range<Int>]] = Array(repeating: [], count: literalTexts.count)
+        // Reported in order of their end; for one literal that is also the order of their start.
+        for (id, start) in found { all[id].append(start..<(start + scanner.set.literals[id].count)) }
+        positions = all
     }
 
-    mutating func windows(_ p: Prefilter) -> [Range<Int>] {
+    /// The windows a match of a pattern with this prefilter can start in; `literals` are the
+    /// prefilter's literals as indexes into the set's list.
+    mutating func windows(_ p: Prefilter, literals: [Int]) -> [Range<Int>] {
         var points: [Range<Int>] = []
         if p.digits {
             if digitRuns == nil { digitRuns = Self.digitRuns(text) }
             points += digitRuns!
         }
-        if !p.literals.isEmpty { _ = scanAllLiterals() }
-        for literal in p.literals.map({ $0.lowercased() }) {
-            if literalPositions[literal] == nil { literalPositions[literal] = find(literal) }
-            points += literalPositions[literal]!
+        if !literals.isEmpty { scanAllLiterals() }
+        for id in literals {
+            if positions[id] == nil { positions[id] = find(literalTexts[id]) }
+            points += positions[id]!
         }
         guard !points.isEmpty else { return [] }
         points.sort { $0.lowerBound < $1.lowerBound }

@@ -229,12 +229,13 @@ func detect(_ text: String, cells: [Cell] = [], minimum: Confidence = .medium) t
         }
         text += Array("a:::b----c===Official CONFIDENTIAL eyJ xoxb- diagnosed Spent public classification pwd".utf8)
         var searched = 0
-        for def in set.patterns.map(\.definition) {
-            guard let prefilter = def.prefilter, !prefilter.literals.isEmpty else { continue }
-            var fast = Anchors(text, literals: scanner)
-            var plain = Anchors(text)
-            let windows = fast.windows(prefilter)
-            #expect(windows == plain.windows(prefilter), "\(def.id)")
+        for compiled in set.patterns {
+            guard let prefilter = compiled.prefilter, !prefilter.literals.isEmpty else { continue }
+            #expect(compiled.literalIds.count == Set(prefilter.literals.map { $0.lowercased() }).count)
+            var fast = Anchors(text, literals: set.literalTexts, scanner: scanner)
+            var plain = Anchors(text, literals: set.literalTexts)
+            let windows = fast.windows(prefilter, literals: compiled.literalIds)
+            #expect(windows == plain.windows(prefilter, literals: compiled.literalIds), "\(compiled.definition.id)")
             searched += windows.count
         }
         #expect(searched > 20)
