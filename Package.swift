@@ -63,6 +63,7 @@ let package = Package(
         .testTarget(name: "TrawlClassifyTests", dependencies: ["TrawlClassify", "TrawlModel"]),
         .testTarget(name: "TrawlEndToEndTests", dependencies: ["TrawlReport", "TrawlModel", "TrawlDecisions"]),
         .testTarget(name: "TrawlStateTests", dependencies: ["TrawlState"]),
+        .testTarget(name: "TrawlScanTests", dependencies: ["TrawlScan", "TrawlModel"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -401,9 +401,22 @@ enum FileReading {
         var filled = 0
         while true {
             if filled == out.count {
-                // The file grew since it was stat'ed: keep reading, within the limit.
-                if out.count >= limit + 1 { return .failure(ScanIssue(.tooLarge, "grew past the limit of \(limit) bytes while being read")) }
-                out.append(contentsOf: [UInt8](repeating: 0, count: max(65536, out.count / 2)))
+                // As large as it was when stat'ed: one small read shows the end, or that the file
+                // grew since; only then does the buffer grow (reading goes on within the limit).
+                let n = withUnsafeTemporaryAllocation(byteCount: 4096, alignment: 1) { probe in
+                    let got = read(fd, probe.baseAddress, probe.count)
+                    if got > 0 { out.append(contentsOf: probe[..<got]) }
+                    return got
+                }
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    return .failure(issue(errno, "read"))
+                }
+                if n == 0 { break }
+                filled += n
+                if filled > limit { return .failure(ScanIssue(.tooLarge, "grew past the limit of \(limit) bytes while being read")) }
+                out.append(contentsOf: repeatElement(0, count: max(65536, out.count / 2)))
+                continue
             }
             let n = out[filled...].withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
             if n < 0 {

@@ -1,0 +1,36 @@
+import Foundation
+import Testing
+import TrawlModel
+@testable import TrawlScan
+
+@Suite struct FileReadingTests {
+    func withFile(_ bytes: [UInt8], _ body: ([UInt8]) throws -> Void) throws {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("trawl-read-\(UUID())")
+        try Data(bytes).write(to: url)
+        defer { try? FileManager.default.removeItem(at: url) }
+        try body(Array(url.path.utf8))
+    }
+
+    @Test func aFileIsReadWholeWhateverSizeItWasWhenStated() throws {
+        let content = (0..<200_000).map { UInt8($0 % 251) }
+        try withFile(content) { path in
+            // As stat'ed, smaller (the file grew since), and empty.
+            for expected in [content.count, 10, 0, 4096, 4097] {
+                let read = try FileReading.readAll(path, expectedSize: expected, limit: 1 << 20).get()
+                #expect(read == content, "expected size \(expected)")
+            }
+        }
+        try withFile([]) { path in
+            let read = try FileReading.readAll(path, expectedSize: 0, limit: 10).get()
+            #expect(read == [])
+        }
+    }
+
+    @Test func aFileThatGrewPastTheLimitIsReportedTooLarge() throws {
+        try withFile([UInt8](repeating: 65, count: 100_000)) { path in
+            let result = FileReading.readAll(path, expectedSize: 1000, limit: 50_000)
+            guard case .failure(let issue) = result else { Issue.record("read past the limit"); return }
+            #expect(issue.kind == .tooLarge)
+        }
+    }
+}
