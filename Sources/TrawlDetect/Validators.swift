@@ -51,19 +51,26 @@ package enum Validators {
     /// Letters D, F, I, Q, U, V are never used in the prefix; O is never the second letter; some
     /// pairs are not allocated, and some prefixes are administrative or temporary, not NI numbers.
     @Sendable static func ukNINO(_ value: String) -> Validation {
-        let chars = value.uppercased().filter { $0.isLetter || $0.isNumber }
+        let chars = value.uppercased().filter(isAlphanumeric)
         guard chars.count == 9 else { return .invalid }
         let a = chars[chars.startIndex], b = chars[chars.index(after: chars.startIndex)]
         let prefix = String([a, b])
         // HMRC's own example (QQ 12 34 56 A) is shown as example data; it can never be issued.
         if prefix == "QQ" { return "ABCD".contains(chars.last!) ? .exempt(.exampleData) : .invalid }
-        let neverUsed: Set<Character> = ["D", "F", "I", "Q", "U", "V"]
-        if neverUsed.contains(a) || neverUsed.contains(b) || b == "O" { return .invalid }
-        let notAllocated: Set<String> = ["BG", "GB", "KN", "NK", "NT", "TN", "ZZ"]
-        let administrative: Set<String> = ["OO", "CR", "FY", "MW", "NC", "PP", "PY", "PZ"]
-        if notAllocated.contains(prefix) || administrative.contains(prefix) { return .invalid }
+        if ninoNeverUsed.contains(a) || ninoNeverUsed.contains(b) || b == "O" { return .invalid }
+        if ninoNotAllocated.contains(prefix) || ninoAdministrative.contains(prefix) { return .invalid }
         guard let suffix = chars.last, "ABCD".contains(suffix) else { return .invalid }
         return .valid
+    }
+
+    private static let ninoNeverUsed: Set<Character> = ["D", "F", "I", "Q", "U", "V"]
+    private static let ninoNotAllocated: Set<String> = ["BG", "GB", "KN", "NK", "NT", "TN", "ZZ"]
+    private static let ninoAdministrative: Set<String> = ["OO", "CR", "FY", "MW", "NC", "PP", "PY", "PZ"]
+
+    /// A letter or a digit; ASCII decided from the byte, without the Unicode property lookup.
+    static func isAlphanumeric(_ c: Character) -> Bool {
+        if let a = c.asciiValue { return (a >= 48 && a <= 57) || ((a | 32) >= 97 && (a | 32) <= 122) }
+        return c.isLetter || c.isNumber
     }
 
     // MARK: Dates of birth
@@ -86,12 +93,13 @@ package enum Validators {
         let labels = parts[1].split(separator: ".", omittingEmptySubsequences: false)
         guard labels.count >= 2, labels.allSatisfy({ !$0.isEmpty }), let tld = labels.last,
               tld.count >= 2, tld.allSatisfy({ $0.isASCII && $0.isLetter }) else { return .invalid }
-        let reserved: Set<String> = ["example", "invalid", "localhost", "test"]
-        if reserved.contains(tld.lowercased()) || labels.dropLast().last.map({ $0.lowercased() == "example" }) == true {
+        if reservedDomains.contains(tld.lowercased()) || labels.dropLast().last.map({ $0.lowercased() == "example" }) == true {
             return .exempt(.exampleData)
         }
         return RoleMailbox.isRole(localPart: String(parts[0])) ? .exempt(.roleMailbox) : .valid
     }
+
+    private static let reservedDomains: Set<String> = ["example", "invalid", "localhost", "test"]
 
     // MARK: UK postcode
 
@@ -135,14 +143,22 @@ enum RoleMailbox {
         return tokens.allSatisfy(segments)
     }
 
+    /// Every prefix of every role word: a piece of a local part that is none of them cannot grow
+    /// into a role word, so the search below stops extending it.
+    static let prefixes: Set<String> = Set(words.flatMap { w in (1...w.count).map { String(w.prefix($0)) } })
+
     /// True when `word` is a concatenation of role words ("dataquestions" = "data" + "questions").
     private static func segments(_ word: String) -> Bool {
         let chars = Array(word)
         var reachable = [Bool](repeating: false, count: chars.count + 1)
         reachable[0] = true
         for i in 0..<chars.count where reachable[i] {
-            for j in (i + 2)...max(i + 2, chars.count) where j <= chars.count {
-                if words.contains(String(chars[i..<j])) { reachable[j] = true }
+            var j = i + 1
+            while j <= chars.count {
+                let piece = String(chars[i..<j])
+                guard prefixes.contains(piece) else { break }
+                if j >= i + 2 && words.contains(piece) { reachable[j] = true }
+                j += 1
             }
         }
         return reachable[chars.count]

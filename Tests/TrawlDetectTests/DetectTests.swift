@@ -107,6 +107,8 @@ func detect(_ text: String, cells: [Cell] = [], minimum: Confidence = .medium) t
     @Test(arguments: [
         ("info", true), ("enquiries", true), ("dataquestions", true), ("dpo", true), ("no-reply", true),
         ("matthew.jones", false), ("priya.sharma2006", false), ("jo", false),
+        ("headteacher", true), ("hrteam", true), ("studentservices", true), ("data.protection", true), ("infox", false),
+        ("officer", false), ("theoffice", true), ("ukadmissions", true), ("aisha.khan04", false),
     ])
     func roleMailboxes(_ local: String, _ role: Bool) {
         #expect(RoleMailbox.isRole(localPart: local) == role)
