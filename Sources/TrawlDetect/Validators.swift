@@ -242,6 +242,17 @@ package enum Normalization {
     package static func apply(_ normalizer: Normalizer, to value: String) -> String {
         switch normalizer {
         case .alphanumericUpper:
+            // ASCII (nearly every value) on its bytes; the same result as on characters.
+            let bytes = Array(value.utf8)
+            if bytes.allSatisfy({ $0 < 128 }) {
+                let kept = bytes.compactMap { b -> UInt8? in
+                    if b >= 48 && b <= 57 { return b }
+                    if b >= 65 && b <= 90 { return b }
+                    if b >= 97 && b <= 122 { return b - 32 }
+                    return nil
+                }
+                return String(decoding: kept, as: UTF8.self)
+            }
             return String(value.uppercased().filter { $0.isLetter || $0.isNumber })
         case .lower:
             return value.lowercased()

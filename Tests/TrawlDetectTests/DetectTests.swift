@@ -114,6 +114,15 @@ func detect(_ text: String, cells: [Cell] = [], minimum: Confidence = .medium) t
         #expect(RoleMailbox.isRole(localPart: local) == role)
     }
 
+    @Test func normalisingASCIIOnBytesIsNormalisingCharacters() {
+        var rng = SystemRandomNumberGenerator()
+        for _ in 0..<2000 {
+            let value = String(decoding: (0..<Int.random(in: 0...20, using: &rng)).map { _ in UInt8.random(in: 32..<127, using: &rng) }, as: UTF8.self)
+            #expect(Normalization.apply(.alphanumericUpper, to: value) == String(value.uppercased().filter { $0.isLetter || $0.isNumber }), "\(value)")
+        }
+        #expect(Normalization.apply(.alphanumericUpper, to: "zoë-1") == "ZOË1")
+    }
+
     @Test func datesNormaliseToOneFingerprintInput() {
         #expect(Normalization.apply(.isoDate, to: "12/03/1984") == "1984-03-12")
         #expect(Normalization.apply(.isoDate, to: "12th March 1984") == "1984-03-12")

@@ -40,6 +40,25 @@ import TrawlModel
     }
 }
 
+@Suite struct MaskingPaths {
+    @Test func theByteMaskingOfASCIIValuesIsTheCharacterMasking() {
+        var rng = SystemRandomNumberGenerator()
+        let alphabet = Array("aZ09@.-/ _+x7Q".utf8) + (32..<127).map { UInt8($0) }
+        var values = ["", "@", "a@", "@b.com", "AB123456C", "12/03/1984", "12 March 1984", "1984-03-12", "ab", "x.y@gmail.com",
+                      "07823 456789", "GB82 WEST 1234 5698 7654 32", "----", "2024"]
+        for _ in 0..<2000 {
+            values.append(String(decoding: (0..<Int.random(in: 0...24, using: &rng)).map { _ in alphabet.randomElement(using: &rng)! }, as: UTF8.self))
+        }
+        for value in values {
+            for style in [MaskStyle.keepEnds, .email, .date] {
+                #expect(Masking.maskASCII(value, style: style) == Masking.maskCharacters(value, style: style), "\(value) \(style)")
+            }
+        }
+        #expect(Masking.maskASCII("Zoë", style: .keepEnds) == nil)
+        #expect(Masking.mask("Zoë Smith", style: .keepEnds) == Masking.maskCharacters("Zoë Smith", style: .keepEnds))
+    }
+}
+
 @Suite struct WireFormat {
     @Test func pathsThatAreNotUTF8SurviveAsBytes() throws {
         let raw: [UInt8] = Array("r".utf8) + [0xE9] + Array("sum.txt".utf8)
