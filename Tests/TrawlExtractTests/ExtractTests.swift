@@ -294,3 +294,34 @@ func text(_ c: [TextChunk]) -> String { c.map { String(decoding: $0.text, as: UT
         #expect(throws: ExtractError.self) { _ = try Extraction.extractText(data, format: .doc, limits: ExtractLimits()) { out.append($0) } }
     }
 }
+
+@Suite struct LineCounting {
+    @Test func newlinesAreCountedExactlyEightBytesAtATime() {
+        var rng = SystemRandomNumberGenerator()
+        for length in [0, 1, 7, 8, 9, 15, 16, 17, 100, 1000] {
+            for _ in 0..<50 {
+                // Newlines, their neighbours in value (9, 11, 138 = 10 + 128) and anything else.
+                let text = (0..<length).map { _ in [10, 9, 11, 138, 0, 255, UInt8.random(in: 0...255, using: &rng)].randomElement(using: &rng)! }
+                #expect(PlainTextExtractor.newlines(in: text) == text.filter { $0 == 10 }.count)
+            }
+        }
+    }
+
+    @Test func linesRunOnAcrossBlocks() {
+        let text = Array((1...50).map { "line \($0) email person\($0)@example.org\n" }.joined().utf8)
+        var firstLines: [Int] = []
+        PlainTextExtractor.extract(text, blockSize: 100) { firstLines.append($0.firstLine ?? 0) }
+        // Each block starts on the line after the last one of the block before.
+        var expected: [Int] = []
+        var line = 1
+        var start = 0
+        while start < text.count {
+            expected.append(line)
+            var end = min(text.count, start + 100)
+            if end < text.count { while text[end - 1] != 10 { end -= 1 } }
+            line += text[start..<end].filter { $0 == 10 }.count
+            start = end
+        }
+        #expect(firstLines == expected && firstLines.count > 10)
+    }
+}
