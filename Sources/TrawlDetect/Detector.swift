@@ -372,13 +372,13 @@ package struct Detector {
         var afterEnd = min(nextStart, range.upperBound + rule.after, subject.count)
         if let newline = subject[range.upperBound..<afterEnd].firstIndex(of: 10) { afterEnd = newline }
         if evidence.isEmpty && beforeStart < range.lowerBound {
-            let tokens = Tokens(Array(subject[beforeStart..<range.lowerBound]))
+            let tokens = Tokens(subject[beforeStart..<range.lowerBound])
             if let k = compiled.keywords.first(where: { tokens.firstOccurrence(of: $0) != nil }) {
                 evidence.append("keyword '\(k.text)' before")
             }
         }
         if evidence.isEmpty && range.upperBound < afterEnd {
-            let tokens = Tokens(Array(subject[range.upperBound..<afterEnd]))
+            let tokens = Tokens(subject[range.upperBound..<afterEnd])
             if let k = compiled.keywords.first(where: { tokens.firstOccurrence(of: $0) != nil }) {
                 evidence.append("keyword '\(k.text)' after")
             }
@@ -583,15 +583,15 @@ enum RecordScope {
         for cell in chunk.cells {
             guard let label = cell.label, scope.contains(cell.range.lowerBound) else { continue }
             let tokens = Tokens(Array(label.utf8))
-            if tokens.tokens.count <= 3, nameLabels.contains(where: { tokens.firstOccurrence(of: $0) == 0 }) { return true }
+            if tokens.count <= 3, nameLabels.contains(where: { tokens.firstOccurrence(of: $0) == 0 }) { return true }
         }
         // "Name: Jane Smith", "Pupil name - Jack", "Learner: Callum Reid" in prose.
         let text = chunk.text[scope]
         var i = text.startIndex
         while let colon = text[i...].firstIndex(where: { $0 == 58 }) {
             let labelStart = text[..<colon].lastIndex(where: { $0 == 10 || $0 == 9 || $0 == 46 || $0 == 44 }).map { $0 + 1 } ?? text.startIndex
-            let tokens = Tokens(Array(text[labelStart..<colon]))
-            if tokens.tokens.count >= 1, tokens.tokens.count <= 3, nameLabels.contains(where: { tokens.firstOccurrence(of: $0) != nil }) {
+            let tokens = Tokens(text[labelStart..<colon])
+            if tokens.count >= 1, tokens.count <= 3, nameLabels.contains(where: { tokens.firstOccurrence(of: $0) != nil }) {
                 let rest = text[(colon + 1)...].prefix(40).prefix { $0 != 10 && $0 != 13 }
                 if rest.contains(where: { ($0 >= 65 && $0 <= 90) }) { return true }
             }

@@ -13,50 +13,65 @@ struct Keyword: Sendable {
 
     init(_ text: String) {
         self.text = text
-        self.joined = Tokens(Array(text.utf8)).tokens.flatMap { $0 }
+        self.joined = Tokens(Array(text.utf8)).joined
     }
 }
 
-/// The word tokens of a piece of text.
+/// The word tokens of a piece of text: their lower-cased bytes one after another in one buffer,
+/// and where each token lies in it (two allocations, however many tokens; this runs on the text
+/// around every value found).
 struct Tokens {
-    let tokens: [[UInt8]]
+    private let bytes: [UInt8]
+    private let bounds: [Range<Int>]
 
-    init(_ bytes: [UInt8]) {
-        var out: [[UInt8]] = []
-        var current: [UInt8] = []
+    var count: Int { bounds.count }
+    /// Every token's bytes, joined.
+    var joined: [UInt8] { bytes }
+
+    init<C: Collection>(_ text: C) where C.Element == UInt8 {
+        var bytes: [UInt8] = []
+        var bounds: [Range<Int>] = []
+        bytes.reserveCapacity(text.count)
+        var start = 0  // where the current token starts in `bytes`
         func isUpper(_ b: UInt8) -> Bool { b >= 65 && b <= 90 }
         func isLower(_ b: UInt8) -> Bool { b >= 97 && b <= 122 }
-        for (i, b) in bytes.enumerated() {
+        var previous: UInt8 = 0
+        var i = text.startIndex
+        while i != text.endIndex {
+            let b = text[i]
+            let after = text.index(after: i)
             let lower = isUpper(b) ? b + 32 : b
             if (lower >= 97 && lower <= 122) || (lower >= 48 && lower <= 57) {
                 // A camelCase boundary: "aB", or "ABc" (the last capital starts a new word).
-                if !current.isEmpty && isUpper(b), i > 0 {
-                    let previous = bytes[i - 1]
-                    let next = i + 1 < bytes.count ? bytes[i + 1] : 0
+                if bytes.count > start && isUpper(b) {
+                    let next = after != text.endIndex ? text[after] : 0
                     if isLower(previous) || (isUpper(previous) && isLower(next)) {
-                        out.append(current)
-                        current = []
+                        bounds.append(start..<bytes.count)
+                        start = bytes.count
                     }
                 }
-                current.append(lower)
-            } else if !current.isEmpty {
-                out.append(current)
-                current = []
+                bytes.append(lower)
+            } else if bytes.count > start {
+                bounds.append(start..<bytes.count)
+                start = bytes.count
             }
+            previous = b
+            i = after
         }
-        if !current.isEmpty { out.append(current) }
-        tokens = out
+        if bytes.count > start { bounds.append(start..<bytes.count) }
+        self.bytes = bytes
+        self.bounds = bounds
     }
 
     /// Index of the first token where `keyword` starts, or nil.
     func firstOccurrence(of keyword: Keyword) -> Int? {
         let target = keyword.joined
         guard !target.isEmpty else { return nil }
-        for start in tokens.indices {
+        for start in bounds.indices {
             var length = 0
             var k = start
-            while k < tokens.count {
-                let t = tokens[k]
+            while k < bounds.count {
+                let t = bytes[bounds[k]]
                 guard length + t.count <= target.count, target[length..<(length + t.count)].elementsEqual(t) else { break }
                 length += t.count
                 k += 1

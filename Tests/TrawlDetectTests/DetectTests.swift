@@ -283,3 +283,17 @@ func detect(_ text: String, cells: [Cell] = [], minimum: Confidence = .medium) t
         }
     }
 }
+
+@Suite struct KeywordTokens {
+    @Test(arguments: [
+        ("Date of Birth", "date of birth", 0, 3), ("date_of_birth", "date of birth", 0, 3), ("DATEOFBIRTH", "date of birth", 0, 1),
+        ("DateOfBirth", "date of birth", 0, 3), ("the D.O.B. is", "dob", 1, 5), ("adobe", "dob", nil, 1),
+        ("NINumber", "ni number", 0, 2), ("brpNumber:", "brp number", 0, 2), ("ABCdef", "ab", 0, 2), ("x9Y", "x9", nil, 1),
+        ("", "dob", nil, 0), ("...", "dob", nil, 0), ("Pupil name", "name", 1, 2),
+    ] as [(String, String, Int?, Int)])
+    func tokensAndKeywords(_ text: String, _ keyword: String, _ at: Int?, _ count: Int) {
+        let tokens = Tokens(Array(text.utf8))
+        #expect(tokens.firstOccurrence(of: Keyword(keyword)) == at, "\(text) / \(keyword)")
+        #expect(tokens.count == count, "\(text)")
+    }
+}
