@@ -89,6 +89,40 @@ package struct Classification: Sendable {
     package var reasons: [LevelReason]
     /// Marking types found ("marking.internal").
     package var markings: [String] = []
+    /// Findings counted but not listed (past the tally's limit), by type and level.
+    package var omitted: [OmittedFindings] = []
+}
+
+/// The findings of one entry, gathered as they are found (chunk by chunk): every one counted
+/// towards the level and its reasons, the first `limit` kept to be listed. Memory stays bounded
+/// however many values one file holds.
+package struct FindingTally: Sendable {
+    package let limit: Int
+    package fileprivate(set) var findings: [Finding] = []
+    fileprivate var countsByType: [String: Int] = [:]
+    /// Hashes of the distinct identifying values (type and normalised value), for the aggregate rule.
+    fileprivate var distinct: Set<Int> = []
+    fileprivate var markings: [String] = []
+    fileprivate var level: Level?
+    fileprivate var omitted: [OmittedKey: Int] = [:]
+
+    fileprivate struct OmittedKey: Hashable, Sendable {
+        var type: String
+        var level: Level?
+    }
+
+    package init(limit: Int = .max) { self.limit = limit }
+
+    /// Nothing found: no finding, listed or not, and no marking.
+    package var isEmpty: Bool { findings.isEmpty && omitted.isEmpty && markings.isEmpty }
+
+    fileprivate mutating func keep(_ finding: Finding) {
+        if findings.count < limit {
+            findings.append(finding)
+        } else {
+            omitted[OmittedKey(type: finding.match.typeId, level: finding.level), default: 0] += 1
+        }
+    }
 }
 
 package struct Classifier: Sendable {
@@ -101,38 +135,64 @@ package struct Classifier: Sendable {
     package func classify(_ matches: [Match], path: String, photograph: Bool = false,
                           decide: (Match) -> Decision? = { _ in nil }) -> Classification {
         var c = classifyFindings(matches, path: path, decide: decide)
-        if photograph, let level = policy.photographs {
-            if c.findings.allSatisfy({ $0.level == nil }) { c.reasons.removeAll { $0.rule == "default" } }
-            c.reasons.append(LevelReason(rule: "photograph", level: level, detail: "a photograph: personal data if it shows a person"))
-            c.level = max(c.reasons.map(\.level).max() ?? level, level)
-            c.reasons.sort { $0.level > $1.level }
-        }
+        if photograph { addPhotograph(to: &c) }
         return c
     }
 
-    private func classifyFindings(_ matches: [Match], path: String, decide: (Match) -> Decision?) -> Classification {
-        var findings: [Finding] = []
-        findings.reserveCapacity(matches.count)
-        var countsByType: [String: Int] = [:]
-        var distinct: Set<String> = []
-        var markings: [String] = []
-        var level: Level?
-        for m in matches {
-            if m.isMarking {
-                if !markings.contains(m.typeId) { markings.append(m.typeId) }
-                continue
-            }
-            let decision = decide(m)
-            guard m.exemption == nil, decision?.decision != .falsePositive else {
-                findings.append(Finding(match: m, level: nil, decision: decision))
-                continue
-            }
-            let l = policy.level(ofType: m.typeId)
-            findings.append(Finding(match: m, level: l, decision: decision))
-            countsByType[m.typeId, default: 0] += 1
-            if Self.isIdentifier(m.typeId) { distinct.insert(m.typeId + "\u{0}" + m.normalized) }
-            level = max(level ?? l, l)
+    private func addPhotograph(to c: inout Classification) {
+        guard let level = policy.photographs else { return }
+        if c.findings.allSatisfy({ $0.level == nil }) && c.omitted.allSatisfy({ $0.level == nil }) {
+            c.reasons.removeAll { $0.rule == "default" }
         }
+        c.reasons.append(LevelReason(rule: "photograph", level: level, detail: "a photograph: personal data if it shows a person"))
+        c.level = max(c.reasons.map(\.level).max() ?? level, level)
+        c.reasons.sort { $0.level > $1.level }
+    }
+
+    private func classifyFindings(_ matches: [Match], path: String, decide: (Match) -> Decision?) -> Classification {
+        var tally = FindingTally()
+        for m in matches { add(m, to: &tally, decide: decide) }
+        return classify(tally, path: path)
+    }
+
+    /// Counts one match into `tally` (a marking, an exempt or judged finding, or one with a level).
+    package func add(_ m: Match, to tally: inout FindingTally, decide: (Match) -> Decision? = { _ in nil }) {
+        if m.isMarking {
+            if !tally.markings.contains(m.typeId) { tally.markings.append(m.typeId) }
+            return
+        }
+        let decision = decide(m)
+        guard m.exemption == nil, decision?.decision != .falsePositive else {
+            tally.keep(Finding(match: m, level: nil, decision: decision))
+            return
+        }
+        let l = policy.level(ofType: m.typeId)
+        tally.keep(Finding(match: m, level: l, decision: decision))
+        tally.countsByType[m.typeId, default: 0] += 1
+        if Self.isIdentifier(m.typeId) {
+            var h = Hasher()
+            h.combine(m.typeId)
+            h.combine(m.normalized)
+            tally.distinct.insert(h.finalize())
+        }
+        tally.level = max(tally.level ?? l, l)
+    }
+
+    /// The entry's level and reasons from everything counted into `tally`.
+    package func classify(_ tally: FindingTally, path: String, photograph: Bool = false) -> Classification {
+        var c = classifyTally(tally, path: path)
+        c.omitted = tally.omitted.map { OmittedFindings(type: $0.key.type, level: $0.key.level, count: $0.value) }
+            .sorted { ($0.type, $0.level?.rawValue ?? "") < ($1.type, $1.level?.rawValue ?? "") }
+        if photograph { addPhotograph(to: &c) }
+        return c
+    }
+
+    private func classifyTally(_ tally: FindingTally, path: String) -> Classification {
+        let findings = tally.findings
+        let countsByType = tally.countsByType
+        let distinct = tally.distinct
+        let markings = tally.markings
+        let level = tally.level
         var reasons: [LevelReason] = []
         let markedLevels = markings.compactMap { t in policy.markings[t].map { (t, $0) } }
         let publicMarking = markedLevels.first { $0.1 == .public }

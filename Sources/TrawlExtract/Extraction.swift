@@ -92,10 +92,19 @@ package enum Extraction {
                 DelimitedExtractor.extract(TextDecoding.toUTF8(bytes).text, delimiter: 9, emit: emit)
             case .json:
                 let text = TextDecoding.toUTF8(bytes).text
-                var chunks: [TextChunk] = []
                 do {
-                    try JSONExtractor.extract(text) { chunks.append($0) }
-                    chunks.forEach(emit)
+                    if text.count <= PlainTextExtractor.blockSize * 8 {
+                        // Held until the whole document parses, so bad JSON is searched as text
+                        // instead, without half of it emitted twice.
+                        var chunks: [TextChunk] = []
+                        try JSONExtractor.extract(text) { chunks.append($0) }
+                        chunks.forEach(emit)
+                    } else {
+                        // A large document is checked in a first pass that keeps nothing, then
+                        // read again emitting as it goes: memory stays flat, for twice the parsing.
+                        try JSONExtractor.extract(text) { _ in }
+                        try JSONExtractor.extract(text, emit: emit)
+                    }
                 } catch {
                     // Not valid JSON: still search it, as text, and say so.
                     PlainTextExtractor.extract(text, emit: emit)

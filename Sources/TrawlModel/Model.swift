@@ -265,6 +265,21 @@ package struct ScanIssue: Error, Codable, Sendable, Hashable {
     }
 }
 
+/// Findings of one type and level that were counted but not listed (an entry lists at most a
+/// set number of findings, so that memory does not grow with a file's findings). `level` is nil
+/// for findings that count towards nothing (exempt, or judged false positives).
+package struct OmittedFindings: Codable, Sendable, Hashable {
+    package var type: String
+    package var level: Level?
+    package var count: Int
+
+    package init(type: String, level: Level?, count: Int) {
+        self.type = type
+        self.level = level
+        self.count = count
+    }
+}
+
 /// Everything learned about one ledger entry: a file on disk, or a member inside an archive.
 package struct FileResult: Sendable {
     /// The file on disk (for a member: the outermost archive's path).
@@ -285,6 +300,8 @@ package struct FileResult: Sendable {
     package var markings: [String] = []
     /// Keyed digest of the content, when it was read: the same content elsewhere is a move or copy.
     package var contentId: String?
+    /// Findings counted but not listed, past the per-entry limit: by type and level.
+    package var omitted: [OmittedFindings] = []
 
     package init(path: [UInt8], members: [[UInt8]] = [], size: Int, format: String? = nil, outcome: Outcome,
                  issues: [ScanIssue] = [], findings: [Finding] = [], level: Level = .internal,

@@ -111,6 +111,20 @@ extension FileRecord {
             f.write(to: &j)
         }
         j.out.append(93)
+        if let findingsOmitted {
+            j.key("findings_omitted", first: &first)
+            j.out.append(91)
+            for (i, o) in findingsOmitted.enumerated() {
+                if i > 0 { j.out.append(44) }
+                var f = true
+                j.out.append(123)
+                j.key("count", first: &f); j.int(o.count)
+                if let level = o.level { j.key("level", first: &f); j.string(level.rawValue) }
+                j.key("type", first: &f); j.string(o.type)
+                j.out.append(125)
+            }
+            j.out.append(93)
+        }
         if let format { j.key("format", first: &first); j.string(format) }
         if let issues {
             j.key("issues", first: &first)

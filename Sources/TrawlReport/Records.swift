@@ -111,12 +111,15 @@ package struct FileRecord: Codable, Sendable {
     package var carriedOver: Bool?
     /// Keyed digest of the content (HMAC-SHA256 under the fingerprint key), when it was read.
     package var contentId: String?
+    /// Findings counted but not listed (past the per-entry limit), by type and level.
+    package var findingsOmitted: [OmittedFindings]? = nil
 
     enum CodingKeys: String, CodingKey {
         case path, members, size, format, outcome, issues, level, reasons, findings, markings
         case memberCount = "member_count"
         case carriedOver = "carried_over"
         case contentId = "content_id"
+        case findingsOmitted = "findings_omitted"
     }
 }
 

@@ -153,12 +153,12 @@ package final class ReportWriter: @unchecked Sendable {
         }
         slot.totals.entriesByLevel[stats.level.rawValue, default: 0] += 1
         for kind in stats.issueKinds { slot.totals.issuesByKind[kind.rawValue, default: 0] += 1 }
-        for (type, level) in stats.findings {
+        for (type, level, count) in stats.findings {
             if let level {
-                slot.totals.findingsByType[type, default: 0] += 1
-                slot.totals.findingsByLevel[level.rawValue, default: 0] += 1
+                slot.totals.findingsByType[type, default: 0] += count
+                slot.totals.findingsByLevel[level.rawValue, default: 0] += count
             } else {
-                slot.totals.exemptFindings += 1
+                slot.totals.exemptFindings += count
             }
         }
         guard listed else { return }
@@ -232,7 +232,8 @@ package final class ReportWriter: @unchecked Sendable {
                     fingerprint: key.fingerprint(type: f.match.typeId, normalized: f.match.normalized),
                     value: showValues ? f.match.value : nil, evidence: f.match.evidence, decision: f.decision.map(DecisionRecord.init))
             },
-            memberCount: r.memberCount, markings: r.markings.isEmpty ? nil : r.markings, contentId: r.contentId)
+            memberCount: r.memberCount, markings: r.markings.isEmpty ? nil : r.markings, contentId: r.contentId,
+            findingsOmitted: r.omitted.isEmpty ? nil : r.omitted)
     }
 
     private func encode(_ record: ReportRecord) -> [UInt8] {
@@ -279,7 +280,8 @@ struct EntryStats {
     var isMember: Bool
     var size: Int
     var issueKinds: [IssueKind]
-    var findings: [(type: String, level: Level?)]
+    /// Findings by type and level; a listed finding counts 1, an omitted group its count.
+    var findings: [(type: String, level: Level?, count: Int)]
 
     init(_ record: FileRecord, isMember: Bool) {
         outcome = record.outcome
@@ -287,13 +289,13 @@ struct EntryStats {
         self.isMember = isMember
         size = record.size
         issueKinds = (record.issues ?? []).map(\.kind)
-        findings = record.findings.map { ($0.type, $0.level) }
+        findings = record.findings.map { ($0.type, $0.level, 1) } + (record.findingsOmitted ?? []).map { ($0.type, $0.level, $0.count) }
     }
 
     var encoded: [UInt8] {
         let fields = [outcome.rawValue, level.rawValue, isMember ? "1" : "0", String(size),
                       issueKinds.map(\.rawValue).joined(separator: ","),
-                      findings.map { "\($0.type)=\($0.level?.rawValue ?? "-")" }.joined(separator: ",")]
+                      findings.map { "\($0.type)=\($0.level?.rawValue ?? "-")\($0.count == 1 ? "" : "*\($0.count)")" }.joined(separator: ",")]
         return Array(("S\t" + fields.joined(separator: "\t")).utf8)
     }
 
@@ -326,9 +328,13 @@ struct EntryStats {
         isMember = fields[3].first == 49
         self.size = size
         issueKinds = fields[5].isEmpty ? [] : text(fields[5]).split(separator: ",").compactMap { IssueKind(rawValue: String($0)) }
+        // "type=level" per finding, or "type=level*count" for a group counted but not listed.
         findings = fields[6].isEmpty ? [] : text(fields[6]).split(separator: ",").map { pair in
             let parts = pair.split(separator: "=", maxSplits: 1)
-            return (String(parts[0]), parts.count > 1 ? Level(rawValue: String(parts[1])) : nil)
+            let levelAndCount = parts.count > 1 ? parts[1].split(separator: "*", maxSplits: 1) : []
+            let level = levelAndCount.first.flatMap { Level(rawValue: String($0)) }
+            let count = levelAndCount.count > 1 ? Int(levelAndCount[1]) ?? 1 : 1
+            return (String(parts[0]), level, count)
         }
     }
 }

@@ -39,6 +39,9 @@ package struct ScanOptions: Sendable {
     /// plain path that the fast one is checked against.
     package var plainMatcher = false
     package var minimumConfidence: Confidence = .medium
+    /// Findings listed per entry; past it they are counted (in the entry's reasons, its
+    /// `findings_omitted` and the summary) but not listed, so memory does not grow with them.
+    package var maxFindingsPerEntry = 10_000
 
     package init(roots: [String]) { self.roots = roots }
 }
@@ -154,10 +157,11 @@ package final class Scanner: Sendable {
                             deadline: Date().addingTimeInterval(options.maxSecondsPerFile))
         var stream = TextStream()
         var hasher = writer.contentHasher()
-        var matches: [Match] = []
+        var tally = FindingTally(limit: options.maxFindingsPerEntry)
+        var scratch: [Match] = []
         let search: (TextChunk) -> Void = { chunk in
             guard !file.timedOut else { return }
-            detector.detect(chunk, into: &matches)
+            self.countMatches(in: chunk, detector: detector, into: &tally, scratch: &scratch, path: result.displayName)
         }
         let failure = FileReading.stream(ref.path) { block in
             progress.bytes.add(block.count, ordering: .relaxed)
@@ -173,7 +177,7 @@ package final class Scanner: Sendable {
             result.issues = [file.timeIssue(options.maxSecondsPerFile)]
         }
         if failure == nil { result.contentId = hasher.finalize() }
-        apply(classify(matches, path: result.displayName), to: &result)
+        apply(classifier.classify(tally, path: result.displayName), to: &result)
         try emit(result, isMember: false, lines)
     }
 
@@ -197,17 +201,20 @@ package final class Scanner: Sendable {
             result.issues = [ScanIssue(.unsupported, "Trawl does not read \(what) files")]
             result = notRead(result)
         case .document(let format):
-            var matches: [Match] = []
+            var tally = FindingTally(limit: options.maxFindingsPerEntry)
+            var scratch: [Match] = []
             do {
                 result.issues = try Extraction.extractText(bytes, format: format, limits: options.limits) { chunk in
                     // Past the time limit, the rest of the document is not searched.
                     guard !file.timedOut else { return }
-                    detector.detect(chunk, into: &matches)
+                    countMatches(in: chunk, detector: detector, into: &tally, scratch: &scratch, path: display)
                 }
                 if format.image != nil, let recognizer = ocr?.recognizer {
                     // What the picture shows: a scanned form, a photographed passport.
                     if let text = recognizer.text(of: bytes) {
-                        for chunk in Extraction.ocrChunks(text) where !file.timedOut { detector.detect(chunk, into: &matches) }
+                        for chunk in Extraction.ocrChunks(text) where !file.timedOut {
+                            countMatches(in: chunk, detector: detector, into: &tally, scratch: &scratch, path: display)
+                        }
                     } else {
                         result.issues.append(ScanIssue(.malformed, "the image could not be decoded for OCR"))
                     }
@@ -216,13 +223,13 @@ package final class Scanner: Sendable {
                     result.outcome = .error
                     result.issues.append(file.timeIssue(options.maxSecondsPerFile))
                 }
-                apply(classify(matches, path: display, photograph: Extraction.isPhotograph(bytes, format: format)), to: &result)
+                apply(classifier.classify(tally, path: display, photograph: Extraction.isPhotograph(bytes, format: format)), to: &result)
             } catch {
                 result.outcome = error.issue.kind == .tooLarge ? .skipped : .error
                 result.issues = [error.issue]
                 // What was found before the failure still counts: a half-read file is not clean.
                 // With nothing found, the level is for want of evidence, not "no personal data".
-                if matches.isEmpty { result = notRead(result) } else { apply(classify(matches, path: display), to: &result) }
+                if tally.isEmpty { result = notRead(result) } else { apply(classifier.classify(tally, path: display), to: &result) }
             }
         case .container(let format):
             if depth >= options.maxArchiveDepth {
@@ -232,10 +239,11 @@ package final class Scanner: Sendable {
                 break
             }
             // An email's own text (headers, bodies) is searched like a document's.
-            var own: [Match] = []
+            var own = FindingTally(limit: options.maxFindingsPerEntry)
+            var scratch: [Match] = []
             Extraction.containerText(bytes, format: format) { chunk in
                 guard !file.timedOut else { return }
-                detector.detect(chunk, into: &own)
+                countMatches(in: chunk, detector: detector, into: &own, scratch: &scratch, path: display)
             }
             var highest: Level?
             var count = 0
@@ -273,7 +281,7 @@ package final class Scanner: Sendable {
             }
             if let writeError { throw writeError }
             result.memberCount = count
-            let ownClass = classify(own, path: display)
+            let ownClass = classifier.classify(own, path: display)
             apply(ownClass, to: &result)
             if let highest, highest > ownClass.level {
                 result.level = highest
@@ -294,14 +302,22 @@ package final class Scanner: Sendable {
         return r
     }
 
-    private func classify(_ matches: [Match], path: String, photograph: Bool = false) -> Classification {
-        guard let decisions, !decisions.decisions.isEmpty else { return classifier.classify(matches, path: path, photograph: photograph) }
-        return classifier.classify(matches, path: path, photograph: photograph) { m in
-            decisions.decision(fingerprint: writer.fingerprint(m), path: path)
+    /// Finds the matches of one chunk and counts them into the entry's tally at once, with the
+    /// DPO's decisions applied: nothing is held per match beyond what the tally keeps.
+    private func countMatches(in chunk: TextChunk, detector: Detector, into tally: inout FindingTally, scratch: inout [Match], path: String) {
+        scratch.removeAll(keepingCapacity: true)
+        detector.detect(chunk, into: &scratch)
+        guard let decisions, !decisions.decisions.isEmpty else {
+            for m in scratch { classifier.add(m, to: &tally) }
+            return
+        }
+        for m in scratch {
+            classifier.add(m, to: &tally) { m in decisions.decision(fingerprint: writer.fingerprint(m), path: path) }
         }
     }
 
     private func apply(_ c: Classification, to result: inout FileResult) {
+        result.omitted = c.omitted
         result.findings = c.findings
         result.level = c.level
         result.reasons = c.reasons

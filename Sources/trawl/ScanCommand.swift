@@ -58,6 +58,9 @@ struct Scan: ParsableCommand {
     @Option(help: ArgumentHelp("Time allowed for one file and everything inside it; the rest is reported as not searched.", valueName: "seconds"))
     var maxSecondsPerFile: Double = 300
 
+    @Option(help: ArgumentHelp("Findings listed per entry; past it they are counted (reasons, findings_omitted, summary) and set the level, but are not listed.", valueName: "count"))
+    var maxFindings: Int = 10_000
+
     @Option(help: "Archives nested deeper than this are reported, not opened.")
     var maxArchiveDepth: Int = 8
 
@@ -114,6 +117,7 @@ struct Scan: ParsableCommand {
         _ = try parseSize(maxTotalExpansion, option: "--max-total-expansion")
         if maxExpansionRatio < 1 { throw ValidationError("--max-expansion-ratio must be at least 1") }
         if maxMembers < 1 { throw ValidationError("--max-members must be at least 1") }
+        if maxFindings < 0 { throw ValidationError("--max-findings must be 0 or more") }
         if maxSecondsPerFile <= 0 { throw ValidationError("--max-seconds-per-file must be positive") }
         guard Confidence(rawValue: minConfidence) != nil else { throw ValidationError("--min-confidence must be low, medium or high") }
         guard LogFormat(rawValue: logFormat) != nil else { throw ValidationError("--log-format must be text or json") }
@@ -160,6 +164,7 @@ struct Scan: ParsableCommand {
         options.limits.maxTotalExpansion = try parseSize(maxTotalExpansion, option: "--max-total-expansion")
         options.limits.maxExpansionRatio = maxExpansionRatio
         options.limits.maxMembers = maxMembers
+        options.maxFindingsPerEntry = maxFindings
         options.maxSecondsPerFile = maxSecondsPerFile
         options.ocr = ocr
         options.plainMatcher = plainMatcher
@@ -178,6 +183,7 @@ struct Scan: ParsableCommand {
                     "max_archive_depth": String(maxArchiveDepth), "follow_symlinks": String(followSymlinks),
                     "max_total_expansion": String(options.limits.maxTotalExpansion), "max_expansion_ratio": String(maxExpansionRatio),
                     "max_members": String(maxMembers), "max_seconds_per_file": String(maxSecondsPerFile), "ocr": String(ocr),
+                    "max_findings": String(maxFindings),
                     "findings_only": String(findingsOnly), "show_values": String(showValues), "min_confidence": minConfidence,
                 ],
                 patterns: RuleSetIdentity.of(files: library.sources, name: "Patterns", count: library.patterns.count),
@@ -198,7 +204,7 @@ struct Scan: ParsableCommand {
                     "trawl \(Trawl.version)", library.sources.isEmpty ? "" : RuleSetIdentity.of(files: library.sources, name: "").id,
                     RuleSetIdentity.of(files: [("policy.yaml", loadedPolicy.source)], name: "").id, key.id, minConfidence,
                     String(options.limits.maxMemberSize), String(maxArchiveDepth), String(options.limits.maxTotalExpansion),
-                    String(maxExpansionRatio), String(maxMembers), String(ocr),
+                    String(maxExpansionRatio), String(maxMembers), String(ocr), String(maxFindings),
                     RuleSetIdentity.of(files: [("decisions", book?.source ?? [])], name: "").id,
                 ].joined(separator: "|"))
             } catch {

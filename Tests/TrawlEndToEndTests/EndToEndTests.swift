@@ -106,6 +106,35 @@ struct Expected: Decodable {
         }
     }
 
+    @Test func findingsPastTheLimitAreCountedNotListed() throws {
+        // The alumni list holds 1,000 planted addresses (scripts/make-samples.py).
+        let target = "Samples/tables/alumni-mailing-list.csv"
+        let whole = try trawl(["scan", target, "--quiet"])
+        let capped = try trawl(["scan", target, "--quiet", "--max-findings", "3"])
+        let all = try #require(whole.files.first), some = try #require(capped.files.first)
+        #expect(all.findings.count == 1000 && all.findingsOmitted == nil)
+        #expect(some.findings.count == 3)
+        #expect(some.findingsOmitted == [OmittedFindings(type: "email", level: .restricted, count: 997)])
+        // The same level, reasons and totals: every finding still counts.
+        #expect(some.level == all.level && some.level == .confidential)
+        #expect(some.reasons == all.reasons)
+        #expect(capped.summary?.findingsByType == whole.summary?.findingsByType)
+        #expect(capped.summary?.findingsByLevel == whole.summary?.findingsByLevel)
+        // The listed ones are the first in the text.
+        #expect(some.findings.map(\.location) == Array(all.findings.prefix(3).map(\.location)))
+        // Carried over by the next night's run, the omitted findings still count.
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("trawl-cap-\(UUID())")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let args = ["scan", target, "--quiet", "--max-findings", "3", "--state", dir.appendingPathComponent("state.db").path]
+        let key = dir.appendingPathComponent("key").path
+        _ = try trawl(args, key: key)
+        let again = try trawl(args, key: key)
+        #expect(again.summary?.filesCarriedOver == 1)
+        #expect(again.summary?.findingsByType == whole.summary?.findingsByType)
+        #expect(again.files.first?.findingsOmitted == some.findingsOmitted)
+    }
+
     @Test func fileLinesAreWhatJSONEncoderWouldWrite() throws {
         // File records are written by a byte encoder of our own (FileRecordEncoding.swift); every
         // line of a scan of Samples/ (values shown, so every field and many kinds of text appear)

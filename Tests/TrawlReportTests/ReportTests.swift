@@ -86,7 +86,8 @@ import TrawlModel
             path: PathText(Array("/share/r".utf8) + [0xE9] + Array("sum.txt".utf8)), members: [PathText(Array("inner.zip".utf8)), PathText(Array(tricky.utf8))],
             size: Int.max, format: "docx", outcome: .error, issues: [ScanIssue(.corrupt, tricky), ScanIssue(.tooLarge, "big")], level: .confidential,
             reasons: [LevelReason(rule: "types", level: .confidential, detail: tricky)], findings: [finding, bare], memberCount: 0,
-            markings: ["marking.internal", tricky], carriedOver: true, contentId: "hmac-sha256:k:0")
+            markings: ["marking.internal", tricky], carriedOver: true, contentId: "hmac-sha256:k:0",
+            findingsOmitted: [OmittedFindings(type: "email", level: .restricted, count: 12_345), OmittedFindings(type: tricky, level: nil, count: 1)])
         let empty = FileRecord(path: PathText(Array("/".utf8)), members: nil, size: 0, format: nil, outcome: .scanned, issues: nil,
                                level: .public, reasons: [], findings: [], memberCount: nil, markings: nil, carriedOver: nil, contentId: nil)
         for record in [full, empty] {
