@@ -434,7 +434,9 @@ enum FileReading {
                 out.append(contentsOf: repeatElement(0, count: max(65536, out.count / 2)))
                 continue
             }
-            let n = out[filled...].withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            // Into the array's own storage: mutating a slice of it (out[filled...]) copied the
+            // whole buffer on every read.
+            let n = out.withUnsafeMutableBytes { read(fd, $0.baseAddress! + filled, $0.count - filled) }
             if n < 0 {
                 if errno == EINTR { continue }
                 return .failure(issue(errno, "read"))
@@ -466,7 +468,9 @@ enum FileReading {
         var out = [UInt8](repeating: 0, count: count)
         var filled = 0
         while filled < count {
-            let n = out[filled...].withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            // Into the array's own storage: mutating a slice of it (out[filled...]) copied the
+            // whole buffer on every read.
+            let n = out.withUnsafeMutableBytes { read(fd, $0.baseAddress! + filled, $0.count - filled) }
             if n < 0 { if errno == EINTR { continue }; return .failure(issue(errno, "read")) }
             if n == 0 { break }
             filled += n
