@@ -54,14 +54,51 @@ enum PlainTextExtractor {
 /// cells below them.
 enum DelimitedExtractor {
     static func extract(_ utf8: [UInt8], delimiter: UInt8, emit: (TextChunk) -> Void) {
-        var cursor = PartCursor(part: nil)
-        var headers: [String?] = []
-        var rowIndex = 0
-        var line = 1
-        var i = 0
+        var reader = DelimitedReader(delimiter: delimiter)
+        _ = reader.parseRows(utf8, from: 0, final: true, emit: emit)
+    }
+}
+
+/// CSV or TSV read row by row, whole or as a stream of blocks (`feed`, then `finish`): a file too
+/// large to hold is read in blocks, and only the row in progress is kept between them.
+package struct DelimitedReader {
+    private let delimiter: UInt8
+    private var cursor = PartCursor(part: nil)
+    private var headers: [String?] = []
+    private var rowIndex = 0
+    private var line = 1
+    /// The start of a row whose end has not been fed yet.
+    private var pending: [UInt8] = []
+    /// A row still open after this many bytes (a quote never closed) is taken as it stands.
+    static let maxRow = 8 << 20
+
+    package init(delimiter: UInt8) { self.delimiter = delimiter }
+
+    /// Reads every row that `bytes` completes; keeps the rest for the next call.
+    package mutating func feed(_ bytes: [UInt8], emit: (TextChunk) -> Void) {
+        let buffer = pending.isEmpty ? bytes : pending + bytes
+        var consumed = parseRows(buffer, from: 0, final: false, emit: emit)
+        if buffer.count - consumed > Self.maxRow {
+            // One row longer than any real one (a quote that never closes): read as it stands.
+            consumed = parseRows(buffer, from: consumed, final: true, emit: emit)
+        }
+        pending = Array(buffer[consumed...])
+    }
+
+    /// Reads what is left.
+    package mutating func finish(emit: (TextChunk) -> Void) {
+        _ = parseRows(pending, from: 0, final: true, emit: emit)
+        pending = []
+    }
+
+    /// Parses rows of `utf8` from `start`; stops before a row that does not end in it unless
+    /// `final`. Returns where the unparsed rest begins.
+    mutating func parseRows(_ utf8: [UInt8], from start: Int, final: Bool, emit: (TextChunk) -> Void) -> Int {
+        var i = start
         let n = utf8.count
         while i < n {
-            let rowLine = line
+            let rowStart = i
+            var rowLines = 0
             var fields: [[UInt8]] = []
             var field: [UInt8] = []
             var inQuotes = false
@@ -72,7 +109,7 @@ enum DelimitedExtractor {
                     if b == 34 {
                         if i + 1 < n && utf8[i + 1] == 34 { field.append(34); i += 1 } else { inQuotes = false }
                     } else {
-                        if b == 10 { line += 1 }
+                        if b == 10 { rowLines += 1 }
                         field.append(b)
                     }
                 } else if b == 34 && field.isEmpty {
@@ -81,13 +118,17 @@ enum DelimitedExtractor {
                     fields.append(field)
                     field = []
                 } else if b == 10 {
-                    line += 1
+                    rowLines += 1
                     rowDone = true
                 } else if b != 13 {
                     field.append(b)
                 }
                 i += 1
             }
+            // A row cut by the end of a block (or a quote "" split by it) waits for the next one.
+            if !rowDone && !final { return rowStart }
+            let rowLine = line
+            line += rowLines
             fields.append(field)
             if fields.allSatisfy({ $0.trimmingWhitespace().isEmpty }) { continue }
             rowIndex += 1
@@ -101,5 +142,6 @@ enum DelimitedExtractor {
             }
             if let chunk = cursor.row(row, line: rowLine) { emit(chunk) }
         }
+        return n
     }
 }

@@ -19,6 +19,18 @@ package enum TextDecoding {
         return (windows1252(bytes), .windows1252)
     }
 
+    /// True when the first bytes of a file are UTF-8 (with or without its BOM), not UTF-16: a
+    /// character cut by the end of `head` does not count against it.
+    package static func startsAsUTF8(_ head: [UInt8]) -> Bool {
+        if head.starts(with: [0xFF, 0xFE]) || head.starts(with: [0xFE, 0xFF]) || utf16WithoutBOM(head) != nil { return false }
+        var end = head.count
+        // Back up over a character the head may have cut: continuation bytes, then their lead.
+        var back = 0
+        while end > 0, back < 3, head[end - 1] & 0xC0 == 0x80 { end -= 1; back += 1 }
+        if end > 0, head[end - 1] >= 0xC0 { end -= 1 }
+        return isValidUTF8(Array(head[..<end]))
+    }
+
     /// True when the bytes are text in some encoding we read: no NUL bytes outside UTF-16, and few
     /// control characters.
     package static func looksLikeText(_ bytes: [UInt8]) -> Bool {

@@ -123,7 +123,8 @@ package final class Scanner: Sendable {
             }
             if ref.size > options.streamAbove, let head = try? FileReading.readHead(ref.path, count: 64 * 1024).get() {
                 let sniffed = Sniffer.sniff(head, name: ref.path)
-                if sniffed == .document(.text) || { if case .unsupported = sniffed { return true } else { return false } }() {
+                let rows = (sniffed == .document(.csv) || sniffed == .document(.tsv)) && TextDecoding.startsAsUTF8(head)
+                if sniffed == .document(.text) || rows || { if case .unsupported = sniffed { return true } else { return false } }() {
                     try processLarge(ref, sniffed: sniffed, detector: detector, lines: lines)
                     state?.store(path: ref.path, identity: identity, result: lines.bytes)
                     return
@@ -147,7 +148,8 @@ package final class Scanner: Sendable {
     /// does not read skipped unread.
     private func processLarge(_ ref: FileRef, sniffed: SniffedFormat, detector: Detector, lines: LineCollector) throws(ReportWriteError) {
         var result = FileResult(path: ref.path, size: ref.size, format: sniffed.name, outcome: .scanned)
-        guard sniffed == .document(.text) else {
+        let delimiter: UInt8? = sniffed == .document(.csv) ? 44 : sniffed == .document(.tsv) ? 9 : nil
+        guard sniffed == .document(.text) || delimiter != nil else {
             result.outcome = .skipped
             result.issues = [ScanIssue(.unsupported, "Trawl does not read \(sniffed.name) files")]
             try emit(notRead(result), isMember: false, lines)
@@ -163,12 +165,20 @@ package final class Scanner: Sendable {
             guard !file.timedOut else { return }
             self.countMatches(in: chunk, detector: detector, into: &tally, scratch: &scratch, path: result.displayName)
         }
+        // Text in blocks cut at line ends; CSV and TSV (UTF-8, decided from the head) in blocks
+        // cut at row ends, their header row carried from block to block.
+        var rows = delimiter.map(DelimitedReader.init)
+        var atStart = true
         let failure = FileReading.stream(ref.path) { block in
             progress.bytes.add(block.count, ordering: .relaxed)
             hasher.update(block)
-            stream.feed(block, emit: search)
+            guard rows != nil else { return stream.feed(block, emit: search) }
+            var bytes = Array(block)
+            if atStart && bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
+            atStart = false
+            rows!.feed(bytes, emit: search)
         }
-        stream.finish(emit: search)
+        if rows != nil { rows!.finish(emit: search) } else { stream.finish(emit: search) }
         if let failure {
             result.outcome = .error
             result.issues = [failure]

@@ -135,6 +135,33 @@ struct Expected: Decodable {
         #expect(again.files.first?.findingsOmitted == some.findingsOmitted)
     }
 
+    @Test func aLargeCSVIsReadRowByRowWithItsHeaders() throws {
+        // Over the 8 MiB above which a file is streamed: 30,000 long rows, one of them with a
+        // quoted field over two lines, and a date of birth in the last row, under its header.
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("trawl-bigcsv-\(UUID())")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        var csv = Array("Learner ID,Course,Date of Birth,Notes\n".utf8)
+        let plain = Array((",Maths,," + String(repeating: "attended every session and completed the review. ", count: 6) + "\n").utf8)
+        for i in 0..<30_000 {
+            csv += Array("L\(i)".utf8)
+            csv += i == 15_000 ? Array(",Maths,,\"moved to\nanother group\"\n".utf8) : plain
+        }
+        csv += Array("L999999,English,17/05/2004,last row\n".utf8)
+        let file = dir.appendingPathComponent("register.csv")
+        try Data(csv).write(to: file)
+        #expect(csv.count > 8 << 20)
+        let run = try trawl(["scan", file.path, "--quiet"])
+        let entry = try #require(run.files.first)
+        #expect(entry.format == "csv" && entry.outcome == .scanned)
+        let dob = try #require(entry.findings.first { $0.type == "dob" })
+        #expect(entry.findings.count == 1)
+        // Header, 30,000 rows, one of them two lines long: the last row is on line 30,003.
+        #expect(dob.location.line == 30_003)
+        #expect(dob.location.column == "Date of Birth")
+        #expect(dob.location.cell == "C30002")
+    }
+
     @Test func fileLinesAreWhatJSONEncoderWouldWrite() throws {
         // File records are written by a byte encoder of our own (FileRecordEncoding.swift); every
         // line of a scan of Samples/ (values shown, so every field and many kinds of text appear)

@@ -325,3 +325,41 @@ func text(_ c: [TextChunk]) -> String { c.map { String(decoding: $0.text, as: UT
         #expect(firstLines == expected && firstLines.count > 10)
     }
 }
+
+@Suite struct StreamedRows {
+    /// A chunk as the tests compare it: its text, first line, offset and cells.
+    func describe(_ c: TextChunk) -> String {
+        "\(String(decoding: c.text, as: UTF8.self))|\(c.firstLine ?? 0)|\(c.offset)|" + c.cells.map { "\($0.range)\($0.ref ?? "")\($0.label ?? "")" }.joined(separator: ";")
+    }
+
+    @Test func rowsFedInBlocksAreTheRowsOfTheWholeFile() {
+        // Quoted fields holding newlines, delimiters and doubled quotes; CRLF; blank rows.
+        var csv = "Name,Date of Birth,Notes\r\n"
+        for i in 0..<200 {
+            switch i % 5 {
+            case 0: csv += "Pupil \(i),\(10 + i % 18)/0\(1 + i % 9)/2008,\"line one\nline two, with a comma\"\n"
+            case 1: csv += "\"Quoted \"\"name\"\" \(i)\",01/02/2007,plain\r\n"
+            case 2: csv += "\n"
+            case 3: csv += "Pupil \(i),,\"\"\n"
+            default: csv += "Pupil \(i),03/04/2006,\"a\n\nb\"\n"
+            }
+        }
+        let bytes = Array(csv.utf8)
+        var whole: [String] = []
+        DelimitedExtractor.extract(bytes, delimiter: 44) { whole.append(describe($0)) }
+        var rng = SystemRandomNumberGenerator()
+        for _ in 0..<30 {
+            var reader = DelimitedReader(delimiter: 44)
+            var streamed: [String] = []
+            var at = 0
+            while at < bytes.count {
+                let size = Int.random(in: 1...64, using: &rng)
+                reader.feed(Array(bytes[at..<min(bytes.count, at + size)])) { streamed.append(describe($0)) }
+                at += size
+            }
+            reader.finish { streamed.append(describe($0)) }
+            #expect(streamed == whole)
+        }
+        #expect(whole.count == 161)
+    }
+}
