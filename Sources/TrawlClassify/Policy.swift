@@ -100,7 +100,9 @@ package struct FindingTally: Sendable {
     package let limit: Int
     package fileprivate(set) var findings: [Finding] = []
     fileprivate var countsByType: [String: Int] = [:]
-    /// Hashes of the distinct identifying values (type and normalised value), for the aggregate rule.
+    /// Hashes of the distinct identifying values (type and normalised value), for the aggregate
+    /// rule: 8 bytes a value rather than its text. Two values sharing a 64-bit hash among millions
+    /// is vanishingly unlikely, and would only count them as one.
     fileprivate var distinct: Set<Int> = []
     fileprivate var markings: [String] = []
     fileprivate var level: Level?
