@@ -50,7 +50,8 @@ package enum ReviewPage {
             return PageData.FileRow(
                 p: name, d: (f.path.display.hasPrefix("/") ? "/" : "") + folder, l: f.level.rawValue, o: f.outcome.rawValue,
                 i: (f.issues ?? []).map { "\($0.kind.rawValue): \($0.message)" },
-                r: f.reasons.map { "\($0.rule) (\($0.level.rawValue)): \($0.detail)" },
+                r: f.reasons.map { "\($0.rule) (\($0.level.rawValue)): \($0.detail)" }
+                    + (f.findingsOmitted ?? []).map { "not listed (\($0.level?.rawValue ?? "counts towards nothing")): \($0.count) × \($0.type), past the limit of findings listed per file" },
                 f: f.findings.map { g in
                     let l = g.location
                     var at = [l.part, l.cell.map { "cell \($0)" }, l.line.map { "line \($0)" }].compactMap { $0 }.joined(separator: ", ")

@@ -59,6 +59,18 @@ import TrawlModel
     }
 }
 
+@Suite struct ReviewPageTests {
+    @Test func findingsNotListedAreNamedOnThePage() {
+        let begin = BeginRecord(schema: reportSchema, tool: "test", started: "now", roots: [], options: [:],
+                                patterns: RuleSetIdentity(id: "p", name: "p"), policy: RuleSetIdentity(id: "q", name: "q"), keyId: "k")
+        let file = FileRecord(path: PathText(Array("/share/alumni.csv".utf8)), members: nil, size: 10, format: "csv", outcome: .scanned,
+                              issues: nil, level: .confidential, reasons: [], findings: [], memberCount: nil, markings: nil,
+                              carriedOver: nil, contentId: nil, findingsOmitted: [OmittedFindings(type: "email", level: .restricted, count: 997)])
+        let page = ReviewPage.html(LoadedReport(begin: begin, files: [file], summary: nil), title: "t")
+        #expect(page.contains("not listed (Restricted): 997 × email"))
+    }
+}
+
 @Suite struct WireFormat {
     @Test func pathsThatAreNotUTF8SurviveAsBytes() throws {
         let raw: [UInt8] = Array("r".utf8) + [0xE9] + Array("sum.txt".utf8)
