@@ -163,7 +163,7 @@ package struct Detector {
         /// their start: a binary search finds where to look back from (a chunk can hold
         /// thousands of values, and a scan per value would be quadratic).
         func previousEnd(before start: Int) -> Int {
-            var i = partition { $0.lowerBound <= start }
+            var i = ranges.prefixCount { $0.lowerBound <= start }
             while i > 0 {
                 i -= 1
                 if ranges[i].upperBound <= start { return ranges[i].upperBound }
@@ -172,18 +172,8 @@ package struct Detector {
         }
 
         func nextStart(after end: Int, limit: Int) -> Int {
-            let i = partition { $0.lowerBound < end }
+            let i = ranges.prefixCount { $0.lowerBound < end }
             return i < ranges.count ? ranges[i].lowerBound : limit
-        }
-
-        /// The number of leading ranges for which `before` holds (it must hold for a prefix).
-        private func partition(_ before: (Range<Int>) -> Bool) -> Int {
-            var lo = 0, hi = ranges.count
-            while lo < hi {
-                let mid = (lo + hi) / 2
-                if before(ranges[mid]) { lo = mid + 1 } else { hi = mid }
-            }
-            return lo
         }
     }
 
@@ -527,8 +517,7 @@ struct Anchors {
     private mutating func find(_ literal: String) -> [Range<Int>] {
         if lowered == nil { lowered = text.map { $0 >= 65 && $0 <= 90 ? $0 + 32 : $0 } }
         let needle = Array(literal.lowercased().utf8)
-        guard let first = needle.first, let hay = lowered, hay.count >= needle.count else { return [] }
-        _ = first
+        guard !needle.isEmpty, let hay = lowered, hay.count >= needle.count else { return [] }
         // memchr for the needle's rarest byte (by English letter frequency; symbols and digits are
         // rarer still), memcmp for the whole: the C library's vectorised loops, far faster than
         // comparing slices, and few false hits on prose. (memmem is a GNU extension Swift does not see.)
@@ -639,8 +628,9 @@ enum FieldValue {
     }
 }
 
-/// Counts lines lazily: offsets are asked for in increasing order within one pattern, so the count
-/// restarts only when an offset goes backwards.
+/// The line of an offset in a chunk: the chunk's newlines are found once, when a line is first
+/// asked for, and each offset's line is a binary search among them (values are asked for pattern
+/// by pattern, so offsets do not come in order).
 private struct LineCounter {
     let chunk: TextChunk
     /// Offsets of the chunk's newlines, found (with memchr) the first time a line is asked for.
@@ -664,11 +654,19 @@ private struct LineCounter {
             newlines = found
         }
         // The line is the first line plus the newlines before the offset.
-        var lo = 0, hi = newlines!.count
+        return first + newlines!.prefixCount { $0 < offset }
+    }
+}
+
+extension Array {
+    /// How many leading elements satisfy `holds`, by binary search: `holds` must be true for a
+    /// prefix of the array and false after it.
+    func prefixCount(where holds: (Element) -> Bool) -> Int {
+        var lo = 0, hi = count
         while lo < hi {
             let mid = (lo + hi) / 2
-            if newlines![mid] < offset { lo = mid + 1 } else { hi = mid }
+            if holds(self[mid]) { lo = mid + 1 } else { hi = mid }
         }
-        return first + lo
+        return lo
     }
 }
