@@ -70,22 +70,44 @@ struct JSONBytes {
         out.append(34)
     }
 
-    mutating func strings(_ list: [String]) {
-        out.append(91)
-        for (i, s) in list.enumerated() {
-            if i > 0 { out.append(44) }
-            string(s)
-        }
-        out.append(93)
+    /// Whether the object being written at each depth (one bit a level) has no member yet.
+    private var empty: UInt64 = 0
+    private var depth = 0
+
+    mutating func beginObject() {
+        out.append(123)
+        depth += 1
+        empty |= 1 << depth
     }
 
-    /// Writes `"key":` with the comma that separates it from the previous member.
-    mutating func key(_ k: StaticString, first: inout Bool) {
-        if !first { out.append(44) }
-        first = false
+    mutating func endObject() {
+        out.append(125)
+        depth -= 1
+    }
+
+    /// Writes `"key":`, after the comma that separates it from the object's previous member.
+    /// Members must come in sorted key order, as JSONEncoder's .sortedKeys writes them.
+    mutating func key(_ k: StaticString) {
+        if empty & (1 << depth) == 0 { out.append(44) }
+        empty &= ~(1 << depth)
         out.append(34)
         raw(k)
         raw("\":")
+    }
+
+    mutating func field(_ k: StaticString, _ value: String) { key(k); string(value) }
+    mutating func field(_ k: StaticString, _ value: Int) { key(k); int(value) }
+
+    /// A JSON array of `items`, each written by `element`.
+    mutating func array<S: Sequence>(_ items: S, _ element: (inout JSONBytes, S.Element) -> Void) {
+        out.append(91)
+        var first = true
+        for item in items {
+            if !first { out.append(44) }
+            first = false
+            element(&self, item)
+        }
+        out.append(93)
     }
 }
 
@@ -100,118 +122,88 @@ extension FileRecord {
     }
 
     func write(to j: inout JSONBytes) {
-        var first = true
-        j.out.append(123)
-        if let carriedOver { j.key("carried_over", first: &first); j.bool(carriedOver) }
-        if let contentId { j.key("content_id", first: &first); j.string(contentId) }
-        j.key("findings", first: &first)
-        j.out.append(91)
-        for (i, f) in findings.enumerated() {
-            if i > 0 { j.out.append(44) }
-            f.write(to: &j)
-        }
-        j.out.append(93)
+        j.beginObject()
+        if let carriedOver { j.key("carried_over"); j.bool(carriedOver) }
+        if let contentId { j.field("content_id", contentId) }
+        j.key("findings")
+        j.array(findings) { j, f in f.write(to: &j) }
         if let findingsOmitted {
-            j.key("findings_omitted", first: &first)
-            j.out.append(91)
-            for (i, o) in findingsOmitted.enumerated() {
-                if i > 0 { j.out.append(44) }
-                var f = true
-                j.out.append(123)
-                j.key("count", first: &f); j.int(o.count)
-                if let level = o.level { j.key("level", first: &f); j.string(level.rawValue) }
-                j.key("type", first: &f); j.string(o.type)
-                j.out.append(125)
+            j.key("findings_omitted")
+            j.array(findingsOmitted) { j, o in
+                j.beginObject()
+                j.field("count", o.count)
+                if let level = o.level { j.field("level", level.rawValue) }
+                j.field("type", o.type)
+                j.endObject()
             }
-            j.out.append(93)
         }
-        if let format { j.key("format", first: &first); j.string(format) }
+        if let format { j.field("format", format) }
         if let issues {
-            j.key("issues", first: &first)
-            j.out.append(91)
-            for (i, issue) in issues.enumerated() {
-                if i > 0 { j.out.append(44) }
-                var f = true
-                j.out.append(123)
-                j.key("kind", first: &f); j.string(issue.kind.rawValue)
-                j.key("message", first: &f); j.string(issue.message)
-                j.out.append(125)
+            j.key("issues")
+            j.array(issues) { j, issue in
+                j.beginObject()
+                j.field("kind", issue.kind.rawValue)
+                j.field("message", issue.message)
+                j.endObject()
             }
-            j.out.append(93)
         }
-        j.key("level", first: &first); j.string(level.rawValue)
-        if let markings { j.key("markings", first: &first); j.strings(markings) }
-        if let memberCount { j.key("member_count", first: &first); j.int(memberCount) }
-        if let members {
-            j.key("members", first: &first)
-            j.out.append(91)
-            for (i, m) in members.enumerated() {
-                if i > 0 { j.out.append(44) }
-                m.write(to: &j)
-            }
-            j.out.append(93)
+        j.field("level", level.rawValue)
+        if let markings { j.key("markings"); j.array(markings) { j, m in j.string(m) } }
+        if let memberCount { j.field("member_count", memberCount) }
+        if let members { j.key("members"); j.array(members) { j, m in m.write(to: &j) } }
+        j.field("outcome", outcome.rawValue)
+        j.key("path"); path.write(to: &j)
+        j.key("reasons")
+        j.array(reasons) { j, r in
+            j.beginObject()
+            j.field("detail", r.detail)
+            j.field("level", r.level.rawValue)
+            j.field("rule", r.rule)
+            j.endObject()
         }
-        j.key("outcome", first: &first); j.string(outcome.rawValue)
-        j.key("path", first: &first); path.write(to: &j)
-        j.key("reasons", first: &first)
-        j.out.append(91)
-        for (i, r) in reasons.enumerated() {
-            if i > 0 { j.out.append(44) }
-            var f = true
-            j.out.append(123)
-            j.key("detail", first: &f); j.string(r.detail)
-            j.key("level", first: &f); j.string(r.level.rawValue)
-            j.key("rule", first: &f); j.string(r.rule)
-            j.out.append(125)
-        }
-        j.out.append(93)
-        j.key("size", first: &first); j.int(size)
-        j.out.append(125)
+        j.field("size", size)
+        j.endObject()
     }
 }
 
 extension PathText {
     func write(to j: inout JSONBytes) {
-        var first = true
-        j.out.append(123)
-        if let bytes { j.key("bytes", first: &first); j.string(bytes) }
-        if let text { j.key("text", first: &first); j.string(text) }
-        j.out.append(125)
+        j.beginObject()
+        if let bytes { j.field("bytes", bytes) }
+        if let text { j.field("text", text) }
+        j.endObject()
     }
 }
 
 extension FindingRecord {
     func write(to j: inout JSONBytes) {
-        var first = true
-        j.out.append(123)
-        j.key("confidence", first: &first); j.string(confidence.rawValue)
+        j.beginObject()
+        j.field("confidence", confidence.rawValue)
         if let decision {
-            j.key("decision", first: &first)
-            var f = true
-            j.out.append(123)
-            j.key("at", first: &f); j.string(decision.at)
-            j.key("by", first: &f); j.string(decision.by)
-            j.key("decision", first: &f); j.string(decision.decision.rawValue)
-            if let note = decision.note { j.key("note", first: &f); j.string(note) }
-            j.out.append(125)
+            j.key("decision")
+            j.beginObject()
+            j.field("at", decision.at)
+            j.field("by", decision.by)
+            j.field("decision", decision.decision.rawValue)
+            if let note = decision.note { j.field("note", note) }
+            j.endObject()
         }
-        j.key("evidence", first: &first); j.strings(evidence)
-        if let exempt { j.key("exempt", first: &first); j.string(exempt.rawValue) }
-        j.key("fingerprint", first: &first); j.string(fingerprint)
-        if let level { j.key("level", first: &first); j.string(level.rawValue) }
-        j.key("location", first: &first)
-        var f = true
-        j.out.append(123)
-        if let cell = location.cell { j.key("cell", first: &f); j.string(cell) }
-        if let column = location.column { j.key("column", first: &f); j.string(column) }
-        if let line = location.line { j.key("line", first: &f); j.int(line) }
-        j.key("offset", first: &f); j.int(location.offset)
-        if let part = location.part { j.key("part", first: &f); j.string(part) }
-        j.out.append(125)
-        j.key("masked", first: &first); j.string(masked)
-        j.key("pattern", first: &first); j.string(pattern)
-        j.key("type", first: &first); j.string(type)
-        if let value { j.key("value", first: &first); j.string(value) }
-        j.out.append(125)
+        j.key("evidence"); j.array(evidence) { j, e in j.string(e) }
+        if let exempt { j.field("exempt", exempt.rawValue) }
+        j.field("fingerprint", fingerprint)
+        if let level { j.field("level", level.rawValue) }
+        j.key("location")
+        j.beginObject()
+        if let cell = location.cell { j.field("cell", cell) }
+        if let column = location.column { j.field("column", column) }
+        if let line = location.line { j.field("line", line) }
+        j.field("offset", location.offset)
+        if let part = location.part { j.field("part", part) }
+        j.endObject()
+        j.field("masked", masked)
+        j.field("pattern", pattern)
+        j.field("type", type)
+        if let value { j.field("value", value) }
+        j.endObject()
     }
 }
