@@ -51,7 +51,7 @@ package enum Validators {
     /// Letters D, F, I, Q, U, V are never used in the prefix; O is never the second letter; some
     /// pairs are not allocated, and some prefixes are administrative or temporary, not NI numbers.
     @Sendable static func ukNINO(_ value: String) -> Validation {
-        let chars = value.uppercased().filter(isAlphanumeric)
+        let chars = value.uppercased().filter(\.isLetterOrDigit)
         guard chars.count == 9 else { return .invalid }
         let a = chars[chars.startIndex], b = chars[chars.index(after: chars.startIndex)]
         let prefix = String([a, b])
@@ -66,12 +66,6 @@ package enum Validators {
     private static let ninoNeverUsed: Set<Character> = ["D", "F", "I", "Q", "U", "V"]
     private static let ninoNotAllocated: Set<String> = ["BG", "GB", "KN", "NK", "NT", "TN", "ZZ"]
     private static let ninoAdministrative: Set<String> = ["OO", "CR", "FY", "MW", "NC", "PP", "PY", "PZ"]
-
-    /// A letter or a digit; ASCII decided from the byte, without the Unicode property lookup.
-    static func isAlphanumeric(_ c: Character) -> Bool {
-        if let a = c.asciiValue { return (a >= 48 && a <= 57) || ((a | 32) >= 97 && (a | 32) <= 122) }
-        return c.isLetter || c.isNumber
-    }
 
     // MARK: Dates of birth
 

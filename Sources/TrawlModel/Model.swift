@@ -323,3 +323,18 @@ package struct FileResult: Sendable {
         ([path] + members).map { String(decoding: $0, as: UTF8.self) }.joined(separator: "!/")
     }
 }
+
+extension UInt8 {
+    /// An ASCII letter or digit.
+    package var isASCIIAlphanumeric: Bool { (self >= 48 && self <= 57) || ((self | 32) >= 97 && (self | 32) <= 122) }
+}
+
+extension Character {
+    /// A letter or a digit (Character.isLetter || isNumber). ASCII is decided from the byte: the
+    /// Unicode property lookup cost more than the rest of masking or validating a value, and
+    /// values are nearly all ASCII.
+    package var isLetterOrDigit: Bool {
+        if let a = asciiValue { return a.isASCIIAlphanumeric }
+        return isLetter || isNumber
+    }
+}

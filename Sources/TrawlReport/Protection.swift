@@ -89,12 +89,11 @@ package enum Masking {
     static func maskASCII(_ value: String, style: MaskStyle) -> String? {
         var bytes = Array(value.utf8)
         guard bytes.allSatisfy({ $0 < 128 }) else { return nil }
-        func alnum(_ b: UInt8) -> Bool { (b >= 48 && b <= 57) || ((b | 32) >= 97 && (b | 32) <= 122) }
         func keepEnds(_ range: Range<Int>) {
-            let count = bytes[range].reduce(0) { $0 + (alnum($1) ? 1 : 0) }
+            let count = bytes[range].reduce(0) { $0 + ($1.isASCIIAlphanumeric ? 1 : 0) }
             let keepHead = count > 6 ? 2 : 1, keepTail = count > 6 ? 1 : 0
             var seen = 0
-            for i in range where alnum(bytes[i]) {
+            for i in range where bytes[i].isASCIIAlphanumeric {
                 seen += 1
                 if !(seen <= keepHead || seen > count - keepTail) { bytes[i] = 42 }
             }
@@ -108,9 +107,9 @@ package enum Masking {
         case .date:
             var i = 0
             while i < bytes.count {
-                guard alnum(bytes[i]) else { i += 1; continue }
+                guard bytes[i].isASCIIAlphanumeric else { i += 1; continue }
                 var j = i
-                while j < bytes.count && alnum(bytes[j]) { j += 1 }
+                while j < bytes.count && bytes[j].isASCIIAlphanumeric { j += 1 }
                 let isYear = j - i == 4 && bytes[i..<j].allSatisfy { $0 >= 48 && $0 <= 57 }
                 if !isYear { for k in i..<j { bytes[k] = 42 } }
                 i = j
@@ -137,7 +136,7 @@ package enum Masking {
                 run = ""
             }
             for c in value {
-                if isAlphanumeric(c) { run.append(c) } else { flush(); out.append(c) }
+                if c.isLetterOrDigit { run.append(c) } else { flush(); out.append(c) }
             }
             flush()
             return out
@@ -146,22 +145,15 @@ package enum Masking {
         }
     }
 
-    /// A letter or a digit. ASCII is decided from the byte: the Unicode property lookup behind
-    /// Character.isLetter cost more than the rest of masking, and values are nearly all ASCII.
-    static func isAlphanumeric(_ c: Character) -> Bool {
-        if let a = c.asciiValue { return (a >= 48 && a <= 57) || ((a | 32) >= 97 && (a | 32) <= 122) }
-        return c.isLetter || c.isNumber
-    }
-
     /// First two and last alphanumeric characters kept; short values keep only the first.
     static func keepEnds(_ value: String) -> String {
-        let alnumCount = value.filter(isAlphanumeric).count
+        let alnumCount = value.filter(\.isLetterOrDigit).count
         let keepHead = alnumCount > 6 ? 2 : 1
         let keepTail = alnumCount > 6 ? 1 : 0
         var seen = 0
         var out = ""
         for c in value {
-            guard isAlphanumeric(c) else { out.append(c); continue }
+            guard c.isLetterOrDigit else { out.append(c); continue }
             seen += 1
             out.append(seen <= keepHead || seen > alnumCount - keepTail ? c : "*")
         }
