@@ -517,23 +517,14 @@ struct Anchors {
     private mutating func find(_ literal: String) -> [Range<Int>] {
         if lowered == nil { lowered = text.map { $0 >= 65 && $0 <= 90 ? $0 + 32 : $0 } }
         let needle = Array(literal.lowercased().utf8)
-        guard !needle.isEmpty, let hay = lowered, hay.count >= needle.count else { return [] }
+        guard !needle.isEmpty, let hay = lowered else { return [] }
         // memchr for the needle's rarest byte (by English letter frequency; symbols and digits are
-        // rarer still), memcmp for the whole: the C library's vectorised loops, far faster than
-        // comparing slices, and few false hits on prose. (memmem is a GNU extension Swift does not see.)
+        // rarer still): few false starts on prose.
         let pivot = needle.indices.max { Self.rarity(needle[$0]) < Self.rarity(needle[$1]) }!
         var out: [Range<Int>] = []
-        hay.withUnsafeBytes { h in
-            needle.withUnsafeBytes { n in
-                let base = h.baseAddress!
-                var offset = pivot
-                let last = h.count - n.count + pivot  // the pivot's last possible position
-                while offset <= last, let hit = memchr(base + offset, Int32(needle[pivot]), last - offset + 1) {
-                    let at = base.distance(to: UnsafeRawPointer(hit)) - pivot
-                    if memcmp(base + at, n.baseAddress!, n.count) == 0 { out.append(at..<(at + n.count)) }
-                    offset = at + pivot + 1
-                }
-            }
+        ByteSearch.forEach(needle, in: hay, pivot: pivot) { at in
+            out.append(at..<(at + needle.count))
+            return true
         }
         return out
     }

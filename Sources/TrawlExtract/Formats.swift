@@ -112,38 +112,19 @@ package enum Sniffer {
 
     private static func sniffZip(_ bytes: [UInt8]) -> SniffedFormat {
         // ODF: the first member is "mimetype", stored, so its content follows its local header.
-        if let range = find(Array("mimetypeapplication/vnd.oasis.opendocument.".utf8), in: bytes) {
+        if let range = ByteSearch.first(Array("mimetypeapplication/vnd.oasis.opendocument.".utf8), in: bytes) {
             let tail = bytes[range.upperBound..<min(bytes.count, range.upperBound + 16)]
             let kind = String(decoding: tail, as: UTF8.self)
             if kind.hasPrefix("text") { return .document(.odt) }
             if kind.hasPrefix("spreadsheet") { return .document(.ods) }
             if kind.hasPrefix("presentation") { return .document(.odp) }
         }
-        if find(Array("[Content_Types].xml".utf8), in: bytes) != nil {
-            if find(Array("word/document.xml".utf8), in: bytes) != nil { return .document(.docx) }
-            if find(Array("xl/workbook.xml".utf8), in: bytes) != nil { return .document(.xlsx) }
-            if find(Array("ppt/presentation.xml".utf8), in: bytes) != nil { return .document(.pptx) }
+        if ByteSearch.first(Array("[Content_Types].xml".utf8), in: bytes) != nil {
+            if ByteSearch.first(Array("word/document.xml".utf8), in: bytes) != nil { return .document(.docx) }
+            if ByteSearch.first(Array("xl/workbook.xml".utf8), in: bytes) != nil { return .document(.xlsx) }
+            if ByteSearch.first(Array("ppt/presentation.xml".utf8), in: bytes) != nil { return .document(.pptx) }
         }
         return .container(.zip)
-    }
-
-    /// Where `needle` first occurs in `bytes`: memchr for its first byte, memcmp for the rest (the
-    /// generic firstRange(of:) compared element by element through a whole package).
-    static func find(_ needle: [UInt8], in bytes: [UInt8]) -> Range<Int>? {
-        guard let first = needle.first, bytes.count >= needle.count else { return nil }
-        return bytes.withUnsafeBytes { h in
-            needle.withUnsafeBytes { n in
-                let base = h.baseAddress!
-                let last = h.count - n.count  // the last possible start
-                var offset = 0
-                while offset <= last, let hit = memchr(base + offset, Int32(first), last - offset + 1) {
-                    let at = base.distance(to: UnsafeRawPointer(hit))
-                    if memcmp(base + at, n.baseAddress!, n.count) == 0 { return at..<(at + n.count) }
-                    offset = at + 1
-                }
-                return nil
-            }
-        }
     }
 
     private static func looksLikeOldTar(_ bytes: [UInt8]) -> Bool {
