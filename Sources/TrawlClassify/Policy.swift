@@ -136,9 +136,9 @@ package struct Classifier: Sendable {
     /// `decide` gives the DPO's decision on a match, if any: a false positive counts towards nothing.
     package func classify(_ matches: [Match], path: String, photograph: Bool = false,
                           decide: (Match) -> Decision? = { _ in nil }) -> Classification {
-        var c = classifyFindings(matches, path: path, decide: decide)
-        if photograph { addPhotograph(to: &c) }
-        return c
+        var tally = FindingTally()
+        for m in matches { add(m, to: &tally, decide: decide) }
+        return classify(tally, path: path, photograph: photograph)
     }
 
     private func addPhotograph(to c: inout Classification) {
@@ -149,12 +149,6 @@ package struct Classifier: Sendable {
         c.reasons.append(LevelReason(rule: "photograph", level: level, detail: "a photograph: personal data if it shows a person"))
         c.level = max(c.reasons.map(\.level).max() ?? level, level)
         c.reasons.sort { $0.level > $1.level }
-    }
-
-    private func classifyFindings(_ matches: [Match], path: String, decide: (Match) -> Decision?) -> Classification {
-        var tally = FindingTally()
-        for m in matches { add(m, to: &tally, decide: decide) }
-        return classify(tally, path: path)
     }
 
     /// Counts one match into `tally` (a marking, an exempt or judged finding, or one with a level).

@@ -77,6 +77,32 @@ package struct ArchiveMember {
 }
 
 package enum Extraction {
+    /// JSON text up to this size is held, chunk by chunk, until the whole document has parsed;
+    /// larger documents are parsed twice instead (see `jsonText`).
+    static let jsonHeldBelow = 8 << 20
+
+    /// The chunks of a JSON document, or its text searched as plain text when it does not parse
+    /// (with an issue saying so). Nothing is emitted before the document is known to parse, so
+    /// bad JSON is not half emitted as records and then again as text.
+    static func jsonText(_ text: [UInt8], heldBelow: Int = jsonHeldBelow, emit: (TextChunk) -> Void) -> [ScanIssue] {
+        do {
+            if text.count <= heldBelow {
+                var chunks: [TextChunk] = []
+                try JSONExtractor.extract(text) { chunks.append($0) }
+                chunks.forEach(emit)
+            } else {
+                // A first pass that keeps nothing, then a second that emits as it goes: memory
+                // stays flat, for twice the parsing.
+                try JSONExtractor.extract(text) { _ in }
+                try JSONExtractor.extract(text, emit: emit)
+            }
+            return []
+        } catch {
+            PlainTextExtractor.extract(text, emit: emit)
+            return [ScanIssue(.malformed, "not valid JSON (line \(error.line): \(error.reason)); searched as plain text")]
+        }
+    }
+
     /// Extracts the text of a document, calling `emit` for each chunk in document order.
     /// - Returns: problems that did not stop extraction (malformed JSON read as plain text).
     /// - Throws: `ExtractError` when nothing sensible can be read.
@@ -91,25 +117,7 @@ package enum Extraction {
             case .tsv:
                 DelimitedExtractor.extract(TextDecoding.toUTF8(bytes).text, delimiter: 9, emit: emit)
             case .json:
-                let text = TextDecoding.toUTF8(bytes).text
-                do {
-                    if text.count <= PlainTextExtractor.blockSize * 8 {
-                        // Held until the whole document parses, so bad JSON is searched as text
-                        // instead, without half of it emitted twice.
-                        var chunks: [TextChunk] = []
-                        try JSONExtractor.extract(text) { chunks.append($0) }
-                        chunks.forEach(emit)
-                    } else {
-                        // A large document is checked in a first pass that keeps nothing, then
-                        // read again emitting as it goes: memory stays flat, for twice the parsing.
-                        try JSONExtractor.extract(text) { _ in }
-                        try JSONExtractor.extract(text, emit: emit)
-                    }
-                } catch {
-                    // Not valid JSON: still search it, as text, and say so.
-                    PlainTextExtractor.extract(text, emit: emit)
-                    return [ScanIssue(.malformed, "not valid JSON (line \(error.line): \(error.reason)); searched as plain text")]
-                }
+                return jsonText(TextDecoding.toUTF8(bytes).text, emit: emit)
             case .html:
                 try HTMLExtractor.extract(TextDecoding.toUTF8(bytes).text, emit: emit)
             case .rtf:

@@ -363,3 +363,23 @@ func text(_ c: [TextChunk]) -> String { c.map { String(decoding: $0.text, as: UT
         #expect(whole.count == 161)
     }
 }
+
+@Suite struct LargeJSON {
+    @Test func parsingTwiceGivesWhatHoldingTheChunksGives() throws {
+        func describe(_ c: TextChunk) -> String {
+            "\(String(decoding: c.text, as: UTF8.self))|\(c.firstLine ?? 0)|\(c.offset)|" + c.cells.map { "\($0.range)\($0.ref ?? "")\($0.label ?? "")" }.joined(separator: ";")
+        }
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        var documents = try ["students.json", "applicants.json"].map { Array(try Data(contentsOf: root.appendingPathComponent("Samples/data/\($0)"))) }
+        // Malformed half way: nothing of it may be emitted as records before the text fallback.
+        documents.append(Array(#"[{"name": "Ann Lee", "email": "ann.lee@gmail.com"}, {"dob": "01/02/2003""#.utf8))
+        for json in documents {
+            var held: [String] = [], twice: [String] = []
+            let heldIssues = Extraction.jsonText(json, heldBelow: .max) { held.append(describe($0)) }
+            let twiceIssues = Extraction.jsonText(json, heldBelow: 0) { twice.append(describe($0)) }
+            #expect(held == twice && !held.isEmpty)
+            #expect(heldIssues.map(\.kind) == twiceIssues.map(\.kind))
+        }
+        #expect(Extraction.jsonText(documents[2], heldBelow: 0) { _ in }.map(\.kind) == [.malformed])
+    }
+}
