@@ -1,13 +1,14 @@
 #!/usr/bin/env python3
 """Build a seeded benchmark corpus outside the repository.
 
-  scripts/bench-corpus.py DIR [--text-mb 100] [--docx 1000] [--xlsx 0] [--tree 0] [--seed 1]
+  scripts/bench-corpus.py DIR [--text-mb 100] [--docx 1000] [--xlsx 0] [--tree 0] [--share 0] [--seed 1]
 
 DIR/text/: prose in files of about 512 KiB with personal data at a realistic density (about one
 person's record per 10 KiB: NI numbers, dates of birth, emails, postcodes, with decoys);
 DIR/docx/: Word documents of a few paragraphs and a table each; DIR/xlsx/: workbooks of a few
 hundred rows; DIR/archives/: a zip and a tar.gz of some of those; DIR/tree/: many small text files
-in nested folders. Deterministic for a given seed.
+in nested folders; DIR/share/: a file share in miniature (--share files, see `share`).
+Deterministic for a given seed.
 """
 import argparse
 import importlib.util
@@ -56,6 +57,182 @@ def prose(r, size):
     return (" ".join(out) + "\n").encode()
 
 
+
+# ---------------------------------------------------------------- a file share in miniature
+#
+# What a departmental share holds, by count: mostly Word files, PDFs, spreadsheets and pictures,
+# then notes, CSV exports, saved emails, a few zips and binaries. Sizes are log-normal (a few
+# large files, many small ones), median some tens of KB, as file-system surveys find. Personal
+# data is as dense as in the text corpus where there is any; many files have none.
+SHARE_MIX = [("docx", 30), ("pdf", 13), ("png", 15), ("xlsx", 12), ("txt", 10), ("csv", 8), ("eml", 5), ("zip", 3), ("bin", 4)]
+
+
+def lognormal(r, median, sigma, lo, hi):
+    import math
+    return int(min(hi, max(lo, math.exp(r.gauss(math.log(median), sigma)))))
+
+
+def word_parts(r):
+    """The parts Word writes beside the text: styles (with latent styles), theme, settings, fonts,
+    document properties. Written here, by us, with the shape and size of Word's."""
+    W = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+    styles = [f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:styles {W}><w:docDefaults><w:rPrDefault><w:rPr>'
+              '<w:rFonts w:asciiTheme="minorHAnsi" w:hAnsiTheme="minorHAnsi"/><w:sz w:val="22"/><w:lang w:val="en-GB"/></w:rPr>'
+              '</w:rPrDefault></w:docDefaults><w:latentStyles w:defLockedState="0" w:defUIPriority="99" w:count="376">']
+    for i in range(376):
+        styles.append(f'<w:lsdException w:name="style {i}" w:uiPriority="{i % 70}" w:semiHidden="1" w:unhideWhenUsed="1"/>')
+    styles.append('</w:latentStyles>')
+    for i in range(40):
+        styles.append(f'<w:style w:type="paragraph" w:styleId="S{i}"><w:name w:val="Style {i}"/><w:basedOn w:val="Normal"/>'
+                      f'<w:pPr><w:spacing w:before="{i * 20}" w:after="{i * 10}"/></w:pPr><w:rPr><w:sz w:val="{18 + i % 12}"/></w:rPr></w:style>')
+    styles.append('</w:styles>')
+    theme = ['<?xml version="1.0" encoding="UTF-8" standalone="yes"?><a:theme xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" '
+             'name="Office Theme"><a:themeElements><a:clrScheme name="Office">']
+    for name in ("dk1", "lt1", "dk2", "lt2", "accent1", "accent2", "accent3", "accent4", "accent5", "accent6", "hlink", "folHlink"):
+        theme.append(f'<a:{name}><a:srgbClr val="{r.randrange(1 << 24):06X}"/></a:{name}>')
+    theme.append('</a:clrScheme><a:fontScheme name="Office"><a:majorFont>')
+    for script in range(60):
+        theme.append(f'<a:font script="Script{script}" typeface="Typeface {script}"/>')
+    theme.append('</a:majorFont><a:minorFont>')
+    for script in range(60):
+        theme.append(f'<a:font script="Script{script}" typeface="Typeface {script}"/>')
+    theme.append('</a:minorFont></a:fontScheme></a:themeElements></a:theme>')
+    settings = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:settings {W}><w:zoom w:percent="100"/>'
+                + "".join(f'<w:rsid w:val="{r.randrange(1 << 32):08X}"/>' for _ in range(r.randint(5, 80))) + '</w:settings>')
+    fonts = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:fonts {W}>'
+             + "".join(f'<w:font w:name="Font {i}"><w:panose1 w:val="020F0502020204030204"/><w:charset w:val="00"/></w:font>' for i in range(8))
+             + '</w:fonts>')
+    app = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties">'
+           f'<Template>Normal.dotm</Template><TotalTime>{r.randrange(500)}</TotalTime><Pages>{r.randint(1, 30)}</Pages><Application>Microsoft Office Word</Application></Properties>')
+    return [("word/styles.xml", "".join(styles)), ("word/theme/theme1.xml", "".join(theme)), ("word/settings.xml", settings),
+            ("word/fontTable.xml", fonts), ("docProps/app.xml", app)]
+
+
+def word_paragraph(r, text):
+    """A paragraph as Word writes one: revision ids, run properties, the text split into runs."""
+    words = text.split(" ")
+    cuts = sorted(r.sample(range(1, len(words)), min(len(words) - 1, r.randint(0, 3)))) if len(words) > 1 else []
+    runs = [" ".join(words[a:b]) for a, b in zip([0] + cuts, cuts + [len(words)])]
+    rsid = f"{r.randrange(1 << 32):08X}"
+    out = f'<w:p w:rsidR="{rsid}" w:rsidRDefault="{rsid}" w:rsidP="{rsid}"><w:pPr><w:spacing w:after="120"/><w:jc w:val="both"/></w:pPr>'
+    for i, run in enumerate(runs):
+        space = " " if i < len(runs) - 1 else ""
+        out += (f'<w:r w:rsidRPr="{r.randrange(1 << 32):08X}"><w:rPr><w:rFonts w:ascii="Arial" w:hAnsi="Arial" w:cs="Arial"/>'
+                f'<w:sz w:val="22"/><w:szCs w:val="22"/><w:lang w:val="en-GB"/></w:rPr><w:t xml:space="preserve">{samples.esc(run + space)}</w:t></w:r>')
+    return out + "</w:p>"
+
+
+def share_docx(r):
+    text = prose(r, 120 * lognormal(r, 40, 1.0, 3, 1200)).decode()
+    paras = "".join(word_paragraph(r, s.strip()) for s in text.split("\n") if s.strip())
+    if r.random() < 0.2:
+        rows = [["Name", "Date of Birth", "NI Number", "Email"]]
+        for _ in range(r.randint(1, 12)):
+            f, l = r.choice(FIRST), r.choice(LAST)
+            rows.append([f"{f} {l}", f"{r.randint(1,28):02d}/{r.randint(1,12):02d}/{r.randint(1960,2010)}", nino(r), f"{f.lower()}.{l.lower()}@outlook.com"])
+        paras += samples.w_table(rows)
+    body = samples.docx(paras)
+    # Add Word's other parts to the package the sample writer made.
+    import io, zipfile
+    buf = io.BytesIO(body)
+    with zipfile.ZipFile(buf, "a", zipfile.ZIP_DEFLATED) as z:
+        for name, data in word_parts(r):
+            z.writestr(zipfile.ZipInfo(name, samples.FIXED_TIME), data, zipfile.ZIP_DEFLATED)
+    return buf.getvalue()
+
+
+def share_xlsx(r, ev):
+    n = lognormal(r, 150, 1.0, 5, 5000)
+    if r.random() < 0.5:
+        rows = [["Name", "Date of Birth", "NI Number", "Email", "Notes"]]
+        for _ in range(n):
+            f_, l_ = r.choice(FIRST), r.choice(LAST)
+            rows.append([f"{f_} {l_}", f"{r.randint(1,28):02d}/{r.randint(1,12):02d}/{r.randint(1960,2010)}", nino(r),
+                         f"{f_.lower()}.{l_.lower()}@outlook.com", " ".join(r.choice(WORDS) for _ in range(8))])
+    else:
+        rows = [["Cost centre", "Description", "Budget", "Spent", "Remaining"]]
+        for i in range(n):
+            b = r.randrange(1000, 90000)
+            s = r.randrange(0, b)
+            rows.append([f"CC{r.randrange(100, 999)}", " ".join(r.choice(WORDS) for _ in range(4)), str(b), str(s), str(b - s)])
+    return ev.xlsx(rows)
+
+
+def share_pdf(r):
+    pages = []
+    for _ in range(lognormal(r, 3, 0.8, 1, 60)):
+        text = prose(r, 45 * 90).decode().replace("\n", " ")
+        pages.append([text[i:i + 90] for i in range(0, len(text), 90)][:45])
+    return samples.pdf_bytes(pages)
+
+
+def share_png(r):
+    import struct, zlib
+    size = lognormal(r, 60000, 1.0, 2000, 3_000_000)
+    width = 256
+    height = max(1, size // (width * 3))
+    raw = b"".join(b"\0" + r.randbytes(width * 3) for _ in range(height))
+    def chunk(kind, data):
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+    text = chunk(b"tEXt", b"Software\0Scanner 2.1") if r.random() < 0.5 else b""
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)) + text
+            + chunk(b"IDAT", zlib.compress(raw, 1)) + chunk(b"IEND", b""))
+
+
+def share_csv(r):
+    lines = ["id,name,date_of_birth,ni_number,email,notes"]
+    for i in range(lognormal(r, 200, 1.2, 5, 20000)):
+        f, l = r.choice(FIRST), r.choice(LAST)
+        lines.append(f"{i},{f} {l},{r.randint(1,28):02d}/{r.randint(1,12):02d}/{r.randint(1960,2010)},{nino(r)},"
+                     f"{f.lower()}.{l.lower()}@gmail.com,{' '.join(r.choice(WORDS) for _ in range(6))}")
+    return ("\n".join(lines) + "\n").encode()
+
+
+def share_eml(r, attachment):
+    import base64
+    f, l = r.choice(FIRST), r.choice(LAST)
+    body = prose(r, lognormal(r, 2000, 1.0, 200, 50000)).decode()
+    head = (f"From: {f} {l} <{f.lower()}.{l.lower()}@example.org>\nTo: office@example.org\nSubject: {' '.join(r.choice(WORDS) for _ in range(5))}\n"
+            "Date: Mon, 15 Jan 2024 09:30:00 +0000\nMIME-Version: 1.0\n")
+    if not attachment:
+        return (head + "Content-Type: text/plain; charset=utf-8\n\n" + body).encode()
+    encoded = base64.encodebytes(attachment).decode()
+    return (head + 'Content-Type: multipart/mixed; boundary="b1"\n\n--b1\nContent-Type: text/plain; charset=utf-8\n\n' + body
+            + '\n--b1\nContent-Type: application/vnd.openxmlformats-officedocument.wordprocessingml.document; name="form.docx"\n'
+            'Content-Disposition: attachment; filename="form.docx"\nContent-Transfer-Encoding: base64\n\n' + encoded + "--b1--\n").encode()
+
+
+def share(root, n, r):
+    spec2 = importlib.util.spec_from_file_location("eval_corpus", os.path.join(here, "eval-corpus.py"))
+    ev = importlib.util.module_from_spec(spec2)
+    spec2.loader.exec_module(ev)
+    kinds = [k for k, weight in SHARE_MIX for _ in range(weight)]
+    for i in range(n):
+        kind = r.choice(kinds)
+        d = os.path.join(root, f"dept{i % 25:02d}", f"area{(i // 25) % 20:02d}", f"year{(i // 500) % 10}")
+        os.makedirs(d, exist_ok=True)
+        if kind == "docx":
+            data = share_docx(r)
+        elif kind == "xlsx":
+            data = share_xlsx(r, ev)
+        elif kind == "pdf":
+            data = share_pdf(r)
+        elif kind == "png":
+            data = share_png(r)
+        elif kind == "txt":
+            data = prose(r, lognormal(r, 12000, 1.3, 200, 2_000_000))
+        elif kind == "csv":
+            data = share_csv(r)
+        elif kind == "eml":
+            data = share_eml(r, share_docx(r) if r.random() < 0.3 else None)
+        elif kind == "zip":
+            data = samples.zip_bytes([(f"doc{j}.docx", share_docx(r)) for j in range(r.randint(1, 5))])
+        else:
+            data = r.randbytes(lognormal(r, 100000, 1.5, 1000, 8_000_000))
+        with open(os.path.join(d, f"file{i:06d}.{kind}"), "wb") as f:
+            f.write(data)
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("dir")
@@ -63,9 +240,14 @@ def main():
     ap.add_argument("--docx", type=int, default=1000)
     ap.add_argument("--xlsx", type=int, default=0)
     ap.add_argument("--tree", type=int, default=0)
+    ap.add_argument("--share", type=int, default=0)
     ap.add_argument("--seed", type=int, default=1)
     a = ap.parse_args()
     r = random.Random(a.seed)
+    if a.share:
+        # On its own: the incremental bench builds a share and nothing else.
+        share(os.path.join(a.dir, "share"), a.share, r)
+        return
     os.makedirs(os.path.join(a.dir, "text"), exist_ok=True)
     os.makedirs(os.path.join(a.dir, "docx"), exist_ok=True)
     for i in range(a.text_mb * 2):

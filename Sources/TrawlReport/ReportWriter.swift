@@ -292,10 +292,19 @@ struct EntryStats {
         findings = record.findings.map { ($0.type, $0.level, 1) } + (record.findingsOmitted ?? []).map { ($0.type, $0.level, $0.count) }
     }
 
+    /// Findings of the same type and level are written once with their count ("type=level*n"):
+    /// a carried entry with thousands of findings is then read back in a few fields, not one per
+    /// finding (reading them one by one was most of the time of a rescan of a finding-dense share).
     var encoded: [UInt8] {
+        var groups: [(type: String, level: Level?, count: Int)] = []
+        var index: [String: Int] = [:]
+        for f in findings {
+            let key = f.type + "=" + (f.level?.rawValue ?? "-")
+            if let i = index[key] { groups[i].count += f.count } else { index[key] = groups.count; groups.append(f) }
+        }
         let fields = [outcome.rawValue, level.rawValue, isMember ? "1" : "0", String(size),
                       issueKinds.map(\.rawValue).joined(separator: ","),
-                      findings.map { "\($0.type)=\($0.level?.rawValue ?? "-")\($0.count == 1 ? "" : "*\($0.count)")" }.joined(separator: ",")]
+                      groups.map { "\($0.type)=\($0.level?.rawValue ?? "-")\($0.count == 1 ? "" : "*\($0.count)")" }.joined(separator: ",")]
         return Array(("S\t" + fields.joined(separator: "\t")).utf8)
     }
 
@@ -329,12 +338,17 @@ struct EntryStats {
         self.size = size
         issueKinds = fields[5].isEmpty ? [] : text(fields[5]).split(separator: ",").compactMap { IssueKind(rawValue: String($0)) }
         // "type=level" per finding, or "type=level*count" for a group counted but not listed.
-        findings = fields[6].isEmpty ? [] : text(fields[6]).split(separator: ",").map { pair in
-            let parts = pair.split(separator: "=", maxSplits: 1)
-            let levelAndCount = parts.count > 1 ? parts[1].split(separator: "*", maxSplits: 1) : []
-            let level = levelAndCount.first.flatMap { Level(rawValue: String($0)) }
-            let count = levelAndCount.count > 1 ? Int(levelAndCount[1]) ?? 1 : 1
-            return (String(parts[0]), level, count)
+        findings = []
+        for group in fields[6].split(separator: 44) {  // ","
+            guard let equals = group.firstIndex(of: 61) else { return nil }  // "="
+            let star = group[equals...].firstIndex(of: 42) ?? group.endIndex  // "*"
+            let levelName = group[(equals + 1)..<star]
+            var count = star == group.endIndex ? 1 : 0
+            for d in group[min(star + 1, group.endIndex)...] {
+                guard d >= 48 && d <= 57 else { return nil }
+                count = count * 10 + Int(d - 48)
+            }
+            findings.append((text(group[..<equals]), Self.levels.first(where: { $0.0.elementsEqual(levelName) })?.1, count))
         }
     }
 }

@@ -73,8 +73,10 @@ package final class StateStore: @unchecked Sendable {
 
         init(path: String) throws(SQLiteError) {
             db = try Database(path: path)
-            // Pages through a memory map rather than a read system call each.
-            try db.execute("PRAGMA query_only=ON; PRAGMA mmap_size=1073741824; PRAGMA cache_size=-16384; BEGIN;")
+            // Pages through a memory map rather than a read system call each; 64 MiB of map is as
+            // fast as 1 GiB on a 2.5 GB state, and a large state no longer shows as a resident set
+            // of its own size (1.3 GB with a 1 GiB map, 190 MB with this one).
+            try db.execute("PRAGMA query_only=ON; PRAGMA mmap_size=67108864; PRAGMA cache_size=-16384; BEGIN;")
             lookup = try db.prepare("SELECT size, mtime, ctime, inode, device, rules, result FROM files WHERE path = ?")
         }
     }

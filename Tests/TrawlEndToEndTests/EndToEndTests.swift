@@ -326,6 +326,12 @@ struct SeedPolicies {
         #expect(a.count == b.count)
         #expect(a.filter { b[$0.key] != $0.value }.map(\.key).isEmpty, "entries that differ once carried over")
         #expect(second.status == first.status)
+        // The totals of carried entries come from what the state kept beside their lines.
+        #expect(second.summary?.findingsByType == first.summary?.findingsByType)
+        #expect(second.summary?.findingsByLevel == first.summary?.findingsByLevel)
+        #expect(second.summary?.entriesByLevel == first.summary?.entriesByLevel)
+        #expect(second.summary?.issuesByKind == first.summary?.issuesByKind)
+        #expect(second.summary?.exemptFindings == first.summary?.exemptFindings)
 
         // A changed file is read again; the rest is carried over.
         let note = share.appendingPathComponent("text/learner-note.txt")
