@@ -24,10 +24,15 @@ package struct FingerprintKey: Sendable {
     // SAFETY: never mutated. A copy's first update copies the digest state (swift-crypto's digests
     // copy on write), so threads only ever read this one.
     nonisolated(unsafe) private let keyed: HMAC<SHA256>
+    /// The same for content ids, under their own key ("trawl-content" + key): keyed once, not once
+    /// per file (on a tree of small files, deriving the pads was a tenth of the hashing).
+    // SAFETY: as `keyed`.
+    nonisolated(unsafe) private let contentKeyed: HMAC<SHA256>
 
     init(bytes: [UInt8]) {
         keyBytes = bytes
         keyed = HMAC<SHA256>(key: SymmetricKey(data: bytes))
+        contentKeyed = HMAC<SHA256>(key: SymmetricKey(data: Array("trawl-content".utf8) + bytes))
         let digest = SHA256.hash(data: Array("trawl-key-id".utf8) + bytes)
         id = String(hex(digest).prefix(12))
     }
@@ -60,12 +65,15 @@ package struct FingerprintKey: Sendable {
     /// An incremental keyed digest of a file's content: "hmac-sha256:KEYID:HEX". Equal content gives
     /// the same id under the same key (a moved or copied file is recognised by `trawl diff`), and
     /// the id says nothing of the content without the key.
-    package func contentHasher() -> ContentHasher { ContentHasher(keyBytes: keyBytes, id: id) }
+    package func contentHasher() -> ContentHasher { ContentHasher(keyed: contentKeyed, id: id) }
 
     /// "hmac-sha256:KEYID:HEX" of the type and normalised value.
     package func fingerprint(type: String, normalized: String) -> String {
         var mac = keyed
-        mac.update(data: Array((type + "\u{0}" + normalized).utf8))
+        var type = type, normalized = normalized
+        type.withUTF8 { mac.update(data: UnsafeRawBufferPointer($0)) }
+        withUnsafeBytes(of: UInt8(0)) { mac.update(data: $0) }
+        normalized.withUTF8 { mac.update(data: UnsafeRawBufferPointer($0)) }
         return "hmac-sha256:\(id):" + hex(mac.finalize())
     }
 }
@@ -174,15 +182,20 @@ extension RuleSetIdentity {
     }
 }
 
-/// Lower-case hex of a byte sequence (String(format:) costs a formatter per byte on a hot path).
-func hex(_ bytes: some Sequence<UInt8>) -> String {
-    let digits = Array("0123456789abcdef".utf8)
-    var out: [UInt8] = []
-    for b in bytes {
-        out.append(digits[Int(b >> 4)])
-        out.append(digits[Int(b & 15)])
+/// Lower-case hex of a digest's bytes, written straight into the string's storage (a formatter
+/// per byte, or a byte array grown and then copied into a String, costs more than the digest).
+func hex(_ digest: some ContiguousBytes) -> String {
+    digest.withUnsafeBytes { bytes in
+        String(unsafeUninitializedCapacity: bytes.count * 2) { out in
+            let digits: StaticString = "0123456789abcdef"
+            let table = digits.utf8Start
+            for (i, b) in bytes.enumerated() {
+                out[2 * i] = table[Int(b >> 4)]
+                out[2 * i + 1] = table[Int(b & 15)]
+            }
+            return bytes.count * 2
+        }
     }
-    return String(decoding: out, as: UTF8.self)
 }
 
 /// Keyed digest of content fed in pieces; see `FingerprintKey.contentHasher()`.
@@ -190,8 +203,8 @@ package struct ContentHasher {
     private var hmac: HMAC<SHA256>
     private let id: String
 
-    init(keyBytes: [UInt8], id: String) {
-        hmac = HMAC<SHA256>(key: SymmetricKey(data: Array("trawl-content".utf8) + keyBytes))
+    init(keyed: HMAC<SHA256>, id: String) {
+        hmac = keyed
         self.id = id
     }
 

@@ -32,6 +32,24 @@ import TrawlModel
         #expect(mode == 0o600)
     }
 
+    /// Known answers, computed outside Trawl (Python's hmac and hashlib) for the key bytes 1...32:
+    /// the key id, a fingerprint (HMAC-SHA256 of type, NUL, normalised value) and a content id
+    /// (HMAC-SHA256 under "trawl-content" + key), the content fed in two pieces.
+    @Test func fingerprintsAndContentIdsAreTheHMACsTheFormatDocuments() {
+        let key = FingerprintKey(bytes: Array(1...32))
+        #expect(key.id == "7a462fb6ed67")
+        #expect(key.fingerprint(type: "uk.nino", normalized: "AB123456C")
+                == "hmac-sha256:7a462fb6ed67:67811869fe19f5da1dd84dc3a84883ec7830d93d883650cb331367f59cb52cb7")
+        var hasher = key.contentHasher()
+        hasher.update(Array("hel".utf8))
+        hasher.update(Array("lo\n".utf8)[...])
+        #expect(hasher.finalize() == "hmac-sha256:7a462fb6ed67:8c7898bad59b39565e8094017f7e52354d2187d470112690f5f7cc6968bc591b")
+        // A second hasher from the same key starts afresh: the keyed state is copied, not shared.
+        var other = key.contentHasher()
+        other.update(Array("hello\n".utf8))
+        #expect(other.finalize() == hasher.finalize())
+    }
+
     @Test func aShortKeyFileIsRefused() throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("trawl-short-\(UUID())").path
         defer { try? FileManager.default.removeItem(atPath: path) }
