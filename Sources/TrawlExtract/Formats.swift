@@ -94,13 +94,13 @@ package enum Sniffer {
         default: break
         }
         // No telling extension: look at the first non-blank bytes.
-        let head = TextDecoding.leadingASCII(bytes, count: 512).lowercased()
-        if head.hasPrefix("<!doctype html") || head.hasPrefix("<html") { return .document(.html) }
-        if head.hasPrefix("<?xml") {
-            return head.contains("<html") ? .document(.html) : .document(.xml)
+        let head = TextDecoding.leadingASCII(bytes, count: 512)
+        if head.starts(with: Array("<!doctype html".utf8)) || head.starts(with: Array("<html".utf8)) { return .document(.html) }
+        if head.starts(with: Array("<?xml".utf8)) {
+            return ByteSearch.first(Array("<html".utf8), in: head) != nil ? .document(.html) : .document(.xml)
         }
         if ext == "txt" || ext == "log" || ext == "md" { return .document(.text) }
-        if head.hasPrefix("{") || head.hasPrefix("[") { return .document(.json) }
+        if head.first == 123 || head.first == 91 { return .document(.json) }  // "{", "["
         return .document(.text)
     }
 

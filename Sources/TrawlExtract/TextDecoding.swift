@@ -32,21 +32,34 @@ package enum TextDecoding {
     }
 
     /// True when the bytes are text in some encoding we read: no NUL bytes outside UTF-16, and few
-    /// control characters.
+    /// control characters. Looks at the first 8 KiB.
     package static func looksLikeText(_ bytes: [UInt8]) -> Bool {
-        let sample = bytes.prefix(8192)
-        if sample.starts(with: [0xFF, 0xFE]) || sample.starts(with: [0xFE, 0xFF]) { return true }
-        if utf16WithoutBOM(Array(sample)) != nil { return true }
-        var controls = 0
-        for b in sample {
-            if b == 0 { return false }
-            if b < 32 && b != 9 && b != 10 && b != 13 && b != 12 { controls += 1 }
+        bytes.withUnsafeBytes { all in
+            let sample = UnsafeRawBufferPointer(rebasing: all.prefix(8192))
+            if sample.starts(with: [0xFF, 0xFE]) || sample.starts(with: [0xFE, 0xFF]) { return true }
+            if utf16WithoutBOM(sample) != nil { return true }
+            var controls = 0
+            var i = 0
+            let n = sample.count
+            while i < n {
+                // Eight bytes at a time while none is below 32 (most text): "hasless(x, 32)" of
+                // the Bit Twiddling Hacks.
+                if i + 8 <= n {
+                    let x = sample.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+                    if (x &- 0x2020_2020_2020_2020) & ~x & 0x8080_8080_8080_8080 == 0 { i += 8; continue }
+                }
+                let b = sample[i]
+                if b == 0 { return false }
+                if b < 32 && b != 9 && b != 10 && b != 13 && b != 12 { controls += 1 }
+                i += 1
+            }
+            return controls * 100 <= n
         }
-        return controls * 100 <= sample.count
     }
 
-    /// The first `count` bytes after any BOM and leading whitespace, as ASCII (others dropped).
-    package static func leadingASCII(_ bytes: [UInt8], count: Int) -> String {
+    /// The first `count` bytes after any BOM and leading whitespace, ASCII only (others dropped),
+    /// lower-cased: what a text format's opening tag or bracket is told by.
+    package static func leadingASCII(_ bytes: [UInt8], count: Int) -> [UInt8] {
         var out: [UInt8] = []
         var started = false
         var i = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
@@ -54,10 +67,11 @@ package enum TextDecoding {
             let b = bytes[i]
             i += 1
             if !started && (b == 32 || b == 9 || b == 10 || b == 13) { continue }
+            if out.isEmpty { out.reserveCapacity(count) }
             started = true
-            if b < 128 && b != 0 { out.append(b) }
+            if b < 128 && b != 0 { out.append(b >= 65 && b <= 90 ? b + 32 : b) }
         }
-        return String(decoding: out, as: UTF8.self)
+        return out
     }
 
     package static func isValidUTF8(_ bytes: [UInt8]) -> Bool {
@@ -86,14 +100,23 @@ package enum TextDecoding {
     /// UTF-16 without a BOM shows as a zero in every other byte of ASCII text. Returns true for
     /// little-endian, false for big-endian, nil when the bytes do not look like UTF-16.
     static func utf16WithoutBOM(_ bytes: [UInt8]) -> Bool? {
+        bytes.withUnsafeBytes { utf16WithoutBOM($0) }
+    }
+
+    static func utf16WithoutBOM(_ bytes: UnsafeRawBufferPointer) -> Bool? {
         let n = min(bytes.count, 4096) & ~1
         guard n >= 8 else { return nil }
+        let pairs = n / 2
         var evenZero = 0, oddZero = 0
         for i in stride(from: 0, to: n, by: 2) {
             if bytes[i] == 0 { evenZero += 1 }
             if bytes[i + 1] == 0 { oddZero += 1 }
+            // Decided early, with the same answer: zeros on both sides, or too many pairs without
+            // a zero on either side for 90% to remain reachable (ordinary text stops here soon).
+            let seen = i / 2 + 1
+            if evenZero > 0 && oddZero > 0 { return nil }
+            if (seen - oddZero) * 10 > pairs && (seen - evenZero) * 10 > pairs { return nil }
         }
-        let pairs = n / 2
         if oddZero * 10 >= pairs * 9 && evenZero == 0 { return true }
         if evenZero * 10 >= pairs * 9 && oddZero == 0 { return false }
         return nil

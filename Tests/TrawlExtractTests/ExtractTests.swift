@@ -383,3 +383,59 @@ func text(_ c: [TextChunk]) -> String { c.map { String(decoding: $0.text, as: UT
         #expect(Extraction.jsonText(documents[2], heldBelow: 0) { _ in }.map(\.kind) == [.malformed])
     }
 }
+
+/// The encoding sniffers stop early and skip ahead eight bytes at a time; these tests hold them to
+/// the plain definitions, on text, UTF-16 in both orders and random bytes.
+@Suite struct EncodingSniffing {
+    /// The definition: 90% of pairs with a zero on one side and none on the other.
+    func referenceUTF16(_ bytes: [UInt8]) -> Bool? {
+        let n = min(bytes.count, 4096) & ~1
+        guard n >= 8 else { return nil }
+        var evenZero = 0, oddZero = 0
+        for i in stride(from: 0, to: n, by: 2) {
+            if bytes[i] == 0 { evenZero += 1 }
+            if bytes[i + 1] == 0 { oddZero += 1 }
+        }
+        if oddZero * 10 >= n / 2 * 9 && evenZero == 0 { return true }
+        if evenZero * 10 >= n / 2 * 9 && oddZero == 0 { return false }
+        return nil
+    }
+
+    func referenceLooksLikeText(_ bytes: [UInt8]) -> Bool {
+        let sample = Array(bytes.prefix(8192))
+        if sample.starts(with: [0xFF, 0xFE]) || sample.starts(with: [0xFE, 0xFF]) { return true }
+        if referenceUTF16(sample) != nil { return true }
+        if sample.contains(0) { return false }
+        let controls = sample.filter { $0 < 32 && ![9, 10, 12, 13].contains($0) }.count
+        return controls * 100 <= sample.count
+    }
+
+    func samples() -> [[UInt8]] {
+        var rng = SystemRandomNumberGenerator()
+        var out: [[UInt8]] = []
+        for length in [0, 7, 8, 9, 40, 200, 5000, 9000] {
+            for _ in 0..<20 {
+                let text = (0..<length).map { _ in [65, 32, 10, 9, 31, 0, 200, UInt8.random(in: 0...255, using: &rng)].randomElement(using: &rng)! }
+                out.append(text)
+                // UTF-16 of mostly ASCII text, some characters outside Latin-1 (no zero byte),
+                // in both byte orders.
+                let units = (0..<(length / 2)).map { _ in Int.random(in: 0..<12, using: &rng) == 0 ? UInt16(0x20AC) : UInt16(97) }
+                out.append(units.flatMap { [UInt8($0 & 0xFF), UInt8($0 >> 8)] })
+                out.append(units.flatMap { [UInt8($0 >> 8), UInt8($0 & 0xFF)] })
+            }
+        }
+        return out
+    }
+
+    @Test func utf16WithoutABOMIsDecidedAsDefined() {
+        for bytes in samples() {
+            #expect(TextDecoding.utf16WithoutBOM(bytes) == referenceUTF16(bytes), "\(bytes.prefix(16))")
+        }
+    }
+
+    @Test func textIsToldFromBinaryAsDefined() {
+        for bytes in samples() {
+            #expect(TextDecoding.looksLikeText(bytes) == referenceLooksLikeText(bytes), "\(bytes.prefix(16))")
+        }
+    }
+}
