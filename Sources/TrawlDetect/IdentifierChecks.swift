@@ -8,8 +8,9 @@ import Glibc
 #endif
 
 enum IdentifierChecks {
+    /// The ASCII digits of the value, in order (other digits and characters are left out).
     static func digits(_ value: String) -> [Int] {
-        value.unicodeScalars.compactMap { $0.properties.numericType != nil && $0.isASCII ? Int(String($0)) : nil }
+        value.utf8.compactMap { $0 >= 48 && $0 <= 57 ? Int($0 - 48) : nil }
     }
 
     /// All one digit repeated (0000000000, 1111111111): a placeholder, never a real number.

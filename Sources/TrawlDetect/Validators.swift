@@ -51,6 +51,37 @@ package enum Validators {
     /// Letters D, F, I, Q, U, V are never used in the prefix; O is never the second letter; some
     /// pairs are not allocated, and some prefixes are administrative or temporary, not NI numbers.
     @Sendable static func ukNINO(_ value: String) -> Validation {
+        var value = value
+        return value.withUTF8 { bytes in
+            guard bytes.allSatisfy({ $0 < 128 }) else { return ukNINOCharacters(String(decoding: bytes, as: UTF8.self)) }
+            // The first two letters, the last character and the count of letters and digits are
+            // all the rules look at.
+            var count = 0
+            var a: UInt8 = 0, b: UInt8 = 0, last: UInt8 = 0
+            for c in bytes where c.isASCIIAlphanumeric {
+                let upper = c >= 97 ? c - 32 : c
+                if count == 0 { a = upper } else if count == 1 { b = upper }
+                last = upper
+                count += 1
+            }
+            guard count == 9 else { return .invalid }
+            let suffixOK = last >= 65 && last <= 68  // A-D
+            if a == 81 && b == 81 { return suffixOK ? .exempt(.exampleData) : .invalid }  // QQ
+            if ninoNeverUsedBytes.contains(a) || ninoNeverUsedBytes.contains(b) || b == 79 { return .invalid }  // O
+            if ninoRefusedPairs.contains(UInt16(a) << 8 | UInt16(b)) { return .invalid }
+            return suffixOK ? .valid : .invalid
+        }
+    }
+
+    private static let ninoNeverUsedBytes: Set<UInt8> = Set(ninoNeverUsed.map { $0.asciiValue! })
+    private static let ninoRefusedPairs: Set<UInt16> = Set(ninoNotAllocated.union(ninoAdministrative).map { pair in
+        let b = Array(pair.utf8)
+        return UInt16(b[0]) << 8 | UInt16(b[1])
+    })
+
+    /// `ukNINO` on characters, for a value that is not ASCII (and the definition the byte path is
+    /// tested against).
+    static func ukNINOCharacters(_ value: String) -> Validation {
         let chars = value.uppercased().filter(\.isLetterOrDigit)
         guard chars.count == 9 else { return .invalid }
         let a = chars[chars.startIndex], b = chars[chars.index(after: chars.startIndex)]
@@ -82,6 +113,27 @@ package enum Validators {
 
     /// The domain must end in an alphabetic top-level domain; role mailboxes are exempt.
     @Sendable static func email(_ value: String) -> Validation {
+        var value = value
+        return value.withUTF8 { bytes in
+            guard bytes.allSatisfy({ $0 < 128 }) else { return emailCharacters(String(decoding: bytes, as: UTF8.self)) }
+            guard let at = bytes.firstIndex(of: 64), at > 0, bytes[(at + 1)...].firstIndex(of: 64) == nil else { return .invalid }
+            let domain = UnsafeBufferPointer(rebasing: bytes[(at + 1)...])
+            let labels = domain.split(separator: 46, omittingEmptySubsequences: false)  // "."
+            guard labels.count >= 2, labels.allSatisfy({ !$0.isEmpty }), let tld = labels.last, tld.count >= 2,
+                  tld.allSatisfy({ ($0 | 32) >= 97 && ($0 | 32) <= 122 }) else { return .invalid }
+            func lowered(_ label: Slice<UnsafeBufferPointer<UInt8>>) -> [UInt8] { label.map { $0 >= 65 && $0 <= 90 ? $0 + 32 : $0 } }
+            if reservedDomainBytes.contains(lowered(tld)) || lowered(labels[labels.count - 2]) == Array("example".utf8) {
+                return .exempt(.exampleData)
+            }
+            return RoleMailbox.isRole(localPart: UnsafeBufferPointer(rebasing: bytes[..<at])) ? .exempt(.roleMailbox) : .valid
+        }
+    }
+
+    private static let reservedDomainBytes: Set<[UInt8]> = Set(reservedDomains.map { Array($0.utf8) })
+
+    /// `email` on characters, for a value that is not ASCII (and the definition the byte path is
+    /// tested against).
+    static func emailCharacters(_ value: String) -> Validation {
         let parts = value.split(separator: "@", omittingEmptySubsequences: false)
         guard parts.count == 2, !parts[0].isEmpty else { return .invalid }
         let labels = parts[1].split(separator: ".", omittingEmptySubsequences: false)
@@ -99,6 +151,23 @@ package enum Validators {
 
     /// The area (the leading letters) must be one of the UK's postcode areas; GIR 0AA is special.
     @Sendable static func ukPostcode(_ value: String) -> Validation {
+        var value = value
+        return value.withUTF8 { bytes in
+            guard bytes.allSatisfy({ $0 < 128 }) else { return ukPostcodeCharacters(String(decoding: bytes, as: UTF8.self)) }
+            var compact: [UInt8] = []
+            compact.reserveCapacity(bytes.count)
+            for c in bytes where !(c == 32 || (c >= 9 && c <= 13)) { compact.append(c >= 97 && c <= 122 ? c - 32 : c) }
+            if compact == Array("GIR0AA".utf8) { return .valid }
+            let area = compact.prefix { $0 >= 65 && $0 <= 90 }
+            return postcodeAreaBytes.contains(Array(area)) ? .valid : .invalid
+        }
+    }
+
+    private static let postcodeAreaBytes: Set<[UInt8]> = Set(postcodeAreas.map { Array($0.utf8) })
+
+    /// `ukPostcode` on characters, for a value that is not ASCII (and the definition the byte path
+    /// is tested against).
+    static func ukPostcodeCharacters(_ value: String) -> Validation {
         let compact = value.uppercased().filter { !$0.isWhitespace }
         if compact == "GIR0AA" { return .valid }
         let area = String(compact.prefix { $0.isLetter })
@@ -135,6 +204,65 @@ enum RoleMailbox {
         let tokens = localPart.lowercased().split(whereSeparator: { !$0.isLetter }).map(String.init)
         guard !tokens.isEmpty else { return false }
         return tokens.allSatisfy(segments)
+    }
+
+    /// `isRole` for an ASCII local part, on its bytes: the pieces are found by walking a trie of
+    /// the role words instead of making a string of every prefix.
+    static func isRole(localPart: UnsafeBufferPointer<UInt8>) -> Bool {
+        var any = false
+        var start = 0
+        let n = localPart.count
+        while start < n {
+            guard isLetter(localPart[start]) else { start += 1; continue }
+            var end = start
+            while end < n && isLetter(localPart[end]) { end += 1 }
+            guard segments(UnsafeBufferPointer(rebasing: localPart[start..<end])) else { return false }
+            any = true
+            start = end
+        }
+        return any
+    }
+
+    private static func isLetter(_ b: UInt8) -> Bool { (b | 32) >= 97 && (b | 32) <= 122 }
+
+    /// The role words as a trie over a-z: node i's child for letter c is `trie.next[i * 26 + c]`
+    /// (0: none; the root is node 0 and is never a child).
+    private static let trie: (next: [Int32], isWord: [Bool]) = {
+        var next = [Int32](repeating: 0, count: 26)
+        var isWord = [false]
+        for word in words {
+            var node = 0
+            for b in word.utf8 {
+                let c = Int(b - 97)
+                if next[node * 26 + c] == 0 {
+                    next[node * 26 + c] = Int32(isWord.count)
+                    isWord.append(false)
+                    next += [Int32](repeating: 0, count: 26)
+                }
+                node = Int(next[node * 26 + c])
+            }
+            isWord[node] = true
+        }
+        return (next, isWord)
+    }()
+
+    /// `segments` on the bytes of one run of ASCII letters.
+    private static func segments(_ word: UnsafeBufferPointer<UInt8>) -> Bool {
+        let n = word.count
+        return withUnsafeTemporaryAllocation(of: Bool.self, capacity: n + 1) { reachable in
+            reachable.initialize(repeating: false)
+            reachable[0] = true
+            let (next, isWord) = trie
+            for i in 0..<n where reachable[i] {
+                var node = 0
+                for j in i..<n {
+                    node = Int(next[node * 26 + Int((word[j] | 32) - 97)])
+                    if node == 0 { break }
+                    if j + 1 >= i + 2 && isWord[node] { reachable[j + 1] = true }
+                }
+            }
+            return reachable[n]
+        }
     }
 
     /// Every prefix of every role word: a piece of a local part that is none of them cannot grow
@@ -179,6 +307,81 @@ package enum DateParsing {
     ]
 
     package static func parse(_ value: String) -> Day? {
+        var value = value
+        return value.withUTF8 { bytes in
+            bytes.allSatisfy({ $0 < 128 }) ? parseASCII(bytes) : parseCharacters(String(decoding: bytes, as: UTF8.self))
+        }
+    }
+
+    /// The month names as bytes, for `parseASCII`.
+    private static let monthBytes: [([UInt8], Int)] = months.map { (Array($0.key.utf8), $0.value) }
+
+    /// `parse` for an ASCII value, on its bytes: runs of digits and of letters, as `parseCharacters`
+    /// finds them.
+    static func parseASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> Day? {
+        // Numbers as (value, digit count); a number too long for any date part spoils the date.
+        var numbers: [(value: Int, length: Int)] = []
+        var monthFound: Int?
+        var wordCount = 0
+        var i = 0
+        let n = bytes.count
+        while i < n {
+            let b = bytes[i]
+            if b >= 48 && b <= 57 {
+                var j = i, v = 0
+                while j < n && bytes[j] >= 48 && bytes[j] <= 57 {
+                    if j - i < 18 { v = v * 10 + Int(bytes[j] - 48) }
+                    j += 1
+                }
+                if j - i > 18 { return nil }
+                numbers.append((v, j - i))
+                i = j
+            } else if (b | 32) >= 97 && (b | 32) <= 122 {
+                var j = i
+                while j < n && (bytes[j] | 32) >= 97 && (bytes[j] | 32) <= 122 { j += 1 }
+                wordCount += 1
+                if monthFound == nil {
+                    let word = bytes[i..<j]
+                    monthFound = monthBytes.first { $0.0.count == word.count && zip($0.0, word).allSatisfy { $0 == ($1 | 32) } }?.1
+                }
+                i = j
+            } else {
+                i += 1
+            }
+        }
+        return resolve(numbers: numbers, month: monthFound, hasWords: wordCount > 0)
+    }
+
+    /// The date from the numbers and the month word found in a value.
+    private static func resolve(numbers: [(value: Int, length: Int)], month monthWord: Int?, hasWords: Bool) -> Day? {
+        var year: Int, month: Int, day: Int
+        if let monthWord {
+            month = monthWord
+            guard numbers.count == 2 else { return nil }
+            let (a, b) = (numbers[0], numbers[1])
+            if b.length == 4 { day = a.value; year = b.value } else if a.length == 4 { year = a.value; day = b.value } else { return nil }
+        } else {
+            guard numbers.count == 3, !hasWords else { return nil }
+            let (a, b, c) = (numbers[0], numbers[1], numbers[2])
+            if a.length == 4 {
+                year = a.value; month = b.value; day = c.value
+            } else {
+                day = a.value; month = b.value
+                if c.length == 4 { year = c.value }
+                else if c.length == 2 {
+                    // Two-digit years: a birth year is in the past, so 84 is 1984 and 09 is 2009.
+                    let thisYear = today.year % 100
+                    year = c.value <= thisYear ? 2000 + c.value : 1900 + c.value
+                } else { return nil }
+            }
+        }
+        guard (1...12).contains(month), day >= 1, day <= daysIn(month: month, year: year) else { return nil }
+        return Day(year: year, month: month, day: day)
+    }
+
+    /// `parse` on characters, for a value that is not ASCII (and the definition the byte path is
+    /// tested against).
+    static func parseCharacters(_ value: String) -> Day? {
         let lower = value.lowercased()
         var numbers: [String] = []
         var words: [String] = []
