@@ -113,7 +113,7 @@ public final class MatchScratch {
     public func forEachMatch(
         in subject: UnsafeRawBufferPointer,
         windows: [Range<Int>],
-        _ body: (_ groups: [Range<Int>?]) -> Bool
+        _ body: (_ groups: MatchGroups) -> Bool
     ) throws(PCRE2Error) {
         guard let base = subject.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return }
         let length = subject.count
@@ -131,13 +131,7 @@ public final class MatchScratch {
                 if rc < 0 { throw PCRE2Error(code: rc, operation: "match") }
                 let ovector = pcre2_get_ovector_pointer_8(data)!
                 guard ovector[0] < window.upperBound else { break }  // belongs to a later window, if any
-                let groupCount = pattern.captureCount + 1
-                var groups: [Range<Int>?] = []
-                groups.reserveCapacity(groupCount)
-                for g in 0..<groupCount {
-                    let lo = ovector[2 * g], hi = ovector[2 * g + 1]
-                    groups.append(lo == PCRE2_UNSET || hi < lo ? nil : Int(lo)..<Int(hi))
-                }
+                let groups = MatchGroups(ovector: UnsafePointer(ovector), count: pattern.captureCount + 1)
                 guard let whole = groups[0] else { return }
                 if !body(groups) { return }
                 // Empty matches would loop forever; step past them.
@@ -154,10 +148,30 @@ public final class MatchScratch {
     ///   limit on a pathological subject).
     public func forEachMatch(
         in subject: UnsafeRawBufferPointer,
-        _ body: (_ groups: [Range<Int>?]) -> Bool
+        _ body: (_ groups: MatchGroups) -> Bool
     ) throws(PCRE2Error) {
         // The whole subject is one window that every match starts in.
         try forEachMatch(in: subject, windows: [0..<(subject.count + 1)], body)
+    }
+}
+
+/// The byte ranges of one match: group 0 is the whole match, then each capture group (nil where
+/// it did not take part). Read straight from PCRE2's output vector, so it is valid only inside
+/// the `forEachMatch` body it is passed to: no array is made per match.
+public struct MatchGroups {
+    private let ovector: UnsafePointer<Int>
+    /// The whole match and the capture groups.
+    public let count: Int
+
+    init(ovector: UnsafePointer<Int>, count: Int) {
+        self.ovector = ovector
+        self.count = count
+    }
+
+    public subscript(_ group: Int) -> Range<Int>? {
+        precondition(group >= 0 && group < count, "no such capture group")
+        let lo = ovector[2 * group], hi = ovector[2 * group + 1]
+        return lo == PCRE2_UNSET || hi < lo ? nil : lo..<hi
     }
 }
 

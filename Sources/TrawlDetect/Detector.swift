@@ -35,6 +35,8 @@ package final class CompiledDefinition: Sendable {
     let fieldLabels: [Keyword]
     let nearby: CompiledPattern?
     let isField: Bool
+    /// An identifying pattern (category personal): its values claim the keywords before them.
+    let isPersonal: Bool
     let prefilter: Prefilter?
     let validator: Validators.Check?
     let context: ContextRule?
@@ -51,6 +53,7 @@ package final class CompiledDefinition: Sendable {
         self.fieldLabels = fieldLabels
         self.nearby = nearby
         isField = definition.field != nil
+        isPersonal = definition.category == .personal
         prefilter = definition.prefilter
         validator = definition.validator.flatMap(Validators.named)
         context = definition.context
@@ -194,7 +197,7 @@ package struct Detector {
                 // on this chunk only; the rest of the chunk and the scan go on.
                 // A local function, not a closure value: it does not escape, so the variables it
                 // updates stay on the stack rather than in a heap box per pattern and chunk.
-                func onMatch(_ groups: [Range<Int>?]) -> Bool {
+                func onMatch(_ groups: MatchGroups) -> Bool {
                     guard var range = groups[compiled.valueGroup] ?? groups[0] else { return true }
                     shapes.ranges.append(range)
                     if compiled.isField { range = FieldValue.trim(range, in: subject) }
@@ -220,10 +223,11 @@ package struct Detector {
             }
             // Valid values of identifying patterns: each claims the keywords just before it, so a
             // keyword does not reach past another identifier to a value further on.
-            let claimants = perPattern.enumerated()
-                .filter { set.patterns[$0.offset].definition.category == .personal }
-                .flatMap { $0.element.candidates.map(\.range) }
-                .sorted { $0.lowerBound < $1.lowerBound }
+            var claimants: [Range<Int>] = []
+            for (index, compiled) in set.patterns.enumerated() where compiled.isPersonal {
+                for candidate in perPattern[index].candidates { claimants.append(candidate.range) }
+            }
+            claimants.sort { $0.lowerBound < $1.lowerBound }
 
             // Pass 2: context, confidence and location for each candidate.
             for (index, compiled) in set.patterns.enumerated() where !perPattern[index].candidates.isEmpty {
@@ -430,7 +434,8 @@ struct Anchors {
     init(_ text: [UInt8], literals: [String], scanner: LiteralScanner? = nil) {
         self.text = text
         self.literalTexts = literals
-        self.positions = Array(repeating: nil, count: literals.count)
+        // Made when a literal is first asked for: a short chunk (a table row) never asks.
+        self.positions = []
         self.scanner = scanner
     }
 
@@ -454,7 +459,10 @@ struct Anchors {
             if digitRuns == nil { digitRuns = Self.digitRuns(text) }
             points += digitRuns!
         }
-        if !literals.isEmpty { scanAllLiterals() }
+        if !literals.isEmpty {
+            if positions.isEmpty { positions = Array(repeating: nil, count: literalTexts.count) }
+            scanAllLiterals()
+        }
         for id in literals {
             if positions[id] == nil { positions[id] = find(literalTexts[id]) }
             points += positions[id]!

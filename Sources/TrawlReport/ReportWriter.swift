@@ -91,14 +91,16 @@ package final class ReportWriter: @unchecked Sendable {
     }
 
     /// Writes one finished entry and adds it to the totals.
-    /// - Returns: what the state database keeps to carry the entry over next time (`writeCarried`).
+    /// - Parameter keep: make what the state database keeps (false without a state: nothing is made).
+    /// - Returns: what the state database keeps to carry the entry over next time (`writeCarried`),
+    ///   or nothing when `keep` is false.
     @discardableResult
-    package func write(_ result: FileResult, isMember: Bool, worker: Int = 0) throws(ReportWriteError) -> [UInt8] {
+    package func write(_ result: FileResult, isMember: Bool, worker: Int = 0, keep: Bool = true) throws(ReportWriteError) -> [UInt8] {
         let record = fileRecord(result)
         let line = record.reportLine()
         let stats = EntryStats(record, isMember: isMember)
         try account(stats, line: line[...], carried: false, worker: worker)
-        return stats.encoded + [10] + Self.markedCarried(line)
+        return keep ? stats.encoded + [10] + Self.markedCarried(line) : []
     }
 
     /// Writes the entries of a file carried over from a previous run: `stored` is what `write`

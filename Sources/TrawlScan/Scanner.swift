@@ -339,7 +339,7 @@ package final class Scanner: Sendable {
             progress.unreadable.add(1, ordering: .relaxed)
             for issue in result.issues { problems(result.displayName, issue) }
         }
-        lines.bytes += try writer.write(result, isMember: isMember, worker: lines.worker)
+        lines.bytes += try writer.write(result, isMember: isMember, worker: lines.worker, keep: state != nil)
     }
 }
 
