@@ -23,16 +23,15 @@ package struct FingerprintKey: Sendable {
     /// again for every finding.
     // SAFETY: never mutated. A copy's first update copies the digest state (swift-crypto's digests
     // copy on write), so threads only ever read this one.
-    nonisolated(unsafe) private let keyed: HMAC<SHA256>
+    private let keyed: KeyedSHA256
     /// The same for content ids, under their own key ("trawl-content" + key): keyed once, not once
     /// per file (on a tree of small files, deriving the pads was a tenth of the hashing).
-    // SAFETY: as `keyed`.
-    nonisolated(unsafe) private let contentKeyed: HMAC<SHA256>
+    private let contentKeyed: KeyedSHA256
 
     init(bytes: [UInt8]) {
         keyBytes = bytes
-        keyed = HMAC<SHA256>(key: SymmetricKey(data: bytes))
-        contentKeyed = HMAC<SHA256>(key: SymmetricKey(data: Array("trawl-content".utf8) + bytes))
+        keyed = KeyedSHA256(key: bytes)
+        contentKeyed = KeyedSHA256(key: Array("trawl-content".utf8) + bytes)
         let digest = SHA256.hash(data: Array("trawl-key-id".utf8) + bytes)
         id = String(hex(digest).prefix(12))
     }
@@ -71,9 +70,9 @@ package struct FingerprintKey: Sendable {
     package func fingerprint(type: String, normalized: String) -> String {
         var mac = keyed
         var type = type, normalized = normalized
-        type.withUTF8 { mac.update(data: UnsafeRawBufferPointer($0)) }
-        withUnsafeBytes(of: UInt8(0)) { mac.update(data: $0) }
-        normalized.withUTF8 { mac.update(data: UnsafeRawBufferPointer($0)) }
+        type.withUTF8 { mac.update(UnsafeRawBufferPointer($0)) }
+        withUnsafeBytes(of: UInt8(0)) { mac.update($0) }
+        normalized.withUTF8 { mac.update(UnsafeRawBufferPointer($0)) }
         return "hmac-sha256:\(id):" + hex(mac.finalize())
     }
 }
@@ -200,16 +199,43 @@ func hex(_ digest: some ContiguousBytes) -> String {
 
 /// Keyed digest of content fed in pieces; see `FingerprintKey.contentHasher()`.
 package struct ContentHasher {
-    private var hmac: HMAC<SHA256>
+    private var mac: KeyedSHA256
     private let id: String
 
-    init(keyed: HMAC<SHA256>, id: String) {
-        hmac = keyed
+    init(keyed: KeyedSHA256, id: String) {
+        mac = keyed
         self.id = id
     }
 
-    package mutating func update(_ bytes: [UInt8]) { hmac.update(data: bytes) }
-    package mutating func update(_ bytes: ArraySlice<UInt8>) { hmac.update(data: bytes) }
+    package mutating func update(_ bytes: [UInt8]) { bytes.withUnsafeBytes { mac.update($0) } }
+    package mutating func update(_ bytes: ArraySlice<UInt8>) { bytes.withUnsafeBytes { mac.update($0) } }
 
-    package func finalize() -> String { "hmac-sha256:\(id):" + hex(hmac.finalize()) }
+    package func finalize() -> String { "hmac-sha256:\(id):" + hex(mac.finalize()) }
+}
+
+/// HMAC-SHA256 (RFC 2104) with its key's pads absorbed once: a copy of the two SHA-256 states
+/// starts every message. Written over swift-crypto's SHA256 because its HMAC takes input only
+/// through the generic DataProtocol path, whose per-call cost was most of fingerprinting a short
+/// value; the known-answer test in the report tests checks the result against Python's hmac.
+struct KeyedSHA256: @unchecked Sendable {
+    // SAFETY: the states are values (swift-crypto's digests copy on write); a shared KeyedSHA256
+    // is only ever copied, never mutated in place.
+    private var inner = SHA256()
+    private var outer = SHA256()
+
+    init(key: [UInt8]) {
+        var block = key.count > 64 ? Array(SHA256.hash(data: key)) : key
+        block += [UInt8](repeating: 0, count: 64 - block.count)
+        block.map { $0 ^ 0x36 }.withUnsafeBytes { inner.update(bufferPointer: $0) }
+        block.map { $0 ^ 0x5C }.withUnsafeBytes { outer.update(bufferPointer: $0) }
+    }
+
+    mutating func update(_ bytes: UnsafeRawBufferPointer) { inner.update(bufferPointer: bytes) }
+
+    /// HMAC = SHA256(key ^ opad || SHA256(key ^ ipad || message)).
+    func finalize() -> SHA256Digest {
+        var outer = self.outer
+        inner.finalize().withUnsafeBytes { outer.update(bufferPointer: $0) }
+        return outer.finalize()
+    }
 }

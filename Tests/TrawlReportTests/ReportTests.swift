@@ -50,6 +50,19 @@ import TrawlModel
         #expect(other.finalize() == hasher.finalize())
     }
 
+    /// RFC 4231 test cases 1 and 6: a short key, and a key longer than SHA-256's block.
+    @Test func keyedSHA256IsHMACSHA256() {
+        func mac(_ key: [UInt8], _ data: String) -> String {
+            var m = KeyedSHA256(key: key)
+            Array(data.utf8).withUnsafeBytes { m.update($0) }
+            return hex(m.finalize())
+        }
+        #expect(mac([UInt8](repeating: 0x0b, count: 20), "Hi There")
+                == "b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7")
+        #expect(mac([UInt8](repeating: 0xaa, count: 131), "Test Using Larger Than Block-Size Key - Hash Key First")
+                == "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54")
+    }
+
     @Test func aShortKeyFileIsRefused() throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("trawl-short-\(UUID())").path
         defer { try? FileManager.default.removeItem(atPath: path) }
