@@ -130,6 +130,8 @@ package struct Detector {
     package let usePrefilter: Bool
     /// This worker's Hyperscan scratch for the set's literals.
     private let literalScanner: LiteralScanner?
+    /// This worker's memory of what column labels mean to the patterns.
+    private let labelMeanings = LabelMeanings()
 
     package init(_ set: PatternSet, minimumConfidence: Confidence = .medium, usePrefilter: Bool = true) {
         self.set = set
@@ -187,7 +189,7 @@ package struct Detector {
         var anchors = Anchors(chunk.text, literals: set.literalTexts, scanner: literalScanner)
         chunk.text.withUnsafeBytes { subject in
             // Pass 1: every pattern's shapes and valid candidates.
-            var labels = CellLabels(chunk)
+            var labels = CellLabels(chunk, meanings: labelMeanings, set: set)
             var perPattern: [(candidates: [Candidate], shapes: Shapes)] = []
             perPattern.reserveCapacity(set.patterns.count)
             for (index, compiled) in set.patterns.enumerated() {
@@ -216,7 +218,7 @@ package struct Detector {
                     try? scratch[index].forEachMatch(in: subject, onMatch)
                 }
                 if !compiled.fieldLabels.isEmpty {
-                    candidates += fieldCells(chunk, compiled, labels: &labels, excluding: candidates)
+                    candidates += fieldCells(chunk, compiled, index: index, labels: &labels, excluding: candidates)
                     candidates.sort { $0.range.lowerBound < $1.range.lowerBound }
                 }
                 perPattern.append((candidates, shapes))
@@ -273,13 +275,12 @@ package struct Detector {
     }
 
     /// Cells whose column header names the field: the whole cell is the value.
-    private func fieldCells(_ chunk: TextChunk, _ compiled: CompiledDefinition, labels: inout CellLabels,
+    private func fieldCells(_ chunk: TextChunk, _ compiled: CompiledDefinition, index: Int, labels: inout CellLabels,
                             excluding: [Candidate]) -> [Candidate] {
         var out: [Candidate] = []
         for (i, cell) in chunk.cells.enumerated() {
-            guard let label = cell.label, !excluding.contains(where: { cell.range.contains($0.range.lowerBound) }),
-                  let tokens = labels.tokens(i) else { continue }
-            guard compiled.fieldLabels.contains(where: { tokens.firstOccurrence(of: $0) != nil }) else { continue }
+            guard let label = cell.label, let meaning = labels.meaning(i), meaning.namesField[index],
+                  !excluding.contains(where: { cell.range.contains($0.range.lowerBound) }) else { continue }
             let value = String(decoding: chunk.text[cell.range], as: UTF8.self)
             let validation = validate(value, compiled)
             if case .invalid = validation { continue }
@@ -355,10 +356,8 @@ package struct Detector {
         let compiled = set.patterns[index]
         guard let rule = compiled.context else { return [] }
         var evidence: [String] = []
-        if let i = labels.cell(containing: range.lowerBound), let label = chunk.cells[i].label, let tokens = labels.tokens(i) {
-            if let k = compiled.keywords.first(where: { tokens.firstOccurrence(of: $0) != nil }) {
-                evidence.append("column '\(label)' (keyword '\(k.text)')")
-            }
+        if let i = labels.cell(containing: range.lowerBound), let meaning = labels.meaning(i), let said = meaning.keywordEvidence[index] {
+            evidence.append(said)
         }
         let previousEnd = shapes.previousEnd(before: range.lowerBound)
         let beforeStart = max(previousEnd, range.lowerBound - rule.before, 0)
@@ -392,28 +391,65 @@ package struct Detector {
     }
 }
 
-/// A chunk's cells for the detector: each column label in token form, made once per chunk
-/// however many patterns and values ask for it, and the cell that holds an offset.
+/// A chunk's cells for the detector: what each cell's column label means to the patterns, and the
+/// cell that holds an offset.
 struct CellLabels {
     private let cells: [Cell]
-    private var tokenized: [Tokens?]
+    private var found: [LabelMeanings.Meaning?]
+    private let meanings: LabelMeanings
+    private let set: PatternSet
 
-    init(_ chunk: TextChunk) {
+    init(_ chunk: TextChunk, meanings: LabelMeanings, set: PatternSet) {
         cells = chunk.cells
-        tokenized = Array(repeating: nil, count: chunk.cells.count)
+        found = Array(repeating: nil, count: chunk.cells.count)
+        self.meanings = meanings
+        self.set = set
     }
 
-    mutating func tokens(_ i: Int) -> Tokens? {
-        if let t = tokenized[i] { return t }
+    mutating func meaning(_ i: Int) -> LabelMeanings.Meaning? {
+        if let m = found[i] { return m }
         guard let label = cells[i].label else { return nil }
-        let t = Tokens(Array(label.utf8))
-        tokenized[i] = t
-        return t
+        let m = meanings.meaning(of: label, in: set)
+        found[i] = m
+        return m
     }
 
     /// The first cell whose range holds `offset`.
     func cell(containing offset: Int) -> Int? {
         cells.firstIndex { $0.range.contains(offset) }
+    }
+}
+
+/// What column labels mean to each pattern, worked out once per label and kept by one worker's
+/// detector: a spreadsheet or CSV repeats the same few labels on every row, and tokenising each
+/// label and matching every pattern's keywords against it again for every cell was a large part
+/// of reading one.
+final class LabelMeanings {
+    struct Meaning {
+        /// By pattern index: the evidence a value in this column gets from the pattern's keywords
+        /// ("column 'Date of Birth' (keyword 'date of birth')"), or nil.
+        let keywordEvidence: [String?]
+        /// By pattern index: whether the label names the pattern's field (a value under
+        /// "Ethnicity" is an ethnicity).
+        let namesField: [Bool]
+    }
+
+    private var table: [String: Meaning] = [:]
+    /// Labels kept at most; past it the table starts again (JSON and XML field names can be many).
+    private let capacity = 4096
+
+    func meaning(of label: String, in set: PatternSet) -> Meaning {
+        if let m = table[label] { return m }
+        let tokens = Tokens(Array(label.utf8))
+        let m = Meaning(
+            keywordEvidence: set.patterns.map { compiled in
+                guard compiled.context != nil, let k = compiled.keywords.first(where: { tokens.firstOccurrence(of: $0) != nil }) else { return nil }
+                return "column '\(label)' (keyword '\(k.text)')"
+            },
+            namesField: set.patterns.map { compiled in compiled.fieldLabels.contains { tokens.firstOccurrence(of: $0) != nil } })
+        if table.count >= capacity { table.removeAll(keepingCapacity: true) }
+        table[label] = m
+        return m
     }
 }
 
