@@ -460,31 +460,35 @@ struct Anchors {
     private var lowered: [UInt8]?
     /// Runs of digits, as ranges.
     private var digitRuns: [Range<Int>]?
-    /// The pattern set's literals (lower case) and, by the same index, where each occurs.
+    /// The pattern set's literals (lower case).
     private let literalTexts: [String]
-    private var positions: [[Range<Int>]?]
     /// Finds every literal of the set in one pass, the first time any is asked for.
     private let scanner: LiteralScanner?
-    private var scanned = false
+    /// After that pass, where each literal occurs, by index; empty when none occurs at all (most
+    /// small files: nothing is made for them). Nil before the pass, or when there is no scanner.
+    private var hits: [[Range<Int>]]?
+    /// Without a scanner (or when its pass failed), each literal is searched for on its own.
+    private var oneByOne = false
+    private var found: [Int: [Range<Int>]] = [:]
 
     init(_ text: [UInt8], literals: [String], scanner: LiteralScanner? = nil) {
         self.text = text
         self.literalTexts = literals
-        // Made when a literal is first asked for: a short chunk (a table row) never asks.
-        self.positions = []
         self.scanner = scanner
     }
 
     /// One Hyperscan pass for every literal of the set; on failure, each literal is searched for
     /// on its own, with the same result.
     private mutating func scanAllLiterals() {
-        guard let scanner, !scanned else { return }
-        scanned = true
-        guard let found = try? text.withUnsafeBytes({ try scanner.occurrences(in: $0) }) else { return }
+        guard let scanner, let occurrences = try? text.withUnsafeBytes({ try scanner.occurrences(in: $0) }) else {
+            oneByOne = true
+            return
+        }
+        guard !occurrences.isEmpty else { hits = []; return }
         var all: [[Range<Int>]] = Array(repeating: [], count: literalTexts.count)
         // Reported in order of their end; for one literal that is also the order of their start.
-        for (id, start) in found { all[id].append(start..<(start + scanner.set.literals[id].count)) }
-        positions = all
+        for (id, start) in occurrences { all[id].append(start..<(start + scanner.set.literals[id].count)) }
+        hits = all
     }
 
     /// The windows a match of a pattern with this prefilter can start in; `literals` are the
@@ -496,12 +500,15 @@ struct Anchors {
             points += digitRuns!
         }
         if !literals.isEmpty {
-            if positions.isEmpty { positions = Array(repeating: nil, count: literalTexts.count) }
-            scanAllLiterals()
-        }
-        for id in literals {
-            if positions[id] == nil { positions[id] = find(literalTexts[id]) }
-            points += positions[id]!
+            if hits == nil && !oneByOne { scanAllLiterals() }
+            if let hits {
+                if !hits.isEmpty { for id in literals { points += hits[id] } }
+            } else {
+                for id in literals {
+                    if found[id] == nil { found[id] = find(literalTexts[id]) }
+                    points += found[id]!
+                }
+            }
         }
         guard !points.isEmpty else { return [] }
         points.sort { $0.lowerBound < $1.lowerBound }

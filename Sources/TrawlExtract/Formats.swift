@@ -94,10 +94,13 @@ package enum Sniffer {
         default: break
         }
         // No telling extension: look at the first non-blank bytes.
-        let head = TextDecoding.leadingASCII(bytes, count: 512)
+        // The opening bytes tell HTML, XML and JSON; an XML declaration is followed by its root,
+        // which says whether the XML is XHTML, so then more is read.
+        let head = TextDecoding.leadingASCII(bytes, count: 16)
         if head.starts(with: Array("<!doctype html".utf8)) || head.starts(with: Array("<html".utf8)) { return .document(.html) }
         if head.starts(with: Array("<?xml".utf8)) {
-            return ByteSearch.first(Array("<html".utf8), in: head) != nil ? .document(.html) : .document(.xml)
+            let more = TextDecoding.leadingASCII(bytes, count: 512)
+            return ByteSearch.first(Array("<html".utf8), in: more) != nil ? .document(.html) : .document(.xml)
         }
         if ext == "txt" || ext == "log" || ext == "md" { return .document(.text) }
         if head.first == 123 || head.first == 91 { return .document(.json) }  // "{", "["
