@@ -26,7 +26,8 @@ enum PlainTextExtractor {
             // A file that is one block is passed as it is, not copied.
             let block = start == 0 && end == n ? utf8 : Array(utf8[start..<end])
             emit(TextChunk(text: block, part: nil, firstLine: line, offset: start))
-            line += newlines(in: block)
+            // The next block's first line; after the last block there is none to number.
+            if end < n { line += newlines(in: block) }
             start = end
         }
     }
