@@ -202,11 +202,23 @@ package struct Detector {
         }
     }
 
+    /// Chunks longer than this are searched only near their anchors; on a shorter one (a table
+    /// row, a short paragraph) running every pattern costs less than finding its anchors
+    /// (measured on spreadsheets, Word files and small files).
+    static let prefilterAbove = 128
+
     /// Finds every match in `chunk` and appends it to `matches`.
     package func detect(_ chunk: TextChunk, into matches: inout [Match]) {
+        var anchors = Anchors(chunk.text, literals: set.literalTexts, scanner: literalScanner)
+        // A chunk searched through its anchors that holds no anchor of any pattern (most small
+        // files: no digit, no literal) cannot match: nothing more is made for it. Column labels
+        // can name a field without an anchor, so a chunk with cells goes on.
+        if usePrefilter && chunk.text.count > Self.prefilterAbove && chunk.cells.isEmpty
+            && !set.patterns.contains(where: { c in c.prefilter.map { anchors.hasAnchor($0, literals: c.literalIds) } ?? true }) {
+            return
+        }
         var lines = LineCounter(chunk)
         var found: [Found] = []
-        var anchors = Anchors(chunk.text, literals: set.literalTexts, scanner: literalScanner)
         chunk.text.withUnsafeBytes { subject in
             // Pass 1: every pattern's shapes and valid candidates.
             var labels = CellLabels(chunk, meanings: labelMeanings, set: set)
@@ -229,9 +241,7 @@ package struct Detector {
                     candidates.append(Candidate(range: range, value: value, validation: validation))
                     return true
                 }
-                // On a short chunk (a table row, a short paragraph) running the pattern costs less
-                // than finding its anchors: measured on spreadsheets, Word files and small files.
-                if usePrefilter, let prefilter = compiled.prefilter, subject.count > 128 {
+                if usePrefilter, let prefilter = compiled.prefilter, subject.count > Self.prefilterAbove {
                     let windows = anchors.windows(prefilter, literals: compiled.literalIds)
                     if !windows.isEmpty { try? scratch[index].forEachMatch(in: subject, windows: windows, onMatch) }
                 } else {
@@ -509,6 +519,21 @@ struct Anchors {
         // Reported in order of their end; for one literal that is also the order of their start.
         for (id, start) in occurrences { all[id].append(start..<(start + scanner.set.literals[id].count)) }
         hits = all
+    }
+
+    /// Whether any anchor of this prefilter occurs in the text (its windows would not be empty).
+    mutating func hasAnchor(_ p: Prefilter, literals: [Int]) -> Bool {
+        if p.digits {
+            if digitRuns == nil { digitRuns = Self.digitRuns(text) }
+            if !digitRuns!.isEmpty { return true }
+        }
+        guard !literals.isEmpty else { return false }
+        if hits == nil && !oneByOne { scanAllLiterals() }
+        if let hits { return !hits.isEmpty && literals.contains { !hits[$0].isEmpty } }
+        return literals.contains { id in
+            if found[id] == nil { found[id] = find(literalTexts[id]) }
+            return !found[id]!.isEmpty
+        }
     }
 
     /// The windows a match of a pattern with this prefilter can start in; `literals` are the
