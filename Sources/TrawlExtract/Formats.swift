@@ -7,6 +7,10 @@
 import Foundation
 import TrawlModel
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// Formats whose text Trawl reads.
 package enum DocumentFormat: String, Sendable, CaseIterable {
     case text, csv, tsv, html, xml, json, docx, xlsx, pptx, odt, ods, odp, pdf, rtf, jpeg, png, tiff, gif
@@ -53,17 +57,22 @@ package enum Sniffer {
     package static func sniff(_ bytes: [UInt8], name: [UInt8]) -> SniffedFormat {
         if bytes.isEmpty { return .empty }
         let ext = fileExtension(name)
-        if bytes.starts(with: [0x50, 0x4B, 0x03, 0x04]) || bytes.starts(with: [0x50, 0x4B, 0x05, 0x06]) {
+        // Magic numbers compared in place (this runs on every file and member).
+        func starts(_ magic: StaticString) -> Bool {
+            magic.withUTF8Buffer { m in bytes.count >= m.count && bytes.withUnsafeBufferPointer { b in memcmp(b.baseAddress!, m.baseAddress!, m.count) == 0 } }
+        }
+        func starts(_ magic: [UInt8]) -> Bool { bytes.starts(with: magic) }
+        if starts(Magic.zip) || starts(Magic.zipEmpty) {
             return sniffZip(bytes)
         }
-        if bytes.starts(with: [0x1F, 0x8B]) { return .container(.gzip) }
-        if bytes.starts(with: Array("BZh".utf8)) && bytes.count > 3 && (0x31...0x39).contains(bytes[3]) { return .container(.bzip2) }
-        if bytes.starts(with: [0xFD, 0x37, 0x7A, 0x58, 0x5A, 0x00]) { return .container(.xz) }
-        if bytes.starts(with: [0x37, 0x7A, 0xBC, 0xAF, 0x27, 0x1C]) { return .container(.sevenZip) }
-        if bytes.count > 262 && Array(bytes[257..<262]) == Array("ustar".utf8) { return .container(.tar) }
-        if bytes.starts(with: Array("%PDF-".utf8)) { return .document(.pdf) }
-        if bytes.starts(with: Array("{\\rtf".utf8)) { return .document(.rtf) }
-        if bytes.starts(with: CompoundFile.signature) {
+        if starts(Magic.gzip) { return .container(.gzip) }
+        if starts("BZh") && bytes.count > 3 && (0x31...0x39).contains(bytes[3]) { return .container(.bzip2) }
+        if starts(Magic.xz) { return .container(.xz) }
+        if starts(Magic.sevenZip) { return .container(.sevenZip) }
+        if bytes.count > 262 && bytes[257..<262].elementsEqual("ustar".utf8) { return .container(.tar) }
+        if starts("%PDF-") { return .document(.pdf) }
+        if starts("{\\rtf") { return .document(.rtf) }
+        if starts(CompoundFile.signature) {
             guard let cfb = try? CompoundFile(bytes) else { return .document(.ole2) }
             switch LegacyOffice.kind(cfb) {
             case .doc: return .document(.doc)
@@ -74,12 +83,12 @@ package enum Sniffer {
             case .unknown: return .unsupported("ole2 compound file")
             }
         }
-        if bytes.starts(with: [0x89, 0x50, 0x4E, 0x47]) { return .document(.png) }
-        if bytes.starts(with: [0xFF, 0xD8, 0xFF]) { return .document(.jpeg) }
-        if bytes.starts(with: Array("GIF8".utf8)) { return .document(.gif) }
-        if bytes.starts(with: [0x49, 0x49, 0x2A, 0x00]) || bytes.starts(with: [0x4D, 0x4D, 0x00, 0x2A]) { return .document(.tiff) }
-        if bytes.starts(with: [0x52, 0x61, 0x72, 0x21, 0x1A, 0x07]) { return .container(.rar) }
-        if bytes.starts(with: [0x7F, 0x45, 0x4C, 0x46]) { return .unsupported("elf executable") }
+        if starts(Magic.png) { return .document(.png) }
+        if starts(Magic.jpeg) { return .document(.jpeg) }
+        if starts("GIF8") { return .document(.gif) }
+        if starts(Magic.tiffLittle) || starts(Magic.tiffBig) { return .document(.tiff) }
+        if starts(Magic.rar) { return .container(.rar) }
+        if starts(Magic.elf) { return .unsupported("elf executable") }
         if ext == "tar" && looksLikeOldTar(bytes) { return .container(.tar) }
 
         guard TextDecoding.looksLikeText(bytes) else { return .unsupported("binary") }
@@ -105,6 +114,21 @@ package enum Sniffer {
         if ext == "txt" || ext == "log" || ext == "md" { return .document(.text) }
         if head.first == 123 || head.first == 91 { return .document(.json) }  // "{", "["
         return .document(.text)
+    }
+
+    /// Magic numbers that are not text.
+    private enum Magic {
+        static let zip: [UInt8] = [0x50, 0x4B, 0x03, 0x04]
+        static let zipEmpty: [UInt8] = [0x50, 0x4B, 0x05, 0x06]
+        static let gzip: [UInt8] = [0x1F, 0x8B]
+        static let xz: [UInt8] = [0xFD, 0x37, 0x7A, 0x58, 0x5A, 0x00]
+        static let sevenZip: [UInt8] = [0x37, 0x7A, 0xBC, 0xAF, 0x27, 0x1C]
+        static let png: [UInt8] = [0x89, 0x50, 0x4E, 0x47]
+        static let jpeg: [UInt8] = [0xFF, 0xD8, 0xFF]
+        static let tiffLittle: [UInt8] = [0x49, 0x49, 0x2A, 0x00]
+        static let tiffBig: [UInt8] = [0x4D, 0x4D, 0x00, 0x2A]
+        static let rar: [UInt8] = [0x52, 0x61, 0x72, 0x21, 0x1A, 0x07]
+        static let elf: [UInt8] = [0x7F, 0x45, 0x4C, 0x46]
     }
 
     static func fileExtension(_ name: [UInt8]) -> String {

@@ -24,6 +24,8 @@ enum Mail {
 
     static let personHeaders: Set<String> = ["from", "to", "cc", "bcc", "reply-to", "sender", "subject", "delivered-to", "return-path"]
 
+    static let mboxStart = Array("From ".utf8)
+
     static let knownFirstHeaders = ["received:", "return-path:", "from:", "to:", "subject:", "date:", "message-id:", "mime-version:",
                                     "delivered-to:", "reply-to:", "dkim-signature:", "x-"].map { Array($0.utf8) }
 
@@ -31,8 +33,11 @@ enum Mail {
     /// line ending the headers within the first 8 KiB. Runs on every text file: bytes only.
     static func looksLikeMessage(_ bytes: [UInt8]) -> Bool {
         guard let first = bytes.first, (first >= 65 && first <= 90) || (first >= 97 && first <= 122) else { return false }
-        let lowered = bytes.prefix(32).map { $0 >= 65 && $0 <= 90 ? $0 + 32 : $0 }
-        guard knownFirstHeaders.contains(where: { lowered.starts(with: $0) }) else { return false }
+        // The header names are lower case; the text is compared to them ASCII-case-insensitively.
+        func startsWithHeader(_ header: [UInt8]) -> Bool {
+            header.count <= bytes.count && zip(header, bytes).allSatisfy { h, b in h == (b >= 65 && b <= 90 ? b + 32 : b) }
+        }
+        guard knownFirstHeaders.contains(where: startsWithHeader) else { return false }
         let head = bytes.prefix(8192)
         var i = head.startIndex
         while i + 1 < head.endIndex {
@@ -44,7 +49,7 @@ enum Mail {
 
     /// True when `bytes` start like an mbox: a "From " line followed by a message's headers.
     static func looksLikeMbox(_ bytes: [UInt8]) -> Bool {
-        guard bytes.starts(with: Array("From ".utf8)), let end = bytes.prefix(1024).firstIndex(of: 10) else { return false }
+        guard bytes.starts(with: mboxStart), let end = bytes.prefix(1024).firstIndex(of: 10) else { return false }
         return looksLikeMessage(Array(bytes[(end + 1)...].prefix(8192)))
     }
 

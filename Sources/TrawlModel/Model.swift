@@ -320,7 +320,8 @@ package struct FileResult: Sendable {
 
     /// A readable name: the path, then each member after "!/" (as Java jar URLs do).
     package var displayName: String {
-        ([path] + members).map { String(decoding: $0, as: UTF8.self) }.joined(separator: "!/")
+        if members.isEmpty { return String(decoding: path, as: UTF8.self) }
+        return ([path] + members).map { String(decoding: $0, as: UTF8.self) }.joined(separator: "!/")
     }
 }
 
