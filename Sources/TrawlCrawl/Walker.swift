@@ -59,7 +59,7 @@ package final class Walker: Sendable {
     package func run(_ visit: @escaping @Sendable (_ item: CrawlItem, _ worker: Int) -> Void) {
         let queue = WorkQueue()
         for (index, root) in roots.enumerated() {
-            queue.push(Work(path: root, rootIndex: index, relative: []))
+            queue.push(Work(path: root, rootIndex: index, relativeStart: root.count))
         }
         DispatchQueue.concurrentPerform(iterations: jobs) { worker in
             while let batch = queue.pop() {
@@ -70,7 +70,7 @@ package final class Walker: Sendable {
     }
 
     private func process(_ work: Work, worker: Int, queue: WorkQueue, visit: @Sendable (CrawlItem, Int) -> Void) {
-        let (path, rootIndex, relative) = (work.path, work.rootIndex, work.relative)
+        let (path, rootIndex, relative) = (work.path, work.rootIndex, work.path[work.relativeStart...])
         let isRoot = relative.isEmpty
         var st = stat()
         if let known = work.status {
@@ -79,7 +79,7 @@ package final class Walker: Sendable {
             visit(.failed(path: path, issue: Walker.issue(errno: errno, doing: "stat")), worker)
             return
         }
-        let name = isRoot ? path : relative
+        let name = isRoot ? path[...] : relative
         var type = st.st_mode & S_IFMT
         if type == S_IFLNK {
             // Roots given on the command line are followed (the user named them); links below are not,
@@ -109,7 +109,7 @@ package final class Walker: Sendable {
 
         if type == S_IFDIR {
             if !isRoot && matches(options.exclude, relative: relative) { return }
-            listDirectory(path, rootIndex: rootIndex, relative: relative, worker: worker, queue: queue, visit: visit)
+            listDirectory(path, rootIndex: rootIndex, relativeStart: work.relativeStart, worker: worker, queue: queue, visit: visit)
             return
         }
         if type != S_IFREG {
@@ -139,7 +139,7 @@ package final class Walker: Sendable {
         visit(.file(ref), worker)
     }
 
-    private func listDirectory(_ path: [UInt8], rootIndex: Int, relative: [UInt8], worker: Int, queue: WorkQueue,
+    private func listDirectory(_ path: [UInt8], rootIndex: Int, relativeStart: Int, worker: Int, queue: WorkQueue,
                                visit: @Sendable (CrawlItem, Int) -> Void) {
         // O_NOATIME: listing a directory does not touch its access time either.
         var fd = Walker.withCPath(path) { open($0, O_RDONLY | O_DIRECTORY | O_CLOEXEC | Walker.noAccessTime) }
@@ -152,23 +152,38 @@ package final class Walker: Sendable {
         }
         defer { closedir(dir) }
         var children: [Work] = []
+        // Below a root, a path's part relative to its root starts where the root's children start.
+        let isRoot = relativeStart >= path.count
         while let entry = readdir(dir) {
-            let name: [UInt8] = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-                Array(raw.prefix(while: { $0 != 0 }))
+            // The child's path made in one buffer, its name copied from the entry (no array per name).
+            var childPath: [UInt8] = []
+            childPath.reserveCapacity(path.count + 257)
+            childPath += path
+            if path.last != 47 { childPath.append(47) }
+            let nameStart = childPath.count
+            withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                for b in raw {
+                    if b == 0 { break }
+                    childPath.append(b)
+                }
             }
-            if name == [46] || name == [46, 46] { continue }  // "." and ".."
-            let childPath = path.last == 47 ? path + name : path + [47] + name
-            let childRelative = relative.isEmpty ? name : relative + [47] + name
-            // Stat relative to the open directory: no walk of the whole path in the kernel.
+            let nameLength = childPath.count - nameStart
+            if nameLength == 1 && childPath[nameStart] == 46 { continue }  // "."
+            if nameLength == 2 && childPath[nameStart] == 46 && childPath[nameStart + 1] == 46 { continue }  // ".."
+            // Stat relative to the open directory, by the entry's own NUL-terminated name: no walk
+            // of the whole path in the kernel.
             var st = stat()
-            let known = Walker.withCPath(name) { fstatat(fd, $0, &st, AT_SYMLINK_NOFOLLOW) } == 0 ? st : nil
-            children.append(Work(path: childPath, rootIndex: rootIndex, relative: childRelative, status: known))
+            let statted = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                fstatat(fd, raw.baseAddress!.assumingMemoryBound(to: CChar.self), &st, AT_SYMLINK_NOFOLLOW)
+            }
+            children.append(Work(path: childPath, rootIndex: rootIndex, relativeStart: isRoot ? nameStart : relativeStart,
+                                 status: statted == 0 ? st : nil))
         }
         // Pushed in reverse so that the LIFO stack pops them in directory order (stable progress).
         queue.push(contentsOf: children.reversed())
     }
 
-    private func matches(_ globs: [String], relative: [UInt8]) -> Bool {
+    private func matches(_ globs: [String], relative: ArraySlice<UInt8>) -> Bool {
         if globs.isEmpty { return false }
         let rel = String(decoding: relative, as: UTF8.self)
         let base = rel.split(separator: "/").last.map(String.init) ?? rel
@@ -220,11 +235,12 @@ package final class Walker: Sendable {
     }
 }
 
-/// A path to lstat and then list or visit; `relative` is the path below its root (empty for a root).
+/// A path to lstat and then list or visit; `path[relativeStart...]` is the path below its root
+/// (empty for a root).
 private struct Work: Sendable {
     var path: [UInt8]
     var rootIndex: Int
-    var relative: [UInt8]
+    var relativeStart: Int
     /// The lstat result, when the directory listing already has it.
     var status: stat? = nil
 }

@@ -106,17 +106,17 @@ package enum Sniffer {
         // The opening bytes tell HTML, XML and JSON; an XML declaration is followed by its root,
         // which says whether the XML is XHTML, so then more is read.
         let head = TextDecoding.leadingASCII(bytes, count: 16)
-        if head.starts(with: Array("<!doctype html".utf8)) || head.starts(with: Array("<html".utf8)) { return .document(.html) }
-        if head.starts(with: Array("<?xml".utf8)) {
+        if head.starts(with: Magic.doctypeHTML) || head.starts(with: Magic.html) { return .document(.html) }
+        if head.starts(with: Magic.xmlDeclaration) {
             let more = TextDecoding.leadingASCII(bytes, count: 512)
-            return ByteSearch.first(Array("<html".utf8), in: more) != nil ? .document(.html) : .document(.xml)
+            return ByteSearch.first(Magic.html, in: more) != nil ? .document(.html) : .document(.xml)
         }
         if ext == "txt" || ext == "log" || ext == "md" { return .document(.text) }
         if head.first == 123 || head.first == 91 { return .document(.json) }  // "{", "["
         return .document(.text)
     }
 
-    /// Magic numbers that are not text.
+    /// Magic numbers, and the openings of text formats, made once.
     private enum Magic {
         static let zip: [UInt8] = [0x50, 0x4B, 0x03, 0x04]
         static let zipEmpty: [UInt8] = [0x50, 0x4B, 0x05, 0x06]
@@ -129,6 +129,10 @@ package enum Sniffer {
         static let tiffBig: [UInt8] = [0x4D, 0x4D, 0x00, 0x2A]
         static let rar: [UInt8] = [0x52, 0x61, 0x72, 0x21, 0x1A, 0x07]
         static let elf: [UInt8] = [0x7F, 0x45, 0x4C, 0x46]
+        // Openings of text formats, lower case.
+        static let doctypeHTML = Array("<!doctype html".utf8)
+        static let html = Array("<html".utf8)
+        static let xmlDeclaration = Array("<?xml".utf8)
     }
 
     static func fileExtension(_ name: [UInt8]) -> String {

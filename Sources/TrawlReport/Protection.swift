@@ -73,7 +73,7 @@ package struct FingerprintKey: Sendable {
         type.withUTF8 { mac.update(UnsafeRawBufferPointer($0)) }
         withUnsafeBytes(of: UInt8(0)) { mac.update($0) }
         normalized.withUTF8 { mac.update(UnsafeRawBufferPointer($0)) }
-        return "hmac-sha256:\(id):" + hex(mac.finalize())
+        return ContentHasher.tagged(id: id, mac.finalize())
     }
 }
 
@@ -210,7 +210,33 @@ package struct ContentHasher {
     package mutating func update(_ bytes: [UInt8]) { bytes.withUnsafeBytes { mac.update($0) } }
     package mutating func update(_ bytes: ArraySlice<UInt8>) { bytes.withUnsafeBytes { mac.update($0) } }
 
-    package func finalize() -> String { "hmac-sha256:\(id):" + hex(mac.finalize()) }
+    package func finalize() -> String { Self.tagged(id: id, mac.finalize()) }
+
+    /// "hmac-sha256:KEYID:HEX", written into one string (this is made for every entry).
+    static func tagged(id: String, _ digest: SHA256Digest) -> String {
+        var id = id
+        return id.withUTF8 { idBytes in
+            digest.withUnsafeBytes { bytes in
+                let prefix: StaticString = "hmac-sha256:"
+                let length = prefix.utf8CodeUnitCount + idBytes.count + 1 + bytes.count * 2
+                return String(unsafeUninitializedCapacity: length) { out in
+                    var i = 0
+                    for b in UnsafeBufferPointer(start: prefix.utf8Start, count: prefix.utf8CodeUnitCount) { out[i] = b; i += 1 }
+                    for b in idBytes { out[i] = b; i += 1 }
+                    out[i] = 58  // ":"
+                    i += 1
+                    let digits: StaticString = "0123456789abcdef"
+                    let table = digits.utf8Start
+                    for b in bytes {
+                        out[i] = table[Int(b >> 4)]
+                        out[i + 1] = table[Int(b & 15)]
+                        i += 2
+                    }
+                    return i
+                }
+            }
+        }
+    }
 }
 
 /// HMAC-SHA256 (RFC 2104) with its key's pads absorbed once: a copy of the two SHA-256 states

@@ -423,47 +423,56 @@ enum FileReading {
         case .success(let f): fd = f
         }
         defer { close(fd) }
-        var out = [UInt8](repeating: 0, count: max(expectedSize, 0))
-        var filled = 0
-        while true {
-            if filled == out.count {
-                // As large as it was when stat'ed: one small read shows the end, or that the file
-                // grew since; only then does the buffer grow (reading goes on within the limit).
-                let n = withUnsafeTemporaryAllocation(byteCount: 4096, alignment: 1) { probe in
-                    let got = read(fd, probe.baseAddress, probe.count)
-                    if got > 0 { out.append(contentsOf: probe[..<got]) }
-                    return got
-                }
+        // One buffer of the size it was stat'ed at, and 4 KiB more: the read that shows the end
+        // (or that the file grew since) lands in it. Read into the array's own storage, not
+        // zero-filled first.
+        var failure: ScanIssue?
+        var grew = false
+        var out = [UInt8](unsafeUninitializedCapacity: min(max(expectedSize, 0), limit) + 4096) { buffer, count in
+            var filled = 0
+            while filled < buffer.count {
+                let n = read(fd, buffer.baseAddress! + filled, buffer.count - filled)
                 if n < 0 {
                     if errno == EINTR { continue }
-                    return .failure(issue(errno, "read"))
+                    failure = issue(errno, "read")
+                    break
                 }
                 if n == 0 { break }
                 filled += n
-                if filled > limit { return .failure(ScanIssue(.tooLarge, "grew past the limit of \(limit) bytes while being read")) }
-                out.append(contentsOf: repeatElement(0, count: max(65536, out.count / 2)))
-                continue
             }
-            // Into the array's own storage: mutating a slice of it (out[filled...]) copied the
-            // whole buffer on every read.
-            let n = out.withUnsafeMutableBytes { read(fd, $0.baseAddress! + filled, $0.count - filled) }
+            grew = failure == nil && filled == buffer.count
+            count = filled
+        }
+        if let failure { return .failure(failure) }
+        // It grew past that room since it was stat'ed: read on in blocks, within the limit.
+        while grew {
+            if out.count > limit { return .failure(ScanIssue(.tooLarge, "grew past the limit of \(limit) bytes while being read")) }
+            let n = withUnsafeTemporaryAllocation(byteCount: 65536, alignment: 1) { block in
+                let got = read(fd, block.baseAddress, block.count)
+                if got > 0 { out.append(contentsOf: block[..<got]) }
+                return got
+            }
             if n < 0 {
                 if errno == EINTR { continue }
                 return .failure(issue(errno, "read"))
             }
-            if n == 0 { break }
-            filled += n
+            grew = n > 0
         }
-        out.removeSubrange(filled...)
+        if out.count > limit { return .failure(ScanIssue(.tooLarge, "grew past the limit of \(limit) bytes while being read")) }
         return .success(out)
     }
 
     /// Opens read-only. O_NOATIME (reading does not touch the access time) is allowed only to the
     /// file's owner or root; without it the open is retried plain.
     static func open(_ path: [UInt8]) -> Result<Int32, ScanIssue> {
-        let cPath = (path + [0]).map { CChar(bitPattern: $0) }
-        var fd = Glibc.open(cPath, O_RDONLY | O_CLOEXEC | noAccessTime)
-        if fd < 0 && errno == EPERM { fd = Glibc.open(cPath, O_RDONLY | O_CLOEXEC) }
+        // The NUL-terminated path on the stack for the length of the call (no array per file).
+        let fd = withUnsafeTemporaryAllocation(of: CChar.self, capacity: path.count + 1) { cPath in
+            path.withUnsafeBytes { UnsafeMutableRawBufferPointer(cPath).copyMemory(from: $0) }
+            cPath[path.count] = 0
+            var fd = Glibc.open(cPath.baseAddress!, O_RDONLY | O_CLOEXEC | noAccessTime)
+            if fd < 0 && errno == EPERM { fd = Glibc.open(cPath.baseAddress!, O_RDONLY | O_CLOEXEC) }
+            return fd
+        }
         return fd >= 0 ? .success(fd) : .failure(issue(errno, "open"))
     }
 

@@ -15,7 +15,8 @@ import TrawlModel
         let content = (0..<200_000).map { UInt8($0 % 251) }
         try withFile(content) { path in
             // As stat'ed, smaller (the file grew since), and empty.
-            for expected in [content.count, 10, 0, 4096, 4097] {
+            // ...and larger (the file shrank since).
+            for expected in [content.count, 10, 0, 4096, 4097, content.count - 1, content.count + 1, content.count + 5000] {
                 let read = try FileReading.readAll(path, expectedSize: expected, limit: 1 << 20).get()
                 #expect(read == content, "expected size \(expected)")
             }
