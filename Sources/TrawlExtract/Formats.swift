@@ -20,7 +20,15 @@ package enum DocumentFormat: String, Sendable, CaseIterable {
     case ole2
 
     /// The image formats, whose text is their metadata (and, with OCR, what the picture shows).
-    package var image: ImageFormat? { ImageFormat(rawValue: rawValue) }
+    package var image: ImageFormat? {
+        switch self {
+        case .jpeg: .jpeg
+        case .png: .png
+        case .tiff: .tiff
+        case .gif: .gif
+        default: nil
+        }
+    }
 }
 
 /// Formats that hold other files.

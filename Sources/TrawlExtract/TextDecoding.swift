@@ -4,6 +4,10 @@
 // without a BOM when every other byte is zero (exported reports do this); otherwise Windows-1252,
 // the encoding of most legacy UK office text, which maps every byte to some character.
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 package enum TextEncoding: String, Sendable {
     case utf8 = "utf-8", utf16LE = "utf-16le", utf16BE = "utf-16be", windows1252 = "windows-1252"
 }
@@ -37,7 +41,9 @@ package enum TextDecoding {
         bytes.withUnsafeBytes { all in
             let sample = UnsafeRawBufferPointer(rebasing: all.prefix(8192))
             if sample.starts(with: [0xFF, 0xFE]) || sample.starts(with: [0xFE, 0xFF]) { return true }
-            if utf16WithoutBOM(sample) != nil { return true }
+            // A NUL byte (found with memchr) makes it UTF-16 without a BOM or not text; without
+            // one it cannot be UTF-16, and the control characters decide.
+            if let base = sample.baseAddress, memchr(base, 0, sample.count) != nil { return utf16WithoutBOM(sample) != nil }
             var controls = 0
             var i = 0
             let n = sample.count
@@ -49,7 +55,6 @@ package enum TextDecoding {
                     if (x &- 0x2020_2020_2020_2020) & ~x & 0x8080_8080_8080_8080 == 0 { i += 8; continue }
                 }
                 let b = sample[i]
-                if b == 0 { return false }
                 if b < 32 && b != 9 && b != 10 && b != 13 && b != 12 { controls += 1 }
                 i += 1
             }

@@ -53,6 +53,11 @@ struct JSONBytes {
         var s = s
         s.withUTF8 { bytes in
             guard let base = bytes.baseAddress else { return }
+            // Most strings have nothing to escape: found eight bytes at a time, and copied whole.
+            if !Self.needsEscaping(bytes) {
+                append(base, bytes.count)
+                return
+            }
             var runStart = 0
             for i in 0..<bytes.count {
                 let b = bytes[i]
@@ -77,6 +82,28 @@ struct JSONBytes {
             append(base + runStart, bytes.count - runStart)
         }
         out.append(34)
+    }
+
+    /// Whether any byte is a control character, `"` or `\`: eight bytes at a time with the zero-
+    /// and less-than-byte tests of the Bit Twiddling Hacks.
+    static func needsEscaping(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101, high: UInt64 = 0x8080_8080_8080_8080
+        var i = 0
+        let raw = UnsafeRawBufferPointer(bytes)
+        while i + 8 <= bytes.count {
+            let x = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+            let quote = x ^ (ones &* 0x22), backslash = x ^ (ones &* 0x5C)
+            let control = (x &- ones &* 0x20) & ~x
+            let found = control | ((quote &- ones) & ~quote) | ((backslash &- ones) & ~backslash)
+            if found & high != 0 { return true }
+            i += 8
+        }
+        while i < bytes.count {
+            let b = bytes[i]
+            if b < 32 || b == 34 || b == 92 { return true }
+            i += 1
+        }
+        return false
     }
 
     /// Whether the object being written at each depth (one bit a level) has no member yet.

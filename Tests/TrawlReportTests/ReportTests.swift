@@ -71,6 +71,21 @@ import TrawlModel
     }
 }
 
+@Suite struct JSONEscaping {
+    /// The eight-bytes-at-a-time test for characters JSON escapes, against its definition.
+    @Test func escapableBytesAreFoundAsDefined() {
+        var rng = SystemRandomNumberGenerator()
+        let interesting: [UInt8] = [0, 1, 31, 32, 33, 34, 35, 91, 92, 93, 127, 128, 160, 162, 220, 255, 97]
+        for length in 0..<40 {
+            for _ in 0..<200 {
+                let bytes = (0..<length).map { _ in Bool.random(using: &rng) ? interesting.randomElement(using: &rng)! : 97 }
+                let expected = bytes.contains { $0 < 32 || $0 == 34 || $0 == 92 }
+                bytes.withUnsafeBufferPointer { #expect(JSONBytes.needsEscaping($0) == expected, "\(bytes)") }
+            }
+        }
+    }
+}
+
 @Suite struct MaskingPaths {
     @Test func theByteMaskingOfASCIIValuesIsTheCharacterMasking() {
         var rng = SystemRandomNumberGenerator()
