@@ -7,6 +7,9 @@
 // values). HTML is parsed into a tree by the forgiving HTML parser and then walked with the same
 // pull interface, so one extractor loop serves both.
 internal import CXML2
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// A parse error from libxml2.
 public struct XMLError: Error, CustomStringConvertible, Sendable {
@@ -114,8 +117,8 @@ public final class XMLPullReader {
     /// Appends the text value of the current node (UTF-8) to `out`.
     public func appendValue(to out: inout [UInt8]) {
         guard let p = xmlTextReaderConstValue(reader) else { return }
-        var q = p
-        while q.pointee != 0 { out.append(q.pointee); q += 1 }
+        // One copy of the whole value, not an append per byte.
+        out.append(contentsOf: UnsafeBufferPointer(start: p, count: strlen(UnsafeRawPointer(p).assumingMemoryBound(to: CChar.self))))
     }
 
     /// The value of the attribute with this qualified name on the current element.
