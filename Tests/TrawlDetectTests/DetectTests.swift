@@ -289,8 +289,14 @@ func detect(_ text: String, cells: [Cell] = [], minimum: Confidence = .medium) t
 
     @Test func runsAreTheSameAsAByteByByteReading() {
         var rng = SystemRandomNumberGenerator()
-        for length in [0, 1, 7, 8, 9, 63, 64, 65, 1000] {
-            let text = (0..<length).map { _ in UInt8.random(in: 0...255, using: &rng) % 4 == 0 ? UInt8.random(in: 48...57, using: &rng) : UInt8.random(in: 0...255, using: &rng) }
+        // Dense digits, and sparse ones (prose), where whole blocks of 32 and 8 bytes are skipped.
+        for (length, every) in [(0, 4), (1, 4), (7, 4), (8, 4), (9, 4), (63, 4), (64, 4), (65, 4), (1000, 4),
+                                (31, 100), (32, 100), (33, 100), (100, 100), (1000, 100), (5000, 300), (5000, 3000)] {
+            // One byte in `every` a digit; the others any byte but a digit.
+            let text = (0..<length).map { _ in
+                Int.random(in: 0..<every, using: &rng) == 0 ? UInt8.random(in: 48...57, using: &rng)
+                    : [UInt8.random(in: 0...47, using: &rng), UInt8.random(in: 58...255, using: &rng)].randomElement(using: &rng)!
+            }
             var expected: [Range<Int>] = []
             var i = 0
             while i < text.count {
