@@ -18,8 +18,6 @@ public final class LiteralSet {
     let database: OpaquePointer
     /// The literals, by id (their index).
     public let literals: [[UInt8]]
-    /// The CPU features the database was built to use.
-    public let target: Target
 
     /// What a database is built for. Hyperscan picks its matching engines by the CPU features it
     /// is told of; the choice it makes for the host is not always the fastest on the host.
@@ -34,7 +32,6 @@ public final class LiteralSet {
     /// - Throws: `HyperscanError` when the database cannot be built (for example on a CPU that
     ///   Hyperscan does not support).
     public init(_ literals: [[UInt8]], caseless: Bool, target: Target = .host) throws(HyperscanError) {
-        self.target = target
         guard !literals.isEmpty, literals.allSatisfy({ !$0.isEmpty }) else {
             throw HyperscanError(message: "a literal set needs at least one literal and no empty one")
         }

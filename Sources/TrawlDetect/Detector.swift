@@ -521,40 +521,33 @@ struct Anchors {
         hits = all
     }
 
+    /// Runs of digits, found the first time they are asked for.
+    private mutating func digits() -> [Range<Int>] {
+        if digitRuns == nil { digitRuns = Self.digitRuns(text) }
+        return digitRuns!
+    }
+
+    /// Where the literal with this index occurs: from the one pass over every literal, or searched
+    /// for on its own without a scanner.
+    private mutating func positions(ofLiteral id: Int) -> [Range<Int>] {
+        if hits == nil && !oneByOne { scanAllLiterals() }
+        if let hits { return hits.isEmpty ? [] : hits[id] }
+        if found[id] == nil { found[id] = find(literalTexts[id]) }
+        return found[id]!
+    }
+
     /// Whether any anchor of this prefilter occurs in the text (its windows would not be empty).
     mutating func hasAnchor(_ p: Prefilter, literals: [Int]) -> Bool {
-        if p.digits {
-            if digitRuns == nil { digitRuns = Self.digitRuns(text) }
-            if !digitRuns!.isEmpty { return true }
-        }
-        guard !literals.isEmpty else { return false }
-        if hits == nil && !oneByOne { scanAllLiterals() }
-        if let hits { return !hits.isEmpty && literals.contains { !hits[$0].isEmpty } }
-        return literals.contains { id in
-            if found[id] == nil { found[id] = find(literalTexts[id]) }
-            return !found[id]!.isEmpty
-        }
+        if p.digits && !digits().isEmpty { return true }
+        return literals.contains { !positions(ofLiteral: $0).isEmpty }
     }
 
     /// The windows a match of a pattern with this prefilter can start in; `literals` are the
     /// prefilter's literals as indexes into the set's list.
     mutating func windows(_ p: Prefilter, literals: [Int]) -> [Range<Int>] {
         var points: [Range<Int>] = []
-        if p.digits {
-            if digitRuns == nil { digitRuns = Self.digitRuns(text) }
-            points += digitRuns!
-        }
-        if !literals.isEmpty {
-            if hits == nil && !oneByOne { scanAllLiterals() }
-            if let hits {
-                if !hits.isEmpty { for id in literals { points += hits[id] } }
-            } else {
-                for id in literals {
-                    if found[id] == nil { found[id] = find(literalTexts[id]) }
-                    points += found[id]!
-                }
-            }
-        }
+        if p.digits { points += digits() }
+        for id in literals { points += positions(ofLiteral: id) }
         guard !points.isEmpty else { return [] }
         points.sort { $0.lowerBound < $1.lowerBound }
         // A match holding an anchor at d starts in [d - reach, d]: for an anchor run [a, e), in

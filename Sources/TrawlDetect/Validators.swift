@@ -122,7 +122,7 @@ package enum Validators {
             guard labels.count >= 2, labels.allSatisfy({ !$0.isEmpty }), let tld = labels.last, tld.count >= 2,
                   tld.allSatisfy({ ($0 | 32) >= 97 && ($0 | 32) <= 122 }) else { return .invalid }
             func lowered(_ label: Slice<UnsafeBufferPointer<UInt8>>) -> [UInt8] { label.map { $0 >= 65 && $0 <= 90 ? $0 + 32 : $0 } }
-            if reservedDomainBytes.contains(lowered(tld)) || lowered(labels[labels.count - 2]) == Array("example".utf8) {
+            if reservedDomainBytes.contains(lowered(tld)) || lowered(labels[labels.count - 2]) == exampleBytes {
                 return .exempt(.exampleData)
             }
             return RoleMailbox.isRole(localPart: UnsafeBufferPointer(rebasing: bytes[..<at])) ? .exempt(.roleMailbox) : .valid
@@ -130,6 +130,7 @@ package enum Validators {
     }
 
     private static let reservedDomainBytes: Set<[UInt8]> = Set(reservedDomains.map { Array($0.utf8) })
+    private static let exampleBytes = Array("example".utf8)
 
     /// `email` on characters, for a value that is not ASCII (and the definition the byte path is
     /// tested against).
@@ -157,13 +158,14 @@ package enum Validators {
             var compact: [UInt8] = []
             compact.reserveCapacity(bytes.count)
             for c in bytes where !(c == 32 || (c >= 9 && c <= 13)) { compact.append(c >= 97 && c <= 122 ? c - 32 : c) }
-            if compact == Array("GIR0AA".utf8) { return .valid }
+            if compact == girobank { return .valid }
             let area = compact.prefix { $0 >= 65 && $0 <= 90 }
             return postcodeAreaBytes.contains(Array(area)) ? .valid : .invalid
         }
     }
 
     private static let postcodeAreaBytes: Set<[UInt8]> = Set(postcodeAreas.map { Array($0.utf8) })
+    private static let girobank = Array("GIR0AA".utf8)
 
     /// `ukPostcode` on characters, for a value that is not ASCII (and the definition the byte path
     /// is tested against).
@@ -403,27 +405,13 @@ package enum DateParsing {
             }
         }
         flush()
-        var year: Int, month: Int, day: Int
-        if let monthWord = words.first(where: { months[$0] != nil }) {
-            month = months[monthWord]!
-            guard numbers.count == 2, let a = Int(numbers[0]), let b = Int(numbers[1]) else { return nil }
-            if numbers[1].count == 4 { day = a; year = b } else if numbers[0].count == 4 { year = a; day = b } else { return nil }
-        } else {
-            guard numbers.count == 3, words.isEmpty, let a = Int(numbers[0]), let b = Int(numbers[1]), let c = Int(numbers[2]) else { return nil }
-            if numbers[0].count == 4 {
-                year = a; month = b; day = c
-            } else {
-                day = a; month = b
-                if numbers[2].count == 4 { year = c }
-                else if numbers[2].count == 2 {
-                    // Two-digit years: a birth year is in the past, so 84 is 1984 and 09 is 2009.
-                    let thisYear = today.year % 100
-                    year = c <= thisYear ? 2000 + c : 1900 + c
-                } else { return nil }
-            }
+        // A number that is no Int spoils the date (as an overlong one does on the byte path).
+        var parsed: [(value: Int, length: Int)] = []
+        for n in numbers {
+            guard let v = Int(n) else { return nil }
+            parsed.append((v, n.count))
         }
-        guard (1...12).contains(month), day >= 1, day <= daysIn(month: month, year: year) else { return nil }
-        return Day(year: year, month: month, day: day)
+        return resolve(numbers: parsed, month: words.lazy.compactMap { months[$0] }.first, hasWords: !words.isEmpty)
     }
 
     static func daysIn(month: Int, year: Int) -> Int {

@@ -14,22 +14,17 @@ import Glibc
 
 /// The fingerprint key.
 package struct FingerprintKey: Sendable {
-    /// Kept as bytes (SymmetricKey is not Sendable).
-    private let keyBytes: [UInt8]
     /// A short public id: the first 12 hex digits of SHA-256("trawl-key-id" + key).
     package let id: String
 
     /// HMAC keyed once: each fingerprint starts from a copy, instead of deriving the key's pads
     /// again for every finding.
-    // SAFETY: never mutated. A copy's first update copies the digest state (swift-crypto's digests
-    // copy on write), so threads only ever read this one.
     private let keyed: KeyedSHA256
     /// The same for content ids, under their own key ("trawl-content" + key): keyed once, not once
     /// per file (on a tree of small files, deriving the pads was a tenth of the hashing).
     private let contentKeyed: KeyedSHA256
 
     init(bytes: [UInt8]) {
-        keyBytes = bytes
         keyed = KeyedSHA256(key: bytes)
         contentKeyed = KeyedSHA256(key: Array("trawl-content".utf8) + bytes)
         let digest = SHA256.hash(data: Array("trawl-key-id".utf8) + bytes)
@@ -185,16 +180,21 @@ extension RuleSetIdentity {
 /// per byte, or a byte array grown and then copied into a String, costs more than the digest).
 func hex(_ digest: some ContiguousBytes) -> String {
     digest.withUnsafeBytes { bytes in
-        String(unsafeUninitializedCapacity: bytes.count * 2) { out in
-            let digits: StaticString = "0123456789abcdef"
-            let table = digits.utf8Start
-            for (i, b) in bytes.enumerated() {
-                out[2 * i] = table[Int(b >> 4)]
-                out[2 * i + 1] = table[Int(b & 15)]
-            }
-            return bytes.count * 2
-        }
+        String(unsafeUninitializedCapacity: bytes.count * 2) { out in writeHex(bytes, into: out, at: 0) }
     }
+}
+
+/// Writes `bytes` as lower-case hex into `out` from `at`; returns where the hex ends.
+private func writeHex(_ bytes: UnsafeRawBufferPointer, into out: UnsafeMutableBufferPointer<UInt8>, at start: Int) -> Int {
+    let digits: StaticString = "0123456789abcdef"
+    let table = digits.utf8Start
+    var i = start
+    for b in bytes {
+        out[i] = table[Int(b >> 4)]
+        out[i + 1] = table[Int(b & 15)]
+        i += 2
+    }
+    return i
 }
 
 /// Keyed digest of content fed in pieces; see `FingerprintKey.contentHasher()`.
@@ -224,15 +224,7 @@ package struct ContentHasher {
                     for b in UnsafeBufferPointer(start: prefix.utf8Start, count: prefix.utf8CodeUnitCount) { out[i] = b; i += 1 }
                     for b in idBytes { out[i] = b; i += 1 }
                     out[i] = 58  // ":"
-                    i += 1
-                    let digits: StaticString = "0123456789abcdef"
-                    let table = digits.utf8Start
-                    for b in bytes {
-                        out[i] = table[Int(b >> 4)]
-                        out[i + 1] = table[Int(b & 15)]
-                        i += 2
-                    }
-                    return i
+                    return writeHex(bytes, into: out, at: i + 1)
                 }
             }
         }

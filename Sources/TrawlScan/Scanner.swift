@@ -444,9 +444,10 @@ enum FileReading {
             count = filled
         }
         if let failure { return .failure(failure) }
+        let tooLarge = ScanIssue(.tooLarge, "grew past the limit of \(limit) bytes while being read")
         // It grew past that room since it was stat'ed: read on in blocks, within the limit.
         while grew {
-            if out.count > limit { return .failure(ScanIssue(.tooLarge, "grew past the limit of \(limit) bytes while being read")) }
+            if out.count > limit { return .failure(tooLarge) }
             let n = withUnsafeTemporaryAllocation(byteCount: 65536, alignment: 1) { block in
                 let got = read(fd, block.baseAddress, block.count)
                 if got > 0 { out.append(contentsOf: block[..<got]) }
@@ -458,7 +459,7 @@ enum FileReading {
             }
             grew = n > 0
         }
-        if out.count > limit { return .failure(ScanIssue(.tooLarge, "grew past the limit of \(limit) bytes while being read")) }
+        if out.count > limit { return .failure(tooLarge) }
         return .success(out)
     }
 
