@@ -5,7 +5,6 @@
 // (`LiteralSet`, Sendable); the mutable part, Hyperscan's scratch space, belongs to one worker
 // (`LiteralScanner`, not Sendable).
 internal import CHyperscan
-import Dispatch
 
 /// An error from Hyperscan, with its message where it gives one.
 public struct HyperscanError: Error, CustomStringConvertible, Sendable {
@@ -19,19 +18,16 @@ public final class LiteralSet {
     /// The literals, by id (their index).
     public let literals: [[UInt8]]
 
-    /// What a database is built for. Hyperscan picks its matching engines by the CPU features it
-    /// is told of; the choice it makes for the host is not always the fastest on the host.
-    public enum Target: Sendable {
-        /// Every feature of this CPU (Hyperscan's default).
-        case host
-        /// No optional CPU feature: the engines every supported CPU runs.
-        case baseline
-    }
-
+    /// The database is built for the baseline CPU (no optional feature), whatever this CPU has.
+    /// Measured on two AMD EPYC machines with AVX-512, whole scans ran 15-30% faster with it than
+    /// with the engines Hyperscan picks for AVX-512 or AVX2, though timing back-to-back scans of
+    /// one sample sometimes favoured those (docs/performance.md). The literal pass is some 6% of a
+    /// scan, so where the wider engines would be faster the loss is bounded; where they are
+    /// slower, they slowed the code around them as well.
     /// - Parameter caseless: ASCII letters match either case.
     /// - Throws: `HyperscanError` when the database cannot be built (for example on a CPU that
     ///   Hyperscan does not support).
-    public init(_ literals: [[UInt8]], caseless: Bool, target: Target = .host) throws(HyperscanError) {
+    public init(_ literals: [[UInt8]], caseless: Bool) throws(HyperscanError) {
         guard !literals.isEmpty, literals.allSatisfy({ !$0.isEmpty }) else {
             throw HyperscanError(message: "a literal set needs at least one literal and no empty one")
         }
@@ -50,14 +46,11 @@ public final class LiteralSet {
         var db: OpaquePointer?
         var error: UnsafeMutablePointer<hs_compile_error_t>?
         var platform = hs_platform_info_t()
-        if target == .baseline {
-            guard hs_populate_platform(&platform) == HS_SUCCESS else { throw HyperscanError(message: "hs_populate_platform failed") }
-            platform.cpu_features = 0
-            platform.tune = UInt32(HS_TUNE_FAMILY_GENERIC)
-        }
+        guard hs_populate_platform(&platform) == HS_SUCCESS else { throw HyperscanError(message: "hs_populate_platform failed") }
+        platform.cpu_features = 0
+        platform.tune = UInt32(HS_TUNE_FAMILY_GENERIC)
         let rc = withUnsafePointer(to: &platform) { info in
-            hs_compile_lit_multi(expressions, flags, ids, lengths, UInt32(literals.count), UInt32(HS_MODE_BLOCK),
-                                 target == .baseline ? info : nil, &db, &error)
+            hs_compile_lit_multi(expressions, flags, ids, lengths, UInt32(literals.count), UInt32(HS_MODE_BLOCK), info, &db, &error)
         }
         guard rc == HS_SUCCESS, let db else {
             let message = error.flatMap { $0.pointee.message.map { String(cString: $0) } } ?? "hs_compile_lit_multi failed (\(rc))"
@@ -68,36 +61,6 @@ public final class LiteralSet {
     }
 
     deinit { hs_free_database(database) }
-}
-
-extension LiteralSet {
-    /// The literals built for the host and for the baseline, and whichever scans `sample` faster
-    /// (best of a few scans each). On some CPUs the engines Hyperscan picks for the host are
-    /// several times slower than the baseline's (seen: an AMD EPYC with AVX-512, 1.1 GB/s against
-    /// 4.0 GB/s for the same 70 literals on prose). Both find exactly the same matches.
-    /// - Throws: `HyperscanError` when neither can be built.
-    public static func fastest(_ literals: [[UInt8]], caseless: Bool, sample: [UInt8]) throws(HyperscanError) -> LiteralSet {
-        let host: LiteralSet
-        do { host = try LiteralSet(literals, caseless: caseless, target: .host) } catch {
-            return try LiteralSet(literals, caseless: caseless, target: .baseline)
-        }
-        guard let baseline = try? LiteralSet(literals, caseless: caseless, target: .baseline),
-              let a = try? host.bestScanTime(sample), let b = try? baseline.bestScanTime(sample) else { return host }
-        return b < a ? baseline : host
-    }
-
-    /// The shortest of three scans of `sample`, in nanoseconds.
-    func bestScanTime(_ sample: [UInt8]) throws(HyperscanError) -> UInt64 {
-        let scanner = try LiteralScanner(for: self)
-        var best = UInt64.max
-        for _ in 0..<3 {
-            let start = DispatchTime.now().uptimeNanoseconds
-            let result = sample.withUnsafeBytes { b in Result { () throws(HyperscanError) in try scanner.occurrences(in: b) } }
-            _ = try result.get()
-            best = min(best, DispatchTime.now().uptimeNanoseconds - start)
-        }
-        return best
-    }
 }
 
 // SAFETY: Hyperscan documents a compiled database as read-only and usable from many threads at

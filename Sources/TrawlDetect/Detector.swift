@@ -100,28 +100,8 @@ package final class PatternSet: Sendable {
         }
         patterns = out
         self.literalTexts = literalTexts
-        literals = literalTexts.isEmpty ? nil : try? LiteralSet.fastest(literalTexts.map { Array($0.utf8) }, caseless: true,
-                                                                         sample: PatternSet.calibrationText)
+        literals = literalTexts.isEmpty ? nil : try? LiteralSet(literalTexts.map { Array($0.utf8) }, caseless: true)
     }
-
-    /// 64 KiB of office prose (words in a fixed pseudo-random order) on which the literal
-    /// database built for the host and the one built for the baseline CPU are timed at start-up.
-    static let calibrationText: [UInt8] = {
-        let words = ("the of and to a in for is on that by this with you it not or be are from at as your all have new more an "
-            + "was we will home can us about if page my has search free but our one other do no information time they site he up "
-            + "may what which their news out use any there see only so his when contact here business who web also now help get "
-            + "meeting review staff student learner report policy record office date notes team training support email address "
-            + "please council school college tutor assessor evidence portfolio employer standard progress term plan").split(separator: " ")
-        var out: [UInt8] = []
-        out.reserveCapacity(65_536 + 32)
-        var state: UInt32 = 12345
-        while out.count < 65_536 {
-            state = state &* 1_103_515_245 &+ 12_345
-            out += words[Int(state >> 16) % words.count].utf8
-            out.append(state & 0x0F == 0 ? 10 : 32)
-        }
-        return out
-    }()
 }
 
 /// Builds the text form of a labelled field: "Label: value" or "Label = value", the label

@@ -251,27 +251,6 @@ func detect(_ text: String, cells: [Cell] = [], minimum: Confidence = .medium) t
         }
         #expect(searched > 20)
     }
-
-    /// A database built for the baseline CPU and one built for this CPU find the same occurrences
-    /// (the detector uses whichever scans faster here).
-    @Test func theBaselineAndTheHostDatabasesFindTheSame() throws {
-        let (_, set) = try loadPatterns()
-        let literals = set.literalTexts.map { Array($0.utf8) }
-        let host = try LiteralScanner(for: LiteralSet(literals, caseless: true, target: .host))
-        let baseline = try LiteralScanner(for: LiteralSet(literals, caseless: true, target: .baseline))
-        var text = PatternSet.calibrationText
-        for name in ["text/hr-record.txt", "text/board-paper.txt", "config/finance.env", "tables/learners.csv"] {
-            text += Array(try Data(contentsOf: packageRoot.appendingPathComponent("Samples/\(name)")))
-        }
-        text += Array("a:::b----c===Official CONFIDENTIAL eyJ xoxb- diagnosed Spent public classification pwd".utf8)
-        func found(_ scanner: LiteralScanner) throws -> [String] {
-            try text.withUnsafeBytes { try scanner.occurrences(in: $0) }.map { "\($0.literal)@\($0.start)" }.sorted()
-        }
-        let a = try found(host), b = try found(baseline)
-        #expect(a.count > 50)
-        #expect(a == b)
-        #expect(set.literals != nil)
-    }
 }
 
 @Suite struct DigitRuns {
