@@ -439,6 +439,11 @@ enum FileReading {
                 }
                 if n == 0 { break }
                 filled += n
+                // A read of a regular file that returns less than asked has reached its end
+                // (POSIX: fewer bytes remain, or a signal, which leaves the count short of the
+                // size). At exactly the size it was stat'ed at, that is the whole file: the read
+                // that would return 0 is not made (one system call of five per small file).
+                if filled == expectedSize && n < buffer.count - (filled - n) { break }
             }
             grew = failure == nil && filled == buffer.count
             count = filled

@@ -21,6 +21,15 @@ import TrawlModel
                 #expect(read == content, "expected size \(expected)")
             }
         }
+        // A small file read at its stat'ed size in one read (the read that would return 0 is not
+        // made), and the same file stat'ed smaller, larger and empty.
+        let small = Array("NI number AB 12 34 56 C\n".utf8)
+        try withFile(small) { path in
+            for expected in [small.count, small.count - 1, small.count + 1, 0] {
+                let read = try FileReading.readAll(path, expectedSize: expected, limit: 1 << 20).get()
+                #expect(read == small, "expected size \(expected)")
+            }
+        }
         try withFile([]) { path in
             let read = try FileReading.readAll(path, expectedSize: 0, limit: 10).get()
             #expect(read == [])
