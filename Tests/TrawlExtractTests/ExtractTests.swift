@@ -433,6 +433,29 @@ func text(_ c: [TextChunk]) -> String { c.map { String(decoding: $0.text, as: UT
         }
     }
 
+    /// ASCII is skipped thirty-two and eight bytes at a time: characters of two, three and four
+    /// bytes, and broken ones, at every offset around those blocks, decide as Swift's own
+    /// validation does (the inputs hold no surrogate, overlong or out-of-range sequence, on
+    /// which the check is more lenient).
+    @Test func utf8IsValidatedAsSwiftDoes() {
+        var rng = SystemRandomNumberGenerator()
+        let characters: [[UInt8]] = [Array("é".utf8), Array("€".utf8), Array("😀".utf8)]
+        let broken: [[UInt8]] = [[0x80], [0xBF], [0xC0, 0x80], [0xC1], [0xFF], [0xE2, 0x82], [0xF0, 0x9F, 0x98]]
+        for length in [0, 1, 7, 8, 9, 31, 32, 33, 40, 64, 100, 1000] {
+            for _ in 0..<40 {
+                var text = (0..<length).map { _ in UInt8.random(in: 32...126, using: &rng) }
+                for _ in 0..<Int.random(in: 0...2, using: &rng) {
+                    let at = Int.random(in: 0...text.count, using: &rng)
+                    text.insert(contentsOf: characters.randomElement(using: &rng)!, at: at)
+                }
+                if Bool.random(using: &rng) {
+                    text.insert(contentsOf: broken.randomElement(using: &rng)!, at: Int.random(in: 0...text.count, using: &rng))
+                }
+                #expect(TextDecoding.isValidUTF8(text) == (String(validating: text, as: UTF8.self) != nil), "\(text)")
+            }
+        }
+    }
+
     @Test func textIsToldFromBinaryAsDefined() {
         for bytes in samples() {
             #expect(TextDecoding.looksLikeText(bytes) == referenceLooksLikeText(bytes), "\(bytes.prefix(16))")
