@@ -480,6 +480,9 @@ struct Anchors {
     /// Without a scanner (or when its pass failed), each literal is searched for on its own.
     private var oneByOne = false
     private var found: [Int: [Range<Int>]] = [:]
+    /// The windows of the prefilters that have digits and no literal, by reach: nineteen
+    /// patterns share seven reaches, and a finding-dense chunk has thousands of digit runs.
+    private var digitWindows: [Int: [Range<Int>]] = [:]
 
     init(_ text: [UInt8], literals: [String], scanner: LiteralScanner? = nil) {
         self.text = text
@@ -525,16 +528,29 @@ struct Anchors {
     /// The windows a match of a pattern with this prefilter can start in; `literals` are the
     /// prefilter's literals as indexes into the set's list.
     mutating func windows(_ p: Prefilter, literals: [Int]) -> [Range<Int>] {
+        if p.digits && literals.isEmpty {
+            if let known = digitWindows[p.reach] { return known }
+            let made = Self.windows(around: digits(), reach: p.reach, limit: text.count)
+            digitWindows[p.reach] = made
+            return made
+        }
         var points: [Range<Int>] = []
         if p.digits { points += digits() }
         for id in literals { points += positions(ofLiteral: id) }
         guard !points.isEmpty else { return [] }
-        points.sort { $0.lowerBound < $1.lowerBound }
+        // One source's anchors are in order already (digit runs; one literal's occurrences).
+        if literals.count + (p.digits ? 1 : 0) > 1 { points.sort { $0.lowerBound < $1.lowerBound } }
+        return Self.windows(around: points, reach: p.reach, limit: text.count)
+    }
+
+    /// The windows around anchors sorted by their start, merged where they touch or overlap.
+    static func windows(around points: [Range<Int>], reach: Int, limit: Int) -> [Range<Int>] {
         // A match holding an anchor at d starts in [d - reach, d]: for an anchor run [a, e), in
         // [a - reach, e).
         var windows: [Range<Int>] = []
+        windows.reserveCapacity(points.count)
         for a in points {
-            let lo = max(0, a.lowerBound - p.reach), hi = min(text.count, a.upperBound)
+            let lo = max(0, a.lowerBound - reach), hi = min(limit, a.upperBound)
             if let last = windows.last, lo <= last.upperBound {
                 windows[windows.count - 1] = last.lowerBound..<max(last.upperBound, hi)
             } else {

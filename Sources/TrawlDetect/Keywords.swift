@@ -63,21 +63,26 @@ struct Tokens {
         self.bounds = bounds
     }
 
-    /// Index of the first token where `keyword` starts, or nil.
+    /// Index of the first token where `keyword` starts, or nil. A token that does not begin
+    /// with the keyword's first byte is passed over without comparing more.
     func firstOccurrence(of keyword: Keyword) -> Int? {
-        let target = keyword.joined
-        guard !target.isEmpty else { return nil }
-        for start in bounds.indices {
-            var length = 0
-            var k = start
-            while k < bounds.count {
-                let t = bytes[bounds[k]]
-                guard length + t.count <= target.count, target[length..<(length + t.count)].elementsEqual(t) else { break }
-                length += t.count
-                k += 1
-                if length == target.count { return start }
+        keyword.joined.withUnsafeBufferPointer { target in
+            bytes.withUnsafeBufferPointer { bytes in
+                guard let first = target.first else { return nil }
+                for start in bounds.indices where bytes[bounds[start].lowerBound] == first {
+                    var length = 0
+                    var k = start
+                    tokens: while k < bounds.count {
+                        let t = bounds[k]
+                        guard length + t.count <= target.count else { break }
+                        for j in 0..<t.count where bytes[t.lowerBound + j] != target[length + j] { break tokens }
+                        length += t.count
+                        k += 1
+                        if length == target.count { return start }
+                    }
+                }
+                return nil
             }
         }
-        return nil
     }
 }
