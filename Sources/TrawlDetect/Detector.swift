@@ -377,13 +377,13 @@ package struct Detector {
         if evidence.isEmpty && beforeStart < range.lowerBound {
             let tokens = Tokens(subject[beforeStart..<range.lowerBound])
             if let k = compiled.keywords.first(where: { tokens.firstOccurrence(of: $0) != nil }) {
-                evidence.append("keyword '\(k.text)' before")
+                evidence.append(k.foundBefore)
             }
         }
         if evidence.isEmpty && range.upperBound < afterEnd {
             let tokens = Tokens(subject[range.upperBound..<afterEnd])
             if let k = compiled.keywords.first(where: { tokens.firstOccurrence(of: $0) != nil }) {
-                evidence.append("keyword '\(k.text)' after")
+                evidence.append(k.foundAfter)
             }
         }
         if evidence.isEmpty, let nearby = nearbyScratch[index] {
@@ -680,6 +680,12 @@ enum RecordScope {
 
 /// Values of labelled fields.
 enum FieldValue {
+    /// Answers that say there is nothing to say (made once: this runs for every field value).
+    static let emptyAnswers: Set<String> = [
+        "none", "no", "na", "n a", "nil", "not known", "unknown", "not applicable", "not disclosed", "prefer not to say",
+        "not stated", "not recorded", "tbc", "nothing", "no known", "none known", "none declared", "not provided", "refused",
+        "information refused", "see below", "see above", "yes no"]
+
     /// "none", "N/A", "no", "prefer not to say", a blank line of underscores: not data.
     static func isMeaningful(_ value: String) -> Bool {
         // Bracketed asides ("(optional)") and tick boxes are form furniture, not answers.
@@ -693,11 +699,8 @@ enum FieldValue {
         let lower = plain.lowercased().trimmingCharacters(in: .whitespaces)
         let letters = lower.filter { $0.isLetter }
         guard letters.count >= 2 else { return false }
-        let empty: Set<String> = ["none", "no", "na", "n a", "nil", "not known", "unknown", "not applicable", "not disclosed",
-                                  "prefer not to say", "not stated", "not recorded", "tbc", "nothing", "no known", "none known",
-                                  "none declared", "not provided", "refused", "information refused", "see below", "see above", "yes no"]
         let words = lower.split(whereSeparator: { !$0.isLetter }).joined(separator: " ")
-        if empty.contains(words) { return false }
+        if emptyAnswers.contains(words) { return false }
         return !(words.hasPrefix("none ") || words.hasPrefix("no known") || words.hasPrefix("not "))
     }
 

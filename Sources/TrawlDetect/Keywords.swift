@@ -10,10 +10,16 @@
 struct Keyword: Sendable {
     let text: String
     let joined: [UInt8]
+    /// The evidence a value gets from this keyword just before or after it, made once rather
+    /// than for every value it supports.
+    let foundBefore: String
+    let foundAfter: String
 
     init(_ text: String) {
         self.text = text
         self.joined = Tokens(Array(text.utf8)).joined
+        foundBefore = "keyword '\(text)' before"
+        foundAfter = "keyword '\(text)' after"
     }
 }
 
@@ -32,6 +38,7 @@ struct Tokens {
         var bytes: [UInt8] = []
         var bounds: [Range<Int>] = []
         bytes.reserveCapacity(text.count)
+        bounds.reserveCapacity(text.count / 2 + 1)  // most tokens end at a byte that is not in them
         var start = 0  // where the current token starts in `bytes`
         func isUpper(_ b: UInt8) -> Bool { b >= 65 && b <= 90 }
         func isLower(_ b: UInt8) -> Bool { b >= 97 && b <= 122 }
