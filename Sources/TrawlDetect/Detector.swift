@@ -182,9 +182,10 @@ package struct Detector {
         }
     }
 
-    /// Chunks longer than this are searched only near their anchors; on a shorter one (a table
-    /// row, a short paragraph) running every pattern costs less than finding its anchors
-    /// (measured on spreadsheets, Word files and small files).
+    /// Chunks longer than this are searched only near their anchors; a shorter one (a table row,
+    /// a short paragraph) is searched whole by each pattern whose anchors it holds: a search per
+    /// window there costs more than the one search it would save (measured on spreadsheets, Word
+    /// files and small files).
     static let prefilterAbove = 128
 
     /// Finds every match in `chunk` and appends it to `matches`.
@@ -221,9 +222,15 @@ package struct Detector {
                     candidates.append(Candidate(range: range, value: value, validation: validation))
                     return true
                 }
-                if usePrefilter, let prefilter = compiled.prefilter, subject.count > Self.prefilterAbove {
-                    let windows = anchors.windows(prefilter, literals: compiled.literalIds)
-                    if !windows.isEmpty { try? scratch[index].forEachMatch(in: subject, windows: windows, onMatch) }
+                if usePrefilter, let prefilter = compiled.prefilter {
+                    if subject.count > Self.prefilterAbove {
+                        let windows = anchors.windows(prefilter, literals: compiled.literalIds)
+                        if !windows.isEmpty { try? scratch[index].forEachMatch(in: subject, windows: windows, onMatch) }
+                    } else if anchors.hasAnchor(prefilter, literals: compiled.literalIds) {
+                        // A short chunk (a table row): one search of the whole chunk, not one per
+                        // window, but only by the patterns whose anchors it holds.
+                        try? scratch[index].forEachMatch(in: subject, onMatch)
+                    }
                 } else {
                     try? scratch[index].forEachMatch(in: subject, onMatch)
                 }
