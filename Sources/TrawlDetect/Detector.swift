@@ -69,6 +69,14 @@ package final class PatternSet: Sendable {
     /// into `literalTexts`); nil where Hyperscan cannot build it (a CPU it does not support), and
     /// each literal is then searched for on its own.
     let literals: LiteralSet?
+    /// By pattern index: whether a digit is an anchor of the pattern.
+    let anchoredOnDigits: [Bool]
+    /// By literal index: the patterns that literal is an anchor of.
+    let patternsOfLiteral: [[Int]]
+    /// By pattern index: whether the pattern has no prefilter (it is searched in every chunk).
+    let unfiltered: [Bool]
+    /// By pattern index: whether column labels can name the pattern's field.
+    let hasFieldLabels: [Bool]
 
     /// Compiles every pattern of the library.
     /// - Throws: `PatternProblem` naming the pattern whose regex does not compile or whose
@@ -100,6 +108,14 @@ package final class PatternSet: Sendable {
         }
         patterns = out
         self.literalTexts = literalTexts
+        anchoredOnDigits = out.map { $0.prefilter?.digits == true }
+        var patternsOfLiteral = [[Int]](repeating: [], count: literalTexts.count)
+        for (index, compiled) in out.enumerated() {
+            for id in compiled.literalIds { patternsOfLiteral[id].append(index) }
+        }
+        self.patternsOfLiteral = patternsOfLiteral
+        unfiltered = out.map { $0.prefilter == nil }
+        hasFieldLabels = out.map { !$0.fieldLabels.isEmpty }
         literals = literalTexts.isEmpty ? nil : try? LiteralSet(literalTexts.map { Array($0.utf8) }, caseless: true)
     }
 }
@@ -191,11 +207,13 @@ package struct Detector {
     /// Finds every match in `chunk` and appends it to `matches`.
     package func detect(_ chunk: TextChunk, into matches: inout [Match]) {
         var anchors = Anchors(chunk.text, literals: set.literalTexts, scanner: literalScanner)
-        // A chunk searched through its anchors that holds no anchor of any pattern (most small
-        // files: no digit, no literal) cannot match: nothing more is made for it. Column labels
-        // can name a field without an anchor, so a chunk with cells goes on.
-        if usePrefilter && chunk.text.count > Self.prefilterAbove && chunk.cells.isEmpty
-            && !set.patterns.contains(where: { c in c.prefilter.map { anchors.hasAnchor($0, literals: c.literalIds) } ?? true }) {
+        // Which patterns can match here at all: worked out once for the chunk, so that a pattern
+        // whose anchors are absent costs nothing more (no windows, no search, no reference taken).
+        let anchored = usePrefilter ? anchors.anchoredPatterns(set) : []
+        // A chunk that holds no anchor of any pattern (most small files: no digit, no literal)
+        // cannot match: nothing more is made for it. Column labels can name a field without an
+        // anchor, so a chunk with cells goes on.
+        if usePrefilter && chunk.cells.isEmpty && !anchored.contains(true) {
             return
         }
         var lines = LineCounter(chunk)
@@ -205,7 +223,13 @@ package struct Detector {
             var labels = CellLabels(chunk, meanings: labelMeanings, set: set)
             var perPattern: [(candidates: [Candidate], shapes: Shapes)] = []
             perPattern.reserveCapacity(set.patterns.count)
-            for (index, compiled) in set.patterns.enumerated() {
+            for index in set.patterns.indices {
+                let searched = !usePrefilter || anchored[index]
+                guard searched || (set.hasFieldLabels[index] && !chunk.cells.isEmpty) else {
+                    perPattern.append(([], Shapes()))
+                    continue
+                }
+                let compiled = set.patterns[index]
                 var candidates: [Candidate] = []
                 var shapes = Shapes()
                 // A matching error (a resource limit on a pathological subject) ends this pattern
@@ -217,21 +241,16 @@ package struct Detector {
                     shapes.ranges.append(range)
                     if compiled.isField { range = FieldValue.trim(range, in: subject) }
                     let value = String(decoding: subject[range], as: UTF8.self)
-                    let validation = validate(value, compiled)
+                    let validation = Self.validate(value, compiled)
                     if case .invalid = validation { return true }
                     candidates.append(Candidate(range: range, value: value, validation: validation))
                     return true
                 }
-                if usePrefilter, let prefilter = compiled.prefilter {
-                    if subject.count > Self.prefilterAbove {
-                        let windows = anchors.windows(prefilter, literals: compiled.literalIds)
-                        if !windows.isEmpty { try? scratch[index].forEachMatch(in: subject, windows: windows, onMatch) }
-                    } else if anchors.hasAnchor(prefilter, literals: compiled.literalIds) {
-                        // A short chunk (a table row): one search of the whole chunk, not one per
-                        // window, but only by the patterns whose anchors it holds.
-                        try? scratch[index].forEachMatch(in: subject, onMatch)
-                    }
-                } else {
+                if usePrefilter, searched, let prefilter = compiled.prefilter, subject.count > Self.prefilterAbove {
+                    try? scratch[index].forEachMatch(in: subject, windows: anchors.windows(prefilter, literals: compiled.literalIds), onMatch)
+                } else if searched {
+                    // Without the prefilter, a pattern without one, or a short chunk (a table row)
+                    // holding the pattern's anchors: one search of the whole chunk.
                     try? scratch[index].forEachMatch(in: subject, onMatch)
                 }
                 if !compiled.fieldLabels.isEmpty {
@@ -286,7 +305,7 @@ package struct Detector {
         }
     }
 
-    private func validate(_ value: String, _ compiled: CompiledDefinition) -> Validation {
+    private static func validate(_ value: String, _ compiled: CompiledDefinition) -> Validation {
         if compiled.isField, !FieldValue.isMeaningful(value) { return .invalid }
         return compiled.validator.map { $0(value) } ?? .valid
     }
@@ -295,11 +314,12 @@ package struct Detector {
     private func fieldCells(_ chunk: TextChunk, _ compiled: CompiledDefinition, index: Int, labels: inout CellLabels,
                             excluding: [Candidate]) -> [Candidate] {
         var out: [Candidate] = []
+        guard labels.someCellNames(field: index) else { return out }
         for (i, cell) in chunk.cells.enumerated() {
             guard let label = cell.label, let meaning = labels.meaning(i), meaning.namesField[index],
                   !excluding.contains(where: { cell.range.contains($0.range.lowerBound) }) else { continue }
             let value = String(decoding: chunk.text[cell.range], as: UTF8.self)
-            let validation = validate(value, compiled)
+            let validation = Self.validate(value, compiled)
             if case .invalid = validation { continue }
             out.append(Candidate(range: cell.range, value: value, validation: validation, evidence: ["column '\(label)'"]))
         }
@@ -423,6 +443,21 @@ struct CellLabels {
         self.set = set
     }
 
+    /// By pattern index, whether some cell's label names the pattern's field; worked out on the
+    /// first question, so that the field patterns no column names pass the row at once.
+    private var namedFields: [Bool]?
+
+    mutating func someCellNames(field index: Int) -> Bool {
+        if let namedFields { return namedFields[index] }
+        var named = [Bool](repeating: false, count: set.patterns.count)
+        for i in cells.indices {
+            guard let m = meaning(i) else { continue }
+            for (p, names) in m.namesField.enumerated() where names { named[p] = true }
+        }
+        namedFields = named
+        return named[index]
+    }
+
     mutating func meaning(_ i: Int) -> LabelMeanings.Meaning? {
         if let m = found[i] { return m }
         guard let label = cells[i].label else { return nil }
@@ -526,10 +561,17 @@ struct Anchors {
         return found[id]!
     }
 
-    /// Whether any anchor of this prefilter occurs in the text (its windows would not be empty).
-    mutating func hasAnchor(_ p: Prefilter, literals: [Int]) -> Bool {
-        if p.digits && !digits().isEmpty { return true }
-        return literals.contains { !positions(ofLiteral: $0).isEmpty }
+    /// By pattern index: whether any anchor of the pattern occurs in the text (its windows would
+    /// not be empty), or the pattern has no prefilter.
+    mutating func anchoredPatterns(_ set: PatternSet) -> [Bool] {
+        var out = set.unfiltered
+        if set.anchoredOnDigits.contains(true) && !digits().isEmpty {
+            for (i, d) in set.anchoredOnDigits.enumerated() where d { out[i] = true }
+        }
+        for id in set.patternsOfLiteral.indices where !set.patternsOfLiteral[id].isEmpty && !positions(ofLiteral: id).isEmpty {
+            for p in set.patternsOfLiteral[id] { out[p] = true }
+        }
+        return out
     }
 
     /// The windows a match of a pattern with this prefilter can start in; `literals` are the
@@ -587,6 +629,7 @@ struct Anchors {
                 if isDigit(i) {
                     var j = i + 1
                     while j < n && isDigit(j) { j += 1 }
+                    if out.isEmpty { out.reserveCapacity(16) }  // a table row's worth, in one allocation
                     out.append(i..<j)
                     i = j
                 } else {
