@@ -221,14 +221,12 @@ package struct Detector {
         chunk.text.withUnsafeBytes { subject in
             // Pass 1: every pattern's shapes and valid candidates.
             var labels = CellLabels(chunk, meanings: labelMeanings, set: set)
-            var perPattern: [(candidates: [Candidate], shapes: Shapes)] = []
-            perPattern.reserveCapacity(set.patterns.count)
+            // Only the patterns with candidates here, in pattern order: nothing is kept, and no
+            // reference taken, for the others (most patterns in most chunks).
+            var perPattern: [(index: Int, candidates: [Candidate], shapes: Shapes)] = []
             for index in set.patterns.indices {
                 let searched = !usePrefilter || anchored[index]
-                guard searched || (set.hasFieldLabels[index] && !chunk.cells.isEmpty) else {
-                    perPattern.append(([], Shapes()))
-                    continue
-                }
+                guard searched || (set.hasFieldLabels[index] && !chunk.cells.isEmpty) else { continue }
                 let compiled = set.patterns[index]
                 var candidates: [Candidate] = []
                 var shapes = Shapes()
@@ -257,24 +255,25 @@ package struct Detector {
                     candidates += fieldCells(chunk, compiled, index: index, labels: &labels, excluding: candidates)
                     candidates.sort { $0.range.lowerBound < $1.range.lowerBound }
                 }
-                perPattern.append((candidates, shapes))
+                if !candidates.isEmpty { perPattern.append((index, candidates, shapes)) }
             }
             // Valid values of identifying patterns: each claims the keywords just before it, so a
             // keyword does not reach past another identifier to a value further on.
             var claimants: [Range<Int>] = []
-            for (index, compiled) in set.patterns.enumerated() where compiled.isPersonal {
-                for candidate in perPattern[index].candidates { claimants.append(candidate.range) }
+            for entry in perPattern where set.patterns[entry.index].isPersonal {
+                for candidate in entry.candidates { claimants.append(candidate.range) }
             }
             claimants.sort { $0.lowerBound < $1.lowerBound }
 
             // Pass 2: context, confidence and location for each candidate.
-            for (index, compiled) in set.patterns.enumerated() where !perPattern[index].candidates.isEmpty {
+            for (index, candidates, patternShapes) in perPattern {
+                let compiled = set.patterns[index]
                 let def = compiled.definition
-                var shapes = perPattern[index].shapes
+                var shapes = patternShapes
                 if compiled.context != nil && !claimants.isEmpty {
                     shapes.ranges = (shapes.ranges + claimants).sorted { $0.lowerBound < $1.lowerBound }
                 }
-                for candidate in perPattern[index].candidates {
+                for candidate in candidates {
                     if let limit = chunk.matchStartLimit, candidate.range.lowerBound >= limit { continue }
                     var evidence = candidate.evidence
                     evidence += context(for: candidate.range, shapes: shapes, chunk: chunk, labels: &labels, subject: subject, index: index)
