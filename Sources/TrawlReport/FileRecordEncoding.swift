@@ -9,25 +9,59 @@
 // added to a record must be added here, in its sorted place.
 import TrawlModel
 
-struct JSONBytes {
-    var out: [UInt8] = []
+/// The bytes of one report line, written into memory of its own: noncopyable, so that each byte
+/// appended is a store and a bounds check, without the uniqueness and capacity checks of an array
+/// append (those were most of writing a finding-dense line).
+struct JSONBytes: ~Copyable {
+    private var base: UnsafeMutablePointer<UInt8>
+    private var count = 0
+    private var capacity: Int
 
-    init(capacity: Int) { out.reserveCapacity(capacity) }
+    init(capacity: Int) {
+        self.capacity = max(capacity, 64)
+        base = .allocate(capacity: self.capacity)
+    }
+
+    deinit { base.deallocate() }
+
+    /// What has been written.
+    var out: [UInt8] { Array(UnsafeBufferPointer(start: base, count: count)) }
 
     mutating func raw(_ s: StaticString) {
         append(s.utf8Start, s.utf8CodeUnitCount)
     }
 
-    /// Appends `count` bytes: one capacity check and one copy (the generic `append(contentsOf:)`
-    /// of a buffer slice cost more per call than the bytes it copied, on a report of short fields).
     @inline(__always)
-    private mutating func append(_ bytes: UnsafePointer<UInt8>, _ count: Int) {
-        guard count > 0 else { return }
-        out.append(contentsOf: UnsafeBufferPointer(start: bytes, count: count))
+    private mutating func reserve(_ extra: Int) {
+        if count + extra > capacity { grow(to: count + extra) }
+    }
+
+    private mutating func grow(to needed: Int) {
+        let larger = max(capacity * 2, needed)
+        let moved = UnsafeMutablePointer<UInt8>.allocate(capacity: larger)
+        moved.update(from: base, count: count)
+        base.deallocate()
+        base = moved
+        capacity = larger
+    }
+
+    @inline(__always)
+    private mutating func byte(_ b: UInt8) {
+        reserve(1)
+        base[count] = b
+        count += 1
+    }
+
+    @inline(__always)
+    private mutating func append(_ bytes: UnsafePointer<UInt8>, _ n: Int) {
+        guard n > 0 else { return }
+        reserve(n)
+        (base + count).update(from: bytes, count: n)
+        count += n
     }
 
     mutating func int(_ n: Int) {
-        if n < 0 { out.append(45) }
+        if n < 0 { byte(45) }
         var m = n.magnitude
         var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
                      UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
@@ -39,7 +73,7 @@ struct JSONBytes {
                 m /= 10
                 count += 1
             } while m > 0
-            out.append(contentsOf: d[(20 - count)...])
+            append(d.baseAddress!.assumingMemoryBound(to: UInt8.self) + (20 - count), count)
         }
     }
 
@@ -49,7 +83,7 @@ struct JSONBytes {
 
     /// A JSON string: `"`, `\` and control characters escaped, the rest as UTF-8.
     mutating func string(_ s: String) {
-        out.append(34)
+        byte(34)
         var s = s
         s.withUTF8 { bytes in
             guard let base = bytes.baseAddress else { return }
@@ -75,13 +109,13 @@ struct JSONBytes {
                 default:
                     let hex = Array("0123456789abcdef".utf8)
                     raw("\\u00")
-                    out.append(hex[Int(b >> 4)])
-                    out.append(hex[Int(b & 15)])
+                    byte(hex[Int(b >> 4)])
+                    byte(hex[Int(b & 15)])
                 }
             }
             append(base + runStart, bytes.count - runStart)
         }
-        out.append(34)
+        byte(34)
     }
 
     /// Whether any byte is a control character, `"` or `\`: eight bytes at a time with the zero-
@@ -111,25 +145,25 @@ struct JSONBytes {
     private var depth = 0
 
     mutating func beginObject() {
-        out.append(123)
+        byte(123)
         depth += 1
         empty |= 1 << depth
     }
 
     mutating func endObject() {
-        out.append(125)
+        byte(125)
         depth -= 1
     }
 
     /// Writes `"key":`, after the comma that separates it from the object's previous member.
     /// Members must come in sorted key order, as JSONEncoder's .sortedKeys writes them.
     mutating func key(_ k: StaticString) {
-        if empty & (1 << depth) == 0 { out.append(44) }
+        if empty & (1 << depth) == 0 { byte(44) }
         empty &= ~(1 << depth)
-        out.append(34)
+        byte(34)
         raw(k)
-        out.append(34)
-        out.append(58)
+        byte(34)
+        byte(58)
     }
 
     mutating func field(_ k: StaticString, _ value: String) { key(k); string(value) }
@@ -137,14 +171,14 @@ struct JSONBytes {
 
     /// A JSON array of `items`, each written by `element`.
     mutating func array<S: Sequence>(_ items: S, _ element: (inout JSONBytes, S.Element) -> Void) {
-        out.append(91)
+        byte(91)
         var first = true
         for item in items {
-            if !first { out.append(44) }
+            if !first { byte(44) }
             first = false
             element(&self, item)
         }
-        out.append(93)
+        byte(93)
     }
 }
 
