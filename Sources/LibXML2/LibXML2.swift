@@ -90,10 +90,22 @@ public final class XMLPullReader {
         }
     }
 
+    /// Local names already made into strings, with their bytes: a document repeats a few element
+    /// names thousands of times ("row", "c", "v"), and making a string from C for each node was a
+    /// large part of reading a sheet. Compared by content, so nothing depends on how long libxml2
+    /// keeps its own copy.
+    /// (Unchecked exclusivity: read and extended only here, by the one thread using the reader;
+    /// the dynamic check cost more than the lookup.)
+    @exclusivity(unchecked) private var knownNames: [(bytes: [CChar], name: String)] = []
+
     /// The local name of the current node (no prefix), "" when it has none.
     public var localName: String {
         guard let p = xmlTextReaderConstLocalName(reader) else { return "" }
-        return String(cString: p)
+        let c = UnsafeRawPointer(p).assumingMemoryBound(to: CChar.self)
+        for known in knownNames where known.bytes[0] == c[0] && strcmp(known.bytes, c) == 0 { return known.name }
+        let name = String(cString: p)
+        if knownNames.count < 32 { knownNames.append((Array(UnsafeBufferPointer(start: c, count: strlen(c) + 1)), name)) }
+        return name
     }
 
     /// The qualified name (prefix:local) of the current node.
@@ -123,9 +135,14 @@ public final class XMLPullReader {
 
     /// The value of the attribute with this qualified name on the current element.
     public func attribute(_ name: String) -> String? {
-        guard let p = xmlTextReaderGetAttribute(reader, name) else { return nil }
-        defer { trawl_xml_free(p) }
-        return String(cString: p)
+        // Read in place on the attribute node, then back to the element: no copy for libxml2 to
+        // allocate and free, as xmlTextReaderGetAttribute makes.
+        // withCString: a short name is made NUL-terminated on the stack, where passing the String
+        // itself to C would allocate a copy.
+        let found = name.withCString { xmlTextReaderMoveToAttribute(reader, UnsafeRawPointer($0).assumingMemoryBound(to: xmlChar.self)) }
+        guard found == 1 else { return nil }
+        defer { xmlTextReaderMoveToElement(reader) }
+        return xmlTextReaderConstValue(reader).map { String(cString: $0) } ?? ""
     }
 
     /// All attributes of the current element as (qualified name, value), in document order.
