@@ -443,6 +443,19 @@ package enum Normalization {
             return value.lowercased()
         case .isoDate:
             guard let d = DateParsing.parse(value) else { return value }
+            if (1000...9999).contains(d.year) && (1...12).contains(d.month) && (1...31).contains(d.day) {
+                // Ten bytes written in place (a small string: no allocation, no interpolation).
+                var bytes: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+                return withUnsafeMutableBytes(of: &bytes) { b in
+                    func digit(_ v: Int) -> UInt8 { UInt8(v) + 48 }
+                    b[0] = digit(d.year / 1000); b[1] = digit(d.year / 100 % 10); b[2] = digit(d.year / 10 % 10); b[3] = digit(d.year % 10)
+                    b[4] = 45
+                    b[5] = digit(d.month / 10); b[6] = digit(d.month % 10)
+                    b[7] = 45
+                    b[8] = digit(d.day / 10); b[9] = digit(d.day % 10)
+                    return String(decoding: b, as: UTF8.self)
+                }
+            }
             func two(_ v: Int) -> String { v < 10 ? "0\(v)" : "\(v)" }
             return "\(d.year)-\(two(d.month))-\(two(d.day))"
         }
