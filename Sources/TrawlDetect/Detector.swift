@@ -266,6 +266,7 @@ package struct Detector {
             claimants.sort { $0.lowerBound < $1.lowerBound }
 
             // Pass 2: context, confidence and location for each candidate.
+            var tokenStorage = TokenStorage()
             for (index, candidates, patternShapes) in perPattern {
                 let compiled = set.patterns[index]
                 let def = compiled.definition
@@ -276,7 +277,8 @@ package struct Detector {
                 for candidate in candidates {
                     if let limit = chunk.matchStartLimit, candidate.range.lowerBound >= limit { continue }
                     var evidence = candidate.evidence
-                    evidence += context(for: candidate.range, shapes: shapes, chunk: chunk, labels: &labels, subject: subject, index: index)
+                    evidence += context(for: candidate.range, shapes: shapes, chunk: chunk, labels: &labels, subject: subject, index: index,
+                                        tokens: &tokenStorage)
                     var confidence = def.confidence
                     if !evidence.isEmpty { confidence = confidence.raised }
                     if def.context?.required == true && evidence.isEmpty { continue }
@@ -388,7 +390,7 @@ package struct Detector {
     /// sits in. The window after a value ends at the end of its line: a keyword on the next line
     /// labels what follows it.
     private func context(for range: Range<Int>, shapes: Shapes, chunk: TextChunk, labels: inout CellLabels,
-                         subject: UnsafeRawBufferPointer, index: Int) -> [String] {
+                         subject: UnsafeRawBufferPointer, index: Int, tokens storage: inout TokenStorage) -> [String] {
         let compiled = set.patterns[index]
         guard let rule = compiled.context else { return [] }
         var evidence: [String] = []
@@ -401,16 +403,18 @@ package struct Detector {
         var afterEnd = min(nextStart, range.upperBound + rule.after, subject.count)
         if let newline = subject[range.upperBound..<afterEnd].firstIndex(of: 10) { afterEnd = newline }
         if evidence.isEmpty && beforeStart < range.lowerBound {
-            let tokens = Tokens(subject[beforeStart..<range.lowerBound])
+            let tokens = Tokens(subject[beforeStart..<range.lowerBound], storage: &storage)
             if let k = compiled.keywords.first(where: { tokens.firstOccurrence(of: $0) != nil }) {
                 evidence.append(k.foundBefore)
             }
+            tokens.recycle(into: &storage)
         }
         if evidence.isEmpty && range.upperBound < afterEnd {
-            let tokens = Tokens(subject[range.upperBound..<afterEnd])
+            let tokens = Tokens(subject[range.upperBound..<afterEnd], storage: &storage)
             if let k = compiled.keywords.first(where: { tokens.firstOccurrence(of: $0) != nil }) {
                 evidence.append(k.foundAfter)
             }
+            tokens.recycle(into: &storage)
         }
         if evidence.isEmpty, let nearby = nearbyScratch[index] {
             // Searched on each side of the value separately, so the value itself is never its own context.

@@ -23,20 +23,35 @@ struct Keyword: Sendable {
     }
 }
 
+/// Buffers for `Tokens`, kept by the caller between uses: the text around every value found is
+/// tokenised, and with the buffers handed back (`Tokens.recycle`) that allocates nothing once
+/// they are large enough.
+struct TokenStorage {
+    fileprivate var bytes: [UInt8] = []
+    fileprivate var bounds: [Range<Int>] = []
+}
+
 /// The word tokens of a piece of text: their lower-cased bytes one after another in one buffer,
-/// and where each token lies in it (two allocations, however many tokens; this runs on the text
-/// around every value found).
+/// and where each token lies in it (two buffers, however many tokens).
 struct Tokens {
-    private let bytes: [UInt8]
-    private let bounds: [Range<Int>]
+    private var bytes: [UInt8]
+    private var bounds: [Range<Int>]
 
     var count: Int { bounds.count }
     /// Every token's bytes, joined.
     var joined: [UInt8] { bytes }
 
     init<C: Collection>(_ text: C) where C.Element == UInt8 {
-        var bytes: [UInt8] = []
-        var bounds: [Range<Int>] = []
+        var storage = TokenStorage()
+        self.init(text, storage: &storage)
+    }
+
+    /// Tokens written into `storage`'s buffers, which are taken (left empty) until `recycle`.
+    init<C: Collection>(_ text: C, storage: inout TokenStorage) where C.Element == UInt8 {
+        var bytes = storage.bytes, bounds = storage.bounds
+        storage = TokenStorage()  // the buffers are now held only here: no copy when written
+        bytes.removeAll(keepingCapacity: true)
+        bounds.removeAll(keepingCapacity: true)
         bytes.reserveCapacity(text.count)
         bounds.reserveCapacity(text.count / 2 + 1)  // most tokens end at a byte that is not in them
         var start = 0  // where the current token starts in `bytes`
@@ -68,6 +83,12 @@ struct Tokens {
         if bytes.count > start { bounds.append(start..<bytes.count) }
         self.bytes = bytes
         self.bounds = bounds
+    }
+
+    /// Hands the buffers back for the next `init(_:storage:)`.
+    consuming func recycle(into storage: inout TokenStorage) {
+        storage.bytes = bytes
+        storage.bounds = bounds
     }
 
     /// Index of the first token where `keyword` starts, or nil. A token that does not begin
