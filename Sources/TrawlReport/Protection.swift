@@ -65,9 +65,18 @@ package struct FingerprintKey: Sendable {
     package func fingerprint(type: String, normalized: String) -> String {
         var mac = keyed
         var type = type, normalized = normalized
-        type.withUTF8 { mac.update(UnsafeRawBufferPointer($0)) }
-        withUnsafeBytes(of: UInt8(0)) { mac.update($0) }
-        normalized.withUTF8 { mac.update(UnsafeRawBufferPointer($0)) }
+        // The message (type, a zero byte, the value) gathered on the stack and absorbed in one
+        // update: each update of a copied state has its own fixed cost.
+        type.withUTF8 { t in
+            normalized.withUTF8 { v in
+                withUnsafeTemporaryAllocation(byteCount: t.count + 1 + v.count, alignment: 1) { message in
+                    UnsafeMutableRawBufferPointer(rebasing: message[..<t.count]).copyMemory(from: UnsafeRawBufferPointer(t))
+                    message[t.count] = 0
+                    UnsafeMutableRawBufferPointer(rebasing: message[(t.count + 1)...]).copyMemory(from: UnsafeRawBufferPointer(v))
+                    mac.update(UnsafeRawBufferPointer(message))
+                }
+            }
+        }
         return ContentHasher.tagged(id: id, mac.finalize())
     }
 }
