@@ -27,6 +27,7 @@ let package = Package(
         .systemLibrary(name: "CPoppler", pkgConfig: "poppler-glib", providers: [.apt(["libpoppler-glib-dev"])]),
         .systemLibrary(name: "CTesseract", pkgConfig: "tesseract", providers: [.apt(["libtesseract-dev", "libleptonica-dev"])]),
         .systemLibrary(name: "CHyperscan", pkgConfig: "libhs", providers: [.apt(["libhyperscan-dev"])]),
+        .systemLibrary(name: "CMalloc"),
 
         // Safe wrappers: own the C objects, check every return code, know nothing of Trawl.
         .target(name: "PCRE2", dependencies: ["CPCRE2"]),
@@ -52,7 +53,7 @@ let package = Package(
             "TrawlDecisions", "OCR",
         ]),
         .executableTarget(name: "trawl", dependencies: [
-            "TrawlScan", "TrawlPatterns", "TrawlDetect", "TrawlClassify", "TrawlReport", "TrawlDecisions",
+            "CMalloc", "TrawlScan", "TrawlPatterns", "TrawlDetect", "TrawlClassify", "TrawlReport", "TrawlDecisions",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
