@@ -267,13 +267,21 @@ package struct Detector {
 
             // Pass 2: context, confidence and location for each candidate.
             var tokenStorage = TokenStorage()
+            // The pattern's shapes and the claimants, merged in one buffer kept for the chunk.
+            var merged: [Range<Int>] = []
             for (index, candidates, patternShapes) in perPattern {
                 let compiled = set.patterns[index]
                 let def = compiled.definition
                 var shapes = patternShapes
-                if compiled.context != nil && !claimants.isEmpty {
-                    shapes.ranges = (shapes.ranges + claimants).sorted { $0.lowerBound < $1.lowerBound }
+                let withClaimants = compiled.context != nil && !claimants.isEmpty
+                if withClaimants {
+                    merged.removeAll(keepingCapacity: true)
+                    merged += shapes.ranges
+                    merged += claimants
+                    merged.sort { $0.lowerBound < $1.lowerBound }
+                    swap(&shapes.ranges, &merged)
                 }
+                defer { if withClaimants { swap(&shapes.ranges, &merged) } }
                 for candidate in candidates {
                     if let limit = chunk.matchStartLimit, candidate.range.lowerBound >= limit { continue }
                     var evidence = candidate.evidence
