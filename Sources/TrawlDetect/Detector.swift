@@ -284,9 +284,11 @@ package struct Detector {
                 defer { if withClaimants { swap(&shapes.ranges, &merged) } }
                 for candidate in candidates {
                     if let limit = chunk.matchStartLimit, candidate.range.lowerBound >= limit { continue }
-                    var evidence = candidate.evidence
-                    evidence += context(for: candidate.range, shapes: shapes, chunk: chunk, labels: &labels, subject: subject, index: index,
-                                        tokens: &tokenStorage)
+                    let said = context(for: candidate.range, shapes: shapes, chunk: chunk, labels: &labels, subject: subject, index: index,
+                                       tokens: &tokenStorage)
+                    // Appending to an empty array copies into a new one: take the context's own
+                    // array when the candidate brings no evidence of its own (nearly always).
+                    let evidence = candidate.evidence.isEmpty ? said : candidate.evidence + said
                     var confidence = def.confidence
                     if !evidence.isEmpty { confidence = confidence.raised }
                     if def.context?.required == true && evidence.isEmpty { continue }
