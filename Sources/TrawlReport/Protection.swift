@@ -98,37 +98,49 @@ package enum Masking {
 
     /// `mask` for an ASCII value, on its bytes; nil when the value is not ASCII.
     static func maskASCII(_ value: String, style: MaskStyle) -> String? {
-        var bytes = Array(value.utf8)
-        guard bytes.allSatisfy({ $0 < 128 }) else { return nil }
-        func keepEnds(_ range: Range<Int>) {
-            let count = bytes[range].reduce(0) { $0 + ($1.isASCIIAlphanumeric ? 1 : 0) }
-            let keepHead = count > 6 ? 2 : 1, keepTail = count > 6 ? 1 : 0
-            var seen = 0
-            for i in range where bytes[i].isASCIIAlphanumeric {
-                seen += 1
-                if !(seen <= keepHead || seen > count - keepTail) { bytes[i] = 42 }
+        var value = value
+        return value.withUTF8 { source -> String? in
+            guard source.allSatisfy({ $0 < 128 }) else { return nil }
+            // Worked in a buffer on the stack (an email's masked local part may be one byte longer
+            // than the value): no array per value.
+            return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: source.count + 1) { buffer in
+                var count = source.count
+                if let base = source.baseAddress { buffer.baseAddress!.update(from: base, count: count) }
+                func keepEnds(_ range: Range<Int>) {
+                    let alphanumerics = range.reduce(0) { $0 + (buffer[$1].isASCIIAlphanumeric ? 1 : 0) }
+                    let keepHead = alphanumerics > 6 ? 2 : 1, keepTail = alphanumerics > 6 ? 1 : 0
+                    var seen = 0
+                    for i in range where buffer[i].isASCIIAlphanumeric {
+                        seen += 1
+                        if !(seen <= keepHead || seen > alphanumerics - keepTail) { buffer[i] = 42 }
+                    }
+                }
+                switch style {
+                case .email:
+                    guard let at = source.firstIndex(of: 64) else { keepEnds(0..<count); break }
+                    // The first character of the local part, then one star for each other (at
+                    // least one), then the domain as written.
+                    let head = min(at, 1), stars = max(at - 1, 1)
+                    let domain = count - at
+                    if let base = source.baseAddress { (buffer.baseAddress! + head + stars).update(from: base + at, count: domain) }
+                    for i in head..<(head + stars) { buffer[i] = 42 }
+                    count = head + stars + domain
+                case .date:
+                    var i = 0
+                    while i < count {
+                        guard buffer[i].isASCIIAlphanumeric else { i += 1; continue }
+                        var j = i
+                        while j < count && buffer[j].isASCIIAlphanumeric { j += 1 }
+                        let isYear = j - i == 4 && (i..<j).allSatisfy { buffer[$0] >= 48 && buffer[$0] <= 57 }
+                        if !isYear { for k in i..<j { buffer[k] = 42 } }
+                        i = j
+                    }
+                case .keepEnds:
+                    keepEnds(0..<count)
+                }
+                return String(decoding: UnsafeBufferPointer(rebasing: buffer[..<count]), as: UTF8.self)
             }
         }
-        switch style {
-        case .email:
-            guard let at = bytes.firstIndex(of: 64) else { keepEnds(0..<bytes.count); break }
-            // The first character of the local part, then one star for each other (at least one).
-            let local = Array(bytes[..<at].prefix(1)) + [UInt8](repeating: 42, count: max(at - 1, 1))
-            bytes = local + bytes[at...]
-        case .date:
-            var i = 0
-            while i < bytes.count {
-                guard bytes[i].isASCIIAlphanumeric else { i += 1; continue }
-                var j = i
-                while j < bytes.count && bytes[j].isASCIIAlphanumeric { j += 1 }
-                let isYear = j - i == 4 && bytes[i..<j].allSatisfy { $0 >= 48 && $0 <= 57 }
-                if !isYear { for k in i..<j { bytes[k] = 42 } }
-                i = j
-            }
-        case .keepEnds:
-            keepEnds(0..<bytes.count)
-        }
-        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// `mask` on characters, for any value.
