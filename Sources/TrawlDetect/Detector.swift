@@ -158,7 +158,7 @@ package struct Detector {
         self.minimumConfidence = minimumConfidence
     }
 
-    private struct Candidate {
+    fileprivate struct Candidate {
         var range: Range<Int>
         var value: String
         var validation: Validation
@@ -224,24 +224,23 @@ package struct Detector {
             // Only the patterns with candidates here, in pattern order: nothing is kept, and no
             // reference taken, for the others (most patterns in most chunks).
             var perPattern: [(index: Int, candidates: [Candidate], shapes: Shapes)] = []
+            // What a pattern's search collects goes into one object for the chunk: a callback that
+            // captured two local arrays had them boxed on the heap, two boxes per pattern and row.
+            let sink = MatchSink()
             for index in set.patterns.indices {
                 let searched = !usePrefilter || anchored[index]
                 guard searched || (set.hasFieldLabels[index] && !chunk.cells.isEmpty) else { continue }
                 let compiled = set.patterns[index]
-                var candidates: [Candidate] = []
-                var shapes = Shapes()
                 // A matching error (a resource limit on a pathological subject) ends this pattern
                 // on this chunk only; the rest of the chunk and the scan go on.
-                // A local function, not a closure value: it does not escape, so the variables it
-                // updates stay on the stack rather than in a heap box per pattern and chunk.
                 func onMatch(_ groups: MatchGroups) -> Bool {
                     guard var range = groups[compiled.valueGroup] ?? groups[0] else { return true }
-                    shapes.ranges.append(range)
+                    sink.shapes.append(range)
                     if compiled.isField { range = FieldValue.trim(range, in: subject) }
                     let value = String(decoding: subject[range], as: UTF8.self)
                     let validation = Self.validate(value, compiled)
                     if case .invalid = validation { return true }
-                    candidates.append(Candidate(range: range, value: value, validation: validation))
+                    sink.candidates.append(Candidate(range: range, value: value, validation: validation))
                     return true
                 }
                 if usePrefilter, searched, let prefilter = compiled.prefilter, subject.count > Self.prefilterAbove {
@@ -251,6 +250,9 @@ package struct Detector {
                     // holding the pattern's anchors: one search of the whole chunk.
                     try? scratch[index].forEachMatch(in: subject, onMatch)
                 }
+                var candidates = sink.candidates, shapes = Shapes(ranges: sink.shapes)
+                sink.candidates = []
+                sink.shapes = []
                 if !compiled.fieldLabels.isEmpty {
                     candidates += fieldCells(chunk, compiled, index: index, labels: &labels, excluding: candidates)
                     candidates.sort { $0.range.lowerBound < $1.range.lowerBound }
@@ -439,6 +441,14 @@ package struct Detector {
         }
         return evidence
     }
+}
+
+/// What one pattern's search collects in a chunk (emptied for each pattern).
+private final class MatchSink {
+    // Unchecked exclusivity: touched only by the detector's own loop and the search callback it
+    // runs, one access at a time.
+    @exclusivity(unchecked) var candidates: [Detector.Candidate] = []
+    @exclusivity(unchecked) var shapes: [Range<Int>] = []
 }
 
 /// A chunk's cells for the detector: what each cell's column label means to the patterns, and the
