@@ -427,17 +427,23 @@ package enum Normalization {
     package static func apply(_ normalizer: Normalizer, to value: String) -> String {
         switch normalizer {
         case .alphanumericUpper:
-            // ASCII (nearly every value) on its bytes; the same result as on characters.
-            let bytes = Array(value.utf8)
-            if bytes.allSatisfy({ $0 < 128 }) {
-                let kept = bytes.compactMap { b -> UInt8? in
-                    if b >= 48 && b <= 57 { return b }
-                    if b >= 65 && b <= 90 { return b }
-                    if b >= 97 && b <= 122 { return b - 32 }
-                    return nil
+            // ASCII (nearly every value) on its bytes, in a buffer on the stack; the same result
+            // as on characters.
+            var value = value
+            let ascii = value.withUTF8 { bytes -> String? in
+                guard bytes.allSatisfy({ $0 < 128 }) else { return nil }
+                return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: bytes.count) { kept in
+                    var count = 0
+                    for b in bytes {
+                        let upper = b &- 97 < 26 ? b - 32 : b
+                        guard upper &- 48 < 10 || upper &- 65 < 26 else { continue }
+                        kept[count] = upper
+                        count += 1
+                    }
+                    return String(decoding: UnsafeBufferPointer(rebasing: kept[..<count]), as: UTF8.self)
                 }
-                return String(decoding: kept, as: UTF8.self)
             }
+            if let ascii { return ascii }
             return String(value.uppercased().filter { $0.isLetter || $0.isNumber })
         case .lower:
             return value.lowercased()
