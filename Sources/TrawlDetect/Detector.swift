@@ -42,6 +42,15 @@ package final class CompiledDefinition: Sendable {
     let context: ContextRule?
     /// The prefilter's literals, as indexes into the set's `literalTexts`.
     let literalIds: [Int]
+    /// What every match of the pattern carries, read here for each value rather than through a
+    /// copy of the whole definition.
+    let typeId: String
+    let patternId: String
+    let confidence: Confidence
+    let normalize: Normalizer
+    let mask: MaskStyle
+    let category: PatternCategory
+    let contextRequired: Bool
 
     init(definition: PatternDefinition, regex: CompiledPattern, valueGroup: Int, keywords: [Keyword], fieldLabels: [Keyword],
          nearby: CompiledPattern?, literalIds: [Int]) {
@@ -57,6 +66,13 @@ package final class CompiledDefinition: Sendable {
         prefilter = definition.prefilter
         validator = definition.validator.flatMap(Validators.named)
         context = definition.context
+        typeId = definition.type
+        patternId = definition.id
+        confidence = definition.confidence
+        normalize = definition.normalize
+        mask = definition.mask
+        category = definition.category
+        contextRequired = definition.context?.required == true
     }
 }
 
@@ -273,7 +289,6 @@ package struct Detector {
             var merged: [Range<Int>] = []
             for (index, candidates, patternShapes) in perPattern {
                 let compiled = set.patterns[index]
-                let def = compiled.definition
                 var shapes = patternShapes
                 let withClaimants = compiled.context != nil && !claimants.isEmpty
                 if withClaimants {
@@ -291,20 +306,20 @@ package struct Detector {
                     // Appending to an empty array copies into a new one: take the context's own
                     // array when the candidate brings no evidence of its own (nearly always).
                     let evidence = candidate.evidence.isEmpty ? said : candidate.evidence + said
-                    var confidence = def.confidence
+                    var confidence = compiled.confidence
                     if !evidence.isEmpty { confidence = confidence.raised }
-                    if def.context?.required == true && evidence.isEmpty { continue }
+                    if compiled.contextRequired && evidence.isEmpty { continue }
                     var exemption: Exemption?
                     if case .exempt(let e) = candidate.validation { exemption = e }
                     let cell = labels.cell(containing: candidate.range.lowerBound).map { chunk.cells[$0] }
                     let location = Location(part: chunk.part, line: lines.line(at: candidate.range.lowerBound),
                                             cell: cell?.ref, column: cell?.label, offset: chunk.offset + candidate.range.lowerBound)
                     var match = Match(
-                        typeId: def.type, patternId: def.id, value: candidate.value,
-                        normalized: Normalization.apply(def.normalize, to: candidate.value),
-                        confidence: confidence, evidence: evidence, exemption: exemption, location: location, mask: def.mask)
-                    match.isMarking = def.category == .marking
-                    found.append(Found(offset: candidate.range.lowerBound, end: candidate.range.upperBound, match: match, category: def.category))
+                        typeId: compiled.typeId, patternId: compiled.patternId, value: candidate.value,
+                        normalized: Normalization.apply(compiled.normalize, to: candidate.value),
+                        confidence: confidence, evidence: evidence, exemption: exemption, location: location, mask: compiled.mask)
+                    match.isMarking = compiled.category == .marking
+                    found.append(Found(offset: candidate.range.lowerBound, end: candidate.range.upperBound, match: match, category: compiled.category))
                 }
             }
         }
