@@ -87,6 +87,8 @@ package final class PatternSet: Sendable {
     let literals: LiteralSet?
     /// By pattern index: whether a digit is an anchor of the pattern.
     let anchoredOnDigits: [Bool]
+    /// Whether any pattern is anchored on digits (else a chunk's digit runs are not looked for).
+    let anyAnchoredOnDigits: Bool
     /// By literal index: the patterns that literal is an anchor of.
     let patternsOfLiteral: [[Int]]
     /// By pattern index: whether the pattern has no prefilter (it is searched in every chunk).
@@ -125,6 +127,7 @@ package final class PatternSet: Sendable {
         patterns = out
         self.literalTexts = literalTexts
         anchoredOnDigits = out.map { $0.prefilter?.digits == true }
+        anyAnchoredOnDigits = anchoredOnDigits.contains(true)
         var patternsOfLiteral = [[Int]](repeating: [], count: literalTexts.count)
         for (index, compiled) in out.enumerated() {
             for id in compiled.literalIds { patternsOfLiteral[id].append(index) }
@@ -603,7 +606,7 @@ struct Anchors {
     /// not be empty), or the pattern has no prefilter.
     mutating func anchoredPatterns(_ set: PatternSet) -> [Bool] {
         var out = set.unfiltered
-        if set.anchoredOnDigits.contains(true) && !digits().isEmpty {
+        if set.anyAnchoredOnDigits && !digits().isEmpty {
             for (i, d) in set.anchoredOnDigits.enumerated() where d { out[i] = true }
         }
         for id in set.patternsOfLiteral.indices where !set.patternsOfLiteral[id].isEmpty && !positions(ofLiteral: id).isEmpty {

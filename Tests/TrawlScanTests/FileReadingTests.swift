@@ -21,8 +21,8 @@ import TrawlModel
                 #expect(read == content, "expected size \(expected)")
             }
         }
-        // A small file read at its stat'ed size in one read (the read that would return 0 is not
-        // made), and the same file stat'ed smaller, larger and empty.
+        // A small file stat'ed at its size (read without the read that would return 0: the short
+        // read ends it), smaller, larger and empty: read whole each time.
         let small = Array("NI number AB 12 34 56 C\n".utf8)
         try withFile(small) { path in
             for expected in [small.count, small.count - 1, small.count + 1, 0] {
