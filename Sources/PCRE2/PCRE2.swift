@@ -141,6 +141,29 @@ public final class MatchScratch {
         }
     }
 
+    /// The part of each of `windows` (sorted, not overlapping) from where the leftmost match that
+    /// starts inside it starts, to the window's end; windows in which no match starts are left
+    /// out. A window in which matching fails with an error (a resource limit) is kept whole.
+    /// No match of the pattern starts in what is left out (a search tries start positions in
+    /// order), which is what lets an alternation of several patterns rule out windows for all of
+    /// them at the cost of one search.
+    public func windowsWithMatches(in subject: UnsafeRawBufferPointer, windows: [Range<Int>]) -> [Range<Int>] {
+        guard let base = subject.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return windows }
+        let length = subject.count
+        var kept: [Range<Int>] = []
+        for window in windows where window.lowerBound <= length {
+            pcre2_set_offset_limit_8(context, window.upperBound - 1)
+            let rc: Int32 = pattern.isJIT
+                ? pcre2_jit_match_8(pattern.code, base, length, window.lowerBound, 0, data, context)
+                : pcre2_match_8(pattern.code, base, length, window.lowerBound, 0, data, context)
+            if rc == PCRE2_ERROR_NOMATCH { continue }
+            if rc < 0 { kept.append(window); continue }
+            let start = pcre2_get_ovector_pointer_8(data)![0]
+            if start < window.upperBound { kept.append(max(start, window.lowerBound)..<window.upperBound) }
+        }
+        return kept
+    }
+
     /// Calls `body` with the byte ranges of the whole match (group 0) and of each capture group
     /// (nil where a group did not take part), for every non-overlapping match in `subject`.
     /// Returning false from `body` stops the search.

@@ -95,12 +95,20 @@ package final class PatternSet: Sendable {
     let unfiltered: [Bool]
     /// By pattern index: whether column labels can name the pattern's field.
     let hasFieldLabels: [Bool]
+    /// Patterns searched in the same windows (the same anchors and reach, the same options), each
+    /// group's regexes joined in one alternation: where it does not match, none of them can, so
+    /// one search of a window rules it out for the whole group. In prose most digit runs are no
+    /// pattern's, and a search per pattern per run was most of the regex time.
+    let unions: [CompiledPattern]
+    /// By pattern index: the index of its group's alternation in `unions`, if it is in a group.
+    let unionOf: [Int?]
 
     /// Compiles every pattern of the library.
     /// - Throws: `PatternProblem` naming the pattern whose regex does not compile or whose
     ///   validator is unknown.
     package init(_ library: PatternLibrary) throws(PatternProblem) {
         var out: [CompiledDefinition] = []
+        var sources: [(regex: String, options: CompileOptions)] = []
         let literalTexts = Set(library.patterns.flatMap { $0.prefilter?.literals ?? [] }.map { $0.lowercased() }).sorted()
         let literalId = Dictionary(uniqueKeysWithValues: literalTexts.enumerated().map { ($0.element, $0.offset) })
         for def in library.patterns {
@@ -111,8 +119,10 @@ package final class PatternSet: Sendable {
             let valueGroup = def.regex == nil ? 1 : def.valueGroup
             let regex: CompiledPattern
             var nearby: CompiledPattern?
+            let options: CompileOptions = def.caseless || def.regex == nil ? [.caseless] : []
+            sources.append((source, options))
             do {
-                regex = try CompiledPattern(source, options: def.caseless || def.regex == nil ? [.caseless] : [])
+                regex = try CompiledPattern(source, options: options)
                 if let n = def.context?.nearby { nearby = try CompiledPattern(n, options: [.caseless]) }
             } catch {
                 throw problem("regex does not compile: \(error)")
@@ -136,6 +146,76 @@ package final class PatternSet: Sendable {
         unfiltered = out.map { $0.prefilter == nil }
         hasFieldLabels = out.map { !$0.fieldLabels.isEmpty }
         literals = literalTexts.isEmpty ? nil : try? LiteralSet(literalTexts.map { Array($0.utf8) }, caseless: true)
+        (unions, unionOf) = Self.unions(out, sources: sources)
+    }
+
+    /// Groups the patterns that are searched in the same windows and compiles each group of two
+    /// or more into one alternation. Branch reset, `(?|(?:A)|(?:B))`, numbers each alternative's
+    /// groups from 1 as in its own regex, so a backreference keeps its meaning; each regex sits
+    /// in a group of its own, so an option it sets inline stays inside it. A regex that could
+    /// mean something else as an alternative is left out (`RegexJoining.canJoin`), and so is a
+    /// group whose alternation does not compile: its patterns are then searched as before.
+    private static func unions(_ patterns: [CompiledDefinition], sources: [(regex: String, options: CompileOptions)])
+        -> ([CompiledPattern], [Int?]) {
+        var groups: [[Int]] = []
+        var groupOfKey: [String: Int] = [:]
+        for (index, compiled) in patterns.enumerated() {
+            guard let p = compiled.prefilter, RegexJoining.canJoin(sources[index].regex) else { continue }
+            let key = "\(p.digits) \(p.reach) \(compiled.literalIds) \(sources[index].options.rawValue)"
+            if let g = groupOfKey[key] { groups[g].append(index) } else { groupOfKey[key] = groups.count; groups.append([index]) }
+        }
+        var unions: [CompiledPattern] = []
+        var unionOf = [Int?](repeating: nil, count: patterns.count)
+        for members in groups where members.count > 1 {
+            let source = "(?|" + members.map { "(?:" + sources[$0].regex + ")" }.joined(separator: "|") + ")"
+            guard let union = try? CompiledPattern(source, options: sources[members[0]].options) else { continue }
+            for m in members { unionOf[m] = unions.count }
+            unions.append(union)
+        }
+        return (unions, unionOf)
+    }
+}
+
+/// Which regexes keep their meaning as one alternative of a larger alternation.
+enum RegexJoining {
+    /// False for a regex with a backtracking verb (a `(*COMMIT)` would end the other
+    /// alternatives' attempts too), `\K` (a match would not start where it says), a subroutine
+    /// call or recursion (group numbers change), a named group (names would clash), a callout,
+    /// or extended mode (a comment would run on past the closing parenthesis). Escaped
+    /// characters are skipped; anything in doubt is refused, which only costs speed.
+    static func canJoin(_ regex: String) -> Bool {
+        let b = Array(regex.utf8)
+        var i = 0
+        while i < b.count {
+            if b[i] == 92 {  // "\"
+                guard i + 1 < b.count else { return false }
+                if b[i + 1] == 75 || b[i + 1] == 103 { return false }  // \K, \g
+                i += 2
+                continue
+            }
+            if b[i] == 40 && i + 1 < b.count && b[i + 1] == 42 { return false }  // "(*"
+            if b[i] == 40 && i + 1 < b.count && b[i + 1] == 63 {  // "(?"
+                let next: UInt8 = i + 2 < b.count ? b[i + 2] : 0
+                switch next {
+                case 58, 61, 33, 124, 62:  // (?:  (?=  (?!  (?|  (?>
+                    break
+                case 60:  // (?<= and (?<! are lookbehinds; (?<name> is a named group
+                    let after: UInt8 = i + 3 < b.count ? b[i + 3] : 0
+                    if after != 61 && after != 33 { return false }
+                default:
+                    // Inline options, "(?i)" or "(?i-m:", of the letters i, m, n, s, U, J (not x),
+                    // "-" and "^", up to ")" or ":"; anything else ((?R), (?1), (?P<name>...) is refused.
+                    var j = i + 2
+                    while j < b.count, b[j] != 41, b[j] != 58 {
+                        guard Array("imnsUJ-^".utf8).contains(b[j]) else { return false }
+                        j += 1
+                    }
+                    if j == i + 2 || j == b.count { return false }
+                }
+            }
+            i += 1
+        }
+        return true
     }
 }
 
@@ -158,6 +238,8 @@ package struct Detector {
     private let set: PatternSet
     private let scratch: [MatchScratch]
     private let nearbyScratch: [MatchScratch?]
+    /// Match data for each group's alternation (`PatternSet.unions`).
+    private let unionScratch: [MatchScratch]
     /// Matches below this confidence are not returned.
     package var minimumConfidence: Confidence
     /// Run each pattern only near its anchors (`Prefilter`); false runs every pattern over the
@@ -174,6 +256,7 @@ package struct Detector {
         self.literalScanner = set.literals.flatMap { try? LiteralScanner(for: $0) }
         self.scratch = set.patterns.map { MatchScratch(for: $0.regex) }
         self.nearbyScratch = set.patterns.map { $0.nearby.map { MatchScratch(for: $0) } }
+        self.unionScratch = set.unions.map { MatchScratch(for: $0) }
         self.minimumConfidence = minimumConfidence
     }
 
@@ -246,6 +329,8 @@ package struct Detector {
             // What a pattern's search collects goes into one object for the chunk: a callback that
             // captured two local arrays had them boxed on the heap, two boxes per pattern and row.
             let sink = MatchSink()
+            // By group (`PatternSet.unions`): its windows where a match can start, once worked out.
+            var liveWindows: [[Range<Int>]?] = []
             for index in set.patterns.indices {
                 let searched = !usePrefilter || anchored[index]
                 guard searched || (set.hasFieldLabels[index] && !chunk.cells.isEmpty) else { continue }
@@ -263,7 +348,19 @@ package struct Detector {
                     return true
                 }
                 if usePrefilter, searched, let prefilter = compiled.prefilter, subject.count > Self.prefilterAbove {
-                    try? scratch[index].forEachMatch(in: subject, windows: anchors.windows(prefilter, literals: compiled.literalIds), onMatch)
+                    var windows = anchors.windows(prefilter, literals: compiled.literalIds)
+                    if let union = set.unionOf[index] {
+                        // The windows where some pattern of the group can start a match, found
+                        // once for the group by its alternation.
+                        if liveWindows.isEmpty { liveWindows = Array(repeating: nil, count: set.unions.count) }
+                        if let known = liveWindows[union] {
+                            windows = known
+                        } else {
+                            windows = unionScratch[union].windowsWithMatches(in: subject, windows: windows)
+                            liveWindows[union] = windows
+                        }
+                    }
+                    if !windows.isEmpty { try? scratch[index].forEachMatch(in: subject, windows: windows, onMatch) }
                 } else if searched {
                     // Without the prefilter, a pattern without one, or a short chunk (a table row)
                     // holding the pattern's anchors: one search of the whole chunk.

@@ -4,6 +4,7 @@ import TrawlModel
 import TrawlPatterns
 @testable import TrawlDetect
 import Hyperscan
+import PCRE2
 
 let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
@@ -250,6 +251,59 @@ func detect(_ text: String, cells: [Cell] = [], minimum: Confidence = .medium) t
             searched += windows.count
         }
         #expect(searched > 20)
+    }
+}
+
+@Suite struct Alternations {
+    @Test(arguments: [
+        ("(?<![0-9])[0-9]{3}[ -]?[0-9]{4}(?![0-9])", true), ("(?i)(?<![A-Za-z])(?:diagnosed)", true),
+        ("(?<![0-9./-])[0-9]{1,2}([/.-])[0-9]{1,2}\\1[0-9]{4}", true), ("\\(?0[0-9]{4}\\)? ?[0-9]{6}", true),
+        ("(?m)^PUBLIC$|(?i)public", true), ("(?>a+)b(?=c)(?!d)", true), ("(?i-m:a)", true),
+        ("a(*COMMIT)b", false), ("(*UCP)a", false), ("ab\\Kc", false), ("(a)(?R)?", false), ("(a)(?1)", false),
+        ("(?<name>a)", false), ("(?P<name>a)", false), ("(?'name'a)", false), ("(?x)a # comment", false),
+        ("(?#comment)a", false), ("(a)\\g{1}", false), ("(?C1)a", false), ("(?&name)", false),
+    ] as [(String, Bool)])
+    func whichRegexesCanBeJoined(_ regex: String, _ expected: Bool) {
+        #expect(RegexJoining.canJoin(regex) == expected)
+    }
+
+    /// For every group of patterns searched as one alternation, each pattern finds the same
+    /// matches in the windows the alternation keeps as in all its windows, on real documents.
+    @Test func theWindowsAGroupRulesOutHoldNoMatchOfItsPatterns() throws {
+        let (_, set) = try loadPatterns()
+        #expect(set.unions.count >= 2, "the default patterns form groups")
+        var text: [UInt8] = []
+        // Every plain-text sample, one after another (the generated corpora are checked end to end).
+        for folder in ["text", "tables", "web", "email", "config", "data"] {
+            let dir = packageRoot.appendingPathComponent("Samples/\(folder)")
+            for name in try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted() {
+                // A name that is not UTF-8 (a hostile sample) does not come back as a path: skipped.
+                if let data = try? Data(contentsOf: dir.appendingPathComponent(name)) { text += Array(data) }
+            }
+        }
+        #expect(text.count > 20_000)
+        var matched = 0, ruledOut = 0
+        text.withUnsafeBytes { subject in
+            var anchors = Anchors(text, literals: set.literalTexts)
+            for (index, compiled) in set.patterns.enumerated() {
+                guard let union = set.unionOf[index], let prefilter = compiled.prefilter else { continue }
+                let windows = anchors.windows(prefilter, literals: compiled.literalIds)
+                let kept = MatchScratch(for: set.unions[union]).windowsWithMatches(in: subject, windows: windows)
+                func matches(_ windows: [Range<Int>]) -> [Range<Int>] {
+                    var out: [Range<Int>] = []
+                    try? MatchScratch(for: compiled.regex).forEachMatch(in: subject, windows: windows) { groups in
+                        out.append(groups[0]!)
+                        return true
+                    }
+                    return out
+                }
+                let everywhere = matches(windows)
+                #expect(matches(kept) == everywhere, "\(compiled.patternId)")
+                matched += everywhere.count
+                ruledOut += windows.count - kept.count
+            }
+        }
+        #expect(matched > 20 && ruledOut > 100, "matched \(matched), windows ruled out \(ruledOut)")
     }
 }
 
