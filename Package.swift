@@ -15,7 +15,6 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
-        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     ],
     targets: [
@@ -27,6 +26,7 @@ let package = Package(
         .systemLibrary(name: "CPoppler", pkgConfig: "poppler-glib", providers: [.apt(["libpoppler-glib-dev"])]),
         .systemLibrary(name: "CTesseract", pkgConfig: "tesseract", providers: [.apt(["libtesseract-dev", "libleptonica-dev"])]),
         .systemLibrary(name: "CHyperscan", pkgConfig: "libhs", providers: [.apt(["libhyperscan-dev"])]),
+        .systemLibrary(name: "CLibCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
         .systemLibrary(name: "CMalloc"),
 
         // Safe wrappers: own the C objects, check every return code, know nothing of Trawl.
@@ -37,6 +37,7 @@ let package = Package(
         .target(name: "Poppler", dependencies: ["CPoppler"]),
         .target(name: "OCR", dependencies: ["CTesseract"]),
         .target(name: "Hyperscan", dependencies: ["CHyperscan"]),
+        .target(name: "LibCrypto", dependencies: ["CLibCrypto"]),
 
         // The stages.
         .target(name: "TrawlModel"),
@@ -45,7 +46,7 @@ let package = Package(
         .target(name: "TrawlPatterns", dependencies: ["TrawlModel", "Yams"]),
         .target(name: "TrawlDetect", dependencies: ["TrawlModel", "TrawlPatterns", "PCRE2", "Hyperscan"]),
         .target(name: "TrawlClassify", dependencies: ["TrawlModel", "Yams"]),
-        .target(name: "TrawlReport", dependencies: ["TrawlModel", .product(name: "Crypto", package: "swift-crypto")]),
+        .target(name: "TrawlReport", dependencies: ["TrawlModel", "LibCrypto"]),
         .target(name: "TrawlState", dependencies: ["TrawlModel", "SQLite"]),
         .target(name: "TrawlDecisions", dependencies: ["TrawlModel", "Yams"]),
         .target(name: "TrawlScan", dependencies: [

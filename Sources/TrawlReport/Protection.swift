@@ -4,8 +4,8 @@
 // number is reversed by hashing all ~10^9 candidates. The key lives in a file Trawl creates with
 // mode 0600; the report names only the key's id, so two reports can be compared (same id) without
 // either revealing the key.
-import Crypto
 import Foundation
+import LibCrypto
 import TrawlModel
 
 #if canImport(Glibc)
@@ -27,7 +27,7 @@ package struct FingerprintKey: Sendable {
     init(bytes: [UInt8]) {
         keyed = KeyedSHA256(key: bytes)
         contentKeyed = KeyedSHA256(key: Array("trawl-content".utf8) + bytes)
-        let digest = SHA256.hash(data: Array("trawl-key-id".utf8) + bytes)
+        let digest = SHA256.hash(Array("trawl-key-id".utf8) + bytes)
         id = String(hex(digest).prefix(12))
     }
 
@@ -189,9 +189,9 @@ extension RuleSetIdentity {
     package static func of(files: [(name: String, bytes: [UInt8])], name: String, count: Int? = nil) -> RuleSetIdentity {
         var hasher = SHA256()
         for f in files {
-            hasher.update(data: Array(f.name.utf8) + [0])
-            hasher.update(data: Array(String(f.bytes.count).utf8) + [0])
-            hasher.update(data: f.bytes)
+            hasher.update(Array(f.name.utf8) + [0])
+            hasher.update(Array(String(f.bytes.count).utf8) + [0])
+            hasher.update(f.bytes)
         }
         return RuleSetIdentity(id: "sha256:" + hex(hasher.finalize()), name: name, count: count)
     }
@@ -199,7 +199,7 @@ extension RuleSetIdentity {
 
 /// Lower-case hex of a digest's bytes, written straight into the string's storage (a formatter
 /// per byte, or a byte array grown and then copied into a String, costs more than the digest).
-func hex(_ digest: some ContiguousBytes) -> String {
+func hex(_ digest: SHA256Digest) -> String {
     digest.withUnsafeBytes { bytes in
         String(unsafeUninitializedCapacity: bytes.count * 2) { out in writeHex(bytes, into: out, at: 0) }
     }
@@ -253,28 +253,25 @@ package struct ContentHasher {
 }
 
 /// HMAC-SHA256 (RFC 2104) with its key's pads absorbed once: a copy of the two SHA-256 states
-/// starts every message. Written over swift-crypto's SHA256 because its HMAC takes input only
-/// through the generic DataProtocol path, whose per-call cost was most of fingerprinting a short
-/// value; the known-answer test in the report tests checks the result against Python's hmac.
-struct KeyedSHA256: @unchecked Sendable {
-    // SAFETY: the states are values (swift-crypto's digests copy on write); a shared KeyedSHA256
-    // is only ever copied, never mutated in place.
+/// (plain structs) starts every message. The known-answer tests in the report tests check the
+/// result against RFC 4231 and Python's hmac.
+struct KeyedSHA256: Sendable {
     private var inner = SHA256()
     private var outer = SHA256()
 
     init(key: [UInt8]) {
-        var block = key.count > 64 ? Array(SHA256.hash(data: key)) : key
+        var block = key.count > 64 ? SHA256.hash(key).withUnsafeBytes { Array($0) } : key
         block += [UInt8](repeating: 0, count: 64 - block.count)
-        block.map { $0 ^ 0x36 }.withUnsafeBytes { inner.update(bufferPointer: $0) }
-        block.map { $0 ^ 0x5C }.withUnsafeBytes { outer.update(bufferPointer: $0) }
+        inner.update(block.map { $0 ^ 0x36 })
+        outer.update(block.map { $0 ^ 0x5C })
     }
 
-    mutating func update(_ bytes: UnsafeRawBufferPointer) { inner.update(bufferPointer: bytes) }
+    mutating func update(_ bytes: UnsafeRawBufferPointer) { inner.update(bytes) }
 
     /// HMAC = SHA256(key ^ opad || SHA256(key ^ ipad || message)).
     func finalize() -> SHA256Digest {
         var outer = self.outer
-        inner.finalize().withUnsafeBytes { outer.update(bufferPointer: $0) }
+        inner.finalize().withUnsafeBytes { outer.update($0) }
         return outer.finalize()
     }
 }

@@ -66,7 +66,7 @@ import TrawlModel
     @Test func aShortKeyFileIsRefused() throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("trawl-short-\(UUID())").path
         defer { try? FileManager.default.removeItem(atPath: path) }
-        FileManager.default.createFile(atPath: path, contents: Data([1, 2, 3]))
+        _ = FileManager.default.createFile(atPath: path, contents: Data([1, 2, 3]))
         #expect(throws: KeyError.self) { try FingerprintKey.loadOrCreate(at: path) }
     }
 }
