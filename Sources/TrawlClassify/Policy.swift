@@ -99,7 +99,9 @@ package struct Classification: Sendable {
 package struct FindingTally: Sendable {
     package let limit: Int
     package fileprivate(set) var findings: [Finding] = []
-    fileprivate var countsByType: [String: Int] = [:]
+    /// By type, in the order first met: a file holds a few types, so a look along the list costs
+    /// less than hashing the type of every finding.
+    fileprivate var countsByType: [(type: String, count: Int)] = []
     /// Hashes of the distinct identifying values (type and normalised value), for the aggregate
     /// rule: 8 bytes a value rather than its text. Two values sharing a 64-bit hash among millions
     /// is vanishingly unlikely, and would only count them as one.
@@ -164,7 +166,11 @@ package struct Classifier: Sendable {
         }
         let l = policy.level(ofType: m.typeId)
         tally.keep(Finding(match: m, level: l, decision: decision))
-        tally.countsByType[m.typeId, default: 0] += 1
+        if let i = tally.countsByType.firstIndex(where: { $0.type == m.typeId }) {
+            tally.countsByType[i].count += 1
+        } else {
+            tally.countsByType.append((m.typeId, 1))
+        }
         if Self.isIdentifier(m.typeId) {
             var h = Hasher()
             h.combine(m.typeId)
@@ -208,7 +214,7 @@ package struct Classifier: Sendable {
                                   reasons: [LevelReason(rule: "default", level: policy.defaultFileLevel, detail: "no personal data found")], markings: markings)
         }
         var fileLevel = found
-        for (type, count) in countsByType.sorted(by: { $0.key < $1.key }) {
+        for (type, count) in countsByType.sorted(by: { $0.type < $1.type }) {
             reasons.append(LevelReason(rule: Self.rule(forType: type), level: policy.level(ofType: type), detail: "\(count) × \(type)"))
         }
         if let a = policy.aggregate, distinct.count >= a.threshold {

@@ -282,7 +282,8 @@ struct EntryStats {
     var isMember: Bool
     var size: Int
     var issueKinds: [IssueKind]
-    /// Findings by type and level; a listed finding counts 1, an omitted group its count.
+    /// Findings by type and level, each pair once with its count, in the order first met (listed
+    /// findings, then omitted groups). The totals then take one update per pair, not per finding.
     var findings: [(type: String, level: Level?, count: Int)]
 
     init(_ record: FileRecord, isMember: Bool) {
@@ -291,19 +292,25 @@ struct EntryStats {
         self.isMember = isMember
         size = record.size
         issueKinds = (record.issues ?? []).map(\.kind)
-        findings = record.findings.map { ($0.type, $0.level, 1) } + (record.findingsOmitted ?? []).map { ($0.type, $0.level, $0.count) }
+        // A few types in a file, so a look along the list beats hashing each finding's type.
+        var groups: [(type: String, level: Level?, count: Int)] = []
+        func add(_ type: String, _ level: Level?, _ count: Int) {
+            if let i = groups.firstIndex(where: { $0.type == type && $0.level == level }) {
+                groups[i].count += count
+            } else {
+                groups.append((type, level, count))
+            }
+        }
+        for f in record.findings { add(f.type, f.level, 1) }
+        for o in record.findingsOmitted ?? [] { add(o.type, o.level, o.count) }
+        findings = groups
     }
 
     /// Findings of the same type and level are written once with their count ("type=level*n"):
     /// a carried entry with thousands of findings is then read back in a few fields, not one per
     /// finding (reading them one by one was most of the time of a rescan of a finding-dense share).
     var encoded: [UInt8] {
-        var groups: [(type: String, level: Level?, count: Int)] = []
-        var index: [String: Int] = [:]
-        for f in findings {
-            let key = f.type + "=" + (f.level?.rawValue ?? "-")
-            if let i = index[key] { groups[i].count += f.count } else { index[key] = groups.count; groups.append(f) }
-        }
+        let groups = findings
         let fields = [outcome.rawValue, level.rawValue, isMember ? "1" : "0", String(size),
                       issueKinds.map(\.rawValue).joined(separator: ","),
                       groups.map { "\($0.type)=\($0.level?.rawValue ?? "-")\($0.count == 1 ? "" : "*\($0.count)")" }.joined(separator: ",")]
