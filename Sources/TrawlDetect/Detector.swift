@@ -520,30 +520,29 @@ package struct Detector {
                          subject: UnsafeRawBufferPointer, index: Int, tokens storage: inout TokenStorage) -> [String] {
         let compiled = set.patterns[index]
         guard let rule = compiled.context else { return [] }
-        var evidence: [String] = []
+        // The first of these that holds is the evidence (one item): the column's label, a keyword
+        // before the value, one after it, a nearby pattern.
         if let i = labels.cell(containing: range.lowerBound), let meaning = labels.meaning(i), let said = meaning.keywordEvidence[index] {
-            evidence.append(said)
+            return said
         }
         let previousEnd = shapes.previousEnd(before: range.lowerBound)
         let beforeStart = max(previousEnd, range.lowerBound - rule.before, 0)
         let nextStart = shapes.nextStart(after: range.upperBound, limit: subject.count)
         var afterEnd = min(nextStart, range.upperBound + rule.after, subject.count)
         if let newline = subject[range.upperBound..<afterEnd].firstIndex(of: 10) { afterEnd = newline }
-        if evidence.isEmpty && beforeStart < range.lowerBound {
+        if beforeStart < range.lowerBound {
             let tokens = Tokens(subject[beforeStart..<range.lowerBound], storage: &storage)
-            if let k = compiled.keywords.first(where: { tokens.firstOccurrence(of: $0) != nil }) {
-                evidence.append(k.foundBefore)
-            }
+            let keyword = compiled.keywords.first(where: { tokens.firstOccurrence(of: $0) != nil })
             tokens.recycle(into: &storage)
+            if let keyword { return keyword.foundBefore }
         }
-        if evidence.isEmpty && range.upperBound < afterEnd {
+        if range.upperBound < afterEnd {
             let tokens = Tokens(subject[range.upperBound..<afterEnd], storage: &storage)
-            if let k = compiled.keywords.first(where: { tokens.firstOccurrence(of: $0) != nil }) {
-                evidence.append(k.foundAfter)
-            }
+            let keyword = compiled.keywords.first(where: { tokens.firstOccurrence(of: $0) != nil })
             tokens.recycle(into: &storage)
+            if let keyword { return keyword.foundAfter }
         }
-        if evidence.isEmpty, let nearby = nearbyScratch[index] {
+        if let nearby = nearbyScratch[index] {
             // Searched on each side of the value separately, so the value itself is never its own context.
             for window in [beforeStart..<range.lowerBound, range.upperBound..<afterEnd] where !window.isEmpty {
                 var hit: String?
@@ -551,10 +550,10 @@ package struct Detector {
                     if let g = groups[0] { hit = String(decoding: subject[(window.lowerBound + g.lowerBound)..<(window.lowerBound + g.upperBound)], as: UTF8.self) }
                     return false
                 }
-                if let hit { evidence.append("'\(hit)' nearby"); break }
+                if let hit { return ["'\(hit)' nearby"] }
             }
         }
-        return evidence
+        return []
     }
 }
 
@@ -617,8 +616,8 @@ struct CellLabels {
 final class LabelMeanings {
     struct Meaning {
         /// By pattern index: the evidence a value in this column gets from the pattern's keywords
-        /// ("column 'Date of Birth' (keyword 'date of birth')"), or nil.
-        let keywordEvidence: [String?]
+        /// (["column 'Date of Birth' (keyword 'date of birth')"], the list a match carries), or nil.
+        let keywordEvidence: [[String]?]
         /// By pattern index: whether the label names the pattern's field (a value under
         /// "Ethnicity" is an ethnicity).
         let namesField: [Bool]
@@ -634,7 +633,7 @@ final class LabelMeanings {
         let m = Meaning(
             keywordEvidence: set.patterns.map { compiled in
                 guard compiled.context != nil, let k = compiled.keywords.first(where: { tokens.firstOccurrence(of: $0) != nil }) else { return nil }
-                return "column '\(label)' (keyword '\(k.text)')"
+                return ["column '\(label)' (keyword '\(k.text)')"]
             },
             namesField: set.patterns.map { compiled in compiled.fieldLabels.contains { tokens.firstOccurrence(of: $0) != nil } })
         if table.count >= capacity { table.removeAll(keepingCapacity: true) }

@@ -10,16 +10,17 @@
 struct Keyword: Sendable {
     let text: String
     let joined: [UInt8]
-    /// The evidence a value gets from this keyword just before or after it, made once rather
-    /// than for every value it supports.
-    let foundBefore: String
-    let foundAfter: String
+    /// The evidence a value gets from this keyword just before or after it, as the one-item list
+    /// a match carries: made once and shared, rather than a string and an array for every value
+    /// it supports.
+    let foundBefore: [String]
+    let foundAfter: [String]
 
     init(_ text: String) {
         self.text = text
         self.joined = Tokens(Array(text.utf8)).joined
-        foundBefore = "keyword '\(text)' before"
-        foundAfter = "keyword '\(text)' after"
+        foundBefore = ["keyword '\(text)' before"]
+        foundAfter = ["keyword '\(text)' after"]
     }
 }
 
