@@ -120,7 +120,7 @@ package struct FindingTally: Sendable {
     /// Nothing found: no finding, listed or not, and no marking.
     package var isEmpty: Bool { findings.isEmpty && omitted.isEmpty && markings.isEmpty }
 
-    fileprivate mutating func keep(_ finding: Finding) {
+    fileprivate mutating func keep(_ finding: consuming Finding) {
         if findings.count < limit {
             findings.append(finding)
         } else {
@@ -154,7 +154,9 @@ package struct Classifier: Sendable {
     }
 
     /// Counts one match into `tally` (a marking, an exempt or judged finding, or one with a level).
-    package func add(_ m: Match, to tally: inout FindingTally, decide: (Match) -> Decision? = { _ in nil }) {
+    /// The match is moved into the finding the tally keeps (taken, not copied: a match holds
+    /// several strings, and a copy retains each of them).
+    package func add(_ m: consuming Match, to tally: inout FindingTally, decide: (Match) -> Decision? = { _ in nil }) {
         if m.isMarking {
             if !tally.markings.contains(m.typeId) { tally.markings.append(m.typeId) }
             return
@@ -165,7 +167,6 @@ package struct Classifier: Sendable {
             return
         }
         let l = policy.level(ofType: m.typeId)
-        tally.keep(Finding(match: m, level: l, decision: decision))
         if let i = tally.countsByType.firstIndex(where: { $0.type == m.typeId }) {
             tally.countsByType[i].count += 1
         } else {
@@ -178,6 +179,7 @@ package struct Classifier: Sendable {
             tally.distinct.insert(h.finalize())
         }
         tally.level = max(tally.level ?? l, l)
+        tally.keep(Finding(match: m, level: l, decision: decision))
     }
 
     /// The entry's level and reasons from everything counted into `tally`.

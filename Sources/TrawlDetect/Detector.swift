@@ -428,8 +428,11 @@ package struct Detector {
         resolveOverlaps(&found)
         corroborateDrivingLicences(&found, chunk: chunk)
         keepSpecialCategoriesAboutPeople(&found, chunk: chunk)
-        for f in found where f.match.confidence >= minimumConfidence {
-            matches.append(f.match)
+        // Moved out in order (reversed, then taken from the end): a copy would retain each of a
+        // match's strings once more.
+        found.reverse()
+        while let f = found.popLast() {
+            if f.match.confidence >= minimumConfidence { matches.append(f.match) }
         }
     }
 

@@ -170,13 +170,13 @@ struct JSONBytes: ~Copyable {
     mutating func field(_ k: StaticString, _ value: Int) { key(k); int(value) }
 
     /// A JSON array of `items`, each written by `element`.
-    mutating func array<S: Sequence>(_ items: S, _ element: (inout JSONBytes, S.Element) -> Void) {
+    mutating func array<Element>(_ items: [Element], _ element: (inout JSONBytes, borrowing Element) -> Void) {
         byte(91)
-        var first = true
-        for item in items {
-            if !first { byte(44) }
-            first = false
-            element(&self, item)
+        // By index, each element read in place: a for-in loop copies every element out (a
+        // finding record's strings retained and released once more per finding).
+        for i in items.indices {
+            if i > 0 { byte(44) }
+            element(&self, items[i])
         }
         byte(93)
     }

@@ -301,7 +301,8 @@ struct EntryStats {
                 groups.append((type, level, count))
             }
         }
-        for f in record.findings { add(f.type, f.level, 1) }
+        // By index, each record read in place (a for-in loop copies each one out).
+        for i in record.findings.indices { add(record.findings[i].type, record.findings[i].level, 1) }
         for o in record.findingsOmitted ?? [] { add(o.type, o.level, o.count) }
         findings = groups
     }

@@ -317,11 +317,14 @@ package final class Scanner: Sendable {
     private func countMatches(in chunk: TextChunk, detector: Detector, into tally: inout FindingTally, scratch: inout [Match], path: String) {
         scratch.removeAll(keepingCapacity: true)
         detector.detect(chunk, into: &scratch)
+        // The matches are moved out one by one, in order (reversed, then taken from the end), so
+        // that each goes into the tally without a copy; the buffer keeps its capacity.
+        scratch.reverse()
         guard let decisions, !decisions.decisions.isEmpty else {
-            for m in scratch { classifier.add(m, to: &tally) }
+            while let m = scratch.popLast() { classifier.add(m, to: &tally) }
             return
         }
-        for m in scratch {
+        while let m = scratch.popLast() {
             classifier.add(m, to: &tally) { m in decisions.decision(fingerprint: writer.fingerprint(m), path: path) }
         }
     }
