@@ -65,7 +65,7 @@ let package = Package(
         .testTarget(name: "TrawlClassifyTests", dependencies: ["TrawlClassify", "TrawlModel"]),
         .testTarget(name: "TrawlEndToEndTests", dependencies: ["TrawlReport", "TrawlModel", "TrawlDecisions"]),
         .testTarget(name: "TrawlStateTests", dependencies: ["TrawlState"]),
-        .testTarget(name: "TrawlScanTests", dependencies: ["TrawlScan", "TrawlModel"]),
+        .testTarget(name: "TrawlScanTests", dependencies: ["TrawlScan", "TrawlModel", "TrawlCrawl"]),
     ],
     swiftLanguageModes: [.v6]
 )

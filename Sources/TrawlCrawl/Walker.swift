@@ -15,8 +15,9 @@ import Glibc
 
 /// What the walker decides about one path.
 package enum CrawlItem: Sendable {
-    /// A regular file to scan.
-    case file(FileRef)
+    /// A regular file to scan, with its directory's handle when the walk kept it open (the file
+    /// is then opened relative to it).
+    case file(FileRef, directory: DirectoryHandle?)
     /// A path deliberately not scanned (excluded, too large, symlink, special file), with why.
     case skipped(path: [UInt8], size: Int, issue: ScanIssue)
     /// A path that could not be read (permission, vanished, I/O error).
@@ -136,7 +137,7 @@ package final class Walker: Sendable {
             mtime: Double(st.st_mtim.tv_sec) + Double(st.st_mtim.tv_nsec) / 1e9,
             ctime: Double(st.st_ctim.tv_sec) + Double(st.st_ctim.tv_nsec) / 1e9,
             inode: UInt64(st.st_ino), device: UInt64(st.st_dev), mode: UInt32(st.st_mode))
-        visit(.file(ref), worker)
+        visit(.file(ref, directory: work.directory), worker)
     }
 
     private func listDirectory(_ path: [UInt8], rootIndex: Int, relativeStart: Int, worker: Int, queue: WorkQueue,
@@ -151,6 +152,8 @@ package final class Walker: Sendable {
             return
         }
         defer { closedir(dir) }
+        // Kept open for the files listed here (directories below are opened on their own).
+        let handle = DirectoryHandle.duplicate(fd)
         var children: [Work] = []
         // Below a root, a path's part relative to its root starts where the root's children start.
         let isRoot = relativeStart >= path.count
@@ -176,8 +179,9 @@ package final class Walker: Sendable {
             let statted = withUnsafeBytes(of: entry.pointee.d_name) { raw in
                 fstatat(fd, raw.baseAddress!.assumingMemoryBound(to: CChar.self), &st, AT_SYMLINK_NOFOLLOW)
             }
+            let isDirectory = statted == 0 && st.st_mode & S_IFMT == S_IFDIR
             children.append(Work(path: childPath, rootIndex: rootIndex, relativeStart: isRoot ? nameStart : relativeStart,
-                                 status: statted == 0 ? st : nil))
+                                 status: statted == 0 ? st : nil, directory: isDirectory ? nil : handle))
         }
         // Pushed in reverse so that the LIFO stack pops them in directory order (stable progress).
         queue.push(contentsOf: children.reversed())
@@ -243,6 +247,8 @@ private struct Work: Sendable {
     var relativeStart: Int
     /// The lstat result, when the directory listing already has it.
     var status: stat? = nil
+    /// The directory it was listed in, when that is kept open.
+    var directory: DirectoryHandle? = nil
 }
 
 /// The shared LIFO stack of work, with the busy count that decides termination.

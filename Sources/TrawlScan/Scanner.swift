@@ -114,23 +114,23 @@ package final class Scanner: Sendable {
             try emit(notRead(FileResult(path: path, size: size, outcome: .skipped, issues: [issue])), isMember: false, lines)
         case .failed(let path, let issue):
             try emit(notRead(FileResult(path: path, size: 0, outcome: .error, issues: [issue])), isMember: false, lines)
-        case .file(let ref):
+        case .file(let ref, let directory):
             let identity = FileIdentity(ref)
             if let state, let stored = state.unchangedResult(path: ref.path, identity: identity, worker: worker) {
                 for (name, issue) in try writer.writeCarried(stored, worker: worker) { problems(name, issue) }
                 progress.carried.add(1, ordering: .relaxed)
                 return
             }
-            if ref.size > options.streamAbove, let head = try? FileReading.readHead(ref.path, count: 64 * 1024).get() {
+            if ref.size > options.streamAbove, let head = try? FileReading.readHead(ref.path, count: 64 * 1024, in: directory).get() {
                 let sniffed = Sniffer.sniff(head, name: ref.path)
                 let rows = (sniffed == .document(.csv) || sniffed == .document(.tsv)) && TextDecoding.startsAsUTF8(head)
                 if sniffed == .document(.text) || rows || { if case .unsupported = sniffed { return true } else { return false } }() {
-                    try processLarge(ref, sniffed: sniffed, detector: detector, lines: lines)
+                    try processLarge(ref, in: directory, sniffed: sniffed, detector: detector, lines: lines)
                     state?.store(path: ref.path, identity: identity, result: lines.bytes)
                     return
                 }
             }
-            switch FileReading.readAll(ref.path, expectedSize: ref.size, limit: options.crawl.maxFileSize) {
+            switch FileReading.readAll(ref.path, in: directory, expectedSize: ref.size, limit: options.crawl.maxFileSize) {
             case .failure(let issue):
                 let outcome: Outcome = issue.kind == .tooLarge ? .skipped : .error
                 try emit(notRead(FileResult(path: ref.path, size: ref.size, outcome: outcome, issues: [issue])), isMember: false, lines)
@@ -146,7 +146,7 @@ package final class Scanner: Sendable {
 
     /// A large file sniffed from its head: plain text streamed block by block, or a format Trawl
     /// does not read skipped unread.
-    private func processLarge(_ ref: FileRef, sniffed: SniffedFormat, detector: Detector, lines: LineCollector) throws(ReportWriteError) {
+    private func processLarge(_ ref: FileRef, in directory: DirectoryHandle?, sniffed: SniffedFormat, detector: Detector, lines: LineCollector) throws(ReportWriteError) {
         var result = FileResult(path: ref.path, size: ref.size, format: sniffed.name, outcome: .scanned)
         let delimiter: UInt8? = sniffed == .document(.csv) ? 44 : sniffed == .document(.tsv) ? 9 : nil
         guard sniffed == .document(.text) || delimiter != nil else {
@@ -169,7 +169,7 @@ package final class Scanner: Sendable {
         // cut at row ends, their header row carried from block to block.
         var rows = delimiter.map(DelimitedReader.init)
         var atStart = true
-        let failure = FileReading.stream(ref.path) { block in
+        let failure = FileReading.stream(ref.path, in: directory) { block in
             progress.bytes.add(block.count, ordering: .relaxed)
             hasher.update(block)
             guard rows != nil else { return stream.feed(block, emit: search) }
@@ -419,9 +419,10 @@ private final class FirstError: @unchecked Sendable {
 
 /// Reading whole files, read-only, without touching their access time where the kernel lets us.
 enum FileReading {
-    static func readAll(_ path: [UInt8], expectedSize: Int, limit: Int) -> Result<[UInt8], ScanIssue> {
+    /// `directory`: the handle of the directory the walk listed it in, when kept (see `open`).
+    static func readAll(_ path: [UInt8], in directory: DirectoryHandle? = nil, expectedSize: Int, limit: Int) -> Result<[UInt8], ScanIssue> {
         let fd: Int32
-        switch open(path) {
+        switch open(path, in: directory) {
         case .failure(let e): return .failure(e)
         case .success(let f): fd = f
         }
@@ -473,22 +474,39 @@ enum FileReading {
 
     /// Opens read-only. O_NOATIME (reading does not touch the access time) is allowed only to the
     /// file's owner or root; without it the open is retried plain.
-    static func open(_ path: [UInt8]) -> Result<Int32, ScanIssue> {
-        // The NUL-terminated path on the stack for the length of the call (no array per file).
-        let fd = withUnsafeTemporaryAllocation(of: CChar.self, capacity: path.count + 1) { cPath in
-            path.withUnsafeBytes { UnsafeMutableRawBufferPointer(cPath).copyMemory(from: $0) }
-            cPath[path.count] = 0
-            var fd = Glibc.open(cPath.baseAddress!, O_RDONLY | O_CLOEXEC | noAccessTime)
-            if fd < 0 && errno == EPERM { fd = Glibc.open(cPath.baseAddress!, O_RDONLY | O_CLOEXEC) }
+    /// With `directory`, the file's name is opened relative to it (one name for the kernel to
+    /// look up, not the whole path); if that fails for any reason, the whole path is opened, so
+    /// what is reported is what opening the path says.
+    static func open(_ path: [UInt8], in directory: DirectoryHandle? = nil) -> Result<Int32, ScanIssue> {
+        if let directory, let slash = path.lastIndex(of: 47), slash + 1 < path.count {
+            let fd = withCString(path[(slash + 1)...]) { name in
+                var fd = openat(directory.fd, name, O_RDONLY | O_CLOEXEC | noAccessTime)
+                if fd < 0 && errno == EPERM { fd = openat(directory.fd, name, O_RDONLY | O_CLOEXEC) }
+                return fd
+            }
+            if fd >= 0 { return .success(fd) }
+        }
+        let fd = withCString(path[...]) { cPath in
+            var fd = Glibc.open(cPath, O_RDONLY | O_CLOEXEC | noAccessTime)
+            if fd < 0 && errno == EPERM { fd = Glibc.open(cPath, O_RDONLY | O_CLOEXEC) }
             return fd
         }
         return fd >= 0 ? .success(fd) : .failure(issue(errno, "open"))
     }
 
+    /// Calls `body` with `bytes` NUL-terminated on the stack (no array per file).
+    private static func withCString<R>(_ bytes: ArraySlice<UInt8>, _ body: (UnsafePointer<CChar>) -> R) -> R {
+        withUnsafeTemporaryAllocation(of: CChar.self, capacity: bytes.count + 1) { c in
+            bytes.withUnsafeBytes { UnsafeMutableRawBufferPointer(c).copyMemory(from: $0) }
+            c[bytes.count] = 0
+            return body(c.baseAddress!)
+        }
+    }
+
     /// The first `count` bytes (fewer for a shorter file).
-    static func readHead(_ path: [UInt8], count: Int) -> Result<[UInt8], ScanIssue> {
+    static func readHead(_ path: [UInt8], count: Int, in directory: DirectoryHandle? = nil) -> Result<[UInt8], ScanIssue> {
         let fd: Int32
-        switch open(path) {
+        switch open(path, in: directory) {
         case .failure(let e): return .failure(e)
         case .success(let f): fd = f
         }
@@ -508,9 +526,9 @@ enum FileReading {
     }
 
     /// Reads the file in blocks of 1 MiB, calling `body` with each; returns the error that stopped it.
-    static func stream(_ path: [UInt8], _ body: (ArraySlice<UInt8>) -> Void) -> ScanIssue? {
+    static func stream(_ path: [UInt8], in directory: DirectoryHandle? = nil, _ body: (ArraySlice<UInt8>) -> Void) -> ScanIssue? {
         let fd: Int32
-        switch open(path) {
+        switch open(path, in: directory) {
         case .failure(let e): return e
         case .success(let f): fd = f
         }

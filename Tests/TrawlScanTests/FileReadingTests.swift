@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import TrawlModel
+import TrawlCrawl
 @testable import TrawlScan
 
 @Suite struct FileReadingTests {
@@ -33,6 +34,27 @@ import TrawlModel
         try withFile([]) { path in
             let read = try FileReading.readAll(path, expectedSize: 0, limit: 10).get()
             #expect(read == [])
+        }
+    }
+
+    /// Opened relative to its directory's handle, a file reads as by its path; with the handle of
+    /// a directory that does not hold it, the whole path is opened instead; a missing file is
+    /// reported as opening its path reports it.
+    @Test func aFileOpenedRelativeToItsDirectoryReadsAsByItsPath() throws {
+        let content = Array("Date of birth: 12/03/1985\n".utf8)
+        try withFile(content) { path in
+            let folder = String(decoding: path, as: UTF8.self).split(separator: "/").dropLast().joined(separator: "/")
+            let here = open("/" + folder, O_RDONLY | O_DIRECTORY), elsewhere = open("/", O_RDONLY | O_DIRECTORY)
+            defer { close(here); close(elsewhere) }
+            let own = try #require(DirectoryHandle.duplicate(here)), other = try #require(DirectoryHandle.duplicate(elsewhere))
+            #expect(try FileReading.readAll(path, in: own, expectedSize: content.count, limit: 1 << 20).get() == content)
+            #expect(try FileReading.readAll(path, in: other, expectedSize: content.count, limit: 1 << 20).get() == content)
+            let missing = path + Array("-gone".utf8)
+            guard case .failure(let issue) = FileReading.readAll(missing, in: own, expectedSize: 1, limit: 1 << 20) else {
+                Issue.record("a missing file was read")
+                return
+            }
+            #expect(issue.kind == .unreadable && issue.message.contains("No such file"), "\(issue)")
         }
     }
 
