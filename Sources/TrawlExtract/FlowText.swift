@@ -8,12 +8,14 @@ import LibXML2
 import TrawlModel
 
 struct FlowVocabulary {
+    // Lists, not sets: each holds one or two names, and comparing a short name (a string held
+    // inline) costs less than hashing it, which a set did up to four times per element.
     /// Elements that delimit a paragraph.
-    var paragraph: Set<String>
+    var paragraph: [String]
     /// Elements whose text is document text; nil means all text inside a paragraph.
-    var textElements: Set<String>?
-    var tab: Set<String>
-    var lineBreak: Set<String>
+    var textElements: [String]?
+    var tab: [String]
+    var lineBreak: [String]
     /// ODF's <text:s text:c="3"/>: a run of spaces.
     var space: String?
     var table: String
