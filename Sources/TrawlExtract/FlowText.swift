@@ -103,10 +103,13 @@ enum FlowExtractor {
                         if v.paragraph.contains(name) {
                             paragraphDepth = max(0, paragraphDepth - 1)
                             if paragraphDepth == 0 {
-                                if var t = tables.last, t.inCell {
+                                if tables.last?.inCell == true {
+                                    // Taken out and put back: a copy of the table's state would
+                                    // share its buffers, and every append would copy them.
+                                    var t = tables.removeLast()
                                     if !t.cellText.isEmpty { t.cellText.append(32) }
                                     t.cellText.append(contentsOf: paragraph)
-                                    tables[tables.count - 1] = t
+                                    tables.append(t)
                                 } else {
                                     block.add(paragraph: paragraph)
                                     if block.isFull, let chunk = block.take(&cursor) { emit(chunk) }
@@ -116,17 +119,18 @@ enum FlowExtractor {
                         } else if let t = v.textElements, t.contains(name) {
                             textDepth = max(0, textDepth - 1)
                         } else if name == v.cell, !tables.isEmpty {
-                            var t = tables[tables.count - 1]
-                            let ref = "\(columnLetters(t.column))\(t.rowIndex + 1)"
+                            var t = tables.removeLast()
+                            // A cell reference only where tables are sheets (ODF spreadsheets).
+                            let ref = tablesAreParts ? "\(columnLetters(t.column))\(t.rowIndex + 1)" : nil
                             let header = t.rowIndex == 0 ? nil : t.headers[t.column]
                             if t.rowIndex == 0, let l = label(from: String(decoding: t.cellText, as: UTF8.self)) {
                                 t.headers[t.column] = l
                             }
-                            t.row.add(t.cellText, ref: tablesAreParts ? ref : nil, label: header)
+                            t.row.add(t.cellText, ref: ref, label: header)
                             t.inCell = false
                             t.cellText = []
                             t.column += 1
-                            tables[tables.count - 1] = t
+                            tables.append(t)
                         } else if name == v.row, !tables.isEmpty {
                             let t = tables[tables.count - 1]
                             if let chunk = cursor.row(t.row) { emit(chunk) }
