@@ -462,19 +462,33 @@ package struct Detector {
     private func resolveOverlaps(_ found: inout [Found]) {
         guard found.count > 1 else { return }
         var keep = [Bool](repeating: true, count: found.count)
+        var dropped = false
         for i in found.indices {
             var j = i + 1
             while j < found.count && found[j].offset < found[i].end {
-                let a = found[i], b = found[j]
-                if keep[i] && keep[j] && a.match.typeId != b.match.typeId && a.category != .special && b.category != .special {
-                    let aKey = (a.match.confidence.rawRank, a.end - a.offset)
-                    let bKey = (b.match.confidence.rawRank, b.end - b.offset)
+                // Read in place: a copy of a Found retains each of its match's strings.
+                if keep[i] && keep[j] && found[i].match.typeId != found[j].match.typeId
+                    && found[i].category != .special && found[j].category != .special {
+                    let aKey = (found[i].match.confidence.rawRank, found[i].end - found[i].offset)
+                    let bKey = (found[j].match.confidence.rawRank, found[j].end - found[j].offset)
                     if bKey > aKey { keep[i] = false } else { keep[j] = false }
+                    dropped = true
                 }
                 j += 1
             }
         }
-        found = found.indices.filter { keep[$0] }.map { found[$0] }
+        if dropped { Self.keepOnly(&found, keep) }
+    }
+
+    /// Drops the entries whose flag is false, keeping the order of the rest; entries are moved
+    /// (swapped), not copied.
+    private static func keepOnly(_ found: inout [Found], _ keep: [Bool]) {
+        var kept = 0
+        for i in found.indices where keep[i] {
+            if kept != i { found.swapAt(kept, i) }
+            kept += 1
+        }
+        found.removeLast(found.count - kept)
     }
 
     /// A driving licence number encodes its holder's birth date (characters 6-11: decade, month,
@@ -499,20 +513,21 @@ package struct Detector {
     /// Drops special-category values whose record holds no personal identifier and no name field.
     private func keepSpecialCategoriesAboutPeople(_ found: inout [Found], chunk: TextChunk) {
         guard found.contains(where: { $0.category == .special }) else { return }
-        found = found.filter { f in
-            guard f.category == .special else { return true }
-            let scope = RecordScope.range(around: f.offset, in: chunk)
-            let identifier = found.first { other in
+        // Decided for every entry before any is changed or dropped, as one filter over the
+        // original list; then changed and dropped in place.
+        let keep = found.indices.map { i in
+            guard found[i].category == .special else { return true }
+            let scope = RecordScope.range(around: found[i].offset, in: chunk)
+            let identifier = found.contains { other in
                 other.category == .personal && other.match.exemption == nil && scope.contains(other.offset)
                     && other.match.confidence >= minimumConfidence
             }
-            return identifier != nil || RecordScope.hasNameField(chunk, in: scope)
-        }.map { f in
-            guard f.category == .special else { return f }
-            var g = f
-            g.match.evidence.append("in a record about a person")
-            return g
+            return identifier || RecordScope.hasNameField(chunk, in: scope)
         }
+        for i in found.indices where keep[i] && found[i].category == .special {
+            found[i].match.evidence.append("in a record about a person")
+        }
+        Self.keepOnly(&found, keep)
     }
 
     /// The context that supports a value: a keyword within its window (not nearer another value of
