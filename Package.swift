@@ -23,8 +23,10 @@ let package = Package(
         .systemLibrary(name: "CPCRE2", pkgConfig: "libpcre2-8", providers: [.apt(["libpcre2-dev"])]),
         .systemLibrary(name: "CXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
-        .systemLibrary(name: "CPoppler", pkgConfig: "poppler-glib", providers: [.apt(["libpoppler-glib-dev"])]),
-        .systemLibrary(name: "CTesseract", pkgConfig: "tesseract", providers: [.apt(["libtesseract-dev", "libleptonica-dev"])]),
+        // poppler-glib and Tesseract are opened when first needed (DynamicLibrary), not linked:
+        // their targets hold only the declarations of the calls made through dlopen.
+        .systemLibrary(name: "CPoppler"),
+        .systemLibrary(name: "CTesseract"),
         .systemLibrary(name: "CHyperscan", pkgConfig: "libhs", providers: [.apt(["libhyperscan-dev"])]),
         .systemLibrary(name: "CLibCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
         .systemLibrary(name: "CMalloc"),
@@ -34,8 +36,9 @@ let package = Package(
         .target(name: "LibArchive", dependencies: ["CArchive"]),
         .target(name: "LibXML2", dependencies: ["CXML2"]),
         .target(name: "SQLite", dependencies: ["CSQLite"]),
-        .target(name: "Poppler", dependencies: ["CPoppler"]),
-        .target(name: "OCR", dependencies: ["CTesseract"]),
+        .target(name: "DynamicLibrary"),
+        .target(name: "Poppler", dependencies: ["CPoppler", "DynamicLibrary"]),
+        .target(name: "OCR", dependencies: ["CTesseract", "DynamicLibrary"]),
         .target(name: "Hyperscan", dependencies: ["CHyperscan"]),
         .target(name: "LibCrypto", dependencies: ["CLibCrypto"]),
 
@@ -54,13 +57,13 @@ let package = Package(
             "TrawlDecisions", "OCR",
         ]),
         .executableTarget(name: "trawl", dependencies: [
-            "CMalloc", "TrawlScan", "TrawlPatterns", "TrawlDetect", "TrawlClassify", "TrawlReport", "TrawlDecisions",
+            "CMalloc", "TrawlScan", "TrawlPatterns", "TrawlDetect", "TrawlClassify", "TrawlReport", "TrawlDecisions", "OCR",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
 
         .testTarget(name: "TrawlDetectTests", dependencies: ["TrawlDetect", "TrawlPatterns", "TrawlModel", "Hyperscan", "PCRE2"]),
-        .testTarget(name: "TrawlExtractTests", dependencies: ["TrawlExtract", "TrawlModel"]),
+        .testTarget(name: "TrawlExtractTests", dependencies: ["TrawlExtract", "TrawlModel", "DynamicLibrary"]),
         .testTarget(name: "TrawlReportTests", dependencies: ["TrawlReport", "TrawlModel"]),
         .testTarget(name: "TrawlClassifyTests", dependencies: ["TrawlClassify", "TrawlModel"]),
         .testTarget(name: "TrawlEndToEndTests", dependencies: ["TrawlReport", "TrawlModel", "TrawlDecisions"]),

@@ -3,64 +3,118 @@
 //
 // Design: a `PDFDocument` owns the poppler document and the GBytes it reads from (both released
 // in deinit); one document is used by one thread. Errors come back as values: encrypted (no
-// password is ever tried) or unreadable, with poppler's message.
+// password is ever tried), unreadable, with poppler's message, or unavailable when poppler-glib
+// itself cannot be loaded. poppler-glib is opened when the first PDF is read (see
+// `DynamicLibrary`): its functions are called through the pointers `Calls` looks up once.
 internal import CPoppler
+import DynamicLibrary
 
 public enum PDFError: Error, Sendable {
     case encrypted
     case unreadable(String)
+    /// poppler-glib could not be loaded: the loader's reason.
+    case unavailable(String)
+}
+
+/// poppler-glib's functions, looked up the first time a PDF is opened.
+private struct Calls: Sendable {
+    let bytesNew: trawl_g_bytes_new
+    let bytesUnref: trawl_g_bytes_unref
+    let objectUnref: trawl_g_object_unref
+    let free: trawl_g_free
+    let errorFree: trawl_g_error_free
+    let errorQuark: trawl_poppler_error_quark
+    let documentNew: trawl_poppler_document_new_from_bytes
+    let pageCount: trawl_poppler_document_get_n_pages
+    let page: trawl_poppler_document_get_page
+    let pageText: trawl_poppler_page_get_text
+    let title, author, subject, keywords, creator: trawl_poppler_document_get_string
+
+    /// Loaded once for the process (a `static let` is initialised once, whichever thread asks).
+    static let loaded: Result<Calls, LoadError> = Result { () throws(LoadError) in try Calls() }
+
+    private init() throws(LoadError) {
+        // The soname of Debian's libpoppler-glib8; the development link name as a fallback.
+        let lib = try DynamicLibrary(["libpoppler-glib.so.8", "libpoppler-glib.so"])
+        // GLib's functions are found through poppler-glib, which depends on GLib.
+        bytesNew = try lib.function("g_bytes_new", as: trawl_g_bytes_new.self)
+        bytesUnref = try lib.function("g_bytes_unref", as: trawl_g_bytes_unref.self)
+        objectUnref = try lib.function("g_object_unref", as: trawl_g_object_unref.self)
+        free = try lib.function("g_free", as: trawl_g_free.self)
+        errorFree = try lib.function("g_error_free", as: trawl_g_error_free.self)
+        errorQuark = try lib.function("poppler_error_quark", as: trawl_poppler_error_quark.self)
+        documentNew = try lib.function("poppler_document_new_from_bytes", as: trawl_poppler_document_new_from_bytes.self)
+        pageCount = try lib.function("poppler_document_get_n_pages", as: trawl_poppler_document_get_n_pages.self)
+        page = try lib.function("poppler_document_get_page", as: trawl_poppler_document_get_page.self)
+        pageText = try lib.function("poppler_page_get_text", as: trawl_poppler_page_get_text.self)
+        title = try lib.function("poppler_document_get_title", as: trawl_poppler_document_get_string.self)
+        author = try lib.function("poppler_document_get_author", as: trawl_poppler_document_get_string.self)
+        subject = try lib.function("poppler_document_get_subject", as: trawl_poppler_document_get_string.self)
+        keywords = try lib.function("poppler_document_get_keywords", as: trawl_poppler_document_get_string.self)
+        creator = try lib.function("poppler_document_get_creator", as: trawl_poppler_document_get_string.self)
+    }
 }
 
 public final class PDFDocument {
-    private let document: OpaquePointer
-    private let bytes: OpaquePointer
+    private let calls: Calls
+    private let document: UnsafeMutableRawPointer
+    private let bytes: UnsafeMutableRawPointer
 
     /// Opens a PDF from memory (the bytes are copied once into glib's buffer).
-    /// - Throws: `PDFError.encrypted` for a PDF that needs a password, `.unreadable` otherwise.
+    /// - Throws: `PDFError.encrypted` for a PDF that needs a password, `.unavailable` when
+    ///   poppler-glib cannot be loaded, `.unreadable` otherwise.
     public init(_ data: [UInt8]) throws(PDFError) {
-        let gbytes = data.withUnsafeBytes { g_bytes_new($0.baseAddress, gsize($0.count)) }!
-        var error: UnsafeMutablePointer<GError>?
-        guard let doc = poppler_document_new_from_bytes(gbytes, nil, &error) else {
-            defer {
-                if let error { g_error_free(error) }
-                g_bytes_unref(gbytes)
-            }
-            if trawl_poppler_error_is_encrypted(error) != 0 { throw .encrypted }
-            throw .unreadable(error.map { String(cString: $0.pointee.message) } ?? "poppler could not open the document")
+        let calls: Calls
+        switch Calls.loaded {
+        case .success(let c): calls = c
+        case .failure(let e): throw .unavailable("poppler-glib could not be loaded: \(e)")
         }
+        guard let gbytes = data.withUnsafeBytes({ calls.bytesNew($0.baseAddress, $0.count) }) else {
+            throw .unreadable("glib could not hold the document")
+        }
+        var error: UnsafeMutablePointer<TrawlGError>?
+        guard let doc = calls.documentNew(gbytes, nil, &error) else {
+            defer {
+                if let error { calls.errorFree(error) }
+                calls.bytesUnref(gbytes)
+            }
+            if let e = error?.pointee, e.domain == calls.errorQuark(), e.code == Int32(TRAWL_POPPLER_ERROR_ENCRYPTED) {
+                throw .encrypted
+            }
+            throw .unreadable(error.flatMap { $0.pointee.message.map { String(cString: $0) } } ?? "poppler could not open the document")
+        }
+        self.calls = calls
         document = doc
         bytes = gbytes
     }
 
     deinit {
-        g_object_unref(UnsafeMutableRawPointer(document))
-        g_bytes_unref(bytes)
+        calls.objectUnref(document)
+        calls.bytesUnref(bytes)
     }
 
-    public var pageCount: Int { Int(poppler_document_get_n_pages(document)) }
+    public var pageCount: Int { Int(calls.pageCount(document)) }
 
     /// The text of page `index` (0-based), in reading order as poppler lays it out.
     public func text(ofPage index: Int) -> String {
-        guard let page = poppler_document_get_page(document, Int32(index)) else { return "" }
-        defer { g_object_unref(UnsafeMutableRawPointer(page)) }
-        guard let text = poppler_page_get_text(page) else { return "" }
-        defer { g_free(text) }
+        guard let page = calls.page(document, Int32(index)) else { return "" }
+        defer { calls.objectUnref(page) }
+        guard let text = calls.pageText(page) else { return "" }
+        defer { calls.free(text) }
         return String(cString: text)
     }
 
     /// Document information fields that are set: title, author, subject, keywords, creator.
     public var information: [(name: String, value: String)] {
-        let doc = document
-        let fields: [(String, UnsafeMutablePointer<gchar>?)] = [
-            ("Title", poppler_document_get_title(doc)), ("Author", poppler_document_get_author(doc)),
-            ("Subject", poppler_document_get_subject(doc)), ("Keywords", poppler_document_get_keywords(doc)),
-            ("Creator", poppler_document_get_creator(doc)),
+        let fields: [(String, trawl_poppler_document_get_string)] = [
+            ("Title", calls.title), ("Author", calls.author), ("Subject", calls.subject),
+            ("Keywords", calls.keywords), ("Creator", calls.creator),
         ]
         var out: [(String, String)] = []
-        for (name, value) in fields {
-            guard let value else { continue }
+        for (name, get) in fields {
+            guard let value = get(document) else { continue }
             let s = String(cString: value)
-            g_free(value)
+            calls.free(value)
             if !s.isEmpty { out.append((name, s)) }
         }
         return out

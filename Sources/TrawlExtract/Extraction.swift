@@ -144,6 +144,7 @@ package enum Extraction {
                     switch error {
                     case .encrypted: throw ExtractError.encrypted("the PDF is encrypted (it needs a password)")
                     case .unreadable(let m): throw ExtractError.corrupt("pdf: \(m)")
+                    case .unavailable(let m): throw ExtractError.unsupported("PDF reading is not available on this machine: \(m)")
                     }
                 }
                 // Document information names people (Author): a record labelled by field.

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Logging
+import OCR
 import TrawlClassify
 import TrawlDecisions
 import TrawlDetect
@@ -149,6 +150,9 @@ struct Scan: ParsableCommand {
             set = try PatternSet(library)
             loadedPolicy = try Policy.load(path: policy ?? patternDir + "/policy.yaml")
             key = try FingerprintKey.loadOrCreate(at: keyFile ?? Resources.defaultKeyFile())
+            // Tesseract is loaded only when asked for; asked for and missing, nothing is scanned
+            // (images would otherwise go unread without a word).
+            if ocr, let problem = TextRecognizer.problem() { throw ValidationError("--ocr: \(problem)") }
         } catch {
             printError("\(error)")
             throw ExitCode(ExitStatus.usageOrFatal)
