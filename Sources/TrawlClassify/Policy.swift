@@ -7,7 +7,7 @@
 // with the reasons that set it.
 import Foundation
 import TrawlModel
-import Yams
+import YAMLFiles
 
 #if canImport(Glibc)
 import Glibc
@@ -57,7 +57,7 @@ package struct Policy: Sendable {
         }
         let file: File
         do {
-            file = try YAMLDecoder().decode(File.self, from: data)
+            file = try YAMLFiles.decode(File.self, from: data)
         } catch {
             throw PolicyError(message: "\(path): invalid policy: \(error)")
         }

@@ -8,6 +8,7 @@
 import Foundation
 import TrawlModel
 import Yams
+import YAMLFiles
 
 package struct DecisionError: Error, CustomStringConvertible, Sendable {
     package var message: String
@@ -41,7 +42,7 @@ package struct DecisionBook: Sendable {
         }
         if data.isEmpty { return DecisionBook(source: []) }
         do {
-            let file = try YAMLDecoder().decode(File.self, from: data)
+            let file = try YAMLFiles.decode(File.self, from: data)
             return DecisionBook(decisions: file.decisions, source: Array(data))
         } catch {
             throw DecisionError(message: "\(path): invalid decisions file: \(error)")

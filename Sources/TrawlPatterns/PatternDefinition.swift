@@ -4,7 +4,7 @@
 // the pattern format can be checked and documented without a regex engine.
 import Foundation
 import TrawlModel
-import Yams
+import YAMLFiles
 
 /// How a value is normalised before it is fingerprinted, so that "AB 12 34 56 C" and "ab123456c"
 /// are the same person.
@@ -234,7 +234,7 @@ package struct PatternLibrary: Sendable {
             sources.append((name, Array(data)))
             let file: File
             do {
-                file = try YAMLDecoder().decode(File.self, from: data)
+                file = try YAMLFiles.decode(File.self, from: data)
             } catch {
                 throw PatternProblem(severity: .error, source: name, patternId: nil, message: "invalid pattern file: \(error)")
             }
