@@ -7,6 +7,7 @@ import TrawlPatterns
 
 struct Patterns: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "patterns",
         abstract: "Check and list the detection patterns.",
         subcommands: [Check.self, List.self, Test.self])
 
@@ -28,6 +29,7 @@ struct Patterns: ParsableCommand {
 
     struct Check: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "check",
             abstract: "Lint every pattern file and run its examples and non-examples through the real detector.",
             discussion: "Exit status 0 when every example is found exactly and no non-example matches; 1 otherwise.")
 
@@ -48,6 +50,7 @@ struct Patterns: ParsableCommand {
 
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "list",
             abstract: "List every pattern with its type, the level the policy gives it, its confidence and context rule.")
         @OptionGroup var location: Location
         @Option(help: ArgumentHelp("Policy whose levels to show (default: policy.yaml in the pattern directory).", valueName: "file"))
@@ -79,6 +82,7 @@ struct Patterns: ParsableCommand {
 
     struct Test: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "test",
             abstract: "Show what the patterns find in a text file or standard input, and why.",
             discussion: "The input is searched as plain text. Values are shown as written: use on test text.")
         @OptionGroup var location: Location

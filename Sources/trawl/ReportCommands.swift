@@ -34,6 +34,7 @@ func writeOutput(_ text: String, to path: String?) throws {
 
 struct Diff: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "diff",
         abstract: "Compare two reports: findings added and resolved, levels that rose or fell, files new, gone, moved or copied.",
         discussion: """
             Findings are matched by file, type and keyed fingerprint, never by value; files moved or copied are \
@@ -70,6 +71,7 @@ struct Diff: ParsableCommand {
 
 struct Review: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "review",
         abstract: "Write a self-contained HTML page for the DPO to review a report in a browser.",
         discussion: "The page holds totals by level and type with charts, and every file, sortable and filterable by level, type, folder and text, each with its findings (masked), where they are, their confidence and the rule that set the file's level. It loads nothing from the network.")
 
@@ -86,6 +88,7 @@ struct Review: ParsableCommand {
 
 struct Export: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "export",
         abstract: "Export a report's findings for a spreadsheet: one row per finding (docs/export.md).")
 
     @Argument(help: "The report.") var report: String
@@ -104,12 +107,13 @@ struct Export: ParsableCommand {
 
 struct Triage: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "triage",
         abstract: "Record the DPO's decisions on findings: false positive, accepted risk, to remediate.",
         discussion: "Decisions live in a YAML file (docs/decisions.md), keyed by the finding's fingerprint and its file, so they stick to the same finding in the next night's scan. Pass the file to scan, diff, review and export with --decisions.",
         subcommands: [Set.self, Remove.self, List.self])
 
     struct Set: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Add or change the decision on a finding.")
+        static let configuration = CommandConfiguration(commandName: "set", abstract: "Add or change the decision on a finding.")
         @Option(help: ArgumentHelp("The decisions file (created if missing).", valueName: "file")) var decisions: String
         @Option(help: "The finding's fingerprint, as the report gives it.") var fingerprint: String
         @Option(help: "The file, as the report names it (archive members after '!/').") var path: String
@@ -134,7 +138,7 @@ struct Triage: ParsableCommand {
     }
 
     struct Remove: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Remove the decision on a finding.")
+        static let configuration = CommandConfiguration(commandName: "remove", abstract: "Remove the decision on a finding.")
         @Option(help: ArgumentHelp("The decisions file.", valueName: "file")) var decisions: String
         @Option(help: "The finding's fingerprint.") var fingerprint: String
         @Option(help: "The file, as the report names it.") var path: String
@@ -151,7 +155,7 @@ struct Triage: ParsableCommand {
     }
 
     struct List: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List the decisions.")
+        static let configuration = CommandConfiguration(commandName: "list", abstract: "List the decisions.")
         @Option(help: ArgumentHelp("The decisions file.", valueName: "file")) var decisions: String
 
         func run() throws {

@@ -13,6 +13,7 @@ import TrawlState
 
 struct Scan: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "scan",
         abstract: "Scan folders and files and write a report.",
         discussion: """
             Every file and archive member gets one entry in the report (the coverage ledger): scanned, \

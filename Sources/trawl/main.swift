@@ -19,6 +19,8 @@ enum ExitStatus {
 struct Trawl: ParsableCommand {
     static let version = "0.1.0"
 
+    // Every command here and below names itself: without a name, ArgumentParser derives one from
+    // the type's name at each start, asking the runtime to print the type (most of its start-up).
     static let configuration = CommandConfiguration(
         commandName: "trawl",
         abstract: "Find and classify personal data in file shares and the archives inside them.",
