@@ -27,6 +27,48 @@ import Yams
         #expect(patterns >= 30)
     }
 
+    private struct Shapes: Decodable, Equatable {
+        var name: String
+        var count: Int
+        var flags: [Bool]
+        var nothing: String?
+        var absent: Int?
+        var levels: [String: Int]
+        var nested: [[String]]
+        var first: Inner
+        var second: Inner
+        struct Inner: Decodable, Equatable { var words: [String]; var reach: Int? }
+    }
+
+    @Test func scalarsMapsListsNullsAndAliasesAsYamsReadsThem() throws {
+        let yaml = """
+            name: '007'
+            count: 1_000
+            flags: [true, no, On, FALSE]
+            nothing: ~
+            levels: {uk.nino: 2, email: 3}
+            nested: [[a, b], [], ['12']]
+            first: &shared
+              words: [date of birth, dob]
+              reach: 40
+            second: *shared
+            """
+        let data = Data(yaml.utf8)
+        let decoded = try YAMLFiles.decode(Shapes.self, from: data)
+        #expect(decoded == (try YAMLDecoder().decode(Shapes.self, from: data)))
+        #expect(decoded.name == "007" && decoded.count == 1000 && decoded.flags == [true, false, true, false])
+        #expect(decoded.nothing == nil && decoded.levels == ["uk.nino": 2, "email": 3] && decoded.second.reach == 40)
+    }
+
+    @Test func aValueOfTheWrongShapeIsAnErrorNamingItsLine() {
+        let yaml = "name: x\ncount: many\n"
+        #expect {
+            try YAMLFiles.decode(Shapes.self, from: Data(yaml.utf8))
+        } throws: { error in
+            "\(error)".contains("line 2") && "\(error)".contains("'many'")
+        }
+    }
+
     @Test func aFileThatIsNotUTF8IsAnError() {
         #expect(throws: (any Error).self) { try YAMLFiles.decode([String].self, from: Data([0x2D, 0x20, 0xFF, 0xFE])) }
     }
