@@ -13,6 +13,11 @@ struct RowBuilder {
     mutating func add(_ value: [UInt8], ref: String? = nil, label: String? = nil) {
         let trimmed = value.trimmingWhitespace()
         guard !trimmed.isEmpty else { return }
+        // A row's worth at once, rather than growing through four or five sizes cell by cell.
+        if cells.isEmpty {
+            cells.reserveCapacity(16)
+            text.reserveCapacity(256)
+        }
         if !text.isEmpty { text.append(9) }
         let start = text.count
         text.append(contentsOf: trimmed)

@@ -37,7 +37,7 @@ enum SpreadsheetExtractor {
                     case .element:
                         switch r.localName {
                         case "row":
-                            rowCells = []
+                            rowCells.removeAll(keepingCapacity: true)
                         case "c":
                             ref = r.attribute("r") ?? ""
                             type = r.attribute("t") ?? "n"
