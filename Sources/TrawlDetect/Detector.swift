@@ -422,6 +422,7 @@ package struct Detector {
                     found.append(Found(offset: candidate.range.lowerBound, end: candidate.range.upperBound, match: match, category: compiled.category))
                 }
             }
+            labels.remember()
         }
         // Report order is text order, then pattern order: stable across runs and worker counts.
         found.sort { $0.offset < $1.offset }
@@ -593,9 +594,28 @@ struct CellLabels {
 
     init(_ chunk: TextChunk, meanings: LabelMeanings, set: PatternSet) {
         cells = chunk.cells
-        found = Array(repeating: nil, count: chunk.cells.count)
         self.meanings = meanings
         self.set = set
+        // The rows of a table carry the same labels one after another: what the last chunk's
+        // labels meant is taken over when they are the same (labels of one column share their
+        // storage, so the comparison is quick).
+        let last = meanings.lastRow, cells = chunk.cells
+        if last.labels.count == cells.count, cells.indices.allSatisfy({ cells[$0].label == last.labels[$0] }) {
+            found = last.found
+            namedFields = last.named
+            sameLabelsAsLast = true
+        } else {
+            found = Array(repeating: nil, count: chunk.cells.count)
+        }
+    }
+
+    /// Whether the labels are the last chunk's, whose meanings were taken over.
+    private var sameLabelsAsLast = false
+
+    /// Leaves what was worked out for these labels for the next chunk.
+    func remember() {
+        guard !cells.isEmpty else { return }
+        meanings.lastRow = (sameLabelsAsLast ? meanings.lastRow.labels : cells.map(\.label), found, namedFields)
     }
 
     /// By pattern index, whether some cell's label names the pattern's field; worked out on the
@@ -644,6 +664,9 @@ final class LabelMeanings {
     private var table: [String: Meaning] = [:]
     /// Labels kept at most; past it the table starts again (JSON and XML field names can be many).
     private let capacity = 4096
+    /// The last chunk's cell labels, their meanings as far as they were looked up, and which
+    /// patterns' fields they name, if that was worked out (`CellLabels`).
+    var lastRow: (labels: [String?], found: [Meaning?], named: [Bool]?) = ([], [], nil)
 
     func meaning(of label: String, in set: PatternSet) -> Meaning {
         if let m = table[label] { return m }
