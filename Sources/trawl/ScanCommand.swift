@@ -146,14 +146,14 @@ struct Scan: ParsableCommand {
         let key: FingerprintKey
         let book: DecisionBook?
         do {
+            // Tesseract is loaded only when asked for; asked for and missing, nothing is scanned
+            // and nothing is written (images would otherwise go unread without a word).
+            if ocr, let problem = TextRecognizer.problem() { throw ValidationError("--ocr: \(problem)") }
             book = try decisions.map { path throws(DecisionError) in try DecisionBook.load(path: path) }
             library = try PatternLibrary.load(directory: patternDir)
             set = try PatternSet(library)
             loadedPolicy = try Policy.load(path: policy ?? patternDir + "/policy.yaml")
             key = try FingerprintKey.loadOrCreate(at: keyFile ?? Resources.defaultKeyFile())
-            // Tesseract is loaded only when asked for; asked for and missing, nothing is scanned
-            // (images would otherwise go unread without a word).
-            if ocr, let problem = TextRecognizer.problem() { throw ValidationError("--ocr: \(problem)") }
         } catch {
             printError("\(error)")
             throw ExitCode(ExitStatus.usageOrFatal)
