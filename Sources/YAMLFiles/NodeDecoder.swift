@@ -141,23 +141,9 @@ private struct MappingContainer<Key: CodingKey>: KeyedDecodingContainerProtocol 
         return node
     }
 
-    private func scalar(_ key: Key) throws -> ScalarContainer { ScalarContainer(try value(key), path: codingPath + [key]) }
-
     func decodeNil(forKey key: Key) throws -> Bool { isNull(try value(key)) }
-    func decode(_ type: String.Type, forKey key: Key) throws -> String { try scalar(key).decode(type) }
-    func decode(_ type: Bool.Type, forKey key: Key) throws -> Bool { try scalar(key).decode(type) }
-    func decode(_ type: Int.Type, forKey key: Key) throws -> Int { try scalar(key).decode(type) }
-    func decode(_ type: Double.Type, forKey key: Key) throws -> Double { try scalar(key).decode(type) }
-    func decode(_ type: Float.Type, forKey key: Key) throws -> Float { try scalar(key).decode(type) }
-    func decode(_ type: Int8.Type, forKey key: Key) throws -> Int8 { try scalar(key).decode(type) }
-    func decode(_ type: Int16.Type, forKey key: Key) throws -> Int16 { try scalar(key).decode(type) }
-    func decode(_ type: Int32.Type, forKey key: Key) throws -> Int32 { try scalar(key).decode(type) }
-    func decode(_ type: Int64.Type, forKey key: Key) throws -> Int64 { try scalar(key).decode(type) }
-    func decode(_ type: UInt.Type, forKey key: Key) throws -> UInt { try scalar(key).decode(type) }
-    func decode(_ type: UInt8.Type, forKey key: Key) throws -> UInt8 { try scalar(key).decode(type) }
-    func decode(_ type: UInt16.Type, forKey key: Key) throws -> UInt16 { try scalar(key).decode(type) }
-    func decode(_ type: UInt32.Type, forKey key: Key) throws -> UInt32 { try scalar(key).decode(type) }
-    func decode(_ type: UInt64.Type, forKey key: Key) throws -> UInt64 { try scalar(key).decode(type) }
+    // One generic decode serves every type, scalars too: a `String` or `Int` decodes itself from
+    // a single-value container, whose typed overloads read the scalar.
     func decode<T: Decodable>(_ type: T.Type, forKey key: Key) throws -> T {
         try T(from: NodeDecoder(try value(key), path: codingPath + [key]))
     }
