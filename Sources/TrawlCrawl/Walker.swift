@@ -184,7 +184,7 @@ package final class Walker: Sendable {
                                  status: statted == 0 ? st : nil, directory: isDirectory ? nil : handle))
         }
         // Pushed in reverse so that the LIFO stack pops them in directory order (stable progress).
-        queue.push(contentsOf: children.reversed())
+        queue.push(moving: &children)
     }
 
     private func matches(_ globs: [String], relative: ArraySlice<UInt8>) -> Bool {
@@ -263,11 +263,17 @@ private final class WorkQueue: @unchecked Sendable {
     /// contending on every small file (an incremental rescan does little else per file).
     private let batchLimit = 16
 
-    func push(_ work: Work) { push(contentsOf: [work]) }
+    func push(_ work: Work) {
+        var one = [work]
+        push(moving: &one)
+    }
 
-    func push(contentsOf work: some Sequence<Work>) {
+    /// Moves the items onto the stack, the last first (so that they are popped in their order),
+    /// leaving `work` empty: moved, not copied (a copy retains each item's path and directory).
+    func push(moving work: inout [Work]) {
         condition.lock()
-        for w in work { stack.append(w) }
+        stack.reserveCapacity(stack.count + work.count)
+        while let w = work.popLast() { stack.append(w) }
         if waiting > 0 { condition.broadcast() }
         condition.unlock()
     }
@@ -281,8 +287,10 @@ private final class WorkQueue: @unchecked Sendable {
         while true {
             if !stack.isEmpty {
                 let n = max(1, min(batchLimit, stack.count / 16))
-                let batch = Array(stack.suffix(n).reversed())
-                stack.removeLast(n)
+                // Moved off the stack, top first.
+                var batch: [Work] = []
+                batch.reserveCapacity(n)
+                for _ in 0..<n { batch.append(stack.removeLast()) }
                 busy += 1
                 return batch
             }

@@ -233,15 +233,16 @@ enum FieldRegex {
     }
 }
 
-/// One worker's detector. Not Sendable: it owns PCRE2 match data.
-package struct Detector {
+/// One worker's detector. Not Sendable: it owns PCRE2 match data. A class, so that handing the
+/// worker's detector to each file takes one reference, not a copy of every field.
+package final class Detector {
     private let set: PatternSet
     private let scratch: [MatchScratch]
     private let nearbyScratch: [MatchScratch?]
     /// Match data for each group's alternation (`PatternSet.unions`).
     private let unionScratch: [MatchScratch]
     /// Matches below this confidence are not returned.
-    package var minimumConfidence: Confidence
+    package let minimumConfidence: Confidence
     /// Run each pattern only near its anchors (`Prefilter`); false runs every pattern over the
     /// whole text, one after another: the plain path the fast one is checked against.
     package let usePrefilter: Bool

@@ -453,10 +453,11 @@ enum FileReading {
             count = filled
         }
         if let failure { return .failure(failure) }
-        let tooLarge = ScanIssue(.tooLarge, "grew past the limit of \(limit) bytes while being read")
+        // Made only when needed: an interpolated message is an allocation, and this runs per file.
+        func tooLarge() -> ScanIssue { ScanIssue(.tooLarge, "grew past the limit of \(limit) bytes while being read") }
         // It grew past that room since it was stat'ed: read on in blocks, within the limit.
         while grew {
-            if out.count > limit { return .failure(tooLarge) }
+            if out.count > limit { return .failure(tooLarge()) }
             let n = withUnsafeTemporaryAllocation(byteCount: 65536, alignment: 1) { block in
                 let got = read(fd, block.baseAddress, block.count)
                 if got > 0 { out.append(contentsOf: block[..<got]) }
@@ -468,7 +469,7 @@ enum FileReading {
             }
             grew = n > 0
         }
-        if out.count > limit { return .failure(tooLarge) }
+        if out.count > limit { return .failure(tooLarge()) }
         return .success(out)
     }
 
