@@ -25,7 +25,10 @@ struct JSONBytes: ~Copyable {
     deinit { base.deallocate() }
 
     /// What has been written.
-    var out: [UInt8] { Array(UnsafeBufferPointer(start: base, count: count)) }
+    var out: [UInt8] { Array(written) }
+
+    /// What has been written, in place (valid while this lives, until the next write).
+    var written: UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(start: base, count: count) }
 
     mutating func raw(_ s: StaticString) {
         append(s.utf8Start, s.utf8CodeUnitCount)
@@ -83,20 +86,33 @@ struct JSONBytes: ~Copyable {
 
     /// A JSON string: `"`, `\` and control characters escaped, the rest as UTF-8.
     mutating func string(_ s: String) {
+        // Read in place (native and small strings alike); a bridged string, which Trawl does not
+        // make, is copied first.
+        if s.utf8.withContiguousStorageIfAvailable({ string($0) }) == nil {
+            var copy = s
+            copy.withUTF8 { string($0) }
+        }
+    }
+
+    private mutating func string(_ bytes: UnsafeBufferPointer<UInt8>) {
+        // Most strings have nothing to escape: found eight bytes at a time, and copied whole
+        // between their quotes.
+        if !Self.needsEscaping(bytes) {
+            reserve(bytes.count + 2)
+            base[count] = 34
+            if let source = bytes.baseAddress { (base + count + 1).update(from: source, count: bytes.count) }
+            base[count + 1 + bytes.count] = 34
+            count += bytes.count + 2
+            return
+        }
         byte(34)
-        var s = s
-        s.withUTF8 { bytes in
-            guard let base = bytes.baseAddress else { return }
-            // Most strings have nothing to escape: found eight bytes at a time, and copied whole.
-            if !Self.needsEscaping(bytes) {
-                append(base, bytes.count)
-                return
-            }
+        do {
+            let source = bytes.baseAddress!  // not empty: it holds a byte to escape
             var runStart = 0
             for i in 0..<bytes.count {
                 let b = bytes[i]
                 guard b < 32 || b == 34 || b == 92 else { continue }
-                append(base + runStart, i - runStart)
+                append(source + runStart, i - runStart)
                 runStart = i + 1
                 switch b {
                 case 34: raw("\\\"")
@@ -113,7 +129,7 @@ struct JSONBytes: ~Copyable {
                     byte(hex[Int(b & 15)])
                 }
             }
-            append(base + runStart, bytes.count - runStart)
+            append(source + runStart, bytes.count - runStart)
         }
         byte(34)
     }
@@ -158,12 +174,21 @@ struct JSONBytes: ~Copyable {
     /// Writes `"key":`, after the comma that separates it from the object's previous member.
     /// Members must come in sorted key order, as JSONEncoder's .sortedKeys writes them.
     mutating func key(_ k: StaticString) {
-        if empty & (1 << depth) == 0 { byte(44) }
+        // One capacity check for the comma, the quotes, the colon and the key, which is copied
+        // byte by byte (keys are short: a call to memmove costs more).
+        let n = k.utf8CodeUnitCount
+        reserve(n + 4)
+        var p = base + count
+        if empty & (1 << depth) == 0 { p.pointee = 44; p += 1 }
         empty &= ~(1 << depth)
-        byte(34)
-        raw(k)
-        byte(34)
-        byte(58)
+        p.pointee = 34
+        p += 1
+        let key = k.utf8Start
+        for i in 0..<n { p[i] = key[i] }
+        p += n
+        p[0] = 34
+        p[1] = 58
+        count = p + 2 - base
     }
 
     mutating func field(_ k: StaticString, _ value: String) { key(k); string(value) }
@@ -184,12 +209,15 @@ struct JSONBytes: ~Copyable {
 
 extension FileRecord {
     /// The whole report line `{"data":{...},"type":"file"}` and its newline.
-    package func reportLine() -> [UInt8] {
+    package func reportLine() -> [UInt8] { withReportLine { Array($0) } }
+
+    /// Calls `body` with the report line written in memory of its own (no array made for it).
+    func withReportLine<R, E: Error>(_ body: (UnsafeBufferPointer<UInt8>) throws(E) -> R) throws(E) -> R {
         var j = JSONBytes(capacity: 512 + findings.count * 320)
         j.raw("{\"data\":")
         write(to: &j)
         j.raw(",\"type\":\"file\"}\n")
-        return j.out
+        return try body(j.written)
     }
 
     func write(to j: inout JSONBytes) {

@@ -33,6 +33,30 @@ package final class ReportWriter: @unchecked Sendable {
     private final class Slot {
         var buffer: [UInt8] = []
         var totals = SummaryRecord.empty
+        /// Entries and findings by level, counted by the level's place in `Level.allCases` (nil: none
+        /// yet) and put into `totals` by name at the end: hashing the level's name for every entry
+        /// was a tenth of writing a small file's entry.
+        var entriesByLevel: [Int?] = Array(repeating: nil, count: Level.allCases.count)
+        var findingsByLevel: [Int?] = Array(repeating: nil, count: Level.allCases.count)
+
+        /// The totals with the per-level counts in them.
+        var completeTotals: SummaryRecord {
+            var t = totals
+            for (i, level) in Level.allCases.enumerated() {
+                if let n = entriesByLevel[i] { t.entriesByLevel[level.rawValue, default: 0] += n }
+                if let n = findingsByLevel[i] { t.findingsByLevel[level.rawValue, default: 0] += n }
+            }
+            return t
+        }
+
+        static func place(_ level: Level) -> Int {
+            switch level {
+            case .public: 0
+            case .internal: 1
+            case .restricted: 2
+            case .confidential: 3
+            }
+        }
     }
 
     /// Gives each of `workers` threads its own buffer and totals; call before the workers start.
@@ -97,10 +121,12 @@ package final class ReportWriter: @unchecked Sendable {
     @discardableResult
     package func write(_ result: FileResult, isMember: Bool, worker: Int = 0, keep: Bool = true) throws(ReportWriteError) -> [UInt8] {
         let record = fileRecord(result)
-        let line = record.reportLine()
         let stats = EntryStats(record, isMember: isMember)
-        try account(stats, line: line[...], carried: false, worker: worker)
-        return keep ? stats.encoded + [10] + Self.markedCarried(line) : []
+        // The line goes from the encoder's memory into the worker's buffer: no array of its own.
+        return try record.withReportLine { line throws(ReportWriteError) in
+            try account(stats, line: line, carried: false, worker: worker)
+            return keep ? stats.encoded + [10] + Self.markedCarried(Array(line)) : []
+        }
     }
 
     /// Writes the entries of a file carried over from a previous run: `stored` is what `write`
@@ -126,7 +152,7 @@ package final class ReportWriter: @unchecked Sendable {
         }
         while let statsLine = nextLine() {
             guard let stats = EntryStats(decoding: statsLine), let json = nextLine(terminated: true), json.last == 10 else { throw damaged }
-            try account(stats, line: json, carried: true, worker: worker)
+            try json.withUnsafeBufferPointer { line throws(ReportWriteError) in try account(stats, line: line, carried: true, worker: worker) }
             if stats.outcome == .error, case .file(let record)? = try? JSONDecoder().decode(ReportRecord.self, from: Data(json)) {
                 let name = ([record.path] + (record.members ?? [])).map(\.display).joined(separator: "!/")
                 failures += (record.issues ?? []).map { (name, $0) }
@@ -144,7 +170,7 @@ package final class ReportWriter: @unchecked Sendable {
     }
 
     /// Adds an entry to the totals and appends its line (unless --findings-only leaves it out).
-    private func account(_ stats: EntryStats, line: ArraySlice<UInt8>, carried: Bool, worker: Int) throws(ReportWriteError) {
+    private func account(_ stats: EntryStats, line: UnsafeBufferPointer<UInt8>, carried: Bool, worker: Int) throws(ReportWriteError) {
         let listed = !(findingsOnly && stats.outcome == .scanned && stats.findings.isEmpty)
         let slot = slots[worker]
         slot.totals.entries.add(stats.outcome)
@@ -153,12 +179,12 @@ package final class ReportWriter: @unchecked Sendable {
             if stats.outcome == .scanned && !carried { slot.totals.bytesRead += stats.size }
             if carried { slot.totals.filesCarriedOver += 1 }
         }
-        slot.totals.entriesByLevel[stats.level.rawValue, default: 0] += 1
+        slot.entriesByLevel[Slot.place(stats.level)] = (slot.entriesByLevel[Slot.place(stats.level)] ?? 0) + 1
         for kind in stats.issueKinds { slot.totals.issuesByKind[kind.rawValue, default: 0] += 1 }
         for (type, level, count) in stats.findings {
             if let level {
                 slot.totals.findingsByType[type, default: 0] += count
-                slot.totals.findingsByLevel[level.rawValue, default: 0] += count
+                slot.findingsByLevel[Slot.place(level)] = (slot.findingsByLevel[Slot.place(level)] ?? 0) + count
             } else {
                 slot.totals.exemptFindings += count
             }
@@ -177,10 +203,12 @@ package final class ReportWriter: @unchecked Sendable {
     package func finish(started: Date) throws(ReportWriteError) -> SummaryRecord {
         lock.lock()
         for slot in slots {
-            summary.add(slot.totals)
+            summary.add(slot.completeTotals)
             do { try appendLocked(slot.buffer) } catch { lock.unlock(); throw error }
             slot.buffer = []
             slot.totals = .empty
+            slot.entriesByLevel = slot.entriesByLevel.map { _ in nil }
+            slot.findingsByLevel = slot.findingsByLevel.map { _ in nil }
         }
         summary.finished = Timestamp.string(Date())
         summary.elapsedSeconds = (Date().timeIntervalSince(started) * 1000).rounded() / 1000
