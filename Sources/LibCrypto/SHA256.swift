@@ -41,8 +41,11 @@ public struct SHA256: Sendable {
 
 /// The 32 bytes of a SHA-256 digest, held inline.
 public struct SHA256Digest: Sendable {
-    fileprivate var bytes: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
+    @usableFromInline var bytes: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
 
+    /// Inlinable, so that callers get it specialised: the generic version, called across modules,
+    /// went through a reabstraction thunk for every fingerprint and content id.
+    @inlinable
     public func withUnsafeBytes<R>(_ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
         try Swift.withUnsafeBytes(of: bytes, body)
     }

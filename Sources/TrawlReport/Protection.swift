@@ -235,19 +235,14 @@ package struct ContentHasher {
 
     /// "hmac-sha256:KEYID:HEX", written into one string (this is made for every entry).
     static func tagged(id: String, _ digest: SHA256Digest) -> String {
-        var id = id
-        return id.withUTF8 { idBytes in
-            digest.withUnsafeBytes { bytes in
-                let prefix: StaticString = "hmac-sha256:"
-                let length = prefix.utf8CodeUnitCount + idBytes.count + 1 + bytes.count * 2
-                return String(unsafeUninitializedCapacity: length) { out in
-                    var i = 0
-                    for b in UnsafeBufferPointer(start: prefix.utf8Start, count: prefix.utf8CodeUnitCount) { out[i] = b; i += 1 }
-                    for b in idBytes { out[i] = b; i += 1 }
-                    out[i] = 58  // ":"
-                    return writeHex(bytes, into: out, at: i + 1)
-                }
-            }
+        let prefix: StaticString = "hmac-sha256:"
+        let length = prefix.utf8CodeUnitCount + id.utf8.count + 1 + MemoryLayout<SHA256Digest>.size * 2
+        return String(unsafeUninitializedCapacity: length) { out in
+            var i = 0
+            for b in UnsafeBufferPointer(start: prefix.utf8Start, count: prefix.utf8CodeUnitCount) { out[i] = b; i += 1 }
+            for b in id.utf8 { out[i] = b; i += 1 }
+            out[i] = 58  // ":"
+            return digest.withUnsafeBytes { writeHex($0, into: out, at: i + 1) }
         }
     }
 }
