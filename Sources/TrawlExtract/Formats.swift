@@ -113,6 +113,12 @@ package enum Sniffer {
         // No telling extension: look at the first non-blank bytes.
         // The opening bytes tell HTML, XML and JSON; an XML declaration is followed by its root,
         // which says whether the XML is XHTML, so then more is read.
+        // Only a head that opens with "<" can be HTML or XML: when the first byte past the BOM and
+        // the blanks is plain ASCII and not "<", it alone decides (no head is made: most files).
+        if let first = firstNonBlank(bytes), first != 60, first != 0, first < 128 {
+            if ext == "txt" || ext == "log" || ext == "md" { return .document(.text) }
+            return first == 123 || first == 91 ? .document(.json) : .document(.text)
+        }
         let head = TextDecoding.leadingASCII(bytes, count: 16)
         if head.starts(with: Magic.doctypeHTML) || head.starts(with: Magic.html) { return .document(.html) }
         if head.starts(with: Magic.xmlDeclaration) {
@@ -141,6 +147,18 @@ package enum Sniffer {
         static let doctypeHTML = Array("<!doctype html".utf8)
         static let html = Array("<html".utf8)
         static let xmlDeclaration = Array("<?xml".utf8)
+    }
+
+    /// The first byte after a UTF-8 BOM and leading blanks, as `TextDecoding.leadingASCII` skips
+    /// them; nil when there is none.
+    private static func firstNonBlank(_ bytes: [UInt8]) -> UInt8? {
+        var i = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
+        while i < bytes.count {
+            let b = bytes[i]
+            if b != 32 && b != 9 && b != 10 && b != 13 { return b }
+            i += 1
+        }
+        return nil
     }
 
     static func fileExtension(_ name: [UInt8]) -> String {
