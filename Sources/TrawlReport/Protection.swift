@@ -23,12 +23,15 @@ package struct FingerprintKey: Sendable {
     /// The same for content ids, under their own key ("trawl-content" + key): keyed once, not once
     /// per file (on a tree of small files, deriving the pads was a tenth of the hashing).
     private let contentKeyed: KeyedSHA256
+    /// "hmac-sha256:KEYID:", the start of every fingerprint and content id, made once.
+    private let tagPrefix: [UInt8]
 
     init(bytes: [UInt8]) {
         keyed = KeyedSHA256(key: bytes)
         contentKeyed = KeyedSHA256(key: Array("trawl-content".utf8) + bytes)
         let digest = SHA256.hash(Array("trawl-key-id".utf8) + bytes)
         id = String(hex(digest).prefix(12))
+        tagPrefix = Array("hmac-sha256:\(id):".utf8)
     }
 
     /// Reads the key at `path`, creating it (32 random bytes, mode 0600, directory 0700) if missing.
@@ -59,7 +62,7 @@ package struct FingerprintKey: Sendable {
     /// An incremental keyed digest of a file's content: "hmac-sha256:KEYID:HEX". Equal content gives
     /// the same id under the same key (a moved or copied file is recognised by `trawl diff`), and
     /// the id says nothing of the content without the key.
-    package func contentHasher() -> ContentHasher { ContentHasher(keyed: contentKeyed, id: id) }
+    package func contentHasher() -> ContentHasher { ContentHasher(keyed: contentKeyed, prefix: tagPrefix) }
 
     /// "hmac-sha256:KEYID:HEX" of the type and normalised value.
     package func fingerprint(type: String, normalized: String) -> String {
@@ -77,7 +80,7 @@ package struct FingerprintKey: Sendable {
                 }
             }
         }
-        return ContentHasher.tagged(id: id, mac.finalize())
+        return ContentHasher.tagged(prefix: tagPrefix, mac.finalize())
     }
 }
 
@@ -205,44 +208,62 @@ func hex(_ digest: SHA256Digest) -> String {
     }
 }
 
-/// Writes `bytes` as lower-case hex into `out` from `at`; returns where the hex ends.
+/// Writes `bytes` as lower-case hex into `out` from `at`; returns where the hex ends. Four bytes
+/// at a time (`hexDigits`): this runs for every fingerprint and content id.
 private func writeHex(_ bytes: UnsafeRawBufferPointer, into out: UnsafeMutableBufferPointer<UInt8>, at start: Int) -> Int {
-    let digits: StaticString = "0123456789abcdef"
-    let table = digits.utf8Start
-    var i = start
-    for b in bytes {
-        out[i] = table[Int(b >> 4)]
-        out[i + 1] = table[Int(b & 15)]
-        i += 2
+    precondition(out.count - start >= bytes.count * 2)
+    let target = UnsafeMutableRawPointer(out.baseAddress! + start)
+    var i = 0
+    while i + 4 <= bytes.count {
+        target.storeBytes(of: hexDigits(bytes.loadUnaligned(fromByteOffset: i, as: UInt32.self)), toByteOffset: i * 2, as: UInt64.self)
+        i += 4
     }
-    return i
+    let digits: StaticString = "0123456789abcdef"
+    while i < bytes.count {
+        out[start + 2 * i] = digits.utf8Start[Int(bytes[i] >> 4)]
+        out[start + 2 * i + 1] = digits.utf8Start[Int(bytes[i] & 15)]
+        i += 1
+    }
+    return start + bytes.count * 2
+}
+
+/// The eight hex digits of four bytes, in memory order (little-endian: the first byte's high
+/// nibble in the lowest byte). Each byte is spread to sixteen bits, its nibbles split into two
+/// bytes, and every nibble turned into its digit at once: "0" + n, and 39 more for a-f (n + 6
+/// reaches 16 exactly when n is 10 or more). No byte carries into the next.
+@inline(__always)
+func hexDigits(_ word: UInt32) -> UInt64 {
+    var x = UInt64(UInt32(littleEndian: word))
+    x = (x | x << 16) & 0x0000_FFFF_0000_FFFF
+    x = (x | x << 8) & 0x00FF_00FF_00FF_00FF
+    let nibbles = (x >> 4) & 0x000F_000F_000F_000F | (x & 0x000F_000F_000F_000F) << 8
+    let letters = ((nibbles &+ 0x0606_0606_0606_0606) >> 4) & 0x0101_0101_0101_0101
+    return (nibbles &+ 0x3030_3030_3030_3030 &+ letters &* 39).littleEndian
 }
 
 /// Keyed digest of content fed in pieces; see `FingerprintKey.contentHasher()`.
 package struct ContentHasher {
     private var mac: KeyedSHA256
-    private let id: String
+    private let prefix: [UInt8]
 
-    init(keyed: KeyedSHA256, id: String) {
+    init(keyed: KeyedSHA256, prefix: [UInt8]) {
         mac = keyed
-        self.id = id
+        self.prefix = prefix
     }
 
     package mutating func update(_ bytes: [UInt8]) { bytes.withUnsafeBytes { mac.update($0) } }
     package mutating func update(_ bytes: ArraySlice<UInt8>) { bytes.withUnsafeBytes { mac.update($0) } }
 
-    package func finalize() -> String { Self.tagged(id: id, mac.finalize()) }
+    package func finalize() -> String { Self.tagged(prefix: prefix, mac.finalize()) }
 
-    /// "hmac-sha256:KEYID:HEX", written into one string (this is made for every entry).
-    static func tagged(id: String, _ digest: SHA256Digest) -> String {
-        let prefix: StaticString = "hmac-sha256:"
-        let length = prefix.utf8CodeUnitCount + id.utf8.count + 1 + MemoryLayout<SHA256Digest>.size * 2
-        return String(unsafeUninitializedCapacity: length) { out in
-            var i = 0
-            for b in UnsafeBufferPointer(start: prefix.utf8Start, count: prefix.utf8CodeUnitCount) { out[i] = b; i += 1 }
-            for b in id.utf8 { out[i] = b; i += 1 }
-            out[i] = 58  // ":"
-            return digest.withUnsafeBytes { writeHex($0, into: out, at: i + 1) }
+    /// "hmac-sha256:KEYID:HEX" (`prefix` is up to the hex), written into one string: this is made
+    /// for every entry and every finding.
+    static func tagged(prefix: [UInt8], _ digest: SHA256Digest) -> String {
+        prefix.withUnsafeBufferPointer { head in
+            String(unsafeUninitializedCapacity: head.count + MemoryLayout<SHA256Digest>.size * 2) { out in
+                _ = out.initialize(from: head)
+                return digest.withUnsafeBytes { writeHex($0, into: out, at: head.count) }
+            }
         }
     }
 }

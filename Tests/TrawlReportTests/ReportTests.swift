@@ -50,6 +50,20 @@ import TrawlModel
         #expect(other.finalize() == hasher.finalize())
     }
 
+    /// The four-bytes-at-a-time hex of fingerprints: every byte value, in every position of the
+    /// word, against the two digits a format string gives.
+    @Test func hexDigitsOfEveryByteInEveryPlace() {
+        for value in 0...255 {
+            for place in 0..<4 {
+                var bytes: [UInt8] = [0x5A, 0xA5, 0x0F, 0xF0]
+                bytes[place] = UInt8(value)
+                let word = bytes.withUnsafeBytes { $0.loadUnaligned(as: UInt32.self) }
+                let digits = withUnsafeBytes(of: hexDigits(word)) { String(decoding: $0, as: UTF8.self) }
+                #expect(digits == bytes.map { String(format: "%02x", $0) }.joined())
+            }
+        }
+    }
+
     /// RFC 4231 test cases 1 and 6: a short key, and a key longer than SHA-256's block.
     @Test func keyedSHA256IsHMACSHA256() {
         func mac(_ key: [UInt8], _ data: String) -> String {
