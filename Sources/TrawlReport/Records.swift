@@ -17,8 +17,20 @@ package struct PathText: Codable, Sendable, Hashable {
     package var bytes: String?
 
     package init(_ raw: [UInt8]) {
-        if let s = String(validating: raw, as: UTF8.self) { text = s; bytes = nil }
+        // Nearly every path is ASCII, which is valid UTF-8 as it stands: checked a word at a
+        // time, it skips the generic validation (a tenth of writing a small file's entry).
+        if Self.isASCII(raw) { text = String(decoding: raw, as: UTF8.self); bytes = nil }
+        else if let s = String(validating: raw, as: UTF8.self) { text = s; bytes = nil }
         else { text = nil; bytes = Data(raw).base64EncodedString() }
+    }
+
+    static func isASCII(_ raw: [UInt8]) -> Bool {
+        raw.withUnsafeBytes { b in
+            var i = 0, high: UInt64 = 0
+            while i + 8 <= b.count { high |= b.loadUnaligned(fromByteOffset: i, as: UInt64.self); i += 8 }
+            while i < b.count { high |= UInt64(b[i]); i += 1 }
+            return high & 0x8080_8080_8080_8080 == 0
+        }
     }
 
     /// The raw bytes back.
