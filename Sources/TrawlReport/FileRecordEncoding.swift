@@ -14,7 +14,8 @@ import TrawlModel
 /// append (those were most of writing a finding-dense line).
 struct JSONBytes: ~Copyable {
     private var base: UnsafeMutablePointer<UInt8>
-    private var count = 0
+    /// Bytes written so far.
+    private(set) var count = 0
     private var capacity: Int
 
     init(capacity: Int) {
@@ -29,6 +30,18 @@ struct JSONBytes: ~Copyable {
 
     /// What has been written, in place (valid while this lives, until the next write).
     var written: UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(start: base, count: count) }
+
+    /// Forgets what was written, keeping the memory.
+    mutating func removeAll() {
+        count = 0
+        depth = 0
+        empty = 0
+    }
+
+    /// Appends bytes written elsewhere (a stored line).
+    mutating func append(_ bytes: UnsafeBufferPointer<UInt8>) {
+        if let source = bytes.baseAddress { append(source, bytes.count) }
+    }
 
     mutating func raw(_ s: StaticString) {
         append(s.utf8Start, s.utf8CodeUnitCount)
@@ -209,15 +222,17 @@ struct JSONBytes: ~Copyable {
 
 extension FileRecord {
     /// The whole report line `{"data":{...},"type":"file"}` and its newline.
-    package func reportLine() -> [UInt8] { withReportLine { Array($0) } }
-
-    /// Calls `body` with the report line written in memory of its own (no array made for it).
-    func withReportLine<R, E: Error>(_ body: (UnsafeBufferPointer<UInt8>) throws(E) -> R) throws(E) -> R {
+    package func reportLine() -> [UInt8] {
         var j = JSONBytes(capacity: 512 + findings.count * 320)
+        writeLine(to: &j)
+        return j.out
+    }
+
+    /// Appends the report line to `j`.
+    func writeLine(to j: inout JSONBytes) {
         j.raw("{\"data\":")
         write(to: &j)
         j.raw(",\"type\":\"file\"}\n")
-        return try body(j.written)
     }
 
     func write(to j: inout JSONBytes) {

@@ -31,7 +31,10 @@ package final class ReportWriter: @unchecked Sendable {
 
     /// One worker's lines not yet written, and its totals.
     private final class Slot {
-        var buffer: [UInt8] = []
+        /// Lines are encoded straight into this buffer, which goes to the file whole: no copy of a
+        /// line is made on its way out.
+        var lines = JSONBytes(capacity: Slot.flushAt + 64 * 1024)
+        static let flushAt = 256 * 1024
         var totals = SummaryRecord.empty
         /// Entries and findings by level, counted by the level's place in `Level.allCases` (nil: none
         /// yet) and put into `totals` by name at the end: hashing the level's name for every entry
@@ -122,11 +125,14 @@ package final class ReportWriter: @unchecked Sendable {
     package func write(_ result: FileResult, isMember: Bool, worker: Int = 0, keep: Bool = true) throws(ReportWriteError) -> [UInt8] {
         let record = fileRecord(result)
         let stats = EntryStats(record, isMember: isMember)
-        // The line goes from the encoder's memory into the worker's buffer: no array of its own.
-        return try record.withReportLine { line throws(ReportWriteError) in
-            try account(stats, line: line, carried: false, worker: worker)
-            return keep ? stats.encoded + [10] + Self.markedCarried(Array(line)) : []
-        }
+        let slot = slots[worker]
+        count(stats, carried: false, in: slot)
+        guard listed(stats) else { return keep ? stats.encoded + [10] + Self.markedCarried(record.reportLine()) : [] }
+        let start = slot.lines.count
+        record.writeLine(to: &slot.lines)
+        let kept = keep ? stats.encoded + [10] + Self.markedCarried(Array(slot.lines.written[start...])) : []
+        try flushIfFull(slot)
+        return kept
     }
 
     /// Writes the entries of a file carried over from a previous run: `stored` is what `write`
@@ -152,7 +158,12 @@ package final class ReportWriter: @unchecked Sendable {
         }
         while let statsLine = nextLine() {
             guard let stats = EntryStats(decoding: statsLine), let json = nextLine(terminated: true), json.last == 10 else { throw damaged }
-            try json.withUnsafeBufferPointer { line throws(ReportWriteError) in try account(stats, line: line, carried: true, worker: worker) }
+            let slot = slots[worker]
+            count(stats, carried: true, in: slot)
+            if listed(stats) {
+                json.withUnsafeBufferPointer { slot.lines.append($0) }
+                try flushIfFull(slot)
+            }
             if stats.outcome == .error, case .file(let record)? = try? JSONDecoder().decode(ReportRecord.self, from: Data(json)) {
                 let name = ([record.path] + (record.members ?? [])).map(\.display).joined(separator: "!/")
                 failures += (record.issues ?? []).map { (name, $0) }
@@ -169,10 +180,13 @@ package final class ReportWriter: @unchecked Sendable {
         return head + Array(#""carried_over":true,"#.utf8) + line[head.count...]
     }
 
-    /// Adds an entry to the totals and appends its line (unless --findings-only leaves it out).
-    private func account(_ stats: EntryStats, line: UnsafeBufferPointer<UInt8>, carried: Bool, worker: Int) throws(ReportWriteError) {
-        let listed = !(findingsOnly && stats.outcome == .scanned && stats.findings.isEmpty)
-        let slot = slots[worker]
+    /// Whether the entry's line goes into the report (--findings-only leaves out the clean ones).
+    private func listed(_ stats: EntryStats) -> Bool {
+        !(findingsOnly && stats.outcome == .scanned && stats.findings.isEmpty)
+    }
+
+    /// Adds an entry to the worker's totals.
+    private func count(_ stats: EntryStats, carried: Bool, in slot: Slot) {
         slot.totals.entries.add(stats.outcome)
         if !stats.isMember {
             slot.totals.files.add(stats.outcome)
@@ -189,14 +203,17 @@ package final class ReportWriter: @unchecked Sendable {
                 slot.totals.exemptFindings += count
             }
         }
-        guard listed else { return }
-        slot.buffer.append(contentsOf: line)
-        if slot.buffer.count >= 256 * 1024 {
-            lock.lock()
-            defer { lock.unlock() }
-            try appendLocked(slot.buffer)
-            slot.buffer.removeAll(keepingCapacity: true)
-        }
+    }
+
+    /// Writes the worker's lines to the file once they fill its buffer, after anything written
+    /// before them (the begin record).
+    private func flushIfFull(_ slot: Slot) throws(ReportWriteError) {
+        guard slot.lines.count >= Slot.flushAt else { return }
+        lock.lock()
+        defer { lock.unlock() }
+        try flushLocked()
+        try writeAll(slot.lines.written)
+        slot.lines.removeAll()
     }
 
     /// Writes the summary, closes the file and renames it into place. Returns the summary.
@@ -204,8 +221,11 @@ package final class ReportWriter: @unchecked Sendable {
         lock.lock()
         for slot in slots {
             summary.add(slot.completeTotals)
-            do { try appendLocked(slot.buffer) } catch { lock.unlock(); throw error }
-            slot.buffer = []
+            do {
+                try flushLocked()
+                try writeAll(slot.lines.written)
+            } catch { lock.unlock(); throw error }
+            slot.lines.removeAll()
             slot.totals = .empty
             slot.entriesByLevel = slot.entriesByLevel.map { _ in nil }
             slot.findingsByLevel = slot.findingsByLevel.map { _ in nil }
@@ -288,10 +308,14 @@ package final class ReportWriter: @unchecked Sendable {
 
     private func flushLocked() throws(ReportWriteError) {
         defer { buffer.removeAll(keepingCapacity: true) }
-        let bytes = buffer
+        try buffer.withUnsafeBufferPointer { bytes throws(ReportWriteError) in try writeAll(bytes) }
+    }
+
+    /// Writes all of `bytes` to the report file; call holding `lock`.
+    private func writeAll(_ bytes: UnsafeBufferPointer<UInt8>) throws(ReportWriteError) {
         var written = 0
         while written < bytes.count {
-            let n = bytes[written...].withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
+            let n = Glibc.write(fd, bytes.baseAddress! + written, bytes.count - written)
             if n < 0 {
                 if errno == EINTR { continue }
                 throw ReportWriteError(message: "cannot write the report: \(String(cString: strerror(errno)))")
