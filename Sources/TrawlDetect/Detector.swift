@@ -87,6 +87,8 @@ package final class PatternSet: Sendable {
     let literals: LiteralSet?
     /// By pattern index: whether a digit is an anchor of the pattern.
     let anchoredOnDigits: [Bool]
+    /// By pattern index: the run of digits every match holds (`Prefilter.digitRun`; 1 without).
+    let digitRun: [Int]
     /// Whether any pattern is anchored on digits (else a chunk's digit runs are not looked for).
     let anyAnchoredOnDigits: Bool
     /// By literal index: the patterns that literal is an anchor of.
@@ -137,6 +139,7 @@ package final class PatternSet: Sendable {
         patterns = out
         self.literalTexts = literalTexts
         anchoredOnDigits = out.map { $0.prefilter?.digits == true }
+        digitRun = out.map { $0.prefilter?.digitRun ?? 1 }
         anyAnchoredOnDigits = anchoredOnDigits.contains(true)
         var patternsOfLiteral = [[Int]](repeating: [], count: literalTexts.count)
         for (index, compiled) in out.enumerated() {
@@ -745,7 +748,10 @@ struct Anchors {
     mutating func anchoredPatterns(_ set: PatternSet) -> [Bool] {
         var out = set.unfiltered
         if set.anyAnchoredOnDigits && !digits().isEmpty {
-            for (i, d) in set.anchoredOnDigits.enumerated() where d { out[i] = true }
+            // A pattern whose matches hold a longer run of digits than any here cannot match (a
+            // table row with a date in it is not searched for ten-digit numbers).
+            let longest = digits().reduce(0) { max($0, $1.count) }
+            for (i, d) in set.anchoredOnDigits.enumerated() where d && longest >= set.digitRun[i] { out[i] = true }
         }
         for id in set.patternsOfLiteral.indices where !set.patternsOfLiteral[id].isEmpty && !positions(ofLiteral: id).isEmpty {
             for p in set.patternsOfLiteral[id] { out[p] = true }

@@ -24,7 +24,9 @@ package enum PatternChecker {
                     let value = String(decoding: Array(text.utf8)[span], as: UTF8.self)
                     guard let m = ofType.first(where: { $0.location.offset == span.lowerBound && $0.value.utf8.count == span.count }) else {
                         let got = ofType.map { "'\($0.value)'" }.joined(separator: ", ")
-                        fail("example \(i + 1): '\(value)' not found\(got.isEmpty ? "" : " (found \(got))")")
+                        // An over-promising prefilter shows here: name its promise.
+                        let run = def.prefilter.map { $0.digitRun > 1 ? "; the prefilter promises \($0.digitRun) digits in a row" : "" } ?? ""
+                        fail("example \(i + 1): '\(value)' not found\(got.isEmpty ? "" : " (found \(got))")\(run)")
                         continue
                     }
                     if m.exemption != example.exempt {

@@ -43,13 +43,21 @@ package struct Prefilter: Codable, Sendable {
     package var literals: [String]
     /// The most bytes between a match's start and its anchor.
     package var reach: Int
+    /// With `digits`: every match holds this many digits in a row (a ten-digit number: 10), so a
+    /// text whose longest run of digits is shorter cannot match (no literal of the pattern being
+    /// there either). Another promise about the regex, checked by its examples.
+    package var digitRun: Int
 
-    enum CodingKeys: String, CodingKey { case digits, literals, reach }
+    enum CodingKeys: String, CodingKey {
+        case digits, literals, reach
+        case digitRun = "digit_run"
+    }
 
-    package init(digits: Bool, literals: [String], reach: Int) {
+    package init(digits: Bool, literals: [String], reach: Int, digitRun: Int = 1) {
         self.digits = digits
         self.literals = literals
         self.reach = reach
+        self.digitRun = digitRun
     }
 
     package init(from decoder: Decoder) throws {
@@ -57,6 +65,7 @@ package struct Prefilter: Codable, Sendable {
         digits = try c.decodeIfPresent(Bool.self, forKey: .digits) ?? false
         literals = try c.decodeIfPresent([String].self, forKey: .literals) ?? []
         reach = try c.decodeIfPresent(Int.self, forKey: .reach) ?? 128
+        digitRun = try c.decodeIfPresent(Int.self, forKey: .digitRun) ?? 1
     }
 }
 
@@ -266,6 +275,10 @@ package struct PatternLibrary: Sendable {
             if p.negativeExamples.isEmpty { add(.warning, "no negative examples") }
             for (i, e) in p.examples.enumerated() where e.unmarked.spans.isEmpty {
                 add(.error, "example \(i + 1) marks nothing: enclose the value in « »")
+            }
+            if let f = p.prefilter, f.digitRun != 1 {
+                if f.digitRun < 1 { add(.error, "prefilter digit_run must be at least 1") }
+                if !f.digits { add(.error, "prefilter digit_run needs digits: true") }
             }
         }
         return problems
