@@ -18,6 +18,10 @@ package enum CrawlItem: Sendable {
     /// A regular file to scan, with its directory's handle when the walk kept it open (the file
     /// is then opened relative to it).
     case file(FileRef, directory: DirectoryHandle?)
+    /// A file its directory lists as regular, not stat'ed by the walk (`CrawlOptions.statFiles`
+    /// off): the consumer opens it and stats it through the descriptor (`FileRef.init(path:status:)`),
+    /// checking that it is still a regular file and within `maxFileSize`.
+    case listedFile(path: [UInt8], directory: DirectoryHandle?)
     /// A path deliberately not scanned (excluded, too large, symlink, special file), with why.
     case skipped(path: [UInt8], size: Int, issue: ScanIssue)
     /// A path that could not be read (permission, vanished, I/O error).
@@ -35,6 +39,10 @@ package struct CrawlOptions: Sendable {
     package var maxFileSize: Int = 256 * 1024 * 1024
     /// Follow symbolic links (never to a target outside the roots, never around a loop).
     package var followSymlinks: Bool = false
+    /// Stat every file as it is listed (what an incremental scan compares, without opening the
+    /// file). Off, a file the directory says is regular is handed on as `listedFile`: opened
+    /// anyway, it is stat'ed through its descriptor, and its name is looked up once, not twice.
+    package var statFiles: Bool = true
 
     package init() {}
 }
@@ -73,6 +81,12 @@ package final class Walker: Sendable {
     private func process(_ work: Work, worker: Int, queue: WorkQueue, visit: @Sendable (CrawlItem, Int) -> Void) {
         let (path, rootIndex, relative) = (work.path, work.rootIndex, work.path[work.relativeStart...])
         let isRoot = relative.isEmpty
+        // A file listed as regular goes on unstat'ed, unless a glob leaves it out: its entry then
+        // gives its size, and it is stat'ed below as any other path.
+        if work.listedRegular && globSkip(path: path, size: 0, relative: relative) == nil {
+            visit(.listedFile(path: path, directory: work.directory), worker)
+            return
+        }
         var st = stat()
         if let known = work.status {
             st = known
@@ -113,31 +127,42 @@ package final class Walker: Sendable {
             listDirectory(path, rootIndex: rootIndex, relativeStart: work.relativeStart, worker: worker, queue: queue, visit: visit)
             return
         }
-        if type != S_IFREG {
-            visit(.skipped(path: path, size: 0, issue: ScanIssue(.specialFile, "not a regular file (\(Walker.typeName(type)))")), worker)
+        if let skip = Walker.specialSkip(path: path, mode: type) {
+            visit(skip, worker)
             return
         }
         let size = Int(st.st_size)
-        if !isRoot {
-            if matches(options.exclude, relative: name) {
-                visit(.skipped(path: path, size: size, issue: ScanIssue(.excluded, "excluded by a glob")), worker)
-                return
-            }
-            if !options.include.isEmpty && !matches(options.include, relative: name) {
-                visit(.skipped(path: path, size: size, issue: ScanIssue(.excluded, "not matched by an include glob")), worker)
-                return
-            }
-        }
-        if size > options.maxFileSize {
-            visit(.skipped(path: path, size: size, issue: ScanIssue(.tooLarge, "\(size) bytes is over the limit of \(options.maxFileSize)")), worker)
+        if !isRoot, let skip = globSkip(path: path, size: size, relative: name) {
+            visit(skip, worker)
             return
         }
-        let ref = FileRef(
-            path: path, size: size,
-            mtime: Double(st.st_mtim.tv_sec) + Double(st.st_mtim.tv_nsec) / 1e9,
-            ctime: Double(st.st_ctim.tv_sec) + Double(st.st_ctim.tv_nsec) / 1e9,
-            inode: UInt64(st.st_ino), device: UInt64(st.st_dev), mode: UInt32(st.st_mode))
-        visit(.file(ref, directory: work.directory), worker)
+        if let skip = Walker.sizeSkip(path: path, size: size, limit: options.maxFileSize) {
+            visit(skip, worker)
+            return
+        }
+        visit(.file(FileRef(path: path, status: st), directory: work.directory), worker)
+    }
+
+    /// The entry for a file the include and exclude globs leave out, if they do.
+    private func globSkip(path: [UInt8], size: Int, relative: ArraySlice<UInt8>) -> CrawlItem? {
+        if matches(options.exclude, relative: relative) {
+            return .skipped(path: path, size: size, issue: ScanIssue(.excluded, "excluded by a glob"))
+        }
+        if !options.include.isEmpty && !matches(options.include, relative: relative) {
+            return .skipped(path: path, size: size, issue: ScanIssue(.excluded, "not matched by an include glob"))
+        }
+        return nil
+    }
+
+    /// The entry for a file over the size limit, if it is.
+    package static func sizeSkip(path: [UInt8], size: Int, limit: Int) -> CrawlItem? {
+        size > limit ? .skipped(path: path, size: size, issue: ScanIssue(.tooLarge, "\(size) bytes is over the limit of \(limit)")) : nil
+    }
+
+    /// The entry for a path that is not a regular file, if it is not.
+    package static func specialSkip(path: [UInt8], mode: mode_t) -> CrawlItem? {
+        let type = mode & S_IFMT
+        return type == S_IFREG ? nil : .skipped(path: path, size: 0, issue: ScanIssue(.specialFile, "not a regular file (\(Walker.typeName(type)))"))
     }
 
     private func listDirectory(_ path: [UInt8], rootIndex: Int, relativeStart: Int, worker: Int, queue: WorkQueue,
@@ -173,6 +198,11 @@ package final class Walker: Sendable {
             let nameLength = childPath.count - nameStart
             if nameLength == 1 && childPath[nameStart] == 46 { continue }  // "."
             if nameLength == 2 && childPath[nameStart] == 46 && childPath[nameStart + 1] == 46 { continue }  // ".."
+            let relative = isRoot ? nameStart : relativeStart
+            if !options.statFiles && entry.pointee.d_type == UInt8(DT_REG) {
+                children.append(Work(path: childPath, rootIndex: rootIndex, relativeStart: relative, directory: handle, listedRegular: true))
+                continue
+            }
             // Stat relative to the open directory, by the entry's own NUL-terminated name: no walk
             // of the whole path in the kernel.
             var st = stat()
@@ -180,7 +210,7 @@ package final class Walker: Sendable {
                 fstatat(fd, raw.baseAddress!.assumingMemoryBound(to: CChar.self), &st, AT_SYMLINK_NOFOLLOW)
             }
             let isDirectory = statted == 0 && st.st_mode & S_IFMT == S_IFDIR
-            children.append(Work(path: childPath, rootIndex: rootIndex, relativeStart: isRoot ? nameStart : relativeStart,
+            children.append(Work(path: childPath, rootIndex: rootIndex, relativeStart: relative,
                                  status: statted == 0 ? st : nil, directory: isDirectory ? nil : handle))
         }
         // Pushed in reverse so that the LIFO stack pops them in directory order (stable progress).
@@ -220,7 +250,7 @@ package final class Walker: Sendable {
         return String(cString: resolved)
     }
 
-    static func issue(errno code: Int32, doing: String) -> ScanIssue {
+    package static func issue(errno code: Int32, doing: String) -> ScanIssue {
         let message = "\(doing): \(String(cString: strerror(code)))"
         switch code {
         case EACCES, EPERM: return ScanIssue(.permission, message)
@@ -228,7 +258,7 @@ package final class Walker: Sendable {
         }
     }
 
-    static func typeName(_ type: mode_t) -> String {
+    package static func typeName(_ type: mode_t) -> String {
         switch type {
         case S_IFIFO: "FIFO"
         case S_IFSOCK: "socket"
@@ -249,6 +279,18 @@ private struct Work: Sendable {
     var status: stat? = nil
     /// The directory it was listed in, when that is kept open.
     var directory: DirectoryHandle? = nil
+    /// Listed as a regular file and, by `CrawlOptions.statFiles`, not stat'ed.
+    var listedRegular = false
+}
+
+extension FileRef {
+    /// The file at `path` as `lstat`, `fstatat` or `fstat` described it.
+    package init(path: [UInt8], status st: stat) {
+        self.init(path: path, size: Int(st.st_size),
+                  mtime: Double(st.st_mtim.tv_sec) + Double(st.st_mtim.tv_nsec) / 1e9,
+                  ctime: Double(st.st_ctim.tv_sec) + Double(st.st_ctim.tv_nsec) / 1e9,
+                  inode: UInt64(st.st_ino), device: UInt64(st.st_dev), mode: UInt32(st.st_mode))
+    }
 }
 
 /// The shared LIFO stack of work, with the busy count that decides termination.

@@ -94,7 +94,11 @@ package final class Scanner: Sendable {
             Detector(self.patterns, minimumConfidence: self.options.minimumConfidence, usePrefilter: !self.options.plainMatcher)
         }
         let failure = FirstError()
-        let walker = Walker(roots: options.roots, options: options.crawl, jobs: jobs)
+        // Without a state to compare with, every file is opened anyway: the walk leaves regular
+        // files unstat'ed, and each is stat'ed through its descriptor (`openListed`).
+        var crawl = options.crawl
+        crawl.statFiles = state != nil
+        let walker = Walker(roots: options.roots, options: crawl, jobs: jobs)
         walker.run { item, worker in
             guard failure.value == nil else { return }
             do {
@@ -115,38 +119,98 @@ package final class Scanner: Sendable {
         case .failed(let path, let issue):
             try emit(notRead(FileResult(path: path, size: 0, outcome: .error, issues: [issue])), isMember: false, lines)
         case .file(let ref, let directory):
-            let identity = FileIdentity(ref)
-            if let state, let stored = state.unchangedResult(path: ref.path, identity: identity, worker: worker) {
-                for (name, issue) in try writer.writeCarried(stored, worker: worker) { problems(name, issue) }
-                progress.carried.add(1, ordering: .relaxed)
-                return
+            try handleFile(ref, in: directory, descriptor: nil, worker: worker, detector: detector, ocr: ocr, lines: lines)
+        case .listedFile(let path, let directory):
+            switch openListed(path, in: directory) {
+            case .skipped(let size, let issue):
+                try emit(notRead(FileResult(path: path, size: size, outcome: .skipped, issues: [issue])), isMember: false, lines)
+            case .failed(let size, let issue):
+                try emit(notRead(FileResult(path: path, size: size, outcome: .error, issues: [issue])), isMember: false, lines)
+            case .opened(let ref, let fd):
+                defer { close(fd) }
+                try handleFile(ref, in: directory, descriptor: fd, worker: worker, detector: detector, ocr: ocr, lines: lines)
             }
-            if ref.size > options.streamAbove, let head = try? FileReading.readHead(ref.path, count: 64 * 1024, in: directory).get() {
-                let sniffed = Sniffer.sniff(head, name: ref.path)
-                let rows = (sniffed == .document(.csv) || sniffed == .document(.tsv)) && TextDecoding.startsAsUTF8(head)
-                if sniffed == .document(.text) || rows || { if case .unsupported = sniffed { return true } else { return false } }() {
-                    try processLarge(ref, in: directory, sniffed: sniffed, detector: detector, lines: lines)
-                    state?.store(path: ref.path, identity: identity, result: lines.bytes)
-                    return
+        }
+    }
+
+    private enum ListedFile {
+        case opened(FileRef, Int32)
+        case skipped(size: Int, ScanIssue)
+        case failed(size: Int, ScanIssue)
+    }
+
+    /// A file the walk listed as regular without stat'ing it: opened (without blocking, should it
+    /// have become a FIFO since), stat'ed through its descriptor, and checked as the walk checks a
+    /// stat'ed file: still a regular file, within the size limit. One that cannot be opened is
+    /// stat'ed by name, so that its entry is the one the walk and `handleFile` would have made.
+    private func openListed(_ path: [UInt8], in directory: DirectoryHandle?) -> ListedFile {
+        var st = stat()
+        func checked() -> ListedFile? {
+            switch Walker.specialSkip(path: path, mode: st.st_mode) ?? Walker.sizeSkip(path: path, size: Int(st.st_size), limit: options.crawl.maxFileSize) {
+            case .skipped(_, let size, let issue)?: return .skipped(size: size, issue)
+            default: return nil
+            }
+        }
+        switch FileReading.open(path, in: directory, nonBlocking: true) {
+        case .success(let fd):
+            guard fstat(fd, &st) == 0 else {
+                let code = errno
+                close(fd)
+                return .failed(size: 0, Walker.issue(errno: code, doing: "stat"))
+            }
+            if let skip = checked() { close(fd); return skip }
+            return .opened(FileRef(path: path, status: st), fd)
+        case .failure(let openIssue):
+            let statted = path.withUnsafeBufferPointer { p in
+                withUnsafeTemporaryAllocation(of: CChar.self, capacity: p.count + 1) { c in
+                    UnsafeMutableRawBufferPointer(c).copyMemory(from: UnsafeRawBufferPointer(p))
+                    c[p.count] = 0
+                    return lstat(c.baseAddress!, &st)
                 }
             }
-            switch FileReading.readAll(ref.path, in: directory, expectedSize: ref.size, limit: options.crawl.maxFileSize) {
-            case .failure(let issue):
-                let outcome: Outcome = issue.kind == .tooLarge ? .skipped : .error
-                try emit(notRead(FileResult(path: ref.path, size: ref.size, outcome: outcome, issues: [issue])), isMember: false, lines)
-            case .success(let bytes):
-                progress.bytes.add(bytes.count, ordering: .relaxed)
-                let file = FileWork(budget: ExpansionBudget(limits: options.limits, outerSize: bytes.count),
-                                    deadline: Date().addingTimeInterval(options.maxSecondsPerFile))
-                _ = try process(bytes, path: ref.path, members: [], depth: 0, detector: detector, ocr: ocr, lines: lines, file: file)
+            guard statted == 0 else { return .failed(size: 0, Walker.issue(errno: errno, doing: "stat")) }
+            if let skip = checked() { return skip }
+            return .failed(size: Int(st.st_size), openIssue)
+        }
+    }
+
+    /// A regular file, stat'ed: carried over when unchanged, else read and processed. With
+    /// `descriptor`, the file is already open (and stays the caller's to close).
+    private func handleFile(_ ref: FileRef, in directory: DirectoryHandle?, descriptor: Int32?, worker: Int, detector: Detector,
+                            ocr: RecognizerSlot?, lines: LineCollector) throws(ReportWriteError) {
+        let identity = FileIdentity(ref)
+        if let state, let stored = state.unchangedResult(path: ref.path, identity: identity, worker: worker) {
+            for (name, issue) in try writer.writeCarried(stored, worker: worker) { problems(name, issue) }
+            progress.carried.add(1, ordering: .relaxed)
+            return
+        }
+        if ref.size > options.streamAbove,
+           let head = try? FileReading.readHead(ref.path, count: 64 * 1024, in: directory, descriptor: descriptor).get() {
+            let sniffed = Sniffer.sniff(head, name: ref.path)
+            let rows = (sniffed == .document(.csv) || sniffed == .document(.tsv)) && TextDecoding.startsAsUTF8(head)
+            if sniffed == .document(.text) || rows || { if case .unsupported = sniffed { return true } else { return false } }() {
+                try processLarge(ref, in: directory, descriptor: descriptor, sniffed: sniffed, detector: detector, lines: lines)
                 state?.store(path: ref.path, identity: identity, result: lines.bytes)
+                return
             }
+        }
+        switch FileReading.readAll(ref.path, in: directory, descriptor: descriptor, expectedSize: ref.size, limit: options.crawl.maxFileSize) {
+        case .failure(let issue):
+            let outcome: Outcome = issue.kind == .tooLarge ? .skipped : .error
+            try emit(notRead(FileResult(path: ref.path, size: ref.size, outcome: outcome, issues: [issue])), isMember: false, lines)
+        case .success(let bytes):
+            progress.bytes.add(bytes.count, ordering: .relaxed)
+            let file = FileWork(budget: ExpansionBudget(limits: options.limits, outerSize: bytes.count),
+                                deadline: Date().addingTimeInterval(options.maxSecondsPerFile))
+            _ = try process(bytes, path: ref.path, members: [], depth: 0, detector: detector, ocr: ocr, lines: lines, file: file)
+            state?.store(path: ref.path, identity: identity, result: lines.bytes)
         }
     }
 
     /// A large file sniffed from its head: plain text streamed block by block, or a format Trawl
     /// does not read skipped unread.
-    private func processLarge(_ ref: FileRef, in directory: DirectoryHandle?, sniffed: SniffedFormat, detector: Detector, lines: LineCollector) throws(ReportWriteError) {
+    private func processLarge(_ ref: FileRef, in directory: DirectoryHandle?, descriptor: Int32?, sniffed: SniffedFormat, detector: Detector,
+                              lines: LineCollector) throws(ReportWriteError) {
         var result = FileResult(path: ref.path, size: ref.size, format: sniffed.name, outcome: .scanned)
         let delimiter: UInt8? = sniffed == .document(.csv) ? 44 : sniffed == .document(.tsv) ? 9 : nil
         guard sniffed == .document(.text) || delimiter != nil else {
@@ -169,7 +233,7 @@ package final class Scanner: Sendable {
         // cut at row ends, their header row carried from block to block.
         var rows = delimiter.map(DelimitedReader.init)
         var atStart = true
-        let failure = FileReading.stream(ref.path, in: directory) { block in
+        let failure = FileReading.stream(ref.path, in: directory, descriptor: descriptor) { block in
             progress.bytes.add(block.count, ordering: .relaxed)
             hasher.update(block)
             guard rows != nil else { return stream.feed(block, emit: search) }
@@ -420,13 +484,19 @@ private final class FirstError: @unchecked Sendable {
 /// Reading whole files, read-only, without touching their access time where the kernel lets us.
 enum FileReading {
     /// `directory`: the handle of the directory the walk listed it in, when kept (see `open`).
-    static func readAll(_ path: [UInt8], in directory: DirectoryHandle? = nil, expectedSize: Int, limit: Int) -> Result<[UInt8], ScanIssue> {
+    /// `descriptor`: the file already open (read from its current offset; not closed here).
+    static func readAll(_ path: [UInt8], in directory: DirectoryHandle? = nil, descriptor: Int32? = nil, expectedSize: Int,
+                        limit: Int) -> Result<[UInt8], ScanIssue> {
         let fd: Int32
-        switch open(path, in: directory) {
-        case .failure(let e): return .failure(e)
-        case .success(let f): fd = f
+        if let descriptor {
+            fd = descriptor
+        } else {
+            switch open(path, in: directory) {
+            case .failure(let e): return .failure(e)
+            case .success(let f): fd = f
+            }
         }
-        defer { close(fd) }
+        defer { if descriptor == nil { close(fd) } }
         // One buffer of the size it was stat'ed at, and 4 KiB more: the read that shows the end
         // (or that the file grew since) lands in it. Read into the array's own storage, not
         // zero-filled first.
@@ -478,18 +548,21 @@ enum FileReading {
     /// With `directory`, the file's name is opened relative to it (one name for the kernel to
     /// look up, not the whole path); if that fails for any reason, the whole path is opened, so
     /// what is reported is what opening the path says.
-    static func open(_ path: [UInt8], in directory: DirectoryHandle? = nil) -> Result<Int32, ScanIssue> {
+    /// `nonBlocking`: for a file not stat'ed before (a FIFO would otherwise block the open);
+    /// reading a regular file is the same either way.
+    static func open(_ path: [UInt8], in directory: DirectoryHandle? = nil, nonBlocking: Bool = false) -> Result<Int32, ScanIssue> {
+        let flags = O_RDONLY | O_CLOEXEC | (nonBlocking ? O_NONBLOCK : 0)
         if let directory, let slash = path.lastIndex(of: 47), slash + 1 < path.count {
             let fd = withCString(path[(slash + 1)...]) { name in
-                var fd = openat(directory.fd, name, O_RDONLY | O_CLOEXEC | noAccessTime)
-                if fd < 0 && errno == EPERM { fd = openat(directory.fd, name, O_RDONLY | O_CLOEXEC) }
+                var fd = openat(directory.fd, name, flags | noAccessTime)
+                if fd < 0 && errno == EPERM { fd = openat(directory.fd, name, flags) }
                 return fd
             }
             if fd >= 0 { return .success(fd) }
         }
         let fd = withCString(path[...]) { cPath in
-            var fd = Glibc.open(cPath, O_RDONLY | O_CLOEXEC | noAccessTime)
-            if fd < 0 && errno == EPERM { fd = Glibc.open(cPath, O_RDONLY | O_CLOEXEC) }
+            var fd = Glibc.open(cPath, flags | noAccessTime)
+            if fd < 0 && errno == EPERM { fd = Glibc.open(cPath, flags) }
             return fd
         }
         return fd >= 0 ? .success(fd) : .failure(issue(errno, "open"))
@@ -505,19 +578,24 @@ enum FileReading {
     }
 
     /// The first `count` bytes (fewer for a shorter file).
-    static func readHead(_ path: [UInt8], count: Int, in directory: DirectoryHandle? = nil) -> Result<[UInt8], ScanIssue> {
+    /// With `descriptor`, read at offset 0 without moving the file's offset (`pread`).
+    static func readHead(_ path: [UInt8], count: Int, in directory: DirectoryHandle? = nil, descriptor: Int32? = nil) -> Result<[UInt8], ScanIssue> {
         let fd: Int32
-        switch open(path, in: directory) {
-        case .failure(let e): return .failure(e)
-        case .success(let f): fd = f
+        if let descriptor {
+            fd = descriptor
+        } else {
+            switch open(path, in: directory) {
+            case .failure(let e): return .failure(e)
+            case .success(let f): fd = f
+            }
         }
-        defer { close(fd) }
+        defer { if descriptor == nil { close(fd) } }
         var out = [UInt8](repeating: 0, count: count)
         var filled = 0
         while filled < count {
             // Into the array's own storage: mutating a slice of it (out[filled...]) copied the
             // whole buffer on every read.
-            let n = out.withUnsafeMutableBytes { read(fd, $0.baseAddress! + filled, $0.count - filled) }
+            let n = out.withUnsafeMutableBytes { pread(fd, $0.baseAddress! + filled, $0.count - filled, off_t(filled)) }
             if n < 0 { if errno == EINTR { continue }; return .failure(issue(errno, "read")) }
             if n == 0 { break }
             filled += n
@@ -527,13 +605,18 @@ enum FileReading {
     }
 
     /// Reads the file in blocks of 1 MiB, calling `body` with each; returns the error that stopped it.
-    static func stream(_ path: [UInt8], in directory: DirectoryHandle? = nil, _ body: (ArraySlice<UInt8>) -> Void) -> ScanIssue? {
+    static func stream(_ path: [UInt8], in directory: DirectoryHandle? = nil, descriptor: Int32? = nil,
+                       _ body: (ArraySlice<UInt8>) -> Void) -> ScanIssue? {
         let fd: Int32
-        switch open(path, in: directory) {
-        case .failure(let e): return e
-        case .success(let f): fd = f
+        if let descriptor {
+            fd = descriptor
+        } else {
+            switch open(path, in: directory) {
+            case .failure(let e): return e
+            case .success(let f): fd = f
+            }
         }
-        defer { close(fd) }
+        defer { if descriptor == nil { close(fd) } }
         var buffer = [UInt8](repeating: 0, count: 1 << 20)
         while true {
             let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }

@@ -66,3 +66,65 @@ import TrawlCrawl
         }
     }
 }
+
+/// The walk with and without stat'ing files as it lists them: each kind of entry comes out as the
+/// same item either way, except that a regular file listed unstat'ed is handed on as such.
+@Suite struct WalkTests {
+    final class Items: @unchecked Sendable {
+        // SAFETY: appended under the lock only.
+        private let lock = NSLock()
+        private(set) var byName: [String: CrawlItem] = [:]
+        func add(_ item: CrawlItem) {
+            let path: [UInt8]
+            switch item {
+            case .file(let ref, _): path = ref.path
+            case .listedFile(let p, _): path = p
+            case .skipped(let p, _, _), .failed(let p, _): path = p
+            }
+            lock.lock()
+            byName[String(decoding: path, as: UTF8.self).split(separator: "/").last.map(String.init) ?? ""] = item
+            lock.unlock()
+        }
+    }
+
+    func walk(_ root: URL, statFiles: Bool, exclude: [String] = []) -> [String: CrawlItem] {
+        var options = CrawlOptions()
+        options.statFiles = statFiles
+        options.exclude = exclude
+        options.maxFileSize = 10
+        let items = Items()
+        Walker(roots: [root.path], options: options, jobs: 2).run { item, _ in items.add(item) }
+        return items.byName
+    }
+
+    @Test func listedFilesAreHandedOnUnstatedAndEverythingElseAsBefore() throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("trawl-walk-\(UUID())")
+        defer { try? FileManager.default.removeItem(at: root) }
+        try FileManager.default.createDirectory(at: root.appendingPathComponent("sub"), withIntermediateDirectories: true)
+        try Data("small".utf8).write(to: root.appendingPathComponent("sub/a.txt"))
+        try Data("more than ten bytes".utf8).write(to: root.appendingPathComponent("big.txt"))
+        try Data("left out".utf8).write(to: root.appendingPathComponent("skip.log"))
+        try FileManager.default.createSymbolicLink(atPath: root.appendingPathComponent("link").path, withDestinationPath: "big.txt")
+        #expect(mkfifo(root.appendingPathComponent("pipe").path, 0o600) == 0)
+
+        let stated = walk(root, statFiles: true, exclude: ["*.log"])
+        let listed = walk(root, statFiles: false, exclude: ["*.log"])
+        #expect(Set(stated.keys) == ["a.txt", "big.txt", "skip.log", "link", "pipe"])
+        #expect(Set(listed.keys) == Set(stated.keys))
+        guard case .file(let ref, _) = stated["a.txt"], case .listedFile(let path, _) = listed["a.txt"] else {
+            Issue.record("a.txt: \(String(describing: stated["a.txt"])) and \(String(describing: listed["a.txt"]))")
+            return
+        }
+        #expect(ref.path == path && ref.size == 5)
+        // Unstat'ed, the size limit is the reader's to apply; an excluded file still says its size.
+        guard case .skipped(_, 19, let big)? = stated["big.txt"], big.kind == .tooLarge else { Issue.record("big.txt stat'ed"); return }
+        guard case .listedFile? = listed["big.txt"] else { Issue.record("big.txt listed"); return }
+        for name in ["skip.log", "link", "pipe"] {
+            guard case .skipped(_, let a, let i)? = stated[name], case .skipped(_, let b, let j)? = listed[name] else {
+                Issue.record("\(name): \(String(describing: stated[name])) and \(String(describing: listed[name]))")
+                continue
+            }
+            #expect(a == b && i.kind == j.kind && i.message == j.message, "\(name)")
+        }
+    }
+}
