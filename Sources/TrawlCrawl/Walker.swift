@@ -71,8 +71,10 @@ package final class Walker: Sendable {
             queue.push(Work(path: root, rootIndex: index, relativeStart: root.count))
         }
         DispatchQueue.concurrentPerform(iterations: jobs) { worker in
-            while let batch = queue.pop() {
-                for work in batch { process(work, worker: worker, queue: queue, visit: visit) }
+            while var batch = queue.pop() {
+                // Taken from the end, moved out: a copy of each item would retain its path and
+                // directory once more.
+                while let work = batch.popLast() { process(work, worker: worker, queue: queue, visit: visit) }
                 queue.finished()
             }
         }
@@ -322,17 +324,19 @@ private final class WorkQueue: @unchecked Sendable {
 
     /// The next items of work (LIFO), waiting while other workers may still produce some; nil
     /// when the walk is over. A non-nil result must be followed by `finished()`. A worker takes up
-    /// to a sixteenth of the stack, so that the others still find work.
+    /// to a sixteenth of the stack, so that the others still find work. The item to do first is
+    /// the last of the batch.
     func pop() -> [Work]? {
         condition.lock()
         defer { condition.unlock() }
         while true {
             if !stack.isEmpty {
                 let n = max(1, min(batchLimit, stack.count / 16))
-                // Moved off the stack, top first.
+                // Moved off the stack, the top last.
                 var batch: [Work] = []
                 batch.reserveCapacity(n)
                 for _ in 0..<n { batch.append(stack.removeLast()) }
+                batch.reverse()
                 busy += 1
                 return batch
             }

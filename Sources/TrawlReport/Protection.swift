@@ -24,14 +24,14 @@ package struct FingerprintKey: Sendable {
     /// per file (on a tree of small files, deriving the pads was a tenth of the hashing).
     private let contentKeyed: KeyedSHA256
     /// "hmac-sha256:KEYID:", the start of every fingerprint and content id, made once.
-    private let tagPrefix: [UInt8]
+    private let tagPrefix: TagPrefix
 
     init(bytes: [UInt8]) {
         keyed = KeyedSHA256(key: bytes)
         contentKeyed = KeyedSHA256(key: Array("trawl-content".utf8) + bytes)
         let digest = SHA256.hash(Array("trawl-key-id".utf8) + bytes)
         id = String(hex(digest).prefix(12))
-        tagPrefix = Array("hmac-sha256:\(id):".utf8)
+        tagPrefix = TagPrefix(Array("hmac-sha256:\(id):".utf8))
     }
 
     /// Reads the key at `path`, creating it (32 random bytes, mode 0600, directory 0700) if missing.
@@ -241,12 +241,30 @@ func hexDigits(_ word: UInt32) -> UInt64 {
     return (nibbles &+ 0x3030_3030_3030_3030 &+ letters &* 39).littleEndian
 }
 
+/// "hmac-sha256:KEYID:", held inline: a hasher or key copied between workers then touches no
+/// shared reference count (an array here was retained and released for every file, by every
+/// worker, on one shared object).
+struct TagPrefix: Sendable {
+    private var storage: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
+    private let count: Int
+
+    init(_ bytes: [UInt8]) {
+        precondition(bytes.count <= MemoryLayout.size(ofValue: storage), "a key id of 12 hex digits")
+        count = bytes.count
+        withUnsafeMutableBytes(of: &storage) { $0.copyBytes(from: bytes) }
+    }
+
+    func withBytes<R>(_ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
+        withUnsafeBytes(of: storage) { body(UnsafeBufferPointer(start: $0.baseAddress!.assumingMemoryBound(to: UInt8.self), count: count)) }
+    }
+}
+
 /// Keyed digest of content fed in pieces; see `FingerprintKey.contentHasher()`.
 package struct ContentHasher {
     private var mac: KeyedSHA256
-    private let prefix: [UInt8]
+    private let prefix: TagPrefix
 
-    init(keyed: KeyedSHA256, prefix: [UInt8]) {
+    init(keyed: KeyedSHA256, prefix: TagPrefix) {
         mac = keyed
         self.prefix = prefix
     }
@@ -258,8 +276,8 @@ package struct ContentHasher {
 
     /// "hmac-sha256:KEYID:HEX" (`prefix` is up to the hex), written into one string: this is made
     /// for every entry and every finding.
-    static func tagged(prefix: [UInt8], _ digest: SHA256Digest) -> String {
-        prefix.withUnsafeBufferPointer { head in
+    static func tagged(prefix: TagPrefix, _ digest: SHA256Digest) -> String {
+        prefix.withBytes { head in
             String(unsafeUninitializedCapacity: head.count + MemoryLayout<SHA256Digest>.size * 2) { out in
                 _ = out.initialize(from: head)
                 return digest.withUnsafeBytes { writeHex($0, into: out, at: head.count) }
