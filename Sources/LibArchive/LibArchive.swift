@@ -23,6 +23,9 @@ public enum ArchiveFormats: Sendable {
     case archives
     /// The above, plus a single compressed stream (gzip, bzip2, xz) read as one entry named "data".
     case archivesOrCompressedStream
+    /// Zip alone, with no filter (an Office or OpenDocument package): registering every format
+    /// and filter cost more than reading a small package's parts.
+    case zip
 }
 
 /// One entry's header.
@@ -59,11 +62,16 @@ public final class ArchiveReader {
             throw ArchiveError(severity: .fatal, errno: 0, message: "out of memory", operation: "archive_read_new")
         }
         let reader = ArchiveReader(handle: handle)
-        archive_read_support_filter_all(handle)
-        archive_read_support_format_all(handle)
-        if case .archivesOrCompressedStream = formats {
-            // The raw handler bids lowest, so a real archive format still wins (tar.gz reads as tar).
-            archive_read_support_format_raw(handle)
+        switch formats {
+        case .zip:
+            archive_read_support_format_zip(handle)
+        case .archives, .archivesOrCompressedStream:
+            archive_read_support_filter_all(handle)
+            archive_read_support_format_all(handle)
+            if case .archivesOrCompressedStream = formats {
+                // The raw handler bids lowest, so a real archive format still wins (tar.gz reads as tar).
+                archive_read_support_format_raw(handle)
+            }
         }
         let rc = archive_read_open_memory(handle, bytes.baseAddress, bytes.count)
         try reader.check(rc, "archive_read_open_memory")

@@ -350,7 +350,8 @@ enum OfficePackage {
         var parts: [String: [UInt8]] = [:]
         do {
             try bytes.withUnsafeBytes { raw in
-                try ArchiveReader.read(raw, formats: .archives) { reader in
+                // A package is a zip (the sniffer said so from its first bytes).
+                try ArchiveReader.read(raw, formats: .zip) { reader in
                     while let entry = try reader.nextEntry() {
                         let name = String(decoding: entry.pathBytes, as: UTF8.self)
                         guard wanted(name) else { continue }
