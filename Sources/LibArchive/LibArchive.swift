@@ -107,16 +107,19 @@ public final class ArchiveReader {
     /// - Throws: `ArchiveError` when the data is corrupt or encrypted.
     public func readData(limit: Int) throws(ArchiveError) -> (bytes: [UInt8], truncated: Bool) {
         var out: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 64 * 1024)
-        while true {
-            let n = chunk.withUnsafeMutableBytes { archive_read_data(handle, $0.baseAddress, $0.count) }
-            if n == 0 { return (out, false) }
-            if n < 0 { try check(Int32(n), "archive_read_data"); continue }
-            if out.count + n > limit {
-                out.append(contentsOf: chunk[0..<(limit - out.count)])
-                return (out, true)
+        // The block is read into uninitialised memory: zero-filling 64 KiB for each member cost
+        // more than inflating a small one.
+        return try withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 64 * 1024) { chunk throws(ArchiveError) in
+            while true {
+                let n = archive_read_data(handle, chunk.baseAddress, chunk.count)
+                if n == 0 { return (out, false) }
+                if n < 0 { try check(Int32(n), "archive_read_data"); continue }
+                if out.count + n > limit {
+                    out.append(contentsOf: UnsafeBufferPointer(rebasing: chunk[0..<(limit - out.count)]))
+                    return (out, true)
+                }
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: chunk[0..<n]))
             }
-            out.append(contentsOf: chunk[0..<n])
         }
     }
 
