@@ -205,6 +205,25 @@ struct JSONBytes: ~Copyable {
     }
 
     mutating func field(_ k: StaticString, _ value: String) { key(k); string(value) }
+
+    /// A string Trawl made itself with nothing to escape (an enum's name, a keyed digest in hex):
+    /// written without looking for characters to escape, as most strings of a finding are.
+    mutating func plainField(_ k: StaticString, _ value: String) {
+        key(k)
+        if value.utf8.withContiguousStorageIfAvailable({ plain($0) }) == nil {
+            var copy = value
+            copy.withUTF8 { plain($0) }
+        }
+    }
+
+    private mutating func plain(_ bytes: UnsafeBufferPointer<UInt8>) {
+        assert(!Self.needsEscaping(bytes), "a plain field holds a character to escape")
+        reserve(bytes.count + 2)
+        base[count] = 34
+        if let source = bytes.baseAddress { (base + count + 1).update(from: source, count: bytes.count) }
+        base[count + 1 + bytes.count] = 34
+        count += bytes.count + 2
+    }
     mutating func field(_ k: StaticString, _ value: Int) { key(k); int(value) }
 
     /// A JSON array of `items`, each written by `element`.
@@ -238,7 +257,7 @@ extension FileRecord {
     func write(to j: inout JSONBytes) {
         j.beginObject()
         if let carriedOver { j.key("carried_over"); j.bool(carriedOver) }
-        if let contentId { j.field("content_id", contentId) }
+        if let contentId { j.plainField("content_id", contentId) }
         j.key("findings")
         j.array(findings) { j, f in f.write(to: &j) }
         if let findingsOmitted {
@@ -246,7 +265,7 @@ extension FileRecord {
             j.array(findingsOmitted) { j, o in
                 j.beginObject()
                 j.field("count", o.count)
-                if let level = o.level { j.field("level", level.rawValue) }
+                if let level = o.level { j.plainField("level", level.rawValue) }
                 j.field("type", o.type)
                 j.endObject()
             }
@@ -256,22 +275,22 @@ extension FileRecord {
             j.key("issues")
             j.array(issues) { j, issue in
                 j.beginObject()
-                j.field("kind", issue.kind.rawValue)
+                j.plainField("kind", issue.kind.rawValue)
                 j.field("message", issue.message)
                 j.endObject()
             }
         }
-        j.field("level", level.rawValue)
+        j.plainField("level", level.rawValue)
         if let markings { j.key("markings"); j.array(markings) { j, m in j.string(m) } }
         if let memberCount { j.field("member_count", memberCount) }
         if let members { j.key("members"); j.array(members) { j, m in m.write(to: &j) } }
-        j.field("outcome", outcome.rawValue)
+        j.plainField("outcome", outcome.rawValue)
         j.key("path"); path.write(to: &j)
         j.key("reasons")
         j.array(reasons) { j, r in
             j.beginObject()
             j.field("detail", r.detail)
-            j.field("level", r.level.rawValue)
+            j.plainField("level", r.level.rawValue)
             j.field("rule", r.rule)
             j.endObject()
         }
@@ -292,20 +311,20 @@ extension PathText {
 extension FindingRecord {
     func write(to j: inout JSONBytes) {
         j.beginObject()
-        j.field("confidence", confidence.rawValue)
+        j.plainField("confidence", confidence.rawValue)
         if let decision {
             j.key("decision")
             j.beginObject()
             j.field("at", decision.at)
             j.field("by", decision.by)
-            j.field("decision", decision.decision.rawValue)
+            j.plainField("decision", decision.decision.rawValue)
             if let note = decision.note { j.field("note", note) }
             j.endObject()
         }
         j.key("evidence"); j.array(evidence) { j, e in j.string(e) }
-        if let exempt { j.field("exempt", exempt.rawValue) }
-        j.field("fingerprint", fingerprint)
-        if let level { j.field("level", level.rawValue) }
+        if let exempt { j.plainField("exempt", exempt.rawValue) }
+        j.plainField("fingerprint", fingerprint)
+        if let level { j.plainField("level", level.rawValue) }
         j.key("location")
         j.beginObject()
         if let cell = location.cell { j.field("cell", cell) }
