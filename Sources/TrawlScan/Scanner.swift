@@ -161,13 +161,7 @@ package final class Scanner: Sendable {
             if let skip = checked() { close(fd); return skip }
             return .opened(FileRef(path: path, status: st), fd)
         case .failure(let openIssue):
-            let statted = path.withUnsafeBufferPointer { p in
-                withUnsafeTemporaryAllocation(of: CChar.self, capacity: p.count + 1) { c in
-                    UnsafeMutableRawBufferPointer(c).copyMemory(from: UnsafeRawBufferPointer(p))
-                    c[p.count] = 0
-                    return lstat(c.baseAddress!, &st)
-                }
-            }
+            let statted = FileReading.withCString(path[...]) { lstat($0, &st) }
             guard statted == 0 else { return .failed(size: 0, Walker.issue(errno: errno, doing: "stat")) }
             if let skip = checked() { return skip }
             return .failed(size: Int(st.st_size), openIssue)
@@ -487,16 +481,10 @@ enum FileReading {
     /// `descriptor`: the file already open (read from its current offset; not closed here).
     static func readAll(_ path: [UInt8], in directory: DirectoryHandle? = nil, descriptor: Int32? = nil, expectedSize: Int,
                         limit: Int) -> Result<[UInt8], ScanIssue> {
-        let fd: Int32
-        if let descriptor {
-            fd = descriptor
-        } else {
-            switch open(path, in: directory) {
-            case .failure(let e): return .failure(e)
-            case .success(let f): fd = f
-            }
-        }
-        defer { if descriptor == nil { close(fd) } }
+        withDescriptor(path, in: directory, descriptor) { fd in readAll(fd, expectedSize: expectedSize, limit: limit) }
+    }
+
+    private static func readAll(_ fd: Int32, expectedSize: Int, limit: Int) -> Result<[UInt8], ScanIssue> {
         // One buffer of the size it was stat'ed at, and 4 KiB more: the read that shows the end
         // (or that the file grew since) lands in it. Read into the array's own storage, not
         // zero-filled first.
@@ -568,8 +556,21 @@ enum FileReading {
         return fd >= 0 ? .success(fd) : .failure(issue(errno, "open"))
     }
 
+    /// Calls `body` with `descriptor`, or with the file opened (and closed after) when there is
+    /// none: a file the scanner opened itself to stat it is read through the same descriptor.
+    private static func withDescriptor<T>(_ path: [UInt8], in directory: DirectoryHandle?, _ descriptor: Int32?,
+                                          _ body: (Int32) -> Result<T, ScanIssue>) -> Result<T, ScanIssue> {
+        if let descriptor { return body(descriptor) }
+        switch open(path, in: directory) {
+        case .failure(let e): return .failure(e)
+        case .success(let fd):
+            defer { close(fd) }
+            return body(fd)
+        }
+    }
+
     /// Calls `body` with `bytes` NUL-terminated on the stack (no array per file).
-    private static func withCString<R>(_ bytes: ArraySlice<UInt8>, _ body: (UnsafePointer<CChar>) -> R) -> R {
+    static func withCString<R>(_ bytes: ArraySlice<UInt8>, _ body: (UnsafePointer<CChar>) -> R) -> R {
         withUnsafeTemporaryAllocation(of: CChar.self, capacity: bytes.count + 1) { c in
             bytes.withUnsafeBytes { UnsafeMutableRawBufferPointer(c).copyMemory(from: $0) }
             c[bytes.count] = 0
@@ -580,16 +581,10 @@ enum FileReading {
     /// The first `count` bytes (fewer for a shorter file).
     /// With `descriptor`, read at offset 0 without moving the file's offset (`pread`).
     static func readHead(_ path: [UInt8], count: Int, in directory: DirectoryHandle? = nil, descriptor: Int32? = nil) -> Result<[UInt8], ScanIssue> {
-        let fd: Int32
-        if let descriptor {
-            fd = descriptor
-        } else {
-            switch open(path, in: directory) {
-            case .failure(let e): return .failure(e)
-            case .success(let f): fd = f
-            }
-        }
-        defer { if descriptor == nil { close(fd) } }
+        withDescriptor(path, in: directory, descriptor) { fd in readHead(fd, count: count) }
+    }
+
+    private static func readHead(_ fd: Int32, count: Int) -> Result<[UInt8], ScanIssue> {
         var out = [UInt8](repeating: 0, count: count)
         var filled = 0
         while filled < count {
@@ -607,16 +602,14 @@ enum FileReading {
     /// Reads the file in blocks of 1 MiB, calling `body` with each; returns the error that stopped it.
     static func stream(_ path: [UInt8], in directory: DirectoryHandle? = nil, descriptor: Int32? = nil,
                        _ body: (ArraySlice<UInt8>) -> Void) -> ScanIssue? {
-        let fd: Int32
-        if let descriptor {
-            fd = descriptor
-        } else {
-            switch open(path, in: directory) {
-            case .failure(let e): return e
-            case .success(let f): fd = f
-            }
+        let result = withDescriptor(path, in: directory, descriptor) { fd -> Result<Void, ScanIssue> in
+            stream(fd, body).map { .failure($0) } ?? .success(())
         }
-        defer { if descriptor == nil { close(fd) } }
+        if case .failure(let issue) = result { return issue }
+        return nil
+    }
+
+    private static func stream(_ fd: Int32, _ body: (ArraySlice<UInt8>) -> Void) -> ScanIssue? {
         var buffer = [UInt8](repeating: 0, count: 1 << 20)
         while true {
             let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
