@@ -65,7 +65,63 @@ package enum Sniffer {
     package static func sniff(_ bytes: [UInt8], name: [UInt8]) -> SniffedFormat {
         if bytes.isEmpty { return .empty }
         let ext = fileExtension(name)
-        // Magic numbers compared in place (this runs on every file and member).
+        let hint = extensionHints[ext]
+        // Magic numbers compared in place (this runs on every file and member); only when the
+        // first byte is one a magic number starts with (most text starts with none of them).
+        if startsSomeMagic(bytes[0]), let format = sniffMagic(bytes) { return format }
+        if bytes.count > 262 && bytes[257..<262].elementsEqual("ustar".utf8) { return .container(.tar) }
+        if hint == .tar && looksLikeOldTar(bytes) { return .container(.tar) }
+
+        guard TextDecoding.looksLikeText(bytes) else { return .unsupported("binary") }
+        if hint == .mbox || Mail.looksLikeMbox(bytes) { return .container(.mbox) }
+        if hint == .email || Mail.looksLikeMessage(bytes) { return .container(.email) }
+        if case .document(let format)? = hint { return .document(format) }
+        // No telling extension: look at the first non-blank bytes.
+        // The opening bytes tell HTML, XML and JSON; an XML declaration is followed by its root,
+        // which says whether the XML is XHTML, so then more is read.
+        // Only a head that opens with "<" can be HTML or XML: when the first byte past the BOM and
+        // the blanks is plain ASCII and not "<", it alone decides (no head is made: most files).
+        if let first = firstNonBlank(bytes), first != 60, first != 0, first < 128 {
+            if hint == .plainText { return .document(.text) }
+            return first == 123 || first == 91 ? .document(.json) : .document(.text)
+        }
+        let head = TextDecoding.leadingASCII(bytes, count: 16)
+        if head.starts(with: Magic.doctypeHTML) || head.starts(with: Magic.html) { return .document(.html) }
+        if head.starts(with: Magic.xmlDeclaration) {
+            let more = TextDecoding.leadingASCII(bytes, count: 512)
+            return ByteSearch.first(Magic.html, in: more) != nil ? .document(.html) : .document(.xml)
+        }
+        if hint == .plainText { return .document(.text) }
+        if head.first == 123 || head.first == 91 { return .document(.json) }  // "{", "["
+        return .document(.text)
+    }
+
+    /// What a file name's extension says, looked up once (it was compared with some twenty names).
+    private enum ExtensionHint: Equatable {
+        case tar, mbox, email, plainText
+        case document(DocumentFormat)
+    }
+
+    private static let extensionHints: [String: ExtensionHint] = {
+        var hints: [String: ExtensionHint] = ["tar": .tar, "mbox": .mbox, "eml": .email, "txt": .plainText, "log": .plainText, "md": .plainText]
+        for e in ["csv"] { hints[e] = .document(.csv) }
+        for e in ["tsv", "tab"] { hints[e] = .document(.tsv) }
+        for e in ["json", "geojson"] { hints[e] = .document(.json) }
+        for e in ["htm", "html", "xhtml"] { hints[e] = .document(.html) }
+        for e in ["xml", "xsd", "rss", "svg", "kml", "plist", "xlf"] { hints[e] = .document(.xml) }
+        return hints
+    }()
+
+    /// Whether a magic number `sniffMagic` knows starts with this byte.
+    private static func startsSomeMagic(_ b: UInt8) -> Bool {
+        switch b {
+        case 0x50, 0x1F, 0x42, 0xFD, 0x37, 0x25, 0x7B, 0xD0, 0x89, 0xFF, 0x47, 0x49, 0x4D, 0x52, 0x7F: true
+        default: false
+        }
+    }
+
+    /// The format a magic number at the start says, if one does.
+    private static func sniffMagic(_ bytes: [UInt8]) -> SniffedFormat? {
         func starts(_ magic: StaticString) -> Bool {
             magic.withUTF8Buffer { m in bytes.count >= m.count && bytes.withUnsafeBufferPointer { b in memcmp(b.baseAddress!, m.baseAddress!, m.count) == 0 } }
         }
@@ -97,37 +153,7 @@ package enum Sniffer {
         if starts(Magic.tiffLittle) || starts(Magic.tiffBig) { return .document(.tiff) }
         if starts(Magic.rar) { return .container(.rar) }
         if starts(Magic.elf) { return .unsupported("elf executable") }
-        if ext == "tar" && looksLikeOldTar(bytes) { return .container(.tar) }
-
-        guard TextDecoding.looksLikeText(bytes) else { return .unsupported("binary") }
-        if ext == "mbox" || Mail.looksLikeMbox(bytes) { return .container(.mbox) }
-        if ext == "eml" || Mail.looksLikeMessage(bytes) { return .container(.email) }
-        switch ext {
-        case "csv": return .document(.csv)
-        case "tsv", "tab": return .document(.tsv)
-        case "json", "geojson": return .document(.json)
-        case "htm", "html", "xhtml": return .document(.html)
-        case "xml", "xsd", "rss", "svg", "kml", "plist", "xlf": return .document(.xml)
-        default: break
-        }
-        // No telling extension: look at the first non-blank bytes.
-        // The opening bytes tell HTML, XML and JSON; an XML declaration is followed by its root,
-        // which says whether the XML is XHTML, so then more is read.
-        // Only a head that opens with "<" can be HTML or XML: when the first byte past the BOM and
-        // the blanks is plain ASCII and not "<", it alone decides (no head is made: most files).
-        if let first = firstNonBlank(bytes), first != 60, first != 0, first < 128 {
-            if ext == "txt" || ext == "log" || ext == "md" { return .document(.text) }
-            return first == 123 || first == 91 ? .document(.json) : .document(.text)
-        }
-        let head = TextDecoding.leadingASCII(bytes, count: 16)
-        if head.starts(with: Magic.doctypeHTML) || head.starts(with: Magic.html) { return .document(.html) }
-        if head.starts(with: Magic.xmlDeclaration) {
-            let more = TextDecoding.leadingASCII(bytes, count: 512)
-            return ByteSearch.first(Magic.html, in: more) != nil ? .document(.html) : .document(.xml)
-        }
-        if ext == "txt" || ext == "log" || ext == "md" { return .document(.text) }
-        if head.first == 123 || head.first == 91 { return .document(.json) }  // "{", "["
-        return .document(.text)
+        return nil
     }
 
     /// Magic numbers, and the openings of text formats, made once.
