@@ -139,10 +139,11 @@ package final class Scanner: Sendable {
         case failed(size: Int, ScanIssue)
     }
 
-    /// A file the walk listed as regular without stat'ing it: opened (without blocking, should it
-    /// have become a FIFO since), stat'ed through its descriptor, and checked as the walk checks a
-    /// stat'ed file: still a regular file, within the size limit. One that cannot be opened is
-    /// stat'ed by name, so that its entry is the one the walk and `handleFile` would have made.
+    /// A file the walk listed as regular without stat'ing it: opened (not through a link, not
+    /// blocking: it may have changed since), stat'ed through its descriptor, and checked as the
+    /// walk checks a stat'ed file: still a regular file, within the size limit. One that cannot
+    /// be opened is stat'ed by name, so that its entry is the one the walk and `handleFile` would
+    /// have made.
     private func openListed(_ path: [UInt8], in directory: DirectoryHandle?) -> ListedFile {
         var st = stat()
         func checked() -> ListedFile? {
@@ -151,7 +152,7 @@ package final class Scanner: Sendable {
             default: return nil
             }
         }
-        switch FileReading.open(path, in: directory, nonBlocking: true) {
+        switch FileReading.open(path, in: directory, unstatted: true) {
         case .success(let fd):
             guard fstat(fd, &st) == 0 else {
                 let code = errno
@@ -536,10 +537,12 @@ enum FileReading {
     /// With `directory`, the file's name is opened relative to it (one name for the kernel to
     /// look up, not the whole path); if that fails for any reason, the whole path is opened, so
     /// what is reported is what opening the path says.
-    /// `nonBlocking`: for a file not stat'ed before (a FIFO would otherwise block the open);
-    /// reading a regular file is the same either way.
-    static func open(_ path: [UInt8], in directory: DirectoryHandle? = nil, nonBlocking: Bool = false) -> Result<Int32, ScanIssue> {
-        let flags = O_RDONLY | O_CLOEXEC | (nonBlocking ? O_NONBLOCK : 0)
+    /// `unstatted`: for a file the walk listed as regular without stat'ing it, which may have
+    /// changed since: not opened through a symbolic link (links are the walk's to follow or
+    /// not), and without blocking (a FIFO would block the open; reading a regular file is the
+    /// same either way).
+    static func open(_ path: [UInt8], in directory: DirectoryHandle? = nil, unstatted: Bool = false) -> Result<Int32, ScanIssue> {
+        let flags = O_RDONLY | O_CLOEXEC | (unstatted ? O_NONBLOCK | O_NOFOLLOW : 0)
         if let directory, let slash = path.lastIndex(of: 47), slash + 1 < path.count {
             let fd = withCString(path[(slash + 1)...]) { name in
                 var fd = openat(directory.fd, name, flags | noAccessTime)
