@@ -36,8 +36,8 @@ package final class ReportWriter: @unchecked Sendable {
         var lines = JSONBytes(capacity: Slot.flushAt + 64 * 1024)
         static let flushAt = 256 * 1024
         var totals = SummaryRecord.empty
-        /// Entries and findings by level, counted by the level's place in `Level.allCases` (nil: none
-        /// yet) and put into `totals` by name at the end: hashing the level's name for every entry
+        /// Entries and findings by level, counted by the level's place (`place`; nil: none yet) and
+        /// put into `totals` by name at the end: hashing the level's name for every entry
         /// was a tenth of writing a small file's entry.
         var entriesByLevel: [Int?] = Array(repeating: nil, count: Level.allCases.count)
         var findingsByLevel: [Int?] = Array(repeating: nil, count: Level.allCases.count)
@@ -45,9 +45,9 @@ package final class ReportWriter: @unchecked Sendable {
         /// The totals with the per-level counts in them.
         var completeTotals: SummaryRecord {
             var t = totals
-            for (i, level) in Level.allCases.enumerated() {
-                if let n = entriesByLevel[i] { t.entriesByLevel[level.rawValue, default: 0] += n }
-                if let n = findingsByLevel[i] { t.findingsByLevel[level.rawValue, default: 0] += n }
+            for level in Level.allCases {
+                if let n = entriesByLevel[Slot.place(level)] { t.entriesByLevel[level.rawValue, default: 0] += n }
+                if let n = findingsByLevel[Slot.place(level)] { t.findingsByLevel[level.rawValue, default: 0] += n }
             }
             return t
         }
