@@ -304,6 +304,34 @@ struct SeedPolicies {
                   key: dir.appendingPathComponent("key").path)
     }
 
+    /// Without a state database the walk leaves regular files unstat'ed and the scanner stats them
+    /// once open; with one, the walk stats them. The entries must be the same either way: a file
+    /// over the size limit, a FIFO, an excluded file and every sample included.
+    @Test func filesStatedByTheWalkOrOnceOpenGiveTheSameEntries() throws {
+        let dir = try scratch()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let share = try copyOfSamples(in: dir)
+        try Data(repeating: 65, count: 600_000).write(to: share.appendingPathComponent("large.txt"))
+        try Data("left out".utf8).write(to: share.appendingPathComponent("skip.tmp"))
+        #expect(mkfifo(share.appendingPathComponent("pipe").path, 0o600) == 0)
+        let limits = ["--max-file-size", "500K", "--exclude", "*.tmp", "--exclude", "expected.json"]
+        let stated = try scan(share, dir, extra: limits)
+        let unstated = try trawl(["scan", share.path, "--quiet"] + limits, key: dir.appendingPathComponent("key").path)
+        func key(_ f: FileRecord) -> String { ([f.path] + (f.members ?? [])).map(\.display).joined(separator: "!/") }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        func entries(_ run: Run) -> [String: String] {
+            Dictionary(uniqueKeysWithValues: run.files.map { (key($0), String(decoding: try! encoder.encode($0), as: UTF8.self)) })
+        }
+        let a = entries(stated), b = entries(unstated)
+        #expect(a.count == b.count && a.count > 70)
+        #expect(a.filter { b[$0.key] != $0.value }.map(\.key).isEmpty, "entries that differ")
+        let large = unstated.files.first { $0.path.display.hasSuffix("/large.txt") }
+        #expect(large?.outcome == .skipped && large?.size == 600_000 && large?.issues?.first?.kind == .tooLarge)
+        #expect(unstated.files.first { $0.path.display.hasSuffix("/pipe") }?.issues?.first?.kind == .specialFile)
+        #expect(unstated.files.first { $0.path.display.hasSuffix("/skip.tmp") }?.issues?.first?.kind == .excluded)
+    }
+
     @Test func anUnchangedTreeIsCarriedOverAndTheReportIsTheSame() throws {
         let dir = try scratch()
         defer { try? FileManager.default.removeItem(at: dir) }
