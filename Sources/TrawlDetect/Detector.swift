@@ -81,6 +81,8 @@ package final class PatternSet: Sendable {
     package let patterns: [CompiledDefinition]
     /// Every prefilter literal of every pattern, lower case, sorted, each once.
     let literalTexts: [String]
+    /// The same literals as bytes, each with the byte a search for it looks for first.
+    let literalNeedles: LiteralNeedles
     /// The same literals in one Hyperscan database, found in one pass per chunk (ids are indexes
     /// into `literalTexts`); nil where Hyperscan cannot build it (a CPU it does not support), and
     /// each literal is then searched for on its own.
@@ -138,6 +140,7 @@ package final class PatternSet: Sendable {
         }
         patterns = out
         self.literalTexts = literalTexts
+        literalNeedles = LiteralNeedles(literalTexts)
         anchoredOnDigits = out.map { $0.prefilter?.digits == true }
         digitRun = out.map { $0.prefilter?.digitRun ?? 1 }
         anyAnchoredOnDigits = anchoredOnDigits.contains(true)
@@ -312,7 +315,7 @@ package final class Detector {
 
     /// Finds every match in `chunk` and appends it to `matches`.
     package func detect(_ chunk: TextChunk, into matches: inout [Match]) {
-        var anchors = Anchors(chunk.text, literals: set.literalTexts, scanner: literalScanner)
+        var anchors = Anchors(chunk.text, literals: set.literalNeedles, scanner: literalScanner)
         // Which patterns can match here at all: worked out once for the chunk, so that a pattern
         // whose anchors are absent costs nothing more (no windows, no search, no reference taken).
         let anchored = usePrefilter ? anchors.anchoredPatterns(set) : []
@@ -687,6 +690,30 @@ final class LabelMeanings {
     }
 }
 
+/// A pattern set's literals as bytes (lower case), each with the byte a search for it looks for
+/// first: its rarest by English letter frequency (symbols and digits are rarer still), for few
+/// false starts on prose. Made once for the set: made again for every chunk, when Hyperscan is not
+/// there to find the literals, they cost ten times the scan of a tree of small files.
+struct LiteralNeedles: Sendable {
+    let bytes: [[UInt8]]
+    let pivots: [Int]
+    var count: Int { bytes.count }
+
+    init(_ literals: [String]) {
+        bytes = literals.map { Array($0.lowercased().utf8) }
+        pivots = bytes.map { n in n.indices.max { Self.rarity(n[$0]) < Self.rarity(n[$1]) } ?? 0 }
+    }
+
+    private static let common = Array("etaoinshrdlcumwfgypbvkjxqz".utf8)
+
+    /// How rare a (lower-case) byte is in English prose: higher is rarer.
+    static func rarity(_ b: UInt8) -> Int {
+        if b == 32 { return -1 }
+        if let i = common.firstIndex(of: b) { return i }
+        return 100  // digits, punctuation, symbols
+    }
+}
+
 /// Where a chunk's anchors are (digits, literals), found once per chunk and shared by the
 /// patterns that use them; gives each pattern the windows its matches can start in.
 struct Anchors {
@@ -695,7 +722,7 @@ struct Anchors {
     /// Runs of digits, as ranges.
     private var digitRuns: [Range<Int>]?
     /// The pattern set's literals (lower case).
-    private let literalTexts: [String]
+    private let literals: LiteralNeedles
     /// Finds every literal of the set in one pass, the first time any is asked for.
     private let scanner: LiteralScanner?
     /// After that pass, where each literal occurs, by index; empty when none occurs at all (most
@@ -703,14 +730,14 @@ struct Anchors {
     private var hits: [[Range<Int>]]?
     /// Without a scanner (or when its pass failed), each literal is searched for on its own.
     private var oneByOne = false
-    private var found: [Int: [Range<Int>]] = [:]
+    private var found: [[Range<Int>]?] = []
     /// The windows of the prefilters that have digits and no literal, by reach: nineteen
     /// patterns share seven reaches, and a finding-dense chunk has thousands of digit runs.
     private var digitWindows: [Int: [Range<Int>]] = [:]
 
-    init(_ text: [UInt8], literals: [String], scanner: LiteralScanner? = nil) {
+    init(_ text: [UInt8], literals: LiteralNeedles, scanner: LiteralScanner? = nil) {
         self.text = text
-        self.literalTexts = literals
+        self.literals = literals
         self.scanner = scanner
     }
 
@@ -722,7 +749,7 @@ struct Anchors {
             return
         }
         guard !occurrences.isEmpty else { hits = []; return }
-        var all: [[Range<Int>]] = Array(repeating: [], count: literalTexts.count)
+        var all: [[Range<Int>]] = Array(repeating: [], count: literals.count)
         // Reported in order of their end; for one literal that is also the order of their start.
         for (id, start) in occurrences { all[id].append(start..<(start + scanner.set.literals[id].count)) }
         hits = all
@@ -739,7 +766,8 @@ struct Anchors {
     private mutating func positions(ofLiteral id: Int) -> [Range<Int>] {
         if hits == nil && !oneByOne { scanAllLiterals() }
         if let hits { return hits.isEmpty ? [] : hits[id] }
-        if found[id] == nil { found[id] = find(literalTexts[id]) }
+        if found.isEmpty { found = Array(repeating: nil, count: literals.count) }
+        if found[id] == nil { found[id] = find(id) }
         return found[id]!
     }
 
@@ -837,22 +865,11 @@ struct Anchors {
         return ((ones &* (127 + 0x3A)) &- low) & ~x & (low &+ (ones &* (127 - 0x2F))) & (ones &* 128)
     }
 
-    /// How rare a (lower-case) byte is in English prose: higher is rarer.
-    static func rarity(_ b: UInt8) -> Int {
-        let common = Array("etaoinshrdlcumwfgypbvkjxqz".utf8)
-        if b == 32 { return -1 }
-        if let i = common.firstIndex(of: b) { return i }
-        return 100  // digits, punctuation, symbols
-    }
-
-    /// Every position of `literal` in the text, ASCII case-insensitively.
-    private mutating func find(_ literal: String) -> [Range<Int>] {
+    /// Every position of the literal with this index in the text, ASCII case-insensitively.
+    private mutating func find(_ id: Int) -> [Range<Int>] {
         if lowered == nil { lowered = text.map { $0 >= 65 && $0 <= 90 ? $0 + 32 : $0 } }
-        let needle = Array(literal.lowercased().utf8)
+        let needle = literals.bytes[id], pivot = literals.pivots[id]
         guard !needle.isEmpty, let hay = lowered else { return [] }
-        // memchr for the needle's rarest byte (by English letter frequency; symbols and digits are
-        // rarer still): few false starts on prose.
-        let pivot = needle.indices.max { Self.rarity(needle[$0]) < Self.rarity(needle[$1]) }!
         var out: [Range<Int>] = []
         ByteSearch.forEach(needle, in: hay, pivot: pivot) { at in
             out.append(at..<(at + needle.count))

@@ -244,8 +244,8 @@ func detect(_ text: String, cells: [Cell] = [], minimum: Confidence = .medium) t
         for compiled in set.patterns {
             guard let prefilter = compiled.prefilter, !prefilter.literals.isEmpty else { continue }
             #expect(compiled.literalIds.count == Set(prefilter.literals.map { $0.lowercased() }).count)
-            var fast = Anchors(text, literals: set.literalTexts, scanner: scanner)
-            var plain = Anchors(text, literals: set.literalTexts)
+            var fast = Anchors(text, literals: set.literalNeedles, scanner: scanner)
+            var plain = Anchors(text, literals: set.literalNeedles)
             let windows = fast.windows(prefilter, literals: compiled.literalIds)
             #expect(windows == plain.windows(prefilter, literals: compiled.literalIds), "\(compiled.definition.id)")
             searched += windows.count
@@ -284,7 +284,7 @@ func detect(_ text: String, cells: [Cell] = [], minimum: Confidence = .medium) t
         #expect(text.count > 20_000)
         var matched = 0, ruledOut = 0
         text.withUnsafeBytes { subject in
-            var anchors = Anchors(text, literals: set.literalTexts)
+            var anchors = Anchors(text, literals: set.literalNeedles)
             for (index, compiled) in set.patterns.enumerated() {
                 guard let union = set.unionOf[index], let prefilter = compiled.prefilter else { continue }
                 let windows = anchors.windows(prefilter, literals: compiled.literalIds)
