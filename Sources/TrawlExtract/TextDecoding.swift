@@ -58,10 +58,7 @@ package enum TextDecoding {
                     i += 32
                     continue
                 }
-                if i + 8 <= n {
-                    let x = sample.loadUnaligned(fromByteOffset: i, as: UInt64.self)
-                    if (x &- 0x2020_2020_2020_2020) & ~x & 0x8080_8080_8080_8080 == 0 { i += 8; continue }
-                }
+                if i + 8 <= n && controlBits(i) == 0 { i += 8; continue }
                 let b = sample[i]
                 if b < 32 && b != 9 && b != 10 && b != 13 && b != 12 { controls += 1 }
                 i += 1

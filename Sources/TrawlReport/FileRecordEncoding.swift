@@ -97,20 +97,23 @@ struct JSONBytes: ~Copyable {
         if b { raw("true") } else { raw("false") }
     }
 
-    /// A JSON string: `"`, `\` and control characters escaped, the rest as UTF-8.
-    mutating func string(_ s: String) {
+    /// A JSON string: `"`, `\` and control characters escaped, the rest as UTF-8. `plain`: a
+    /// string Trawl made itself with nothing to escape (an enum's name, a keyed digest in hex),
+    /// written without looking for characters to escape.
+    mutating func string(_ s: String, plain: Bool = false) {
         // Read in place (native and small strings alike); a bridged string, which Trawl does not
         // make, is copied first.
-        if s.utf8.withContiguousStorageIfAvailable({ string($0) }) == nil {
+        if s.utf8.withContiguousStorageIfAvailable({ string($0, plain: plain) }) == nil {
             var copy = s
-            copy.withUTF8 { string($0) }
+            copy.withUTF8 { string($0, plain: plain) }
         }
     }
 
-    private mutating func string(_ bytes: UnsafeBufferPointer<UInt8>) {
+    private mutating func string(_ bytes: UnsafeBufferPointer<UInt8>, plain: Bool) {
+        assert(!plain || !Self.needsEscaping(bytes), "a plain string holds a character to escape")
         // Most strings have nothing to escape: found eight bytes at a time, and copied whole
         // between their quotes.
-        if !Self.needsEscaping(bytes) {
+        if plain || !Self.needsEscaping(bytes) {
             reserve(bytes.count + 2)
             base[count] = 34
             if let source = bytes.baseAddress { (base + count + 1).update(from: source, count: bytes.count) }
@@ -206,24 +209,8 @@ struct JSONBytes: ~Copyable {
 
     mutating func field(_ k: StaticString, _ value: String) { key(k); string(value) }
 
-    /// A string Trawl made itself with nothing to escape (an enum's name, a keyed digest in hex):
-    /// written without looking for characters to escape, as most strings of a finding are.
-    mutating func plainField(_ k: StaticString, _ value: String) {
-        key(k)
-        if value.utf8.withContiguousStorageIfAvailable({ plain($0) }) == nil {
-            var copy = value
-            copy.withUTF8 { plain($0) }
-        }
-    }
-
-    private mutating func plain(_ bytes: UnsafeBufferPointer<UInt8>) {
-        assert(!Self.needsEscaping(bytes), "a plain field holds a character to escape")
-        reserve(bytes.count + 2)
-        base[count] = 34
-        if let source = bytes.baseAddress { (base + count + 1).update(from: source, count: bytes.count) }
-        base[count + 1 + bytes.count] = 34
-        count += bytes.count + 2
-    }
+    /// A field whose value has nothing to escape (`string(_:plain:)`), as most strings of a finding.
+    mutating func plainField(_ k: StaticString, _ value: String) { key(k); string(value, plain: true) }
     mutating func field(_ k: StaticString, _ value: Int) { key(k); int(value) }
 
     /// A JSON array of `items`, each written by `element`.

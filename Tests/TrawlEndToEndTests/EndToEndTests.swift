@@ -299,6 +299,18 @@ struct SeedPolicies {
         return copy
     }
 
+    /// A run's entries by path (and members), each encoded with sorted keys, `carried_over` left out.
+    func entries(_ run: Run) -> [String: String] {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        return Dictionary(uniqueKeysWithValues: run.files.map { f in
+            var g = f
+            g.carriedOver = nil
+            let key = ([f.path] + (f.members ?? [])).map(\.display).joined(separator: "!/")
+            return (key, String(decoding: try! encoder.encode(g), as: UTF8.self))
+        })
+    }
+
     func scan(_ share: URL, _ dir: URL, extra: [String] = []) throws -> Run {
         try trawl(["scan", share.path, "--state", dir.appendingPathComponent("state.db").path, "--quiet"] + extra,
                   key: dir.appendingPathComponent("key").path)
@@ -317,12 +329,6 @@ struct SeedPolicies {
         let limits = ["--max-file-size", "500K", "--exclude", "*.tmp", "--exclude", "expected.json"]
         let stated = try scan(share, dir, extra: limits)
         let unstated = try trawl(["scan", share.path, "--quiet"] + limits, key: dir.appendingPathComponent("key").path)
-        func key(_ f: FileRecord) -> String { ([f.path] + (f.members ?? [])).map(\.display).joined(separator: "!/") }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = .sortedKeys
-        func entries(_ run: Run) -> [String: String] {
-            Dictionary(uniqueKeysWithValues: run.files.map { (key($0), String(decoding: try! encoder.encode($0), as: UTF8.self)) })
-        }
         let a = entries(stated), b = entries(unstated)
         #expect(a.count == b.count && a.count > 70)
         #expect(a.filter { b[$0.key] != $0.value }.map(\.key).isEmpty, "entries that differ")
@@ -338,19 +344,9 @@ struct SeedPolicies {
         let share = try copyOfSamples(in: dir)
         let first = try scan(share, dir)
         let second = try scan(share, dir)
-        func key(_ f: FileRecord) -> String { ([f.path] + (f.members ?? [])).map(\.display).joined(separator: "!/") }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = .sortedKeys
-        func comparable(_ run: Run) -> [String: String] {
-            Dictionary(uniqueKeysWithValues: run.files.map { f in
-                var g = f
-                g.carriedOver = nil
-                return (key(f), String(decoding: try! encoder.encode(g), as: UTF8.self))
-            })
-        }
         #expect(first.summary?.filesCarriedOver == 0)
         #expect(second.summary?.filesCarriedOver ?? 0 > 30)
-        let a = comparable(first), b = comparable(second)
+        let a = entries(first), b = entries(second)
         #expect(a.count == b.count)
         #expect(a.filter { b[$0.key] != $0.value }.map(\.key).isEmpty, "entries that differ once carried over")
         #expect(second.status == first.status)
