@@ -64,7 +64,7 @@ let package = Package(
         ]),
 
         .testTarget(name: "TrawlDetectTests", dependencies: ["TrawlDetect", "TrawlPatterns", "TrawlModel", "Hyperscan", "PCRE2", "YAMLFiles", "Yams"]),
-        .testTarget(name: "TrawlExtractTests", dependencies: ["TrawlExtract", "TrawlModel", "DynamicLibrary"]),
+        .testTarget(name: "TrawlExtractTests", dependencies: ["TrawlExtract", "TrawlModel", "DynamicLibrary", "LibXML2", "LibArchive"]),
         .testTarget(name: "TrawlReportTests", dependencies: ["TrawlReport", "TrawlModel"]),
         .testTarget(name: "TrawlClassifyTests", dependencies: ["TrawlClassify", "TrawlModel"]),
         .testTarget(name: "TrawlEndToEndTests", dependencies: ["TrawlReport", "TrawlModel", "TrawlDecisions"]),

@@ -9,3 +9,7 @@
 #include <libxml/HTMLparser.h>
 #include <libxml/parser.h>
 #include <libxml/tree.h>
+#include <libxml/SAX2.h>
+
+// xmlFree is a macro over a per-thread function pointer, which Swift cannot call as such.
+static inline void trawl_xmlFree(void *p) { xmlFree(p); }

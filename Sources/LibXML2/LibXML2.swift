@@ -1,5 +1,8 @@
-// A small safe wrapper over libxml2's pull reader (xmlTextReader), for XML and for HTML.
-// It knows nothing of Trawl.
+// A small safe wrapper over libxml2's pull reader (xmlTextReader), for HTML and as the reference
+// for XML. It knows nothing of Trawl.
+//
+// XML documents are read by `XMLStreamReader`, on libxml2's SAX2 parser, which gives the same
+// nodes without building a tree; `readXML` here is what its tests compare it with.
 //
 // Safety decisions live here, not at call sites: no entity substitution (a billion-laughs file
 // stays small; an external entity is never fetched or read), no DTD loading, no network, libxml2's

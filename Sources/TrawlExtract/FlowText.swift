@@ -62,7 +62,7 @@ enum FlowExtractor {
         let maxRepeat = 64  // ODF can repeat an empty cell a million times; real data repeats little
 
         try xml.withUnsafeBytes { raw throws in
-            try XMLPullReader.readXML(raw) { r throws in
+            try XMLStreamReader.read(raw) { r throws in
                 while try r.next() {
                     switch r.kind {
                     case .element:

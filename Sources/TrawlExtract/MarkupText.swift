@@ -34,7 +34,7 @@ enum XMLRecordExtractor {
         }
 
         try xml.withUnsafeBytes { raw throws in
-            try XMLPullReader.readXML(raw) { r throws in
+            try XMLStreamReader.read(raw) { r throws in
                 while try r.next() {
                     switch r.kind {
                     case .element:

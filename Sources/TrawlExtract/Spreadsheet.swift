@@ -31,7 +31,7 @@ enum SpreadsheetExtractor {
         var rowCells: [(ref: String, column: Int, text: [UInt8])] = []
 
         try xml.withUnsafeBytes { raw throws in
-            try XMLPullReader.readXML(raw) { r throws in
+            try XMLStreamReader.read(raw) { r throws in
                 while try r.next() {
                     switch r.kind {
                     case .element:
@@ -89,7 +89,7 @@ enum SpreadsheetExtractor {
         var current: [UInt8] = []
         var inT = false, inPhonetic = false
         try xml.withUnsafeBytes { raw throws in
-            try XMLPullReader.readXML(raw) { r throws in
+            try XMLStreamReader.read(raw) { r throws in
                 while try r.next() {
                     switch r.kind {
                     case .element:
@@ -121,7 +121,7 @@ enum SpreadsheetExtractor {
         var targets: [String: String] = [:]
         if let rels = parts["xl/_rels/workbook.xml.rels"] {
             try rels.withUnsafeBytes { raw throws in
-                try XMLPullReader.readXML(raw) { r throws in
+                try XMLStreamReader.read(raw) { r throws in
                     while try r.next() {
                         guard r.kind == .element && r.localName == "Relationship" else { continue }
                         if let id = r.attribute("Id"), let target = r.attribute("Target") {
@@ -134,7 +134,7 @@ enum SpreadsheetExtractor {
         var sheets: [Sheet] = []
         if let workbook = parts["xl/workbook.xml"] {
             try workbook.withUnsafeBytes { raw throws in
-                try XMLPullReader.readXML(raw) { r throws in
+                try XMLStreamReader.read(raw) { r throws in
                     while try r.next() {
                         guard r.kind == .element && r.localName == "sheet" else { continue }
                         let name = r.attribute("name") ?? "Sheet\(sheets.count + 1)"
@@ -161,7 +161,7 @@ enum SpreadsheetExtractor {
         var inCellXfs = false
         var index = 0
         try xml.withUnsafeBytes { raw throws in
-            try XMLPullReader.readXML(raw) { r throws in
+            try XMLStreamReader.read(raw) { r throws in
                 while try r.next() {
                     if r.kind == .element {
                         switch r.localName {
