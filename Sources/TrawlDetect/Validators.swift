@@ -117,20 +117,33 @@ package enum Validators {
         return value.withUTF8 { bytes in
             guard bytes.allSatisfy({ $0 < 128 }) else { return emailCharacters(String(decoding: bytes, as: UTF8.self)) }
             guard let at = bytes.firstIndex(of: 64), at > 0, bytes[(at + 1)...].firstIndex(of: 64) == nil else { return .invalid }
+            // The domain's labels, by its dots, without making them: none may be empty, the last
+            // (the top-level domain) is two or more letters.
             let domain = UnsafeBufferPointer(rebasing: bytes[(at + 1)...])
-            let labels = domain.split(separator: 46, omittingEmptySubsequences: false)  // "."
-            guard labels.count >= 2, labels.allSatisfy({ !$0.isEmpty }), let tld = labels.last, tld.count >= 2,
-                  tld.allSatisfy({ ($0 | 32) >= 97 && ($0 | 32) <= 122 }) else { return .invalid }
-            func lowered(_ label: Slice<UnsafeBufferPointer<UInt8>>) -> [UInt8] { label.map { $0 >= 65 && $0 <= 90 ? $0 + 32 : $0 } }
-            if reservedDomainBytes.contains(lowered(tld)) || lowered(labels[labels.count - 2]) == exampleBytes {
+            var lastDot = -1, dotBefore = -1
+            for i in domain.indices where domain[i] == 46 {  // "."
+                if i == lastDot + 1 { return .invalid }
+                dotBefore = lastDot
+                lastDot = i
+            }
+            guard lastDot >= 0, domain.count - lastDot - 1 >= 2 else { return .invalid }
+            let tld = UnsafeBufferPointer(rebasing: domain[(lastDot + 1)...])
+            guard tld.allSatisfy({ ($0 | 32) >= 97 && ($0 | 32) <= 122 }) else { return .invalid }
+            let secondLevel = UnsafeBufferPointer(rebasing: domain[(dotBefore + 1)..<lastDot])
+            if reservedDomainBytes.contains(where: { sameLetters(tld, $0) }) || sameLetters(secondLevel, exampleBytes) {
                 return .exempt(.exampleData)
             }
             return RoleMailbox.isRole(localPart: UnsafeBufferPointer(rebasing: bytes[..<at])) ? .exempt(.roleMailbox) : .valid
         }
     }
 
-    private static let reservedDomainBytes: Set<[UInt8]> = Set(reservedDomains.map { Array($0.utf8) })
+    private static let reservedDomainBytes: [[UInt8]] = reservedDomains.map { Array($0.utf8) }
     private static let exampleBytes = Array("example".utf8)
+
+    /// Whether `bytes` is `lower` (lower-case ASCII letters) in any case.
+    private static func sameLetters(_ bytes: UnsafeBufferPointer<UInt8>, _ lower: [UInt8]) -> Bool {
+        bytes.count == lower.count && zip(bytes, lower).allSatisfy { ($0 >= 65 && $0 <= 90 ? $0 + 32 : $0) == $1 }
+    }
 
     /// `email` on characters, for a value that is not ASCII (and the definition the byte path is
     /// tested against).
@@ -155,16 +168,42 @@ package enum Validators {
         var value = value
         return value.withUTF8 { bytes in
             guard bytes.allSatisfy({ $0 < 128 }) else { return ukPostcodeCharacters(String(decoding: bytes, as: UTF8.self)) }
-            var compact: [UInt8] = []
-            compact.reserveCapacity(bytes.count)
-            for c in bytes where !(c == 32 || (c >= 9 && c <= 13)) { compact.append(c >= 97 && c <= 122 ? c - 32 : c) }
-            if compact == girobank { return .valid }
-            let area = compact.prefix { $0 >= 65 && $0 <= 90 }
-            return postcodeAreaBytes.contains(Array(area)) ? .valid : .invalid
+            // The value without blanks, upper case, read as it goes: the area is its leading
+            // letters, and GIR 0AA is the only value of six characters that starts "GIR0AA".
+            var count = 0, areaLength = 0, areaEnded = false
+            var first: UInt8 = 0, second: UInt8 = 0
+            var matchesGirobank = true
+            for c in bytes where !(c == 32 || (c >= 9 && c <= 13)) {
+                let u = c >= 97 && c <= 122 ? c - 32 : c
+                if count < girobank.count { matchesGirobank = matchesGirobank && u == girobank[count] }
+                if !areaEnded && u >= 65 && u <= 90 {
+                    if areaLength == 0 { first = u } else if areaLength == 1 { second = u }
+                    areaLength += 1
+                } else {
+                    areaEnded = true
+                }
+                count += 1
+            }
+            if matchesGirobank && count == girobank.count { return .valid }
+            guard areaLength == 1 || areaLength == 2 else { return .invalid }
+            return postcodeAreaTable[Self.areaIndex(first, areaLength == 2 ? second : nil)] ? .valid : .invalid
         }
     }
 
-    private static let postcodeAreaBytes: Set<[UInt8]> = Set(postcodeAreas.map { Array($0.utf8) })
+    /// An area of one or two upper-case letters as a number: 26 * 27 of them.
+    private static func areaIndex(_ first: UInt8, _ second: UInt8?) -> Int {
+        Int(first - 65) * 27 + (second.map { Int($0 - 65) } ?? 26)
+    }
+
+    /// By `areaIndex`: whether the area is a postcode area.
+    private static let postcodeAreaTable: [Bool] = {
+        var table = [Bool](repeating: false, count: 26 * 27)
+        for area in postcodeAreas {
+            let b = Array(area.utf8)
+            table[areaIndex(b[0], b.count > 1 ? b[1] : nil)] = true
+        }
+        return table
+    }()
     private static let girobank = Array("GIR0AA".utf8)
 
     /// `ukPostcode` on characters, for a value that is not ASCII (and the definition the byte path
@@ -322,7 +361,7 @@ package enum DateParsing {
     /// finds them.
     static func parseASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> Day? {
         // Numbers as (value, digit count); a number too long for any date part spoils the date.
-        var numbers: [(value: Int, length: Int)] = []
+        var numbers = DateNumbers()
         var monthFound: Int?
         var wordCount = 0
         var i = 0
@@ -336,7 +375,7 @@ package enum DateParsing {
                     j += 1
                 }
                 if j - i > 18 { return nil }
-                numbers.append((v, j - i))
+                guard numbers.append((v, j - i)) else { return nil }
                 i = j
             } else if (b | 32) >= 97 && (b | 32) <= 122 {
                 var j = i
@@ -355,7 +394,28 @@ package enum DateParsing {
     }
 
     /// The date from the numbers and the month word found in a value.
-    private static func resolve(numbers: [(value: Int, length: Int)], month monthWord: Int?, hasWords: Bool) -> Day? {
+    /// A date's numbers: two or three of them, held without an array (a date is parsed for every
+    /// candidate, and the array's growth was most of the parse).
+    struct DateNumbers {
+        private(set) var count = 0
+        private var held: ((value: Int, length: Int), (value: Int, length: Int), (value: Int, length: Int)) = ((0, 0), (0, 0), (0, 0))
+
+        /// Adds a number; false when there would be more than three, which no date has.
+        mutating func append(_ n: (value: Int, length: Int)) -> Bool {
+            switch count {
+            case 0: held.0 = n
+            case 1: held.1 = n
+            case 2: held.2 = n
+            default: return false
+            }
+            count += 1
+            return true
+        }
+
+        subscript(_ i: Int) -> (value: Int, length: Int) { i == 0 ? held.0 : i == 1 ? held.1 : held.2 }
+    }
+
+    private static func resolve(numbers: DateNumbers, month monthWord: Int?, hasWords: Bool) -> Day? {
         var year: Int, month: Int, day: Int
         if let monthWord {
             month = monthWord
@@ -406,10 +466,10 @@ package enum DateParsing {
         }
         flush()
         // A number that is no Int spoils the date (as an overlong one does on the byte path).
-        var parsed: [(value: Int, length: Int)] = []
+        var parsed = DateNumbers()
         for n in numbers {
             guard let v = Int(n) else { return nil }
-            parsed.append((v, n.count))
+            guard parsed.append((v, n.count)) else { return nil }
         }
         return resolve(numbers: parsed, month: words.lazy.compactMap { months[$0] }.first, hasWords: !words.isEmpty)
     }
