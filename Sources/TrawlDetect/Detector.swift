@@ -751,9 +751,16 @@ struct Anchors {
         guard !occurrences.isEmpty else { hits = []; return }
         var all: [[Range<Int>]] = Array(repeating: [], count: literals.count)
         // Reported in order of their end; for one literal that is also the order of their start.
-        for (id, start) in occurrences { all[id].append(start..<(start + scanner.set.literals[id].count)) }
+        for (id, start) in occurrences {
+            if all[id].isEmpty { foundLiterals.append(id) }
+            all[id].append(start..<(start + scanner.set.literals[id].count))
+        }
         hits = all
     }
+
+    /// After the one pass, the literals it found, each once: what `anchoredPatterns` looks at,
+    /// rather than asking after every literal of the set (most occur nowhere in a small file).
+    private var foundLiterals: [Int] = []
 
     /// Runs of digits, found the first time they are asked for.
     private mutating func digits() -> [Range<Int>] {
@@ -781,8 +788,15 @@ struct Anchors {
             let longest = digits().reduce(0) { max($0, $1.count) }
             for (i, d) in set.anchoredOnDigits.enumerated() where d && longest >= set.digitRun[i] { out[i] = true }
         }
-        for id in set.patternsOfLiteral.indices where !set.patternsOfLiteral[id].isEmpty && !positions(ofLiteral: id).isEmpty {
-            for p in set.patternsOfLiteral[id] { out[p] = true }
+        if hits == nil && !oneByOne { scanAllLiterals() }
+        if hits != nil {
+            for id in foundLiterals {
+                for p in set.patternsOfLiteral[id] { out[p] = true }
+            }
+        } else {
+            for id in set.patternsOfLiteral.indices where !set.patternsOfLiteral[id].isEmpty && !positions(ofLiteral: id).isEmpty {
+                for p in set.patternsOfLiteral[id] { out[p] = true }
+            }
         }
         return out
     }
