@@ -91,6 +91,9 @@ package final class PatternSet: Sendable {
     let anchoredOnDigits: [Bool]
     /// By pattern index: the run of digits every match holds (`Prefilter.digitRun`; 1 without).
     let digitRun: [Int]
+    /// By pattern index: the joined run of digits every match holds (`Prefilter.joinedDigits`; 0
+    /// without).
+    let joinedDigits: [Int]
     /// Whether any pattern is anchored on digits (else a chunk's digit runs are not looked for).
     let anyAnchoredOnDigits: Bool
     /// By literal index: the patterns that literal is an anchor of.
@@ -143,6 +146,7 @@ package final class PatternSet: Sendable {
         literalNeedles = LiteralNeedles(literalTexts)
         anchoredOnDigits = out.map { $0.prefilter?.digits == true }
         digitRun = out.map { $0.prefilter?.digitRun ?? 1 }
+        joinedDigits = out.map { $0.prefilter?.joinedDigits ?? 0 }
         anyAnchoredOnDigits = anchoredOnDigits.contains(true)
         var patternsOfLiteral = [[Int]](repeating: [], count: literalTexts.count)
         for (index, compiled) in out.enumerated() {
@@ -786,7 +790,13 @@ struct Anchors {
             // A pattern whose matches hold a longer run of digits than any here cannot match (a
             // table row with a date in it is not searched for ten-digit numbers).
             let longest = digits().reduce(0) { max($0, $1.count) }
-            for (i, d) in set.anchoredOnDigits.enumerated() where d && longest >= set.digitRun[i] { out[i] = true }
+            // A pattern whose matches hold more digits joined by spaces, hyphens and the like
+            // than any run here cannot match either (a row with a date is not searched for card
+            // numbers).
+            let joined = Self.longestJoinedRun(digits(), in: text)
+            for (i, d) in set.anchoredOnDigits.enumerated() where d && longest >= set.digitRun[i] && joined >= set.joinedDigits[i] {
+                out[i] = true
+            }
         }
         if hits == nil && !oneByOne { scanAllLiterals() }
         if hits != nil {
@@ -834,6 +844,21 @@ struct Anchors {
             }
         }
         return windows
+    }
+
+    /// The most digits in one run of `runs` (sorted digit runs of `text`) joined where at most
+    /// `Prefilter.joinerGap` of `Prefilter.joiners` stand between them.
+    static func longestJoinedRun(_ runs: [Range<Int>], in text: [UInt8]) -> Int {
+        var longest = 0, current = 0, end = -1
+        for run in runs {
+            let gap = run.lowerBound - end
+            let joined = end >= 0 && gap <= Prefilter.joinerGap
+                && text[end..<run.lowerBound].allSatisfy { Prefilter.joiners.contains($0) }
+            current = joined ? current + run.count : run.count
+            longest = max(longest, current)
+            end = run.upperBound
+        }
+        return longest
     }
 
     /// Runs of ASCII digits.

@@ -25,7 +25,10 @@ package enum PatternChecker {
                     guard let m = ofType.first(where: { $0.location.offset == span.lowerBound && $0.value.utf8.count == span.count }) else {
                         let got = ofType.map { "'\($0.value)'" }.joined(separator: ", ")
                         // An over-promising prefilter shows here: name its promise.
-                        let run = def.prefilter.map { $0.digitRun > 1 ? "; the prefilter promises \($0.digitRun) digits in a row" : "" } ?? ""
+                        let promises = def.prefilter.map { p in
+                            (p.digitRun > 1 ? ["\(p.digitRun) digits in a row"] : []) + (p.joinedDigits > 0 ? ["\(p.joinedDigits) digits joined"] : [])
+                        } ?? []
+                        let run = promises.isEmpty ? "" : "; the prefilter promises " + promises.joined(separator: " and ")
                         fail("example \(i + 1): '\(value)' not found\(got.isEmpty ? "" : " (found \(got))")\(run)")
                         continue
                     }

@@ -47,17 +47,29 @@ package struct Prefilter: Codable, Sendable {
     /// text whose longest run of digits is shorter cannot match (no literal of the pattern being
     /// there either). Another promise about the regex, checked by its examples.
     package var digitRun: Int
+    /// With `digits`: every match holds this many digits one after another, neighbours apart by
+    /// at most two of `joiners` (a card number "4929 1234 5678 9012": 16; a phone number
+    /// "(0161) 496 0000": 11), so a text whose longest such run is shorter cannot match either
+    /// (a row holding a date and an NI number has runs of 8 and 6). 0: no such promise.
+    package var joinedDigits: Int
+
+    /// What may stand between two digits of one run for `joinedDigits`: space, hyphen, dot,
+    /// slash and parentheses, one or two of them.
+    package static let joiners: [UInt8] = Array(" -./()".utf8)
+    package static let joinerGap = 2
 
     enum CodingKeys: String, CodingKey {
         case digits, literals, reach
         case digitRun = "digit_run"
+        case joinedDigits = "joined_digits"
     }
 
-    package init(digits: Bool, literals: [String], reach: Int, digitRun: Int = 1) {
+    package init(digits: Bool, literals: [String], reach: Int, digitRun: Int = 1, joinedDigits: Int = 0) {
         self.digits = digits
         self.literals = literals
         self.reach = reach
         self.digitRun = digitRun
+        self.joinedDigits = joinedDigits
     }
 
     package init(from decoder: Decoder) throws {
@@ -66,6 +78,7 @@ package struct Prefilter: Codable, Sendable {
         literals = try c.decodeIfPresent([String].self, forKey: .literals) ?? []
         reach = try c.decodeIfPresent(Int.self, forKey: .reach) ?? 128
         digitRun = try c.decodeIfPresent(Int.self, forKey: .digitRun) ?? 1
+        joinedDigits = try c.decodeIfPresent(Int.self, forKey: .joinedDigits) ?? 0
     }
 }
 
@@ -279,6 +292,11 @@ package struct PatternLibrary: Sendable {
             if let f = p.prefilter, f.digitRun != 1 {
                 if f.digitRun < 1 { add(.error, "prefilter digit_run must be at least 1") }
                 if !f.digits { add(.error, "prefilter digit_run needs digits: true") }
+            }
+            if let f = p.prefilter, f.joinedDigits != 0 {
+                if f.joinedDigits < 0 { add(.error, "prefilter joined_digits must not be negative") }
+                if !f.digits { add(.error, "prefilter joined_digits needs digits: true") }
+                if f.joinedDigits < f.digitRun { add(.warning, "prefilter joined_digits is less than digit_run, and adds nothing") }
             }
         }
         return problems

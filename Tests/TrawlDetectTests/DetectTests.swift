@@ -342,6 +342,17 @@ func detect(_ text: String, cells: [Cell] = [], minimum: Confidence = .medium) t
             #expect(Anchors.digitRuns(text) == expected, "length \(length)")
         }
     }
+
+    /// Digits joined by at most two of space, hyphen, dot, slash and parentheses count as one run
+    /// for `joined_digits`; anything else, or three joiners, ends it.
+    @Test(arguments: [
+        ("4929 1234 5678 9012", 16), ("(0161) 496 0000", 11), ("+44 (0)20 7946 0958", 13), ("01/09/2003\tRJ 84 26 06 C", 8),
+        ("12 - 34", 2), ("12 -34", 4), ("12a34", 2), ("", 0), ("no digits", 0), ("7", 1), ("1,234,567", 3), ("51.5074, -0.1278", 6),
+    ])
+    func joinedRunsCountTheDigitsOfTheLongest(_ text: String, _ expected: Int) {
+        let bytes = Array(text.utf8)
+        #expect(Anchors.longestJoinedRun(Anchors.digitRuns(bytes), in: bytes) == expected)
+    }
 }
 
 @Suite struct KeywordTokens {
