@@ -227,7 +227,7 @@ public final class XMLStreamReader {
     public func appendValue(to out: inout [UInt8]) {
         let e = current
         guard e.kind == .text else { return }
-        out.append(contentsOf: bytes[e.first..<(e.first + e.count)])
+        bytes.withUnsafeBufferPointer { out.append(contentsOf: UnsafeBufferPointer(rebasing: $0[e.first..<(e.first + e.count)])) }
     }
 
     /// The value of the attribute with this qualified name on the current element.
@@ -236,6 +236,14 @@ public final class XMLStreamReader {
         guard e.kind == .element, e.count > 0 else { return nil }
         var query = name
         return query.withUTF8 { q -> String? in
+            // Most lookups name an attribute without a prefix ("r", "t", "s" on every cell).
+            if !q.contains(58), !q.elementsEqual(Self.xmlnsName) {
+                for a in attributeStore[e.first..<(e.first + e.count)]
+                where !a.isNamespace && !a.isUnbound && a.prefix == nil && Self.equal(a.name, q) {
+                    return value(a)
+                }
+                return nil
+            }
             // As xmlTextReaderMoveToAttribute: "xmlns" and "xmlns:p" name namespace declarations;
             // "p:local" an attribute in the namespace bound to p; "local" one without a prefix.
             let colon = q.firstIndex(of: 58).flatMap { $0 > 0 && $0 < q.count - 1 ? $0 : nil }
@@ -255,10 +263,14 @@ public final class XMLStreamReader {
                 } else {
                     matches = !a.isNamespace && !a.isUnbound && a.prefix == nil && Self.equal(a.name, local)
                 }
-                if matches { return String(decoding: bytes[a.value], as: UTF8.self) }
+                if matches { return value(a) }
             }
             return nil
         }
+    }
+
+    private func value(_ a: Attribute) -> String {
+        bytes.withUnsafeBufferPointer { String(decoding: UnsafeBufferPointer(rebasing: $0[a.value]), as: UTF8.self) }
     }
 
     /// All attributes of the current element as (qualified name, value), namespace declarations
@@ -276,7 +288,7 @@ public final class XMLStreamReader {
             } else {
                 name = local ?? ""
             }
-            return (name, String(decoding: bytes[a.value], as: UTF8.self))
+            return (name, value(a))
         }
     }
 
