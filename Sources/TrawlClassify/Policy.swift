@@ -101,7 +101,8 @@ package struct FindingTally: Sendable {
     package fileprivate(set) var findings: [Finding] = []
     /// By type, in the order first met: a file holds a few types, so a look along the list costs
     /// less than hashing the type of every finding.
-    fileprivate var countsByType: [(type: String, count: Int)] = []
+    /// Each type also carries its level and whether it identifies a person, worked out when first met.
+    fileprivate var countsByType: [(type: String, count: Int, level: Level, identifies: Bool)] = []
     /// Hashes of the distinct identifying values (type and normalised value), for the aggregate
     /// rule: 8 bytes a value rather than its text. Two values sharing a 64-bit hash among millions
     /// is vanishingly unlikely, and would only count them as one.
@@ -166,13 +167,15 @@ package struct Classifier: Sendable {
             tally.keep(Finding(match: m, level: nil, decision: decision))
             return
         }
-        let l = policy.level(ofType: m.typeId)
+        let l: Level, identifies: Bool
         if let i = tally.countsByType.firstIndex(where: { $0.type == m.typeId }) {
             tally.countsByType[i].count += 1
+            (l, identifies) = (tally.countsByType[i].level, tally.countsByType[i].identifies)
         } else {
-            tally.countsByType.append((m.typeId, 1))
+            (l, identifies) = (policy.level(ofType: m.typeId), Self.isIdentifier(m.typeId))
+            tally.countsByType.append((m.typeId, 1, l, identifies))
         }
-        if Self.isIdentifier(m.typeId) {
+        if identifies {
             var h = Hasher()
             h.combine(m.typeId)
             h.combine(m.normalized)
@@ -216,7 +219,7 @@ package struct Classifier: Sendable {
                                   reasons: [LevelReason(rule: "default", level: policy.defaultFileLevel, detail: "no personal data found")], markings: markings)
         }
         var fileLevel = found
-        for (type, count) in countsByType.sorted(by: { $0.type < $1.type }) {
+        for (type, count, _, _) in countsByType.sorted(by: { $0.type < $1.type }) {
             reasons.append(LevelReason(rule: Self.rule(forType: type), level: policy.level(ofType: type), detail: "\(count) × \(type)"))
         }
         if let a = policy.aggregate, distinct.count >= a.threshold {

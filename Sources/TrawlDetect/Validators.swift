@@ -506,7 +506,17 @@ package enum Normalization {
             if let ascii { return ascii }
             return String(value.uppercased().filter { $0.isLetter || $0.isNumber })
         case .lower:
-            return value.lowercased()
+            // ASCII (an email address, nearly always) on its bytes: String.lowercased() works
+            // through Unicode's case mappings, at many times the cost.
+            var value = value
+            let ascii = value.withUTF8 { bytes -> String? in
+                guard bytes.allSatisfy({ $0 < 128 }) else { return nil }
+                return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: bytes.count) { lowered in
+                    for (i, b) in bytes.enumerated() { lowered[i] = b &- 65 < 26 ? b + 32 : b }
+                    return String(decoding: lowered, as: UTF8.self)
+                }
+            }
+            return ascii ?? value.lowercased()
         case .isoDate:
             guard let d = DateParsing.parse(value) else { return value }
             if (1000...9999).contains(d.year) && (1...12).contains(d.month) && (1...31).contains(d.day) {

@@ -120,8 +120,10 @@ func detect(_ text: String, cells: [Cell] = [], minimum: Confidence = .medium) t
         for _ in 0..<2000 {
             let value = String(decoding: (0..<Int.random(in: 0...20, using: &rng)).map { _ in UInt8.random(in: 32..<127, using: &rng) }, as: UTF8.self)
             #expect(Normalization.apply(.alphanumericUpper, to: value) == String(value.uppercased().filter { $0.isLetter || $0.isNumber }), "\(value)")
+            #expect(Normalization.apply(.lower, to: value) == value.lowercased(), "\(value)")
         }
         #expect(Normalization.apply(.alphanumericUpper, to: "zoë-1") == "ZOË1")
+        #expect(Normalization.apply(.lower, to: "ZOË@X.COM") == "zoë@x.com")
     }
 
     @Test func datesNormaliseToOneFingerprintInput() {
