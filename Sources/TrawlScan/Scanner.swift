@@ -247,12 +247,15 @@ package final class Scanner: Sendable {
         }
         if failure == nil { result.contentId = hasher.finalize() }
         apply(classifier.classify(tally, path: result.displayName), to: &result)
+        if result.outcome != .scanned { sayNotWhollyRead(&result, detail: "not wholly read, so nothing is known of what was not read") }
         try emit(result, isMember: false, lines)
     }
 
-    /// Processes one file or member and everything inside it; returns its level.
+    /// Processes one file or member and everything inside it; returns its level, and whether it
+    /// and everything inside it were read.
     private func process(_ bytes: [UInt8], path: [UInt8], members: [[UInt8]], depth: Int,
-                         detector: Detector, ocr: RecognizerSlot?, lines: LineCollector, file: FileWork) throws(ReportWriteError) -> Level {
+                         detector: Detector, ocr: RecognizerSlot?, lines: LineCollector, file: FileWork) throws(ReportWriteError)
+        -> (level: Level, wholly: Bool) {
         let name = members.last ?? path
         let isMember = !members.isEmpty
         let sniffed = Sniffer.sniff(bytes, name: name)
@@ -261,6 +264,8 @@ package final class Scanner: Sendable {
         hasher.update(bytes)
         result.contentId = hasher.finalize()
         let display = result.displayName
+        // Members of a container that could not be read, or not wholly.
+        var membersNotWhollyRead = 0
 
         switch sniffed {
         case .empty:
@@ -326,9 +331,12 @@ package final class Scanner: Sendable {
                         let level: Level
                         switch member.content {
                         case .success(let data):
-                            level = try process(data, path: path, members: members + [member.name], depth: depth + 1,
-                                                detector: detector, ocr: ocr, lines: lines, file: file)
+                            let processed = try process(data, path: path, members: members + [member.name], depth: depth + 1,
+                                                        detector: detector, ocr: ocr, lines: lines, file: file)
+                            level = processed.level
+                            if !processed.wholly { membersNotWhollyRead += 1 }
                         case .failure(let error):
+                            membersNotWhollyRead += 1
                             let r = notRead(FileResult(path: path, members: members + [member.name], size: member.declaredSize ?? 0,
                                                        outcome: error.issue.kind == .tooLarge ? .skipped : .error, issues: [error.issue]))
                             try emit(r, isMember: true, lines)
@@ -357,9 +365,26 @@ package final class Scanner: Sendable {
                 result.reasons.insert(LevelReason(rule: "contains", level: highest, detail: "highest level among its \(count) members"), at: 0)
                 result.reasons.removeAll { $0.rule == "default" }
             }
+            if membersNotWhollyRead > 0 {
+                let which = membersNotWhollyRead < count ? "\(membersNotWhollyRead) of its \(count) members"
+                    : count == 1 ? "its one member" : "none of its \(count) members"
+                let rest = membersNotWhollyRead < count ? "; no personal data found in the rest" : ""
+                let verb = membersNotWhollyRead == count && count > 1 ? "was wholly read" : "not wholly read"
+                sayNotWhollyRead(&result, detail: "\(which) \(verb), so nothing is known of what was not read\(rest)")
+            }
         }
+        if result.outcome != .scanned { sayNotWhollyRead(&result, detail: "not wholly read, so nothing is known of what was not read") }
         try emit(result, isMember: isMember, lines)
-        return result.level
+        return (result.level, result.outcome == .scanned && membersNotWhollyRead == 0)
+    }
+
+    /// An entry not wholly read (its own reading failed or stopped, or some of its members could
+    /// not be read) with nothing found does not say "no personal data found": its level, the
+    /// policy's default, is for want of evidence. The default reason is replaced; a level that
+    /// findings set stands as it is.
+    private func sayNotWhollyRead(_ result: inout FileResult, detail: String) {
+        guard let i = result.reasons.firstIndex(where: { $0.rule == "default" }) else { return }
+        result.reasons[i] = LevelReason(rule: "not_read", level: result.reasons[i].level, detail: detail)
     }
 
     /// An entry that was not read has no findings; it takes the policy's default level, and the

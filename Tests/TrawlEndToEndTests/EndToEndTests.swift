@@ -223,6 +223,24 @@ struct Expected: Decodable {
         #expect(run.records.isEmpty)
     }
 
+    /// An archive whose only member is encrypted, or a file whose reading failed, with nothing
+    /// found: the default level for want of evidence, never "no personal data found". An archive
+    /// whose members were all read says so as before.
+    @Test func anEntryNotWhollyReadDoesNotSayNoPersonalDataWasFound() throws {
+        let run = try trawl(["scan", "Samples/archives", "--quiet"])
+        for name in ["locked.zip", "locked.7z"] {
+            let archive = try #require(run.files.first { $0.path.display.hasSuffix(name) && $0.members == nil })
+            #expect(archive.level == .internal)
+            #expect(archive.reasons.map(\.rule) == ["not_read"], "\(name): \(archive.reasons)")
+            #expect(archive.reasons.first?.detail.contains("its one member not wholly read") == true, "\(name): \(archive.reasons)")
+        }
+        let whole = try #require(run.files.first { $0.path.display.hasSuffix("old-notes.txt.bz2") && $0.members == nil })
+        #expect(!whole.reasons.contains { $0.rule == "not_read" }, "\(whole.reasons)")
+        for entry in run.files where entry.reasons.contains(where: { $0.rule == "default" }) {
+            #expect(entry.outcome == .scanned, "\(entry.path.display): \(entry.reasons)")
+        }
+    }
+
     @Test func publishedPathsMakeCleanFilesPublicAndFlagExposure() throws {
         let policy = try String(contentsOf: root.appendingPathComponent("Patterns/policy.yaml"), encoding: .utf8)
             .replacingOccurrences(of: "published_paths: []", with: "published_paths: [\"*/text/*\"]")
