@@ -26,9 +26,33 @@ public enum XMLNodeKind: Sendable {
     case element, endElement, text, whitespace, other
 }
 
+/// A document read one node at a time, as both readers give it: `XMLStreamReader` for XML,
+/// `XMLPullReader` for HTML (and for XML as the reference the other is tested against).
+public protocol XMLNodeReader: AnyObject {
+    /// Advances to the next node. Returns false at the end of the document.
+    func next() throws(XMLError) -> Bool
+    var kind: XMLNodeKind { get }
+    /// The local name of the current element (no prefix).
+    var localName: String { get }
+    /// The qualified name (prefix:local) of the current element.
+    var qualifiedName: String { get }
+    /// True for `<a/>`: no end-element node will follow.
+    var isEmptyElement: Bool { get }
+    /// Depth of the current node in the tree (the root element is 0).
+    var depth: Int { get }
+    /// Line of the current node in the input.
+    var line: Int { get }
+    /// Appends the text of the current node (UTF-8) to `out`.
+    func appendValue(to out: inout [UInt8])
+    /// The value of the attribute with this qualified name on the current element.
+    func attribute(_ name: String) -> String?
+    /// All attributes of the current element as (qualified name, value), in document order.
+    func attributes() -> [(name: String, value: String)]
+}
+
 /// A forward-only reader over one XML or HTML document held in memory.
 /// Use only inside `XMLPullReader.readXML` / `readHTML`.
-public final class XMLPullReader {
+public final class XMLPullReader: XMLNodeReader {
     private let reader: OpaquePointer
     private let document: xmlDocPtr?
 

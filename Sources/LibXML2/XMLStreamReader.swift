@@ -25,7 +25,7 @@ internal import CXML2
 import Glibc
 #endif
 
-public final class XMLStreamReader {
+public final class XMLStreamReader: XMLNodeReader {
     private struct Event {
         var kind: XMLNodeKind
         var isEmpty = false

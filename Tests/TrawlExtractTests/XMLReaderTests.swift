@@ -33,11 +33,13 @@ import Testing
         }
     }
 
-    static func textReaderNodes(_ xml: [UInt8]) -> (nodes: [Node], error: String?) {
+    /// Every node of `xml` as `read` gives it, and the error that ended the reading, if any.
+    static func nodes<Reader: XMLNodeReader>(_ xml: [UInt8], _ read: (UnsafeRawBufferPointer, (Reader) throws -> Void) throws -> Void)
+        -> (nodes: [Node], error: String?) {
         var nodes: [Node] = []
         do {
             try xml.withUnsafeBytes { raw in
-                try XMLPullReader.readXML(raw) { r in
+                try read(raw) { r in
                     while try r.next() {
                         var n = Node(kind: kindName(r.kind), depth: r.depth)
                         switch r.kind {
@@ -63,34 +65,12 @@ import Testing
         return (nodes, nil)
     }
 
+    static func textReaderNodes(_ xml: [UInt8]) -> (nodes: [Node], error: String?) {
+        nodes(xml) { (raw, body: (XMLPullReader) throws -> Void) in try XMLPullReader.readXML(raw, body) }
+    }
+
     static func streamReaderNodes(_ xml: [UInt8]) -> (nodes: [Node], error: String?) {
-        var nodes: [Node] = []
-        do {
-            try xml.withUnsafeBytes { raw in
-                try XMLStreamReader.read(raw) { r in
-                    while try r.next() {
-                        var n = Node(kind: kindName(r.kind), depth: r.depth)
-                        switch r.kind {
-                        case .element, .endElement:
-                            n.name = r.localName
-                            n.line = r.line
-                            if r.kind == .element {
-                                n.empty = r.isEmptyElement
-                                n.attributes = r.attributes().map { "\($0.name)=\($0.value)" }
-                                n.attributes += probes.map { "\($0)?\(r.attribute($0) ?? "-")" }
-                            }
-                        case .text, .whitespace:
-                            r.appendValue(to: &n.text)
-                        case .other: break
-                        }
-                        nodes.append(n)
-                    }
-                }
-            }
-        } catch {
-            return (nodes, "\(error)")
-        }
-        return (nodes, nil)
+        nodes(xml) { (raw, body: (XMLStreamReader) throws -> Void) in try XMLStreamReader.read(raw, body) }
     }
 
     /// The same nodes; for a document that is not well-formed, the same error, after the text
