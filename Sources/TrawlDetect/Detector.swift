@@ -51,6 +51,10 @@ package final class CompiledDefinition: Sendable {
     let mask: MaskStyle
     let category: PatternCategory
     let contextRequired: Bool
+    /// The context rule's window, bytes before and after a value; nil without a rule. Held apart
+    /// from the rule: reading the rule itself copies it, retaining each of its arrays, for every
+    /// value.
+    let contextWindow: (before: Int, after: Int)?
 
     init(definition: PatternDefinition, regex: CompiledPattern, valueGroup: Int, keywords: [Keyword], fieldLabels: [Keyword],
          nearby: CompiledPattern?, literalIds: [Int]) {
@@ -73,6 +77,7 @@ package final class CompiledDefinition: Sendable {
         mask = definition.mask
         category = definition.category
         contextRequired = definition.context?.required == true
+        contextWindow = definition.context.map { ($0.before, $0.after) }
     }
 }
 
@@ -344,7 +349,11 @@ package final class Detector {
             var liveWindows: [[Range<Int>]?] = []
             for index in set.patterns.indices {
                 let searched = !usePrefilter || anchored[index]
-                guard searched || (set.hasFieldLabels[index] && !chunk.cells.isEmpty) else { continue }
+                // A field pattern reads the cells under a column its labels name, when some column
+                // here is so named (worked out once for the chunk, and kept for the rows below
+                // the same headers): in a table where none is, it costs a row nothing.
+                let readsCells = set.hasFieldLabels[index] && !chunk.cells.isEmpty && labels.someCellNames(field: index)
+                guard searched || readsCells else { continue }
                 let compiled = set.patterns[index]
                 // A matching error (a resource limit on a pathological subject) ends this pattern
                 // on this chunk only; the rest of the chunk and the scan go on.
@@ -380,9 +389,12 @@ package final class Detector {
                 var candidates = sink.candidates, shapes = Shapes(ranges: sink.shapes)
                 sink.candidates = []
                 sink.shapes = []
-                if !compiled.fieldLabels.isEmpty {
-                    candidates += fieldCells(chunk, compiled, index: index, labels: &labels, excluding: candidates)
-                    candidates.sort { $0.range.lowerBound < $1.range.lowerBound }
+                if readsCells {
+                    let named = fieldCells(chunk, compiled, index: index, labels: &labels, excluding: candidates)
+                    if !named.isEmpty {
+                        candidates += named
+                        candidates.sort { $0.range.lowerBound < $1.range.lowerBound }
+                    }
                 }
                 if !candidates.isEmpty { perPattern.append((index, candidates, shapes)) }
             }
@@ -401,7 +413,7 @@ package final class Detector {
             for (index, candidates, patternShapes) in perPattern {
                 let compiled = set.patterns[index]
                 var shapes = patternShapes
-                let withClaimants = compiled.context != nil && !claimants.isEmpty
+                let withClaimants = compiled.contextWindow != nil && !claimants.isEmpty
                 if withClaimants {
                     merged.removeAll(keepingCapacity: true)
                     merged += shapes.ranges
@@ -549,7 +561,7 @@ package final class Detector {
     private func context(for range: Range<Int>, shapes: Shapes, chunk: TextChunk, labels: inout CellLabels,
                          subject: UnsafeRawBufferPointer, index: Int, tokens storage: inout TokenStorage) -> [String] {
         let compiled = set.patterns[index]
-        guard let rule = compiled.context else { return [] }
+        guard let rule = compiled.contextWindow else { return [] }
         // The first of these that holds is the evidence (one item): the column's label, a keyword
         // before the value, one after it, a nearby pattern.
         if let i = labels.cell(containing: range.lowerBound), let meaning = labels.meaning(i), let said = meaning.keywordEvidence[index] {
@@ -684,7 +696,7 @@ final class LabelMeanings {
         let tokens = Tokens(Array(label.utf8))
         let m = Meaning(
             keywordEvidence: set.patterns.map { compiled in
-                guard compiled.context != nil, let k = compiled.keywords.first(where: { tokens.firstOccurrence(of: $0) != nil }) else { return nil }
+                guard compiled.contextWindow != nil, let k = compiled.keywords.first(where: { tokens.firstOccurrence(of: $0) != nil }) else { return nil }
                 return ["column '\(label)' (keyword '\(k.text)')"]
             },
             namesField: set.patterns.map { compiled in compiled.fieldLabels.contains { tokens.firstOccurrence(of: $0) != nil } })
