@@ -42,6 +42,9 @@ package final class CompiledDefinition: Sendable {
     let context: ContextRule?
     /// The prefilter's literals, as indexes into the set's `literalTexts`.
     let literalIds: [Int]
+    /// The prefilter's `requires`, as indexes into the set's `literalTexts`: one must be in a text
+    /// for the pattern to search it.
+    let requiredIds: [Int]
     /// What every match of the pattern carries, read here for each value rather than through a
     /// copy of the whole definition.
     let typeId: String
@@ -57,8 +60,9 @@ package final class CompiledDefinition: Sendable {
     let contextWindow: (before: Int, after: Int)?
 
     init(definition: PatternDefinition, regex: CompiledPattern, valueGroup: Int, keywords: [Keyword], fieldLabels: [Keyword],
-         nearby: CompiledPattern?, literalIds: [Int]) {
+         nearby: CompiledPattern?, literalIds: [Int], requiredIds: [Int]) {
         self.literalIds = literalIds
+        self.requiredIds = requiredIds
         self.definition = definition
         self.regex = regex
         self.valueGroup = valueGroup
@@ -105,6 +109,8 @@ package final class PatternSet: Sendable {
     let patternsOfLiteral: [[Int]]
     /// By pattern index: whether the pattern has no prefilter (it is searched in every chunk).
     let unfiltered: [Bool]
+    /// The patterns whose prefilter `requires` literals.
+    let requiringPatterns: [Int]
     /// By pattern index: whether column labels can name the pattern's field.
     let hasFieldLabels: [Bool]
     /// Patterns searched in the same windows (the same anchors and reach, the same options), each
@@ -121,7 +127,9 @@ package final class PatternSet: Sendable {
     package init(_ library: PatternLibrary) throws(PatternProblem) {
         var out: [CompiledDefinition] = []
         var sources: [(regex: String, options: CompileOptions)] = []
-        let literalTexts = Set(library.patterns.flatMap { $0.prefilter?.literals ?? [] }.map { $0.lowercased() }).sorted()
+        // The literals a pattern requires are found in the same pass as its anchors.
+        let literalTexts = Set(library.patterns.flatMap { ($0.prefilter?.literals ?? []) + ($0.prefilter?.requires ?? []) }
+            .map { $0.lowercased() }).sorted()
         let literalId = Dictionary(uniqueKeysWithValues: literalTexts.enumerated().map { ($0.element, $0.offset) })
         for def in library.patterns {
             func problem(_ m: String) -> PatternProblem {
@@ -144,7 +152,8 @@ package final class PatternSet: Sendable {
             out.append(CompiledDefinition(
                 definition: def, regex: regex, valueGroup: valueGroup, keywords: (def.context?.keywords ?? []).map(Keyword.init),
                 fieldLabels: (def.field?.labels ?? []).map(Keyword.init), nearby: nearby,
-                literalIds: (def.prefilter?.literals ?? []).compactMap { literalId[$0.lowercased()] }))
+                literalIds: (def.prefilter?.literals ?? []).compactMap { literalId[$0.lowercased()] },
+                requiredIds: (def.prefilter?.requires ?? []).compactMap { literalId[$0.lowercased()] }))
         }
         patterns = out
         self.literalTexts = literalTexts
@@ -159,6 +168,7 @@ package final class PatternSet: Sendable {
         }
         self.patternsOfLiteral = patternsOfLiteral
         unfiltered = out.map { $0.prefilter == nil }
+        requiringPatterns = out.indices.filter { !out[$0].requiredIds.isEmpty }
         hasFieldLabels = out.map { !$0.fieldLabels.isEmpty }
         literals = literalTexts.isEmpty ? nil : try? LiteralSet(literalTexts.map { Array($0.utf8) }, caseless: true)
         (unions, unionOf) = Self.unions(out, sources: sources)
@@ -819,6 +829,10 @@ struct Anchors {
             for id in set.patternsOfLiteral.indices where !set.patternsOfLiteral[id].isEmpty && !positions(ofLiteral: id).isEmpty {
                 for p in set.patternsOfLiteral[id] { out[p] = true }
             }
+        }
+        // A pattern that requires one of some literals cannot match where none of them is.
+        for p in set.requiringPatterns where out[p] {
+            out[p] = set.patterns[p].requiredIds.contains { !positions(ofLiteral: $0).isEmpty }
         }
         return out
     }

@@ -27,6 +27,7 @@ package enum PatternChecker {
                         // An over-promising prefilter shows here: name its promise.
                         let promises = def.prefilter.map { p in
                             (p.digitRun > 1 ? ["\(p.digitRun) digits in a row"] : []) + (p.joinedDigits > 0 ? ["\(p.joinedDigits) digits joined"] : [])
+                                + (p.requires.isEmpty ? [] : ["one of " + p.requires.map { "'\($0)'" }.joined(separator: ", ")])
                         } ?? []
                         let run = promises.isEmpty ? "" : "; the prefilter promises " + promises.joined(separator: " and ")
                         fail("example \(i + 1): '\(value)' not found\(got.isEmpty ? "" : " (found \(got))")\(run)")

@@ -57,19 +57,26 @@ package struct Prefilter: Codable, Sendable {
     /// slash and parentheses, one or two of them.
     package static let joiners: [UInt8] = Array(" -./()".utf8)
     package static let joinerGap = 2
+    /// Every match holds one of these byte strings (ASCII case-insensitive): a text holding none of
+    /// them is not searched by the pattern (a written date holds a month's name; a GPS position a
+    /// comma). Not anchors: they decide whether a text is searched, not where. Empty: no such
+    /// promise.
+    package var requires: [String]
 
     enum CodingKeys: String, CodingKey {
         case digits, literals, reach
         case digitRun = "digit_run"
         case joinedDigits = "joined_digits"
+        case requires
     }
 
-    package init(digits: Bool, literals: [String], reach: Int, digitRun: Int = 1, joinedDigits: Int = 0) {
+    package init(digits: Bool, literals: [String], reach: Int, digitRun: Int = 1, joinedDigits: Int = 0, requires: [String] = []) {
         self.digits = digits
         self.literals = literals
         self.reach = reach
         self.digitRun = digitRun
         self.joinedDigits = joinedDigits
+        self.requires = requires
     }
 
     package init(from decoder: Decoder) throws {
@@ -79,6 +86,7 @@ package struct Prefilter: Codable, Sendable {
         reach = try c.decodeIfPresent(Int.self, forKey: .reach) ?? 128
         digitRun = try c.decodeIfPresent(Int.self, forKey: .digitRun) ?? 1
         joinedDigits = try c.decodeIfPresent(Int.self, forKey: .joinedDigits) ?? 0
+        requires = try c.decodeIfPresent([String].self, forKey: .requires) ?? []
     }
 }
 
@@ -297,6 +305,9 @@ package struct PatternLibrary: Sendable {
                 if f.joinedDigits < 0 { add(.error, "prefilter joined_digits must not be negative") }
                 if !f.digits { add(.error, "prefilter joined_digits needs digits: true") }
                 if f.joinedDigits < f.digitRun { add(.warning, "prefilter joined_digits is less than digit_run, and adds nothing") }
+            }
+            if let f = p.prefilter, f.requires.contains(where: \.isEmpty) {
+                add(.error, "prefilter requires an empty string, which every text holds")
             }
         }
         return problems

@@ -40,6 +40,23 @@ func detect(_ text: String, cells: [Cell] = [], minimum: Confidence = .medium) t
         let problems = PatternChecker.check(library, try PatternSet(library)).filter { $0.patternId == "uk.nino" }
         #expect(problems.count == 2)
     }
+
+    /// A prefilter that promises more than its pattern's matches hold (more digits in a row, more
+    /// digits joined, a literal they do not all hold) stops examples being found; the checker
+    /// says so and names the promise.
+    @Test(arguments: [
+        ("payment.card", Prefilter(digits: true, literals: [], reach: 0, digitRun: 5), "5 digits in a row"),
+        ("payment.card", Prefilter(digits: true, literals: [], reach: 0, digitRun: 4, joinedDigits: 17), "17 digits joined"),
+        ("dob.text", Prefilter(digits: true, literals: [], reach: 64, digitRun: 4, requires: ["jan"]), "one of 'jan'"),
+    ])
+    func theCheckerNamesAPrefilterPromiseTooHigh(_ id: String, _ prefilter: Prefilter, _ named: String) throws {
+        var (library, _) = try loadPatterns()
+        let i = library.patterns.firstIndex { $0.id == id }!
+        library.patterns[i].prefilter = prefilter
+        let problems = PatternChecker.check(library, try PatternSet(library)).filter { $0.patternId == id }
+        #expect(!problems.isEmpty)
+        #expect(problems.allSatisfy { $0.message.contains(named) }, "\(problems.map(\.message))")
+    }
 }
 
 @Suite struct Context {
