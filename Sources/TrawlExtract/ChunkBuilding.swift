@@ -79,11 +79,40 @@ struct PartCursor {
     }
 }
 
-/// A header label, kept short: a header is a hint, not content.
+/// A header label, kept short: a header is a hint, not content. Its words are joined by single
+/// spaces.
 func label(from text: String) -> String? {
+    var text = text
+    if let ascii = text.withUTF8({ asciiLabel($0) }) { return ascii.isEmpty ? nil : ascii }
     let t = text.split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")
     guard !t.isEmpty else { return nil }
     return String(t.prefix(80))
+}
+
+/// `label` for ASCII text, on its bytes (every JSON key and table header passes here, and
+/// splitting into characters cost some 9,000 instructions each); nil when the text is not ASCII.
+/// ASCII whitespace is what Character.isWhitespace says of it: tab to carriage return, and space.
+private func asciiLabel(_ bytes: UnsafeBufferPointer<UInt8>) -> String? {
+    guard bytes.allSatisfy({ $0 < 128 }) else { return nil }
+    return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 80) { out in
+        var count = 0, pendingSpace = false
+        for b in bytes {
+            if b == 32 || (b >= 9 && b <= 13) {
+                pendingSpace = count > 0
+                continue
+            }
+            if pendingSpace {
+                guard count < 80 else { break }
+                out[count] = 32
+                count += 1
+                pendingSpace = false
+            }
+            guard count < 80 else { break }
+            out[count] = b
+            count += 1
+        }
+        return String(decoding: UnsafeBufferPointer(rebasing: out[..<count]), as: UTF8.self)
+    }
 }
 
 /// Spreadsheet column letters for a 0-based index: 0 → "A", 27 → "AB".

@@ -462,3 +462,23 @@ func text(_ c: [TextChunk]) -> String { c.map { String(decoding: $0.text, as: UT
         }
     }
 }
+
+/// Header labels of ASCII text are made on bytes; they must be what the definition on characters
+/// makes: words joined by single spaces, at most 80 characters.
+@Suite struct HeaderLabels {
+    static func byCharacters(_ text: String) -> String? {
+        let t = text.split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")
+        return t.isEmpty ? nil : String(t.prefix(80))
+    }
+
+    @Test func asciiLabelsAreTheCharacterLabels() {
+        var rng = SystemRandomNumberGenerator()
+        let alphabet: [UInt8] = Array("ab Z9_-\t\r\n\u{0B}\u{0C}.".utf8)
+        var texts = ["Date of Birth", "  NI  number ", "\r\n", "", String(repeating: "word ", count: 30), String(repeating: "x", count: 79) + " yz"]
+        for _ in 0..<3000 {
+            texts.append(String(decoding: (0..<Int.random(in: 0...120, using: &rng)).map { _ in alphabet.randomElement(using: &rng)! }, as: UTF8.self))
+        }
+        for t in texts { #expect(label(from: t) == Self.byCharacters(t), "\(t.debugDescription)") }
+        #expect(label(from: "Prénom  de l'élève") == "Prénom de l'élève")
+    }
+}
