@@ -12,8 +12,9 @@
 // blanks alone is whitespace; `<a/>` is one empty element with no end; line numbers are libxml2's
 // (capped at 65535, as without XML_PARSE_BIG_LINES); attribute values have their references
 // resolved as the tree would. Two differences: a document that is not well-formed yields every
-// node parsed before the error (the text reader lost the ones in its last 512-byte piece), and
-// `localName` of a node that is not an element is "".
+// node parsed before the error (the text reader, which parses ahead of what it hands out, can
+// stop short of some; its nodes are always the first of these, a test checks), and `localName`
+// of a node that is not an element is "".
 //
 // Safety is the text reader's: the same parser options (no entity substitution, no DTD loading,
 // no network, libxml2's size limits, no error output). Declarations in the internal subset are
