@@ -164,7 +164,10 @@ public final class XMLStreamReader: XMLNodeReader {
     private func parseMore() {
         let keep = events.count > position ? events[position...] : []
         if let open = keep.first {
-            bytes = Array(bytes[open.first..<(open.first + open.count)])
+            // The open text is the last thing held. It is moved to the start once; from then on it
+            // is all that is held and stays where it is, so a long text costs one copy, not one
+            // per piece.
+            if open.first > 0 { bytes = Array(bytes[open.first..<(open.first + open.count)]) }
             events = [open]
             events[0].first = 0
         } else {
