@@ -19,6 +19,22 @@ public struct XMLError: Error, CustomStringConvertible, Sendable {
     public let message: String
     public let line: Int
     public var description: String { line > 0 ? "line \(line): \(message)" : message }
+
+    /// The options every XML parse runs with, whichever reader: no network, no error output, CDATA
+    /// as text (and, by leaving them out, no entity substitution, no DTD loading, libxml2's limits).
+    static let parseOptions: Int32 = Int32(
+        XML_PARSE_NONET.rawValue | XML_PARSE_NOERROR.rawValue | XML_PARSE_NOWARNING.rawValue
+            | XML_PARSE_NOCDATA.rawValue)
+
+    /// The error libxml2 last recorded on this thread.
+    static func last() -> XMLError {
+        if let e = xmlGetLastError(), let m = e.pointee.message {
+            var message = String(cString: m)
+            while message.last == "\n" { message.removeLast() }
+            return XMLError(message: message, line: Int(e.pointee.line))
+        }
+        return XMLError(message: "the document is not well-formed XML", line: 0)
+    }
 }
 
 /// The kinds of node the reader stops on that callers care about.
@@ -66,10 +82,6 @@ public final class XMLPullReader: XMLNodeReader {
         if let document { xmlFreeDoc(document) }
     }
 
-    private static let xmlOptions: Int32 = Int32(
-        XML_PARSE_NONET.rawValue | XML_PARSE_NOERROR.rawValue | XML_PARSE_NOWARNING.rawValue
-            | XML_PARSE_NOCDATA.rawValue)
-
     private static let htmlOptions: Int32 = Int32(
         HTML_PARSE_NONET.rawValue | HTML_PARSE_NOERROR.rawValue | HTML_PARSE_NOWARNING.rawValue
             | HTML_PARSE_RECOVER.rawValue | HTML_PARSE_NOIMPLIED.rawValue)
@@ -78,7 +90,7 @@ public final class XMLPullReader: XMLNodeReader {
     /// - Throws: `XMLError` when no reader can be made, and whatever `body` throws.
     public static func readXML<R>(_ bytes: UnsafeRawBufferPointer, _ body: (XMLPullReader) throws -> R) throws -> R {
         let base = bytes.baseAddress?.assumingMemoryBound(to: CChar.self)
-        guard let r = xmlReaderForMemory(base, Int32(clamping: bytes.count), nil, nil, xmlOptions) else {
+        guard let r = xmlReaderForMemory(base, Int32(clamping: bytes.count), nil, nil, XMLError.parseOptions) else {
             throw XMLError(message: "libxml2 could not create a reader", line: 0)
         }
         return try body(XMLPullReader(reader: r, document: nil))
@@ -103,7 +115,7 @@ public final class XMLPullReader: XMLNodeReader {
         let rc = xmlTextReaderRead(reader)
         if rc == 1 { return true }
         if rc == 0 { return false }
-        throw lastError()
+        throw XMLError.last()
     }
 
     public var kind: XMLNodeKind {
@@ -183,14 +195,5 @@ public final class XMLPullReader: XMLNodeReader {
         }
         xmlTextReaderMoveToElement(reader)
         return out
-    }
-
-    private func lastError() -> XMLError {
-        if let e = xmlGetLastError(), let m = e.pointee.message {
-            var message = String(cString: m)
-            while message.last == "\n" { message.removeLast() }
-            return XMLError(message: message, line: Int(e.pointee.line))
-        }
-        return XMLError(message: "the document is not well-formed XML", line: 0)
     }
 }

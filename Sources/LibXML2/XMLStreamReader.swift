@@ -77,10 +77,6 @@ public final class XMLStreamReader: XMLNodeReader {
     /// How much of the document is handed to the parser at a time.
     private static let pieceSize = 64 * 1024
 
-    private static let options: Int32 = Int32(
-        XML_PARSE_NONET.rawValue | XML_PARSE_NOERROR.rawValue | XML_PARSE_NOWARNING.rawValue
-            | XML_PARSE_NOCDATA.rawValue)
-
     /// libxml2's own SAX2 callbacks (declarations, entities, the document), with the element,
     /// text, comment, processing-instruction and reference callbacks replaced by this reader's.
     private static func handler() -> xmlSAXHandler {
@@ -127,7 +123,7 @@ public final class XMLStreamReader: XMLNodeReader {
         guard let ctxt = xmlCreatePushParserCtxt(&sax, nil, base, Int32(head), nil) else {
             throw XMLError(message: "libxml2 could not create a parser", line: 0)
         }
-        xmlCtxtUseOptions(ctxt, options)
+        xmlCtxtUseOptions(ctxt, XMLError.parseOptions)
         ctxt.pointee.linenumbers = 1
         ctxt.pointee.dictNames = 1
         let reader = XMLStreamReader(context: ctxt, input: bytes)
@@ -182,7 +178,7 @@ public final class XMLStreamReader: XMLNodeReader {
         let rc = xmlParseChunk(context, base, Int32(n), last ? 1 : 0)
         fed += n
         if rc != 0 || context.pointee.wellFormed == 0 {
-            failure = Self.lastError()
+            failure = XMLError.last()
             parsed = true
         } else if last {
             parsed = true
@@ -312,15 +308,6 @@ public final class XMLStreamReader: XMLNodeReader {
             i += 1
         }
         return p[i] == 0
-    }
-
-    private static func lastError() -> XMLError {
-        if let e = xmlGetLastError(), let m = e.pointee.message {
-            var message = String(cString: m)
-            while message.last == "\n" { message.removeLast() }
-            return XMLError(message: message, line: Int(e.pointee.line))
-        }
-        return XMLError(message: "the document is not well-formed XML", line: 0)
     }
 
     // MARK: The parser's side

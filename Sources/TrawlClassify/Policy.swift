@@ -219,8 +219,8 @@ package struct Classifier: Sendable {
                                   reasons: [LevelReason(rule: "default", level: policy.defaultFileLevel, detail: "no personal data found")], markings: markings)
         }
         var fileLevel = found
-        for (type, count, _, _) in countsByType.sorted(by: { $0.type < $1.type }) {
-            reasons.append(LevelReason(rule: Self.rule(forType: type), level: policy.level(ofType: type), detail: "\(count) × \(type)"))
+        for (type, count, level, _) in countsByType.sorted(by: { $0.type < $1.type }) {
+            reasons.append(LevelReason(rule: Self.rule(forType: type), level: level, detail: "\(count) × \(type)"))
         }
         if let a = policy.aggregate, distinct.count >= a.threshold {
             fileLevel = max(fileLevel, a.level)

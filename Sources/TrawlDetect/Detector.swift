@@ -88,7 +88,8 @@ package final class CompiledDefinition: Sendable {
 /// The whole set of compiled patterns, shared by every worker.
 package final class PatternSet: Sendable {
     package let patterns: [CompiledDefinition]
-    /// Every prefilter literal of every pattern, lower case, sorted, each once.
+    /// Every prefilter literal of every pattern (anchors and `requires` alike), lower case, sorted,
+    /// each once.
     let literalTexts: [String]
     /// The same literals as bytes, each with the byte a search for it looks for first.
     let literalNeedles: LiteralNeedles

@@ -247,7 +247,7 @@ package final class Scanner: Sendable {
         }
         if failure == nil { result.contentId = hasher.finalize() }
         apply(classifier.classify(tally, path: result.displayName), to: &result)
-        if result.outcome != .scanned { sayNotWhollyRead(&result, detail: "not wholly read, so nothing is known of what was not read") }
+        if result.outcome != .scanned { sayNotWhollyRead(&result, detail: Self.partlyRead) }
         try emit(result, isMember: false, lines)
     }
 
@@ -373,10 +373,13 @@ package final class Scanner: Sendable {
                 sayNotWhollyRead(&result, detail: "\(which) \(verb), so nothing is known of what was not read\(rest)")
             }
         }
-        if result.outcome != .scanned { sayNotWhollyRead(&result, detail: "not wholly read, so nothing is known of what was not read") }
+        if result.outcome != .scanned { sayNotWhollyRead(&result, detail: Self.partlyRead) }
         try emit(result, isMember: isMember, lines)
         return (result.level, result.outcome == .scanned && membersNotWhollyRead == 0)
     }
+
+    /// What an entry whose own reading failed or stopped part way says, when nothing was found.
+    private static let partlyRead = "not wholly read, so nothing is known of what was not read"
 
     /// An entry not wholly read (its own reading failed or stopped, or some of its members could
     /// not be read) with nothing found does not say "no personal data found": its level, the
