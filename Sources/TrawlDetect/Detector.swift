@@ -752,9 +752,12 @@ struct Anchors {
     private let literals: LiteralNeedles
     /// Finds every literal of the set in one pass, the first time any is asked for.
     private let scanner: LiteralScanner?
-    /// After that pass, where each literal occurs, by index; empty when none occurs at all (most
-    /// small files: nothing is made for them). Nil before the pass, or when there is no scanner.
-    private var hits: [[Range<Int>]]?
+    /// After that pass, the literals found, each with where it occurs, in the order they were
+    /// first found; empty when none occurs at all (most small files and rows: nothing is made for
+    /// them). Nil before the pass, or when there is no scanner. Only the literals found have an
+    /// entry: a list by index of every literal, mostly empty, cost a table row more to make and
+    /// free than its search for them.
+    private var hits: [(literal: Int, ranges: [Range<Int>])]?
     /// Without a scanner (or when its pass failed), each literal is searched for on its own.
     private var oneByOne = false
     private var found: [[Range<Int>]?] = []
@@ -775,19 +778,22 @@ struct Anchors {
             oneByOne = true
             return
         }
-        guard !occurrences.isEmpty else { hits = []; return }
-        var all: [[Range<Int>]] = Array(repeating: [], count: literals.count)
+        var all: [(literal: Int, ranges: [Range<Int>])] = []
+        guard !occurrences.isEmpty else { hits = all; return }
+        // Each literal's entry in `all`, or -1 (plain integers: nothing to retain or release).
+        var entry = [Int](repeating: -1, count: literals.count)
         // Reported in order of their end; for one literal that is also the order of their start.
         for (id, start) in occurrences {
-            if all[id].isEmpty { foundLiterals.append(id) }
-            all[id].append(start..<(start + scanner.set.literals[id].count))
+            let range = start..<(start + scanner.set.literals[id].count)
+            if entry[id] >= 0 {
+                all[entry[id]].ranges.append(range)
+            } else {
+                entry[id] = all.count
+                all.append((id, [range]))
+            }
         }
         hits = all
     }
-
-    /// After the one pass, the literals it found, each once: what `anchoredPatterns` looks at,
-    /// rather than asking after every literal of the set (most occur nowhere in a small file).
-    private var foundLiterals: [Int] = []
 
     /// Runs of digits, found the first time they are asked for.
     private mutating func digits() -> [Range<Int>] {
@@ -799,7 +805,7 @@ struct Anchors {
     /// for on its own without a scanner.
     private mutating func positions(ofLiteral id: Int) -> [Range<Int>] {
         if hits == nil && !oneByOne { scanAllLiterals() }
-        if let hits { return hits.isEmpty ? [] : hits[id] }
+        if let hits { return hits.first { $0.literal == id }?.ranges ?? [] }
         if found.isEmpty { found = Array(repeating: nil, count: literals.count) }
         if found[id] == nil { found[id] = find(id) }
         return found[id]!
@@ -822,8 +828,8 @@ struct Anchors {
             }
         }
         if hits == nil && !oneByOne { scanAllLiterals() }
-        if hits != nil {
-            for id in foundLiterals {
+        if let hits {
+            for (id, _) in hits {
                 for p in set.patternsOfLiteral[id] { out[p] = true }
             }
         } else {
