@@ -123,7 +123,7 @@ package struct FindingTally: Sendable {
 
     fileprivate mutating func keep(_ finding: consuming Finding) {
         if findings.count < limit {
-            findings.append(finding)
+            findings.append(consume finding)
         } else {
             omitted[OmittedKey(type: finding.match.typeId, level: finding.level), default: 0] += 1
         }

@@ -333,8 +333,18 @@ package final class Detector {
     /// files and small files).
     static let prefilterAbove = 128
 
-    /// Finds every match in `chunk` and appends it to `matches`.
+    /// Finds every match in `chunk` and appends it to `matches`, in text order.
     package func detect(_ chunk: TextChunk, into matches: inout [Match]) {
+        let start = matches.count
+        detect(chunk, lastFirstInto: &matches)
+        matches[start...].reverse()
+    }
+
+    /// Finds every match in `chunk` and appends it to `matches` in reverse text order, the last
+    /// first: for a caller that takes them from the end of the array (`popLast`), which moves
+    /// each out in text order where reversing the array copied each twice, retaining every one
+    /// of its strings.
+    package func detect(_ chunk: TextChunk, lastFirstInto matches: inout [Match]) {
         var anchors = Anchors(chunk.text, literals: set.literalNeedles, scanner: literalScanner)
         // Which patterns can match here at all: worked out once for the chunk, so that a pattern
         // whose anchors are absent costs nothing more (no windows, no search, no reference taken).
@@ -453,7 +463,7 @@ package final class Detector {
                         normalized: Normalization.apply(compiled.normalize, to: candidate.value),
                         confidence: confidence, evidence: evidence, exemption: exemption, location: location, mask: compiled.mask)
                     match.isMarking = compiled.category == .marking
-                    found.append(Found(offset: candidate.range.lowerBound, end: candidate.range.upperBound, match: match, category: compiled.category))
+                    found.append(Found(offset: candidate.range.lowerBound, end: candidate.range.upperBound, match: consume match, category: compiled.category))
                 }
             }
             labels.remember()
@@ -463,9 +473,8 @@ package final class Detector {
         resolveOverlaps(&found)
         corroborateDrivingLicences(&found, chunk: chunk)
         keepSpecialCategoriesAboutPeople(&found, chunk: chunk)
-        // Moved out in order (reversed, then taken from the end): a copy would retain each of a
-        // match's strings once more.
-        found.reverse()
+        // Moved out from the end, the last first: a copy would retain each of a match's strings
+        // once more.
         while let f = found.popLast() {
             if f.match.confidence >= minimumConfidence { matches.append(f.match) }
         }
@@ -547,7 +556,8 @@ package final class Detector {
 
     /// Drops special-category values whose record holds no personal identifier and no name field.
     private func keepSpecialCategoriesAboutPeople(_ found: inout [Found], chunk: TextChunk) {
-        guard found.contains(where: { $0.category == .special }) else { return }
+        // By index: `contains(where:)` copied every entry out, retaining each of its strings.
+        guard found.indices.contains(where: { found[$0].category == .special }) else { return }
         // Decided for every entry before any is changed or dropped, as one filter over the
         // original list; then changed and dropped in place.
         let keep = found.indices.map { i in

@@ -275,15 +275,28 @@ package final class ReportWriter: @unchecked Sendable {
             path: PathText(r.path), members: r.members.isEmpty ? nil : r.members.map(PathText.init), size: r.size,
             format: r.format, outcome: r.outcome, issues: r.issues.isEmpty ? nil : r.issues, level: r.level,
             reasons: r.reasons,
-            findings: r.findings.map { f in
-                FindingRecord(
-                    type: f.match.typeId, pattern: f.match.patternId, level: f.level, confidence: f.match.confidence,
-                    exempt: f.match.exemption, location: f.match.location, masked: Masking.mask(f.match.value, style: f.match.mask),
-                    fingerprint: key.fingerprint(type: f.match.typeId, normalized: f.match.normalized),
-                    value: showValues ? f.match.value : nil, evidence: f.match.evidence, decision: f.decision.map(DecisionRecord.init))
-            },
+            findings: findingRecords(r.findings),
             memberCount: r.memberCount, markings: r.markings.isEmpty ? nil : r.markings, contentId: r.contentId,
             findingsOmitted: r.omitted.isEmpty ? nil : r.omitted)
+    }
+
+    private func findingRecords(_ findings: [Finding]) -> [FindingRecord] {
+        var records: [FindingRecord] = []
+        records.reserveCapacity(findings.count)
+        // Each finding read in place, through the array's buffer: `map` copied every finding out,
+        // retaining and releasing each of its strings once more.
+        findings.withUnsafeBufferPointer { findings in
+            for f in findings.indices {
+                records.append(FindingRecord(
+                    type: findings[f].match.typeId, pattern: findings[f].match.patternId, level: findings[f].level,
+                    confidence: findings[f].match.confidence, exempt: findings[f].match.exemption, location: findings[f].match.location,
+                    masked: Masking.mask(findings[f].match.value, style: findings[f].match.mask),
+                    fingerprint: key.fingerprint(type: findings[f].match.typeId, normalized: findings[f].match.normalized),
+                    value: showValues ? findings[f].match.value : nil, evidence: findings[f].match.evidence,
+                    decision: findings[f].decision.map(DecisionRecord.init)))
+            }
+        }
+        return records
     }
 
     private func encode(_ record: ReportRecord) -> [UInt8] {

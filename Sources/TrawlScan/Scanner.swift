@@ -403,10 +403,9 @@ package final class Scanner: Sendable {
     /// DPO's decisions applied: nothing is held per match beyond what the tally keeps.
     private func countMatches(in chunk: TextChunk, detector: Detector, into tally: inout FindingTally, scratch: inout [Match], path: String) {
         scratch.removeAll(keepingCapacity: true)
-        detector.detect(chunk, into: &scratch)
-        // The matches are moved out one by one, in order (reversed, then taken from the end), so
-        // that each goes into the tally without a copy; the buffer keeps its capacity.
-        scratch.reverse()
+        // The matches come last first and are moved out from the end, in text order, so that
+        // each goes into the tally without a copy; the buffer keeps its capacity.
+        detector.detect(chunk, lastFirstInto: &scratch)
         guard let decisions, !decisions.decisions.isEmpty else {
             while let m = scratch.popLast() { classifier.add(m, to: &tally) }
             return
