@@ -26,6 +26,31 @@ internal import CXML2
 import Glibc
 #endif
 
+/// An element's name as libxml2 interned it (`XMLStreamReader.name`), compared with a name
+/// known in advance byte for byte.
+public struct XMLName {
+    /// libxml2's xmlChar is an unsigned char; named here as bytes so that the comparisons can be
+    /// inlined into the callers (a call per comparison cost more than the comparison).
+    @usableFromInline let bytes: UnsafePointer<UInt8>?
+
+    init(bytes: UnsafePointer<UInt8>?) { self.bytes = bytes }
+
+    /// Whether the name is `literal`; a switch over names uses it (`case "row":`).
+    @inlinable
+    public static func ~= (literal: StaticString, name: XMLName) -> Bool { name == literal }
+
+    @inlinable
+    public static func == (name: XMLName, literal: StaticString) -> Bool {
+        let n = literal.utf8CodeUnitCount
+        guard let p = name.bytes else { return n == 0 }
+        let s = literal.utf8Start
+        // The interned name ends in a NUL, which no byte of the literal is: a shorter name
+        // differs at its end, before anything past it is read.
+        for i in 0..<n where p[i] != s[i] { return false }
+        return p[n] == 0
+    }
+}
+
 public final class XMLStreamReader: XMLNodeReader {
     private struct Event {
         var kind: XMLNodeKind
@@ -212,6 +237,15 @@ public final class XMLStreamReader: XMLNodeReader {
         return name
     }
 
+    /// The local name of the current element as `localName` gives it, without making a string:
+    /// for comparing with names known in advance (`switch r.name { case "row": ... }`), as a
+    /// sheet does for every element. Nil-named for other nodes. Valid until the next `next()`.
+    public var name: XMLName {
+        let e = current
+        guard e.kind == .element || e.kind == .endElement else { return XMLName(bytes: nil) }
+        return XMLName(bytes: e.name)
+    }
+
     /// The qualified name (prefix:local) of the current element; "" for other nodes.
     public var qualifiedName: String {
         let e = current
@@ -272,6 +306,26 @@ public final class XMLStreamReader: XMLNodeReader {
             }
             return nil
         }
+    }
+
+    /// Reads in place, with `body`, the value of the attribute with this name and no prefix on
+    /// the current element (valid only inside `body`); returns false, without calling it, when
+    /// there is none. What `attribute(_:)` finds for such a name, without making a string of it:
+    /// for the attributes a document repeats on every element (a cell's "r", "t" and "s").
+    /// Not generic, so that it is not called unspecialized from another module.
+    @discardableResult
+    public func withAttribute(_ name: StaticString, _ body: (UnsafeBufferPointer<UInt8>) -> Void) -> Bool {
+        let e = current
+        guard e.kind == .element, e.count > 0 else { return false }
+        let q = UnsafeBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount)
+        precondition(!q.contains(58) && !(q.count == 5 && q.elementsEqual(Self.xmlnsName)), "withAttribute takes a name with no prefix")
+        for i in e.first..<(e.first + e.count) {
+            let a = attributeStore[i]
+            guard !a.isNamespace && !a.isUnbound && a.prefix == nil && Self.equal(a.name, q) else { continue }
+            bytes.withUnsafeBufferPointer { body(UnsafeBufferPointer(rebasing: $0[a.value])) }
+            return true
+        }
+        return false
     }
 
     private func value(_ a: Attribute) -> String {

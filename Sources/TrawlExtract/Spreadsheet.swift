@@ -9,6 +9,32 @@ import TrawlModel
 enum SpreadsheetExtractor {
     struct Sheet { var name: String; var path: String }
 
+    /// A cell's type (its "t"), as far as reading it goes: an index into the shared strings, a
+    /// number (which may be a date), or anything else (inline strings, booleans, errors,
+    /// formulas' strings), whose value is its text.
+    enum CellType {
+        case shared, number, other
+
+        init(_ t: UnsafeBufferPointer<UInt8>) {
+            if t.count == 1 && t[0] == UInt8(ascii: "s") {
+                self = .shared
+            } else if t.count == 1 && t[0] == UInt8(ascii: "n") {
+                self = .number
+            } else {
+                self = .other
+            }
+        }
+    }
+
+    /// A decimal integer, as `Int(String)` reads it; nil for anything else. Up to nine plain
+    /// digits (a style index) are read from the bytes, anything else through a string.
+    static func decimal(_ text: UnsafeBufferPointer<UInt8>) -> Int? {
+        guard !text.isEmpty, text.count <= 9, text.allSatisfy({ $0 &- 48 < 10 }) else {
+            return Int(String(decoding: text, as: UTF8.self))
+        }
+        return text.reduce(0) { $0 * 10 + Int($1 - 48) }
+    }
+
     /// - Parameter parts: the package's parts by name (only those the extractor needs).
     static func extract(parts: [String: [UInt8]], emit: (TextChunk) -> Void) throws {
         let shared = try sharedStrings(parts["xl/sharedStrings.xml"])
@@ -25,7 +51,7 @@ enum SpreadsheetExtractor {
         var headers: [Int: String] = [:]
         var headerRowSeen = false
         var row = RowBuilder()
-        var ref = "", type = "", style = 0
+        var ref = "", type = CellType.number, style = 0
         var value: [UInt8] = []
         var inValue = false
         var rowCells: [(ref: String, column: Int, text: [UInt8])] = []
@@ -35,13 +61,18 @@ enum SpreadsheetExtractor {
                 while try r.next() {
                     switch r.kind {
                     case .element:
-                        switch r.localName {
+                        switch r.name {
                         case "row":
                             rowCells.removeAll(keepingCapacity: true)
                         case "c":
-                            ref = r.attribute("r") ?? ""
-                            type = r.attribute("t") ?? "n"
-                            style = Int(r.attribute("s") ?? "0") ?? 0
+                            // Read in place: every cell has these, and a string made of each
+                            // cost more than the rest of reading the cell.
+                            ref = ""
+                            type = .number
+                            style = 0
+                            r.withAttribute("r") { ref = String(decoding: $0, as: UTF8.self) }
+                            r.withAttribute("t") { type = CellType($0) }
+                            r.withAttribute("s") { style = decimal($0) ?? 0 }
                             value = []
                         case "v", "t":
                             inValue = !r.isEmptyElement
@@ -50,14 +81,14 @@ enum SpreadsheetExtractor {
                     case .text, .whitespace:
                         if inValue { r.appendValue(to: &value) }
                     case .endElement:
-                        switch r.localName {
+                        switch r.name {
                         case "v", "t":
                             inValue = false
                         case "c":
                             var text = value
-                            if type == "s", let index = Int(String(decoding: value, as: UTF8.self)), index >= 0, index < shared.count {
+                            if type == .shared, let index = Int(String(decoding: value, as: UTF8.self)), index >= 0, index < shared.count {
                                 text = shared[index]
-                            } else if type == "n", dateStyles.contains(style),
+                            } else if type == .number, dateStyles.contains(style),
                                       let serial = Double(String(decoding: value, as: UTF8.self)) {
                                 text = Array(isoDate(fromSerial: serial).utf8)
                             }
@@ -93,14 +124,14 @@ enum SpreadsheetExtractor {
                 while try r.next() {
                     switch r.kind {
                     case .element:
-                        switch r.localName {
+                        switch r.name {
                         case "si": current = []
                         case "t": inT = !r.isEmptyElement
                         case "rPh": inPhonetic = !r.isEmptyElement
                         default: break
                         }
                     case .endElement:
-                        switch r.localName {
+                        switch r.name {
                         case "si": out.append(current)
                         case "t": inT = false
                         case "rPh": inPhonetic = false
@@ -164,7 +195,7 @@ enum SpreadsheetExtractor {
             try XMLStreamReader.read(raw) { r throws in
                 while try r.next() {
                     if r.kind == .element {
-                        switch r.localName {
+                        switch r.name {
                         case "numFmt":
                             if let id = r.attribute("numFmtId").flatMap({ Int($0) }), isDateFormat(r.attribute("formatCode") ?? "") {
                                 customDate.insert(id)

@@ -134,6 +134,46 @@ import Testing
         Self.expectSameNodes(Array("<a><b>\(long)</b><c>\(long)".utf8), "long text cut short")
     }
 
+    /// Names compared in place (`name`, as a switch does) and attributes read in place
+    /// (`withAttribute`) must say what `localName` and `attribute(_:)` say.
+    static let nameProbes: [StaticString] = ["a", "b", "c", "r", "s", "t", "v", "row", "sheetData", "q:s", "p", ""]
+    static let attributeProbes: [StaticString] = ["r", "t", "s", "c", "u", "a"]
+
+    static func expectInPlaceReadsAgree(_ xml: [UInt8], _ what: String) {
+        try? xml.withUnsafeBytes { raw in
+            try XMLStreamReader.read(raw) { r in
+                while try r.next() {
+                    let local = r.kind == .element || r.kind == .endElement ? r.localName : ""
+                    for probe in nameProbes where (r.name == probe) != (local == probe.description) {
+                        Issue.record("\(what): '\(local)' compared with '\(probe)'")
+                    }
+                    guard r.kind == .element else { continue }
+                    for probe in attributeProbes {
+                        var inPlace: String?
+                        let found = r.withAttribute(probe) { inPlace = String(decoding: $0, as: UTF8.self) }
+                        #expect(found == (inPlace != nil) && inPlace == r.attribute(probe.description), "\(what): <\(local)> \(probe)")
+                    }
+                }
+            }
+        }
+    }
+
+    @Test func namesAndAttributesReadInPlace() throws {
+        for (what, xml) in Self.cases { Self.expectInPlaceReadsAgree(Array(xml.utf8), what) }
+        let sheet = "<sheetData><row r=\"1\"><c r=\"A1\" t=\"s\" s=\"3\"><v>0</v></c><c r=\"B1\" t=\"\" s=\"\"/></row></sheetData>"
+        Self.expectInPlaceReadsAgree(Array(sheet.utf8), "a sheet")
+        let data = Array(try Data(contentsOf: samples.appendingPathComponent("office/learner-register.xlsx")))
+        try data.withUnsafeBytes { raw in
+            try ArchiveReader.read(raw, formats: .zip) { reader in
+                while let entry = try reader.nextEntry() {
+                    let name = String(decoding: entry.pathBytes, as: UTF8.self)
+                    guard name.hasSuffix(".xml") else { continue }
+                    Self.expectInPlaceReadsAgree(try reader.readData(limit: 1 << 26).bytes, name)
+                }
+            }
+        }
+    }
+
     /// Every XML file and every XML part of the Office and OpenDocument packages in Samples/.
     @Test func everyXMLDocumentInSamples() throws {
         var checked = 0
