@@ -8,19 +8,20 @@ import LibXML2
 import TrawlModel
 
 struct FlowVocabulary {
-    // Lists, not sets: each holds one or two names, and comparing a short name (a string held
-    // inline) costs less than hashing it, which a set did up to four times per element.
+    // Element names are literals, compared with each element's name in place (`XMLName`): lists,
+    // not sets, since each holds one or two names, and a set hashed a string made of every name
+    // up to four times per element.
     /// Elements that delimit a paragraph.
-    var paragraph: [String]
+    var paragraph: [StaticString]
     /// Elements whose text is document text; nil means all text inside a paragraph.
-    var textElements: [String]?
-    var tab: [String]
-    var lineBreak: [String]
+    var textElements: [StaticString]?
+    var tab: [StaticString]
+    var lineBreak: [StaticString]
     /// ODF's <text:s text:c="3"/>: a run of spaces.
-    var space: String?
-    var table: String
-    var row: String
-    var cell: String
+    var space: StaticString?
+    var table: StaticString
+    var row: StaticString
+    var cell: StaticString
     /// Attribute that repeats a cell (ODF's number-columns-repeated).
     var repeatCells: String?
     /// Attribute on `table` naming it (ODF's table:name), used as the part for a spreadsheet.
@@ -66,17 +67,17 @@ enum FlowExtractor {
                 while try r.next() {
                     switch r.kind {
                     case .element:
-                        let name = r.localName
+                        let name = r.name
                         let empty = r.isEmptyElement
-                        if v.paragraph.contains(name) {
+                        if v.paragraph.contains(where: { name == $0 }) {
                             if !empty { paragraphDepth += 1 }
-                        } else if let t = v.textElements, t.contains(name) {
+                        } else if let t = v.textElements, t.contains(where: { name == $0 }) {
                             if !empty { textDepth += 1 }
-                        } else if v.tab.contains(name) {
+                        } else if v.tab.contains(where: { name == $0 }) {
                             paragraph.append(9)
-                        } else if v.lineBreak.contains(name) {
+                        } else if v.lineBreak.contains(where: { name == $0 }) {
                             paragraph.append(10)
-                        } else if name == v.space {
+                        } else if let space = v.space, name == space {
                             let count = Int(r.attribute("text:c") ?? "1") ?? 1
                             paragraph.append(contentsOf: repeatElement(32, count: min(max(count, 1), 64)))
                         } else if name == v.table {
@@ -99,8 +100,8 @@ enum FlowExtractor {
                             }
                         }
                     case .endElement:
-                        let name = r.localName
-                        if v.paragraph.contains(name) {
+                        let name = r.name
+                        if v.paragraph.contains(where: { name == $0 }) {
                             paragraphDepth = max(0, paragraphDepth - 1)
                             if paragraphDepth == 0 {
                                 if tables.last?.inCell == true {
@@ -116,7 +117,7 @@ enum FlowExtractor {
                                 }
                                 paragraph = []
                             }
-                        } else if let t = v.textElements, t.contains(name) {
+                        } else if let t = v.textElements, t.contains(where: { name == $0 }) {
                             textDepth = max(0, textDepth - 1)
                         } else if name == v.cell, !tables.isEmpty {
                             var t = tables.removeLast()
