@@ -239,7 +239,8 @@ public final class XMLStreamReader: XMLNodeReader {
 
     /// The local name of the current element as `localName` gives it, without making a string:
     /// for comparing with names known in advance (`switch r.name { case "row": ... }`), as a
-    /// sheet does for every element. Nil-named for other nodes. Valid until the next `next()`.
+    /// sheet does for every element. For other nodes it equals "" alone, as `localName` is "".
+    /// Valid until the next `next()`.
     public var name: XMLName {
         let e = current
         guard e.kind == .element || e.kind == .endElement else { return XMLName(bytes: nil) }
