@@ -41,13 +41,17 @@ public struct XMLName {
 
     @inlinable
     public static func == (name: XMLName, literal: StaticString) -> Bool {
-        let n = literal.utf8CodeUnitCount
-        guard let p = name.bytes else { return n == 0 }
-        let s = literal.utf8Start
-        // The interned name ends in a NUL, which no byte of the literal is: a shorter name
-        // differs at its end, before anything past it is read.
-        for i in 0..<n where p[i] != s[i] { return false }
-        return p[n] == 0
+        name.equals(UnsafeBufferPointer(start: literal.utf8Start, count: literal.utf8CodeUnitCount))
+    }
+
+    /// Whether the name is these bytes (no name: whether they are none).
+    @inlinable
+    func equals(_ s: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let p = bytes else { return s.isEmpty }
+        // The interned name ends in a NUL, which no byte of `s` is: a shorter name differs at
+        // its end, before anything past it is read.
+        for i in 0..<s.count where p[i] != s[i] { return false }
+        return p[s.count] == 0
     }
 }
 
@@ -278,11 +282,7 @@ public final class XMLStreamReader: XMLNodeReader {
         return query.withUTF8 { q -> String? in
             // Most lookups name an attribute without a prefix ("r", "t", "s" on every cell).
             if !q.contains(58), !q.elementsEqual(Self.xmlnsName) {
-                for a in attributeStore[e.first..<(e.first + e.count)]
-                where !a.isNamespace && !a.isUnbound && a.prefix == nil && Self.equal(a.name, q) {
-                    return value(a)
-                }
-                return nil
+                return unprefixedAttribute(q, of: e).map(value)
             }
             // As xmlTextReaderMoveToAttribute: "xmlns" and "xmlns:p" name namespace declarations;
             // "p:local" an attribute in the namespace bound to p; "local" one without a prefix.
@@ -320,13 +320,19 @@ public final class XMLStreamReader: XMLNodeReader {
         guard e.kind == .element, e.count > 0 else { return false }
         let q = UnsafeBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount)
         precondition(!q.contains(58) && !(q.count == 5 && q.elementsEqual(Self.xmlnsName)), "withAttribute takes a name with no prefix")
+        guard let a = unprefixedAttribute(q, of: e) else { return false }
+        bytes.withUnsafeBufferPointer { body(UnsafeBufferPointer(rebasing: $0[a.value])) }
+        return true
+    }
+
+    /// The attribute of element `e` with local name `q` and no prefix (not a namespace
+    /// declaration, not one with an unbound prefix).
+    private func unprefixedAttribute(_ q: UnsafeBufferPointer<UInt8>, of e: Event) -> Attribute? {
         for i in e.first..<(e.first + e.count) {
             let a = attributeStore[i]
-            guard !a.isNamespace && !a.isUnbound && a.prefix == nil && Self.equal(a.name, q) else { continue }
-            bytes.withUnsafeBufferPointer { body(UnsafeBufferPointer(rebasing: $0[a.value])) }
-            return true
+            if !a.isNamespace && !a.isUnbound && a.prefix == nil && Self.equal(a.name, q) { return a }
         }
-        return false
+        return nil
     }
 
     private func value(_ a: Attribute) -> String {
@@ -356,13 +362,7 @@ public final class XMLStreamReader: XMLNodeReader {
     private static let xmlName = Array("xml".utf8)
 
     private static func equal(_ p: UnsafePointer<xmlChar>?, _ s: UnsafeBufferPointer<UInt8>) -> Bool {
-        guard let p else { return false }
-        var i = 0
-        while i < s.count {
-            if p[i] != s[i] { return false }  // a NUL in p ends it early and differs
-            i += 1
-        }
-        return p[i] == 0
+        p != nil && XMLName(bytes: p).equals(s)
     }
 
     // MARK: The parser's side
