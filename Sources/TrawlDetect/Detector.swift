@@ -114,7 +114,8 @@ package final class PatternSet: Sendable {
     let requiringPatterns: [Int]
     /// By pattern index: whether column labels can name the pattern's field.
     let hasFieldLabels: [Bool]
-    /// Patterns searched in the same windows (the same anchors and reach, the same options), each
+    /// Patterns searched in the same windows (the same anchors and reach, the same options, the
+    /// same required literals where their `requiresReach` narrows the windows), each
     /// group's regexes joined in one alternation: where it does not match, none of them can, so
     /// one search of a window rules it out for the whole group. In prose most digit runs are no
     /// pattern's, and a search per pattern per run was most of the regex time.
@@ -187,7 +188,8 @@ package final class PatternSet: Sendable {
         var groupOfKey: [String: Int] = [:]
         for (index, compiled) in patterns.enumerated() {
             guard let p = compiled.prefilter, RegexJoining.canJoin(sources[index].regex) else { continue }
-            let key = "\(p.digits) \(p.reach) \(compiled.literalIds) \(sources[index].options.rawValue)"
+            let narrowed = p.requiresReach.map { " requires \(compiled.requiredIds) within \($0)" } ?? ""
+            let key = "\(p.digits) \(p.reach) \(compiled.literalIds) \(sources[index].options.rawValue)\(narrowed)"
             if let g = groupOfKey[key] { groups[g].append(index) } else { groupOfKey[key] = groups.count; groups.append([index]) }
         }
         var unions: [CompiledPattern] = []
@@ -389,7 +391,7 @@ package final class Detector {
                     return true
                 }
                 if usePrefilter, searched, let prefilter = compiled.prefilter, subject.count > Self.prefilterAbove {
-                    var windows = anchors.windows(prefilter, literals: compiled.literalIds)
+                    var windows = anchors.windows(prefilter, literals: compiled.literalIds, required: compiled.requiredIds)
                     if let union = set.unionOf[index] {
                         // The windows where some pattern of the group can start a match, found
                         // once for the group by its alternation.
@@ -854,22 +856,49 @@ struct Anchors {
         return out
     }
 
-    /// The windows a match of a pattern with this prefilter can start in; `literals` are the
-    /// prefilter's literals as indexes into the set's list.
-    mutating func windows(_ p: Prefilter, literals: [Int]) -> [Range<Int>] {
+    /// The windows a match of a pattern with this prefilter can start in; `literals` and
+    /// `required` are the prefilter's literals and `requires` as indexes into the set's list.
+    mutating func windows(_ p: Prefilter, literals: [Int], required: [Int]) -> [Range<Int>] {
+        let near = anchorWindows(p, literals: literals)
+        guard let reach = p.requiresReach, !near.isEmpty else { return near }
+        // A match also starts at most `requiresReach` before one of the literals it requires.
+        return Self.intersection(near, Self.windows(around: occurrences(of: required), reach: reach, limit: text.count))
+    }
+
+    /// The windows near the prefilter's anchors.
+    private mutating func anchorWindows(_ p: Prefilter, literals: [Int]) -> [Range<Int>] {
         if p.digits && literals.isEmpty {
             if let known = digitWindows[p.reach] { return known }
             let made = Self.windows(around: digits(), reach: p.reach, limit: text.count)
             digitWindows[p.reach] = made
             return made
         }
-        var points: [Range<Int>] = []
-        if p.digits { points += digits() }
-        for id in literals { points += positions(ofLiteral: id) }
+        var points: [Range<Int>] = p.digits ? digits() : []
+        points += occurrences(of: literals)
         guard !points.isEmpty else { return [] }
         // One source's anchors are in order already (digit runs; one literal's occurrences).
         if literals.count + (p.digits ? 1 : 0) > 1 { points.sort { $0.lowerBound < $1.lowerBound } }
         return Self.windows(around: points, reach: p.reach, limit: text.count)
+    }
+
+    /// Where any of these literals occurs, sorted by start where there are several.
+    private mutating func occurrences(of literals: [Int]) -> [Range<Int>] {
+        var points: [Range<Int>] = []
+        for id in literals { points += positions(ofLiteral: id) }
+        if literals.count > 1 { points.sort { $0.lowerBound < $1.lowerBound } }
+        return points
+    }
+
+    /// The positions in both `a` and `b`, two lists of windows sorted and apart.
+    static func intersection(_ a: [Range<Int>], _ b: [Range<Int>]) -> [Range<Int>] {
+        var out: [Range<Int>] = []
+        var i = 0, j = 0
+        while i < a.count && j < b.count {
+            let lo = max(a[i].lowerBound, b[j].lowerBound), hi = min(a[i].upperBound, b[j].upperBound)
+            if lo < hi { out.append(lo..<hi) }
+            if a[i].upperBound < b[j].upperBound { i += 1 } else { j += 1 }
+        }
+        return out
     }
 
     /// The windows around anchors sorted by their start, merged where they touch or overlap.

@@ -17,28 +17,38 @@ package enum PatternChecker {
             }
             for (i, example) in def.examples.enumerated() {
                 let (text, spans) = example.unmarked
-                var matches: [Match] = []
-                detector.detect(TextChunk(text: Array(text.utf8), firstLine: 1), into: &matches)
-                let ofType = matches.filter { $0.typeId == def.type }
-                for span in spans {
-                    let value = String(decoding: Array(text.utf8)[span], as: UTF8.self)
-                    guard let m = ofType.first(where: { $0.location.offset == span.lowerBound && $0.value.utf8.count == span.count }) else {
-                        let got = ofType.map { "'\($0.value)'" }.joined(separator: ", ")
-                        // An over-promising prefilter shows here: name its promise.
-                        let promises = def.prefilter.map { p in
-                            (p.digitRun > 1 ? ["\(p.digitRun) digits in a row"] : []) + (p.joinedDigits > 0 ? ["\(p.joinedDigits) digits joined"] : [])
-                                + (p.requires.isEmpty ? [] : ["one of " + p.requires.map { "'\($0)'" }.joined(separator: ", ")])
-                        } ?? []
-                        let run = promises.isEmpty ? "" : "; the prefilter promises " + promises.joined(separator: " and ")
-                        fail("example \(i + 1): '\(value)' not found\(got.isEmpty ? "" : " (found \(got))")\(run)")
-                        continue
+                // As it is, the example is shorter than `Detector.prefilterAbove` and searched whole,
+                // so only the promises about a whole text are tried. Followed by a blank paragraph
+                // that takes it over that length, it is searched near its anchors only, which tries
+                // the promises about where a match starts (`reach`, `requires_reach`) as well.
+                let padding = "\n\n" + String(repeating: " ", count: Detector.prefilterAbove)
+                for long in [false, true] {
+                    var matches: [Match] = []
+                    detector.detect(TextChunk(text: Array((long ? text + padding : text).utf8), firstLine: 1), into: &matches)
+                    let ofType = matches.filter { $0.typeId == def.type }
+                    var failed = false
+                    for span in spans {
+                        let value = String(decoding: Array(text.utf8)[span], as: UTF8.self)
+                        guard let m = ofType.first(where: { $0.location.offset == span.lowerBound && $0.value.utf8.count == span.count }) else {
+                            let got = ofType.map { "'\($0.value)'" }.joined(separator: ", ")
+                            // An over-promising prefilter shows here: name its promise.
+                            let promises = def.prefilter.map { Self.promises($0, whereMatchesStart: long) } ?? []
+                            let run = promises.isEmpty ? "" : "; the prefilter promises " + promises.joined(separator: " and ")
+                            let form = long ? " in a text over \(Detector.prefilterAbove) bytes" : ""
+                            fail("example \(i + 1): '\(value)' not found\(form)\(got.isEmpty ? "" : " (found \(got))")\(run)")
+                            failed = true
+                            continue
+                        }
+                        if m.exemption != example.exempt {
+                            fail("example \(i + 1): '\(value)' exemption is \(m.exemption?.rawValue ?? "none"), expected \(example.exempt?.rawValue ?? "none")")
+                            failed = true
+                        }
                     }
-                    if m.exemption != example.exempt {
-                        fail("example \(i + 1): '\(value)' exemption is \(m.exemption?.rawValue ?? "none"), expected \(example.exempt?.rawValue ?? "none")")
-                    }
+                    let extra = ofType.filter { m in !spans.contains { $0.lowerBound == m.location.offset } }
+                    for m in extra { fail("example \(i + 1): unexpected extra match '\(m.value)'") }
+                    // One report of an example that fails either way.
+                    if failed || !extra.isEmpty { break }
                 }
-                let extra = ofType.filter { m in !spans.contains { $0.lowerBound == m.location.offset } }
-                for m in extra { fail("example \(i + 1): unexpected extra match '\(m.value)'") }
             }
             for (i, text) in def.negativeExamples.enumerated() {
                 var matches: [Match] = []
@@ -49,5 +59,21 @@ package enum PatternChecker {
             }
         }
         return problems
+    }
+
+    /// What a prefilter promises about a whole text, and with `whereMatchesStart` also what it
+    /// promises about where in it a match starts, as the checker names them.
+    static func promises(_ p: Prefilter, whereMatchesStart: Bool) -> [String] {
+        var out: [String] = []
+        if p.digitRun > 1 { out.append("\(p.digitRun) digits in a row") }
+        if p.joinedDigits > 0 { out.append("\(p.joinedDigits) digits joined") }
+        let required = p.requires.map { "'\($0)'" }.joined(separator: ", ")
+        if !p.requires.isEmpty { out.append("one of " + required) }
+        if whereMatchesStart {
+            let anchors = (p.digits ? ["a digit"] : []) + p.literals.map { "'\($0)'" }
+            if !anchors.isEmpty { out.append("\(anchors.joined(separator: " or ")) at most \(p.reach) bytes after a match's start") }
+            if let r = p.requiresReach { out.append("one of those literals at most \(r) bytes after a match's start") }
+        }
+        return out
     }
 }

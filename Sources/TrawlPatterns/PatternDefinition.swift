@@ -35,7 +35,9 @@ package struct FieldRule: Codable, Sendable {
 
 /// Where a match can be: every match holds an anchor (a digit, or one of the literals) within
 /// `reach` bytes of its start, so the matcher runs only near anchors. A promise about the regex,
-/// checked by the test that compares the fast path with a plain one-pattern-at-a-time search.
+/// checked by the pattern's examples (each is also searched as part of a text long enough to be
+/// searched near anchors only) and by the test that compares the fast path with a plain
+/// one-pattern-at-a-time search.
 package struct Prefilter: Codable, Sendable {
     /// Any ASCII digit is an anchor.
     package var digits: Bool
@@ -62,21 +64,30 @@ package struct Prefilter: Codable, Sendable {
     /// comma). Not anchors: they decide whether a text is searched, not where. Empty: no such
     /// promise.
     package var requires: [String]
+    /// With `requires`: every match holds one of them starting at most this many bytes after the
+    /// match's start, so a match can start only where one is that near, as well as near an
+    /// anchor (a written date is searched where a month's name and a digit are close together,
+    /// not near every number in a text that says "may" somewhere). Nil: no such promise; the
+    /// literals then only decide whether a text is searched at all.
+    package var requiresReach: Int?
 
     enum CodingKeys: String, CodingKey {
         case digits, literals, reach
         case digitRun = "digit_run"
         case joinedDigits = "joined_digits"
         case requires
+        case requiresReach = "requires_reach"
     }
 
-    package init(digits: Bool, literals: [String], reach: Int, digitRun: Int = 1, joinedDigits: Int = 0, requires: [String] = []) {
+    package init(digits: Bool, literals: [String], reach: Int, digitRun: Int = 1, joinedDigits: Int = 0, requires: [String] = [],
+                 requiresReach: Int? = nil) {
         self.digits = digits
         self.literals = literals
         self.reach = reach
         self.digitRun = digitRun
         self.joinedDigits = joinedDigits
         self.requires = requires
+        self.requiresReach = requiresReach
     }
 
     package init(from decoder: Decoder) throws {
@@ -87,6 +98,7 @@ package struct Prefilter: Codable, Sendable {
         digitRun = try c.decodeIfPresent(Int.self, forKey: .digitRun) ?? 1
         joinedDigits = try c.decodeIfPresent(Int.self, forKey: .joinedDigits) ?? 0
         requires = try c.decodeIfPresent([String].self, forKey: .requires) ?? []
+        requiresReach = try c.decodeIfPresent(Int.self, forKey: .requiresReach)
     }
 }
 
@@ -308,6 +320,10 @@ package struct PatternLibrary: Sendable {
             }
             if let f = p.prefilter, f.requires.contains(where: \.isEmpty) {
                 add(.error, "prefilter requires an empty string, which every text holds")
+            }
+            if let f = p.prefilter, let r = f.requiresReach {
+                if r < 0 { add(.error, "prefilter requires_reach must not be negative") }
+                if f.requires.isEmpty { add(.error, "prefilter requires_reach needs requires") }
             }
         }
         return problems

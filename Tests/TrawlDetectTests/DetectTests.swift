@@ -48,6 +48,11 @@ func detect(_ text: String, cells: [Cell] = [], minimum: Confidence = .medium) t
         ("payment.card", Prefilter(digits: true, literals: [], reach: 0, digitRun: 5), "5 digits in a row"),
         ("payment.card", Prefilter(digits: true, literals: [], reach: 0, digitRun: 4, joinedDigits: 17), "17 digits joined"),
         ("dob.text", Prefilter(digits: true, literals: [], reach: 64, digitRun: 4, requires: ["jan"]), "one of 'jan'"),
+        // Promises about where a match starts show only in a text long enough to be searched
+        // near its anchors, which the checker also makes of each example.
+        ("email", Prefilter(digits: false, literals: ["@"], reach: 2), "'@' at most 2 bytes after a match's start"),
+        ("dob.text", Prefilter(digits: true, literals: [], reach: 64, digitRun: 4, requires: ["mar", "jul"], requiresReach: 3),
+         "one of those literals at most 3 bytes after a match's start"),
     ])
     func theCheckerNamesAPrefilterPromiseTooHigh(_ id: String, _ prefilter: Prefilter, _ named: String) throws {
         var (library, _) = try loadPatterns()
@@ -265,11 +270,51 @@ func detect(_ text: String, cells: [Cell] = [], minimum: Confidence = .medium) t
             #expect(compiled.literalIds.count == Set(prefilter.literals.map { $0.lowercased() }).count)
             var fast = Anchors(text, literals: set.literalNeedles, scanner: scanner)
             var plain = Anchors(text, literals: set.literalNeedles)
-            let windows = fast.windows(prefilter, literals: compiled.literalIds)
-            #expect(windows == plain.windows(prefilter, literals: compiled.literalIds), "\(compiled.definition.id)")
+            let windows = fast.windows(prefilter, literals: compiled.literalIds, required: compiled.requiredIds)
+            #expect(windows == plain.windows(prefilter, literals: compiled.literalIds, required: compiled.requiredIds), "\(compiled.definition.id)")
             searched += windows.count
         }
         #expect(searched > 20)
+    }
+}
+
+@Suite struct RequiredLiterals {
+    @Test func windowsIntersect() {
+        #expect(Anchors.intersection([0..<5, 10..<20, 30..<31], [3..<12, 19..<25, 31..<40]) == [3..<5, 10..<12, 19..<20])
+        #expect(Anchors.intersection([0..<5], []) == [])
+        #expect(Anchors.intersection([0..<50], [0..<50]) == [0..<50])
+    }
+
+    /// A pattern that promises where its required literals stand (`requires_reach`) is searched
+    /// only where one stands that near a match's start as well as an anchor: in prose that says
+    /// "may" and cites years, fewer windows, and the same matches.
+    @Test func aRequiredLiteralNearTheStartNarrowsTheWindowsAndKeepsEveryMatch() throws {
+        let (_, set) = try loadPatterns()
+        let compiled = try #require(set.patterns.first { $0.patternId == "dob.text" })
+        let prefilter = try #require(compiled.prefilter)
+        #expect(prefilter.requiresReach != nil, "dob.text promises where its month stands")
+        var wide = prefilter
+        wide.requiresReach = nil
+        let text = Array((String(repeating: "Learners may ask for a review. ", count: 4) + "Date of birth: 5 July 1964. "
+            + String(repeating: "Section 4.2 of the 2018 Act applies to records kept since 2019. ", count: 6)
+            + "DOB March 12, 1984. Marked 2024.").utf8)
+        var anchors = Anchors(text, literals: set.literalNeedles)
+        let narrowed = anchors.windows(prefilter, literals: compiled.literalIds, required: compiled.requiredIds)
+        let all = anchors.windows(wide, literals: compiled.literalIds, required: compiled.requiredIds)
+        func size(_ windows: [Range<Int>]) -> Int { windows.reduce(0) { $0 + $1.count } }
+        #expect(size(narrowed) * 3 < size(all), "narrowed \(narrowed), all \(all)")
+        func matches(_ windows: [Range<Int>]) -> [String] {
+            var out: [String] = []
+            text.withUnsafeBytes { subject in
+                try? MatchScratch(for: compiled.regex).forEachMatch(in: subject, windows: windows) { groups in
+                    out.append(String(decoding: subject[groups[0]!], as: UTF8.self))
+                    return true
+                }
+            }
+            return out
+        }
+        #expect(matches(narrowed) == ["5 July 1964", "March 12, 1984"])
+        #expect(matches(narrowed) == matches(all))
     }
 }
 
@@ -306,7 +351,7 @@ func detect(_ text: String, cells: [Cell] = [], minimum: Confidence = .medium) t
             var anchors = Anchors(text, literals: set.literalNeedles)
             for (index, compiled) in set.patterns.enumerated() {
                 guard let union = set.unionOf[index], let prefilter = compiled.prefilter else { continue }
-                let windows = anchors.windows(prefilter, literals: compiled.literalIds)
+                let windows = anchors.windows(prefilter, literals: compiled.literalIds, required: compiled.requiredIds)
                 let kept = MatchScratch(for: set.unions[union]).windowsWithMatches(in: subject, windows: windows)
                 func matches(_ windows: [Range<Int>]) -> [Range<Int>] {
                     var out: [Range<Int>] = []
