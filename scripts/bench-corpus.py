@@ -4,7 +4,10 @@
   scripts/bench-corpus.py DIR [--text-mb 100] [--docx 1000] [--xlsx 0] [--tree 0] [--share 0] [--seed 1]
 
 DIR/text/: prose in files of about 512 KiB with personal data at a realistic density (about one
-person's record per 10 KiB: NI numbers, dates of birth, emails, postcodes, with decoys);
+person's record per 10 KiB: NI numbers, dates of birth, emails, postcodes, with decoys), its
+sentences made of a few dozen words; DIR/prose/ (--prose-mb): the same records in sentences as an
+organisation writes them (policies, minutes, reports), with the punctuation, numbers, years and
+common words ("may", "consent", "third-party") of real English;
 DIR/docx/: Word documents of a few paragraphs and a table each; DIR/xlsx/: workbooks of a few
 hundred rows; DIR/archives/: a zip and a tar.gz of some of those; DIR/tree/: many small text files
 in nested folders; DIR/share/: a file share in miniature (--share files, see `share`).
@@ -38,6 +41,114 @@ def person(r):
     return (f"{f} {l}, date of birth {r.randint(1,28):02d}/{r.randint(1,12):02d}/{r.randint(1960,2010)}, "
             f"NI number {nino(r)}, email {f.lower()}.{l.lower()}{r.randrange(100)}@gmail.com, "
             f"postcode {r.choice(AREAS)}{r.randint(1,20)} {r.randint(1,9)}{r.choice('ABDEFGHJLNPQRSTUWXYZ')}{r.choice('ABDEFGHJLNPQRSTUWXYZ')}.")
+
+
+# Sentences of the kind a college's or council's documents hold, written for this corpus. Real
+# English, unlike WORDS: commas, hyphens and colons, section numbers, years, times, sums of money,
+# months, and the words that hold a literal some pattern looks for ("may", "consent", "present",
+# "summary", "decision", "third party", "public", "health", "passed").
+SENTENCES = [
+    "The committee may wish to note the summary of decisions taken since the last meeting, which is attached as Appendix {n}.",
+    "Under section {s} of the policy, consent must be recorded before any personal data is shared with a third party.",
+    "The Data Protection Act {year} and the UK GDPR set out the lawful bases on which the college may process information.",
+    "Minutes of the meeting held on {day} {month} {year2}, at {time}, in the Board Room.",
+    "Present: the Principal, the Clerk, two staff governors and the Chair of the Finance Committee.",
+    "Apologies were received from the Vice-Chair, who was attending a regional conference.",
+    "Action: the Clerk to circulate the revised terms of reference by {day} {month}.",
+    "The budget for {year2}-{yy} was approved at \u00a3{money}, an increase of {pct}% on the previous year.",
+    "Members asked whether the new approach to marking was appropriate for part-time learners.",
+    "It was agreed that a separate report on attendance would be presented at the next meeting.",
+    "Staff should not send sensitive information by email unless it is encrypted or sent through the secure portal.",
+    "All requests for access to records must be passed to the Data Protection Officer within {n} working days.",
+    "The retention schedule in Annex {n} sets out how long each category of record is kept.",
+    "Where a learner is under 18, the consent of a parent or carer may also be required.",
+    "Paper records containing personal information are stored in locked cabinets and shredded when no longer needed.",
+    "The decision was made to extend the pilot until the end of the spring term.",
+    "A public version of this document is published on the website; the full version is for internal use.",
+    "Health and safety inspections took place in {month} and no serious concerns were raised.",
+    "The trade union representative welcomed the consultation and asked for a summary of the responses.",
+    "Governors discussed the market for adult courses, which has changed since {year}.",
+    "Section {s} was amended to reflect guidance issued in {month} {year}.",
+    "The survey had a response rate of {pct}%, with {n} of the {nn} respondents rating the service as good or excellent.",
+    "Room {n} will be closed for refurbishment between {day} {month} and {day2} {month}.",
+    "Any breach must be reported to the DPO immediately and, where required, to the ICO within 72 hours.",
+    "The Finance Director presented the management accounts for period {n}; a surplus of \u00a3{money} was forecast.",
+    "Learners with an Education, Health and Care Plan receive an annual review, coordinated by the learning support team.",
+    "The safeguarding lead reported {n} referrals this term, compared with {nn} in the same period last year.",
+    "Minutes are approved at the following meeting and kept for six years, in line with the retention schedule.",
+    "The auditors' report, dated {day} {month} {year2}, identified two low-priority recommendations.",
+    "Contractors must sign a confidentiality agreement before they are given access to college systems.",
+    "The policy is reviewed every two years by the Senior Leadership Team, or sooner if the law changes.",
+    "Telephone enquiries are answered between 8:30 and 17:00, Monday to Friday.",
+    "A sample of {n} files was checked; {nn} had a signed enrolment form and a completed risk assessment.",
+    "It was noted that the new timetable had been well received by students and staff.",
+    "The Clerk confirmed that the meeting was quorate.",
+    "Partners include the local authority, two NHS trusts and the regional skills board.",
+    "The present arrangements will continue until a decision is taken on the proposed merger.",
+    "Questions from the floor were answered by the Principal and are summarised below.",
+    "Decisions are recorded in the action log, which is reviewed at the start of each meeting.",
+    "The college's privacy notice explains what information is collected, why, and who it is shared with.",
+    "CCTV images are retained for {n} days and then overwritten automatically.",
+    "Staff training on data protection is mandatory and must be refreshed every {n} months.",
+    "The committee noted a {pct}% reduction in energy use following the installation of new boilers.",
+    "Item {n}: declarations of interest. None were made.",
+    "Version {n}.{n2}, approved by the Board on {day} {month} {year2}; next review due {month} {yy2}.",
+    "Information should be accurate, kept up to date and held no longer than is necessary for the purpose.",
+    "Managers are responsible for making sure that their teams understand and follow this policy.",
+    "The Board thanked the outgoing Chair for her years of service and wished her well.",
+    "A full equality impact assessment was carried out and no adverse effects were identified.",
+    "Where there is any doubt, staff should ask the Data Protection Officer before sharing information.",
+    "The new student information system went live without significant problems, although some reports are still being rebuilt.",
+    "Feedback from employers has been positive, particularly about the work-readiness of apprentices.",
+    "Learners can ask to see the information held about them, to have it corrected, or in some cases to have it deleted.",
+    "The risk register was reviewed; cyber security remains the highest-rated risk, followed by recruitment.",
+    "Personal devices may be used for college email only if they are protected by a passcode and kept up to date.",
+    "The committee asked for clearer information on the outcomes of learners who leave before completing their course.",
+    "Complaints are acknowledged within five working days and a full response is sent within twenty.",
+    "It was reported that the library's opening hours would be extended during the examination period.",
+    "All visitors must sign in at reception, wear a visitor's badge and be accompanied at all times.",
+    "The Chair reminded members that papers marked confidential must not be shared outside the meeting.",
+    "There being no other business, the meeting closed.",
+    "Staff who process special category data, such as health records, must complete the additional training module.",
+    "The college works with the local authority to support young people who are not in education, employment or training.",
+    "A decision on the proposal was deferred until further information about costs and staffing is available.",
+    "Responsibility for the day-to-day management of records rests with each head of department.",
+    "Data sharing agreements are in place with the main partners and are reviewed each year.",
+    "The governors agreed that the strategy should be shortened and written in plainer language.",
+    "Unauthorised access to personal information is a disciplinary matter and may also be a criminal offence.",
+    "Students were consulted through the student council, focus groups and an online survey.",
+    "The estates team has started a programme of work to improve accessibility across the main site.",
+    "Questions about this policy should be addressed to the Clerk to the Governors.",
+    "The report recommended that paper-based processes be reduced wherever practicable.",
+    "Members welcomed the improvement in achievement rates and asked for the analysis to be shared with staff.",
+    "Copies of the signed minutes are held by the Clerk and published on the website after approval.",
+    "The college will notify individuals without undue delay where a breach is likely to result in a high risk to them.",
+]
+MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+          "November", "December"]
+
+
+def english(r, size):
+    """Organisational prose of about `size` bytes with person records at the density of `prose`."""
+    out = []
+    n = 0
+    while n < size:
+        if r.random() < 0.01:
+            s = person(r)
+        elif r.random() < 0.01:
+            s = f"The panel met on {r.randint(1,28)}/{r.randint(1,12)}/20{r.randint(10,24)}; ref QQ 12 34 56 A."
+        else:
+            y = r.randint(2015, 2026)
+            s = r.choice(SENTENCES).format(
+                n=r.randint(1, 40), n2=r.randint(0, 9), nn=r.randint(41, 400), s=f"{r.randint(1, 14)}.{r.randint(1, 9)}",
+                year=r.choice([1998, 2010, 2018, 2020, 2021]), year2=y, yy=f"{(y + 1) % 100:02d}", yy2=y + 2,
+                day=r.randint(1, 28), day2=r.randint(1, 28), month=r.choice(MONTHS), time=f"{r.randint(9, 18)}:{r.choice(['00', '15', '30', '45'])}",
+                money=f"{r.randint(1, 999)},{r.randint(0, 999):03d}", pct=r.randint(1, 95))
+        out.append(s)
+        n += len(s.encode()) + 1
+        if r.random() < 0.15:
+            out.append("\n")
+    return (" ".join(out) + "\n").encode()
 
 
 def prose(r, size):
@@ -240,6 +351,7 @@ def main():
     ap.add_argument("--docx", type=int, default=1000)
     ap.add_argument("--xlsx", type=int, default=0)
     ap.add_argument("--tree", type=int, default=0)
+    ap.add_argument("--prose-mb", type=int, default=0)
     ap.add_argument("--share", type=int, default=0)
     ap.add_argument("--seed", type=int, default=1)
     a = ap.parse_args()
@@ -284,6 +396,12 @@ def main():
         with tarfile.open(os.path.join(a.dir, "archives", "notes.tar.gz"), "w:gz") as t:
             for p in sorted(os.listdir(os.path.join(a.dir, "text")))[:20]:
                 t.add(os.path.join(a.dir, "text", p), p)
+    # Its own random stream: the other corpora are the same with or without it.
+    rp = random.Random(a.seed + 1000)
+    for i in range(a.prose_mb * 2):
+        os.makedirs(os.path.join(a.dir, "prose"), exist_ok=True)
+        with open(os.path.join(a.dir, "prose", f"papers-{i:05d}.txt"), "wb") as f:
+            f.write(english(rp, 512 * 1024))
     for i in range(a.tree):
         d = os.path.join(a.dir, "tree", f"d{i % 100:02d}", f"e{(i // 100) % 40:02d}")
         os.makedirs(d, exist_ok=True)
