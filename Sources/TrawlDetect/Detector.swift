@@ -949,7 +949,14 @@ struct Anchors {
                     i += 32
                     continue
                 }
-                if i + 8 <= n && !hasDigit(word(i)) { i += 8; continue }
+                if i + 8 <= n {
+                    let bits = digitBits(word(i))
+                    if bits == 0 { i += 8; continue }
+                    // Straight to the word's first digit (the lowest byte is the first), where
+                    // stepping a byte at a time to it was a twentieth of a scan of prose full of
+                    // numbers.
+                    i += bits.trailingZeroBitCount >> 3
+                }
                 if isDigit(i) {
                     var j = i + 1
                     while j < n && isDigit(j) { j += 1 }
