@@ -88,14 +88,19 @@ package final class CompiledDefinition: Sendable {
 /// The whole set of compiled patterns, shared by every worker.
 package final class PatternSet: Sendable {
     package let patterns: [CompiledDefinition]
-    /// Every prefilter literal of every pattern (anchors and `requires` alike), lower case, sorted,
-    /// each once.
+    /// Every prefilter literal of every pattern (anchors and `requires` alike), lower case, each
+    /// once: first, sorted, those whose every occurrence is needed (anchors, and the literals a
+    /// pattern requires near a match's start); then, sorted, those that only decide whether a
+    /// text is searched at all (`LiteralNeedles.scanned` counts the first).
     let literalTexts: [String]
     /// The same literals as bytes, each with the byte a search for it looks for first.
     let literalNeedles: LiteralNeedles
-    /// The same literals in one Hyperscan database, found in one pass per chunk (ids are indexes
-    /// into `literalTexts`); nil where Hyperscan cannot build it (a CPU it does not support), and
-    /// each literal is then searched for on its own.
+    /// The literals whose every occurrence is needed, in one Hyperscan database, found in one pass
+    /// per chunk (ids are indexes into `literalTexts`); nil where Hyperscan cannot build it (a CPU
+    /// it does not support), and each literal is then searched for on its own. The others are
+    /// looked for only where a pattern that requires them is otherwise anchored, and only up to
+    /// their first occurrence: a comma, which a GPS position requires, is in every sentence, and
+    /// reporting each one was a fifth of the pass over prose.
     let literals: LiteralSet?
     /// By pattern index: whether a digit is an anchor of the pattern.
     let anchoredOnDigits: [Bool]
@@ -129,9 +134,11 @@ package final class PatternSet: Sendable {
     package init(_ library: PatternLibrary) throws(PatternProblem) {
         var out: [CompiledDefinition] = []
         var sources: [(regex: String, options: CompileOptions)] = []
-        // The literals a pattern requires are found in the same pass as its anchors.
-        let literalTexts = Set(library.patterns.flatMap { ($0.prefilter?.literals ?? []) + ($0.prefilter?.requires ?? []) }
-            .map { $0.lowercased() }).sorted()
+        let scanned = Set(library.patterns.flatMap { p in
+            (p.prefilter?.literals ?? []) + (p.prefilter?.requiresReach == nil ? [] : p.prefilter?.requires ?? [])
+        }.map { $0.lowercased() })
+        let checked = Set(library.patterns.flatMap { $0.prefilter?.requires ?? [] }.map { $0.lowercased() }).subtracting(scanned)
+        let literalTexts = scanned.sorted() + checked.sorted()
         let literalId = Dictionary(uniqueKeysWithValues: literalTexts.enumerated().map { ($0.element, $0.offset) })
         for def in library.patterns {
             func problem(_ m: String) -> PatternProblem {
@@ -159,7 +166,7 @@ package final class PatternSet: Sendable {
         }
         patterns = out
         self.literalTexts = literalTexts
-        literalNeedles = LiteralNeedles(literalTexts)
+        literalNeedles = LiteralNeedles(literalTexts, scanned: scanned.count)
         anchoredOnDigits = out.map { $0.prefilter?.digits == true }
         digitRun = out.map { $0.prefilter?.digitRun ?? 1 }
         joinedDigits = out.map { $0.prefilter?.joinedDigits ?? 0 }
@@ -172,7 +179,7 @@ package final class PatternSet: Sendable {
         unfiltered = out.map { $0.prefilter == nil }
         requiringPatterns = out.indices.filter { !out[$0].requiredIds.isEmpty }
         hasFieldLabels = out.map { !$0.fieldLabels.isEmpty }
-        literals = literalTexts.isEmpty ? nil : try? LiteralSet(literalTexts.map { Array($0.utf8) }, caseless: true)
+        literals = scanned.isEmpty ? nil : try? LiteralSet(literalTexts.prefix(scanned.count).map { Array($0.utf8) }, caseless: true)
         (unions, unionOf) = Self.unions(out, sources: sources)
     }
 
@@ -736,11 +743,19 @@ final class LabelMeanings {
 struct LiteralNeedles: Sendable {
     let bytes: [[UInt8]]
     let pivots: [Int]
+    /// The first `scanned` literals are those found in the one pass over every literal; the
+    /// others are looked for one at a time, when needed.
+    let scanned: Int
+    /// By literal: whether it holds an ASCII letter (else it is searched for in the text as it is,
+    /// not in a lower-cased copy).
+    let hasLetters: [Bool]
     var count: Int { bytes.count }
 
-    init(_ literals: [String]) {
+    init(_ literals: [String], scanned: Int) {
         bytes = literals.map { Array($0.lowercased().utf8) }
         pivots = bytes.map { n in n.indices.max { Self.rarity(n[$0]) < Self.rarity(n[$1]) } ?? 0 }
+        self.scanned = scanned
+        hasLetters = bytes.map { $0.contains { $0 >= 97 && $0 <= 122 } }
     }
 
     private static let common = Array("etaoinshrdlcumwfgypbvkjxqz".utf8)
@@ -816,8 +831,10 @@ struct Anchors {
     /// Where the literal with this index occurs: from the one pass over every literal, or searched
     /// for on its own without a scanner.
     private mutating func positions(ofLiteral id: Int) -> [Range<Int>] {
-        if hits == nil && !oneByOne { scanAllLiterals() }
-        if let hits { return hits.first { $0.literal == id }?.ranges ?? [] }
+        if id < literals.scanned {
+            if hits == nil && !oneByOne { scanAllLiterals() }
+            if let hits { return hits.first { $0.literal == id }?.ranges ?? [] }
+        }
         if found.isEmpty { found = Array(repeating: nil, count: literals.count) }
         if found[id] == nil { found[id] = find(id) }
         return found[id]!
@@ -851,7 +868,7 @@ struct Anchors {
         }
         // A pattern that requires one of some literals cannot match where none of them is.
         for p in set.requiringPatterns where out[p] {
-            out[p] = set.patterns[p].requiredIds.contains { !positions(ofLiteral: $0).isEmpty }
+            out[p] = set.patterns[p].requiredIds.contains { occurs(literal: $0) }
         }
         return out
     }
@@ -983,17 +1000,41 @@ struct Anchors {
         return ((ones &* (127 + 0x3A)) &- low) & ~x & (low &+ (ones &* (127 - 0x2F))) & (ones &* 128)
     }
 
+    /// Whether the literal with this index occurs in the text: from its positions where they are
+    /// known or come from the one pass, else searched for up to its first occurrence.
+    private mutating func occurs(literal id: Int) -> Bool {
+        if id < literals.scanned && !oneByOne { return !positions(ofLiteral: id).isEmpty }
+        if !found.isEmpty, let known = found[id] { return !known.isEmpty }
+        var any = false
+        search(id) { _ in
+            any = true
+            return false
+        }
+        return any
+    }
+
     /// Every position of the literal with this index in the text, ASCII case-insensitively.
     private mutating func find(_ id: Int) -> [Range<Int>] {
-        if lowered == nil { lowered = text.map { $0 >= 65 && $0 <= 90 ? $0 + 32 : $0 } }
-        let needle = literals.bytes[id], pivot = literals.pivots[id]
-        guard !needle.isEmpty, let hay = lowered else { return [] }
+        let length = literals.bytes[id].count
         var out: [Range<Int>] = []
-        ByteSearch.forEach(needle, in: hay, pivot: pivot) { at in
-            out.append(at..<(at + needle.count))
+        search(id) { at in
+            out.append(at..<(at + length))
             return true
         }
         return out
+    }
+
+    /// Calls `body` with each position of the literal with this index, ASCII case-insensitively,
+    /// while it returns true. A literal without letters is looked for in the text as it is.
+    private mutating func search(_ id: Int, _ body: (Int) -> Bool) {
+        let needle = literals.bytes[id], pivot = literals.pivots[id]
+        guard !needle.isEmpty else { return }
+        if !literals.hasLetters[id] {
+            ByteSearch.forEach(needle, in: text, pivot: pivot, body)
+            return
+        }
+        if lowered == nil { lowered = text.map { $0 >= 65 && $0 <= 90 ? $0 + 32 : $0 } }
+        ByteSearch.forEach(needle, in: lowered!, pivot: pivot, body)
     }
 }
 

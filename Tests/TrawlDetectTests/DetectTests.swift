@@ -318,6 +318,28 @@ func detect(_ text: String, cells: [Cell] = [], minimum: Confidence = .medium) t
     }
 }
 
+extension RequiredLiterals {
+    /// A literal that only decides whether a text is searched at all (a GPS position's comma) is
+    /// not reported at every occurrence by the one pass: it is looked for on its own, and still
+    /// decides.
+    @Test func aLiteralThatOnlyDecidesWhetherATextIsSearchedIsLookedForOnItsOwn() throws {
+        let (_, set) = try loadPatterns()
+        let literals = try #require(set.literals, "Hyperscan built no database")
+        let scanner = try LiteralScanner(for: literals)
+        let comma = try #require(set.literalTexts.firstIndex(of: ","))
+        #expect(comma >= set.literalNeedles.scanned)
+        #expect(!literals.literals.contains(Array(",".utf8)))
+        #expect(literals.literals.contains(Array("may".utf8)), "a month narrows where a written date can start")
+        let gps = try #require(set.patterns.firstIndex { $0.patternId == "location.gps" })
+        for (text, anchored) in [("Location 53.800755 -1.549077 logged", false), ("Location 53.800755, -1.549077 logged", true)] {
+            for scanner in [scanner, nil] {
+                var anchors = Anchors(Array(text.utf8), literals: set.literalNeedles, scanner: scanner)
+                #expect(anchors.anchoredPatterns(set)[gps] == anchored, "\(text)")
+            }
+        }
+    }
+}
+
 @Suite struct Alternations {
     @Test(arguments: [
         ("(?<![0-9])[0-9]{3}[ -]?[0-9]{4}(?![0-9])", true), ("(?i)(?<![A-Za-z])(?:diagnosed)", true),
