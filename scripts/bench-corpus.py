@@ -128,8 +128,10 @@ MONTHS = ["January", "February", "March", "April", "May", "June", "July", "Augus
           "November", "December"]
 
 
-def english(r, size):
-    """Organisational prose of about `size` bytes with person records at the density of `prose`."""
+def filled(r, size, sentence, newline):
+    """About `size` bytes of sentences made by `sentence(r)`, a person's record in place of about one
+    in a hundred and a decoy (a date, and an NI number that is not one) of as many; a line break
+    after about `newline` of them."""
     out = []
     n = 0
     while n < size:
@@ -138,35 +140,31 @@ def english(r, size):
         elif r.random() < 0.01:
             s = f"The panel met on {r.randint(1,28)}/{r.randint(1,12)}/20{r.randint(10,24)}; ref QQ 12 34 56 A."
         else:
-            y = r.randint(2015, 2026)
-            s = r.choice(SENTENCES).format(
-                n=r.randint(1, 40), n2=r.randint(0, 9), nn=r.randint(41, 400), s=f"{r.randint(1, 14)}.{r.randint(1, 9)}",
-                year=r.choice([1998, 2010, 2018, 2020, 2021]), year2=y, yy=f"{(y + 1) % 100:02d}", yy2=y + 2,
-                day=r.randint(1, 28), day2=r.randint(1, 28), month=r.choice(MONTHS), time=f"{r.randint(9, 18)}:{r.choice(['00', '15', '30', '45'])}",
-                money=f"{r.randint(1, 999)},{r.randint(0, 999):03d}", pct=r.randint(1, 95))
+            s = sentence(r)
         out.append(s)
         n += len(s.encode()) + 1
-        if r.random() < 0.15:
+        if r.random() < newline:
             out.append("\n")
     return (" ".join(out) + "\n").encode()
+
+
+def organisational(r):
+    """One of SENTENCES with its numbers, dates and sums filled in."""
+    y = r.randint(2015, 2026)
+    return r.choice(SENTENCES).format(
+        n=r.randint(1, 40), n2=r.randint(0, 9), nn=r.randint(41, 400), s=f"{r.randint(1, 14)}.{r.randint(1, 9)}",
+        year=r.choice([1998, 2010, 2018, 2020, 2021]), year2=y, yy=f"{(y + 1) % 100:02d}", yy2=y + 2,
+        day=r.randint(1, 28), day2=r.randint(1, 28), month=r.choice(MONTHS), time=f"{r.randint(9, 18)}:{r.choice(['00', '15', '30', '45'])}",
+        money=f"{r.randint(1, 999)},{r.randint(0, 999):03d}", pct=r.randint(1, 95))
+
+
+def english(r, size):
+    """Organisational prose of about `size` bytes, with person records as dense as in `prose`."""
+    return filled(r, size, organisational, 0.15)
 
 
 def prose(r, size):
-    out = []
-    n = 0
-    while n < size:
-        if r.random() < 0.01:
-            s = person(r)
-        elif r.random() < 0.01:
-            s = f"The panel met on {r.randint(1,28)}/{r.randint(1,12)}/20{r.randint(10,24)}; ref QQ 12 34 56 A."
-        else:
-            s = " ".join(r.choice(WORDS) for _ in range(r.randint(8, 20))).capitalize() + "."
-        out.append(s)
-        n += len(s) + 1
-        if r.random() < 0.2:
-            out.append("\n")
-    return (" ".join(out) + "\n").encode()
-
+    return filled(r, size, lambda r: " ".join(r.choice(WORDS) for _ in range(r.randint(8, 20))).capitalize() + ".", 0.2)
 
 
 # ---------------------------------------------------------------- a file share in miniature
