@@ -10,6 +10,11 @@ package enum PatternChecker {
     package static func check(_ library: PatternLibrary, _ set: PatternSet) -> [PatternProblem] {
         var problems = library.lint()
         let detector = Detector(set)
+        // As it is, an example is shorter than `Detector.prefilterAbove` and searched whole, so
+        // only the promises about a whole text are tried. Followed by a blank paragraph that
+        // takes it over that length, it is searched near its anchors only, which tries the
+        // promises about where a match starts (`reach`, `requires_reach`) as well.
+        let padding = "\n\n" + String(repeating: " ", count: Detector.prefilterAbove)
         for compiled in set.patterns {
             let def = compiled.definition
             func fail(_ m: String) {
@@ -17,11 +22,6 @@ package enum PatternChecker {
             }
             for (i, example) in def.examples.enumerated() {
                 let (text, spans) = example.unmarked
-                // As it is, the example is shorter than `Detector.prefilterAbove` and searched whole,
-                // so only the promises about a whole text are tried. Followed by a blank paragraph
-                // that takes it over that length, it is searched near its anchors only, which tries
-                // the promises about where a match starts (`reach`, `requires_reach`) as well.
-                let padding = "\n\n" + String(repeating: " ", count: Detector.prefilterAbove)
                 for long in [false, true] {
                     var matches: [Match] = []
                     detector.detect(TextChunk(text: Array((long ? text + padding : text).utf8), firstLine: 1), into: &matches)

@@ -27,7 +27,8 @@ enum SpreadsheetExtractor {
     }
 
     /// A decimal integer, as `Int(String)` reads it; nil for anything else. Up to nine plain
-    /// digits (a style index) are read from the bytes, anything else through a string.
+    /// digits (a style index, a shared string's index) are read from the bytes, anything else
+    /// through a string.
     static func decimal(_ text: UnsafeBufferPointer<UInt8>) -> Int? {
         guard !text.isEmpty, text.count <= 9, text.allSatisfy({ $0 &- 48 < 10 }) else {
             return Int(String(decoding: text, as: UTF8.self))
@@ -86,7 +87,7 @@ enum SpreadsheetExtractor {
                             inValue = false
                         case "c":
                             var text = value
-                            if type == .shared, let index = Int(String(decoding: value, as: UTF8.self)), index >= 0, index < shared.count {
+                            if type == .shared, let index = value.withUnsafeBufferPointer(decimal), index >= 0, index < shared.count {
                                 text = shared[index]
                             } else if type == .number, dateStyles.contains(style),
                                       let serial = Double(String(decoding: value, as: UTF8.self)) {

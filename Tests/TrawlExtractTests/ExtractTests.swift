@@ -63,9 +63,10 @@ func text(_ c: [TextChunk]) -> String { c.map { String(decoding: $0.text, as: UT
         #expect(row.part == "Learners")
     }
 
-    /// A cell's style index is read from its bytes; it must read as `Int(String)` reads it.
+    /// A cell's style index and a shared string's index are read from their bytes; they must read
+    /// as `Int(String)` reads them.
     @Test(arguments: ["0", "7", "12", "007", "123456789", "1234567890", "+5", "-3", "", " 1", "1a", "x", "99999999999999999999"])
-    func cellStyleIndexesReadAsIntegers(_ text: String) {
+    func cellIndexesReadAsIntegers(_ text: String) {
         let read = Array(text.utf8).withUnsafeBufferPointer { SpreadsheetExtractor.decimal($0) }
         #expect(read == Int(text))
     }
