@@ -93,6 +93,13 @@ struct JSONBytes: ~Copyable {
         }
     }
 
+    /// Writes `n` bytes in place: `body` is given room for exactly `n` and must fill it all.
+    mutating func bytes(_ n: Int, _ body: (UnsafeMutableBufferPointer<UInt8>) -> Void) {
+        reserve(n)
+        body(UnsafeMutableBufferPointer(start: base + count, count: n))
+        count += n
+    }
+
     mutating func bool(_ b: Bool) {
         if b { raw("true") } else { raw("false") }
     }
@@ -109,7 +116,8 @@ struct JSONBytes: ~Copyable {
         }
     }
 
-    private mutating func string(_ bytes: UnsafeBufferPointer<UInt8>, plain: Bool) {
+    /// A JSON string of UTF-8 `bytes`, escaped as `string(_:plain:)` escapes a string's.
+    mutating func string(_ bytes: UnsafeBufferPointer<UInt8>, plain: Bool) {
         assert(!plain || !Self.needsEscaping(bytes), "a plain string holds a character to escape")
         // Most strings have nothing to escape: found eight bytes at a time, and copied whole
         // between their quotes.
@@ -190,8 +198,9 @@ struct JSONBytes: ~Copyable {
     /// Writes `"key":`, after the comma that separates it from the object's previous member.
     /// Members must come in sorted key order, as JSONEncoder's .sortedKeys writes them.
     mutating func key(_ k: StaticString) {
-        // One capacity check for the comma, the quotes, the colon and the key, which is copied
-        // byte by byte (keys are short: a call to memmove costs more).
+        // One capacity check for the comma, the quotes, the colon and the key. Keys are short (a
+        // call to memmove costs more than copying one): up to sixteen bytes are copied as two
+        // words that overlap, which read and write no byte outside the key.
         let n = k.utf8CodeUnitCount
         reserve(n + 4)
         var p = base + count
@@ -199,8 +208,16 @@ struct JSONBytes: ~Copyable {
         empty &= ~(1 << depth)
         p.pointee = 34
         p += 1
-        let key = k.utf8Start
-        for i in 0..<n { p[i] = key[i] }
+        let key = UnsafeRawPointer(k.utf8Start), out = UnsafeMutableRawPointer(p)
+        if n >= 8 && n <= 16 {
+            out.storeBytes(of: key.loadUnaligned(as: UInt64.self), as: UInt64.self)
+            out.storeBytes(of: key.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self), toByteOffset: n - 8, as: UInt64.self)
+        } else if n >= 4 && n < 8 {
+            out.storeBytes(of: key.loadUnaligned(as: UInt32.self), as: UInt32.self)
+            out.storeBytes(of: key.loadUnaligned(fromByteOffset: n - 4, as: UInt32.self), toByteOffset: n - 4, as: UInt32.self)
+        } else {
+            for i in 0..<n { p[i] = k.utf8Start[i] }
+        }
         p += n
         p[0] = 34
         p[1] = 58
@@ -236,17 +253,28 @@ extension FileRecord {
 
     /// Appends the report line to `j`.
     func writeLine(to j: inout JSONBytes) {
+        writeLine(to: &j) { j in j.array(findings) { j, f in f.write(to: &j) } }
+    }
+
+    /// Appends the report line to `j`, its findings (the whole JSON array) written by
+    /// `writeFindings` in place of the record's own: the report writer writes a file's findings
+    /// straight from what was found, without a record and its strings for each.
+    func writeLine(to j: inout JSONBytes, findings writeFindings: (inout JSONBytes) -> Void) {
         j.raw("{\"data\":")
-        write(to: &j)
+        write(to: &j, findings: writeFindings)
         j.raw(",\"type\":\"file\"}\n")
     }
 
     func write(to j: inout JSONBytes) {
+        write(to: &j) { j in j.array(findings) { j, f in f.write(to: &j) } }
+    }
+
+    func write(to j: inout JSONBytes, findings writeFindings: (inout JSONBytes) -> Void) {
         j.beginObject()
         if let carriedOver { j.key("carried_over"); j.bool(carriedOver) }
         if let contentId { j.plainField("content_id", contentId) }
         j.key("findings")
-        j.array(findings) { j, f in f.write(to: &j) }
+        writeFindings(&j)
         if let findingsOmitted {
             j.key("findings_omitted")
             j.array(findingsOmitted) { j, o in
@@ -297,6 +325,16 @@ extension PathText {
 
 extension FindingRecord {
     func write(to j: inout JSONBytes) {
+        Self.write(to: &j, confidence: confidence, decision: decision, evidence: evidence, exempt: exempt,
+                   fingerprint: { j in j.string(fingerprint, plain: true) }, level: level, location: location,
+                   masked: { j in j.string(masked) }, pattern: pattern, type: type, value: value)
+    }
+
+    /// A finding's object, its fields in sorted order; the masked value and the fingerprint are
+    /// written by the caller (as JSON strings), which may make them in place.
+    static func write(to j: inout JSONBytes, confidence: Confidence, decision: DecisionRecord?, evidence: [String],
+                      exempt: Exemption?, fingerprint: (inout JSONBytes) -> Void, level: Level?, location: Location,
+                      masked: (inout JSONBytes) -> Void, pattern: String, type: String, value: String?) {
         j.beginObject()
         j.plainField("confidence", confidence.rawValue)
         if let decision {
@@ -310,7 +348,7 @@ extension FindingRecord {
         }
         j.key("evidence"); j.array(evidence) { j, e in j.string(e) }
         if let exempt { j.plainField("exempt", exempt.rawValue) }
-        j.plainField("fingerprint", fingerprint)
+        j.key("fingerprint"); fingerprint(&j)
         if let level { j.plainField("level", level.rawValue) }
         j.key("location")
         j.beginObject()
@@ -320,7 +358,7 @@ extension FindingRecord {
         j.field("offset", location.offset)
         if let part = location.part { j.field("part", part) }
         j.endObject()
-        j.field("masked", masked)
+        j.key("masked"); masked(&j)
         j.field("pattern", pattern)
         j.field("type", type)
         if let value { j.field("value", value) }

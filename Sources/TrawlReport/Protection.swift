@@ -66,6 +66,15 @@ package struct FingerprintKey: Sendable {
 
     /// "hmac-sha256:KEYID:HEX" of the type and normalised value.
     package func fingerprint(type: String, normalized: String) -> String {
+        ContentHasher.tagged(prefix: tagPrefix, fingerprintDigest(type: type, normalized: normalized))
+    }
+
+    /// `fingerprint(type:normalized:)` written into a report line as a JSON string, in place.
+    func writeFingerprint(type: String, normalized: String, to j: inout JSONBytes) {
+        ContentHasher.writeTagged(prefix: tagPrefix, fingerprintDigest(type: type, normalized: normalized), to: &j)
+    }
+
+    private func fingerprintDigest(type: String, normalized: String) -> SHA256Digest {
         var mac = keyed
         var type = type, normalized = normalized
         // The message (type, a zero byte, the value) gathered on the stack and absorbed in one
@@ -80,7 +89,7 @@ package struct FingerprintKey: Sendable {
                 }
             }
         }
-        return ContentHasher.tagged(prefix: tagPrefix, mac.finalize())
+        return mac.finalize()
     }
 }
 
@@ -99,10 +108,24 @@ package enum Masking {
         return maskCharacters(value, style: style)
     }
 
+    /// `mask(_:style:)` written into a report line as a JSON string: an ASCII value masked on
+    /// the stack and copied in, with no string made for it.
+    static func write(_ value: String, style: MaskStyle, to j: inout JSONBytes) {
+        if withMaskedASCII(value, style: style, { j.string($0, plain: false) }) == nil {
+            j.string(maskCharacters(value, style: style))
+        }
+    }
+
     /// `mask` for an ASCII value, on its bytes; nil when the value is not ASCII.
     static func maskASCII(_ value: String, style: MaskStyle) -> String? {
+        withMaskedASCII(value, style: style) { String(decoding: $0, as: UTF8.self) }
+    }
+
+    /// `body` given the bytes of `mask` for an ASCII value (valid only inside `body`); nil, and
+    /// `body` not called, when the value is not ASCII.
+    static func withMaskedASCII<R>(_ value: String, style: MaskStyle, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R? {
         var value = value
-        return value.withUTF8 { source -> String? in
+        return value.withUTF8 { source -> R? in
             guard source.allSatisfy({ $0 < 128 }) else { return nil }
             // Worked in a buffer on the stack (an email's masked local part may be one byte longer
             // than the value): no array per value.
@@ -141,7 +164,7 @@ package enum Masking {
                 case .keepEnds:
                     keepEnds(0..<count)
                 }
-                return String(decoding: UnsafeBufferPointer(rebasing: buffer[..<count]), as: UTF8.self)
+                return body(UnsafeBufferPointer(rebasing: buffer[..<count]))
             }
         }
     }
@@ -273,6 +296,19 @@ package struct ContentHasher {
     package mutating func update(_ bytes: ArraySlice<UInt8>) { bytes.withUnsafeBytes { mac.update($0) } }
 
     package func finalize() -> String { Self.tagged(prefix: prefix, mac.finalize()) }
+
+    /// `tagged(prefix:_:)` written into a report line as a JSON string, in place (it holds
+    /// nothing to escape).
+    static func writeTagged(prefix: TagPrefix, _ digest: SHA256Digest, to j: inout JSONBytes) {
+        prefix.withBytes { head in
+            j.bytes(head.count + MemoryLayout<SHA256Digest>.size * 2 + 2) { out in
+                out[0] = 34
+                _ = UnsafeMutableBufferPointer(rebasing: out[1...]).initialize(from: head)
+                let end = digest.withUnsafeBytes { writeHex($0, into: out, at: 1 + head.count) }
+                out[end] = 34
+            }
+        }
+    }
 
     /// "hmac-sha256:KEYID:HEX" (`prefix` is up to the hex), written into one string: this is made
     /// for every entry and every finding.

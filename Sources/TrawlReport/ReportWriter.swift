@@ -123,13 +123,19 @@ package final class ReportWriter: @unchecked Sendable {
     ///   or nothing when `keep` is false.
     @discardableResult
     package func write(_ result: FileResult, isMember: Bool, worker: Int = 0, keep: Bool = true) throws(ReportWriteError) -> [UInt8] {
-        let record = fileRecord(result)
-        let stats = EntryStats(record, isMember: isMember)
+        // The record without its findings, which are written straight from the result.
+        let record = fileRecord(result, findings: [])
+        let stats = EntryStats(record, findings: result.findings, isMember: isMember)
         let slot = slots[worker]
         count(stats, carried: false, in: slot)
-        guard listed(stats) else { return keep ? stats.encoded + [10] + Self.markedCarried(record.reportLine()) : [] }
+        guard listed(stats) else {
+            guard keep else { return [] }
+            var line = JSONBytes(capacity: 512 + result.findings.count * 320)
+            writeLine(record, findings: result.findings, to: &line)
+            return stats.encoded + [10] + Self.markedCarried(line.out)
+        }
         let start = slot.lines.count
-        record.writeLine(to: &slot.lines)
+        writeLine(record, findings: result.findings, to: &slot.lines)
         let kept = keep ? stats.encoded + [10] + Self.markedCarried(Array(slot.lines.written[start...])) : []
         try flushIfFull(slot)
         return kept
@@ -270,33 +276,33 @@ package final class ReportWriter: @unchecked Sendable {
         unlink(temporaryPath)
     }
 
-    private func fileRecord(_ r: FileResult) -> FileRecord {
+    /// The report line of `record`, with `findings` as its findings: each written straight into
+    /// the line, its masked value and fingerprint made in place (a record for each finding, with
+    /// two new strings, was most of writing a finding-dense entry). The same bytes as the line of
+    /// a record made of each finding's masked value and fingerprint (a test compares).
+    private func writeLine(_ record: FileRecord, findings: [Finding], to j: inout JSONBytes) {
+        record.writeLine(to: &j) { j in
+            j.array(findings) { j, f in
+                FindingRecord.write(
+                    to: &j, confidence: f.match.confidence, decision: f.decision.map(DecisionRecord.init), evidence: f.match.evidence,
+                    exempt: f.match.exemption,
+                    fingerprint: { j in key.writeFingerprint(type: f.match.typeId, normalized: f.match.normalized, to: &j) },
+                    level: f.level, location: f.match.location,
+                    masked: { j in Masking.write(f.match.value, style: f.match.mask, to: &j) },
+                    pattern: f.match.patternId, type: f.match.typeId, value: showValues ? f.match.value : nil)
+            }
+        }
+    }
+
+    /// The report's record of a result, with `findings` as its findings.
+    private func fileRecord(_ r: FileResult, findings: [FindingRecord]) -> FileRecord {
         FileRecord(
             path: PathText(r.path), members: r.members.isEmpty ? nil : r.members.map(PathText.init), size: r.size,
             format: r.format, outcome: r.outcome, issues: r.issues.isEmpty ? nil : r.issues, level: r.level,
             reasons: r.reasons,
-            findings: findingRecords(r.findings),
+            findings: findings,
             memberCount: r.memberCount, markings: r.markings.isEmpty ? nil : r.markings, contentId: r.contentId,
             findingsOmitted: r.omitted.isEmpty ? nil : r.omitted)
-    }
-
-    private func findingRecords(_ findings: [Finding]) -> [FindingRecord] {
-        var records: [FindingRecord] = []
-        records.reserveCapacity(findings.count)
-        // Each finding read in place, through the array's buffer: `map` copied every finding out,
-        // retaining and releasing each of its strings once more.
-        findings.withUnsafeBufferPointer { findings in
-            for f in findings.indices {
-                records.append(FindingRecord(
-                    type: findings[f].match.typeId, pattern: findings[f].match.patternId, level: findings[f].level,
-                    confidence: findings[f].match.confidence, exempt: findings[f].match.exemption, location: findings[f].match.location,
-                    masked: Masking.mask(findings[f].match.value, style: findings[f].match.mask),
-                    fingerprint: key.fingerprint(type: findings[f].match.typeId, normalized: findings[f].match.normalized),
-                    value: showValues ? findings[f].match.value : nil, evidence: findings[f].match.evidence,
-                    decision: findings[f].decision.map(DecisionRecord.init)))
-            }
-        }
-        return records
     }
 
     private func encode(_ record: ReportRecord) -> [UInt8] {
@@ -351,7 +357,9 @@ struct EntryStats {
     /// findings, then omitted groups). The totals then take one update per pair, not per finding.
     var findings: [(type: String, level: Level?, count: Int)]
 
-    init(_ record: FileRecord, isMember: Bool) {
+    /// `findings`: those the record is written with (the writer writes them straight from the
+    /// result, not from the record).
+    init(_ record: FileRecord, findings listed: [Finding], isMember: Bool) {
         outcome = record.outcome
         level = record.level
         self.isMember = isMember
@@ -367,7 +375,7 @@ struct EntryStats {
             }
         }
         // By index, each record read in place (a for-in loop copies each one out).
-        for i in record.findings.indices { add(record.findings[i].type, record.findings[i].level, 1) }
+        for i in listed.indices { add(listed[i].match.typeId, listed[i].level, 1) }
         for o in record.findingsOmitted ?? [] { add(o.type, o.level, o.count) }
         findings = groups
     }

@@ -168,6 +168,53 @@ import TrawlModel
         }
     }
 
+    @Test func theWriterWritesFindingsAsTheirRecordsWouldBe() throws {
+        // The writer writes each finding straight into its line, masking the value and writing
+        // its fingerprint in place; the line must be the one a record made of Masking.mask and
+        // FingerprintKey.fingerprint writes, whatever the value holds.
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("trawl-report-\(UUID())")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let key = try FingerprintKey.loadOrCreate(at: dir.appendingPathComponent("key").path)
+        let values: [(String, MaskStyle)] = [
+            ("AB123456C", .keepEnds), ("jo.bloggs@example.org", .email), ("12/03/1984", .date), ("5 July 1964", .date),
+            ("say \"hi\"\\ \u{1}", .keepEnds), ("zoë.brontë@exämple.org", .email), ("12 März 1984", .date), ("中文 123", .keepEnds), ("@", .email), ("", .keepEnds)]
+        var findings: [Finding] = []
+        for (i, (value, style)) in values.enumerated() {
+            let match = Match(typeId: "t\(i)", patternId: "p\(i)", value: value, normalized: value.uppercased(), confidence: .medium,
+                              evidence: i % 2 == 0 ? [] : ["keyword 'dob' before", value], exemption: i == 3 ? .roleMailbox : nil,
+                              location: Location(part: i == 1 ? "xl/worksheets/sheet1.xml" : nil, line: i, cell: i == 2 ? "B7" : nil,
+                                                 column: i == 2 ? "Date \"of\" Birth" : nil, offset: i * 100),
+                              mask: style)
+            findings.append(Finding(match: match, level: i == 3 ? nil : .restricted,
+                                    decision: i == 4 ? Decision(fingerprint: "f", path: "/p", decision: .acceptedRisk, by: "dpo", at: "2026-01-01", note: value) : nil))
+        }
+        for showValues in [false, true] {
+            let out = dir.appendingPathComponent("report-\(showValues).json").path
+            let writer = try ReportWriter(path: out, key: key, showValues: showValues, findingsOnly: false)
+            try writer.begin(BeginRecord(schema: reportSchema, tool: "test", started: "now", roots: [], options: [:],
+                                         patterns: RuleSetIdentity(id: "p", name: "p"), policy: RuleSetIdentity(id: "q", name: "q"), keyId: key.id))
+            let result = FileResult(path: Array("/share/a.txt".utf8), size: 10, outcome: .scanned, findings: findings, level: .restricted)
+            let kept = try writer.write(result, isMember: false)
+            _ = try writer.finish(started: Date())
+            let records = findings.map { f in
+                FindingRecord(type: f.match.typeId, pattern: f.match.patternId, level: f.level, confidence: f.match.confidence,
+                              exempt: f.match.exemption, location: f.match.location, masked: Masking.mask(f.match.value, style: f.match.mask),
+                              fingerprint: key.fingerprint(type: f.match.typeId, normalized: f.match.normalized),
+                              value: showValues ? f.match.value : nil, evidence: f.match.evidence, decision: f.decision.map(DecisionRecord.init))
+            }
+            let expected = FileRecord(path: PathText(result.path), members: nil, size: 10, format: nil, outcome: .scanned, issues: nil,
+                                      level: .restricted, reasons: [], findings: records, memberCount: nil, markings: nil,
+                                      contentId: nil).reportLine()
+            let lines = try Data(contentsOf: URL(fileURLWithPath: out)).split(separator: 10, omittingEmptySubsequences: false)
+            let line = try #require(lines.first { $0.starts(with: Data(#"{"data":{"#.utf8)) && $0.contains(Array("/share/a.txt".utf8)) })
+            #expect(String(decoding: Array(line) + [10], as: UTF8.self) == String(decoding: expected, as: UTF8.self))
+            // What the state database keeps is the same line, marked as carried over.
+            #expect(kept.reversed().starts(with: expected.dropFirst(#"{"data":{"#.utf8.count).reversed()))
+            #expect(String(decoding: kept, as: UTF8.self).contains(#"{"data":{"carried_over":true,"findings":[{"#))
+        }
+    }
+
     @Test func theWriterRenamesIntoPlaceAndCountsEverything() throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("trawl-report-\(UUID())")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
