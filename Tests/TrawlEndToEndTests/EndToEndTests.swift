@@ -501,12 +501,62 @@ struct SeedPolicies {
 }
 
 @Suite struct FastPathEqualsPlainPath {
-    /// Findings of a scan as comparable lines: file, type, offset, value.
+    /// Findings of a scan as comparable lines: file, type, offset, value; and each file's level
+    /// and protective markings, which a marking pattern decides without a finding.
     func findings(_ args: [String]) throws -> [String] {
         let run = try trawl(args + ["--show-values", "--quiet"])
         return run.files.flatMap { f in
             f.findings.map { "\(f.displayName)\t\($0.type)\t\($0.location.offset)\t\($0.value ?? "")\t\($0.confidence.rawValue)\t\($0.exempt?.rawValue ?? "")" }
+                + ["\(f.displayName)\tlevel \(f.level.rawValue)\t\((f.markings ?? []).joined(separator: ","))"]
         }.sorted()
+    }
+
+    @Test func wideSpacesKeepThePrefilterPromises() throws {
+        // Text laid out with wide spaces, as a document converted with its layout kept: a marking
+        // centred on its line, a date of birth and markings spread over wide gaps. Each document
+        // is over the prefilter's threshold, so the fast path searches only near anchors; what a
+        // pattern finds here must not depend on that (a regex with a gap of any width before its
+        // anchor would break its `reach` promise).
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("trawl-wide-\(UUID())")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let filler = String(repeating: "The committee met and agreed the minutes of the last meeting.\n", count: 4)
+        func spaces(_ n: Int) -> String { String(repeating: " ", count: n) }
+        var documents: [String: String] = [
+            "centred-confidential.txt": spaces(70) + "CONFIDENTIAL\n" + filler,
+            "centred-strictly.txt": spaces(40) + "STRICTLY" + spaces(3) + "PRIVATE AND   CONFIDENTIAL\n" + filler,
+            "centred-public.txt": spaces(75) + "PUBLIC\n" + filler,
+            "marking-gap.txt": filler + "Protective" + spaces(12) + "marking: internal\n" + filler,
+            "internal-gap.txt": filler + "not" + spaces(16) + "for" + spaces(16) + "distribution\n" + filler,
+            "internal-wider.txt": filler + "not" + spaces(30) + "for" + spaces(30) + "distribution\n" + filler,
+            "centred-further.txt": spaces(120) + "CONFIDENTIAL\n" + filler,
+        ]
+        for gap in [1, 8, 15, 16, 40, 70] {
+            documents["dob-\(gap).txt"] = filler + "She was born on 5" + spaces(gap) + "July" + spaces(gap) + "1964.\n" + filler
+            documents["dob-of-\(gap).txt"] = filler + "Date of birth: 12th" + spaces(gap) + "of\n" + spaces(gap - 1) + "March 1984\n" + filler
+        }
+        for (name, text) in documents {
+            try Data(text.utf8).write(to: dir.appendingPathComponent(name))
+        }
+        let fast = try findings(["scan", dir.path])
+        let plain = try findings(["scan", dir.path, "--plain-matcher"])
+        let differing = Set(fast).symmetricDifference(plain)
+        #expect(differing.isEmpty, "\(differing.sorted())")
+        // What is found at all, read from the documents: a centred marking is a marking, words
+        // of a marking sixteen spaces apart are still one; a date with gaps of up to fifteen
+        // spaces is a date of birth, with wider ones it is not (docs/patterns.md).
+        #expect(fast.contains { $0.contains("/centred-confidential.txt\tlevel Confidential") })
+        #expect(fast.contains { $0.contains("/centred-strictly.txt\tlevel Confidential") })
+        #expect(fast.contains { $0.contains("/centred-public.txt\tlevel Public") })
+        #expect(fast.contains { $0.contains("/marking-gap.txt\tlevel Internal\tmarking.internal") })
+        #expect(fast.contains { $0.contains("/internal-gap.txt\tlevel Internal\tmarking.internal") })
+        for gap in [1, 8, 15] {
+            #expect(fast.contains { $0.contains("/dob-\(gap).txt\tdob\t") }, "gap \(gap)")
+            #expect(fast.contains { $0.contains("/dob-of-\(gap).txt\tdob\t") }, "gap \(gap)")
+        }
+        for gap in [16, 40, 70] {
+            #expect(!fast.contains { $0.contains("/dob-\(gap).txt\tdob\t") }, "gap \(gap)")
+        }
     }
 
     @Test func theAnchorPrefilterChangesNoFinding() throws {
