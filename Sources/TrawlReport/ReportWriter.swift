@@ -123,8 +123,7 @@ package final class ReportWriter: @unchecked Sendable {
     ///   or nothing when `keep` is false.
     @discardableResult
     package func write(_ result: FileResult, isMember: Bool, worker: Int = 0, keep: Bool = true) throws(ReportWriteError) -> [UInt8] {
-        // The record without its findings, which are written straight from the result.
-        let record = fileRecord(result, findings: [])
+        let record = fileRecord(result)
         let stats = EntryStats(record, findings: result.findings, isMember: isMember)
         let slot = slots[worker]
         count(stats, carried: false, in: slot)
@@ -295,13 +294,14 @@ package final class ReportWriter: @unchecked Sendable {
         }
     }
 
-    /// The report's record of a result, with `findings` as its findings.
-    private func fileRecord(_ r: FileResult, findings: [FindingRecord]) -> FileRecord {
+    /// The report's record of a result without its findings, which `writeLine` writes straight
+    /// from the result.
+    private func fileRecord(_ r: FileResult) -> FileRecord {
         FileRecord(
             path: PathText(r.path), members: r.members.isEmpty ? nil : r.members.map(PathText.init), size: r.size,
             format: r.format, outcome: r.outcome, issues: r.issues.isEmpty ? nil : r.issues, level: r.level,
             reasons: r.reasons,
-            findings: findings,
+            findings: [],
             memberCount: r.memberCount, markings: r.markings.isEmpty ? nil : r.markings, contentId: r.contentId,
             findingsOmitted: r.omitted.isEmpty ? nil : r.omitted)
     }
