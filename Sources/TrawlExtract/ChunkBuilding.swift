@@ -11,6 +11,10 @@ struct RowBuilder {
 
     /// Adds a cell; empty values are not added (they carry nothing and would shift nothing).
     mutating func add(_ value: [UInt8], ref: String? = nil, label: String? = nil) {
+        add(value[...], ref: ref, label: label)
+    }
+
+    mutating func add(_ value: ArraySlice<UInt8>, ref: String? = nil, label: String? = nil) {
         let trimmed = value.trimmingWhitespace()
         guard !trimmed.isEmpty else { return }
         // A row's worth at once, rather than growing through four or five sizes cell by cell.
@@ -22,6 +26,14 @@ struct RowBuilder {
         let start = text.count
         text.append(contentsOf: trimmed)
         cells.append(Cell(range: start..<text.count, ref: ref, label: label))
+    }
+
+    /// Empties the row for the next, keeping its storage: a reader that hands each row on as a
+    /// chunk and keeps no chunk past its handler gets its buffers back unshared, and a sheet's
+    /// rows are then built without an allocation each.
+    mutating func removeAll() {
+        text.removeAll(keepingCapacity: true)
+        cells.removeAll(keepingCapacity: true)
     }
 
     /// The row's cell texts, for use as headers of the rows below.
@@ -128,10 +140,13 @@ func columnLetters(_ index: Int) -> String {
 }
 
 /// 0-based column index of a cell reference such as "AB12"; nil if it has no letters.
-func columnIndex(ofRef ref: String) -> Int? {
+func columnIndex(ofRef ref: String) -> Int? { columnIndex(ofRef: ref.utf8) }
+
+/// `columnIndex(ofRef:)` of a reference's bytes.
+func columnIndex<Bytes: Sequence<UInt8>>(ofRef ref: Bytes) -> Int? {
     var n = 0
     var seen = false
-    for u in ref.utf8 {
+    for u in ref {
         guard u >= 65 && u <= 90 else { break }
         n = n * 26 + Int(u - 64)
         seen = true
@@ -140,6 +155,10 @@ func columnIndex(ofRef ref: String) -> Int? {
 }
 
 extension Array where Element == UInt8 {
+    func trimmingWhitespace() -> ArraySlice<UInt8> { self[...].trimmingWhitespace() }
+}
+
+extension ArraySlice where Element == UInt8 {
     func trimmingWhitespace() -> ArraySlice<UInt8> {
         var lo = startIndex, hi = endIndex
         while lo < hi && isSpaceByte(self[lo]) { lo += 1 }

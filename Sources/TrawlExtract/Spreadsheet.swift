@@ -52,10 +52,14 @@ enum SpreadsheetExtractor {
         var headers: [Int: String] = [:]
         var headerRowSeen = false
         var row = RowBuilder()
-        var ref = "", type = CellType.number, style = 0
-        var value: [UInt8] = []
+        var type = CellType.number, style = 0
         var inValue = false
-        var rowCells: [(ref: String, column: Int, text: [UInt8])] = []
+        // The row's cells as it is read: each cell's reference and text in one buffer kept for the
+        // sheet, and where each lies in it. A buffer and a string per cell, and an array of them
+        // per row, cost more than reading the cells.
+        var rowBytes: [UInt8] = []
+        var rowCells: [RowCell] = []
+        var cellStart = 0, valueStart = 0
 
         try xml.withUnsafeBytes { raw throws in
             try XMLStreamReader.read(raw) { r throws in
@@ -64,42 +68,47 @@ enum SpreadsheetExtractor {
                     case .element:
                         switch r.name {
                         case "row":
+                            rowBytes.removeAll(keepingCapacity: true)
                             rowCells.removeAll(keepingCapacity: true)
                         case "c":
-                            // Read in place: every cell has these, and a string made of each
-                            // cost more than the rest of reading the cell.
-                            ref = ""
+                            // Read in place: every cell has these.
                             type = .number
                             style = 0
-                            r.withAttribute("r") { ref = String(decoding: $0, as: UTF8.self) }
+                            cellStart = rowBytes.count
+                            r.withAttribute("r") { rowBytes.append(contentsOf: $0) }
                             r.withAttribute("t") { type = CellType($0) }
                             r.withAttribute("s") { style = decimal($0) ?? 0 }
-                            value = []
+                            valueStart = rowBytes.count
                         case "v", "t":
                             inValue = !r.isEmptyElement
                         default: break
                         }
                     case .text, .whitespace:
-                        if inValue { r.appendValue(to: &value) }
+                        if inValue { r.appendValue(to: &rowBytes) }
                     case .endElement:
                         switch r.name {
                         case "v", "t":
                             inValue = false
                         case "c":
-                            var text = value
-                            if type == .shared, let index = value.withUnsafeBufferPointer(decimal), index >= 0, index < shared.count {
-                                text = shared[index]
+                            // A shared string's index, or a date's serial number, gives way to the
+                            // text it stands for.
+                            if type == .shared, let index = rowBytes.withUnsafeBufferPointer({ decimal(UnsafeBufferPointer(rebasing: $0[valueStart...])) }),
+                               index >= 0, index < shared.count {
+                                rowBytes.replaceSubrange(valueStart..., with: shared[index])
                             } else if type == .number, dateStyles.contains(style),
-                                      let serial = Double(String(decoding: value, as: UTF8.self)) {
-                                text = Array(isoDate(fromSerial: serial).utf8)
+                                      let serial = Double(String(decoding: rowBytes[valueStart...], as: UTF8.self)) {
+                                rowBytes.replaceSubrange(valueStart..., with: isoDate(fromSerial: serial).utf8)
                             }
-                            rowCells.append((ref, columnIndex(ofRef: ref) ?? rowCells.count, text))
+                            let ref = cellStart..<valueStart
+                            let column = columnIndex(ofRef: rowBytes[ref]) ?? rowCells.count
+                            rowCells.append(RowCell(ref: ref, column: column, text: valueStart..<rowBytes.count))
                         case "row":
-                            row = RowBuilder()
-                            let isHeader = !headerRowSeen && rowCells.contains { !$0.text.trimmingWhitespace().isEmpty }
+                            row.removeAll()
+                            let isHeader = !headerRowSeen && rowCells.contains { !rowBytes[$0.text].trimmingWhitespace().isEmpty }
                             for cell in rowCells {
-                                row.add(cell.text, ref: cell.ref, label: isHeader ? nil : headers[cell.column])
-                                if isHeader, let l = label(from: String(decoding: cell.text, as: UTF8.self)) {
+                                let text = rowBytes[cell.text]
+                                row.add(text, ref: String(decoding: rowBytes[cell.ref], as: UTF8.self), label: isHeader ? nil : headers[cell.column])
+                                if isHeader, let l = label(from: String(decoding: text, as: UTF8.self)) {
                                     headers[cell.column] = l
                                 }
                             }
@@ -112,6 +121,14 @@ enum SpreadsheetExtractor {
                 }
             }
         }
+    }
+
+    /// Where one cell of the row being read lies in the row's buffer.
+    private struct RowCell {
+        var ref: Range<Int>
+        /// 0-based, from the reference; without one, the cell's place in the row.
+        var column: Int
+        var text: Range<Int>
     }
 
     /// The shared-strings table; rich-text runs of one item are joined; phonetic runs are skipped.
