@@ -285,6 +285,8 @@ package final class Detector {
     private let literalScanner: LiteralScanner?
     /// This worker's memory of what column labels mean to the patterns.
     private let labelMeanings = LabelMeanings()
+    /// Where this worker's searches collect their matches.
+    private let sink = MatchSink()
 
     package init(_ set: PatternSet, minimumConfidence: Confidence = .medium, usePrefilter: Bool = true) {
         self.set = set
@@ -315,15 +317,17 @@ package final class Detector {
     /// Every place the regex matched, valid or not: each bounds its neighbours' context windows,
     /// since a keyword next to an invalid value still belongs to that value.
     private struct Shapes {
-        var ranges: [Range<Int>] = []
+        /// A part of the chunk's buffer of every pattern's shapes, or of the buffer they are
+        /// merged in with the claimants.
+        var ranges: ArraySlice<Range<Int>>
 
         /// The end of the nearest range wholly before `start` (ranges overlapping the value itself,
         /// such as the same digits read as another type, do not count). `ranges` are sorted by
         /// their start: a binary search finds where to look back from (a chunk can hold
         /// thousands of values, and a scan per value would be quadratic).
         func previousEnd(before start: Int) -> Int {
-            var i = ranges.prefixCount { $0.lowerBound <= start }
-            while i > 0 {
+            var i = ranges.startIndex + ranges.prefixCount { $0.lowerBound <= start }
+            while i > ranges.startIndex {
                 i -= 1
                 if ranges[i].upperBound <= start { return ranges[i].upperBound }
             }
@@ -331,8 +335,8 @@ package final class Detector {
         }
 
         func nextStart(after end: Int, limit: Int) -> Int {
-            let i = ranges.prefixCount { $0.lowerBound < end }
-            return i < ranges.count ? ranges[i].lowerBound : limit
+            let i = ranges.startIndex + ranges.prefixCount { $0.lowerBound < end }
+            return i < ranges.endIndex ? ranges[i].lowerBound : limit
         }
     }
 
@@ -370,11 +374,15 @@ package final class Detector {
             // Pass 1: every pattern's shapes and valid candidates.
             var labels = CellLabels(chunk, meanings: labelMeanings, set: set)
             // Only the patterns with candidates here, in pattern order: nothing is kept, and no
-            // reference taken, for the others (most patterns in most chunks).
-            var perPattern: [(index: Int, candidates: [Candidate], shapes: Shapes)] = []
-            // What a pattern's search collects goes into one object for the chunk: a callback that
+            // reference taken, for the others (most patterns in most chunks). Each pattern's
+            // candidates and shapes are a stretch of the sink's buffers, which hold every
+            // pattern's one after another: an array of each for every pattern with a value in a
+            // table row was three allocations a value.
+            var perPattern: [(index: Int, candidates: Range<Int>, shapes: Range<Int>)] = []
+            // What a pattern's search collects goes into the worker's one sink: a callback that
             // captured two local arrays had them boxed on the heap, two boxes per pattern and row.
-            let sink = MatchSink()
+            let sink = self.sink
+            sink.empty()
             // By group (`PatternSet.unions`): its windows where a match can start, once worked out.
             var liveWindows: [[Range<Int>]?] = []
             for index in set.patterns.indices {
@@ -385,6 +393,7 @@ package final class Detector {
                 let readsCells = set.hasFieldLabels[index] && !chunk.cells.isEmpty && labels.someCellNames(field: index)
                 guard searched || readsCells else { continue }
                 let compiled = set.patterns[index]
+                let candidatesStart = sink.candidates.count, shapesStart = sink.shapes.count
                 // A matching error (a resource limit on a pathological subject) ends this pattern
                 // on this chunk only; the rest of the chunk and the scan go on.
                 func onMatch(_ groups: MatchGroups) -> Bool {
@@ -416,43 +425,45 @@ package final class Detector {
                     // holding the pattern's anchors: one search of the whole chunk.
                     try? scratch[index].forEachMatch(in: subject, onMatch)
                 }
-                var candidates = sink.candidates, shapes = Shapes(ranges: sink.shapes)
-                sink.candidates = []
-                sink.shapes = []
                 if readsCells {
-                    let named = fieldCells(chunk, compiled, index: index, labels: &labels, excluding: candidates)
+                    let named = fieldCells(chunk, compiled, index: index, labels: &labels,
+                                           excluding: sink.candidates[candidatesStart...])
                     if !named.isEmpty {
-                        candidates += named
-                        candidates.sort { $0.range.lowerBound < $1.range.lowerBound }
+                        sink.candidates += named
+                        sink.candidates[candidatesStart...].sort { $0.range.lowerBound < $1.range.lowerBound }
                     }
                 }
-                if !candidates.isEmpty { perPattern.append((index, candidates, shapes)) }
+                if sink.candidates.count > candidatesStart {
+                    perPattern.append((index, candidatesStart..<sink.candidates.count, shapesStart..<sink.shapes.count))
+                }
             }
+            let allCandidates = sink.candidates, allShapes = sink.shapes
+            // Every candidate can become a match: room for all of them at once, where growing
+            // through each size on the way cost an allocation and a copy a match in a table row.
+            found.reserveCapacity(allCandidates.count)
             // Valid values of identifying patterns: each claims the keywords just before it, so a
             // keyword does not reach past another identifier to a value further on.
             var claimants: [Range<Int>] = []
+            claimants.reserveCapacity(allCandidates.count)
             for entry in perPattern where set.patterns[entry.index].isPersonal {
-                for candidate in entry.candidates { claimants.append(candidate.range) }
+                for candidate in allCandidates[entry.candidates] { claimants.append(candidate.range) }
             }
             claimants.sort { $0.lowerBound < $1.lowerBound }
 
             // Pass 2: context, confidence and location for each candidate.
             var tokenStorage = TokenStorage()
-            // The pattern's shapes and the claimants, merged in one buffer kept for the chunk.
-            var merged: [Range<Int>] = []
-            for (index, candidates, patternShapes) in perPattern {
+            for (index, candidateRange, shapeRange) in perPattern {
                 let compiled = set.patterns[index]
-                var shapes = patternShapes
                 let withClaimants = compiled.contextWindow != nil && !claimants.isEmpty
                 if withClaimants {
-                    merged.removeAll(keepingCapacity: true)
-                    merged += shapes.ranges
-                    merged += claimants
-                    merged.sort { $0.lowerBound < $1.lowerBound }
-                    swap(&shapes.ranges, &merged)
+                    // The pattern's shapes and the claimants, merged in the sink's buffer.
+                    sink.merged.removeAll(keepingCapacity: true)
+                    sink.merged += allShapes[shapeRange]
+                    sink.merged += claimants
+                    sink.merged.sort { $0.lowerBound < $1.lowerBound }
                 }
-                defer { if withClaimants { swap(&shapes.ranges, &merged) } }
-                for candidate in candidates {
+                let shapes = Shapes(ranges: withClaimants ? sink.merged[...] : allShapes[shapeRange])
+                for candidate in allCandidates[candidateRange] {
                     if let limit = chunk.matchStartLimit, candidate.range.lowerBound >= limit { continue }
                     let said = context(for: candidate.range, shapes: shapes, chunk: chunk, labels: &labels, subject: subject, index: index,
                                        tokens: &tokenStorage)
@@ -496,7 +507,7 @@ package final class Detector {
 
     /// Cells whose column header names the field: the whole cell is the value.
     private func fieldCells(_ chunk: TextChunk, _ compiled: CompiledDefinition, index: Int, labels: inout CellLabels,
-                            excluding: [Candidate]) -> [Candidate] {
+                            excluding: ArraySlice<Candidate>) -> [Candidate] {
         var out: [Candidate] = []
         guard labels.someCellNames(field: index) else { return out }
         for (i, cell) in chunk.cells.enumerated() {
@@ -629,12 +640,26 @@ package final class Detector {
     }
 }
 
-/// What one pattern's search collects in a chunk (emptied for each pattern).
+/// What the patterns' searches collect in a chunk, one pattern's after another's. One worker's
+/// detector keeps one, and with it the buffers' storage from chunk to chunk: a table row's
+/// values, each pattern's in arrays of their own, were three allocations a value.
 private final class MatchSink {
     // Unchecked exclusivity: touched only by the detector's own loop and the search callback it
     // runs, one access at a time.
     @exclusivity(unchecked) var candidates: [Detector.Candidate] = []
     @exclusivity(unchecked) var shapes: [Range<Int>] = []
+    /// One pattern's shapes merged with the chunk's claimants (`Detector.detect`).
+    @exclusivity(unchecked) var merged: [Range<Int>] = []
+
+    /// More candidates than this (a chunk dense with values) are not kept for the next chunk.
+    private static let keptCapacity = 4096
+
+    /// Ready for the next chunk; the storage is kept unless a large chunk grew it.
+    func empty() {
+        if candidates.capacity > Self.keptCapacity { candidates = [] } else { candidates.removeAll(keepingCapacity: true) }
+        if shapes.capacity > Self.keptCapacity { shapes = [] } else { shapes.removeAll(keepingCapacity: true) }
+        if merged.capacity > Self.keptCapacity { merged = [] }
+    }
 }
 
 /// A chunk's cells for the detector: what each cell's column label means to the patterns, and the
@@ -1160,15 +1185,15 @@ private struct LineCounter {
     }
 }
 
-extension Array {
+extension RandomAccessCollection where Index == Int {
     /// How many leading elements satisfy `holds`, by binary search: `holds` must be true for a
-    /// prefix of the array and false after it.
+    /// prefix of the collection and false after it.
     func prefixCount(where holds: (Element) -> Bool) -> Int {
-        var lo = 0, hi = count
+        var lo = startIndex, hi = endIndex
         while lo < hi {
             let mid = (lo + hi) / 2
             if holds(self[mid]) { lo = mid + 1 } else { hi = mid }
         }
-        return lo
+        return lo - startIndex
     }
 }
