@@ -103,10 +103,14 @@ package struct FindingTally: Sendable {
     /// less than hashing the type of every finding.
     /// Each type also carries its level and whether it identifies a person, worked out when first met.
     fileprivate var countsByType: [(type: String, count: Int, level: Level, identifies: Bool)] = []
-    /// Hashes of the distinct identifying values (type and normalised value), for the aggregate
-    /// rule: 8 bytes a value rather than its text. Two values sharing a 64-bit hash among millions
-    /// is vanishingly unlikely, and would only count them as one.
-    fileprivate var distinct: Set<Int> = []
+    /// Digests of the identifying values (type and normalised value, `valueDigest`), for the
+    /// aggregate rule: 8 bytes a value rather than its text. Two values sharing a 64-bit digest
+    /// among millions is vanishingly unlikely, and would only count them as one. Appended, and
+    /// sorted with repeats dropped whenever the list has doubled since, so that a file repeating
+    /// one value keeps a short list: a set cost a second hash of every digest.
+    fileprivate var digests: [UInt64] = []
+    /// How many leading `digests` are sorted and distinct.
+    private var digestsCompacted = 0
     fileprivate var markings: [String] = []
     fileprivate var level: Level?
     fileprivate var omitted: [OmittedKey: Int] = [:]
@@ -120,6 +124,29 @@ package struct FindingTally: Sendable {
 
     /// Nothing found: no finding, listed or not, and no marking.
     package var isEmpty: Bool { findings.isEmpty && omitted.isEmpty && markings.isEmpty }
+
+    fileprivate mutating func addDigest(_ d: UInt64) {
+        digests.append(d)
+        if digests.count >= 2 * digestsCompacted + 4096 { compactDigests() }
+    }
+
+    private mutating func compactDigests() {
+        digests.sort()
+        var kept = 0
+        for i in digests.indices where kept == 0 || digests[kept - 1] != digests[i] {
+            digests[kept] = digests[i]
+            kept += 1
+        }
+        digests.removeLast(digests.count - kept)
+        digestsCompacted = kept
+    }
+
+    /// The number of distinct identifying values counted.
+    fileprivate var distinctCount: Int {
+        var copy = self
+        copy.compactDigests()
+        return copy.digests.count
+    }
 
     fileprivate mutating func keep(_ finding: consuming Finding) {
         if findings.count < limit {
@@ -175,14 +202,21 @@ package struct Classifier: Sendable {
             (l, identifies) = (policy.level(ofType: m.typeId), Self.isIdentifier(m.typeId))
             tally.countsByType.append((m.typeId, 1, l, identifies))
         }
-        if identifies {
-            var h = Hasher()
-            h.combine(m.typeId)
-            h.combine(m.normalized)
-            tally.distinct.insert(h.finalize())
-        }
+        if identifies { tally.addDigest(Self.valueDigest(type: m.typeId, value: m.normalized)) }
         tally.level = max(tally.level ?? l, l)
         tally.keep(Finding(match: m, level: l, decision: decision))
+    }
+
+    /// FNV-1a, 64 bits, over the type, a byte no UTF-8 text holds, and the value: a digest for
+    /// counting distinct values, which needs no key and no seed (Hasher's SipHash, and a set's
+    /// second hash of it, cost more than the rest of counting a finding).
+    static func valueDigest(type: String, value: String) -> UInt64 {
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        var type = type, value = value
+        type.withUTF8 { for b in $0 { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 } }
+        h = (h ^ 0xFF) &* 0x100_0000_01b3
+        value.withUTF8 { for b in $0 { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 } }
+        return h
     }
 
     /// The entry's level and reasons from everything counted into `tally`.
@@ -197,7 +231,7 @@ package struct Classifier: Sendable {
     private func classifyTally(_ tally: FindingTally, path: String) -> Classification {
         let findings = tally.findings
         let countsByType = tally.countsByType
-        let distinct = tally.distinct
+        let distinct = tally.distinctCount
         let markings = tally.markings
         let level = tally.level
         var reasons: [LevelReason] = []
@@ -222,10 +256,10 @@ package struct Classifier: Sendable {
         for (type, count, level, _) in countsByType.sorted(by: { $0.type < $1.type }) {
             reasons.append(LevelReason(rule: Self.rule(forType: type), level: level, detail: "\(count) × \(type)"))
         }
-        if let a = policy.aggregate, distinct.count >= a.threshold {
+        if let a = policy.aggregate, distinct >= a.threshold {
             fileLevel = max(fileLevel, a.level)
             reasons.append(LevelReason(rule: "aggregate", level: a.level,
-                                       detail: "\(distinct.count) distinct identifiers (threshold \(a.threshold))"))
+                                       detail: "\(distinct) distinct identifiers (threshold \(a.threshold))"))
         }
         if let (type, l) = strongestMarking {
             fileLevel = max(fileLevel, l)

@@ -39,6 +39,20 @@ func match(_ type: String, _ value: String, exempt: Exemption? = nil, marking: B
         #expect(classifier.classify(same, path: "/x").level == .restricted)
     }
 
+    @Test func distinctIdentifiersAreCountedExactlyAmongManyRepeats() {
+        // 999 people, each met ten times in turn: past the point where the digests counted so
+        // far are sorted and their repeats dropped, more than once.
+        let repeated = (0..<10).flatMap { _ in (0..<999).map { match("email", "p\($0)@gmail.com") } }
+        let under = classifier.classify(repeated, path: "/x")
+        #expect(under.level == .restricted)
+        #expect(!under.reasons.contains { $0.rule == "aggregate" })
+        // One more person, after them all; and a value that is one person's email and another's
+        // NI number counts for each type.
+        let over = classifier.classify(repeated + [match("email", "p999@gmail.com"), match("uk.nino", "p0@gmail.com")], path: "/x")
+        #expect(over.level == .confidential)
+        #expect(over.reasons.first { $0.rule == "aggregate" }?.detail == "1001 distinct identifiers (threshold 1000)")
+    }
+
     @Test func markingsSetAFloorAndPublicMarksCleanFilesPublic() {
         #expect(classifier.classify([match("marking.confidential", "CONFIDENTIAL", marking: true)], path: "/x").level == .confidential)
         #expect(classifier.classify([match("marking.public", "PUBLIC", marking: true)], path: "/x").level == .public)
