@@ -157,6 +157,13 @@ public final class XMLStreamReader: XMLNodeReader {
         ctxt.pointee.dictNames = 1
         let reader = XMLStreamReader(context: ctxt, input: bytes)
         reader.fed = head
+        // Room for a piece's worth at once (an element is rarely under eight bytes, an attribute
+        // under sixteen): grown through every size on the way, the buffers were copied several
+        // times for each document.
+        let piece = min(bytes.count, pieceSize)
+        reader.events.reserveCapacity(piece / 8)
+        reader.attributeStore.reserveCapacity(piece / 16)
+        reader.bytes.reserveCapacity(piece)
         return try withExtendedLifetime(reader) {
             ctxt.pointee._private = Unmanaged.passUnretained(reader).toOpaque()
             return try body(reader)
