@@ -307,7 +307,7 @@ package final class Detector {
     }
 
     /// A match kept for this chunk, with what the later passes need.
-    private struct Found {
+    fileprivate struct Found {
         var offset: Int
         var end: Int
         var match: Match
@@ -369,20 +369,25 @@ package final class Detector {
             return
         }
         var lines = LineCounter(chunk)
+        // What the patterns' searches collect goes into the worker's one sink, whose buffers are
+        // taken for the chunk and handed back empty: a table row's values, each pattern's in
+        // arrays of their own and the chunk's lists growing through each size, were several
+        // allocations a value. (A callback that captured local arrays had them boxed on the
+        // heap besides.)
+        let sink = self.sink
+        sink.empty()
         var found: [Found] = []
+        swap(&found, &sink.found)
         chunk.text.withUnsafeBytes { subject in
             // Pass 1: every pattern's shapes and valid candidates.
             var labels = CellLabels(chunk, meanings: labelMeanings, set: set)
             // Only the patterns with candidates here, in pattern order: nothing is kept, and no
             // reference taken, for the others (most patterns in most chunks). Each pattern's
             // candidates and shapes are a stretch of the sink's buffers, which hold every
-            // pattern's one after another: an array of each for every pattern with a value in a
-            // table row was three allocations a value.
+            // pattern's one after another.
             var perPattern: [(index: Int, candidates: Range<Int>, shapes: Range<Int>)] = []
-            // What a pattern's search collects goes into the worker's one sink: a callback that
-            // captured two local arrays had them boxed on the heap, two boxes per pattern and row.
-            let sink = self.sink
-            sink.empty()
+            swap(&perPattern, &sink.perPattern)
+            defer { swap(&perPattern, &sink.perPattern) }
             // By group (`PatternSet.unions`): its windows where a match can start, once worked out.
             var liveWindows: [[Range<Int>]?] = []
             for index in set.patterns.indices {
@@ -438,13 +443,13 @@ package final class Detector {
                 }
             }
             let allCandidates = sink.candidates, allShapes = sink.shapes
-            // Every candidate can become a match: room for all of them at once, where growing
-            // through each size on the way cost an allocation and a copy a match in a table row.
+            // Every candidate can become a match: room for all of them at once.
             found.reserveCapacity(allCandidates.count)
             // Valid values of identifying patterns: each claims the keywords just before it, so a
             // keyword does not reach past another identifier to a value further on.
             var claimants: [Range<Int>] = []
-            claimants.reserveCapacity(allCandidates.count)
+            swap(&claimants, &sink.claimants)
+            defer { swap(&claimants, &sink.claimants) }
             for entry in perPattern where set.patterns[entry.index].isPersonal {
                 for candidate in allCandidates[entry.candidates] { claimants.append(candidate.range) }
             }
@@ -498,6 +503,7 @@ package final class Detector {
         while let f = found.popLast() {
             if f.match.confidence >= minimumConfidence { matches.append(f.match) }
         }
+        swap(&found, &sink.found)
     }
 
     private static func validate(_ value: String, _ compiled: CompiledDefinition) -> Validation {
@@ -650,6 +656,11 @@ private final class MatchSink {
     @exclusivity(unchecked) var shapes: [Range<Int>] = []
     /// One pattern's shapes merged with the chunk's claimants (`Detector.detect`).
     @exclusivity(unchecked) var merged: [Range<Int>] = []
+    /// Storage for a chunk's lists (`Detector.detect`), which swap it out for the chunk and
+    /// back after it: moved, not shared, so that appending copies nothing. Emptied by `empty`.
+    @exclusivity(unchecked) var found: [Detector.Found] = []
+    @exclusivity(unchecked) var perPattern: [(index: Int, candidates: Range<Int>, shapes: Range<Int>)] = []
+    @exclusivity(unchecked) var claimants: [Range<Int>] = []
 
     /// More candidates than this (a chunk dense with values) are not kept for the next chunk.
     private static let keptCapacity = 4096
@@ -659,6 +670,11 @@ private final class MatchSink {
         if candidates.capacity > Self.keptCapacity { candidates = [] } else { candidates.removeAll(keepingCapacity: true) }
         if shapes.capacity > Self.keptCapacity { shapes = [] } else { shapes.removeAll(keepingCapacity: true) }
         if merged.capacity > Self.keptCapacity { merged = [] }
+        // A chunk's matches come back empty (each was moved out); its claimants and patterns'
+        // entries, which hold no reference, are emptied here.
+        if found.capacity > Self.keptCapacity { found = [] }
+        if claimants.capacity > Self.keptCapacity { claimants = [] } else { claimants.removeAll(keepingCapacity: true) }
+        perPattern.removeAll(keepingCapacity: true)
     }
 }
 
