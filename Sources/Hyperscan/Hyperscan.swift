@@ -83,22 +83,31 @@ public final class LiteralScanner {
 
     deinit { hs_free_scratch(scratch) }
 
-    /// Every occurrence of every literal in `subject`, overlapping ones included, as (literal
-    /// index, start offset), in order of their end.
-    public func occurrences(in subject: UnsafeRawBufferPointer) throws(HyperscanError) -> [(literal: Int, start: Int)] {
-        guard subject.count > 0 else { return [] }
+    /// Where `forEachOccurrence` gathers a pass's occurrences (end offsets), kept from one subject
+    /// to the next: a table row's worth of them was an array each.
+    private var gathered: [(literal: Int, end: Int)] = []
+
+    /// Calls `body` with every occurrence of every literal in `subject`, overlapping ones
+    /// included, as (literal index, start offset), in order of their end.
+    public func forEachOccurrence(in subject: UnsafeRawBufferPointer, _ body: (_ literal: Int, _ start: Int) -> Void) throws(HyperscanError) {
+        guard subject.count > 0 else { return }
         guard subject.count <= Int(UInt32.max) else { throw HyperscanError(message: "a subject over 4 GiB") }
-        var found: [(literal: Int, start: Int)] = []
+        // Taken out of the scanner while the pass appends to it, and handed back after.
+        var found: [(literal: Int, end: Int)] = []
+        swap(&found, &gathered)
+        defer {
+            found.removeAll(keepingCapacity: found.capacity <= 1 << 16)
+            swap(&found, &gathered)
+        }
         let rc = withUnsafeMutablePointer(to: &found) { context in
             hs_scan(set.database, subject.baseAddress!.assumingMemoryBound(to: CChar.self), UInt32(subject.count), 0, scratch,
                     { id, _, to, _, context in
                         // `to` is the end offset; the start follows from the literal's length.
-                        context!.assumingMemoryBound(to: [(literal: Int, start: Int)].self).pointee.append((Int(id), Int(to)))
+                        context!.assumingMemoryBound(to: [(literal: Int, end: Int)].self).pointee.append((Int(id), Int(to)))
                         return 0
                     }, context)
         }
         guard rc == HS_SUCCESS else { throw HyperscanError(message: "hs_scan failed (\(rc))") }
-        for k in found.indices { found[k].start -= set.literals[found[k].literal].count }
-        return found
+        for (literal, end) in found { body(literal, end - set.literals[literal].count) }
     }
 }

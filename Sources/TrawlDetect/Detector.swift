@@ -531,28 +531,31 @@ package final class Detector {
     /// earlier-defined) wins: "12/03/1984" is not also part of a phone number.
     private func resolveOverlaps(_ found: inout [Found]) {
         guard found.count > 1 else { return }
-        var keep = [Bool](repeating: true, count: found.count)
-        var dropped = false
-        for i in found.indices {
-            var j = i + 1
-            while j < found.count && found[j].offset < found[i].end {
-                // Read in place: a copy of a Found retains each of its match's strings.
-                if keep[i] && keep[j] && found[i].match.typeId != found[j].match.typeId
-                    && found[i].category != .special && found[j].category != .special {
-                    let aKey = (found[i].match.confidence.rawRank, found[i].end - found[i].offset)
-                    let bKey = (found[j].match.confidence.rawRank, found[j].end - found[j].offset)
-                    if bKey > aKey { keep[i] = false } else { keep[j] = false }
-                    dropped = true
+        // On the stack for a chunk's usual handful.
+        withUnsafeTemporaryAllocation(of: Bool.self, capacity: found.count) { keep in
+            keep.initialize(repeating: true)
+            var dropped = false
+            for i in found.indices {
+                var j = i + 1
+                while j < found.count && found[j].offset < found[i].end {
+                    // Read in place: a copy of a Found retains each of its match's strings.
+                    if keep[i] && keep[j] && found[i].match.typeId != found[j].match.typeId
+                        && found[i].category != .special && found[j].category != .special {
+                        let aKey = (found[i].match.confidence.rawRank, found[i].end - found[i].offset)
+                        let bKey = (found[j].match.confidence.rawRank, found[j].end - found[j].offset)
+                        if bKey > aKey { keep[i] = false } else { keep[j] = false }
+                        dropped = true
+                    }
+                    j += 1
                 }
-                j += 1
             }
+            if dropped { Self.keepOnly(&found, keep) }
         }
-        if dropped { Self.keepOnly(&found, keep) }
     }
 
     /// Drops the entries whose flag is false, keeping the order of the rest; entries are moved
     /// (swapped), not copied.
-    private static func keepOnly(_ found: inout [Found], _ keep: [Bool]) {
+    private static func keepOnly<Flags: RandomAccessCollection<Bool>>(_ found: inout [Found], _ keep: Flags) where Flags.Index == Int {
         var kept = 0
         for i in found.indices where keep[i] {
             if kept != i { found.swapAt(kept, i) }
@@ -842,23 +845,36 @@ struct Anchors {
     /// One Hyperscan pass for every literal of the set; on failure, each literal is searched for
     /// on its own, with the same result.
     private mutating func scanAllLiterals() {
-        guard let scanner, let occurrences = try? text.withUnsafeBytes({ try scanner.occurrences(in: $0) }) else {
+        guard let scanner else {
             oneByOne = true
             return
         }
         var all: [(literal: Int, ranges: [Range<Int>])] = []
-        guard !occurrences.isEmpty else { hits = all; return }
-        // Each literal's entry in `all`, or -1 (plain integers: nothing to retain or release).
-        var entry = [Int](repeating: -1, count: literals.count)
-        // Reported in order of their end; for one literal that is also the order of their start.
-        for (id, start) in occurrences {
-            let range = start..<(start + scanner.set.literals[id].count)
-            if entry[id] >= 0 {
-                all[entry[id]].ranges.append(range)
-            } else {
-                entry[id] = all.count
-                all.append((id, [range]))
-            }
+        let literalCount = literals.count
+        let scanned: Bool = withUnsafeTemporaryAllocation(of: Int.self, capacity: literalCount) { entry in
+            // Each literal's entry in `all`, or -1; on the stack, made only for the literals met.
+            var made = false
+            return (try? text.withUnsafeBytes { subject in
+                // Reported in order of their end; for one literal that is also the order of
+                // their start.
+                try scanner.forEachOccurrence(in: subject) { id, start in
+                    if !made {
+                        entry.initialize(repeating: -1)
+                        made = true
+                    }
+                    let range = start..<(start + scanner.set.literals[id].count)
+                    if entry[id] >= 0 {
+                        all[entry[id]].ranges.append(range)
+                    } else {
+                        entry[id] = all.count
+                        all.append((id, [range]))
+                    }
+                }
+            }) != nil
+        }
+        guard scanned else {
+            oneByOne = true
+            return
         }
         hits = all
     }
