@@ -67,17 +67,28 @@ package enum Validators {
             guard count == 9 else { return .invalid }
             let suffixOK = last >= 65 && last <= 68  // A-D
             if a == 81 && b == 81 { return suffixOK ? .exempt(.exampleData) : .invalid }  // QQ
-            if ninoNeverUsedBytes.contains(a) || ninoNeverUsedBytes.contains(b) || b == 79 { return .invalid }  // O
-            if ninoRefusedPairs.contains(UInt16(a) << 8 | UInt16(b)) { return .invalid }
+            if b == 79 { return .invalid }  // O
+            // The prefix's rules by bits (a set's lookup hashed each letter, several hundred
+            // instructions a value); a digit in the prefix is in none of them, as on characters.
+            let first = a &- 65, second = b &- 65, letters = ninoLetterRules
+            if first < 26 && letters.neverUsed >> first & 1 != 0 { return .invalid }
+            if second < 26 && letters.neverUsed >> second & 1 != 0 { return .invalid }
+            if first < 26 && second < 26 && letters.refusedSeconds[Int(first)] >> second & 1 != 0 { return .invalid }
             return suffixOK ? .valid : .invalid
         }
     }
 
-    private static let ninoNeverUsedBytes: Set<UInt8> = Set(ninoNeverUsed.map { $0.asciiValue! })
-    private static let ninoRefusedPairs: Set<UInt16> = Set(ninoNotAllocated.union(ninoAdministrative).map { pair in
-        let b = Array(pair.utf8)
-        return UInt16(b[0]) << 8 | UInt16(b[1])
-    })
+    /// `ninoNeverUsed`, `ninoNotAllocated` and `ninoAdministrative` as bits, A at bit 0: the
+    /// letters never used, and for each first letter the second letters of its refused pairs.
+    private static let ninoLetterRules: (neverUsed: UInt32, refusedSeconds: [UInt32]) = {
+        let neverUsed = ninoNeverUsed.reduce(UInt32(0)) { $0 | 1 << UInt32($1.asciiValue! - 65) }
+        var refusedSeconds = [UInt32](repeating: 0, count: 26)
+        for pair in ninoNotAllocated.union(ninoAdministrative) {
+            let b = Array(pair.utf8)
+            refusedSeconds[Int(b[0] - 65)] |= 1 << UInt32(b[1] - 65)
+        }
+        return (neverUsed, refusedSeconds)
+    }()
 
     /// `ukNINO` on characters, for a value that is not ASCII (and the definition the byte path is
     /// tested against).

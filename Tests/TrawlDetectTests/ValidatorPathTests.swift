@@ -34,6 +34,20 @@ import Testing
         }
     }
 
+    /// Every prefix of two letters or digits, with a suffix in and out of A-D, for the prefix's
+    /// rules the byte path holds as bits.
+    @Test func everyNINOPrefix() {
+        let characters = (UInt8(65)...90).map { Character(UnicodeScalar($0)) } + ["0", "7"]
+        for a in characters {
+            for b in characters {
+                for suffix in ["A", "D", "E"] {
+                    let v = "\(a)\(b)123456\(suffix)"
+                    #expect(Validators.ukNINO(v) == Validators.ukNINOCharacters(v), "\(v)")
+                }
+            }
+        }
+    }
+
     @Test func emails() {
         let alphabet = ["a", "b", "Z", "@", ".", "-", "_", "1", "info", "data", "dpo", "example", "com", "test", "uk", "x", "+", "questions"]
         let shapes = ["jane.doe@gmail.com", "info@school.ac.uk", "dataquestions@x.org", "dpo@Example.com", "a@b.c", "a@@b.com",
