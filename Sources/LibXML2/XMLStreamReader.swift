@@ -328,7 +328,13 @@ public final class XMLStreamReader: XMLNodeReader {
         let q = UnsafeBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount)
         precondition(!q.contains(58) && !(q.count == 5 && q.elementsEqual(Self.xmlnsName)), "withAttribute takes a name with no prefix")
         guard let a = unprefixedAttribute(q, of: e) else { return false }
-        bytes.withUnsafeBufferPointer { body(UnsafeBufferPointer(rebasing: $0[a.value])) }
+        // Handed over as a copy on the stack (such values are a few bytes): `body` given the
+        // reader's own buffer could change it, so the buffer was retained around every call.
+        let range = a.value
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: range.count) { copy in
+            bytes.withUnsafeBufferPointer { _ = copy.initialize(fromContentsOf: $0[range]) }
+            body(UnsafeBufferPointer(copy))
+        }
         return true
     }
 
@@ -374,14 +380,23 @@ public final class XMLStreamReader: XMLNodeReader {
 
     // MARK: The parser's side
 
-    /// The reader that owns this parser context, or nil for a context libxml2 made for itself
-    /// (checking an entity's content), whose callbacks go to libxml2's own SAX2 functions.
-    fileprivate static func owner(of ctx: UnsafeMutableRawPointer?) -> XMLStreamReader? {
-        guard let ctx else { return nil }
+    /// Calls `body` with the reader that owns this parser context and returns true, or returns
+    /// false for a context libxml2 made for itself (checking an entity's content), whose
+    /// callbacks go to libxml2's own SAX2 functions.
+    ///
+    /// SAFETY: a reader's callbacks run only inside its own call to libxml2 (`parseMore`), so the
+    /// reader is alive throughout and no reference need be taken: a retain and a release for
+    /// every element, start and end, and every run of text were a tenth of reading a sheet.
+    @inline(__always)
+    fileprivate static func withOwner(of ctx: UnsafeMutableRawPointer?, _ body: (XMLStreamReader) -> Void) -> Bool {
+        guard let ctx else { return false }
         let ctxt = ctx.assumingMemoryBound(to: xmlParserCtxt.self)
-        guard let p = ctxt.pointee._private else { return nil }
-        let reader = Unmanaged<XMLStreamReader>.fromOpaque(p).takeUnretainedValue()
-        return reader.context == ctxt ? reader : nil
+        guard let p = ctxt.pointee._private else { return false }
+        return Unmanaged<XMLStreamReader>.fromOpaque(p)._withUnsafeGuaranteedRef { reader in
+            guard reader.context == ctxt else { return false }
+            body(reader)
+            return true
+        }
     }
 
     /// libxml2's line for a node made now (as xmlSAX2StartElementNs and xmlSAX2Characters do).
@@ -495,57 +510,63 @@ public final class XMLStreamReader: XMLNodeReader {
 // context, or hands the event to libxml2's own SAX2 function for a context that is not a reader's.
 
 private let onStartElement: startElementNsSAX2Func = { ctx, localname, prefix, uri, nbNamespaces, namespaces, nbAttributes, nbDefaulted, attributes in
-    guard let reader = XMLStreamReader.owner(of: ctx) else {
-        xmlSAX2StartElementNs(ctx, localname, prefix, uri, nbNamespaces, namespaces, nbAttributes, nbDefaulted, attributes)
-        return
+    let handled = XMLStreamReader.withOwner(of: ctx) { reader in
+        reader.startElement(localname, prefix, uri, namespaces: nbNamespaces, namespaces, attributes: nbAttributes,
+                            defaulted: nbDefaulted, attributes)
     }
-    reader.startElement(localname, prefix, uri, namespaces: nbNamespaces, namespaces, attributes: nbAttributes,
-                        defaulted: nbDefaulted, attributes)
+    if !handled {
+        xmlSAX2StartElementNs(ctx, localname, prefix, uri, nbNamespaces, namespaces, nbAttributes, nbDefaulted, attributes)
+    }
 }
 
 private let onEndElement: endElementNsSAX2Func = { ctx, localname, prefix, uri in
-    guard let reader = XMLStreamReader.owner(of: ctx) else {
-        xmlSAX2EndElementNs(ctx, localname, prefix, uri)
-        return
+    let handled = XMLStreamReader.withOwner(of: ctx) { reader in
+        reader.endElement(localname, prefix, uri)
     }
-    reader.endElement(localname, prefix, uri)
+    if !handled {
+        xmlSAX2EndElementNs(ctx, localname, prefix, uri)
+    }
 }
 
 private let onCharacters: charactersSAXFunc = { ctx, text, count in
-    guard let reader = XMLStreamReader.owner(of: ctx) else {
-        xmlSAX2Characters(ctx, text, count)
-        return
+    let handled = XMLStreamReader.withOwner(of: ctx) { reader in
+        reader.characters(text, count)
     }
-    reader.characters(text, count)
+    if !handled {
+        xmlSAX2Characters(ctx, text, count)
+    }
 }
 
 private let onComment: commentSAXFunc = { ctx, value in
-    guard let reader = XMLStreamReader.owner(of: ctx) else {
-        xmlSAX2Comment(ctx, value)
-        return
+    let handled = XMLStreamReader.withOwner(of: ctx) { reader in
+        reader.other()
     }
-    reader.other()
+    if !handled {
+        xmlSAX2Comment(ctx, value)
+    }
 }
 
 private let onProcessingInstruction: processingInstructionSAXFunc = { ctx, target, data in
-    guard let reader = XMLStreamReader.owner(of: ctx) else {
-        xmlSAX2ProcessingInstruction(ctx, target, data)
-        return
+    let handled = XMLStreamReader.withOwner(of: ctx) { reader in
+        reader.other()
     }
-    reader.other()
+    if !handled {
+        xmlSAX2ProcessingInstruction(ctx, target, data)
+    }
 }
 
 private let onReference: referenceSAXFunc = { ctx, name in
-    guard let reader = XMLStreamReader.owner(of: ctx) else {
-        xmlSAX2Reference(ctx, name)
-        return
+    let handled = XMLStreamReader.withOwner(of: ctx) { reader in
+        reader.other()
     }
-    reader.other()
+    if !handled {
+        xmlSAX2Reference(ctx, name)
+    }
 }
 
 /// The document type declaration: recorded by libxml2 (its entities are declared in it), and a
 /// node of its own.
 private let onInternalSubset: internalSubsetSAXFunc = { ctx, name, externalID, systemID in
     xmlSAX2InternalSubset(ctx, name, externalID, systemID)
-    XMLStreamReader.owner(of: ctx)?.other()
+    _ = XMLStreamReader.withOwner(of: ctx) { $0.other() }
 }
