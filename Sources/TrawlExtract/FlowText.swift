@@ -88,7 +88,7 @@ enum FlowExtractor {
                             tables.append(state)
                             if empty { tables.removeLast() }
                         } else if name == v.row, !tables.isEmpty {
-                            tables[tables.count - 1].row = RowBuilder()
+                            tables[tables.count - 1].row.removeAll()
                             tables[tables.count - 1].column = 0
                         } else if name == v.cell, !tables.isEmpty {
                             let repeats = v.repeatCells.flatMap { r.attribute($0) }.flatMap { Int($0) } ?? 1
@@ -104,7 +104,8 @@ enum FlowExtractor {
                         if v.paragraph.contains(where: { name == $0 }) {
                             paragraphDepth = max(0, paragraphDepth - 1)
                             if paragraphDepth == 0 {
-                                if tables.last?.inCell == true {
+                                // Read in place: `tables.last` is a copy of the whole state.
+                                if !tables.isEmpty && tables[tables.count - 1].inCell {
                                     // Taken out and put back: a copy of the table's state would
                                     // share its buffers, and every append would copy them.
                                     var t = tables.removeLast()
@@ -115,7 +116,7 @@ enum FlowExtractor {
                                     block.add(paragraph: paragraph)
                                     if block.isFull, let chunk = block.take(&cursor) { emit(chunk) }
                                 }
-                                paragraph = []
+                                paragraph.removeAll(keepingCapacity: true)
                             }
                         } else if let t = v.textElements, t.contains(where: { name == $0 }) {
                             textDepth = max(0, textDepth - 1)
@@ -133,9 +134,11 @@ enum FlowExtractor {
                             t.column += 1
                             tables.append(t)
                         } else if name == v.row, !tables.isEmpty {
-                            let t = tables[tables.count - 1]
+                            // Taken out and put back, as above: read in place, not copied.
+                            var t = tables.removeLast()
                             if let chunk = cursor.row(t.row) { emit(chunk) }
-                            if !t.row.isEmpty { tables[tables.count - 1].rowIndex += 1 }
+                            if !t.row.isEmpty { t.rowIndex += 1 }
+                            tables.append(t)
                         } else if name == v.table, !tables.isEmpty {
                             tables.removeLast()
                         }
