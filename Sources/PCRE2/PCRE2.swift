@@ -115,30 +115,52 @@ public final class MatchScratch {
         windows: [Range<Int>],
         _ body: (_ groups: MatchGroups) -> Bool
     ) throws(PCRE2Error) {
-        guard let base = subject.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return }
-        let length = subject.count
         var resume = 0
         for window in windows {
-            var start = max(window.lowerBound, resume)
-            // No match may start past the window: without this limit a search that finds nothing
-            // in its window would run on to the next match in the rest of the subject.
-            pcre2_set_offset_limit_8(context, window.upperBound - 1)
-            while start < window.upperBound && start <= length {
-                let rc: Int32 = pattern.isJIT
-                    ? pcre2_jit_match_8(pattern.code, base, length, start, 0, data, context)
-                    : pcre2_match_8(pattern.code, base, length, start, 0, data, context)
-                if rc == PCRE2_ERROR_NOMATCH { break }
-                if rc < 0 { throw PCRE2Error(code: rc, operation: "match") }
-                let ovector = pcre2_get_ovector_pointer_8(data)!
-                guard ovector[0] < window.upperBound else { break }  // belongs to a later window, if any
-                let groups = MatchGroups(ovector: UnsafePointer(ovector), count: pattern.captureCount + 1)
-                guard let whole = groups[0] else { return }
-                if !body(groups) { return }
-                // Empty matches would loop forever; step past them.
-                start = whole.isEmpty ? whole.upperBound + 1 : whole.upperBound
-                resume = start
-            }
+            guard try forEachMatch(in: subject, startingIn: window, resume: &resume, body) else { return }
         }
+    }
+
+    /// `forEachMatch(in:windows:_:)` with one window, and no list made for it.
+    public func forEachMatch(
+        in subject: UnsafeRawBufferPointer,
+        startingIn window: Range<Int>,
+        _ body: (_ groups: MatchGroups) -> Bool
+    ) throws(PCRE2Error) {
+        var resume = 0
+        _ = try forEachMatch(in: subject, startingIn: window, resume: &resume, body)
+    }
+
+    /// The matches starting in `window`, from `resume` (where the last match of an earlier window
+    /// ended) on; false when the search is to stop.
+    private func forEachMatch(
+        in subject: UnsafeRawBufferPointer,
+        startingIn window: Range<Int>,
+        resume: inout Int,
+        _ body: (_ groups: MatchGroups) -> Bool
+    ) throws(PCRE2Error) -> Bool {
+        guard let base = subject.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return false }
+        let length = subject.count
+        var start = max(window.lowerBound, resume)
+        // No match may start past the window: without this limit a search that finds nothing
+        // in its window would run on to the next match in the rest of the subject.
+        pcre2_set_offset_limit_8(context, window.upperBound - 1)
+        while start < window.upperBound && start <= length {
+            let rc: Int32 = pattern.isJIT
+                ? pcre2_jit_match_8(pattern.code, base, length, start, 0, data, context)
+                : pcre2_match_8(pattern.code, base, length, start, 0, data, context)
+            if rc == PCRE2_ERROR_NOMATCH { break }
+            if rc < 0 { throw PCRE2Error(code: rc, operation: "match") }
+            let ovector = pcre2_get_ovector_pointer_8(data)!
+            guard ovector[0] < window.upperBound else { break }  // belongs to a later window, if any
+            let groups = MatchGroups(ovector: UnsafePointer(ovector), count: pattern.captureCount + 1)
+            guard let whole = groups[0] else { return false }
+            if !body(groups) { return false }
+            // Empty matches would loop forever; step past them.
+            start = whole.isEmpty ? whole.upperBound + 1 : whole.upperBound
+            resume = start
+        }
+        return true
     }
 
     /// The part of each of `windows` (sorted, not overlapping) from where the leftmost match that
@@ -174,7 +196,7 @@ public final class MatchScratch {
         _ body: (_ groups: MatchGroups) -> Bool
     ) throws(PCRE2Error) {
         // The whole subject is one window that every match starts in.
-        try forEachMatch(in: subject, windows: [0..<(subject.count + 1)], body)
+        try forEachMatch(in: subject, startingIn: 0..<(subject.count + 1), body)
     }
 }
 

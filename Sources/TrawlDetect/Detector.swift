@@ -341,9 +341,9 @@ package final class Detector {
     }
 
     /// Chunks longer than this are searched only near their anchors; a shorter one (a table row,
-    /// a short paragraph) is searched whole by each pattern whose anchors it holds: a search per
-    /// window there costs more than the one search it would save (measured on spreadsheets, Word
-    /// files and small files).
+    /// a short paragraph) is searched once by each pattern whose anchors it holds, from the first
+    /// place a match can start to the last (`Anchors.span`): a search per window there costs more
+    /// than the one search it would save (measured on spreadsheets, Word files and small files).
     static let prefilterAbove = 128
 
     /// Finds every match in `chunk` and appends it to `matches`, in text order.
@@ -425,9 +425,15 @@ package final class Detector {
                         }
                     }
                     if !windows.isEmpty { try? scratch[index].forEachMatch(in: subject, windows: windows, onMatch) }
+                } else if usePrefilter, searched, let prefilter = compiled.prefilter,
+                          let span = anchors.span(prefilter, literals: compiled.literalIds) {
+                    // A short chunk (a table row) holding the pattern's anchors: one search, over
+                    // the span where a match can start. Past a match at the end of a row no search
+                    // is made for another, and none runs on through the row's last words.
+                    try? scratch[index].forEachMatch(in: subject, startingIn: span, onMatch)
                 } else if searched {
-                    // Without the prefilter, a pattern without one, or a short chunk (a table row)
-                    // holding the pattern's anchors: one search of the whole chunk.
+                    // Without the prefilter, or a pattern without one: one search of the whole
+                    // chunk.
                     try? scratch[index].forEachMatch(in: subject, onMatch)
                 }
                 if readsCells {
@@ -937,6 +943,27 @@ struct Anchors {
         guard let reach = p.requiresReach, !near.isEmpty else { return near }
         // A match also starts at most `requiresReach` before one of the literals it requires.
         return Self.intersection(near, Self.windows(around: occurrences(of: required), reach: reach, limit: text.count))
+    }
+
+    /// From the first place a match can start near the prefilter's anchors to the last (every
+    /// window of `windows` lies within it), or nil where there is no anchor.
+    mutating func span(_ p: Prefilter, literals: [Int]) -> Range<Int>? {
+        var first = Int.max, end = Int.min
+        if p.digits, let a = digits().first, let z = digits().last {
+            first = a.lowerBound
+            end = z.upperBound
+        }
+        for id in literals {
+            // One literal's positions are in order of start (and all of its length).
+            let at = positions(ofLiteral: id)
+            if let a = at.first, let z = at.last {
+                first = min(first, a.lowerBound)
+                end = max(end, z.upperBound)
+            }
+        }
+        guard first < end else { return nil }
+        // A match holding an anchor run [a, e) starts in [a - reach, e) (`windows(around:)`).
+        return max(0, first - p.reach)..<min(end, text.count)
     }
 
     /// The windows near the prefilter's anchors.

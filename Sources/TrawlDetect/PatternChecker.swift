@@ -10,10 +10,11 @@ package enum PatternChecker {
     package static func check(_ library: PatternLibrary, _ set: PatternSet) -> [PatternProblem] {
         var problems = library.lint()
         let detector = Detector(set)
-        // As it is, an example is shorter than `Detector.prefilterAbove` and searched whole, so
-        // only the promises about a whole text are tried. Followed by a blank paragraph that
-        // takes it over that length, it is searched near its anchors only, which tries the
-        // promises about where a match starts (`reach`, `requires_reach`) as well.
+        // As it is, an example is shorter than `Detector.prefilterAbove` and searched once, from
+        // the first place near its anchors where a match can start to the last. Followed by a
+        // blank paragraph that takes it over that length, it is searched window by window near
+        // its anchors. Both try the promises about a whole text and about where a match starts
+        // (`reach`; `requires_reach` the second only).
         let padding = "\n\n" + String(repeating: " ", count: Detector.prefilterAbove)
         for compiled in set.patterns {
             let def = compiled.definition
@@ -32,7 +33,7 @@ package enum PatternChecker {
                         guard let m = ofType.first(where: { $0.location.offset == span.lowerBound && $0.value.utf8.count == span.count }) else {
                             let got = ofType.map { "'\($0.value)'" }.joined(separator: ", ")
                             // An over-promising prefilter shows here: name its promise.
-                            let promises = def.prefilter.map { Self.promises($0, whereMatchesStart: long) } ?? []
+                            let promises = def.prefilter.map(Self.promises) ?? []
                             let run = promises.isEmpty ? "" : "; the prefilter promises " + promises.joined(separator: " and ")
                             let form = long ? " in a text over \(Detector.prefilterAbove) bytes" : ""
                             fail("example \(i + 1): '\(value)' not found\(form)\(got.isEmpty ? "" : " (found \(got))")\(run)")
@@ -61,19 +62,17 @@ package enum PatternChecker {
         return problems
     }
 
-    /// What a prefilter promises about a whole text, and with `whereMatchesStart` also what it
-    /// promises about where in it a match starts, as the checker names them.
-    static func promises(_ p: Prefilter, whereMatchesStart: Bool) -> [String] {
+    /// What a prefilter promises about a whole text and about where in it a match starts, as the
+    /// checker names them.
+    static func promises(_ p: Prefilter) -> [String] {
         var out: [String] = []
         if p.digitRun > 1 { out.append("\(p.digitRun) digits in a row") }
         if p.joinedDigits > 0 { out.append("\(p.joinedDigits) digits joined") }
         let required = p.requires.map { "'\($0)'" }.joined(separator: ", ")
         if !p.requires.isEmpty { out.append("one of " + required) }
-        if whereMatchesStart {
-            let anchors = (p.digits ? ["a digit"] : []) + p.literals.map { "'\($0)'" }
-            if !anchors.isEmpty { out.append("\(anchors.joined(separator: " or ")) at most \(p.reach) bytes after a match's start") }
-            if let r = p.requiresReach { out.append("one of those literals at most \(r) bytes after a match's start") }
-        }
+        let anchors = (p.digits ? ["a digit"] : []) + p.literals.map { "'\($0)'" }
+        if !anchors.isEmpty { out.append("\(anchors.joined(separator: " or ")) at most \(p.reach) bytes after a match's start") }
+        if let r = p.requiresReach { out.append("one of those literals at most \(r) bytes after a match's start") }
         return out
     }
 }

@@ -48,8 +48,9 @@ func detect(_ text: String, cells: [Cell] = [], minimum: Confidence = .medium) t
         ("payment.card", Prefilter(digits: true, literals: [], reach: 0, digitRun: 5), "5 digits in a row"),
         ("payment.card", Prefilter(digits: true, literals: [], reach: 0, digitRun: 4, joinedDigits: 17), "17 digits joined"),
         ("dob.text", Prefilter(digits: true, literals: [], reach: 64, digitRun: 4, requires: ["jan"]), "one of 'jan'"),
-        // Promises about where a match starts show only in a text long enough to be searched
-        // near its anchors, which the checker also makes of each example.
+        // Promises about where a match starts: `reach` shows in an example as it is (searched
+        // from its first anchor's reach to its last anchor) and `requires_reach` only in a text
+        // long enough to be searched window by window, which the checker also makes of each.
         ("email", Prefilter(digits: false, literals: ["@"], reach: 2), "'@' at most 2 bytes after a match's start"),
         ("dob.text", Prefilter(digits: true, literals: [], reach: 64, digitRun: 4, requires: ["mar", "jul", "sep"], requiresReach: 3),
          "one of those literals at most 3 bytes after a match's start"),
