@@ -124,7 +124,7 @@ struct JSONBytes: ~Copyable {
         if plain || !Self.needsEscaping(bytes) {
             reserve(bytes.count + 2)
             base[count] = 34
-            if let source = bytes.baseAddress { (base + count + 1).update(from: source, count: bytes.count) }
+            if let source = bytes.baseAddress { Self.copy(source, bytes.count, to: base + count + 1) }
             base[count + 1 + bytes.count] = 34
             count += bytes.count + 2
             return
@@ -197,10 +197,28 @@ struct JSONBytes: ~Copyable {
 
     /// Writes `"key":`, after the comma that separates it from the object's previous member.
     /// Members must come in sorted key order, as JSONEncoder's .sortedKeys writes them.
+    /// Copies `n` bytes: most keys and values are short, and a call to memmove costs more than
+    /// copying one, so up to sixteen bytes are copied as two words that overlap, which read and
+    /// write no byte outside the range.
+    @inline(__always)
+    private static func copy(_ source: UnsafePointer<UInt8>, _ n: Int, to destination: UnsafeMutablePointer<UInt8>) {
+        let from = UnsafeRawPointer(source), to = UnsafeMutableRawPointer(destination)
+        if n >= 8 && n <= 16 {
+            to.storeBytes(of: from.loadUnaligned(as: UInt64.self), as: UInt64.self)
+            to.storeBytes(of: from.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self), toByteOffset: n - 8, as: UInt64.self)
+        } else if n >= 4 && n < 8 {
+            to.storeBytes(of: from.loadUnaligned(as: UInt32.self), as: UInt32.self)
+            to.storeBytes(of: from.loadUnaligned(fromByteOffset: n - 4, as: UInt32.self), toByteOffset: n - 4, as: UInt32.self)
+        } else if n < 4 {
+            for i in 0..<n { destination[i] = source[i] }
+        } else {
+            destination.update(from: source, count: n)
+        }
+    }
+
     mutating func key(_ k: StaticString) {
-        // One capacity check for the comma, the quotes, the colon and the key. Keys are short (a
-        // call to memmove costs more than copying one): up to sixteen bytes are copied as two
-        // words that overlap, which read and write no byte outside the key.
+        // One capacity check for the comma, the quotes, the colon and the key, which `copy`
+        // copies without a call.
         let n = k.utf8CodeUnitCount
         reserve(n + 4)
         var p = base + count
@@ -208,16 +226,7 @@ struct JSONBytes: ~Copyable {
         empty &= ~(1 << depth)
         p.pointee = 34
         p += 1
-        let key = UnsafeRawPointer(k.utf8Start), out = UnsafeMutableRawPointer(p)
-        if n >= 8 && n <= 16 {
-            out.storeBytes(of: key.loadUnaligned(as: UInt64.self), as: UInt64.self)
-            out.storeBytes(of: key.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self), toByteOffset: n - 8, as: UInt64.self)
-        } else if n >= 4 && n < 8 {
-            out.storeBytes(of: key.loadUnaligned(as: UInt32.self), as: UInt32.self)
-            out.storeBytes(of: key.loadUnaligned(fromByteOffset: n - 4, as: UInt32.self), toByteOffset: n - 4, as: UInt32.self)
-        } else {
-            for i in 0..<n { p[i] = k.utf8Start[i] }
-        }
+        Self.copy(k.utf8Start, n, to: p)
         p += n
         p[0] = 34
         p[1] = 58
