@@ -195,8 +195,6 @@ struct JSONBytes: ~Copyable {
         depth -= 1
     }
 
-    /// Writes `"key":`, after the comma that separates it from the object's previous member.
-    /// Members must come in sorted key order, as JSONEncoder's .sortedKeys writes them.
     /// Copies `n` bytes: most keys and values are short, and a call to memmove costs more than
     /// copying one, so up to sixteen bytes are copied as two words that overlap, which read and
     /// write no byte outside the range.
@@ -216,6 +214,8 @@ struct JSONBytes: ~Copyable {
         }
     }
 
+    /// Writes `"key":`, after the comma that separates it from the object's previous member.
+    /// Members must come in sorted key order, as JSONEncoder's .sortedKeys writes them.
     mutating func key(_ k: StaticString) {
         // One capacity check for the comma, the quotes, the colon and the key, which `copy`
         // copies without a call.
