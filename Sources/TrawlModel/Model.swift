@@ -214,11 +214,14 @@ package struct Finding: Sendable {
     /// Held by reference: a decision is five strings, and nearly every finding has none; inline,
     /// it was a third of every finding's 256 bytes, moved and copied with it.
     private var decided: DecisionBox?
+}
 
+extension Finding {
+    // In an extension, so that the struct keeps its memberwise initialiser: an initialiser of
+    // its own built the finding in a temporary, copied it out (retaining each of its strings)
+    // and destroyed the temporary, for every finding.
     package init(match: Match, level: Level?, decision: Decision? = nil) {
-        self.match = match
-        self.level = level
-        self.decided = decision.map(DecisionBox.init)
+        self.init(match: match, level: level, decided: decision.map(DecisionBox.init))
     }
 }
 
