@@ -106,12 +106,15 @@ package struct TextChunk: Sendable {
 
 /// Where a finding is.
 package struct Location: Codable, Sendable, Hashable {
-    package var part: String?
-    package var line: Int?
-    package var cell: String?
-    package var column: String?
+    // Constants, never changed once made: an initialiser of `var` properties written out field by
+    // field built the location in a temporary, copied it out (retaining its strings) and
+    // destroyed the temporary, for every finding (see `Finding`'s initialiser).
+    package let part: String?
+    package let line: Int?
+    package let cell: String?
+    package let column: String?
     /// Byte offset in the part's extracted text.
-    package var offset: Int
+    package let offset: Int
 
     package init(part: String? = nil, line: Int? = nil, cell: String? = nil, column: String? = nil, offset: Int) {
         self.part = part
