@@ -94,13 +94,12 @@ package struct TextChunk: Sendable {
     /// Matches starting at or after this offset belong to the next chunk, which repeats this
     /// chunk's tail (a long line cut in two). Nil: every match counts.
     package var matchStartLimit: Int?
+}
 
+extension TextChunk {
+    // In an extension, handing its fields to the memberwise initialiser, as `Finding`'s does.
     package init(text: [UInt8], part: String? = nil, firstLine: Int? = nil, offset: Int = 0, cells: [Cell] = []) {
-        self.text = text
-        self.part = part
-        self.firstLine = firstLine
-        self.offset = offset
-        self.cells = cells
+        self.init(text: text, part: part, firstLine: firstLine, offset: offset, cells: cells, matchStartLimit: nil)
     }
 }
 
@@ -321,25 +320,22 @@ package struct FileResult: Sendable {
     /// Findings counted but not listed, past the per-entry limit: by type and level.
     package var omitted: [OmittedFindings] = []
 
-    package init(path: [UInt8], members: [[UInt8]] = [], size: Int, format: String? = nil, outcome: Outcome,
-                 issues: [ScanIssue] = [], findings: [Finding] = [], level: Level = .internal,
-                 reasons: [LevelReason] = [], memberCount: Int? = nil) {
-        self.path = path
-        self.members = members
-        self.size = size
-        self.format = format
-        self.outcome = outcome
-        self.issues = issues
-        self.findings = findings
-        self.level = level
-        self.reasons = reasons
-        self.memberCount = memberCount
-    }
 
     /// A readable name: the path, then each member after "!/" (as Java jar URLs do).
     package var displayName: String {
         if members.isEmpty { return String(decoding: path, as: UTF8.self) }
         return ([path] + members).map { String(decoding: $0, as: UTF8.self) }.joined(separator: "!/")
+    }
+}
+
+extension FileResult {
+    // In an extension, handing its fields to the memberwise initialiser, as `Finding`'s does.
+    package init(path: [UInt8], members: [[UInt8]] = [], size: Int, format: String? = nil, outcome: Outcome,
+                 issues: [ScanIssue] = [], findings: [Finding] = [], level: Level = .internal,
+                 reasons: [LevelReason] = [], memberCount: Int? = nil) {
+        self.init(path: path, members: members, size: size, format: format, outcome: outcome, issues: issues,
+                  findings: findings, level: level, reasons: reasons, memberCount: memberCount,
+                  markings: [], contentId: nil, omitted: [])
     }
 }
 
