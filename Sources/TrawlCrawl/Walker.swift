@@ -298,8 +298,7 @@ extension FileRef {
 /// The shared LIFO stack of work, with the busy count that decides termination.
 private final class WorkQueue: @unchecked Sendable {
     // SAFETY: every field is read and written only while holding `condition`'s lock, which makes
-    // the accesses exclusive: the runtime's check of each is left out (unchecked), where it cost
-    // more than taking the lock.
+    // the accesses exclusive: the runtime's check of each is left out (unchecked).
     private let condition = NSCondition()
     @exclusivity(unchecked) private var stack: [Work] = []
     @exclusivity(unchecked) private var busy = 0

@@ -949,9 +949,12 @@ struct Anchors {
     /// window of `windows` lies within it), or nil where there is no anchor.
     mutating func span(_ p: Prefilter, literals: [Int]) -> Range<Int>? {
         var first = Int.max, end = Int.min
-        if p.digits, let a = digits().first, let z = digits().last {
-            first = a.lowerBound
-            end = z.upperBound
+        if p.digits {
+            let runs = digits()
+            if let a = runs.first, let z = runs.last {
+                first = a.lowerBound
+                end = z.upperBound
+            }
         }
         for id in literals {
             // One literal's positions are in order of start (and all of its length).

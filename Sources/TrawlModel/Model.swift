@@ -320,7 +320,6 @@ package struct FileResult: Sendable {
     /// Findings counted but not listed, past the per-entry limit: by type and level.
     package var omitted: [OmittedFindings] = []
 
-
     /// A readable name: the path, then each member after "!/" (as Java jar URLs do).
     package var displayName: String {
         if members.isEmpty { return String(decoding: path, as: UTF8.self) }
