@@ -11,6 +11,8 @@ at, whose content must never appear in a report. Prints nothing; the test knows 
   billion-laughs.xml, xxe.xml
   one-line.txt      one line of LINE_MB MiB with an email address in the middle
   random.bin        8 MiB of random bytes
+  long-ref.xlsx     a cell reference of twenty letters (past any sheet's last column)
+  huge-numbers.rtf  control words with 23-digit parameters and \\u escapes past U+10FFFF
   loop -> .         a symbolic link loop;  fifo: a named pipe
 """
 import argparse
@@ -90,6 +92,19 @@ def main():
             written += min(len(block), half - written)
 
     write("random.bin", random.Random(5).randbytes(8 << 20))
+
+    # Numbers no format allows, where the extractors read numbers. An NI number follows each, so
+    # that the test sees the file was read past them.
+    sheet = ('<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
+             '<row r="1"><c r="A1" t="inlineStr"><is><t>Name</t></is></c>'
+             '<c r="B1" t="inlineStr"><is><t>NI number</t></is></c></row>'
+             f'<row r="2"><c r="{"Q" * 20}2" t="inlineStr"><is><t>Ava Reid</t></is></c>'
+             '<c r="B2" t="inlineStr"><is><t>AB 12 34 56 C</t></is></c></row></sheetData></worksheet>')
+    workbook = ('<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheets/></workbook>')
+    write("long-ref.xlsx", zip_of([("[Content_Types].xml", b"<Types/>"), ("xl/workbook.xml", workbook.encode()),
+                                   ("xl/worksheets/sheet1.xml", sheet.encode())]))
+    write("huge-numbers.rtf", b"{\\rtf1\\ansi\\uc1 \\fs99999999999999999999999 \\u-99999?\\u99999999999? "
+                              b"NI number: AB 12 34 56 C\\par}")
     os.symlink(".", os.path.join(tree, "loop"))
     os.mkfifo(os.path.join(tree, "fifo"))
 

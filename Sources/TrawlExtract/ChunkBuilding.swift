@@ -139,7 +139,13 @@ func columnLetters(_ index: Int) -> String {
     return String(letters)
 }
 
-/// 0-based column index of a cell reference such as "AB12"; nil if it has no letters.
+/// The most columns a sheet can have: Excel's last column is XFD, the 16,384th; OpenDocument's
+/// limit is the same or lower.
+let maxSheetColumns = 16_384
+
+/// 0-based column index of a cell reference such as "AB12"; nil if it has no letters, or if its
+/// letters name a column past `maxSheetColumns`: no sheet has one, so the reference is not a
+/// real one. (A hostile reference of fourteen letters overflowed a 64-bit index before.)
 func columnIndex(ofRef ref: String) -> Int? { columnIndex(ofRef: ref.utf8) }
 
 /// `columnIndex(ofRef:)` of a reference's bytes.
@@ -149,6 +155,7 @@ func columnIndex<Bytes: Sequence<UInt8>>(ofRef ref: Bytes) -> Int? {
     for u in ref {
         guard u >= 65 && u <= 90 else { break }
         n = n * 26 + Int(u - 64)
+        guard n <= maxSheetColumns else { return nil }
         seen = true
     }
     return seen ? n - 1 : nil

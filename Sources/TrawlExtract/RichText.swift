@@ -77,7 +77,12 @@ enum RTFExtractor {
                     var negative = false
                     if k < n, rtf[k] == 45 { negative = true; k += 1 }
                     var number: Int?
-                    while k < n, rtf[k] >= 48, rtf[k] <= 57 { number = (number ?? 0) * 10 + Int(rtf[k] - 48); k += 1 }
+                    // RTF's parameters are 16- or 32-bit. A longer run of digits is read to its
+                    // end but held at 2^32, so that hostile input cannot overflow.
+                    while k < n, rtf[k] >= 48, rtf[k] <= 57 {
+                        number = min((number ?? 0) * 10 + Int(rtf[k] - 48), 1 << 32)
+                        k += 1
+                    }
                     if negative, let v = number { number = -v }
                     if k < n, rtf[k] == 32 { k += 1 }  // the delimiting space belongs to the control word
                     i = k
@@ -89,9 +94,11 @@ enum RTFExtractor {
                     case "uc": stack[stack.count - 1].uc = max(0, number ?? 1)
                     case "u":
                         if var v = number {
-                            if v < 0 { v += 65536 }
+                            // A signed 16-bit value: \u-4064 is U+F020. Anything else that is not
+                            // a scalar becomes U+FFFD in appendUTF8.
+                            if v < 0 && v >= -32768 { v += 65536 }
                             var utf8: [UInt8] = []
-                            TextDecoding.appendUTF8((0xD800...0xDFFF).contains(v) ? 0xFFFD : UInt32(v), to: &utf8)
+                            TextDecoding.appendUTF8(v >= 0 ? UInt32(clamping: v) : 0xFFFD, to: &utf8)
                             emitText(utf8)
                             pendingSkip = stack.last?.uc ?? 1
                         }

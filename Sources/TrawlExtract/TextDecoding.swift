@@ -178,7 +178,10 @@ package enum TextDecoding {
         return out
     }
 
+    /// Appends `scalar` as UTF-8; a value that is not a Unicode scalar (a surrogate, or past
+    /// U+10FFFF, as hostile escapes can ask for) is appended as U+FFFD.
     static func appendUTF8(_ scalar: UInt32, to out: inout [UInt8]) {
+        let scalar = scalar > 0x10FFFF || (0xD800...0xDFFF).contains(scalar) ? 0xFFFD : scalar
         switch scalar {
         case ..<0x80: out.append(UInt8(scalar))
         case ..<0x800:

@@ -57,7 +57,7 @@ func runMeasured(_ args: [String]) throws -> (status: Int32, maxRSSKiB: Int) {
         #expect(kind("bomb-nested.zip") == .limitExceeded)
         // Nested 30 deep: opened to the depth limit, the next one reported.
         #expect(kind("nested-30.zip", member: "level08.zip") == .limitExceeded)
-        #expect(!files.contains { $0.findings.contains { $0.type == "uk.nino" } })
+        #expect(!files.contains { $0.path.display.hasSuffix("/nested-30.zip") && $0.findings.contains { $0.type == "uk.nino" } })
         // Entity expansion refused; the external entity never read.
         #expect(entry("billion-laughs.xml")?.outcome == .error)
         #expect(entry("xxe.xml")?.outcome == .scanned)
@@ -65,6 +65,11 @@ func runMeasured(_ args: [String]) throws -> (status: Int32, maxRSSKiB: Int) {
         // One 200 MiB line, streamed: the address in its middle is found.
         #expect(entry("one-line.txt")?.findings.map { $0.value } == ["middle.of.line@gmail.com"])
         #expect(kind("random.bin") == .unsupported)
+        // Numbers past what their format allows are held, and the rest of the file is read.
+        for name in ["long-ref.xlsx", "huge-numbers.rtf"] {
+            #expect(entry(name)?.outcome == .scanned, "\(name)")
+            #expect(entry(name)?.findings.map { $0.value } == ["AB 12 34 56 C"], "\(name)")
+        }
         #expect(kind("loop") == .symlink)
         #expect(kind("fifo") == .specialFile)
     }

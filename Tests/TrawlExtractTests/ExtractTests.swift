@@ -196,6 +196,47 @@ func text(_ c: [TextChunk]) -> String { c.map { String(decoding: $0.text, as: UT
     }
 }
 
+/// Numbers in hostile documents: each is held to what its format allows, never left to overflow.
+@Suite struct HostileNumbers {
+    @Test(arguments: [("A1", 0), ("Z9", 25), ("AA1", 26), ("XFD1048576", 16383)])
+    func cellReferencesNameTheirColumn(ref: String, column: Int) {
+        #expect(columnIndex(ofRef: ref) == column)
+    }
+
+    /// Past Excel's last column (XFD) a reference names no column. Fourteen letters or more
+    /// overflowed a 64-bit index and stopped the scan.
+    @Test(arguments: ["XFE1", "ZZZZ1", String(repeating: "A", count: 20) + "1"])
+    func referencesPastTheLastColumnNameNone(_ ref: String) {
+        #expect(columnIndex(ofRef: ref) == nil)
+    }
+
+    @Test func aSheetWithAnImpossibleReferenceIsStillRead() throws {
+        let impossible = String(repeating: "Q", count: 20) + "2"
+        let sheet = """
+            <worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>
+            <row r="1"><c r="A1" t="inlineStr"><is><t>Name</t></is></c><c r="B1" t="inlineStr"><is><t>NI number</t></is></c></row>
+            <row r="2"><c r="\(impossible)" t="inlineStr"><is><t>Ava Reid</t></is></c><c r="B2" t="inlineStr"><is><t>AB 12 34 56 C</t></is></c></row>
+            </sheetData></worksheet>
+            """
+        var out: [TextChunk] = []
+        try SpreadsheetExtractor.extract(parts: ["xl/worksheets/sheet1.xml": Array(sheet.utf8)]) { out.append($0) }
+        let row = try #require(out.first { String(decoding: $0.text, as: UTF8.self).contains("Ava Reid") })
+        let nino = try #require(row.cells.first { $0.label == "NI number" })
+        #expect(String(decoding: row.text[nino.range], as: UTF8.self) == "AB 12 34 56 C")
+        // The cell without a real reference takes its place in the row, and that column's header.
+        #expect(row.cells.first?.label == "Name")
+    }
+
+    /// RTF's parameters are 16- or 32-bit; \u takes a signed 16-bit one. Values past a scalar
+    /// read as U+FFFD; a 23-digit parameter overflowed and stopped the scan.
+    @Test func rtfParametersPastTheirRangeAreHeldNotTrapped() throws {
+        let rtf = #"{\rtf1\ansi\uc1 \fs99999999999999999999999 \u-99999?\u99999999999?\u1114112?\u-4064?\u55357? NI number: AB 12 34 56 C\par}"#
+        var out: [TextChunk] = []
+        _ = try Extraction.extractText(Array(rtf.utf8), format: .rtf, limits: ExtractLimits()) { out.append($0) }
+        #expect(text(out).contains("\u{FFFD}\u{FFFD}\u{FFFD}\u{F020}\u{FFFD} NI number: AB 12 34 56 C"))
+    }
+}
+
 @Suite struct Streaming {
     /// Feeds `bytes` in pieces of `piece` bytes and returns the chunks.
     func stream(_ bytes: [UInt8], piece: Int, block: Int, overlap: Int) -> [TextChunk] {
