@@ -49,7 +49,10 @@ enum SpreadsheetExtractor {
     private static func extractSheet(_ xml: [UInt8], name: String, shared: [[UInt8]], dateStyles: Set<Int>,
                                      emit: (TextChunk) -> Void) throws {
         var cursor = PartCursor(part: name)
-        var headers: [Int: String] = [:]
+        // The header row's label of each column, by 0-based index. An array, not a dictionary:
+        // every cell looks its column up. Only columns a sheet can have are kept (a cell without
+        // a reference is placed by its position in the row, which could be anything).
+        var headers: [String?] = []
         var headerRowSeen = false
         var row = RowBuilder()
         var type = CellType.number, style = 0
@@ -107,8 +110,12 @@ enum SpreadsheetExtractor {
                             let isHeader = !headerRowSeen && rowCells.contains { !rowBytes[$0.text].trimmingWhitespace().isEmpty }
                             for cell in rowCells {
                                 let text = rowBytes[cell.text]
-                                row.add(text, ref: String(decoding: rowBytes[cell.ref], as: UTF8.self), label: isHeader ? nil : headers[cell.column])
-                                if isHeader, let l = label(from: String(decoding: text, as: UTF8.self)) {
+                                let header = !isHeader && cell.column < headers.count ? headers[cell.column] : nil
+                                row.add(text, ref: String(decoding: rowBytes[cell.ref], as: UTF8.self), label: header)
+                                if isHeader, cell.column < maxSheetColumns, let l = label(from: String(decoding: text, as: UTF8.self)) {
+                                    if cell.column >= headers.count {
+                                        headers.append(contentsOf: repeatElement(nil, count: cell.column + 1 - headers.count))
+                                    }
                                     headers[cell.column] = l
                                 }
                             }
