@@ -9,7 +9,8 @@ a runtime trap, a hang past the time limit) scans its files one by one to name t
 Prints one line per culprit and a summary; exits 1 if there was any.
 
 Mutations, each drawn at random:
-  - bytes: a few bytes changed, a run of bytes cut out, or the file cut short;
+  - bytes: a few bytes changed, a few aligned 16- or 32-bit words set to extreme values (where
+    binary formats keep sizes and offsets), a run of bytes cut out, or the file cut short;
   - text: in text formats, and in every member of a zip package (docx, xlsx, odt...), a number
     made huge or negative, a run of capital letters put where a number or name was, or a
     tag or brace dropped; the package is zipped again so that the damage is inside.
@@ -51,16 +52,28 @@ def mutate_text(data: bytes, rng: random.Random) -> bytes:
     return data
 
 
+EXTREMES = [0xFFFFFFFF, 0x7FFFFFFF, 0x80000000, 0xFFFFFFFE, 0x10000, 0xFFFF, 0x8000, 0]
+
+
 def mutate_bytes(data: bytes, rng: random.Random) -> bytes:
     if not data:
         return data
     choice = rng.random()
-    if choice < 0.5:
+    if choice < 0.3 and len(data) >= 8:
+        # Binary formats keep sizes, counts and offsets in little-endian words: set a few words
+        # to the values that break arithmetic.
+        out = bytearray(data)
+        for _ in range(rng.randint(1, 4)):
+            width = rng.choice([2, 4])
+            at = rng.randrange(0, len(out) - width + 1) & ~(width - 1)
+            out[at:at + width] = (rng.choice(EXTREMES) & ((1 << (8 * width)) - 1)).to_bytes(width, "little")
+        return bytes(out)
+    if choice < 0.6:
         out = bytearray(data)
         for _ in range(rng.randint(1, 16)):
             out[rng.randrange(len(out))] = rng.randrange(256)
         return bytes(out)
-    if choice < 0.75:
+    if choice < 0.8:
         a = rng.randrange(len(data))
         return data[:a] + data[a + rng.randint(1, 64):]
     return data[:rng.randrange(len(data))]
