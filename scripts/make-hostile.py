@@ -13,6 +13,7 @@ at, whose content must never appear in a report. Prints nothing; the test knows 
   random.bin        8 MiB of random bytes
   long-ref.xlsx     a cell reference of twenty letters (past any sheet's last column)
   huge-numbers.rtf  control words with 23-digit parameters and \\u escapes past U+10FFFF
+  deep.html         elements nested 300 deep, past libxml2's HTML parser (it halts at 256)
   loop -> .         a symbolic link loop;  fifo: a named pipe
 """
 import argparse
@@ -105,6 +106,8 @@ def main():
                                    ("xl/worksheets/sheet1.xml", sheet.encode())]))
     write("huge-numbers.rtf", b"{\\rtf1\\ansi\\uc1 \\fs99999999999999999999999 \\u-99999?\\u99999999999? "
                               b"NI number: AB 12 34 56 C\\par}")
+    write("deep.html", ("<html><body><p>NI number AB 12 34 56 C</p>" + "<div>" * 300 + "CE 12 34 56 D"
+                        + "</div>" * 300 + "</body></html>").encode())
     os.symlink(".", os.path.join(tree, "loop"))
     os.mkfifo(os.path.join(tree, "fifo"))
 

@@ -72,9 +72,15 @@ public final class XMLPullReader: XMLNodeReader {
     private let reader: OpaquePointer
     private let document: xmlDocPtr?
 
-    private init(reader: OpaquePointer, document: xmlDocPtr?) {
+    /// Why the HTML parser stopped before the end of its input, when it did: the tree holds only
+    /// what came before. libxml2 halts, in recovery mode too, at a resource limit: elements
+    /// nested deeper than 256, or a text node over 10 MB. Nil for XML.
+    public let stoppedEarly: XMLError?
+
+    private init(reader: OpaquePointer, document: xmlDocPtr?, stoppedEarly: XMLError? = nil) {
         self.reader = reader
         self.document = document
+        self.stoppedEarly = stoppedEarly
     }
 
     deinit {
@@ -96,17 +102,30 @@ public final class XMLPullReader: XMLNodeReader {
         return try body(XMLPullReader(reader: r, document: nil))
     }
 
-    /// Reads `bytes` as HTML (forgiving parser, as browsers are). The reader is valid only inside `body`.
+    /// Reads `bytes` as HTML (forgiving parser, as browsers are). The reader is valid only inside
+    /// `body`; its `stoppedEarly` says whether the parser read all of `bytes`.
     public static func readHTML<R>(_ bytes: UnsafeRawBufferPointer, _ body: (XMLPullReader) throws -> R) throws -> R {
         let base = bytes.baseAddress?.assumingMemoryBound(to: CChar.self)
-        guard let doc = htmlReadMemory(base, Int32(clamping: bytes.count), nil, "UTF-8", htmlOptions) else {
+        guard let context = htmlNewParserCtxt() else {
+            throw XMLError(message: "libxml2 could not create an HTML parser", line: 0)
+        }
+        defer { htmlFreeParserCtxt(context) }
+        guard let doc = htmlCtxtReadMemory(context, base, Int32(clamping: bytes.count), nil, "UTF-8", htmlOptions) else {
             throw XMLError(message: "the HTML parser returned no document", line: 0)
+        }
+        // In recovery mode an error leaves the SAX callbacks on; only a halt turns them off.
+        var stopped: XMLError?
+        if context.pointee.disableSAX != 0 {
+            let e = context.pointee.lastError
+            var message = e.message.map { String(cString: $0) } ?? "the HTML parser stopped"
+            while message.last == "\n" { message.removeLast() }
+            stopped = XMLError(message: message, line: Int(e.line))
         }
         guard let r = xmlReaderWalker(doc) else {
             xmlFreeDoc(doc)
             throw XMLError(message: "libxml2 could not create a reader", line: 0)
         }
-        return try body(XMLPullReader(reader: r, document: doc))
+        return try body(XMLPullReader(reader: r, document: doc, stoppedEarly: stopped))
     }
 
     /// Advances to the next node. Returns false at the end of the document.

@@ -141,8 +141,10 @@ enum HTMLExtractor {
             }
         }
 
+        var stoppedEarly: XMLError?
         try html.withUnsafeBytes { raw throws in
             try XMLPullReader.readHTML(raw) { r throws in
+                stoppedEarly = r.stoppedEarly
                 while try r.next() {
                     switch r.kind {
                     case .element:
@@ -166,5 +168,9 @@ enum HTMLExtractor {
         while !tables.isEmpty { endRow(); tables.removeLast() }
         flushParagraph()
         if let chunk = block.take(&cursor) { emit(chunk) }
+        // What was read is searched; the rest is reported, not passed over in silence.
+        if let stoppedEarly {
+            throw ExtractError.limitExceeded("html: read only in part: libxml2 stopped at \(stoppedEarly)")
+        }
     }
 }

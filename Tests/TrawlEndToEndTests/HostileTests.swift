@@ -70,6 +70,9 @@ func runMeasured(_ args: [String]) throws -> (status: Int32, maxRSSKiB: Int) {
             #expect(entry(name)?.outcome == .scanned, "\(name)")
             #expect(entry(name)?.findings.map { $0.value } == ["AB 12 34 56 C"], "\(name)")
         }
+        // Nested past the HTML parser's depth: what came before is searched, the rest reported.
+        #expect(kind("deep.html") == .limitExceeded)
+        #expect(entry("deep.html")?.findings.map { $0.value } == ["AB 12 34 56 C"])
         #expect(kind("loop") == .symlink)
         #expect(kind("fifo") == .specialFile)
     }

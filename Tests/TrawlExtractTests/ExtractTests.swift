@@ -185,6 +185,32 @@ func text(_ c: [TextChunk]) -> String { c.map { String(decoding: $0.text, as: UT
         }
     }
 
+    /// libxml2's HTML parser halts at elements nested deeper than 256 or a text node over 10 MB,
+    /// and keeps only what came before. That is read, and the rest is reported, not passed over.
+    @Test(arguments: [
+        "<div>" + String(repeating: "<div>", count: 300) + "NI number CE 12 34 56 D</div>",
+        "<pre>" + String(repeating: "lorem ipsum ", count: 1_000_000) + "NI number CE 12 34 56 D</pre>",
+    ])
+    func anHTMLParserHaltIsReportedWithWhatWasRead(_ rest: String) throws {
+        let html = "<html><body><p>NI number AB 12 34 56 C</p>" + rest + "<p>JG 10 37 59 A</p></body></html>"
+        var out: [TextChunk] = []
+        #expect {
+            _ = try Extraction.extractText(Array(html.utf8), format: .html, limits: ExtractLimits()) { out.append($0) }
+        } throws: { error in
+            guard case ExtractError.limitExceeded(let message) = error else { return false }
+            return message.hasPrefix("html: read only in part")
+        }
+        #expect(text(out).contains("NI number AB 12 34 56 C"))
+        #expect(!text(out).contains("JG 10 37 59 A"))
+    }
+
+    @Test func ordinaryHTMLIsReadWhole() throws {
+        let html = "<html><body><p>NI number AB 12 34 56 C<div><div><b>unclosed</i></div><p>JG 10 37 59 A</body>"
+        var out: [TextChunk] = []
+        _ = try Extraction.extractText(Array(html.utf8), format: .html, limits: ExtractLimits()) { out.append($0) }
+        #expect(text(out).contains("JG 10 37 59 A"))
+    }
+
     @Test func entityExpansionIsNotPerformed() throws {
         var xml = "<?xml version=\"1.0\"?>\n<!DOCTYPE lolz [\n<!ENTITY lol0 \"lollollollollollollollollollol\">\n"
         for i in 1...9 { xml += "<!ENTITY lol\(i) \"" + String(repeating: "&lol\(i - 1);", count: 10) + "\">\n" }
