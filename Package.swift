@@ -58,7 +58,7 @@ let package = Package(
             "TrawlDecisions", "OCR",
         ]),
         .executableTarget(name: "trawl", dependencies: [
-            "CMalloc", "TrawlScan", "TrawlPatterns", "TrawlDetect", "TrawlClassify", "TrawlReport", "TrawlDecisions", "OCR",
+            "CMalloc", "TrawlScan", "TrawlPatterns", "TrawlDetect", "TrawlClassify", "TrawlReport", "TrawlDecisions", "OCR", "LibCrypto",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
@@ -68,7 +68,7 @@ let package = Package(
         .testTarget(name: "TrawlReportTests", dependencies: ["TrawlReport", "TrawlModel"]),
         .testTarget(name: "TrawlClassifyTests", dependencies: ["TrawlClassify", "TrawlModel"]),
         .testTarget(name: "TrawlEndToEndTests", dependencies: ["TrawlReport", "TrawlModel", "TrawlDecisions"]),
-        .testTarget(name: "TrawlStateTests", dependencies: ["TrawlState"]),
+        .testTarget(name: "TrawlStateTests", dependencies: ["TrawlState", "SQLite"]),
         .testTarget(name: "TrawlScanTests", dependencies: ["TrawlScan", "TrawlModel", "TrawlCrawl"]),
     ],
     swiftLanguageModes: [.v6]

@@ -144,8 +144,14 @@ public struct Row {
     public func double(_ column: Int32) -> Double { sqlite3_column_double(handle, column) }
 
     public func blob(_ column: Int32) -> [UInt8] {
+        withBlob(column) { Array($0) }
+    }
+
+    /// The column's bytes in place, valid only inside `body` (a check can look at them before
+    /// anything is copied).
+    public func withBlob<R>(_ column: Int32, _ body: (UnsafeRawBufferPointer) -> R) -> R {
         let n = Int(sqlite3_column_bytes(handle, column))
-        guard n > 0, let p = sqlite3_column_blob(handle, column) else { return [] }
-        return Array(UnsafeRawBufferPointer(start: p, count: n))
+        guard n > 0, let p = sqlite3_column_blob(handle, column) else { return body(UnsafeRawBufferPointer(start: nil, count: 0)) }
+        return body(UnsafeRawBufferPointer(start: p, count: n))
     }
 }

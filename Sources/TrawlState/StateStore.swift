@@ -9,6 +9,11 @@
 //   stored result was made under the same rules (patterns, policy, fingerprint key, options): a
 //   change of rules makes every stored result stale.
 // - The stored result is opaque bytes (the report lines); this module knows nothing of the report.
+//   It is sealed with a 64-bit check of its bytes and reused only if the check holds: SQLite keeps
+//   no checksums of its own, and a result damaged on disk would otherwise be copied into every
+//   report, as it stands, for as long as its file stays unchanged.
+// - A state written by an older trawl (an earlier schema) is emptied and reused: none of its
+//   results could be reused anyway, and a nightly run must not stop because trawl was upgraded.
 // - One run at a time: `RunLock` holds an exclusive lock on STATE.lock for the whole run.
 // - Lookups do not queue behind one another: each worker reads through its own connection, inside
 //   one read transaction for the whole run (a snapshot of what earlier runs stored; WAL lets the
@@ -70,6 +75,7 @@ package final class StateStore: @unchecked Sendable {
         let lookup: Statement
         var seen: Set<Int> = []
         var carried = 0
+        var damaged = 0
 
         init(path: String) throws(SQLiteError) {
             db = try Database(path: path)
@@ -91,6 +97,13 @@ package final class StateStore: @unchecked Sendable {
     /// Files carried over and files stored in this run.
     package private(set) var carried = 0
     package private(set) var stored = 0
+    /// Stored results whose check failed (their files were read again), known after `finish`.
+    package private(set) var damaged = 0
+    /// Set when the state was written by an older trawl and has been emptied.
+    package private(set) var resetFrom: String?
+
+    /// The schema this trawl writes. Any other `trawl.state/N` was written by another version.
+    static let schema = "trawl.state/3"
 
     /// Opens (creating if needed) the state database.
     /// - Parameter rules: identity of everything that shapes a file's result; stored results made
@@ -101,6 +114,22 @@ package final class StateStore: @unchecked Sendable {
         self.path = path
         do {
             db = try Database(path: path)
+            // Nothing is written to a database that is not ours: an empty file is a new state.
+            let tables = try db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").run()
+                .compactMap { row -> String? in if case .text(let name) = row.first { name } else { nil } }
+            if !tables.isEmpty {
+                let found = tables.contains("meta")
+                    ? try db.prepare("SELECT value FROM meta WHERE key = 'schema'").run().first?.first : nil
+                switch found {
+                case .text(Self.schema):
+                    break
+                case .text(let older) where older.hasPrefix("trawl.state/"):
+                    try db.execute("BEGIN IMMEDIATE; DROP TABLE IF EXISTS files; DELETE FROM meta; COMMIT;")
+                    resetFrom = older
+                default:
+                    throw StateError(message: "\(path): not a Trawl state database")
+                }
+            }
             try db.execute("""
                 PRAGMA journal_mode=WAL;
                 PRAGMA synchronous=NORMAL;
@@ -110,12 +139,8 @@ package final class StateStore: @unchecked Sendable {
                     path BLOB PRIMARY KEY, size INTEGER NOT NULL, mtime REAL NOT NULL, ctime REAL NOT NULL,
                     inode INTEGER NOT NULL, device INTEGER NOT NULL, rules INTEGER NOT NULL, result BLOB NOT NULL,
                     run INTEGER NOT NULL);
-                INSERT OR IGNORE INTO meta(key, value) VALUES ('schema', 'trawl.state/2');
+                INSERT OR IGNORE INTO meta(key, value) VALUES ('schema', '\(Self.schema)');
                 """)
-            let schema = try db.prepare("SELECT value FROM meta WHERE key = 'schema'").run()
-            guard schema.first?.first == .text("trawl.state/2") else {
-                throw StateError(message: "\(path): not a Trawl state database of a version this trawl reads")
-            }
             // The run counter lives in meta: finding it with MAX(run) would read the whole table.
             let last = try db.prepare("SELECT COALESCE((SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'last_run'), MAX(run), 0) FROM files").run()
             if case .integer(let n) = last.first?.first { run = n + 1 } else { run = 1 }
@@ -145,7 +170,11 @@ package final class StateStore: @unchecked Sendable {
             let stored = FileIdentity(size: Int(row.int64(0)), mtime: row.double(1), ctime: row.double(2),
                                       inode: UInt64(bitPattern: row.int64(3)), device: UInt64(bitPattern: row.int64(4)))
             guard stored == identity, row.int64(5) == rules else { return nil }
-            return row.blob(6)
+            guard let result = row.withBlob(6, Seal.open) else {
+                reader.damaged += 1
+                return nil
+            }
+            return result
         }
         guard let result = found else { return nil }
         reader.carried += 1
@@ -171,6 +200,7 @@ package final class StateStore: @unchecked Sendable {
         for reader in readers {
             seen.formUnion(reader.seen)
             carried += reader.carried
+            damaged += reader.damaged
             try? reader.db.execute("COMMIT")  // end the read snapshot, so the checkpoint can finish
         }
         do {
@@ -232,7 +262,7 @@ package final class StateStore: @unchecked Sendable {
                 try upsertStatement.run([
                     .blob(p.path), .integer(Int64(p.identity.size)), .real(p.identity.mtime), .real(p.identity.ctime),
                     .integer(Int64(bitPattern: p.identity.inode)), .integer(Int64(bitPattern: p.identity.device)),
-                    .integer(rules), .blob(p.result), .integer(run),
+                    .integer(rules), .blob(Seal.close(p.result)), .integer(run),
                 ])
             }
             try db.execute("COMMIT")
@@ -242,6 +272,47 @@ package final class StateStore: @unchecked Sendable {
         }
         pending.removeAll(keepingCapacity: true)
         lastCommit = Date()
+    }
+}
+
+/// A stored result with a check of its bytes before them: eight bytes, little-endian.
+enum Seal {
+    static func close(_ result: [UInt8]) -> [UInt8] {
+        var check = result.withUnsafeBytes { Self.check($0) }.littleEndian
+        return withUnsafeBytes(of: &check) { Array($0) } + result
+    }
+
+    /// The result, or nil when the check does not hold (or there is none).
+    static func open(_ sealed: UnsafeRawBufferPointer) -> [UInt8]? {
+        guard sealed.count >= 8 else { return nil }
+        let result = UnsafeRawBufferPointer(rebasing: sealed[8...])
+        guard UInt64(littleEndian: sealed.loadUnaligned(as: UInt64.self)) == check(result) else { return nil }
+        return Array(result)
+    }
+
+    static func open(_ sealed: [UInt8]) -> [UInt8]? {
+        sealed.withUnsafeBytes { open($0) }
+    }
+
+    /// A 64-bit check for damage, not for an adversary, eight bytes a step. Each step (xor a
+    /// word, multiply by an odd constant, rotate) is a bijection of the state, and so is the
+    /// finish: a change to any one word always changes the check, and more changes go unseen
+    /// with a chance of about 2^-64.
+    static func check(_ bytes: UnsafeRawBufferPointer) -> UInt64 {
+        var h: UInt64 = 0x9E37_79B9_7F4A_7C15 ^ UInt64(bytes.count)
+        var i = 0
+        while i + 8 <= bytes.count {
+            h = (h ^ bytes.loadUnaligned(fromByteOffset: i, as: UInt64.self).littleEndian) &* 0xFF51_AFD7_ED55_8CCD
+            h = h << 29 | h >> 35
+            i += 8
+        }
+        while i < bytes.count {
+            h = (h ^ UInt64(bytes[i])) &* 0x0000_0100_0000_01B3
+            i += 1
+        }
+        h ^= h >> 33
+        h &*= 0xC4CE_B9FE_1A85_EC53
+        return h ^ h >> 33
     }
 }
 

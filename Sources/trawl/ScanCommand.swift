@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import LibCrypto
 import Logging
 import OCR
 import TrawlClassify
@@ -206,7 +207,7 @@ struct Scan: ParsableCommand {
             do {
                 runLock = try RunLock(path: state + ".lock")
                 store = try StateStore(path: state, readers: options.jobs, rules: [
-                    "trawl \(Trawl.version)", library.sources.isEmpty ? "" : RuleSetIdentity.of(files: library.sources, name: "").id,
+                    "trawl \(Trawl.version)", Self.buildIdentity(), library.sources.isEmpty ? "" : RuleSetIdentity.of(files: library.sources, name: "").id,
                     RuleSetIdentity.of(files: [("policy.yaml", loadedPolicy.source)], name: "").id, key.id, minConfidence,
                     String(options.limits.maxMemberSize), String(maxArchiveDepth), String(options.limits.maxTotalExpansion),
                     String(maxExpansionRatio), String(maxMembers), String(ocr), String(maxFindings),
@@ -216,6 +217,9 @@ struct Scan: ParsableCommand {
                 writer.abandon()
                 printError("\(error)")
                 throw ExitCode(ExitStatus.usageOrFatal)
+            }
+            if let older = store?.resetFrom, !quiet {
+                logger.notice("\(state): written by an older trawl (\(older)); emptied, so every file is read this run")
             }
         }
         defer { withExtendedLifetime(runLock) {} }
@@ -248,6 +252,10 @@ struct Scan: ParsableCommand {
         } catch {
             // The report is still complete; the next run just reads more.
             printError("\(error)")
+        }
+        if let store, store.damaged > 0 {
+            // The files were read again, so the report is right; the state file is what is damaged.
+            logger.warning("\(state ?? ""): \(store.damaged) stored results failed their check; their files were read again (the state file is damaged)")
         }
         let summary: SummaryRecord
         do {
@@ -295,4 +303,22 @@ func parseSize(_ text: String, option: String) throws -> Int {
     if let last = digits.last, let m = units[last] { multiplier = m; digits.removeLast() }
     guard let n = Int(digits), n > 0 else { throw ValidationError("\(option) must be a positive size such as 1048576, 512K, 256M or 2G") }
     return n * multiplier
+}
+
+extension Scan {
+    /// This build of trawl: a digest of its own executable. Another build may read a file
+    /// differently (an extractor mended, a validator changed), so the state keeps no result of one
+    /// build for another; the version alone does not change with every build.
+    static func buildIdentity() -> String {
+        guard let file = fopen("/proc/self/exe", "rb") else { return "build unknown" }
+        defer { fclose(file) }
+        var hasher = SHA256()
+        var buffer = [UInt8](repeating: 0, count: 1 << 20)
+        while true {
+            let n = buffer.withUnsafeMutableBytes { fread($0.baseAddress, 1, $0.count, file) }
+            if n == 0 { break }
+            buffer.withUnsafeBytes { hasher.update(UnsafeRawBufferPointer(rebasing: $0[..<n])) }
+        }
+        return hasher.finalize().withUnsafeBytes { $0.map { String(format: "%02x", $0) }.joined() }
+    }
 }
