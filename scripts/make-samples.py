@@ -878,6 +878,44 @@ def other():
     entry("other/blob.bin", outcome="skipped", issue="unsupported", level="Internal")
 
 
+def office_comments():
+    """A workbook whose personal data is only in a cell comment, laid out as Excel lays it out: the
+    sheet's relationships name ../comments1.xml, and the note starts with its author in bold."""
+    ns = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+    sheet = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><worksheet xmlns="{ns}"><sheetData>'
+             '<row r="1"><c r="A1" t="inlineStr"><is><t>Name</t></is></c><c r="B1" t="inlineStr"><is><t>Role</t></is></c></row>'
+             '<row r="2"><c r="A2" t="inlineStr"><is><t>Priya Shah</t></is></c><c r="B2" t="inlineStr"><is><t>Teaching assistant</t></is></c></row>'
+             "</sheetData><legacyDrawing r:id=\"rId2\" xmlns:r=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships\"/></worksheet>")
+    comments = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><comments xmlns="{ns}">'
+                "<authors><author>HR Officer</author></authors><commentList>"
+                '<comment ref="A2" authorId="0"><text><r><rPr><b/></rPr><t>HR Officer:</t></r>'
+                '<r><t xml:space="preserve">\nNI number SN 48 27 36 B confirmed; personal email priya.shah@outlook.com</t></r>'
+                "</text></comment></commentList></comments>")
+    sheet_rels = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships xmlns="{REL_NS}">'
+                  '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/comments" Target="../comments1.xml"/>'
+                  "</Relationships>")
+    workbook = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><workbook xmlns="{ns}" '
+                'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
+                '<sheets><sheet name="Staff" sheetId="1" r:id="rId1"/></sheets></workbook>')
+    wb_rels = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships xmlns="{REL_NS}">'
+               '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/>'
+               "</Relationships>")
+    ct = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+          '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+          '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+          '<Default Extension="xml" ContentType="application/xml"/>'
+          '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+          '<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
+          '<Override PartName="/xl/comments1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.comments+xml"/>'
+          "</Types>")
+    rels = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships xmlns="{REL_NS}">'
+            f'<Relationship Id="rId1" Type="{OFFDOC}" Target="xl/workbook.xml"/></Relationships>')
+    write("office/staff-notes.xlsx", zip_bytes([
+        ("[Content_Types].xml", ct), ("_rels/.rels", rels), ("xl/workbook.xml", workbook), ("xl/_rels/workbook.xml.rels", wb_rels),
+        ("xl/worksheets/sheet1.xml", sheet), ("xl/worksheets/_rels/sheet1.xml.rels", sheet_rels), ("xl/comments1.xml", comments)]))
+    entry("office/staff-notes.xlsx", [finding("uk.nino", "SN 48 27 36 B"), finding("email", "priya.shah@outlook.com")])
+
+
 def main():
     if os.path.isdir(ROOT):
         shutil.rmtree(ROOT)
@@ -885,6 +923,7 @@ def main():
     plain_text()
     delimited()
     office()
+    office_comments()
     opendocument()
     more_types()
     other_formats()

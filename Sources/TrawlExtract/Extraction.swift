@@ -185,6 +185,8 @@ package enum Extraction {
                 let parts = try OfficePackage.read(bytes, limits: limits) { name in
                     name == "xl/workbook.xml" || name == "xl/_rels/workbook.xml.rels" || name == "xl/sharedStrings.xml"
                         || name == "xl/styles.xml" || (name.hasPrefix("xl/worksheets/") && name.hasSuffix(".xml"))
+                        || (name.hasPrefix("xl/worksheets/_rels/") && name.hasSuffix(".xml.rels"))
+                        || SpreadsheetExtractor.isCommentPart(name)
                 }
                 try SpreadsheetExtractor.extract(parts: parts, emit: emit)
             case .odt, .ods, .odp:

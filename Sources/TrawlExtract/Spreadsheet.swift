@@ -1,8 +1,12 @@
-// SpreadsheetML (xlsx): shared strings, sheets in workbook order, and dates.
+// SpreadsheetML (xlsx): shared strings, sheets in workbook order, dates, and cell comments.
 //
 // A cell holds an index into the shared-strings table, an inline string, or a number. A date is
 // a number whose style has a date format: a "Date of Birth" column typed as dates would otherwise
 // read as 30754. Such cells are rendered as ISO dates (yyyy-mm-dd) so that date patterns see them.
+//
+// Comments (notes) live in parts of their own, tied to a sheet by its relationships; Excel writes
+// the text of threaded comments there too. Each is read as a one-cell row at the cell it is on,
+// in a part named after the sheet ("Learners comments").
 import LibXML2
 import TrawlModel
 
@@ -40,9 +44,91 @@ enum SpreadsheetExtractor {
     static func extract(parts: [String: [UInt8]], emit: (TextChunk) -> Void) throws {
         let shared = try sharedStrings(parts["xl/sharedStrings.xml"])
         let dateStyles = try dateStyleIndexes(parts["xl/styles.xml"])
+        var commentsRead: Set<String> = []
         for sheet in try sheets(parts) {
             guard let xml = parts[sheet.path] else { continue }
             try extractSheet(xml, name: sheet.name, shared: shared, dateStyles: dateStyles, emit: emit)
+            for path in try commentParts(of: sheet, parts) where !commentsRead.contains(path) {
+                guard let comments = parts[path] else { continue }
+                try extractComments(comments, part: "\(sheet.name) comments", emit: emit)
+                commentsRead.insert(path)
+            }
+        }
+        // Comments no sheet claims are still read.
+        for path in parts.keys.filter(isCommentPart).sorted() where !commentsRead.contains(path) {
+            try extractComments(parts[path]!, part: "comments", emit: emit)
+        }
+    }
+
+    static func isCommentPart(_ name: String) -> Bool {
+        name.hasPrefix("xl/comments") && name.hasSuffix(".xml")
+    }
+
+    /// The comment parts a sheet's relationships name.
+    private static func commentParts(of sheet: Sheet, _ parts: [String: [UInt8]]) throws -> [String] {
+        let slash = sheet.path.lastIndex(of: "/").map { sheet.path[...$0] } ?? ""
+        let file = sheet.path.dropFirst(slash.count)
+        guard let rels = parts["\(slash)_rels/\(file).rels"] else { return [] }
+        var found: [String] = []
+        try rels.withUnsafeBytes { raw throws in
+            try XMLStreamReader.read(raw) { r throws in
+                while try r.next() {
+                    guard r.kind == .element && r.localName == "Relationship",
+                          r.attribute("Type")?.hasSuffix("/comments") == true, let target = r.attribute("Target") else { continue }
+                    found.append(resolve(target, from: String(slash)))
+                }
+            }
+        }
+        return found
+    }
+
+    /// A relationship's target as a part name: absolute ("/xl/comments1.xml") or relative to the
+    /// folder of the part whose relationships name it ("../comments1.xml" from "xl/worksheets/").
+    static func resolve(_ target: String, from folder: String) -> String {
+        if target.hasPrefix("/") { return String(target.dropFirst()) }
+        var path = folder.split(separator: "/").map(String.init)
+        for piece in target.split(separator: "/") {
+            if piece == ".." { if !path.isEmpty { path.removeLast() } } else if piece != "." { path.append(String(piece)) }
+        }
+        return path.joined(separator: "/")
+    }
+
+    /// Each comment as a one-cell row at its cell. The text is the comment's runs joined (Excel
+    /// starts a note with its author's name, in a run of its own).
+    private static func extractComments(_ xml: [UInt8], part: String, emit: (TextChunk) -> Void) throws {
+        var cursor = PartCursor(part: part)
+        var row = RowBuilder()
+        var ref: String?
+        var text: [UInt8] = []
+        var inText = false
+        try xml.withUnsafeBytes { raw throws in
+            try XMLStreamReader.read(raw) { r throws in
+                while try r.next() {
+                    switch r.kind {
+                    case .element:
+                        switch r.localName {
+                        case "comment":
+                            ref = r.attribute("ref")
+                            text.removeAll(keepingCapacity: true)
+                        case "t": inText = ref != nil && !r.isEmptyElement
+                        default: break
+                        }
+                    case .endElement:
+                        switch r.localName {
+                        case "t": inText = false
+                        case "comment":
+                            row.removeAll()
+                            row.add(text[...], ref: ref, label: nil)
+                            if let chunk = cursor.row(row) { emit(chunk) }
+                            ref = nil
+                        default: break
+                        }
+                    case .text, .whitespace:
+                        if inText { r.appendValue(to: &text) }
+                    case .other: break
+                    }
+                }
+            }
         }
     }
 

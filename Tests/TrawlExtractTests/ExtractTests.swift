@@ -63,6 +63,34 @@ func text(_ c: [TextChunk]) -> String { c.map { String(decoding: $0.text, as: UT
         #expect(row.part == "Learners")
     }
 
+    /// A note on a cell is read at that cell, in a part named after its sheet (Samples has one
+    /// laid out as Excel lays it out, with a relative target; this is the absolute kind other
+    /// writers use, and a comments part no sheet names).
+    @Test func spreadsheetCommentsAreReadAtTheirCells() throws {
+        let c = try chunks("office/staff-notes.xlsx")
+        let note = try #require(c.first { $0.part == "Staff comments" })
+        #expect(note.cells.map(\.ref) == ["A2"])
+        #expect(String(decoding: note.text, as: UTF8.self).contains("NI number SN 48 27 36 B"))
+
+        let comment = #"<comments xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><commentList><comment ref="C4"><text><t>AB 12 34 56 C</t></text></comment></commentList></comments>"#
+        let rels = #"<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="c" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/comments" Target="/xl/comments/comment1.xml"/></Relationships>"#
+        var out: [TextChunk] = []
+        try SpreadsheetExtractor.extract(parts: [
+            "xl/worksheets/sheet1.xml": Array("<worksheet/>".utf8),
+            "xl/worksheets/_rels/sheet1.xml.rels": Array(rels.utf8),
+            "xl/comments/comment1.xml": Array(comment.utf8),
+            "xl/comments9.xml": Array(comment.utf8),
+        ]) { out.append($0) }
+        #expect(out.map(\.part) == ["sheet1 comments", "comments"])
+        #expect(out.allSatisfy { $0.cells.map(\.ref) == ["C4"] })
+    }
+
+    @Test(arguments: [("../comments1.xml", "xl/worksheets/", "xl/comments1.xml"), ("/xl/c/c1.xml", "xl/worksheets/", "xl/c/c1.xml"),
+                      ("./c.xml", "xl/", "xl/c.xml"), ("../../../c.xml", "xl/worksheets/", "c.xml")])
+    func relationshipTargetsResolveToPartNames(target: String, folder: String, part: String) {
+        #expect(SpreadsheetExtractor.resolve(target, from: folder) == part)
+    }
+
     /// A cell's style index and a shared string's index are read from their bytes; they must read
     /// as `Int(String)` reads them.
     @Test(arguments: ["0", "7", "12", "007", "123456789", "1234567890", "+5", "-3", "", " 1", "1a", "x", "99999999999999999999"])
