@@ -266,19 +266,24 @@ REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
 OFFDOC = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument"
 
 
-def docx(paragraphs_xml):
+def docx(paragraphs_xml, embedded=()):
+    """A Word document; `embedded` (name, bytes) workbooks are stored as Word stores an embedded
+    Excel object, under word/embeddings/."""
     content_types = (
         '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
         '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
         '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
         '<Default Extension="xml" ContentType="application/xml"/>'
-        '<Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/>'
+        + ('<Default Extension="xlsx" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"/>'
+           if embedded else "")
+        + '<Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/>'
         "</Types>")
     rels = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships xmlns="{REL_NS}">'
             f'<Relationship Id="rId1" Type="{OFFDOC}" Target="word/document.xml"/></Relationships>')
     document = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:document {W_NS}><w:body>'
                 + paragraphs_xml + '<w:sectPr/></w:body></w:document>')
-    return zip_bytes([("[Content_Types].xml", content_types), ("_rels/.rels", rels), ("word/document.xml", document)])
+    return zip_bytes([("[Content_Types].xml", content_types), ("_rels/.rels", rels), ("word/document.xml", document)]
+                     + [("word/embeddings/" + name, data) for name, data in embedded])
 
 
 def w_p(*runs):
@@ -921,6 +926,32 @@ def office_comments():
     entry("office/staff-notes.xlsx", [finding("uk.nino", "SN 48 27 36 B"), finding("email", "priya.shah@outlook.com")])
 
 
+def office_embedded():
+    """A report whose staff list is an Excel object embedded in it: the report's own text names
+    no one; the workbook is a member of the document, as an attachment is of an email."""
+    ns = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+
+    def cell(ref, text):
+        return f'<c r="{ref}" t="inlineStr"><is><t>{esc(text)}</t></is></c>'
+    sheet = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><worksheet xmlns="{ns}"><sheetData>'
+             f'<row r="1">{cell("A1", "Name")}{cell("B1", "NI Number")}{cell("C1", "Date of Birth")}</row>'
+             f'<row r="2">{cell("A2", "Tom Becker")}{cell("B2", "KL 63 52 41 A")}{cell("C2", "03/09/1979")}</row>'
+             "</sheetData></worksheet>")
+    wb_rels = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships xmlns="{REL_NS}">'
+               '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/>'
+               "</Relationships>")
+    workbook = zip_bytes([
+        ("[Content_Types].xml", xlsx_content_types(("xl/workbook.xml", "sheet.main"), ("xl/worksheets/sheet1.xml", "worksheet"))),
+        ("_rels/.rels", package_rels("xl/workbook.xml")), ("xl/workbook.xml", xlsx_workbook("Staff")),
+        ("xl/_rels/workbook.xml.rels", wb_rels), ("xl/worksheets/sheet1.xml", sheet)])
+    body = w_p("Staffing review, spring term") + w_p("The staff list for the review is embedded below.")
+    name = "Microsoft_Excel_Worksheet.xlsx"
+    write("office/staffing-review.docx", docx(body, embedded=[(name, workbook)]))
+    entry("office/staffing-review.docx", level="Restricted")
+    entry("office/staffing-review.docx", [finding("uk.nino", "KL 63 52 41 A"), finding("dob", "03/09/1979")],
+          members=["word/embeddings/" + name])
+
+
 def main():
     if os.path.isdir(ROOT):
         shutil.rmtree(ROOT)
@@ -929,6 +960,7 @@ def main():
     delimited()
     office()
     office_comments()
+    office_embedded()
     opendocument()
     more_types()
     other_formats()

@@ -219,8 +219,11 @@ package enum Extraction {
     /// - Throws: `ExtractError.corrupt` when the archive cannot be opened or breaks off;
     ///   `.limitExceeded` when the member count or the expansion budget runs out. Members visited
     ///   before the error stay visited.
+    ///   - only: when given, the members whose names it accepts; the rest are passed over unread
+    ///     and not counted (an Office document's embedded files among its other parts).
     package static func forEachMember(_ bytes: [UInt8], format: ContainerFormat, containerName: [UInt8],
                                       limits: ExtractLimits, budget: ExpansionBudget,
+                                      only: (([UInt8]) -> Bool)? = nil,
                                       _ visit: (ArchiveMember) -> Bool) throws(ExtractError) {
         if format == .email || format == .mbox || format == .outlook {
             let members: [(name: [UInt8], bytes: [UInt8])]
@@ -245,6 +248,7 @@ package enum Extraction {
                 try ArchiveReader.read(raw, formats: formats) { reader in
                     while let entry = try reader.nextEntry() {
                         if entry.isDirectory || !entry.isRegularFile { continue }
+                        if let only, !only(entry.pathBytes) { continue }
                         count += 1
                         var name = entry.pathBytes
                         if reader.formatName == "raw" { name = strippedCompressionSuffix(containerName) }
@@ -295,6 +299,23 @@ package enum Extraction {
         } catch {
             throw .corrupt("\(format.rawValue): \(error)")
         }
+    }
+
+    /// Whether this document may carry files of its own inside it: an Office Open XML package
+    /// keeps embedded objects (a workbook in a report, a document in a slide) as parts under
+    /// `word/embeddings/`, `xl/embeddings/` or `ppt/embeddings/`. A package's part names are
+    /// stored as they are, so one without the words is not opened a second time to look.
+    package static func mayEmbed(_ bytes: [UInt8], format: DocumentFormat) -> Bool {
+        (format == .docx || format == .xlsx || format == .pptx) && ByteSearch.first(embeddingsFolder, in: bytes) != nil
+    }
+    private static let embeddingsFolder = Array("/embeddings/".utf8)
+
+    /// Whether a part of an Office Open XML package is an embedded file.
+    package static func isEmbedded(_ part: [UInt8]) -> Bool {
+        guard let slash = part.firstIndex(of: 47) else { return false }
+        let rest = part[(slash + 1)...]
+        return rest.starts(with: "embeddings/".utf8) && rest.count > "embeddings/".utf8.count
+            && ["word", "xl", "ppt"].contains { part[..<slash].elementsEqual($0.utf8) }
     }
 
     /// Chunks of text read from an image by OCR (part "ocr"), lines as in plain text.

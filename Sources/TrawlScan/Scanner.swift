@@ -277,6 +277,7 @@ package final class Scanner: Sendable {
         case .document(let format):
             var tally = FindingTally(limit: options.maxFindingsPerEntry)
             var scratch: [Match] = []
+            var own: Classification?
             do {
                 result.issues = try Extraction.extractText(bytes, format: format, limits: options.limits) { chunk in
                     // Past the time limit, the rest of the document is not searched.
@@ -297,14 +298,34 @@ package final class Scanner: Sendable {
                     result.outcome = .error
                     result.issues.append(file.timeIssue(options.maxSecondsPerFile))
                 }
-                apply(classifier.classify(tally, path: display, photograph: Extraction.isPhotograph(bytes, format: format)), to: &result)
+                own = classifier.classify(tally, path: display, photograph: Extraction.isPhotograph(bytes, format: format))
             } catch {
                 result.outcome = error.issue.kind == .tooLarge ? .skipped : .error
                 result.issues = [error.issue]
                 // What was found before the failure still counts: a half-read file is not clean.
                 // With nothing found, the level is for want of evidence, not "no personal data".
-                if tally.isEmpty { result = notRead(result) } else { apply(classifier.classify(tally, path: display), to: &result) }
+                if tally.isEmpty { result = notRead(result) } else { own = classifier.classify(tally, path: display) }
             }
+            // Files embedded in the document (a workbook in a report) are its members, as an
+            // email's attachments are the email's; they are looked for in a document read whole.
+            guard result.outcome == .scanned, Extraction.mayEmbed(bytes, format: format) else {
+                if let own { apply(own, to: &result) }
+                break
+            }
+            let read: MembersRead
+            if depth >= options.maxArchiveDepth {
+                read = embeddedBeyondDepth(bytes, name: name, file: file)
+            } else {
+                read = try readMembers(bytes, format: .zip, only: Extraction.isEmbedded, name: name, path: path, members: members,
+                                       depth: depth, detector: detector, ocr: ocr, lines: lines, file: file)
+            }
+            if let failure = read.failure {
+                result.outcome = .error
+                result.issues.append(failure)
+            }
+            if read.count > 0 { result.memberCount = read.count }
+            fold(read, own: own, into: &result)
+            membersNotWhollyRead = read.notWhollyRead
         case .container(let format):
             if depth >= options.maxArchiveDepth {
                 result.outcome = .error
@@ -319,63 +340,99 @@ package final class Scanner: Sendable {
                 guard !file.timedOut else { return }
                 countMatches(in: chunk, detector: detector, into: &own, scratch: &scratch, path: display)
             }
-            var highest: Level?
-            var count = 0
-            var writeError: ReportWriteError?
-            do {
-                try Extraction.forEachMember(bytes, format: format, containerName: name, limits: options.limits,
-                                             budget: file.budget) { member in
-                    guard writeError == nil, !file.timedOut else { return false }
-                    count += 1
-                    do {
-                        let level: Level
-                        switch member.content {
-                        case .success(let data):
-                            let processed = try process(data, path: path, members: members + [member.name], depth: depth + 1,
-                                                        detector: detector, ocr: ocr, lines: lines, file: file)
-                            level = processed.level
-                            if !processed.wholly { membersNotWhollyRead += 1 }
-                        case .failure(let error):
-                            membersNotWhollyRead += 1
-                            let r = notRead(FileResult(path: path, members: members + [member.name], size: member.declaredSize ?? 0,
-                                                       outcome: error.issue.kind == .tooLarge ? .skipped : .error, issues: [error.issue]))
-                            try emit(r, isMember: true, lines)
-                            level = r.level
-                        }
-                        highest = max(highest ?? level, level)
-                    } catch let e as ReportWriteError {
-                        writeError = e
-                    } catch {}
-                    return true
-                }
-                if file.timedOut {
-                    result.outcome = .error
-                    result.issues = [file.timeIssue(options.maxSecondsPerFile)]
-                }
-            } catch {
+            let read = try readMembers(bytes, format: format, name: name, path: path, members: members, depth: depth,
+                                       detector: detector, ocr: ocr, lines: lines, file: file)
+            if let failure = read.failure {
                 result.outcome = .error
-                result.issues = [error.issue]
+                result.issues = [failure]
             }
-            if let writeError { throw writeError }
-            result.memberCount = count
-            let ownClass = classifier.classify(own, path: display)
-            apply(ownClass, to: &result)
-            if let highest, highest > ownClass.level {
-                result.level = highest
-                result.reasons.insert(LevelReason(rule: "contains", level: highest, detail: "highest level among its \(count) members"), at: 0)
-                result.reasons.removeAll { $0.rule == "default" }
-            }
-            if membersNotWhollyRead > 0 {
-                let which = membersNotWhollyRead < count ? "\(membersNotWhollyRead) of its \(count) members"
-                    : count == 1 ? "its one member" : "none of its \(count) members"
-                let rest = membersNotWhollyRead < count ? "; no personal data found in the rest" : ""
-                let verb = membersNotWhollyRead == count && count > 1 ? "was wholly read" : "not wholly read"
-                sayNotWhollyRead(&result, detail: "\(which) \(verb), so nothing is known of what was not read\(rest)")
-            }
+            result.memberCount = read.count
+            fold(read, own: classifier.classify(own, path: display), into: &result)
+            membersNotWhollyRead = read.notWhollyRead
         }
         if result.outcome != .scanned { sayNotWhollyRead(&result, detail: Self.partlyRead) }
         try emit(result, isMember: isMember, lines)
         return (result.level, result.outcome == .scanned && membersNotWhollyRead == 0)
+    }
+
+    /// What a container's members came to: the highest level among them, how many there were,
+    /// how many were not wholly read, and why the container could not be read to its end.
+    private struct MembersRead {
+        var highest: Level?
+        var count = 0
+        var notWhollyRead = 0
+        var failure: ScanIssue?
+    }
+
+    /// Reads the members of a container (or, with `only`, the embedded files of a document), each
+    /// processed and written as an entry of its own, depth first.
+    private func readMembers(_ bytes: [UInt8], format: ContainerFormat, only: (([UInt8]) -> Bool)? = nil, name: [UInt8],
+                             path: [UInt8], members: [[UInt8]], depth: Int, detector: Detector, ocr: RecognizerSlot?,
+                             lines: LineCollector, file: FileWork) throws(ReportWriteError) -> MembersRead {
+        var read = MembersRead()
+        var writeError: ReportWriteError?
+        do {
+            try Extraction.forEachMember(bytes, format: format, containerName: name, limits: options.limits,
+                                         budget: file.budget, only: only) { member in
+                guard writeError == nil, !file.timedOut else { return false }
+                read.count += 1
+                do {
+                    let level: Level
+                    switch member.content {
+                    case .success(let data):
+                        let processed = try process(data, path: path, members: members + [member.name], depth: depth + 1,
+                                                    detector: detector, ocr: ocr, lines: lines, file: file)
+                        level = processed.level
+                        if !processed.wholly { read.notWhollyRead += 1 }
+                    case .failure(let error):
+                        read.notWhollyRead += 1
+                        let r = notRead(FileResult(path: path, members: members + [member.name], size: member.declaredSize ?? 0,
+                                                   outcome: error.issue.kind == .tooLarge ? .skipped : .error, issues: [error.issue]))
+                        try emit(r, isMember: true, lines)
+                        level = r.level
+                    }
+                    read.highest = max(read.highest ?? level, level)
+                } catch let e as ReportWriteError {
+                    writeError = e
+                } catch {}
+                return true
+            }
+            if file.timedOut { read.failure = file.timeIssue(options.maxSecondsPerFile) }
+        } catch {
+            read.failure = error.issue
+        }
+        if let writeError { throw writeError }
+        return read
+    }
+
+    /// A document at the nesting limit is read, but files embedded in it are not opened: said so
+    /// when it has any.
+    private func embeddedBeyondDepth(_ bytes: [UInt8], name: [UInt8], file: FileWork) -> MembersRead {
+        var found = false
+        try? Extraction.forEachMember(bytes, format: .zip, containerName: name, limits: options.limits, budget: file.budget,
+                                      only: Extraction.isEmbedded) { _ in found = true; return false }
+        guard found else { return MembersRead() }
+        var read = MembersRead()
+        read.failure = ScanIssue(.limitExceeded, "embedded files nested deeper than \(options.maxArchiveDepth) levels; not opened")
+        return read
+    }
+
+    /// Sets an entry's level and reasons from its own classification (nil when it was not read)
+    /// and its members'.
+    private func fold(_ read: MembersRead, own: Classification?, into result: inout FileResult) {
+        if let own { apply(own, to: &result) }
+        if let highest = read.highest, highest > result.level {
+            result.level = highest
+            result.reasons.insert(LevelReason(rule: "contains", level: highest, detail: "highest level among its \(read.count) members"), at: 0)
+            result.reasons.removeAll { $0.rule == "default" }
+        }
+        if read.notWhollyRead > 0 {
+            let which = read.notWhollyRead < read.count ? "\(read.notWhollyRead) of its \(read.count) members"
+                : read.count == 1 ? "its one member" : "none of its \(read.count) members"
+            let rest = read.notWhollyRead < read.count ? "; no personal data found in the rest" : ""
+            let verb = read.notWhollyRead == read.count && read.count > 1 ? "was wholly read" : "not wholly read"
+            sayNotWhollyRead(&result, detail: "\(which) \(verb), so nothing is known of what was not read\(rest)")
+        }
     }
 
     /// What an entry whose own reading failed or stopped part way says, when nothing was found.

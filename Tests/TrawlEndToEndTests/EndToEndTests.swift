@@ -241,6 +241,18 @@ struct Expected: Decodable {
         }
     }
 
+    /// A document's embedded files are opened to the archive nesting limit, as archives are;
+    /// past it, the document says it holds files that were not opened.
+    @Test func embeddedFilesPastTheNestingLimitAreReportedNotOpened() throws {
+        let run = try trawl(["scan", "Samples/office/staffing-review.docx", "--max-archive-depth", "0", "--quiet"])
+        #expect(run.status == 1)
+        let report = try #require(run.files.first)
+        #expect(run.files.count == 1)
+        #expect(report.outcome == .error)
+        #expect(report.issues?.map(\.kind) == [.limitExceeded])
+        #expect(report.reasons.map(\.rule) == ["not_read"])
+    }
+
     @Test func publishedPathsMakeCleanFilesPublicAndFlagExposure() throws {
         let policy = try String(contentsOf: root.appendingPathComponent("Patterns/policy.yaml"), encoding: .utf8)
             .replacingOccurrences(of: "published_paths: []", with: "published_paths: [\"*/text/*\"]")
