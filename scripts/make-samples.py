@@ -952,6 +952,48 @@ def office_embedded():
           members=["word/embeddings/" + name])
 
 
+def office_pivot():
+    """A workbook that shows only a pivot table's totals; its source sheet is gone, but the pivot
+    cache still holds every row it was made from, as Excel keeps it."""
+    ns = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+    r_ns = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+    summary = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><worksheet xmlns="{ns}"><sheetData>'
+               '<row r="1"><c r="A1" t="inlineStr"><is><t>Department</t></is></c><c r="B1" t="inlineStr"><is><t>Staff</t></is></c></row>'
+               '<row r="2"><c r="A2" t="inlineStr"><is><t>Science</t></is></c><c r="B2"><v>1</v></c></row>'
+               '<row r="3"><c r="A3" t="inlineStr"><is><t>Maths</t></is></c><c r="B3"><v>1</v></c></row>'
+               "</sheetData></worksheet>")
+    definition = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><pivotCacheDefinition xmlns="{ns}" '
+                  f'xmlns:r="{r_ns}" r:id="rId1" recordCount="2"><cacheSource type="worksheet">'
+                  '<worksheetSource ref="A1:D3" sheet="Staff"/></cacheSource><cacheFields count="4">'
+                  '<cacheField name="Name" numFmtId="0"><sharedItems/></cacheField>'
+                  '<cacheField name="NI Number" numFmtId="0"><sharedItems/></cacheField>'
+                  '<cacheField name="Date of Birth" numFmtId="14"><sharedItems containsSemiMixedTypes="0" containsNonDate="0" '
+                  'containsDate="1" containsString="0" minDate="1979-09-03T00:00:00" maxDate="1985-01-20T00:00:00"/></cacheField>'
+                  '<cacheField name="Department" numFmtId="0"><sharedItems count="2"><s v="Science"/><s v="Maths"/></sharedItems></cacheField>'
+                  "</cacheFields></pivotCacheDefinition>")
+    records = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><pivotCacheRecords xmlns="{ns}" count="2">'
+               '<r><s v="Tom Becker"/><s v="KL 63 52 41 A"/><d v="1979-09-03T00:00:00"/><x v="0"/></r>'
+               '<r><s v="Nadia Okafor"/><s v="PC 19 28 37 D"/><d v="1985-01-20T00:00:00"/><x v="1"/></r>'
+               "</pivotCacheRecords>")
+    cache_rels = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships xmlns="{REL_NS}">'
+                  f'<Relationship Id="rId1" Type="{r_ns}/pivotCacheRecords" Target="pivotCacheRecords1.xml"/></Relationships>')
+    workbook = xlsx_workbook("Summary").replace("</sheets>", '</sheets><pivotCaches><pivotCache cacheId="1" r:id="rId2"/></pivotCaches>')
+    wb_rels = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships xmlns="{REL_NS}">'
+               f'<Relationship Id="rId1" Type="{r_ns}/worksheet" Target="worksheets/sheet1.xml"/>'
+               f'<Relationship Id="rId2" Type="{r_ns}/pivotCacheDefinition" Target="pivotCache/pivotCacheDefinition1.xml"/>'
+               "</Relationships>")
+    ct = xlsx_content_types(("xl/workbook.xml", "sheet.main"), ("xl/worksheets/sheet1.xml", "worksheet"),
+                            ("xl/pivotCache/pivotCacheDefinition1.xml", "pivotCacheDefinition"),
+                            ("xl/pivotCache/pivotCacheRecords1.xml", "pivotCacheRecords"))
+    write("office/staff-summary.xlsx", zip_bytes([
+        ("[Content_Types].xml", ct), ("_rels/.rels", package_rels("xl/workbook.xml")), ("xl/workbook.xml", workbook),
+        ("xl/_rels/workbook.xml.rels", wb_rels), ("xl/worksheets/sheet1.xml", summary),
+        ("xl/pivotCache/pivotCacheDefinition1.xml", definition), ("xl/pivotCache/_rels/pivotCacheDefinition1.xml.rels", cache_rels),
+        ("xl/pivotCache/pivotCacheRecords1.xml", records)]))
+    entry("office/staff-summary.xlsx", [finding("uk.nino", "KL 63 52 41 A"), finding("dob", "1979-09-03"),
+                                        finding("uk.nino", "PC 19 28 37 D"), finding("dob", "1985-01-20")])
+
+
 def main():
     if os.path.isdir(ROOT):
         shutil.rmtree(ROOT)
@@ -961,6 +1003,7 @@ def main():
     office()
     office_comments()
     office_embedded()
+    office_pivot()
     opendocument()
     more_types()
     other_formats()

@@ -186,7 +186,7 @@ package enum Extraction {
                     name == "xl/workbook.xml" || name == "xl/_rels/workbook.xml.rels" || name == "xl/sharedStrings.xml"
                         || name == "xl/styles.xml" || (name.hasPrefix("xl/worksheets/") && name.hasSuffix(".xml"))
                         || (name.hasPrefix("xl/worksheets/_rels/") && name.hasSuffix(".xml.rels"))
-                        || SpreadsheetExtractor.isCommentPart(name)
+                        || SpreadsheetExtractor.isCommentPart(name) || SpreadsheetExtractor.isPivotCachePart(name)
                 }
                 try SpreadsheetExtractor.extract(parts: parts, emit: emit)
             case .odt, .ods, .odp:

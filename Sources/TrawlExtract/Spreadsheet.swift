@@ -7,6 +7,10 @@
 // Comments (notes) live in parts of their own, tied to a sheet by its relationships; Excel writes
 // the text of threaded comments there too. Each is read as a one-cell row at the cell it is on,
 // in a part named after the sheet ("Learners comments").
+//
+// A pivot table keeps a copy of its source data, row by row, in a pivot cache: the data stays in
+// the file when the sheet it came from is deleted and only the pivot's totals show. Each cached
+// record is read as a row under its fields' names ("pivot cache 1").
 import LibXML2
 import TrawlModel
 
@@ -57,6 +61,90 @@ enum SpreadsheetExtractor {
         // Comments no sheet claims are still read.
         for path in parts.keys.filter(isCommentPart).sorted() where !commentsRead.contains(path) {
             try extractComments(parts[path]!, part: "comments", emit: emit)
+        }
+        let definitions = parts.keys.compactMap { name in pivotCacheNumber(name, prefix: definitionPrefix).map { ($0, name) } }
+        for (n, definition) in definitions.sorted(by: { $0.0 < $1.0 }) {
+            guard let records = parts["\(recordsPrefix)\(n).xml"] else { continue }
+            try extractPivotCache(definition: parts[definition]!, records: records, part: "pivot cache \(n)", emit: emit)
+        }
+    }
+
+    private static let definitionPrefix = "xl/pivotCache/pivotCacheDefinition"
+    private static let recordsPrefix = "xl/pivotCache/pivotCacheRecords"
+
+    /// The number of a pivot cache's definition or records part ("xl/pivotCache/pivotCacheRecords2.xml"
+    /// is records 2). Excel numbers a cache's two parts alike.
+    private static func pivotCacheNumber(_ name: String, prefix: String) -> Int? {
+        guard name.hasPrefix(prefix), name.hasSuffix(".xml") else { return nil }
+        return Int(name.dropFirst(prefix.count).dropLast(4))
+    }
+
+    static func isPivotCachePart(_ name: String) -> Bool {
+        name.hasPrefix("xl/pivotCache/pivotCache") && name.hasSuffix(".xml")
+            && (pivotCacheNumber(name, prefix: definitionPrefix) != nil || pivotCacheNumber(name, prefix: recordsPrefix) != nil)
+    }
+
+    /// A cached value's text: a date (`d`) as its ISO date, the rest as written; nil for a
+    /// missing value (`m`).
+    private static func pivotValue(_ r: XMLStreamReader) -> String? {
+        guard let v = r.attribute("v") else { return nil }
+        return r.localName == "d" ? String(v.prefix(10)) : v
+    }
+
+    /// Each record of a pivot cache as a row labelled by its fields' names. A record holds each
+    /// field's value in field order, inline or as an index (`x`) into the field's shared items.
+    private static func extractPivotCache(definition: [UInt8], records: [UInt8], part: String, emit: (TextChunk) -> Void) throws {
+        var fields: [(name: String?, items: [String?])] = []
+        var inItems = false
+        try definition.withUnsafeBytes { raw throws in
+            try XMLStreamReader.read(raw) { r throws in
+                while try r.next() {
+                    switch r.kind {
+                    case .element:
+                        switch r.localName {
+                        case "cacheField": fields.append((r.attribute("name").flatMap(label(from:)), []))
+                        case "sharedItems": inItems = !r.isEmptyElement
+                        case "s", "n", "d", "b", "e", "m":
+                            if inItems, !fields.isEmpty { fields[fields.count - 1].items.append(pivotValue(r)) }
+                        default: break
+                        }
+                    case .endElement:
+                        if r.localName == "sharedItems" { inItems = false }
+                    default: break
+                    }
+                }
+            }
+        }
+        var cursor = PartCursor(part: part)
+        var row = RowBuilder()
+        var field = 0
+        try records.withUnsafeBytes { raw throws in
+            try XMLStreamReader.read(raw) { r throws in
+                while try r.next() {
+                    switch r.kind {
+                    case .element:
+                        switch r.localName {
+                        case "r":
+                            row.removeAll()
+                            field = 0
+                        case "x", "s", "n", "d", "b", "e", "m":
+                            defer { field += 1 }
+                            let value: String?
+                            if r.localName == "x" {
+                                let items = field < fields.count ? fields[field].items : []
+                                value = r.attribute("v").flatMap(Int.init).flatMap { $0 >= 0 && $0 < items.count ? items[$0] : nil }
+                            } else {
+                                value = pivotValue(r)
+                            }
+                            if let value { row.add(Array(value.utf8), label: field < fields.count ? fields[field].name : nil) }
+                        default: break
+                        }
+                    case .endElement:
+                        if r.localName == "r", let chunk = cursor.row(row) { emit(chunk) }
+                    default: break
+                    }
+                }
+            }
         }
     }
 

@@ -85,6 +85,28 @@ func text(_ c: [TextChunk]) -> String { c.map { String(decoding: $0.text, as: UT
         #expect(out.allSatisfy { $0.cells.map(\.ref) == ["C4"] })
     }
 
+    /// A pivot cache's records are rows under the cache's field names, shared items resolved.
+    @Test func pivotCacheRecordsAreReadAsRowsUnderTheirFields() throws {
+        let c = try chunks("office/staff-summary.xlsx")
+        let rows = c.filter { $0.part == "pivot cache 1" }
+        #expect(rows.count == 2)
+        let first = try #require(rows.first)
+        #expect(first.cells.map(\.label) == ["Name", "NI Number", "Date of Birth", "Department"])
+        #expect(String(decoding: first.text, as: UTF8.self).contains("KL 63 52 41 A"))
+        #expect(String(decoding: first.text, as: UTF8.self).contains("1979-09-03"))
+        #expect(String(decoding: rows[1].text, as: UTF8.self).hasSuffix("Maths"))
+
+        // An index past the shared items, or none, names no value; nothing else is lost.
+        let definition = #"<pivotCacheDefinition><cacheFields><cacheField name="Team"><sharedItems><s v="Red"/></sharedItems></cacheField><cacheField name="Email"><sharedItems/></cacheField></cacheFields></pivotCacheDefinition>"#
+        let records = #"<pivotCacheRecords><r><x v="7"/><s v="a.b@gmail.com"/></r><r><x v="-1"/><s v="c@d.org"/><s v="extra"/></r></pivotCacheRecords>"#
+        var out: [TextChunk] = []
+        try SpreadsheetExtractor.extract(parts: ["xl/pivotCache/pivotCacheDefinition3.xml": Array(definition.utf8),
+                                                 "xl/pivotCache/pivotCacheRecords3.xml": Array(records.utf8)]) { out.append($0) }
+        #expect(out.map { String(decoding: $0.text, as: UTF8.self).split(separator: "\t").map(String.init) } == [["a.b@gmail.com"], ["c@d.org", "extra"]])
+        #expect(out.map { $0.cells.map(\.label) } == [["Email"], ["Email", nil]])
+        #expect(out.allSatisfy { $0.part == "pivot cache 3" })
+    }
+
     @Test(arguments: [("../comments1.xml", "xl/worksheets/", "xl/comments1.xml"), ("/xl/c/c1.xml", "xl/worksheets/", "xl/c/c1.xml"),
                       ("./c.xml", "xl/", "xl/c.xml"), ("../../../c.xml", "xl/worksheets/", "c.xml")])
     func relationshipTargetsResolveToPartNames(target: String, folder: String, part: String) {
