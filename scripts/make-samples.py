@@ -426,13 +426,22 @@ ODF_NS = ('xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
           'xmlns:presentation="urn:oasis:names:tc:opendocument:xmlns:presentation:1.0" office:version="1.3"')
 
 
-def odf(kind, body):
+def odf(kind, body, objects=()):
+    """An OpenDocument package; `objects` (folder, kind, body) are embedded objects, each with its
+    own content.xml in a folder of the package, as LibreOffice stores them."""
     mimetype = f"application/vnd.oasis.opendocument.{kind}"
+
+    def content(b):
+        return f'<?xml version="1.0" encoding="UTF-8"?><office:document-content {ODF_NS}><office:body>{b}</office:body></office:document-content>'
     manifest = ('<?xml version="1.0" encoding="UTF-8"?><manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.3">'
                 f'<manifest:file-entry manifest:full-path="/" manifest:media-type="{mimetype}"/>'
-                '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/></manifest:manifest>')
-    content = f'<?xml version="1.0" encoding="UTF-8"?><office:document-content {ODF_NS}><office:body>{body}</office:body></office:document-content>'
-    return zip_bytes([("META-INF/manifest.xml", manifest), ("content.xml", content)], stored_first=("mimetype", mimetype))
+                '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/>'
+                + "".join(f'<manifest:file-entry manifest:full-path="{folder}/" manifest:media-type="application/vnd.oasis.opendocument.{k}"/>'
+                          f'<manifest:file-entry manifest:full-path="{folder}/content.xml" manifest:media-type="text/xml"/>'
+                          for folder, k, _ in objects)
+                + "</manifest:manifest>")
+    return zip_bytes([("META-INF/manifest.xml", manifest), ("content.xml", content(body))]
+                     + [(f"{folder}/content.xml", content(b)) for folder, _, b in objects], stored_first=("mimetype", mimetype))
 
 
 def opendocument():
@@ -994,6 +1003,20 @@ def office_pivot():
                                         finding("uk.nino", "PC 19 28 37 D"), finding("dob", "1985-01-20")])
 
 
+def opendocument_object():
+    """A text whose list of governors is a spreadsheet object embedded in it."""
+    def cell(v):
+        return f'<table:table-cell office:value-type="string"><text:p>{esc(v)}</text:p></table:table-cell>'
+    rows = [["Governor", "Personal email"], ["Aisha Rahman", "aisha.rahman@hotmail.co.uk"]]
+    table = ('<office:spreadsheet><table:table table:name="Governors">'
+             + "".join("<table:table-row>" + "".join(cell(c) for c in r) + "</table:table-row>" for r in rows)
+             + "</table:table></office:spreadsheet>")
+    body = ('<office:text><text:p>Governing board, autumn term</text:p>'
+            '<text:p><draw:frame><draw:object xmlns:xlink="http://www.w3.org/1999/xlink" xlink:href="./Object 1"/></draw:frame></text:p></office:text>')
+    write("opendocument/governors.odt", odf("text", body, objects=[("Object 1", "spreadsheet", table)]))
+    entry("opendocument/governors.odt", [finding("email", "aisha.rahman@hotmail.co.uk")])
+
+
 def main():
     if os.path.isdir(ROOT):
         shutil.rmtree(ROOT)
@@ -1005,6 +1028,7 @@ def main():
     office_embedded()
     office_pivot()
     opendocument()
+    opendocument_object()
     more_types()
     other_formats()
     images()

@@ -190,13 +190,21 @@ package enum Extraction {
                 }
                 try SpreadsheetExtractor.extract(parts: parts, emit: emit)
             case .odt, .ods, .odp:
-                let parts = try OfficePackage.read(bytes, limits: limits) { $0 == "content.xml" || $0 == "styles.xml" }
+                let parts = try OfficePackage.read(bytes, limits: limits) {
+                    $0 == "content.xml" || $0 == "styles.xml" || isOpenDocumentObject($0)
+                }
                 guard let content = parts["content.xml"] else { throw ExtractError.corrupt("OpenDocument without content.xml") }
                 try FlowExtractor.extract(content, part: "content.xml", vocabulary: .openDocument,
                                           tablesAreParts: format == .ods, emit: emit)
                 if let styles = parts["styles.xml"] {
                     // Headers and footers live in styles.xml.
                     try FlowExtractor.extract(styles, part: "styles.xml", vocabulary: .openDocument, emit: emit)
+                }
+                // Embedded objects (a spreadsheet in a text, a chart's table) keep their own
+                // content in a folder of the package: the part is named after the folder.
+                for name in parts.keys.filter(isOpenDocumentObject).sorted() {
+                    try FlowExtractor.extract(parts[name]!, part: String(name.dropLast("/content.xml".count)),
+                                              vocabulary: .openDocument, emit: emit)
                 }
             }
         } catch let error as XMLError {
@@ -309,6 +317,12 @@ package enum Extraction {
         (format == .docx || format == .xlsx || format == .pptx) && ByteSearch.first(embeddingsFolder, in: bytes) != nil
     }
     private static let embeddingsFolder = Array("/embeddings/".utf8)
+
+    /// Whether a part of an OpenDocument package is an embedded object's content
+    /// ("Object 1/content.xml").
+    static func isOpenDocumentObject(_ part: String) -> Bool {
+        part.hasSuffix("/content.xml") && !part.hasPrefix("META-INF/")
+    }
 
     /// Whether a part of an Office Open XML package is an embedded file.
     package static func isEmbedded(_ part: [UInt8]) -> Bool {

@@ -125,6 +125,14 @@ func text(_ c: [TextChunk]) -> String { c.map { String(decoding: $0.text, as: UT
         #expect(text(try chunks("opendocument/agreement.odt")).contains("NI number: PR 13 57 91 B"))
     }
 
+    /// An object embedded in an OpenDocument file keeps its own content in a folder of the
+    /// package; it is read as a part named after the folder, its table rows under their headers.
+    @Test func openDocumentEmbeddedObjectsAreRead() throws {
+        let c = try chunks("opendocument/governors.odt")
+        let row = try #require(c.first { $0.part == "Object 1" && String(decoding: $0.text, as: UTF8.self).contains("Aisha Rahman") })
+        #expect(row.cells.map(\.label) == ["Governor", "Personal email"])
+    }
+
     @Test func presentationSlidesArePartsInOrder() throws {
         let c = try chunks("office/induction.pptx")
         #expect(c.first?.part == "slide 1")
