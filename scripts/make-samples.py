@@ -1017,6 +1017,25 @@ def opendocument_object():
     entry("opendocument/governors.odt", [finding("email", "aisha.rahman@hotmail.co.uk")])
 
 
+def office_marking():
+    """A workbook with no personal data whose only protective marking is in its page header, as
+    Excel writes one: sections and fonts as codes (&L, &"Arial,Bold", &P)."""
+    ns = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+    header = esc('&L&"Arial,Bold"OFFICIAL-SENSITIVE&RPage &P of &N')
+    sheet = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><worksheet xmlns="{ns}"><sheetData>'
+             '<row r="1"><c r="A1" t="inlineStr"><is><t>Cost centre</t></is></c><c r="B1" t="inlineStr"><is><t>Budget</t></is></c></row>'
+             '<row r="2"><c r="A2" t="inlineStr"><is><t>Estates</t></is></c><c r="B2"><v>125000</v></c></row>'
+             f"</sheetData><headerFooter><oddHeader>{header}</oddHeader><oddFooter>{esc('&C&F')}</oddFooter></headerFooter></worksheet>")
+    wb_rels = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships xmlns="{REL_NS}">'
+               '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/>'
+               "</Relationships>")
+    write("office/budget.xlsx", zip_bytes([
+        ("[Content_Types].xml", xlsx_content_types(("xl/workbook.xml", "sheet.main"), ("xl/worksheets/sheet1.xml", "worksheet"))),
+        ("_rels/.rels", package_rels("xl/workbook.xml")), ("xl/workbook.xml", xlsx_workbook("Budget")),
+        ("xl/_rels/workbook.xml.rels", wb_rels), ("xl/worksheets/sheet1.xml", sheet)]))
+    entry("office/budget.xlsx", level="Confidential", markings=["marking.official_sensitive"])
+
+
 def main():
     if os.path.isdir(ROOT):
         shutil.rmtree(ROOT)
@@ -1027,6 +1046,7 @@ def main():
     office_comments()
     office_embedded()
     office_pivot()
+    office_marking()
     opendocument()
     opendocument_object()
     more_types()

@@ -4,6 +4,10 @@
 // a number whose style has a date format: a "Date of Birth" column typed as dates would otherwise
 // read as 30754. Such cells are rendered as ISO dates (yyyy-mm-dd) so that date patterns see them.
 //
+// A sheet's page headers and footers are read too, one line for each of their left, centre and
+// right sections, their codes (fonts, page numbers) left out: a protective marking is often there
+// and nowhere else.
+//
 // Comments (notes) live in parts of their own, tied to a sheet by its relationships; Excel writes
 // the text of threaded comments there too. Each is read as a one-cell row at the cell it is on,
 // in a part named after the sheet ("Learners comments").
@@ -237,6 +241,10 @@ enum SpreadsheetExtractor {
         var rowBytes: [UInt8] = []
         var rowCells: [RowCell] = []
         var cellStart = 0, valueStart = 0
+        // The page headers' and footers' text, and their lines as read.
+        var inHeaderFooter = false
+        var headerFooterText: [UInt8] = []
+        var headerFooterLines: [[UInt8]] = []
 
         try xml.withUnsafeBytes { raw throws in
             try XMLStreamReader.read(raw) { r throws in
@@ -258,14 +266,20 @@ enum SpreadsheetExtractor {
                             valueStart = rowBytes.count
                         case "v", "t":
                             inValue = !r.isEmptyElement
+                        case "oddHeader", "oddFooter", "evenHeader", "evenFooter", "firstHeader", "firstFooter":
+                            inHeaderFooter = !r.isEmptyElement
+                            headerFooterText.removeAll()
                         default: break
                         }
                     case .text, .whitespace:
-                        if inValue { r.appendValue(to: &rowBytes) }
+                        if inValue { r.appendValue(to: &rowBytes) } else if inHeaderFooter { r.appendValue(to: &headerFooterText) }
                     case .endElement:
                         switch r.name {
                         case "v", "t":
                             inValue = false
+                        case "oddHeader", "oddFooter", "evenHeader", "evenFooter", "firstHeader", "firstFooter":
+                            inHeaderFooter = false
+                            headerFooterLines += headerFooterSections(headerFooterText)
                         case "c":
                             // A shared string's index, or a date's serial number, gives way to the
                             // text it stands for.
@@ -302,6 +316,51 @@ enum SpreadsheetExtractor {
                 }
             }
         }
+        if !headerFooterLines.isEmpty {
+            var block = ProseBlock()
+            for line in headerFooterLines { block.add(paragraph: line) }
+            var cursor = PartCursor(part: "\(name) header and footer")
+            if let chunk = block.take(&cursor) { emit(chunk) }
+        }
+    }
+
+    /// The text of a page header or footer, a line for each section (&L, &C, &R), without its
+    /// codes: a font (&"Arial,Bold"), a size (&12), a colour (&KFF0000), a field (&P, &N, &D,
+    /// &F...) or a style (&B, &U...); "&&" is an ampersand.
+    static func headerFooterSections(_ text: [UInt8]) -> [[UInt8]] {
+        var lines: [[UInt8]] = [[]]
+        var i = 0
+        while i < text.count {
+            let b = text[i]
+            guard b == UInt8(ascii: "&"), i + 1 < text.count else {
+                lines[lines.count - 1].append(b)
+                i += 1
+                continue
+            }
+            let code = text[i + 1]
+            i += 2
+            switch code {
+            case UInt8(ascii: "&"):
+                lines[lines.count - 1].append(code)
+            case UInt8(ascii: "L"), UInt8(ascii: "C"), UInt8(ascii: "R"):
+                lines.append([])
+            case UInt8(ascii: "\""):
+                while i < text.count && text[i] != UInt8(ascii: "\"") { i += 1 }
+                i += 1
+            case UInt8(ascii: "K"):
+                var n = 0
+                while i < text.count, n < 6, isHexDigit(text[i]) || text[i] == UInt8(ascii: "+") || text[i] == UInt8(ascii: "-") { i += 1; n += 1 }
+            case UInt8(ascii: "0")...UInt8(ascii: "9"):
+                while i < text.count && text[i] >= UInt8(ascii: "0") && text[i] <= UInt8(ascii: "9") { i += 1 }
+            default:
+                break
+            }
+        }
+        return lines.filter { !$0.trimmingWhitespace().isEmpty }
+    }
+
+    private static func isHexDigit(_ b: UInt8) -> Bool {
+        (b >= 48 && b <= 57) || (b | 32 >= 97 && b | 32 <= 102)
     }
 
     /// Where one cell of the row being read lies in the row's buffer.

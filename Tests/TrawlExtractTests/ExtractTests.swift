@@ -85,6 +85,24 @@ func text(_ c: [TextChunk]) -> String { c.map { String(decoding: $0.text, as: UT
         #expect(out.allSatisfy { $0.cells.map(\.ref) == ["C4"] })
     }
 
+    /// A page header's sections are lines of their own, its codes left out; a marking found only
+    /// there marks the file (office/budget.xlsx: the end-to-end test sees it Confidential).
+    @Test(arguments: [
+        (#"&L&"Arial,Bold"OFFICIAL-SENSITIVE&RPage &P of &N"#, ["OFFICIAL-SENSITIVE", "Page  of "]),
+        ("&CTom && Jerry&K00FF00 x&14big", ["Tom & Jerry xbig"]),
+        ("Plain &", ["Plain &"]),
+        (#"&"unclosed"#, []),
+    ])
+    func headerAndFooterCodesAreLeftOut(_ header: String, _ lines: [String]) {
+        #expect(SpreadsheetExtractor.headerFooterSections(Array(header.utf8)).map { String(decoding: $0, as: UTF8.self) } == lines)
+    }
+
+    @Test func aSheetsHeaderIsReadAsItsOwnPart() throws {
+        let c = try chunks("office/budget.xlsx")
+        let header = try #require(c.first { $0.part == "Budget header and footer" })
+        #expect(String(decoding: header.text, as: UTF8.self).contains("OFFICIAL-SENSITIVE"))
+    }
+
     /// A pivot cache's records are rows under the cache's field names, shared items resolved.
     @Test func pivotCacheRecordsAreReadAsRowsUnderTheirFields() throws {
         let c = try chunks("office/staff-summary.xlsx")
