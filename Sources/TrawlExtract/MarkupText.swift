@@ -33,28 +33,35 @@ enum XMLRecordExtractor {
             if let chunk = cursor.row(frame.row, line: frame.line) { emit(chunk) }
         }
 
-        try xml.withUnsafeBytes { raw throws in
-            try XMLStreamReader.read(raw) { r throws in
-                while try r.next() {
-                    switch r.kind {
-                    case .element:
-                        var frame = Frame(name: r.localName, line: r.line)
-                        for (name, value) in r.attributes() where !name.hasPrefix("xmlns") {
-                            frame.row.add(Array(value.utf8), label: name)
+        do {
+            try xml.withUnsafeBytes { raw throws in
+                try XMLStreamReader.read(raw) { r throws in
+                    while try r.next() {
+                        switch r.kind {
+                        case .element:
+                            var frame = Frame(name: r.localName, line: r.line)
+                            for (name, value) in r.attributes() where !name.hasPrefix("xmlns") {
+                                frame.row.add(Array(value.utf8), label: name)
+                            }
+                            if r.isEmptyElement { close(frame) } else { stack.append(frame) }
+                        case .endElement:
+                            if let frame = stack.popLast() { close(frame) }
+                        case .text:
+                            if !stack.isEmpty {
+                                if !stack[stack.count - 1].text.isEmpty { stack[stack.count - 1].text.append(32) }
+                                r.appendValue(to: &stack[stack.count - 1].text)
+                            }
+                        case .whitespace, .other:
+                            break
                         }
-                        if r.isEmptyElement { close(frame) } else { stack.append(frame) }
-                    case .endElement:
-                        if let frame = stack.popLast() { close(frame) }
-                    case .text:
-                        if !stack.isEmpty {
-                            if !stack[stack.count - 1].text.isEmpty { stack[stack.count - 1].text.append(32) }
-                            r.appendValue(to: &stack[stack.count - 1].text)
-                        }
-                    case .whitespace, .other:
-                        break
                     }
                 }
             }
+        } catch {
+            // What was read before the document broke off is searched, and the error reported:
+            // the records of the elements still open, as far as they go.
+            while let frame = stack.popLast() { close(frame) }
+            throw error
         }
     }
 }

@@ -261,6 +261,22 @@ func text(_ c: [TextChunk]) -> String { c.map { String(decoding: $0.text, as: UT
         }
     }
 
+    /// An XML document that breaks off keeps what was read: the records of the elements still
+    /// open are searched too (Ben's, here, cut short by a broken tag), and the error is reported.
+    @Test func aBrokenXMLDocumentKeepsWhatWasRead() throws {
+        let xml = #"<staff><person><name>Ava</name><ni>AB 12 34 56 C</ni></person><person><name>Ben</name><ni>CE 12 34 56 D</ni><broken attr="x></person></staff>"#
+        var out: [TextChunk] = []
+        #expect {
+            _ = try Extraction.extractText(Array(xml.utf8), format: .xml, limits: ExtractLimits()) { out.append($0) }
+        } throws: { error in
+            guard case ExtractError.corrupt = error else { return false }
+            return true
+        }
+        #expect(text(out).contains("AB 12 34 56 C"))
+        #expect(text(out).contains("CE 12 34 56 D"))
+        #expect(out.contains { $0.cells.contains { $0.label == "ni" } })
+    }
+
     /// libxml2's HTML parser halts at elements nested deeper than 256 or a text node over 10 MB,
     /// and keeps only what came before. That is read, and the rest is reported, not passed over.
     @Test(arguments: [
