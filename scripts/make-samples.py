@@ -574,16 +574,24 @@ def more_types():
 
 # ---------------------------------------------------------------- PDF, RTF, email, 7z
 
-def pdf_bytes(pages, info=None):
-    """A PDF written object by object (PDF 1.4, Helvetica, one text line per Tj), xref computed."""
+def pdf_bytes(pages, info=None, fields=()):
+    """A PDF written object by object (PDF 1.4, Helvetica, one text line per Tj), xref computed.
+    `fields` (name, tooltip or "", value) are filled-in text fields of an AcroForm on the first
+    page, widget annotations as a form filler writes them."""
     objects = []
 
     def add(body):
         objects.append(body)
         return len(objects)
 
+    def pdf_string(text):
+        return b"(" + text.encode("cp1252").replace(b"\\", b"\\\\").replace(b"(", b"\\(").replace(b")", b"\\)") + b")"
+
     font = add(b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>")
     pages_id = len(objects) + 2 * len(pages) + 1
+    # The widgets come after the pages, the catalog and the information.
+    first_widget = pages_id + 2 + (1 if info else 0)
+    widget_refs = b" ".join(b"%d 0 R" % (first_widget + i) for i in range(len(fields)))
     page_ids = []
     for lines in pages:
         ops = b"BT /F1 11 Tf 72 760 Td 14 TL\n"
@@ -592,13 +600,19 @@ def pdf_bytes(pages, info=None):
             ops += b"(" + esc_line + b") Tj T*\n"
         ops += b"ET"
         content = add(b"<< /Length %d >>\nstream\n" % len(ops) + ops + b"\nendstream")
-        page_ids.append(add(b"<< /Type /Page /Parent %d 0 R /MediaBox [0 0 612 792] /Contents %d 0 R /Resources << /Font << /F1 %d 0 R >> >> >>"
-                            % (pages_id, content, font)))
+        annots = b" /Annots [" + widget_refs + b"]" if fields and not page_ids else b""
+        page_ids.append(add(b"<< /Type /Page /Parent %d 0 R /MediaBox [0 0 612 792] /Contents %d 0 R /Resources << /Font << /F1 %d 0 R >> >>%s >>"
+                            % (pages_id, content, font, annots)))
     assert add(b"<< /Type /Pages /Kids [" + b" ".join(b"%d 0 R" % p for p in page_ids) + b"] /Count %d >>" % len(page_ids)) == pages_id
-    catalog = add(b"<< /Type /Catalog /Pages %d 0 R >>" % pages_id)
+    form = b" /AcroForm << /Fields [" + widget_refs + b"] /NeedAppearances true >>" if fields else b""
+    catalog = add(b"<< /Type /Catalog /Pages %d 0 R%s >>" % (pages_id, form))
     info_id = None
     if info:
         info_id = add(b"<< " + b" ".join(b"/%s (%s)" % (k.encode(), v.encode("cp1252")) for k, v in info.items()) + b" >>")
+    for i, (name, tooltip, value) in enumerate(fields):
+        top = 640 - 30 * i
+        assert add(b"<< /Type /Annot /Subtype /Widget /FT /Tx /F 4 /T " + pdf_string(name)
+                   + (b" /TU " + pdf_string(tooltip) if tooltip else b"") + b" /V " + pdf_string(value) + b" /Rect [200 %d 450 %d] /P %d 0 R >>" % (top, top + 20, page_ids[0])) == first_widget + i
     out = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n"
     offsets = []
     for i, body in enumerate(objects, 1):
@@ -1036,6 +1050,20 @@ def office_marking():
     entry("office/budget.xlsx", level="Confidential", markings=["marking.official_sensitive"])
 
 
+def pdf_form():
+    """A job application form filled in on screen: the page holds only the questions; the answers
+    are the form's field values."""
+    form = pdf_bytes([["Northfield College - application for employment", "", "Full name:",
+                       "National Insurance number:", "Date of birth:", "Email:"]],
+                     fields=[("full_name", "Full name", "Grace Okoye"),
+                             ("ni_number", "National Insurance number", "TW 31 42 53 C"),
+                             ("dob", "Date of birth", "12/08/1990"),
+                             ("email", "", "grace.okoye@yahoo.co.uk")])  # no tooltip: the field's own name
+    write("pdf/application-form.pdf", form)
+    entry("pdf/application-form.pdf", [finding("uk.nino", "TW 31 42 53 C"), finding("dob", "12/08/1990"),
+                                       finding("email", "grace.okoye@yahoo.co.uk")])
+
+
 def main():
     if os.path.isdir(ROOT):
         shutil.rmtree(ROOT)
@@ -1051,6 +1079,7 @@ def main():
     opendocument_object()
     more_types()
     other_formats()
+    pdf_form()
     images()
     legacy_office()
     archives()

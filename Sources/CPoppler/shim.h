@@ -38,3 +38,26 @@ typedef char *(*trawl_poppler_page_get_text)(void *page);
 // gchar *poppler_document_get_title(PopplerDocument *document), and _author, _subject,
 // _keywords, _creator alike.
 typedef char *(*trawl_poppler_document_get_string)(void *document);
+
+// GList (glib/glist.h): a doubly linked list of gpointer data.
+typedef struct TrawlGList {
+    void *data;
+    struct TrawlGList *next;
+    struct TrawlGList *prev;
+} TrawlGList;
+// PopplerFormFieldMapping (poppler-page.h): a PopplerRectangle (four gdouble) and the field.
+typedef struct TrawlPopplerFormFieldMapping {
+    double x1, y1, x2, y2;
+    void *field;
+} TrawlPopplerFormFieldMapping;
+// PopplerFormFieldType (poppler.h): POPPLER_FORM_FIELD_TEXT = 2.
+enum { TRAWL_POPPLER_FORM_FIELD_TEXT = 2 };
+// GList *poppler_page_get_form_field_mapping(PopplerPage *page): of PopplerFormFieldMapping.
+typedef TrawlGList *(*trawl_poppler_page_get_form_field_mapping)(void *page);
+// void poppler_page_free_form_field_mapping(GList *list);
+typedef void (*trawl_poppler_page_free_form_field_mapping)(TrawlGList *list);
+// PopplerFormFieldType poppler_form_field_get_field_type(PopplerFormField *field);
+typedef int (*trawl_poppler_form_field_get_field_type)(void *field);
+// gchar *poppler_form_field_text_get_text(PopplerFormField *field), and
+// poppler_form_field_get_partial_name and _get_alternate_ui_name alike (each freed with g_free).
+typedef char *(*trawl_poppler_form_field_get_string)(void *field);

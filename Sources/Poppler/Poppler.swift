@@ -29,6 +29,10 @@ private struct Calls: Sendable {
     let page: trawl_poppler_document_get_page
     let pageText: trawl_poppler_page_get_text
     let title, author, subject, keywords, creator: trawl_poppler_document_get_string
+    let formFieldMapping: trawl_poppler_page_get_form_field_mapping
+    let freeFormFieldMapping: trawl_poppler_page_free_form_field_mapping
+    let fieldType: trawl_poppler_form_field_get_field_type
+    let fieldText, fieldName, fieldLabel: trawl_poppler_form_field_get_string
 
     /// Loaded once for the process (a `static let` is initialised once, whichever thread asks).
     static let loaded: Result<Calls, LoadError> = Result { () throws(LoadError) in try Calls() }
@@ -52,6 +56,13 @@ private struct Calls: Sendable {
         subject = try lib.function("poppler_document_get_subject", as: trawl_poppler_document_get_string.self)
         keywords = try lib.function("poppler_document_get_keywords", as: trawl_poppler_document_get_string.self)
         creator = try lib.function("poppler_document_get_creator", as: trawl_poppler_document_get_string.self)
+        formFieldMapping = try lib.function("poppler_page_get_form_field_mapping", as: trawl_poppler_page_get_form_field_mapping.self)
+        freeFormFieldMapping = try lib.function("poppler_page_free_form_field_mapping",
+                                                as: trawl_poppler_page_free_form_field_mapping.self)
+        fieldType = try lib.function("poppler_form_field_get_field_type", as: trawl_poppler_form_field_get_field_type.self)
+        fieldText = try lib.function("poppler_form_field_text_get_text", as: trawl_poppler_form_field_get_string.self)
+        fieldName = try lib.function("poppler_form_field_get_partial_name", as: trawl_poppler_form_field_get_string.self)
+        fieldLabel = try lib.function("poppler_form_field_get_alternate_ui_name", as: trawl_poppler_form_field_get_string.self)
     }
 }
 
@@ -102,6 +113,34 @@ public final class PDFDocument {
         guard let text = calls.pageText(page) else { return "" }
         defer { calls.free(text) }
         return String(cString: text)
+    }
+
+    /// The filled-in text fields of page `index`'s form, in the page's order, each with the name a
+    /// person reads (the field's tooltip, or else its own name). A form's values are not in the
+    /// page's text: they are drawn as annotations, which text extraction leaves out.
+    public func formFields(ofPage index: Int) -> [(name: String?, value: String)] {
+        guard let page = calls.page(document, Int32(index)) else { return [] }
+        defer { calls.objectUnref(page) }
+        guard let mapping = calls.formFieldMapping(page) else { return [] }
+        defer { calls.freeFormFieldMapping(mapping) }
+        var out: [(String?, String)] = []
+        var node: UnsafeMutablePointer<TrawlGList>? = mapping
+        while let n = node {
+            defer { node = n.pointee.next }
+            guard let field = n.pointee.data?.assumingMemoryBound(to: TrawlPopplerFormFieldMapping.self).pointee.field,
+                  calls.fieldType(field) == Int32(TRAWL_POPPLER_FORM_FIELD_TEXT),
+                  let value = take(calls.fieldText(field)), !value.isEmpty else { continue }
+            out.append((take(calls.fieldLabel(field)).flatMap { $0.isEmpty ? nil : $0 } ?? take(calls.fieldName(field)), value))
+        }
+        // poppler lists the page's fields last first.
+        return out.reversed()
+    }
+
+    /// A string poppler gave, freed.
+    private func take(_ s: UnsafeMutablePointer<CChar>?) -> String? {
+        guard let s else { return nil }
+        defer { calls.free(s) }
+        return String(cString: s)
     }
 
     /// Document information fields that are set: title, author, subject, keywords, creator.

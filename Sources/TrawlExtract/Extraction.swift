@@ -159,6 +159,14 @@ package enum Extraction {
                         block.add(paragraph: Array(line.utf8))
                     }
                     if let c = block.take(&cursor) { emit(c) }
+                    // A filled-in form's values, each under its field's name.
+                    let fields = document.formFields(ofPage: page)
+                    if !fields.isEmpty {
+                        var row = RowBuilder()
+                        for (name, value) in fields { row.add(Array(value.utf8), label: name.flatMap(label(from:))) }
+                        var formCursor = PartCursor(part: "page \(page + 1) form")
+                        if let c = formCursor.row(row) { emit(c) }
+                    }
                 }
             case .xml:
                 try XMLRecordExtractor.extract(bytes, emit: emit)

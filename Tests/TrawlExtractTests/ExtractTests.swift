@@ -151,6 +151,16 @@ func text(_ c: [TextChunk]) -> String { c.map { String(decoding: $0.text, as: UT
         #expect(row.cells.map(\.label) == ["Governor", "Personal email"])
     }
 
+    /// A filled-in PDF form's values are not in its pages' text; they are read as a row under
+    /// their fields' names (the tooltip a person reads, or else the field's own name).
+    @Test func pdfFormFieldsAreReadUnderTheirNames() throws {
+        let c = try chunks("pdf/application-form.pdf")
+        #expect(!c.contains { $0.part == "page 1" && String(decoding: $0.text, as: UTF8.self).contains("TW 31") })
+        let form = try #require(c.first { $0.part == "page 1 form" })
+        #expect(form.cells.map(\.label) == ["Full name", "National Insurance number", "Date of birth", "email"])
+        #expect(String(decoding: form.text, as: UTF8.self).contains("TW 31 42 53 C"))
+    }
+
     @Test func presentationSlidesArePartsInOrder() throws {
         let c = try chunks("office/induction.pptx")
         #expect(c.first?.part == "slide 1")
