@@ -248,7 +248,7 @@ package enum Extraction {
             case .outlook: members = (try? CompoundFile(bytes)).map(LegacyOffice.attachments) ?? []
             default: members = Mail.mboxMessages(bytes).enumerated().map { (Array("message-\(String(format: "%04d", $0.offset + 1)).eml".utf8), $0.element) }
             }
-            for (i, m) in members.enumerated() {
+            for (i, m) in members.enumerated() where only?(m.name) ?? true {
                 if i >= limits.maxMembers { throw .limitExceeded("more than \(limits.maxMembers) members; the rest were not read") }
                 try budget.charge(m.bytes.count)
                 let content: Result<[UInt8], ExtractError> = m.bytes.count > limits.maxMemberSize

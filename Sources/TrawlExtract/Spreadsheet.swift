@@ -1,4 +1,5 @@
-// SpreadsheetML (xlsx): shared strings, sheets in workbook order, dates, and cell comments.
+// SpreadsheetML (xlsx): shared strings, sheets in workbook order, dates, page headers and
+// footers, cell comments and pivot caches.
 //
 // A cell holds an index into the shared-strings table, an inline string, or a number. A date is
 // a number whose style has a date format: a "Date of Birth" column typed as dates would otherwise
@@ -414,7 +415,7 @@ enum SpreadsheetExtractor {
                     while try r.next() {
                         guard r.kind == .element && r.localName == "Relationship" else { continue }
                         if let id = r.attribute("Id"), let target = r.attribute("Target") {
-                            targets[id] = target.hasPrefix("/") ? String(target.dropFirst()) : "xl/" + target
+                            targets[id] = resolve(target, from: "xl/")
                         }
                     }
                 }
