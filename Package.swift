@@ -30,6 +30,7 @@ let package = Package(
         .systemLibrary(name: "CHyperscan", pkgConfig: "libhs", providers: [.apt(["libhyperscan-dev"])]),
         .systemLibrary(name: "CLibCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
         .systemLibrary(name: "CMalloc"),
+        .systemLibrary(name: "CProcess"),
 
         // Safe wrappers: own the C objects, check every return code, know nothing of Trawl.
         .target(name: "PCRE2", dependencies: ["CPCRE2"]),
@@ -41,6 +42,7 @@ let package = Package(
         .target(name: "OCR", dependencies: ["CTesseract", "DynamicLibrary"]),
         .target(name: "Hyperscan", dependencies: ["CHyperscan"]),
         .target(name: "LibCrypto", dependencies: ["CLibCrypto"]),
+        .target(name: "ChildProcess", dependencies: ["CProcess"]),
 
         // The stages.
         .target(name: "TrawlModel"),
@@ -55,10 +57,10 @@ let package = Package(
         .target(name: "TrawlDecisions", dependencies: ["TrawlModel", "Yams", "YAMLFiles"]),
         .target(name: "TrawlScan", dependencies: [
             "TrawlModel", "TrawlCrawl", "TrawlExtract", "TrawlPatterns", "TrawlDetect", "TrawlClassify", "TrawlReport", "TrawlState",
-            "TrawlDecisions", "OCR",
+            "TrawlDecisions", "OCR", "ChildProcess",
         ]),
         .executableTarget(name: "trawl", dependencies: [
-            "CMalloc", "TrawlScan", "TrawlPatterns", "TrawlDetect", "TrawlClassify", "TrawlReport", "TrawlDecisions", "OCR", "LibCrypto",
+            "CMalloc", "ChildProcess", "TrawlScan", "TrawlPatterns", "TrawlDetect", "TrawlClassify", "TrawlReport", "TrawlDecisions", "OCR", "LibCrypto",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
@@ -69,7 +71,7 @@ let package = Package(
         .testTarget(name: "TrawlClassifyTests", dependencies: ["TrawlClassify", "TrawlModel"]),
         .testTarget(name: "TrawlEndToEndTests", dependencies: ["TrawlReport", "TrawlModel", "TrawlDecisions"]),
         .testTarget(name: "TrawlStateTests", dependencies: ["TrawlState", "SQLite"]),
-        .testTarget(name: "TrawlScanTests", dependencies: ["TrawlScan", "TrawlModel", "TrawlCrawl"]),
+        .testTarget(name: "TrawlScanTests", dependencies: ["TrawlScan", "TrawlModel", "TrawlCrawl", "TrawlExtract"]),
     ],
     swiftLanguageModes: [.v6]
 )

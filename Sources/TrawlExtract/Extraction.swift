@@ -56,6 +56,20 @@ package enum ExtractError: Error, Sendable {
     case unsupported(String)
     case tooLarge(String)
     case limitExceeded(String)
+    /// The reader itself failed on the document (its process crashed or ran out of memory).
+    case unreadable(String)
+
+    /// The error an issue of this kind reports (an issue from a worker process's reply).
+    package init(_ issue: ScanIssue) {
+        switch issue.kind {
+        case .corrupt, .malformed: self = .corrupt(issue.message)
+        case .encrypted: self = .encrypted(issue.message)
+        case .unsupported: self = .unsupported(issue.message)
+        case .tooLarge: self = .tooLarge(issue.message)
+        case .limitExceeded: self = .limitExceeded(issue.message)
+        default: self = .unreadable(issue.message)
+        }
+    }
 
     package var issue: ScanIssue {
         switch self {
@@ -64,6 +78,7 @@ package enum ExtractError: Error, Sendable {
         case .unsupported(let m): ScanIssue(.unsupported, m)
         case .tooLarge(let m): ScanIssue(.tooLarge, m)
         case .limitExceeded(let m): ScanIssue(.limitExceeded, m)
+        case .unreadable(let m): ScanIssue(.unreadable, m)
         }
     }
 }

@@ -29,7 +29,10 @@ package struct ScanOptions: Sendable {
     /// Archives nested deeper than this are reported, not opened.
     package var maxArchiveDepth = 8
     /// Time allowed for one file on disk and everything inside it.
-    package var maxSecondsPerFile: Double = 300
+    package var maxSecondsPerFile: Double = 60
+    /// Read PDF, legacy Office and OCR in worker processes bounded in time and memory; nil reads
+    /// everything in this process (the library's tests, which run without the trawl executable).
+    package var isolation: IsolationOptions?
     /// Files larger than this are sniffed from their first bytes: plain text is then read as a
     /// stream (memory stays flat), a format Trawl does not read is skipped without being read.
     package var streamAbove = 8 * 1024 * 1024
@@ -90,9 +93,14 @@ package final class Scanner: Sendable {
     package func run() -> ReportWriteError? {
         let jobs = max(1, options.jobs)
         writer.prepare(workers: jobs)
-        let scratch = WorkerScratch(count: jobs, ocr: options.ocr) {
+        let scratch = WorkerScratch(count: jobs, detector: {
             Detector(self.patterns, minimumConfidence: self.options.minimumConfidence, usePrefilter: !self.options.plainMatcher)
-        }
+        }, reader: {
+            if let isolation = self.options.isolation {
+                return SupervisedReader(options: isolation, limits: self.options.limits, recognizeText: self.options.ocr)
+            }
+            return LocalReader(limits: self.options.limits, recognizeText: self.options.ocr)
+        })
         let failure = FirstError()
         // Without a state to compare with, every file is opened anyway: the walk leaves regular
         // files unstat'ed, and each is stat'ed through its descriptor (`openListed`).
@@ -102,7 +110,7 @@ package final class Scanner: Sendable {
         walker.run { item, worker in
             guard failure.value == nil else { return }
             do {
-                try self.handle(item, worker: worker, detector: scratch.detector(worker), ocr: scratch.recognizer(worker))
+                try self.handle(item, worker: worker, detector: scratch.detector(worker), reader: scratch.reader(worker))
             } catch let error as ReportWriteError {
                 failure.set(error)
             } catch {}
@@ -110,7 +118,7 @@ package final class Scanner: Sendable {
         return failure.value
     }
 
-    private func handle(_ item: CrawlItem, worker: Int, detector: Detector, ocr: RecognizerSlot?) throws(ReportWriteError) {
+    private func handle(_ item: CrawlItem, worker: Int, detector: Detector, reader: DocumentReader) throws(ReportWriteError) {
         let lines = LineCollector(worker: worker)
         defer { progress.files.add(1, ordering: .relaxed) }
         switch item {
@@ -119,7 +127,7 @@ package final class Scanner: Sendable {
         case .failed(let path, let issue):
             try emit(notRead(FileResult(path: path, size: 0, outcome: .error, issues: [issue])), isMember: false, lines)
         case .file(let ref, let directory):
-            try handleFile(ref, in: directory, descriptor: nil, worker: worker, detector: detector, ocr: ocr, lines: lines)
+            try handleFile(ref, in: directory, descriptor: nil, worker: worker, detector: detector, reader: reader, lines: lines)
         case .listedFile(let path, let directory):
             switch openListed(path, in: directory) {
             case .skipped(let size, let issue):
@@ -128,7 +136,7 @@ package final class Scanner: Sendable {
                 try emit(notRead(FileResult(path: path, size: size, outcome: .error, issues: [issue])), isMember: false, lines)
             case .opened(let ref, let fd):
                 defer { close(fd) }
-                try handleFile(ref, in: directory, descriptor: fd, worker: worker, detector: detector, ocr: ocr, lines: lines)
+                try handleFile(ref, in: directory, descriptor: fd, worker: worker, detector: detector, reader: reader, lines: lines)
             }
         }
     }
@@ -172,7 +180,7 @@ package final class Scanner: Sendable {
     /// A regular file, stat'ed: carried over when unchanged, else read and processed. With
     /// `descriptor`, the file is already open (and stays the caller's to close).
     private func handleFile(_ ref: FileRef, in directory: DirectoryHandle?, descriptor: Int32?, worker: Int, detector: Detector,
-                            ocr: RecognizerSlot?, lines: LineCollector) throws(ReportWriteError) {
+                            reader: DocumentReader, lines: LineCollector) throws(ReportWriteError) {
         let identity = FileIdentity(ref)
         if let state, let stored = state.unchangedResult(path: ref.path, identity: identity, worker: worker) {
             for (name, issue) in try writer.writeCarried(stored, worker: worker) { problems(name, issue) }
@@ -197,7 +205,7 @@ package final class Scanner: Sendable {
             progress.bytes.add(bytes.count, ordering: .relaxed)
             let file = FileWork(budget: ExpansionBudget(limits: options.limits, outerSize: bytes.count),
                                 deadline: Date().addingTimeInterval(options.maxSecondsPerFile))
-            _ = try process(bytes, path: ref.path, members: [], depth: 0, detector: detector, ocr: ocr, lines: lines, file: file)
+            _ = try process(bytes, path: ref.path, members: [], depth: 0, detector: detector, reader: reader, lines: lines, file: file)
             state?.store(path: ref.path, identity: identity, result: lines.bytes)
         }
     }
@@ -254,7 +262,7 @@ package final class Scanner: Sendable {
     /// Processes one file or member and everything inside it; returns its level, and whether it
     /// and everything inside it were read.
     private func process(_ bytes: [UInt8], path: [UInt8], members: [[UInt8]], depth: Int,
-                         detector: Detector, ocr: RecognizerSlot?, lines: LineCollector, file: FileWork) throws(ReportWriteError)
+                         detector: Detector, reader: DocumentReader, lines: LineCollector, file: FileWork) throws(ReportWriteError)
         -> (level: Level, wholly: Bool) {
         let name = members.last ?? path
         let isMember = !members.isEmpty
@@ -279,20 +287,10 @@ package final class Scanner: Sendable {
             var scratch: [Match] = []
             var own: Classification?
             do {
-                result.issues = try Extraction.extractText(bytes, format: format, limits: options.limits) { chunk in
+                result.issues = try reader.read(bytes, format: format, deadline: file.deadline) { chunk in
                     // Past the time limit, the rest of the document is not searched.
                     guard !file.timedOut else { return }
                     countMatches(in: chunk, detector: detector, into: &tally, scratch: &scratch, path: display)
-                }
-                if format.image != nil, let recognizer = ocr?.recognizer {
-                    // What the picture shows: a scanned form, a photographed passport.
-                    if let text = recognizer.text(of: bytes) {
-                        for chunk in Extraction.ocrChunks(text) where !file.timedOut {
-                            countMatches(in: chunk, detector: detector, into: &tally, scratch: &scratch, path: display)
-                        }
-                    } else {
-                        result.issues.append(ScanIssue(.malformed, "the image could not be decoded for OCR"))
-                    }
                 }
                 if file.timedOut {
                     result.outcome = .error
@@ -317,7 +315,7 @@ package final class Scanner: Sendable {
                 read = embeddedBeyondDepth(bytes, name: name, file: file)
             } else {
                 read = try readMembers(bytes, format: .zip, only: Extraction.isEmbedded, name: name, path: path, members: members,
-                                       depth: depth, detector: detector, ocr: ocr, lines: lines, file: file)
+                                       depth: depth, detector: detector, reader: reader, lines: lines, file: file)
             }
             if let failure = read.failure {
                 result.outcome = .error
@@ -341,7 +339,7 @@ package final class Scanner: Sendable {
                 countMatches(in: chunk, detector: detector, into: &own, scratch: &scratch, path: display)
             }
             let read = try readMembers(bytes, format: format, name: name, path: path, members: members, depth: depth,
-                                       detector: detector, ocr: ocr, lines: lines, file: file)
+                                       detector: detector, reader: reader, lines: lines, file: file)
             if let failure = read.failure {
                 result.outcome = .error
                 result.issues = [failure]
@@ -367,7 +365,7 @@ package final class Scanner: Sendable {
     /// Reads the members of a container (or, with `only`, the embedded files of a document), each
     /// processed and written as an entry of its own, depth first.
     private func readMembers(_ bytes: [UInt8], format: ContainerFormat, only: (([UInt8]) -> Bool)? = nil, name: [UInt8],
-                             path: [UInt8], members: [[UInt8]], depth: Int, detector: Detector, ocr: RecognizerSlot?,
+                             path: [UInt8], members: [[UInt8]], depth: Int, detector: Detector, reader: DocumentReader,
                              lines: LineCollector, file: FileWork) throws(ReportWriteError) -> MembersRead {
         var read = MembersRead()
         var writeError: ReportWriteError?
@@ -381,7 +379,7 @@ package final class Scanner: Sendable {
                     switch member.content {
                     case .success(let data):
                         let processed = try process(data, path: path, members: members + [member.name], depth: depth + 1,
-                                                    detector: detector, ocr: ocr, lines: lines, file: file)
+                                                    detector: detector, reader: reader, lines: lines, file: file)
                         level = processed.level
                         if !processed.wholly { read.notWhollyRead += 1 }
                     case .failure(let error):
@@ -515,35 +513,20 @@ private final class LineCollector {
     init(worker: Int) { self.worker = worker }
 }
 
-/// One detector (and, with OCR, one Tesseract engine) per worker, each used only by the worker
-/// with that index.
+/// One detector and one document reader per worker, each used only by the worker with that index.
 private final class WorkerScratch: @unchecked Sendable {
     // SAFETY: slot i is read only by worker i (the walker gives every thread a distinct index), and
     // the arrays themselves are never mutated after init.
     private let detectors: [Detector]
-    private let recognizers: [RecognizerSlot]?
+    private let readers: [DocumentReader]
 
-    init(count: Int, ocr: Bool, make: () -> Detector) {
-        detectors = (0..<count).map { _ in make() }
-        recognizers = ocr ? (0..<count).map { _ in RecognizerSlot() } : nil
+    init(count: Int, detector: () -> Detector, reader: () -> DocumentReader) {
+        detectors = (0..<count).map { _ in detector() }
+        readers = (0..<count).map { _ in reader() }
     }
 
     func detector(_ worker: Int) -> Detector { detectors[worker] }
-    func recognizer(_ worker: Int) -> RecognizerSlot? { recognizers?[worker] }
-}
-
-/// A worker's Tesseract engine, loaded on its first image (loading the model takes a moment).
-private final class RecognizerSlot {
-    private var loaded = false
-    private var engine: TextRecognizer?
-
-    var recognizer: TextRecognizer? {
-        if !loaded {
-            loaded = true
-            engine = TextRecognizer()
-        }
-        return engine
-    }
+    func reader(_ worker: Int) -> DocumentReader { readers[worker] }
 }
 
 private final class FirstError: @unchecked Sendable {

@@ -58,8 +58,11 @@ struct Scan: ParsableCommand {
     @Option(help: ArgumentHelp("Most members read from one archive.", valueName: "count"))
     var maxMembers: Int = 100_000
 
-    @Option(help: ArgumentHelp("Time allowed for one file and everything inside it; the rest is reported as not searched.", valueName: "seconds"))
-    var maxSecondsPerFile: Double = 300
+    @Option(help: ArgumentHelp("Time allowed for one file and everything inside it; the rest is reported as not searched. PDF, legacy Office files and OCR are read in a worker process that is killed at this limit.", valueName: "seconds"))
+    var maxSecondsPerFile: Double = 60
+
+    @Option(help: ArgumentHelp("Memory (address space) a worker process reading a PDF, a legacy Office file or an image for OCR may use; past it, that file is reported as not read (suffixes K, M, G).", valueName: "size"))
+    var maxMemoryPerFile: String = "1G"
 
     @Option(help: ArgumentHelp("Findings listed per entry; past it they are counted (reasons, findings_omitted, summary) and set the level, but are not listed.", valueName: "count"))
     var maxFindings: Int = 10_000
@@ -118,6 +121,10 @@ struct Scan: ParsableCommand {
         _ = try parseSize(maxFileSize, option: "--max-file-size")
         _ = try parseSize(maxMemberSize, option: "--max-member-size")
         _ = try parseSize(maxTotalExpansion, option: "--max-total-expansion")
+        // Less than a worker needs to load poppler-glib and Tesseract.
+        if try parseSize(maxMemoryPerFile, option: "--max-memory-per-file") < 256 << 20 {
+            throw ValidationError("--max-memory-per-file must be at least 256M")
+        }
         if maxExpansionRatio < 1 { throw ValidationError("--max-expansion-ratio must be at least 1") }
         if maxMembers < 1 { throw ValidationError("--max-members must be at least 1") }
         if maxFindings < 0 { throw ValidationError("--max-findings must be 0 or more") }
@@ -172,6 +179,10 @@ struct Scan: ParsableCommand {
         options.limits.maxMembers = maxMembers
         options.maxFindingsPerEntry = maxFindings
         options.maxSecondsPerFile = maxSecondsPerFile
+        // The worker is this very executable, as the kernel has it open: a binary replaced on
+        // disk while the scan runs (an upgrade) does not change what the workers run.
+        options.isolation = IsolationOptions(executable: "/proc/self/exe",
+                                             maxMemory: try parseSize(maxMemoryPerFile, option: "--max-memory-per-file"))
         options.ocr = ocr
         options.plainMatcher = plainMatcher
         options.maxArchiveDepth = maxArchiveDepth
@@ -189,6 +200,7 @@ struct Scan: ParsableCommand {
                     "max_archive_depth": String(maxArchiveDepth), "follow_symlinks": String(followSymlinks),
                     "max_total_expansion": String(options.limits.maxTotalExpansion), "max_expansion_ratio": String(maxExpansionRatio),
                     "max_members": String(maxMembers), "max_seconds_per_file": String(maxSecondsPerFile), "ocr": String(ocr),
+                    "max_memory_per_file": String(options.isolation?.maxMemory ?? 0),
                     "max_findings": String(maxFindings),
                     "findings_only": String(findingsOnly), "show_values": String(showValues), "min_confidence": minConfidence,
                 ],
@@ -211,6 +223,7 @@ struct Scan: ParsableCommand {
                     RuleSetIdentity.of(files: [("policy.yaml", loadedPolicy.source)], name: "").id, key.id, minConfidence,
                     String(options.limits.maxMemberSize), String(maxArchiveDepth), String(options.limits.maxTotalExpansion),
                     String(maxExpansionRatio), String(maxMembers), String(ocr), String(maxFindings),
+                    String(options.isolation?.maxMemory ?? 0),
                     RuleSetIdentity.of(files: [("decisions", book?.source ?? [])], name: "").id,
                 ].joined(separator: "|"))
             } catch {
@@ -301,8 +314,10 @@ func parseSize(_ text: String, option: String) throws -> Int {
     var digits = text.uppercased()
     var multiplier = 1
     if let last = digits.last, let m = units[last] { multiplier = m; digits.removeLast() }
-    guard let n = Int(digits), n > 0 else { throw ValidationError("\(option) must be a positive size such as 1048576, 512K, 256M or 2G") }
-    return n * multiplier
+    guard let n = Int(digits), n > 0, case let (size, overflow) = n.multipliedReportingOverflow(by: multiplier), !overflow else {
+        throw ValidationError("\(option) must be a positive size such as 1048576, 512K, 256M or 2G")
+    }
+    return size
 }
 
 extension Scan {
