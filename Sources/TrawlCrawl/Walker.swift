@@ -98,6 +98,10 @@ package final class Walker: Sendable {
         }
         let name = isRoot ? path[...] : relative
         var type = st.st_mode & S_IFMT
+        // Reached through a symbolic link (a root, or one followed): opened by its path, which
+        // follows the link; everything else is opened by its name in its directory, never
+        // through a link.
+        var viaLink = false
         if type == S_IFLNK {
             // Roots given on the command line are followed (the user named them); links below are not,
             // unless asked, and then only to targets inside the roots.
@@ -119,6 +123,7 @@ package final class Walker: Sendable {
                 visit(.skipped(path: path, size: 0, issue: ScanIssue(.symlink, "symbolic link loop: directory already visited")), worker)
                 return
             }
+            viaLink = true
         } else if type == S_IFDIR {
             // Directories reached without a link can still be reached again through a followed link.
             if options.followSymlinks { _ = queue.enterDirectoryOnce(device: UInt64(st.st_dev), inode: UInt64(st.st_ino)) }
@@ -126,7 +131,8 @@ package final class Walker: Sendable {
 
         if type == S_IFDIR {
             if !isRoot && matches(options.exclude, relative: relative) { return }
-            listDirectory(path, rootIndex: rootIndex, relativeStart: work.relativeStart, worker: worker, queue: queue, visit: visit)
+            listDirectory(path, in: viaLink ? nil : work.directory, listed: st, rootIndex: rootIndex, relativeStart: work.relativeStart,
+                          worker: worker, queue: queue, visit: visit)
             return
         }
         if let skip = Walker.specialSkip(path: path, mode: type) {
@@ -142,7 +148,7 @@ package final class Walker: Sendable {
             visit(skip, worker)
             return
         }
-        visit(.file(FileRef(path: path, status: st), directory: work.directory), worker)
+        visit(.file(FileRef(path: path, status: st), directory: viaLink ? nil : work.directory), worker)
     }
 
     /// The entry for a file the include and exclude globs leave out, if they do.
@@ -167,14 +173,29 @@ package final class Walker: Sendable {
         return type == S_IFREG ? nil : .skipped(path: path, size: 0, issue: ScanIssue(.specialFile, "not a regular file (\(Walker.typeName(type)))"))
     }
 
-    private func listDirectory(_ path: [UInt8], rootIndex: Int, relativeStart: Int, worker: Int, queue: WorkQueue,
-                               visit: @Sendable (CrawlItem, Int) -> Void) {
-        // O_NOATIME: listing a directory does not touch its access time either.
-        var fd = Walker.withCPath(path) { open($0, O_RDONLY | O_DIRECTORY | O_CLOEXEC | Walker.noAccessTime) }
-        if fd < 0 && errno == EPERM { fd = Walker.withCPath(path) { open($0, O_RDONLY | O_DIRECTORY | O_CLOEXEC) } }
-        guard fd >= 0, let dir = fdopendir(fd) else {
+    /// Lists a directory, opened by its name in `parent` (the directory it was listed in) without
+    /// following a link, or by its path when there is no parent to open it in (a root, a followed
+    /// link, past the open handles' limit); either way it must be the directory `listed` says
+    /// (device and inode), so that one swapped for a link or another folder since it was listed
+    /// is not entered.
+    private func listDirectory(_ path: [UInt8], in parent: DirectoryHandle?, listed: stat, rootIndex: Int, relativeStart: Int,
+                               worker: Int, queue: WorkQueue, visit: @Sendable (CrawlItem, Int) -> Void) {
+        let fd: Int32
+        switch Walker.openDirectory(path, in: parent) {
+        case .success(let opened): fd = opened
+        case .failure(let issue):
+            visit(issue.kind == .changed ? .skipped(path: path, size: 0, issue: issue) : .failed(path: path, issue: issue), worker)
+            return
+        }
+        var opened = stat()
+        guard fstat(fd, &opened) == 0, opened.st_dev == listed.st_dev, opened.st_ino == listed.st_ino else {
+            close(fd)
+            visit(.skipped(path: path, size: 0, issue: ScanIssue(.changed, "replaced by another folder after it was listed; not read")), worker)
+            return
+        }
+        guard let dir = fdopendir(fd) else {
             let code = errno
-            if fd >= 0 { close(fd) }
+            close(fd)
             visit(.failed(path: path, issue: Walker.issue(errno: code, doing: "list directory")), worker)
             return
         }
@@ -201,7 +222,8 @@ package final class Walker: Sendable {
             if nameLength == 1 && childPath[nameStart] == 46 { continue }  // "."
             if nameLength == 2 && childPath[nameStart] == 46 && childPath[nameStart + 1] == 46 { continue }  // ".."
             let relative = isRoot ? nameStart : relativeStart
-            if !options.statFiles && entry.pointee.d_type == UInt8(DT_REG) {
+            // Unstat'ed only when it will be opened by its name here, never through a link.
+            if !options.statFiles && handle != nil && entry.pointee.d_type == UInt8(DT_REG) {
                 children.append(Work(path: childPath, rootIndex: rootIndex, relativeStart: relative, directory: handle, listedRegular: true))
                 continue
             }
@@ -211,9 +233,8 @@ package final class Walker: Sendable {
             let statted = withUnsafeBytes(of: entry.pointee.d_name) { raw in
                 fstatat(fd, raw.baseAddress!.assumingMemoryBound(to: CChar.self), &st, AT_SYMLINK_NOFOLLOW)
             }
-            let isDirectory = statted == 0 && st.st_mode & S_IFMT == S_IFDIR
             children.append(Work(path: childPath, rootIndex: rootIndex, relativeStart: relative,
-                                 status: statted == 0 ? st : nil, directory: isDirectory ? nil : handle))
+                                 status: statted == 0 ? st : nil, directory: handle))
         }
         // Pushed in reverse so that the LIFO stack pops them in directory order (stable progress).
         queue.push(moving: &children)
@@ -246,6 +267,25 @@ package final class Walker: Sendable {
     /// O_NOATIME (Linux, <fcntl.h> under _GNU_SOURCE, which Swift's Glibc module does not define).
     static let noAccessTime: Int32 = 0o1000000
 
+    /// Opens a directory for listing (without touching its access time where allowed): by its
+    /// last name in `parent`, not through a symbolic link, or by its whole path without one.
+    static func openDirectory(_ path: [UInt8], in parent: DirectoryHandle?) -> Result<Int32, ScanIssue> {
+        let flags = O_RDONLY | O_DIRECTORY | O_CLOEXEC
+        var fd: Int32
+        if let parent, let slash = path.lastIndex(of: 47), slash + 1 < path.count {
+            let name = Array(path[(slash + 1)...])
+            fd = withCPath(name) { openat(parent.fd, $0, flags | O_NOFOLLOW | noAccessTime) }
+            if fd < 0 && errno == EPERM { fd = withCPath(name) { openat(parent.fd, $0, flags | O_NOFOLLOW) } }
+            if fd < 0 && (errno == ELOOP || errno == ENOTDIR) {
+                return .failure(ScanIssue(.changed, "a folder when listed, replaced by a symbolic link or a file before it was opened; not followed"))
+            }
+        } else {
+            fd = withCPath(path) { open($0, flags | noAccessTime) }
+            if fd < 0 && errno == EPERM { fd = withCPath(path) { open($0, flags) } }
+        }
+        return fd >= 0 ? .success(fd) : .failure(issue(errno: errno, doing: "list directory"))
+    }
+
     static func realPath(_ path: String) -> String? {
         guard let resolved = realpath(path, nil) else { return nil }
         defer { free(resolved) }
@@ -266,6 +306,7 @@ package final class Walker: Sendable {
         case S_IFSOCK: "socket"
         case S_IFCHR: "character device"
         case S_IFBLK: "block device"
+        case S_IFDIR: "folder"
         default: "special file"
         }
     }

@@ -269,6 +269,9 @@ package enum IssueKind: String, Codable, Sendable, CaseIterable {
     case symlink
     case specialFile = "special_file"
     case malformed
+    /// Changed while the scan looked at it: replaced (by a link, a pipe, another file or
+    /// folder) between being listed and being opened, or its size or time changed while read.
+    case changed
 }
 
 /// A problem with one entry: a stable kind for machines and a message for people.

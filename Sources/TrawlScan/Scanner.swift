@@ -160,7 +160,7 @@ package final class Scanner: Sendable {
             default: return nil
             }
         }
-        switch FileReading.open(path, in: directory, unstatted: true) {
+        switch FileReading.open(path, in: directory) {
         case .success(let fd):
             guard fstat(fd, &st) == 0 else {
                 let code = errno
@@ -177,27 +177,44 @@ package final class Scanner: Sendable {
         }
     }
 
-    /// A regular file, stat'ed: carried over when unchanged, else read and processed. With
-    /// `descriptor`, the file is already open (and stays the caller's to close).
-    private func handleFile(_ ref: FileRef, in directory: DirectoryHandle?, descriptor: Int32?, worker: Int, detector: Detector,
+    /// A regular file, stat'ed: carried over when unchanged, else opened, read and processed.
+    /// With `descriptor`, the file is already open and stat'ed through it (and stays the caller's
+    /// to close).
+    private func handleFile(_ listed: FileRef, in directory: DirectoryHandle?, descriptor: Int32?, worker: Int, detector: Detector,
                             reader: DocumentReader, lines: LineCollector) throws(ReportWriteError) {
-        let identity = FileIdentity(ref)
-        if let state, let stored = state.unchangedResult(path: ref.path, identity: identity, worker: worker) {
+        let identity = FileIdentity(listed)
+        if let state, let stored = state.unchangedResult(path: listed.path, identity: identity, worker: worker) {
             for (name, issue) in try writer.writeCarried(stored, worker: worker) { problems(name, issue) }
             progress.carried.add(1, ordering: .relaxed)
             return
         }
-        if ref.size > options.streamAbove,
-           let head = try? FileReading.readHead(ref.path, count: 64 * 1024, in: directory, descriptor: descriptor).get() {
+        var ref = listed
+        var opened: Int32?
+        if descriptor == nil {
+            switch openStated(listed, in: directory) {
+            case .skipped(let size, let issue):
+                try emit(notRead(FileResult(path: listed.path, size: size, outcome: .skipped, issues: [issue])), isMember: false, lines)
+                return
+            case .failed(let size, let issue):
+                try emit(notRead(FileResult(path: listed.path, size: size, outcome: .error, issues: [issue])), isMember: false, lines)
+                return
+            case .opened(let now, let fd):
+                opened = fd
+                ref = now
+            }
+        }
+        defer { if let opened { close(opened) } }
+        let fd = descriptor ?? opened!
+        if ref.size > options.streamAbove, let head = try? FileReading.readHead(ref.path, count: 64 * 1024, descriptor: fd).get() {
             let sniffed = Sniffer.sniff(head, name: ref.path)
             let rows = (sniffed == .document(.csv) || sniffed == .document(.tsv)) && TextDecoding.startsAsUTF8(head)
             if sniffed == .document(.text) || rows || { if case .unsupported = sniffed { return true } else { return false } }() {
-                try processLarge(ref, in: directory, descriptor: descriptor, sniffed: sniffed, detector: detector, lines: lines)
-                state?.store(path: ref.path, identity: identity, result: lines.bytes)
+                let complete = try processLarge(ref, descriptor: fd, sniffed: sniffed, detector: detector, lines: lines)
+                if complete { state?.store(path: ref.path, identity: identity, result: lines.bytes) }
                 return
             }
         }
-        switch FileReading.readAll(ref.path, in: directory, descriptor: descriptor, expectedSize: ref.size, limit: options.crawl.maxFileSize) {
+        switch FileReading.readAll(ref.path, descriptor: fd, expectedSize: ref.size, limit: options.crawl.maxFileSize) {
         case .failure(let issue):
             let outcome: Outcome = issue.kind == .tooLarge ? .skipped : .error
             try emit(notRead(FileResult(path: ref.path, size: ref.size, outcome: outcome, issues: [issue])), isMember: false, lines)
@@ -205,22 +222,57 @@ package final class Scanner: Sendable {
             progress.bytes.add(bytes.count, ordering: .relaxed)
             let file = FileWork(budget: ExpansionBudget(limits: options.limits, outerSize: bytes.count),
                                 deadline: Date().addingTimeInterval(options.maxSecondsPerFile))
+            file.changed = FileReading.changedWhileRead(opened: ref, read: bytes.count)
             _ = try process(bytes, path: ref.path, members: [], depth: 0, detector: detector, reader: reader, lines: lines, file: file)
-            state?.store(path: ref.path, identity: identity, result: lines.bytes)
+            // A result of content that changed as it was read is not kept: the next run reads it.
+            if file.changed == nil { state?.store(path: ref.path, identity: identity, result: lines.bytes) }
         }
     }
 
-    /// A large file sniffed from its head: plain text streamed block by block, or a format Trawl
-    /// does not read skipped unread.
-    private func processLarge(_ ref: FileRef, in directory: DirectoryHandle?, descriptor: Int32?, sniffed: SniffedFormat, detector: Detector,
-                              lines: LineCollector) throws(ReportWriteError) {
+    /// Opens a file the walk stat'ed and stats it again through its descriptor: it must still be
+    /// a regular file within the size limit, opened by its name in the folder it was listed in
+    /// (never through a symbolic link) or, opened by its path, the very file the walk stat'ed
+    /// (so that no folder swapped for a link on the way leads outside the roots). The reference
+    /// returned has what the descriptor says (the file may have been saved again since).
+    private func openStated(_ listed: FileRef, in directory: DirectoryHandle?) -> ListedFile {
+        let path = listed.path
+        let fd: Int32
+        switch FileReading.open(path, in: directory) {
+        case .success(let opened): fd = opened
+        case .failure(let issue): return issue.kind == .changed ? .skipped(size: 0, issue) : .failed(size: listed.size, issue)
+        }
+        var st = stat()
+        guard fstat(fd, &st) == 0 else {
+            let code = errno
+            close(fd)
+            return .failed(size: listed.size, Walker.issue(errno: code, doing: "stat"))
+        }
+        let type = st.st_mode & S_IFMT
+        if type != S_IFREG {
+            close(fd)
+            return .skipped(size: 0, ScanIssue(.changed, "replaced by a \(Walker.typeName(type)) after it was listed; not read"))
+        }
+        if directory == nil && (UInt64(st.st_dev) != listed.device || UInt64(st.st_ino) != listed.inode) {
+            close(fd)
+            return .skipped(size: 0, ScanIssue(.changed, "replaced by another file after it was listed; not read"))
+        }
+        if case .skipped(_, let size, let issue)? = Walker.sizeSkip(path: path, size: Int(st.st_size), limit: options.crawl.maxFileSize) {
+            close(fd)
+            return .skipped(size: size, issue)
+        }
+        return .opened(FileRef(path: path, status: st), fd)
+    }
+
+    /// Returns whether the file was read whole and unchanged (its result may be kept).
+    private func processLarge(_ ref: FileRef, descriptor: Int32, sniffed: SniffedFormat, detector: Detector,
+                              lines: LineCollector) throws(ReportWriteError) -> Bool {
         var result = FileResult(path: ref.path, size: ref.size, format: sniffed.name, outcome: .scanned)
         let delimiter: UInt8? = sniffed == .document(.csv) ? 44 : sniffed == .document(.tsv) ? 9 : nil
         guard sniffed == .document(.text) || delimiter != nil else {
             result.outcome = .skipped
             result.issues = [ScanIssue(.unsupported, "Trawl does not read \(sniffed.name) files")]
             try emit(notRead(result), isMember: false, lines)
-            return
+            return true
         }
         let file = FileWork(budget: ExpansionBudget(limits: options.limits, outerSize: ref.size),
                             deadline: Date().addingTimeInterval(options.maxSecondsPerFile))
@@ -236,8 +288,10 @@ package final class Scanner: Sendable {
         // cut at row ends, their header row carried from block to block.
         var rows = delimiter.map(DelimitedReader.init)
         var atStart = true
-        let failure = FileReading.stream(ref.path, in: directory, descriptor: descriptor) { block in
+        var read = 0
+        let failure = FileReading.stream(ref.path, descriptor: descriptor) { block in
             progress.bytes.add(block.count, ordering: .relaxed)
+            read += block.count
             hasher.update(block)
             guard rows != nil else { return stream.feed(block, emit: search) }
             var bytes = Array(block)
@@ -253,10 +307,15 @@ package final class Scanner: Sendable {
             result.outcome = .error
             result.issues = [file.timeIssue(options.maxSecondsPerFile)]
         }
+        if failure == nil, let changed = FileReading.changedWhileRead(opened: ref, read: read) {
+            result.outcome = .error
+            result.issues.append(changed)
+        }
         if failure == nil { result.contentId = hasher.finalize() }
         apply(classifier.classify(tally, path: result.displayName), to: &result)
         if result.outcome != .scanned { sayNotWhollyRead(&result, detail: Self.partlyRead) }
         try emit(result, isMember: false, lines)
+        return result.outcome == .scanned
     }
 
     /// Processes one file or member and everything inside it; returns its level, and whether it
@@ -347,6 +406,10 @@ package final class Scanner: Sendable {
             result.memberCount = read.count
             fold(read, own: classifier.classify(own, path: display), into: &result)
             membersNotWhollyRead = read.notWhollyRead
+        }
+        if !isMember, let changed = file.changed {
+            result.outcome = .error
+            result.issues.append(changed)
         }
         if result.outcome != .scanned { sayNotWhollyRead(&result, detail: Self.partlyRead) }
         try emit(result, isMember: isMember, lines)
@@ -492,6 +555,9 @@ package final class Scanner: Sendable {
 private final class FileWork {
     let budget: ExpansionBudget
     let deadline: Date
+    /// Set when the file on disk changed while it was read: what was read is searched, and the
+    /// file's entry says so.
+    var changed: ScanIssue?
 
     init(budget: ExpansionBudget, deadline: Date) {
         self.budget = budget
@@ -599,24 +665,25 @@ enum FileReading {
         return .success(out)
     }
 
-    /// Opens read-only. O_NOATIME (reading does not touch the access time) is allowed only to the
-    /// file's owner or root; without it the open is retried plain.
-    /// With `directory`, the file's name is opened relative to it (one name for the kernel to
-    /// look up, not the whole path); if that fails for any reason, the whole path is opened, so
-    /// what is reported is what opening the path says.
-    /// `unstatted`: for a file the walk listed as regular without stat'ing it, which may have
-    /// changed since: not opened through a symbolic link (links are the walk's to follow or
-    /// not), and without blocking (a FIFO would block the open; reading a regular file is the
-    /// same either way).
-    static func open(_ path: [UInt8], in directory: DirectoryHandle? = nil, unstatted: Bool = false) -> Result<Int32, ScanIssue> {
-        let flags = O_RDONLY | O_CLOEXEC | (unstatted ? O_NONBLOCK | O_NOFOLLOW : 0)
+    /// Opens read-only and without blocking (a FIFO put in a file's place would block the open;
+    /// reading a regular file is the same either way). O_NOATIME (reading does not touch the
+    /// access time) is allowed only to the file's owner or root; without it the open is retried
+    /// plain.
+    /// With `directory`, the file's name is opened in it, never through a symbolic link: one
+    /// found there was put in the file's place since the walk listed it. Without, the whole
+    /// path is opened, following links (a root given as a link, a link the walk followed); the
+    /// caller then checks that it opened the file the walk stat'ed.
+    static func open(_ path: [UInt8], in directory: DirectoryHandle? = nil) -> Result<Int32, ScanIssue> {
+        let flags = O_RDONLY | O_CLOEXEC | O_NONBLOCK
         if let directory, let slash = path.lastIndex(of: 47), slash + 1 < path.count {
             let fd = withCString(path[(slash + 1)...]) { name in
-                var fd = openat(directory.fd, name, flags | noAccessTime)
-                if fd < 0 && errno == EPERM { fd = openat(directory.fd, name, flags) }
+                var fd = openat(directory.fd, name, flags | O_NOFOLLOW | noAccessTime)
+                if fd < 0 && errno == EPERM { fd = openat(directory.fd, name, flags | O_NOFOLLOW) }
                 return fd
             }
             if fd >= 0 { return .success(fd) }
+            if errno == ELOOP { return .failure(ScanIssue(.changed, "replaced by a symbolic link after it was listed; not followed")) }
+            return .failure(issue(errno, "open"))
         }
         let fd = withCString(path[...]) { cPath in
             var fd = Glibc.open(cPath, flags | noAccessTime)
@@ -624,6 +691,14 @@ enum FileReading {
             return fd
         }
         return fd >= 0 ? .success(fd) : .failure(issue(errno, "open"))
+    }
+
+    /// Whether the file changed size while it was read: `read` bytes where it had `opened.size`
+    /// when opened (read to its end either way). A rewrite of the same size is not seen: that
+    /// would take a second stat of every file.
+    static func changedWhileRead(opened: FileRef, read: Int) -> ScanIssue? {
+        guard read != opened.size else { return nil }
+        return ScanIssue(.changed, "changed while it was read (\(opened.size) bytes when opened, \(read) read); what was read was searched")
     }
 
     /// Calls `body` with `descriptor`, or with the file opened (and closed after) when there is

@@ -38,8 +38,9 @@ import TrawlCrawl
     }
 
     /// Opened relative to its directory's handle, a file reads as by its path; with the handle of
-    /// a directory that does not hold it, the whole path is opened instead; a missing file is
-    /// reported as opening its path reports it.
+    /// a directory that does not hold it, it is not found there (the whole path is not tried: the
+    /// name is looked up in the folder the walk listed, nowhere else); a missing file is reported
+    /// as opening it reports it.
     @Test func aFileOpenedRelativeToItsDirectoryReadsAsByItsPath() throws {
         let content = Array("Date of birth: 12/03/1985\n".utf8)
         try withFile(content) { path in
@@ -48,13 +49,59 @@ import TrawlCrawl
             defer { close(here); close(elsewhere) }
             let own = try #require(DirectoryHandle.duplicate(here)), other = try #require(DirectoryHandle.duplicate(elsewhere))
             #expect(try FileReading.readAll(path, in: own, expectedSize: content.count, limit: 1 << 20).get() == content)
-            #expect(try FileReading.readAll(path, in: other, expectedSize: content.count, limit: 1 << 20).get() == content)
+            guard case .failure(let notThere) = FileReading.readAll(path, in: other, expectedSize: content.count, limit: 1 << 20) else {
+                Issue.record("a file was read from a folder that does not hold it")
+                return
+            }
+            #expect(notThere.message.contains("No such file"), "\(notThere)")
             let missing = path + Array("-gone".utf8)
             guard case .failure(let issue) = FileReading.readAll(missing, in: own, expectedSize: 1, limit: 1 << 20) else {
                 Issue.record("a missing file was read")
                 return
             }
             #expect(issue.kind == .unreadable && issue.message.contains("No such file"), "\(issue)")
+        }
+    }
+
+    /// A symbolic link found where the walk listed a file is not followed; a named pipe there
+    /// opens without blocking (the scan then sees it is no regular file).
+    @Test func aLinkOrPipeInAFilesPlaceIsNotFollowedAndDoesNotBlock() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("trawl-swap-\(UUID())")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try FileManager.default.createSymbolicLink(atPath: dir.appendingPathComponent("link").path, withDestinationPath: "/etc/hostname")
+        #expect(mkfifo(dir.appendingPathComponent("pipe").path, 0o600) == 0)
+        let fd = open(dir.path, O_RDONLY | O_DIRECTORY)
+        defer { close(fd) }
+        let handle = try #require(DirectoryHandle.duplicate(fd))
+        guard case .failure(let issue) = FileReading.open(Array(dir.appendingPathComponent("link").path.utf8), in: handle) else {
+            Issue.record("a symbolic link was followed")
+            return
+        }
+        #expect(issue.kind == .changed)
+        let pipe = try FileReading.open(Array(dir.appendingPathComponent("pipe").path.utf8), in: handle).get()
+        var st = stat()
+        #expect(fstat(pipe, &st) == 0 && st.st_mode & S_IFMT == S_IFIFO)
+        close(pipe)
+    }
+
+    /// A file that grew after it was opened is said to have changed while read, with all of it read.
+    @Test func aFileThatChangedWhileReadIsSaidToHaveChanged() throws {
+        try withFile(Array("first version\n".utf8)) { path in
+            let p = String(decoding: path, as: UTF8.self)
+            let fd = open(p, O_RDONLY)
+            defer { close(fd) }
+            var st = stat()
+            #expect(fstat(fd, &st) == 0)
+            let opened = FileRef(path: path, status: st)
+            let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: p))
+            try handle.seekToEnd()
+            try handle.write(contentsOf: Data("appended\n".utf8))
+            try handle.close()
+            let read = try FileReading.readAll(path, descriptor: fd, expectedSize: opened.size, limit: 1 << 20).get()
+            #expect(read == Array("first version\nappended\n".utf8))
+            #expect(FileReading.changedWhileRead(opened: opened, read: read.count)?.kind == .changed)
+            #expect(FileReading.changedWhileRead(opened: opened, read: opened.size) == nil)
         }
     }
 
