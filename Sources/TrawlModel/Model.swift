@@ -25,7 +25,8 @@ package enum Level: String, Codable, CaseIterable, Comparable, Sendable {
 package enum Confidence: String, Codable, CaseIterable, Comparable, Sendable {
     case low, medium, high
 
-    var rank: Int {
+    /// Low < medium < high, as a number.
+    package var rank: Int {
         switch self {
         case .low: 0
         case .medium: 1

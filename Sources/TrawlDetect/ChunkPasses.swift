@@ -1,0 +1,98 @@
+// The passes over one chunk's matches after every pattern has searched it, in text order: each
+// may change matches (raise a confidence, add evidence) or drop them. They run in the order the
+// detector lists them: overlaps first, so that the later passes see only the values that stand.
+import TrawlModel
+
+/// A pass over one chunk's matches, sorted by offset.
+protocol ChunkPass {
+    func apply(to found: inout [Detector.Found], chunk: TextChunk)
+}
+
+/// Where two patterns claim overlapping text, the more confident (then the longer, then the
+/// earlier-defined) wins: "12/03/1984" is not also part of a phone number. Special-category
+/// values overlap what they like: they are read from fields, not from the shape of a value.
+struct OverlapResolution: ChunkPass {
+    func apply(to found: inout [Detector.Found], chunk: TextChunk) {
+        guard found.count > 1 else { return }
+        // On the stack for a chunk's usual handful.
+        withUnsafeTemporaryAllocation(of: Bool.self, capacity: found.count) { keep in
+            keep.initialize(repeating: true)
+            var dropped = false
+            for i in found.indices {
+                var j = i + 1
+                while j < found.count && found[j].offset < found[i].end {
+                    // Read in place: a copy of a Found retains each of its match's strings.
+                    if keep[i] && keep[j] && found[i].match.typeId != found[j].match.typeId
+                        && found[i].category != .special && found[j].category != .special {
+                        let aKey = (found[i].match.confidence.rank, found[i].end - found[i].offset)
+                        let bKey = (found[j].match.confidence.rank, found[j].end - found[j].offset)
+                        if bKey > aKey { keep[i] = false } else { keep[j] = false }
+                        dropped = true
+                    }
+                    j += 1
+                }
+            }
+            if dropped { found.keepOnly(keep) }
+        }
+    }
+}
+
+/// A driving licence number encodes its holder's birth date (characters 6-11: decade, month,
+/// +50 for women, day, year). A date of birth in the same record that agrees makes it certain.
+struct DrivingLicenceCorroboration: ChunkPass {
+    func apply(to found: inout [Detector.Found], chunk: TextChunk) {
+        for i in found.indices where found[i].match.typeId == "uk.driving_licence" {
+            guard let encoded = Validators.drivingLicenceBirthDate(found[i].match.value) else { continue }
+            let scope = RecordScope.range(around: found[i].offset, in: chunk)
+            let agrees = found.contains { f in
+                guard f.match.typeId == "dob", scope.contains(f.offset) else { return false }
+                let n = f.match.normalized  // yyyy-mm-dd
+                guard n.count == 10, let year = Int(n.prefix(4)), let month = Int(n.dropFirst(5).prefix(2)), let day = Int(n.suffix(2)) else { return false }
+                return year % 100 == encoded.yearInCentury && month == encoded.month && day == encoded.day
+            }
+            if agrees {
+                found[i].match.confidence = .high
+                found[i].match.evidence.append("encoded birth date agrees with a date of birth in the record")
+            }
+        }
+    }
+}
+
+/// Special-category values count only in a record about a person: one that also holds a
+/// personal identifier (at the reported confidence) or a filled-in name field. The others go.
+struct SpecialCategoryRecords: ChunkPass {
+    let minimumConfidence: Confidence
+
+    func apply(to found: inout [Detector.Found], chunk: TextChunk) {
+        // By index: `contains(where:)` copied every entry out, retaining each of its strings.
+        guard found.indices.contains(where: { found[$0].category == .special }) else { return }
+        // Decided for every entry before any is changed or dropped, as one filter over the
+        // original list; then changed and dropped in place.
+        let keep = found.indices.map { i in
+            guard found[i].category == .special else { return true }
+            let scope = RecordScope.range(around: found[i].offset, in: chunk)
+            let identifier = found.contains { other in
+                other.category == .personal && other.match.exemption == nil && scope.contains(other.offset)
+                    && other.match.confidence >= minimumConfidence
+            }
+            return identifier || RecordScope.hasNameField(chunk, in: scope)
+        }
+        for i in found.indices where keep[i] && found[i].category == .special {
+            found[i].match.evidence.append("in a record about a person")
+        }
+        found.keepOnly(keep)
+    }
+}
+
+extension Array where Element == Detector.Found {
+    /// Drops the entries whose flag is false, keeping the order of the rest; entries are moved
+    /// (swapped), not copied.
+    mutating func keepOnly<Flags: RandomAccessCollection<Bool>>(_ keep: Flags) where Flags.Index == Int {
+        var kept = 0
+        for i in indices where keep[i] {
+            if kept != i { swapAt(kept, i) }
+            kept += 1
+        }
+        removeLast(count - kept)
+    }
+}

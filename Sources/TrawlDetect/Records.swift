@@ -1,0 +1,92 @@
+// What one record is, for special-category data (a table row, or the paragraph around a value),
+// whether it names its person, and which values of labelled fields are answers at all.
+import Foundation
+import TrawlModel
+
+/// What counts as one record for special-category data.
+enum RecordScope {
+    /// A row or record chunk is one record; in prose, the paragraph (blank-line delimited) around
+    /// the offset, at most 2,000 bytes each way.
+    static func range(around offset: Int, in chunk: TextChunk) -> Range<Int> {
+        let text = chunk.text
+        if !chunk.cells.isEmpty { return 0..<text.count }
+        var start = offset
+        while start > 0 && offset - start < 2000 {
+            if text[start - 1] == 10, start >= 2, text[start - 2] == 10 || (text[start - 2] == 13 && start >= 3 && text[start - 3] == 10) { break }
+            start -= 1
+        }
+        var end = offset
+        while end < text.count && end - offset < 2000 {
+            if text[end] == 10, end + 1 < text.count, text[end + 1] == 10 || text[end + 1] == 13 { break }
+            end += 1
+        }
+        return start..<end
+    }
+
+    static let nameLabels = ["name", "full name", "first name", "forename", "forenames", "surname", "last name",
+                             "learner", "pupil", "student", "employee", "patient", "candidate", "apprentice", "child",
+                             "applicant", "staff member", "client", "member"].map(Keyword.init)
+
+    /// A filled-in name field in the record: a cell under a name column, or "Name: X" in the text.
+    static func hasNameField(_ chunk: TextChunk, in scope: Range<Int>) -> Bool {
+        for cell in chunk.cells {
+            guard let label = cell.label, scope.contains(cell.range.lowerBound) else { continue }
+            let tokens = Tokens(Array(label.utf8))
+            if tokens.count <= 3, nameLabels.contains(where: { tokens.firstOccurrence(of: $0) == 0 }) { return true }
+        }
+        // "Name: Jane Smith", "Pupil name - Jack", "Learner: Callum Reid" in prose.
+        let text = chunk.text[scope]
+        var i = text.startIndex
+        while let colon = text[i...].firstIndex(where: { $0 == 58 }) {
+            let labelStart = text[..<colon].lastIndex(where: { $0 == 10 || $0 == 9 || $0 == 46 || $0 == 44 }).map { $0 + 1 } ?? text.startIndex
+            let tokens = Tokens(text[labelStart..<colon])
+            if tokens.count >= 1, tokens.count <= 3, nameLabels.contains(where: { tokens.firstOccurrence(of: $0) != nil }) {
+                let rest = text[(colon + 1)...].prefix(40).prefix { $0 != 10 && $0 != 13 }
+                if rest.contains(where: { ($0 >= 65 && $0 <= 90) }) { return true }
+            }
+            i = colon + 1
+        }
+        return false
+    }
+}
+
+/// Values of labelled fields.
+enum FieldValue {
+    /// Answers that say there is nothing to say (made once: this runs for every field value).
+    static let emptyAnswers: Set<String> = [
+        "none", "no", "na", "n a", "nil", "not known", "unknown", "not applicable", "not disclosed", "prefer not to say",
+        "not stated", "not recorded", "tbc", "nothing", "no known", "none known", "none declared", "not provided", "refused",
+        "information refused", "see below", "see above", "yes no"]
+
+    /// "none", "N/A", "no", "prefer not to say", a blank line of underscores: not data.
+    static func isMeaningful(_ value: String) -> Bool {
+        // Bracketed asides ("(optional)") and tick boxes are form furniture, not answers.
+        var plain = ""
+        var depth = 0
+        for c in value {
+            if c == "(" || c == "[" { depth += 1; continue }
+            if c == ")" || c == "]" { depth = max(0, depth - 1); continue }
+            if depth == 0 { plain.append(c) }
+        }
+        let lower = plain.lowercased().trimmingCharacters(in: .whitespaces)
+        let letters = lower.filter { $0.isLetter }
+        guard letters.count >= 2 else { return false }
+        let words = lower.split(whereSeparator: { !$0.isLetter }).joined(separator: " ")
+        if emptyAnswers.contains(words) { return false }
+        return !(words.hasPrefix("none ") || words.hasPrefix("no known") || words.hasPrefix("not "))
+    }
+
+    /// The value ends at the end of its clause: ". " or a closing bracket; trailing punctuation goes.
+    static func trim(_ range: Range<Int>, in subject: UnsafeRawBufferPointer) -> Range<Int> {
+        var end = range.upperBound
+        var i = range.lowerBound
+        while i + 1 < range.upperBound {
+            if subject[i] == 46 && subject[i + 1] == 32 { end = i; break }
+            i += 1
+        }
+        while end > range.lowerBound, [32, 46, 44, 59, 58, 13].contains(subject[end - 1]) { end -= 1 }
+        var start = range.lowerBound
+        while start < end, subject[start] == 32 { start += 1 }
+        return start..<end
+    }
+}
