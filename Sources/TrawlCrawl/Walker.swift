@@ -338,13 +338,13 @@ extension FileRef {
 
 /// The shared LIFO stack of work, with the busy count that decides termination.
 private final class WorkQueue: @unchecked Sendable {
-    // SAFETY: every field is read and written only while holding `condition`'s lock, which makes
-    // the accesses exclusive: the runtime's check of each is left out (unchecked).
+    // SAFETY: every field is read and written only while holding `condition`'s lock (a condition
+    // variable, which Synchronization's Mutex does not offer: idle workers wait on it).
     private let condition = NSCondition()
-    @exclusivity(unchecked) private var stack: [Work] = []
-    @exclusivity(unchecked) private var busy = 0
-    @exclusivity(unchecked) private var waiting = 0
-    @exclusivity(unchecked) private var visitedDirectories: Set<[UInt64]> = []
+    private var stack: [Work] = []
+    private var busy = 0
+    private var waiting = 0
+    private var visitedDirectories: Set<[UInt64]> = []
     /// Most items a worker takes at once. Taking several per lock keeps two workers from
     /// contending on every small file (an incremental rescan does little else per file).
     private let batchLimit = 16

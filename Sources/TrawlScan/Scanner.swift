@@ -595,17 +595,14 @@ private final class WorkerScratch: @unchecked Sendable {
     func reader(_ worker: Int) -> DocumentReader { readers[worker] }
 }
 
-private final class FirstError: @unchecked Sendable {
-    // SAFETY: guarded by `lock`.
-    private let lock = NSLock()
-    private var stored: ReportWriteError?
+/// The first report write error any worker met.
+private final class FirstError: Sendable {
+    private let stored = Mutex<ReportWriteError?>(nil)
 
-    var value: ReportWriteError? { lock.lock(); defer { lock.unlock() }; return stored }
+    var value: ReportWriteError? { stored.withLock { $0 } }
 
     func set(_ e: ReportWriteError) {
-        lock.lock()
-        if stored == nil { stored = e }
-        lock.unlock()
+        stored.withLock { if $0 == nil { $0 = e } }
     }
 }
 
