@@ -103,14 +103,13 @@ package struct FindingTally: Sendable {
     /// less than hashing the type of every finding.
     /// Each type also carries its level and whether it identifies a person, worked out when first met.
     fileprivate var countsByType: [(type: String, count: Int, level: Level, identifies: Bool)] = []
-    /// Digests of the identifying values (type and normalised value, `valueDigest`), for the
-    /// aggregate rule: 8 bytes a value rather than its text. Two values sharing a 64-bit digest
-    /// among millions is vanishingly unlikely, and would only count them as one. Appended, and
-    /// sorted with repeats dropped whenever the list has doubled since, so that a file repeating
-    /// one value keeps a short list: a set cost a second hash of every digest.
-    fileprivate var digests: [UInt64] = []
-    /// How many leading `digests` are sorted and distinct.
-    private var digestsCompacted = 0
+    /// By entry of `countsByType`: digests of that type's identifying values (normalised,
+    /// `valueDigest`), for the aggregate rule: 8 bytes a value rather than its text. Two values
+    /// sharing a 64-bit digest among millions is vanishingly unlikely, and would only count them
+    /// as one. Appended, and sorted with repeats dropped whenever a list has doubled since, so
+    /// that a file repeating one value keeps a short list: a set cost a second hash of every
+    /// digest.
+    fileprivate var digests: [DistinctValues] = []
     fileprivate var markings: [String] = []
     fileprivate var level: Level?
     fileprivate var omitted: [OmittedKey: Int] = [:]
@@ -125,27 +124,16 @@ package struct FindingTally: Sendable {
     /// Nothing found: no finding, listed or not, and no marking.
     package var isEmpty: Bool { findings.isEmpty && omitted.isEmpty && markings.isEmpty }
 
-    fileprivate mutating func addDigest(_ d: UInt64) {
-        digests.append(d)
-        if digests.count >= 2 * digestsCompacted + 4096 { compactDigests() }
-    }
-
-    private mutating func compactDigests() {
-        digests.sort()
-        var kept = 0
-        for i in digests.indices where kept == 0 || digests[kept - 1] != digests[i] {
-            digests[kept] = digests[i]
-            kept += 1
+    /// The people the file is about, as far as its identifiers tell: the most distinct values of
+    /// any one identifying type (a person has one NI number, one date of birth: 320 staff with
+    /// five identifiers each are 320 people), with that type.
+    fileprivate var people: (count: Int, type: String)? {
+        var best: (count: Int, type: String)?
+        for (i, entry) in countsByType.enumerated() where entry.identifies {
+            let n = digests[i].count
+            if n > best?.count ?? 0 { best = (n, entry.type) }
         }
-        digests.removeLast(digests.count - kept)
-        digestsCompacted = kept
-    }
-
-    /// The number of distinct identifying values counted.
-    fileprivate var distinctCount: Int {
-        var copy = self
-        copy.compactDigests()
-        return copy.digests.count
+        return best
     }
 
     fileprivate mutating func keep(_ finding: consuming Finding) {
@@ -194,27 +182,26 @@ package struct Classifier: Sendable {
             tally.keep(Finding(match: m, level: nil, decision: decision))
             return
         }
-        let l: Level, identifies: Bool
+        let l: Level, identifies: Bool, entry: Int
         if let i = tally.countsByType.firstIndex(where: { $0.type == m.typeId }) {
             tally.countsByType[i].count += 1
-            (l, identifies) = (tally.countsByType[i].level, tally.countsByType[i].identifies)
+            (l, identifies, entry) = (tally.countsByType[i].level, tally.countsByType[i].identifies, i)
         } else {
-            (l, identifies) = (policy.level(ofType: m.typeId), Self.isIdentifier(m.typeId))
+            (l, identifies, entry) = (policy.level(ofType: m.typeId), Self.isIdentifier(m.typeId), tally.countsByType.count)
             tally.countsByType.append((m.typeId, 1, l, identifies))
+            tally.digests.append(DistinctValues())
         }
-        if identifies { tally.addDigest(Self.valueDigest(type: m.typeId, value: m.normalized)) }
+        if identifies { tally.digests[entry].add(Self.valueDigest(m.normalized)) }
         tally.level = max(tally.level ?? l, l)
         tally.keep(Finding(match: m, level: l, decision: decision))
     }
 
-    /// FNV-1a, 64 bits, over the type, a byte no UTF-8 text holds, and the value: a digest for
-    /// counting distinct values, which needs no key and no seed (Hasher's SipHash, and a set's
-    /// second hash of it, cost more than the rest of counting a finding).
-    static func valueDigest(type: String, value: String) -> UInt64 {
+    /// FNV-1a, 64 bits, over a value: a digest for counting distinct values, which needs no key
+    /// and no seed (Hasher's SipHash, and a set's second hash of it, cost more than the rest of
+    /// counting a finding).
+    static func valueDigest(_ value: String) -> UInt64 {
         var h: UInt64 = 0xcbf2_9ce4_8422_2325
-        var type = type, value = value
-        type.withUTF8 { for b in $0 { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 } }
-        h = (h ^ 0xFF) &* 0x100_0000_01b3
+        var value = value
         value.withUTF8 { for b in $0 { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 } }
         return h
     }
@@ -231,7 +218,7 @@ package struct Classifier: Sendable {
     private func classifyTally(_ tally: FindingTally, path: String) -> Classification {
         let findings = tally.findings
         let countsByType = tally.countsByType
-        let distinct = tally.distinctCount
+        let people = tally.people
         let markings = tally.markings
         let level = tally.level
         var reasons: [LevelReason] = []
@@ -256,10 +243,10 @@ package struct Classifier: Sendable {
         for (type, count, level, _) in countsByType.sorted(by: { $0.type < $1.type }) {
             reasons.append(LevelReason(rule: Self.rule(forType: type), level: level, detail: "\(count) × \(type)"))
         }
-        if let a = policy.aggregate, distinct >= a.threshold {
+        if let a = policy.aggregate, let people, people.count >= a.threshold {
             fileLevel = max(fileLevel, a.level)
             reasons.append(LevelReason(rule: "aggregate", level: a.level,
-                                       detail: "\(distinct) distinct identifiers (threshold \(a.threshold))"))
+                                       detail: "\(people.count) people: \(people.count) distinct \(people.type) (threshold \(a.threshold))"))
         }
         if let (type, l) = strongestMarking {
             fileLevel = max(fileLevel, l)
@@ -286,5 +273,35 @@ package struct Classifier: Sendable {
         if type.hasPrefix("credential.") { return "credential" }
         if ["payment.card", "uk.bank.account", "iban"].contains(type) { return "payment" }
         return "finding_type"
+    }
+}
+
+/// Distinct 64-bit digests, counted with bounded memory for a value repeated many times.
+struct DistinctValues: Sendable {
+    private var digests: [UInt64] = []
+    /// How many leading `digests` are sorted and distinct.
+    private var compacted = 0
+
+    mutating func add(_ d: UInt64) {
+        digests.append(d)
+        if digests.count >= 2 * compacted + 4096 { compact() }
+    }
+
+    /// The number of distinct digests added.
+    var count: Int {
+        var copy = self
+        copy.compact()
+        return copy.digests.count
+    }
+
+    private mutating func compact() {
+        digests.sort()
+        var kept = 0
+        for i in digests.indices where kept == 0 || digests[kept - 1] != digests[i] {
+            digests[kept] = digests[i]
+            kept += 1
+        }
+        digests.removeLast(digests.count - kept)
+        compacted = kept
     }
 }

@@ -46,11 +46,27 @@ func match(_ type: String, _ value: String, exempt: Exemption? = nil, marking: B
         let under = classifier.classify(repeated, path: "/x")
         #expect(under.level == .restricted)
         #expect(!under.reasons.contains { $0.rule == "aggregate" })
-        // One more person, after them all; and a value that is one person's email and another's
-        // NI number counts for each type.
+        // One more person, after them all.
         let over = classifier.classify(repeated + [match("email", "p999@gmail.com"), match("uk.nino", "p0@gmail.com")], path: "/x")
         #expect(over.level == .confidential)
-        #expect(over.reasons.first { $0.rule == "aggregate" }?.detail == "1001 distinct identifiers (threshold 1000)")
+        #expect(over.reasons.first { $0.rule == "aggregate" }?.detail == "1000 people: 1000 distinct email (threshold 1000)")
+    }
+
+    /// The aggregate rule counts people, not identifiers: 320 staff with five identifiers each are
+    /// 320 people (seed 003 speaks of records), and 1,000 people with two each are 1,000.
+    @Test func theAggregateRuleCountsPeopleNotIdentifiers() {
+        func staff(_ n: Int) -> [Match] {
+            (0..<n).flatMap { i in
+                [match("uk.nino", "AB\(100000 + i)C"), match("email", "s\(i)@gmail.com"), match("dob", "1980-01-\(i)"),
+                 match("uk.phone", "07700\(900000 + i)"), match("uk.postcode", "SW1A \(i)AA")]
+            }
+        }
+        let few = classifier.classify(staff(320), path: "/x")
+        #expect(few.level == .restricted)
+        #expect(!few.reasons.contains { $0.rule == "aggregate" })
+        let many = classifier.classify(staff(1000), path: "/x")
+        #expect(many.level == .confidential)
+        #expect(many.reasons.first { $0.rule == "aggregate" }?.detail.hasPrefix("1000 people: ") == true)
     }
 
     @Test func markingsSetAFloorAndPublicMarksCleanFilesPublic() {
