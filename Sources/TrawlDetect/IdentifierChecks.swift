@@ -227,23 +227,58 @@ enum IdentifierChecks {
 
     // MARK: Credentials
 
-    /// A password value: not a placeholder, and shaped like a password (a digit or symbol, or
-    /// mixed case) rather than a word of the sentence ("password: must be changed").
-    @Sendable static func password(_ value: String) -> Validation {
+    /// Values that stand where a password would and are none: placeholders, settings, answers.
+    static let notPasswords: Set<String> = [
+        "password", "passwd", "pass", "pwd", "null", "nil", "none", "redacted", "hidden", "secret", "changeme", "change_me",
+        "change-me", "your_password", "yourpassword", "example", "placeholder", "required", "optional", "string", "true",
+        "false", "empty", "default", "unset", "disabled", "enabled", "prompt", "ask", "same", "unchanged", "blank",
+        "notset", "not_set", "undefined", "tbc", "todo", "test", "sample", "dummy", "letmein", "secret_here", "yourtoken"]
+
+    /// What every password check refuses: a placeholder or setting word, a template variable
+    /// ("${DB_PASSWORD}", "<password>", "{{ pw }}", "%PASS%"), masking ("********", "xxxxxxxx"),
+    /// one character repeated, or a plain run of the alphabet or digits ("abcd1234" is not refused:
+    /// it is a weak password, not a placeholder).
+    static func isPlaceholder(_ value: String) -> Bool {
         let lower = value.lowercased()
-        let placeholders: Set<String> = ["password", "passwd", "********", "xxxxxxxx", "null", "none", "redacted", "hidden",
-                                         "secret", "changeme", "your_password", "yourpassword", "example", "placeholder", "required",
-                                         "optional", "string", "true", "false", "empty"]
-        if placeholders.contains(lower) || Set(value).count == 1 { return .invalid }
-        if value.hasPrefix("<") || value.hasPrefix("$") || value.hasPrefix("{") || value.hasPrefix("%") || value.hasPrefix("[") { return .invalid }
+        if notPasswords.contains(lower) || Set(lower).count == 1 { return true }
+        if let first = value.first, "<$%{[".contains(first) { return true }
+        if lower.contains("xxxx") || lower.contains("****") || lower.contains("your") { return true }
+        let bytes = Array(lower.utf8)
+        let ascending = bytes.count >= 4 && zip(bytes, bytes.dropFirst()).allSatisfy { $1 == $0 &+ 1 }
+        return ascending
+    }
+
+    /// A password value in text: not a placeholder, and shaped like a password (a digit or
+    /// symbol, or a capital after the first letter) rather than a word of the sentence
+    /// ("password: must be changed", "Pass: Merit").
+    @Sendable static func password(_ value: String) -> Validation {
+        if isPlaceholder(value) { return .invalid }
         let hasDigit = value.contains { $0.isNumber }
         let hasSymbol = value.contains { !$0.isLetter && !$0.isNumber }
-        let mixedCase = value.contains { $0.isUppercase } && value.contains { $0.isLowercase }
-        guard hasDigit || hasSymbol || mixedCase else { return .invalid }
+        let innerCapital = value.dropFirst().contains { $0.isUppercase } && value.contains { $0.isLowercase }
+        guard hasDigit || hasSymbol || innerCapital else { return .invalid }
         return .valid
     }
 
+    /// A password assigned in a config or written under a Password column: any value that is no
+    /// placeholder (a plain word is a password there: pass=sunshine).
+    @Sendable static func passwordAssigned(_ value: String) -> Validation {
+        isPlaceholder(value.trimmingCharacters(in: .whitespaces)) ? .invalid : .valid
+    }
+
+    /// A token in a documented format: example data when it says EXAMPLE or its body (what
+    /// follows the service's prefix) is a placeholder: x's or one character repeated, or too
+    /// few different characters for a random key.
     @Sendable static func token(_ value: String) -> Validation {
-        value.uppercased().contains("EXAMPLE") ? .exempt(.exampleData) : .valid
+        if value.uppercased().contains("EXAMPLE") { return .exempt(.exampleData) }
+        let body = value.split(whereSeparator: { "_-./:".contains($0) }).max { $0.count < $1.count } ?? Substring(value)
+        let lower = body.lowercased()
+        if lower.contains("xxxxxx") || lower.contains("000000") || Set(lower).count < 6 { return .exempt(.exampleData) }
+        var run = 1, longest = 1
+        for (a, b) in zip(lower, lower.dropFirst()) {
+            run = a == b ? run + 1 : 1
+            longest = max(longest, run)
+        }
+        return longest >= 8 ? .exempt(.exampleData) : .valid
     }
 }

@@ -38,6 +38,7 @@ package enum Validators {
         "ip_address": IdentifierChecks.ipAddress,
         "mac_address": IdentifierChecks.macAddress,
         "password": IdentifierChecks.password,
+        "password_assigned": IdentifierChecks.passwordAssigned,
         "token": IdentifierChecks.token,
     ]
 

@@ -455,3 +455,32 @@ extension RequiredLiterals {
         #expect(tokens.count == count, "\(text)")
     }
 }
+
+@Suite struct Credentials {
+    /// A spreadsheet or CSV of accounts: every cell under a Password column is a password, a
+    /// plain word included; placeholders and blanks are not.
+    @Test func everyCellUnderAPasswordColumnIsAPassword() throws {
+        func row(_ user: String, _ password: String) -> (String, [Cell]) {
+            let text = "\(user)\t\(password)"
+            let split = user.utf8.count + 1
+            return (text, [Cell(range: 0..<user.utf8.count, ref: "A2", label: "Username"),
+                           Cell(range: split..<text.utf8.count, ref: "B2", label: "Password")])
+        }
+        for (password, expected) in [("tulips", true), ("Kx9-pLm2", true), ("changeme", false), ("********", false), ("N/A", false)] {
+            let (text, cells) = row("jsmith", password)
+            let found = try detect(text, cells: cells).filter { $0.typeId == "credential.password" }
+            #expect(found.map(\.value) == (expected ? [password] : []), "\(password)")
+        }
+    }
+
+    /// Placeholders in a token's format are shown as example data, never counted.
+    @Test func placeholderTokensAreExampleData() throws {
+        for text in ["OPENAI_API_KEY=sk-proj-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+                     "GITHUB_TOKEN=ghp_000000000000000000000000000000000000",
+                     "aws_access_key_id=AKIAAAAAAAAAAAAAAAAA"] {
+            let found = try detect(text).filter { $0.typeId == "credential.token" }
+            #expect(!found.isEmpty, "\(text)")
+            #expect(found.allSatisfy { $0.exemption == .exampleData }, "\(text)")
+        }
+    }
+}
