@@ -210,6 +210,9 @@ def main():
         print(f"{t:18}" + "".join(f"{confusion[(t, c)]:13}" for c in cols))
     lower = sum(v for (t, r), v in confusion.items() if t == "Confidential" and r in LEVELS[:3] + ["missing"])
     print(f"Confidential reported lower: {lower}")
+    folders = collections.Counter(rel.split("/")[0] for rel in truth["files"])
+    wrong_in = collections.Counter(w[0].split("/")[0] for w in wrong)
+    print("by folder: " + ", ".join(f"{f} {folders[f] - wrong_in[f]}/{folders[f]}" for f in sorted(folders)))
     if unread:
         print(f"\nnot read ({len(unread)}):")
         for rel, why in unread:

@@ -544,7 +544,7 @@ def netlogs(s):
         doc = Doc()
         lines = []
         for _ in range(s.n(30)):
-            user = f"{r.randrange(24000000, 24999999)}" if r.random() < 0.5 else f"{p.name()[0][0].lower()}{p.name()[1].lower().replace(' ', '')}"
+            user = f"{r.randrange(24000000, 24999999)}" if r.random() < 0.5 else p.login(*p.name())
             mac = doc.v("mac.address", p.mac("-").upper())
             ip = doc.v("ip.address", p.ip("10.40"))
             lines.append(f"Sep {r.randrange(1, 30):2d} 0{r.randrange(8, 10)}:{r.randrange(60):02d}:{r.randrange(60):02d} nps01 radiusd[2211]: "
@@ -553,7 +553,7 @@ def netlogs(s):
     doc = Doc()
     lines = []
     for _ in range(s.n(20)):
-        user = f"{p.name()[0].lower()}.{p.name()[1].lower().replace(' ', '')}"
+        user = p.login(*p.name(), sep=".")
         pub = doc.v("ip.address", f"{r.choice([81, 86, 92, 109, 212])}.{r.randrange(256)}.{r.randrange(256)}.{r.randrange(1, 255)}")
         vpn = doc.v("ip.address", p.ip("172.16"))
         lines.append(f"2025-10-0{r.randrange(1, 9)} 19:{r.randrange(60):02d}:01 openvpn[912]: {user}/{pub}:{r.randrange(40000, 60000)} "

@@ -71,6 +71,12 @@ class People:
         return [f"{d:%d/%m/%Y}", f"{d.day}/{d.month}/{d:%y}", f"{d:%Y-%m-%d}", f"{ordinal(d.day)} {MONTHS[d.month - 1]} {d.year}",
                 f"{d:%d/%m/%y}", f"{d.day} {MONTHS[d.month - 1][:3]} {d.year}", f"{d:%d.%m.%Y}", f"{d:%d-%b-%Y}"][style]
 
+    def login(self, first, last, sep=""):
+        """A network login as IT issues them: ASCII, no spaces or apostrophes."""
+        def fold(x):
+            return x.lower().replace(" ", "").replace("'", "").replace("ś", "s")
+        return f"{fold(first)[0] if not sep else fold(first)}{sep}{fold(last)}"
+
     def email(self, first, last):
         r = self.r
         f, l = first.lower(), last.lower().replace("'", "").replace(" ", "").replace("ś", "s")
