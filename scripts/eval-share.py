@@ -19,7 +19,9 @@ import argparse
 import json
 import os
 import random
+import sys
 
+sys.dont_write_bytecode = True  # the helper modules beside this script leave no cache in the checkout
 from share_formats import DOCX_MIME, docx, eml, html, render, text, xlsx, zip_bytes
 from share_people import MONTHS, People, ordinal
 
