@@ -124,6 +124,9 @@ def score(out_dir, report_path):
     truth = json.load(open(os.path.join(out_dir, "truth.json")))
     root = os.path.realpath(os.path.join(out_dir, truth.get("share", "share")))
     report = load_report(report_path, root)
+    findings = [f for slot in report.values() for f in slot["findings"]]
+    if findings and not any("value" in f for f in findings):
+        raise SystemExit("eval-share-score: the report has no values: scan with --show-values")
     per_type = collections.defaultdict(lambda: collections.Counter())
     examples = collections.defaultdict(lambda: {"fp": [], "fn": []})
     confusion = collections.Counter()
