@@ -9,8 +9,9 @@ protocol ChunkPass {
 }
 
 /// Where two patterns claim overlapping text, the more confident (then the longer, then the
-/// earlier-defined) wins: "12/03/1984" is not also part of a phone number. Special-category
-/// values overlap what they like: they are read from fields, not from the shape of a value.
+/// earlier-defined) wins: "12/03/1984" is not also part of a phone number, and a password two
+/// patterns of its type both find is one finding. Special-category values overlap what they
+/// like: they are read from fields, not from the shape of a value.
 struct OverlapResolution: ChunkPass {
     func apply(to found: inout [Detector.Found], chunk: TextChunk) {
         guard found.count > 1 else { return }
@@ -22,7 +23,7 @@ struct OverlapResolution: ChunkPass {
                 var j = i + 1
                 while j < found.count && found[j].offset < found[i].end {
                     // Read in place: a copy of a Found retains each of its match's strings.
-                    if keep[i] && keep[j] && found[i].match.typeId != found[j].match.typeId
+                    if keep[i] && keep[j] && found[i].match.patternId != found[j].match.patternId
                         && found[i].category != .special && found[j].category != .special {
                         let aKey = (found[i].match.confidence.rank, found[i].end - found[i].offset)
                         let bKey = (found[j].match.confidence.rank, found[j].end - found[j].offset)

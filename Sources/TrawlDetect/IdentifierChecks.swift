@@ -243,6 +243,8 @@ enum IdentifierChecks {
         if notPasswords.contains(lower) || Set(lower).count == 1 { return true }
         if let first = value.first, "<$%{[".contains(first) { return true }
         if lower.contains("xxxx") || lower.contains("****") || lower.contains("your") { return true }
+        // Code that reads the secret from elsewhere: os.environ['X'], getenv("X"), process.env.X.
+        if lower.contains("environ") || lower.contains("getenv") || lower.contains("process.env") || lower.contains("(") { return true }
         let bytes = Array(lower.utf8)
         let ascending = bytes.count >= 4 && zip(bytes, bytes.dropFirst()).allSatisfy { $1 == $0 &+ 1 }
         return ascending

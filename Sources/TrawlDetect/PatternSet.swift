@@ -244,7 +244,9 @@ enum RegexJoining {
 
 /// Builds the text form of a labelled field: "Label: value" or "Label = value", the label
 /// tolerant of spaces, underscores and hyphens between its words, the value up to the end of the
-/// line, cell or clause.
+/// line, cell or clause. A form's question may go on past the label to its question mark or
+/// colon ("Do you have any unspent criminal convictions?: Yes - details: ...", "Medical
+/// conditions we should know about (tick all that apply): [x] Asthma"): up to eight more words.
 enum FieldRegex {
     static func build(labels: [String]) -> String {
         let alternatives = labels.map { label in
@@ -252,6 +254,7 @@ enum FieldRegex {
                 word.map { c in c.isLetter || c.isNumber ? String(c) : "\\" + String(c) }.joined()
             }.joined(separator: "[\\s_-]*")
         }.joined(separator: "|")
-        return "(?<![A-Za-z0-9])(?:\(alternatives))(?:[ \\t]*\\([^)\\n]{0,40}\\))?[ \\t]*[:=][ \\t]*([^\\n\\t;|]{1,80})"
+        return "(?<![A-Za-z0-9])(?:\(alternatives))(?![A-Za-z0-9])(?:[ \\t]*,?[ \\t]+[A-Za-z'/&-]+){0,8}[ \\t]*\\??"
+            + "(?:[ \\t]*\\([^)\\n]{0,40}\\))?[ \\t]*[:=][ \\t]*([^\\n\\t;|]{1,80})"
     }
 }

@@ -58,8 +58,14 @@ enum FieldValue {
         "not stated", "not recorded", "tbc", "nothing", "no known", "none known", "none declared", "not provided", "refused",
         "information refused", "see below", "see above", "yes no"]
 
-    /// "none", "N/A", "no", "prefer not to say", a blank line of underscores: not data.
+    /// Tick boxes as forms print them: an empty box, and a ticked one.
+    static let emptyBoxes = ["[ ]", "[  ]", "\u{2610}"]
+    static let tickedBoxes = ["[x]", "[X]", "[\u{2713}]", "[\u{2714}]", "\u{2612}", "\u{2611}"]
+
+    /// "none", "N/A", "no", "prefer not to say", a blank line of underscores: not data. An
+    /// answer of tick boxes is data only when a box is ticked.
     static func isMeaningful(_ value: String) -> Bool {
+        if emptyBoxes.contains(where: value.contains) && !tickedBoxes.contains(where: value.contains) { return false }
         // Bracketed asides ("(optional)") and tick boxes are form furniture, not answers.
         var plain = ""
         var depth = 0
@@ -71,8 +77,11 @@ enum FieldValue {
         let lower = plain.lowercased().trimmingCharacters(in: .whitespaces)
         let letters = lower.filter { $0.isLetter }
         guard letters.count >= 2 else { return false }
-        let words = lower.split(whereSeparator: { !$0.isLetter }).joined(separator: " ")
+        let tokens = lower.split(whereSeparator: { !$0.isLetter })
+        let words = tokens.joined(separator: " ")
         if emptyAnswers.contains(words) { return false }
+        // A blank form's choices ("Yes / No / Prefer not to say"), not an answer.
+        if tokens.contains("yes") && tokens.contains("no") { return false }
         return !(words.hasPrefix("none ") || words.hasPrefix("no known") || words.hasPrefix("not "))
     }
 

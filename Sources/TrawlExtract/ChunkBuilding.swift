@@ -28,6 +28,16 @@ struct RowBuilder {
         cells.append(Cell(range: start..<text.count, ref: ref, label: label))
     }
 
+    /// A row of exactly two cells reads as "first: second" (the separator between them becomes a
+    /// colon unless the first ends with one or with a question mark's colon already), the way a
+    /// form's label and answer read; the cells and their ranges stay as they are.
+    mutating func joinPairAsField() {
+        guard cells.count == 2 else { return }
+        let first = cells[0].range, separator = first.upperBound
+        guard separator < text.count, text[separator] == 9, text[first.upperBound - 1] != 58 else { return }
+        text[separator] = 58
+    }
+
     /// Empties the row for the next, keeping its storage: a reader that hands each row on as a
     /// chunk and keeps no chunk past its handler gets its buffers back unshared, and a sheet's
     /// rows are then built without an allocation each.

@@ -136,6 +136,9 @@ enum FlowExtractor {
                         } else if name == v.row, !tables.isEmpty {
                             // Taken out and put back, as above: read in place, not copied.
                             var t = tables.removeLast()
+                            // In a document (not a sheet), a row of two cells is a form's
+                            // question and answer: read as "question: answer".
+                            if !tablesAreParts { t.row.joinPairAsField() }
                             if let chunk = cursor.row(t.row) { emit(chunk) }
                             if !t.row.isEmpty { t.rowIndex += 1 }
                             tables.append(t)
