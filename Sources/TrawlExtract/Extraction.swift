@@ -128,9 +128,9 @@ package enum Extraction {
             case .text:
                 PlainTextExtractor.extract(TextDecoding.toUTF8(bytes).text, emit: emit)
             case .csv:
-                DelimitedExtractor.extract(TextDecoding.toUTF8(bytes).text, delimiter: 44, emit: emit)
+                DelimitedExtractor.extract(TextDecoding.toUTF8(bytes).text, fallback: 44, emit: emit)
             case .tsv:
-                DelimitedExtractor.extract(TextDecoding.toUTF8(bytes).text, delimiter: 9, emit: emit)
+                DelimitedExtractor.extract(TextDecoding.toUTF8(bytes).text, fallback: 9, emit: emit)
             case .json:
                 return jsonText(TextDecoding.toUTF8(bytes).text, emit: emit)
             case .html:

@@ -82,8 +82,8 @@ package enum Sniffer {
         // Only a head that opens with "<" can be HTML or XML: when the first byte past the BOM and
         // the blanks is plain ASCII and not "<", it alone decides (no head is made: most files).
         if let first = firstNonBlank(bytes), first != 60, first != 0, first < 128 {
-            if hint == .plainText { return .document(.text) }
-            return first == 123 || first == 91 ? .document(.json) : .document(.text)
+            if hint != .plainText && (first == 123 || first == 91) { return .document(.json) }
+            return looksDelimited(bytes) ? .document(.csv) : .document(.text)
         }
         let head = TextDecoding.leadingASCII(bytes, count: 16)
         if head.starts(with: Magic.doctypeHTML) || head.starts(with: Magic.html) { return .document(.html) }
@@ -91,9 +91,16 @@ package enum Sniffer {
             let more = TextDecoding.leadingASCII(bytes, count: 512)
             return ByteSearch.first(Magic.html, in: more) != nil ? .document(.html) : .document(.xml)
         }
-        if hint == .plainText { return .document(.text) }
+        if hint == .plainText { return looksDelimited(bytes) ? .document(.csv) : .document(.text) }
         if head.first == 123 || head.first == 91 { return .document(.json) }  // "{", "["
-        return .document(.text)
+        return looksDelimited(bytes) ? .document(.csv) : .document(.text)
+    }
+
+    /// Text whose first lines read as a table with a header (an export named .txt or .dat):
+    /// read as CSV, in the dialect its lines show (`DelimitedDialect`). Only UTF-8 (or ASCII)
+    /// text is looked at; other encodings stay text.
+    private static func looksDelimited(_ bytes: [UInt8]) -> Bool {
+        TextDecoding.startsAsUTF8(bytes) && DelimitedDialect.sniff(bytes[...], requireHeader: true) != nil
     }
 
     /// What a file name's extension says, looked up once (it was compared with some twenty names).

@@ -54,8 +54,11 @@ enum PlainTextExtractor {
 /// CSV (RFC 4180 quoting) and TSV. The first row is taken as the header row: its cells label the
 /// cells below them.
 enum DelimitedExtractor {
-    static func extract(_ utf8: [UInt8], delimiter: UInt8, emit: (TextChunk) -> Void) {
-        var reader = DelimitedReader(delimiter: delimiter)
+    /// Reads `utf8` as a table in the dialect its first lines show, or in the one its name
+    /// promised (`fallback`: comma for .csv, tab for .tsv) when they show none.
+    static func extract(_ utf8: [UInt8], fallback: UInt8, emit: (TextChunk) -> Void) {
+        let dialect = DelimitedDialect.sniff(utf8[...], preferred: fallback) ?? DelimitedDialect(delimiter: fallback)
+        var reader = DelimitedReader(dialect)
         _ = reader.parseRows(utf8, from: 0, final: true, emit: emit)
     }
 }
@@ -64,6 +67,8 @@ enum DelimitedExtractor {
 /// large to hold is read in blocks, and only the row in progress is kept between them.
 package struct DelimitedReader {
     private let delimiter: UInt8
+    /// The row holding the column headers; rows above it are read without labels.
+    private let headerRow: Int
     private var cursor = PartCursor(part: nil)
     private var headers: [String?] = []
     private var rowIndex = 0
@@ -73,7 +78,10 @@ package struct DelimitedReader {
     /// A row still open after this many bytes (a quote never closed) is taken as it stands.
     static let maxRow = 8 << 20
 
-    package init(delimiter: UInt8) { self.delimiter = delimiter }
+    package init(_ dialect: DelimitedDialect) {
+        delimiter = dialect.delimiter
+        headerRow = dialect.headerRow
+    }
 
     /// Reads every row that `bytes` completes; keeps the rest for the next call.
     package mutating func feed(_ bytes: [UInt8], emit: (TextChunk) -> Void) {
@@ -136,9 +144,9 @@ package struct DelimitedReader {
             var row = RowBuilder()
             for (col, value) in fields.enumerated() {
                 let header = col < headers.count ? headers[col] : nil
-                row.add(value, ref: "\(columnLetters(col))\(rowIndex)", label: rowIndex == 1 ? nil : header)
+                row.add(value, ref: "\(columnLetters(col))\(rowIndex)", label: rowIndex <= headerRow ? nil : header)
             }
-            if rowIndex == 1 {
+            if rowIndex == headerRow {
                 headers = fields.map { label(from: String(decoding: $0, as: UTF8.self)) }
             }
             if let chunk = cursor.row(row, line: rowLine) { emit(chunk) }

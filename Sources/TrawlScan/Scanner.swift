@@ -267,8 +267,8 @@ package final class Scanner: Sendable {
     private func processLarge(_ ref: FileRef, descriptor: Int32, sniffed: SniffedFormat, detector: Detector,
                               lines: LineCollector) throws(ReportWriteError) -> Bool {
         var result = FileResult(path: ref.path, size: ref.size, format: sniffed.name, outcome: .scanned)
-        let delimiter: UInt8? = sniffed == .document(.csv) ? 44 : sniffed == .document(.tsv) ? 9 : nil
-        guard sniffed == .document(.text) || delimiter != nil else {
+        let fallback: UInt8? = sniffed == .document(.csv) ? 44 : sniffed == .document(.tsv) ? 9 : nil
+        guard sniffed == .document(.text) || fallback != nil else {
             result.outcome = .skipped
             result.issues = [ScanIssue(.unsupported, "Trawl does not read \(sniffed.name) files")]
             try emit(notRead(result), isMember: false, lines)
@@ -286,7 +286,12 @@ package final class Scanner: Sendable {
         }
         // Text in blocks cut at line ends; CSV and TSV (UTF-8, decided from the head) in blocks
         // cut at row ends, their header row carried from block to block.
-        var rows = delimiter.map(DelimitedReader.init)
+        // The dialect from the head, as the reader of a whole file finds it.
+        var rows: DelimitedReader? = nil
+        if let fallback {
+            let head = (try? FileReading.readHead(ref.path, count: 64 * 1024, descriptor: descriptor).get()) ?? []
+            rows = DelimitedReader(DelimitedDialect.sniff(head[...], preferred: fallback) ?? DelimitedDialect(delimiter: fallback))
+        }
         var atStart = true
         var read = 0
         let failure = FileReading.stream(ref.path, descriptor: descriptor) { block in

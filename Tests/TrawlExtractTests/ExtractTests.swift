@@ -523,10 +523,11 @@ func text(_ c: [TextChunk]) -> String { c.map { String(decoding: $0.text, as: UT
         }
         let bytes = Array(csv.utf8)
         var whole: [String] = []
-        DelimitedExtractor.extract(bytes, delimiter: 44) { whole.append(describe($0)) }
+        DelimitedExtractor.extract(bytes, fallback: 44) { whole.append(describe($0)) }
+        let dialect = DelimitedDialect.sniff(bytes[...], preferred: 44) ?? DelimitedDialect(delimiter: 44)
         var rng = SystemRandomNumberGenerator()
         for _ in 0..<30 {
-            var reader = DelimitedReader(delimiter: 44)
+            var reader = DelimitedReader(dialect)
             var streamed: [String] = []
             var at = 0
             while at < bytes.count {
@@ -657,5 +658,46 @@ func text(_ c: [TextChunk]) -> String { c.map { String(decoding: $0.text, as: UT
         }
         for t in texts { #expect(label(from: t) == Self.byCharacters(t), "\(t.debugDescription)") }
         #expect(label(from: "Prénom  de l'élève") == "Prénom de l'élève")
+    }
+}
+
+/// Exports as MIS and finance systems write them: the dialect comes from the lines, not the name.
+@Suite struct DelimitedDialects {
+    func dialect(_ text: String, requireHeader: Bool = false) -> DelimitedDialect? {
+        DelimitedDialect.sniff(Array(text.utf8)[...], requireHeader: requireHeader)
+    }
+
+    @Test func semicolonTabAndPipeExportsAreTables() {
+        #expect(dialect("ULN;Surname;D.O.B\n9276308686;Hart;03/03/2007\n1234567890;Bose;04/04/2006\n") == DelimitedDialect(delimiter: 59))
+        #expect(dialect("ULN\tSurname\tD.O.B\n9276308686\tHart\t03/03/2007\n") == DelimitedDialect(delimiter: 9))
+        #expect(dialect("ULN|Surname|D.O.B\n9276308686|Hart|03/03/2007\n1|2|3\n") == DelimitedDialect(delimiter: 124))
+        // A comma inside quotes does not split a field.
+        #expect(dialect("Name,Address\n\"Hart, Amy\",\"1 High St, Leicester\"\n\"Bose, Ravi\",\"2 Low St, Derby\"\n") == DelimitedDialect(delimiter: 44))
+    }
+
+    @Test func excelsSepLineAndATitleRowAreAboveTheHeader() {
+        #expect(dialect("sep=;\nULN;Surname\n9276308686;Hart\n") == DelimitedDialect(delimiter: 59, headerRow: 2))
+        #expect(dialect("Learner export 2025/26\nULN;Surname;Postcode\n9276308686;Hart;LE8 0HW\n1234567890;Bose;NG4 4LJ\n")
+                == DelimitedDialect(delimiter: 59, headerRow: 2))
+        // With a byte-order mark.
+        #expect(dialect("\u{FEFF}ULN,Surname\n9276308686,Hart\n") == DelimitedDialect(delimiter: 44))
+    }
+
+    @Test func proseAndLogsAreNotTablesUnlessTheirNameSaysSo() {
+        let log = "2025-10-01 08:00:01 | user=jsmith | ip=10.0.4.17\n2025-10-01 08:00:09 | user=abose | ip=10.0.4.18\n"
+        #expect(dialect(log, requireHeader: true) == nil)
+        let prose = "Dear Amy, thank you for your letter.\nWe will reply, as promised, soon.\nRegards, the team\n"
+        #expect(dialect(prose, requireHeader: true) == nil)
+        #expect(dialect("just one line, with a comma\n") == nil)
+    }
+
+    /// A .txt export with a title row: its header labels the values below it.
+    @Test func aTxtExportIsReadAsATableUnderItsHeader() throws {
+        let text = "Learner export 2025/26\nULN;Surname;Date of birth\n9276308686;Hart;03/03/2007\n"
+        #expect(Sniffer.sniff(Array(text.utf8), name: Array("export.txt".utf8)) == .document(.csv))
+        var chunks: [TextChunk] = []
+        _ = try Extraction.extractText(Array(text.utf8), format: .csv, limits: ExtractLimits()) { chunks.append($0) }
+        let last = try #require(chunks.last)
+        #expect(last.cells.map(\.label) == ["ULN", "Surname", "Date of birth"])
     }
 }
