@@ -1,6 +1,5 @@
 import ArgumentParser
 import Foundation
-import LibCrypto
 import Logging
 import OCR
 import TrawlClassify
@@ -206,13 +205,8 @@ struct Scan: ParsableCommand {
         if let state {
             do {
                 runLock = try RunLock(path: state + ".lock")
-                store = try StateStore(path: state, readers: options.jobs, rules: [
-                    "trawl \(Trawl.version)", Self.buildIdentity(), library.sources.isEmpty ? "" : RuleSetIdentity.of(files: library.sources, name: "").id,
-                    RuleSetIdentity.of(files: [("policy.yaml", loadedPolicy.source)], name: "").id, key.id, minConfidence,
-                    String(options.limits.maxMemberSize), String(maxArchiveDepth), String(options.limits.maxTotalExpansion),
-                    String(maxExpansionRatio), String(maxMembers), String(ocr), String(maxFindings),
-                    RuleSetIdentity.of(files: [("decisions", book?.source ?? [])], name: "").id,
-                ].joined(separator: "|"))
+                store = try StateStore(path: state, readers: options.jobs,
+                                       rules: stateRules(library: library, policy: loadedPolicy, key: key, decisions: book))
             } catch {
                 writer.abandon()
                 printError("\(error)")
@@ -303,22 +297,4 @@ func parseSize(_ text: String, option: String) throws -> Int {
     if let last = digits.last, let m = units[last] { multiplier = m; digits.removeLast() }
     guard let n = Int(digits), n > 0 else { throw ValidationError("\(option) must be a positive size such as 1048576, 512K, 256M or 2G") }
     return n * multiplier
-}
-
-extension Scan {
-    /// This build of trawl: a digest of its own executable. Another build may read a file
-    /// differently (an extractor mended, a validator changed), so the state keeps no result of one
-    /// build for another; the version alone does not change with every build.
-    static func buildIdentity() -> String {
-        guard let file = fopen("/proc/self/exe", "rb") else { return "build unknown" }
-        defer { fclose(file) }
-        var hasher = SHA256()
-        var buffer = [UInt8](repeating: 0, count: 1 << 20)
-        while true {
-            let n = buffer.withUnsafeMutableBytes { fread($0.baseAddress, 1, $0.count, file) }
-            if n == 0 { break }
-            buffer.withUnsafeBytes { hasher.update(UnsafeRawBufferPointer(rebasing: $0[..<n])) }
-        }
-        return hasher.finalize().withUnsafeBytes { $0.map { String(format: "%02x", $0) }.joined() }
-    }
 }
