@@ -4,10 +4,11 @@
 // own totals: workers never wait on each other per entry. A buffer goes to the file whole, under
 // the lock, when it reaches 256 KiB, so lines never interleave and memory does not grow with the
 // number of files; the totals are summed at the end. The report
-// is written to a temporary name beside the output (mode 0600: it describes where personal data
-// is) and renamed into place only by `finish`, so a run that dies leaves no partial report under
-// the output name. Totals for the summary line are kept here, since every entry passes through.
+// is written to a temporary name beside the output, created new and never through a link (mode
+// 0600: it describes where personal data is), and renamed into place only by `finish`, so a run
+// that dies leaves no partial report under the output name. A link at the output name is refused. Totals for the summary line are kept here, since every entry passes through.
 import Foundation
+import OwnerOnlyFiles
 import TrawlModel
 
 #if canImport(Glibc)
@@ -91,11 +92,18 @@ package final class ReportWriter: @unchecked Sendable {
             temporaryPath = nil
             return
         }
-        var st = stat()
-        if stat(path, &st) == 0 && (st.st_mode & S_IFMT) != S_IFREG {
-            // A device or pipe (/dev/null, /dev/stdout, a FIFO): write straight to it; there is
-            // nothing to rename into place.
-            let opened = open(path, O_WRONLY | O_CLOEXEC)
+        let existing: Existing?
+        do { existing = try Existing.at(path) } catch { throw ReportWriteError(message: "\(error)") }
+        if let existing, existing.kind != .regular {
+            // A device (/dev/null, a terminal) or a named pipe of this user's own: written straight to,
+            // with nothing to rename into place. Nothing else that is not a file is written to: a link
+            // or another user's pipe would take the report wherever someone else chose.
+            guard existing.kind == .characterDevice || (existing.kind == .fifo && existing.isOwnedByThisUser) else {
+                throw ReportWriteError(message: existing.kind == .symbolicLink
+                    ? "\(path): is a symbolic link; the report is not written through a link (name the file itself, or '-' for standard output)"
+                    : "\(path): is \(existing.kindName)\(existing.kind == .fifo ? " of another user" : ""), not a file the report can be written to")
+            }
+            let opened = open(path, O_WRONLY | O_NOFOLLOW | O_CLOEXEC)
             guard opened >= 0 else {
                 throw ReportWriteError(message: "\(path): cannot open for the report: \(String(cString: strerror(errno)))")
             }
@@ -104,16 +112,13 @@ package final class ReportWriter: @unchecked Sendable {
             temporaryPath = nil
             return
         }
-        let url = URL(fileURLWithPath: path)
-        Self.removeStalePartials(of: url)
-        let tmp = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).partial-\(getpid())").path
-        let opened = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
-        guard opened >= 0 else {
-            throw ReportWriteError(message: "\(path): cannot create the report: \(String(cString: strerror(errno)))")
+        Self.removeStalePartials(of: URL(fileURLWithPath: path))
+        do {
+            (fd, temporaryPath) = try OwnerOnlyFile.createTemporary(beside: path, tag: "partial")
+        } catch {
+            throw ReportWriteError(message: "\(path): cannot create the report: \(error)")
         }
-        fd = opened
         finalPath = path
-        temporaryPath = tmp
     }
 
     package func begin(_ record: BeginRecord) throws(ReportWriteError) {
@@ -251,9 +256,8 @@ package final class ReportWriter: @unchecked Sendable {
         if fsync(fd) != 0 || close(fd) != 0 {
             throw ReportWriteError(message: "\(finalPath): cannot complete the report: \(String(cString: strerror(errno)))")
         }
-        if rename(temporaryPath, finalPath) != 0 {
-            throw ReportWriteError(message: "\(finalPath): cannot move the report into place: \(String(cString: strerror(errno)))")
-        }
+        // Whatever appeared under the output name meanwhile, a link included, is replaced, not followed.
+        do { try OwnerOnlyFile.replace(finalPath, with: temporaryPath) } catch { throw ReportWriteError(message: "\(error)") }
         return final
     }
 

@@ -15,6 +15,7 @@
 // - A state written by an older trawl (an earlier schema) is emptied and reused: none of its
 //   results could be reused anyway, and a nightly run must not stop because trawl was upgraded.
 // - One run at a time: `RunLock` holds an exclusive lock on STATE.lock for the whole run.
+// - The files are their owner's alone and never opened through a link (`StateFile`).
 // - Lookups do not queue behind one another: each worker reads through its own connection, inside
 //   one read transaction for the whole run (a snapshot of what earlier runs stored; WAL lets the
 //   batches of this run be written meanwhile), so a lookup takes no lock, neither ours nor a file
@@ -112,6 +113,7 @@ package final class StateStore: @unchecked Sendable {
     /// - Parameter readers: how many workers will look files up at once (one connection each).
     package init(path: String, readers: Int = 1, rules: String) throws(StateError) {
         self.path = path
+        try StateFile.prepare(path)
         do {
             db = try Database(path: path)
             // Nothing is written to a database that is not ours: an empty file is a new state.
@@ -322,8 +324,11 @@ package final class RunLock: Sendable {
 
     /// Takes the lock on `path`, or throws at once if another process holds it.
     package init(path: String) throws(StateError) {
-        let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
-        guard fd >= 0 else { throw StateError(message: "\(path): cannot open the lock file: \(String(cString: strerror(errno)))") }
+        let fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0o600)
+        guard fd >= 0 else {
+            if errno == ELOOP { throw StateError(message: "\(path): is a symbolic link; the lock is not taken through a link") }
+            throw StateError(message: "\(path): cannot open the lock file: \(String(cString: strerror(errno)))")
+        }
         guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
             close(fd)
             throw StateError(message: "another trawl run is using this state (\(path) is locked); not starting")

@@ -80,8 +80,8 @@ import TrawlModel
     @Test func aShortKeyFileIsRefused() throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("trawl-short-\(UUID())").path
         defer { try? FileManager.default.removeItem(atPath: path) }
-        _ = FileManager.default.createFile(atPath: path, contents: Data([1, 2, 3]))
-        #expect(throws: KeyError.self) { try FingerprintKey.loadOrCreate(at: path) }
+        _ = FileManager.default.createFile(atPath: path, contents: Data([1, 2, 3]), attributes: [.posixPermissions: 0o600])
+        #expect { try FingerprintKey.loadOrCreate(at: path) } throws: { "\($0)".contains("holds 3 bytes; a key is 32 bytes") }
     }
 }
 
