@@ -11,6 +11,10 @@ public struct SQLiteError: Error, CustomStringConvertible, Sendable {
     public let message: String
     public let operation: String
     public var description: String { "\(operation): \(message)" }
+
+    /// The database file is damaged: malformed (SQLITE_CORRUPT) or not a database at all
+    /// (SQLITE_NOTADB).
+    public var isDamage: Bool { code & 0xFF == SQLITE_CORRUPT || code & 0xFF == SQLITE_NOTADB }
 }
 
 /// A value bound to or read from a statement.

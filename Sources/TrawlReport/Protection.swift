@@ -47,7 +47,8 @@ package struct FingerprintKey: Sendable {
     ///   `length` bytes long.
     package static func loadOrCreate(at path: String) throws(KeyError) -> FingerprintKey {
         if let bytes = try load(path) { return FingerprintKey(bytes: bytes) }
-        let dir = (path as NSString).deletingLastPathComponent
+        // The folder by its last slash: NSString's deletingLastPathComponent traps on a bare name.
+        let dir = path.lastIndex(of: "/").map { String(path[..<$0]) } ?? ""
         if !dir.isEmpty && !FileManager.default.fileExists(atPath: dir) {
             do {
                 try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])

@@ -6,6 +6,10 @@
 // and SQLite gives each journal it creates (-wal, -shm, -journal) the database's own mode. A
 // state or journal left with a wider mode by an earlier version is narrowed to the owner's bits.
 // A link at any of these names is refused: SQLite would follow it and write wherever it pointed.
+//
+// A damaged database is moved aside under a dated name, never deleted: it may be wanted to learn
+// what damaged it, and nothing in it is needed to make a complete report.
+import Foundation
 import OwnerOnlyFiles
 
 #if canImport(Glibc)
@@ -38,6 +42,33 @@ enum StateFile {
         } catch {
             throw StateError(message: "\(error)")
         }
+    }
+
+    /// Moves the damaged database at `path` aside, with its write-ahead log, to
+    /// "PATH.damaged-YYYYMMDDTHHMMSSZ" (the time given, in UTC; "-2", "-3"... when that is taken),
+    /// and removes its shared-memory index (SQLite makes it again from the log). Returns the new
+    /// name. Call with every connection to it closed.
+    /// - Throws: `StateError` when the file cannot be moved.
+    static func moveAside(_ path: String, at time: Date) throws(StateError) -> String {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        formatter.dateFormat = "yyyyMMdd'T'HHmmss'Z'"
+        let base = path + ".damaged-" + formatter.string(from: time)
+        var aside = base
+        var n = 1
+        while (try? Existing.at(aside)) != nil || (try? Existing.at(aside + "-wal")) != nil {
+            n += 1
+            aside = base + "-\(n)"
+        }
+        guard rename(path, aside) == 0 else {
+            throw StateError(message: "\(path): the state database is damaged and cannot be moved aside: \(String(cString: strerror(errno)))")
+        }
+        for suffix in ["-wal", "-journal"] where (try? Existing.at(path + suffix)) != nil {
+            rename(path + suffix, aside + suffix)
+        }
+        unlink(path + "-shm")
+        return aside
     }
 
     static func refusal(_ path: String, _ existing: Existing) -> StateError {

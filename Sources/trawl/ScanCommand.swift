@@ -212,6 +212,9 @@ struct Scan: ParsableCommand {
                 printError("\(error)")
                 throw ExitCode(ExitStatus.usageOrFatal)
             }
+            if let aside = store?.movedAside {
+                logger.warning("\(state): the state database is damaged (\(aside.reason)); moved aside to \(aside.path); every file is read this run, into a new state")
+            }
             if let older = store?.resetFrom, !quiet {
                 logger.notice("\(state): written by an older trawl (\(older)); emptied, so every file is read this run")
             }
@@ -246,6 +249,9 @@ struct Scan: ParsableCommand {
         } catch {
             // The report is still complete; the next run just reads more.
             printError("\(error)")
+        }
+        if let aside = store?.movedAside, aside.whileRunning {
+            logger.warning("\(state ?? ""): the state database was found damaged during the run (\(aside.reason)); moved aside to \(aside.path); the report is complete, and the next run starts a new state")
         }
         if let store, store.damaged > 0 {
             // The files were read again, so the report is right; the state file is what is damaged.
