@@ -152,12 +152,12 @@ package final class ReportWriter: @unchecked Sendable {
     /// returned then for the file and its members, concatenated. The lines are written as stored
     /// (already marked `carried_over`), with no decoding: a rescan of an unchanged share costs
     /// little more than its walk.
-    /// - Returns: the entries among them that could not be read, as (display name, issue), so they
-    ///   are reported on stderr again as on the night they were first read.
+    /// - Returns: the entries among them that could not be read, as (path then members, issue), so
+    ///   they are reported on stderr again as on the night they were first read.
     /// - Throws: `ReportWriteError` when the stored bytes are damaged.
     @discardableResult
-    package func writeCarried(_ stored: [UInt8], worker: Int = 0) throws(ReportWriteError) -> [(String, ScanIssue)] {
-        var failures: [(String, ScanIssue)] = []
+    package func writeCarried(_ stored: [UInt8], worker: Int = 0) throws(ReportWriteError) -> [([[UInt8]], ScanIssue)] {
+        var failures: [([[UInt8]], ScanIssue)] = []
         let damaged = ReportWriteError(message: "a stored result is damaged; delete the state database to rebuild it")
         var position = stored.startIndex
         /// The next line, with its newline when `terminated`, read in place.
@@ -178,7 +178,7 @@ package final class ReportWriter: @unchecked Sendable {
                 try flushIfFull(slot)
             }
             if stats.outcome == .error, case .file(let record)? = try? JSONDecoder().decode(ReportRecord.self, from: Data(json)) {
-                let name = ([record.path] + (record.members ?? [])).map(\.display).joined(separator: "!/")
+                let name = ([record.path] + (record.members ?? [])).map(\.raw)
                 failures += (record.issues ?? []).map { (name, $0) }
             }
         }

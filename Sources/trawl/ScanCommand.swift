@@ -223,8 +223,9 @@ struct Scan: ParsableCommand {
 
         let quiet = self.quiet
         let scanner = Scanner(options: options, patterns: set, classifier: Classifier(policy: loadedPolicy), writer: writer,
-                              state: store, decisions: book) { entry, issue in
+                              state: store, decisions: book) { path, issue in
             guard !quiet else { return }
+            let entry = path.map { TerminalText.escaping(bytes: $0) }.joined(separator: "!/")
             if format == .json {
                 logger.warning("could not read", metadata: ["path": "\(entry)", "kind": "\(issue.kind.rawValue)", "reason": "\(issue.message)"])
             } else {
