@@ -14,8 +14,13 @@ import Glibc
 /// Why a file could not be made or used, as a sentence for people (the path first).
 public struct FileProblem: Error, Sendable, CustomStringConvertible {
     public let description: String
+    /// Why, without the path: the C library's text when the system refused.
+    public let reason: String
 
-    public init(_ description: String) { self.description = description }
+    public init(_ description: String, reason: String? = nil) {
+        self.description = description
+        self.reason = reason ?? description
+    }
 }
 
 /// What is at a path, as lstat sees it (a symbolic link is not followed).
@@ -91,7 +96,10 @@ public enum OwnerOnlyFile {
     ///   be created.
     public static func create(_ path: String) throws(FileProblem) -> Int32 {
         let fd = open(path, createFlags, 0o600)
-        guard fd >= 0 else { throw FileProblem("\(path): cannot create: \(errorText())") }
+        guard fd >= 0 else {
+            let text = errorText()
+            throw FileProblem("\(path): cannot create: \(text)", reason: text)
+        }
         // The umask may have taken the owner's bits too; the mode is exactly 0600 either way.
         guard fchmod(fd, 0o600) == 0 else {
             let text = errorText()

@@ -63,7 +63,7 @@ package struct FingerprintKey: Sendable {
             do { try OwnerOnlyFile.write(bytes, to: fd, path: temporary) } catch { unlink(temporary); throw error }
             if try OwnerOnlyFile.placeNew(path, from: temporary) { return FingerprintKey(bytes: bytes) }
         } catch {
-            throw KeyError(message: "cannot create the key file: \(error)")
+            throw KeyError(message: "\(path): cannot create the key file: \((error as? FileProblem)?.reason ?? "\(error)")")
         }
         guard let made = try load(path) else { throw KeyError(message: "\(path): the key file went away as it was made") }
         return FingerprintKey(bytes: made)

@@ -92,33 +92,17 @@ package final class ReportWriter: @unchecked Sendable {
             temporaryPath = nil
             return
         }
-        let existing: Existing?
-        do { existing = try Existing.at(path) } catch { throw ReportWriteError(message: "\(error)") }
-        if let existing, existing.kind != .regular {
-            // A device (/dev/null, a terminal) or a named pipe of this user's own: written straight to,
-            // with nothing to rename into place. Nothing else that is not a file is written to: a link
-            // or another user's pipe would take the report wherever someone else chose.
-            guard existing.kind == .characterDevice || (existing.kind == .fifo && existing.isOwnedByThisUser) else {
-                throw ReportWriteError(message: existing.kind == .symbolicLink
-                    ? "\(path): is a symbolic link; the report is not written through a link (name the file itself, or '-' for standard output)"
-                    : "\(path): is \(existing.kindName)\(existing.kind == .fifo ? " of another user" : ""), not a file the report can be written to")
-            }
-            let opened = open(path, O_WRONLY | O_NOFOLLOW | O_CLOEXEC)
-            guard opened >= 0 else {
-                throw ReportWriteError(message: "\(path): cannot open for the report: \(String(cString: strerror(errno)))")
-            }
+        Self.removeStalePartials(of: URL(fileURLWithPath: path))
+        switch try OutputFile.open(path, for: "report") {
+        case .direct(let opened):
             fd = opened
             finalPath = nil
             temporaryPath = nil
-            return
+        case .temporary(let opened, let temporary):
+            fd = opened
+            finalPath = path
+            temporaryPath = temporary
         }
-        Self.removeStalePartials(of: URL(fileURLWithPath: path))
-        do {
-            (fd, temporaryPath) = try OwnerOnlyFile.createTemporary(beside: path, tag: "partial")
-        } catch {
-            throw ReportWriteError(message: "\(path): cannot create the report: \(error)")
-        }
-        finalPath = path
     }
 
     package func begin(_ record: BeginRecord) throws(ReportWriteError) {
