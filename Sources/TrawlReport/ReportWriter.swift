@@ -74,14 +74,16 @@ package final class ReportWriter: @unchecked Sendable {
     }
     private var summary = SummaryRecord.empty
 
-    /// Opens the report for writing. `path` "-" writes to standard output (no temporary file).
-    /// - Throws: `ReportWriteError` when the temporary file cannot be created.
     /// A finding's fingerprint under the report's key (to look decisions up before writing).
     package func fingerprint(_ m: Match) -> String { key.fingerprint(type: m.typeId, normalized: m.normalized) }
 
     /// A content hasher under the report's key, for `FileResult.contentId`.
     package func contentHasher() -> ContentHasher { key.contentHasher() }
 
+    /// Opens the report for writing. `path` "-" writes to standard output (no temporary file); a
+    /// device or the user's own pipe is written straight to (`OutputFile`).
+    /// - Throws: `ReportWriteError` when `path` is a link or another thing the report is not
+    ///   written to, or the temporary file cannot be created.
     package init(path: String, key: FingerprintKey, showValues: Bool, findingsOnly: Bool) throws(ReportWriteError) {
         self.key = key
         self.showValues = showValues
@@ -92,13 +94,13 @@ package final class ReportWriter: @unchecked Sendable {
             temporaryPath = nil
             return
         }
-        Self.removeStalePartials(of: URL(fileURLWithPath: path))
         switch try OutputFile.open(path, for: "report") {
         case .direct(let opened):
             fd = opened
             finalPath = nil
             temporaryPath = nil
         case .temporary(let opened, let temporary):
+            Self.removeStalePartials(of: URL(fileURLWithPath: path))
             fd = opened
             finalPath = path
             temporaryPath = temporary
