@@ -5,7 +5,9 @@
 // created mode 0600 before SQLite first opens it (new, under a temporary name, linked into place),
 // and SQLite gives each journal it creates (-wal, -shm, -journal) the database's own mode. A
 // state or journal left with a wider mode by an earlier version is narrowed to the owner's bits.
-// A link at any of these names is refused: SQLite would follow it and write wherever it pointed.
+// A link at any of these names is refused before SQLite opens anything, with a message that names
+// it; SQLite itself opens the database with SQLITE_OPEN_NOFOLLOW and will not open a journal
+// through a link either (SQLITE_CANTOPEN, seen with SQLite 3.40), should one appear in between.
 //
 // A damaged database is moved aside under a dated name, never deleted: it may be wanted to learn
 // what damaged it, and nothing in it is needed to make a complete report.
