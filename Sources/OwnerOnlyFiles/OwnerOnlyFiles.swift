@@ -141,8 +141,20 @@ public enum OwnerOnlyFile {
     public static func placeNew(_ path: String, from temporary: String) throws(FileProblem) -> Bool {
         defer { unlink(temporary) }
         guard link(temporary, path) == 0 else {
-            if errno == EEXIST { return false }
-            throw FileProblem("\(path): cannot move \(temporary) into place: \(errorText())")
+            let linkError = errno
+            if linkError == EEXIST { return false }
+            // A file system without hard links (EPERM, as link(2) says): renamed, if there is still
+            // nothing at `path`. Between the look and the rename another process could make one,
+            // which would be replaced; no link is followed either way.
+            var st = stat()
+            if linkError == EPERM || linkError == EOPNOTSUPP, lstat(path, &st) != 0, errno == ENOENT {
+                guard rename(temporary, path) == 0 else {
+                    throw FileProblem("\(path): cannot move \(temporary) into place: \(errorText())", reason: errorText())
+                }
+                return true
+            }
+            let text = String(cString: strerror(linkError))
+            throw FileProblem("\(path): cannot move \(temporary) into place: \(text)", reason: text)
         }
         return true
     }
