@@ -164,4 +164,20 @@ func trawlUnderUmask(_ umask: String, _ args: [String]) throws -> Process {
         #expect(refused.err.contains("\(link): is a symbolic link"), "\(refused.err)")
         #expect(try Data(contentsOf: victim) == Data("left alone".utf8))
     }
+
+    /// A device is written straight to; a named pipe of another user's (made here as root and
+    /// given to nobody) is refused: whoever owns it would read the report.
+    @Test func aDeviceIsWrittenToAndAnotherUsersPipeIsNot() throws {
+        let dir = try scratch()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let scan = ["scan", root.appendingPathComponent("Samples/text").path, "--quiet", "--key-file", dir.appendingPathComponent("key").path]
+        let devnull = try trawl(scan + ["--output", "/dev/null"], report: false)
+        #expect(devnull.status == 0, "\(devnull.stderr)")
+        guard geteuid() == 0 else { return }
+        let pipe = dir.appendingPathComponent("pipe").path
+        #expect(mkfifo(pipe, 0o666) == 0 && chown(pipe, 65534, 65534) == 0)
+        let refused = try trawl(scan + ["--output", pipe], report: false)
+        #expect(refused.status == 2)
+        #expect(refused.stderr.contains("\(pipe): is a named pipe of another user"), "\(refused.stderr)")
+    }
 }
