@@ -38,6 +38,7 @@ let package = Package(
         .target(name: "LibXML2", dependencies: ["CXML2"]),
         .target(name: "SQLite", dependencies: ["CSQLite"]),
         .target(name: "DynamicLibrary"),
+        .target(name: "OwnerOnlyFiles"),
         .target(name: "Poppler", dependencies: ["CPoppler", "DynamicLibrary"]),
         .target(name: "OCR", dependencies: ["CTesseract", "DynamicLibrary"]),
         .target(name: "Hyperscan", dependencies: ["CHyperscan"]),
@@ -52,8 +53,8 @@ let package = Package(
         .target(name: "TrawlPatterns", dependencies: ["TrawlModel", "YAMLFiles"]),
         .target(name: "TrawlDetect", dependencies: ["TrawlModel", "TrawlPatterns", "PCRE2", "Hyperscan"]),
         .target(name: "TrawlClassify", dependencies: ["TrawlModel", "YAMLFiles"]),
-        .target(name: "TrawlReport", dependencies: ["TrawlModel", "LibCrypto"]),
-        .target(name: "TrawlState", dependencies: ["TrawlModel", "SQLite"]),
+        .target(name: "TrawlReport", dependencies: ["TrawlModel", "LibCrypto", "OwnerOnlyFiles"]),
+        .target(name: "TrawlState", dependencies: ["TrawlModel", "SQLite", "OwnerOnlyFiles"]),
         .target(name: "TrawlDecisions", dependencies: ["TrawlModel", "Yams", "YAMLFiles"]),
         .target(name: "TrawlScan", dependencies: [
             "TrawlModel", "TrawlCrawl", "TrawlExtract", "TrawlPatterns", "TrawlDetect", "TrawlClassify", "TrawlReport", "TrawlState",

@@ -161,7 +161,9 @@ def main() -> int:
     os.makedirs(cases)
     key = args.key_file or os.path.join(args.workdir, "key")
     if not os.path.exists(key):
-        open(key, "wb").write(os.urandom(32))
+        # Trawl trusts only a key file that is its owner's alone (mode 0600).
+        with os.fdopen(os.open(key, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "wb") as f:
+            f.write(os.urandom(32))
     paths = make_cases(args.samples, cases, args.variants, args.seed)
 
     culprits = []

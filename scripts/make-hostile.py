@@ -15,6 +15,9 @@ at, whose content must never appear in a report. Prints nothing; the test knows 
   huge-numbers.rtf  control words with 23-digit parameters and \\u escapes past U+10FFFF
   deep.html         elements nested 300 deep, past libxml2's HTML parser (it halts at 256)
   loop -> .         a symbolic link loop;  fifo: a named pipe
+  names/            a zip named with ESC sequences, CR, LF and the byte 0xFF, holding a damaged zip
+                    named with ESC, CR and LF: both names reach standard error, escaped, and the
+                    report, exact
 """
 import argparse
 import io
@@ -110,6 +113,18 @@ def main():
                         + "</div>" * 300 + "</body></html>").encode())
     os.symlink(".", os.path.join(tree, "loop"))
     os.mkfifo(os.path.join(tree, "fifo"))
+
+    # Names that would act on a terminal or forge a log line, on a file whose member cannot be read
+    # (so that both names are logged). In a folder of their own, to be scanned alone.
+    names = os.path.join(tree, "names")
+    os.makedirs(names, exist_ok=True)
+    with open(os.path.join(names.encode(), HOSTILE_NAME), "wb") as f:
+        f.write(zip_of([(HOSTILE_MEMBER, b"PK\x03\x04 not the rest of a zip")], zipfile.ZIP_STORED))
+
+
+# ESC [2J clears the screen, ESC ]0;...BEL sets the window title, CR LF starts a forged log line.
+HOSTILE_NAME = b"bad\x1b[2J\x1b]0;owned\x07\r\ntrawl: forged line\xff.zip"
+HOSTILE_MEMBER = "inner\x1b[31m\r\n.zip"
 
 
 if __name__ == "__main__":

@@ -11,6 +11,10 @@ public struct SQLiteError: Error, CustomStringConvertible, Sendable {
     public let message: String
     public let operation: String
     public var description: String { "\(operation): \(message)" }
+
+    /// The database file is damaged: malformed (SQLITE_CORRUPT) or not a database at all
+    /// (SQLITE_NOTADB).
+    public var isDamage: Bool { code & 0xFF == SQLITE_CORRUPT || code & 0xFF == SQLITE_NOTADB }
 }
 
 /// A value bound to or read from a statement.
@@ -25,11 +29,11 @@ public enum SQLiteValue: Sendable, Equatable {
 public final class Database {
     let handle: OpaquePointer
 
-    /// Opens (creating if needed) the database at `path`.
-    /// - Throws: `SQLiteError` when the file cannot be opened or is not a database.
+    /// Opens (creating if needed) the database at `path`, which must not be a symbolic link.
+    /// - Throws: `SQLiteError` when the file cannot be opened, is a link, or is not a database.
     public init(path: String) throws(SQLiteError) {
         var db: OpaquePointer?
-        let rc = sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nil)
+        let rc = sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_NOFOLLOW, nil)
         guard rc == SQLITE_OK, let db else {
             let message = db.map { String(cString: sqlite3_errmsg($0)) } ?? "cannot open"
             if let db { sqlite3_close_v2(db) }

@@ -3,9 +3,11 @@
 // A fingerprint is HMAC-SHA256 under a per-site key, never a bare hash: an unkeyed hash of an NI
 // number is reversed by hashing all ~10^9 candidates. The key lives in a file Trawl creates with
 // mode 0600; the report names only the key's id, so two reports can be compared (same id) without
-// either revealing the key.
+// either revealing the key. A key file is trusted only as its owner's alone: never read through a
+// link, and refused when group or others may read or write it.
 import Foundation
 import LibCrypto
+import OwnerOnlyFiles
 import TrawlModel
 
 #if canImport(Glibc)
@@ -34,29 +36,70 @@ package struct FingerprintKey: Sendable {
         tagPrefix = TagPrefix(Array("hmac-sha256:\(id):".utf8))
     }
 
-    /// Reads the key at `path`, creating it (32 random bytes, mode 0600, directory 0700) if missing.
-    /// - Throws: `KeyError` when the file cannot be read or created, or holds too few bytes.
+    /// How many bytes a key file holds.
+    package static let length = 32
+
+    /// Reads the key at `path`, creating it (32 random bytes, mode 0600, folder 0700) if missing.
+    /// A new key is written to a temporary name beside it and linked into place, so a key that
+    /// another run made at the same moment is kept and used, never replaced.
+    /// - Throws: `KeyError` when the key cannot be read or created, or the file at `path` is not one
+    ///   to trust: a link, not a regular file, readable or writable by group or others, or not
+    ///   `length` bytes long.
     package static func loadOrCreate(at path: String) throws(KeyError) -> FingerprintKey {
-        if let data = FileManager.default.contents(atPath: path) {
-            guard data.count >= 16 else { throw KeyError(message: "\(path): the key file holds \(data.count) bytes; at least 16 are needed") }
-            return FingerprintKey(bytes: Array(data))
-        }
-        let dir = (path as NSString).deletingLastPathComponent
+        if let bytes = try load(path) { return FingerprintKey(bytes: bytes) }
+        // The folder by its last slash: NSString's deletingLastPathComponent traps on a bare name.
+        let dir = path.lastIndex(of: "/").map { String(path[..<$0]) } ?? ""
         if !dir.isEmpty && !FileManager.default.fileExists(atPath: dir) {
             do {
                 try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
             } catch { throw KeyError(message: "\(dir): cannot create the key directory: \(error.localizedDescription)") }
         }
-        var bytes = [UInt8](repeating: 0, count: 32)
+        var bytes = [UInt8](repeating: 0, count: length)
         var rng = SystemRandomNumberGenerator()
         for i in bytes.indices { bytes[i] = UInt8.random(in: 0...255, using: &rng) }
-        let fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0o600)
-        guard fd >= 0 else { throw KeyError(message: "\(path): cannot create the key file: \(String(cString: strerror(errno)))") }
-        defer { close(fd) }
-        guard write(fd, bytes, bytes.count) == bytes.count else {
-            throw KeyError(message: "\(path): cannot write the key file: \(String(cString: strerror(errno)))")
+        do {
+            let (fd, temporary) = try OwnerOnlyFile.createTemporary(beside: path, tag: "new")
+            defer { close(fd) }
+            do { try OwnerOnlyFile.write(bytes, to: fd, path: temporary) } catch { unlink(temporary); throw error }
+            if try OwnerOnlyFile.placeNew(path, from: temporary) { return FingerprintKey(bytes: bytes) }
+        } catch {
+            throw KeyError(message: "\(path): cannot create the key file: \((error as? FileProblem)?.reason ?? "\(error)")")
         }
-        return FingerprintKey(bytes: bytes)
+        guard let made = try load(path) else { throw KeyError(message: "\(path): the key file went away as it was made") }
+        return FingerprintKey(bytes: made)
+    }
+
+    /// The bytes of the key file at `path`, or nil when there is none. Opened without following a
+    /// link, and checked through its descriptor: what is checked is what is read.
+    static func load(_ path: String) throws(KeyError) -> [UInt8]? {
+        let fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)
+        guard fd >= 0 else {
+            switch errno {
+            case ENOENT: return nil
+            case ELOOP: throw KeyError(message: "\(path): the key file is a symbolic link; the key is not read through a link (name the file itself)")
+            default: throw KeyError(message: "\(path): cannot open the key file: \(String(cString: strerror(errno)))")
+            }
+        }
+        defer { close(fd) }
+        guard let found = Existing.of(descriptor: fd) else {
+            throw KeyError(message: "\(path): cannot read the key file: \(String(cString: strerror(errno)))")
+        }
+        guard found.kind == .regular else { throw KeyError(message: "\(path): the key file is \(found.kindName), not a regular file") }
+        guard !found.isOpenToOthers else {
+            throw KeyError(message: "\(path): the key file is readable or writable by group or others (mode \(String(found.permissions, radix: 8))); it must be its owner's alone (chmod 600)")
+        }
+        guard found.size == length else {
+            throw KeyError(message: "\(path): the key file holds \(found.size) bytes; a key is \(length) bytes")
+        }
+        var bytes = [UInt8](repeating: 0, count: length)
+        var got = 0
+        while got < length {
+            let n = bytes.withUnsafeMutableBytes { read(fd, $0.baseAddress! + got, length - got) }
+            if n < 0 && errno == EINTR { continue }
+            guard n > 0 else { throw KeyError(message: "\(path): cannot read the key file: \(n < 0 ? String(cString: strerror(errno)) : "it is shorter than it was")") }
+            got += n
+        }
+        return bytes
     }
 
     /// An incremental keyed digest of a file's content: "hmac-sha256:KEYID:HEX". Equal content gives

@@ -4,10 +4,11 @@
 // own totals: workers never wait on each other per entry. A buffer goes to the file whole, under
 // the lock, when it reaches 256 KiB, so lines never interleave and memory does not grow with the
 // number of files; the totals are summed at the end. The report
-// is written to a temporary name beside the output (mode 0600: it describes where personal data
-// is) and renamed into place only by `finish`, so a run that dies leaves no partial report under
-// the output name. Totals for the summary line are kept here, since every entry passes through.
+// is written to a temporary name beside the output, created new and never through a link (mode
+// 0600: it describes where personal data is), and renamed into place only by `finish`, so a run
+// that dies leaves no partial report under the output name. A link at the output name is refused. Totals for the summary line are kept here, since every entry passes through.
 import Foundation
+import OwnerOnlyFiles
 import TrawlModel
 
 #if canImport(Glibc)
@@ -73,14 +74,16 @@ package final class ReportWriter: @unchecked Sendable {
     }
     private var summary = SummaryRecord.empty
 
-    /// Opens the report for writing. `path` "-" writes to standard output (no temporary file).
-    /// - Throws: `ReportWriteError` when the temporary file cannot be created.
     /// A finding's fingerprint under the report's key (to look decisions up before writing).
     package func fingerprint(_ m: Match) -> String { key.fingerprint(type: m.typeId, normalized: m.normalized) }
 
     /// A content hasher under the report's key, for `FileResult.contentId`.
     package func contentHasher() -> ContentHasher { key.contentHasher() }
 
+    /// Opens the report for writing. `path` "-" writes to standard output (no temporary file); a
+    /// device or the user's own pipe is written straight to (`OutputFile`).
+    /// - Throws: `ReportWriteError` when `path` is a link or another thing the report is not
+    ///   written to, or the temporary file cannot be created.
     package init(path: String, key: FingerprintKey, showValues: Bool, findingsOnly: Bool) throws(ReportWriteError) {
         self.key = key
         self.showValues = showValues
@@ -91,29 +94,17 @@ package final class ReportWriter: @unchecked Sendable {
             temporaryPath = nil
             return
         }
-        var st = stat()
-        if stat(path, &st) == 0 && (st.st_mode & S_IFMT) != S_IFREG {
-            // A device or pipe (/dev/null, /dev/stdout, a FIFO): write straight to it; there is
-            // nothing to rename into place.
-            let opened = open(path, O_WRONLY | O_CLOEXEC)
-            guard opened >= 0 else {
-                throw ReportWriteError(message: "\(path): cannot open for the report: \(String(cString: strerror(errno)))")
-            }
+        switch try OutputFile.open(path, for: "report") {
+        case .direct(let opened):
             fd = opened
             finalPath = nil
             temporaryPath = nil
-            return
+        case .temporary(let opened, let temporary):
+            Self.removeStalePartials(of: URL(fileURLWithPath: path))
+            fd = opened
+            finalPath = path
+            temporaryPath = temporary
         }
-        let url = URL(fileURLWithPath: path)
-        Self.removeStalePartials(of: url)
-        let tmp = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).partial-\(getpid())").path
-        let opened = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
-        guard opened >= 0 else {
-            throw ReportWriteError(message: "\(path): cannot create the report: \(String(cString: strerror(errno)))")
-        }
-        fd = opened
-        finalPath = path
-        temporaryPath = tmp
     }
 
     package func begin(_ record: BeginRecord) throws(ReportWriteError) {
@@ -147,12 +138,12 @@ package final class ReportWriter: @unchecked Sendable {
     /// returned then for the file and its members, concatenated. The lines are written as stored
     /// (already marked `carried_over`), with no decoding: a rescan of an unchanged share costs
     /// little more than its walk.
-    /// - Returns: the entries among them that could not be read, as (display name, issue), so they
-    ///   are reported on stderr again as on the night they were first read.
+    /// - Returns: the entries among them that could not be read, as (path then members, issue), so
+    ///   they are reported on stderr again as on the night they were first read.
     /// - Throws: `ReportWriteError` when the stored bytes are damaged.
     @discardableResult
-    package func writeCarried(_ stored: [UInt8], worker: Int = 0) throws(ReportWriteError) -> [(String, ScanIssue)] {
-        var failures: [(String, ScanIssue)] = []
+    package func writeCarried(_ stored: [UInt8], worker: Int = 0) throws(ReportWriteError) -> [([[UInt8]], ScanIssue)] {
+        var failures: [([[UInt8]], ScanIssue)] = []
         let damaged = ReportWriteError(message: "a stored result is damaged; delete the state database to rebuild it")
         var position = stored.startIndex
         /// The next line, with its newline when `terminated`, read in place.
@@ -173,7 +164,7 @@ package final class ReportWriter: @unchecked Sendable {
                 try flushIfFull(slot)
             }
             if stats.outcome == .error, case .file(let record)? = try? JSONDecoder().decode(ReportRecord.self, from: Data(json)) {
-                let name = ([record.path] + (record.members ?? [])).map(\.display).joined(separator: "!/")
+                let name = ([record.path] + (record.members ?? [])).map(\.raw)
                 failures += (record.issues ?? []).map { (name, $0) }
             }
         }
@@ -251,9 +242,8 @@ package final class ReportWriter: @unchecked Sendable {
         if fsync(fd) != 0 || close(fd) != 0 {
             throw ReportWriteError(message: "\(finalPath): cannot complete the report: \(String(cString: strerror(errno)))")
         }
-        if rename(temporaryPath, finalPath) != 0 {
-            throw ReportWriteError(message: "\(finalPath): cannot move the report into place: \(String(cString: strerror(errno)))")
-        }
+        // Whatever appeared under the output name meanwhile, a link included, is replaced, not followed.
+        do { try OwnerOnlyFile.replace(finalPath, with: temporaryPath) } catch { throw ReportWriteError(message: "\(error)") }
         return final
     }
 

@@ -60,8 +60,9 @@ package final class ScanProgress: Sendable {
     package init() {}
 }
 
-/// Receives one line per entry that could not be read (for stderr).
-package typealias ProblemSink = @Sendable (_ entry: String, _ issue: ScanIssue) -> Void
+/// Receives one line per entry that could not be read (for stderr): the entry as its file's path
+/// then the members inside it, as bytes (a name is shown escaped, from its bytes).
+package typealias ProblemSink = @Sendable (_ entry: [[UInt8]], _ issue: ScanIssue) -> Void
 
 package final class Scanner: Sendable {
     private let options: ScanOptions
@@ -549,7 +550,7 @@ package final class Scanner: Sendable {
     private func emit(_ result: FileResult, isMember: Bool, _ lines: LineCollector) throws(ReportWriteError) {
         if result.outcome == .error {
             progress.unreadable.add(1, ordering: .relaxed)
-            for issue in result.issues { problems(result.displayName, issue) }
+            for issue in result.issues { problems([result.path] + result.members, issue) }
         }
         lines.bytes += try writer.write(result, isMember: isMember, worker: lines.worker, keep: state != nil)
     }

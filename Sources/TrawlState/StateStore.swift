@@ -15,6 +15,7 @@
 // - A state written by an older trawl (an earlier schema) is emptied and reused: none of its
 //   results could be reused anyway, and a nightly run must not stop because trawl was upgraded.
 // - One run at a time: `RunLock` holds an exclusive lock on STATE.lock for the whole run.
+// - The files are their owner's alone and never opened through a link (`StateFile`).
 // - Lookups do not queue behind one another: each worker reads through its own connection, inside
 //   one read transaction for the whole run (a snapshot of what earlier runs stored; WAL lets the
 //   batches of this run be written meanwhile), so a lookup takes no lock, neither ours nor a file
@@ -57,18 +58,41 @@ package struct FileIdentity: Sendable, Equatable {
 
 package struct StateError: Error, CustomStringConvertible, Sendable {
     package var message: String
+    /// The database file is damaged (SQLite found it malformed, or not a database at all).
+    package var isDamage = false
     package var description: String { message }
+
+    package init(message: String, isDamage: Bool = false) {
+        self.message = message
+        self.isDamage = isDamage
+    }
 }
 
 package final class StateStore: @unchecked Sendable {
-    // SAFETY: the write connection, its statements, the pending batch and the totals are touched
-    // only while holding `lock`; reader i is touched only by worker i, and by `finish` after the
-    // workers are done.
+    // SAFETY: the write connection, its statements, the pending batch, `damage` and the totals are
+    // touched only while holding `lock`; reader i is touched only by worker i, and by `finish` after
+    // the workers are done. `connections` is set by `init` and let go of only by `finish`.
     private let lock = NSLock()
-    private let db: Database
-    /// One read connection per worker, each used only by its worker.
-    private let readers: [Reader]
+    private var connections: Connections?
     private let path: String
+
+    /// Every connection to the database: released together, so that the file can be moved aside.
+    private final class Connections {
+        let db: Database
+        /// One read connection per worker, each used only by its worker.
+        let readers: [Reader]
+        let upsert: Statement
+        let run: Int64
+        let resetFrom: String?
+
+        init(db: Database, readers: [Reader], upsert: Statement, run: Int64, resetFrom: String?) {
+            self.db = db
+            self.readers = readers
+            self.upsert = upsert
+            self.run = run
+            self.resetFrom = resetFrom
+        }
+    }
 
     private final class Reader {
         let db: Database
@@ -76,6 +100,9 @@ package final class StateStore: @unchecked Sendable {
         var seen: Set<Int> = []
         var carried = 0
         var damaged = 0
+        /// What SQLite said when it found the file damaged; from then on this reader looks up
+        /// nothing, and its worker reads every file.
+        var damage: String?
 
         init(path: String) throws(SQLiteError) {
             db = try Database(path: path)
@@ -86,14 +113,14 @@ package final class StateStore: @unchecked Sendable {
             lookup = try db.prepare("SELECT size, mtime, ctime, inode, device, rules, result FROM files WHERE path = ?")
         }
     }
-    private let upsertStatement: Statement
     /// Hashes of the paths this run saw (carried over or stored).
     private var seen: Set<Int> = []
     /// A stable 64-bit hash (FNV-1a) of the rules identity: compared per file without a string.
     private let rules: Int64
-    private let run: Int64
     private var pending: [(path: [UInt8], identity: FileIdentity, result: [UInt8])] = []
     private var lastCommit = Date()
+    /// What SQLite said when the writer found the file damaged; nothing is stored from then on.
+    private var damage: String?
     /// Files carried over and files stored in this run.
     package private(set) var carried = 0
     package private(set) var stored = 0
@@ -101,22 +128,68 @@ package final class StateStore: @unchecked Sendable {
     package private(set) var damaged = 0
     /// Set when the state was written by an older trawl and has been emptied.
     package private(set) var resetFrom: String?
+    /// Set when the database file was found damaged and moved aside: by `init` (a new state is
+    /// used for this run) or by `finish` (the next run starts a new one).
+    package private(set) var movedAside: MovedAside?
+
+    /// A damaged state file kept under another name.
+    package struct MovedAside: Sendable {
+        /// Where the damaged file is now.
+        package var path: String
+        /// What showed the damage, in SQLite's words.
+        package var reason: String
+        /// Found while the run went on (by `finish`), rather than when the state was opened.
+        package var whileRunning: Bool
+    }
 
     /// The schema this trawl writes. Any other `trawl.state/N` was written by another version.
     static let schema = "trawl.state/3"
 
-    /// Opens (creating if needed) the state database.
+    /// Opens (creating if needed) the state database. One that is damaged (its structure fails
+    /// SQLite's quick check, or it is not a database at all) is moved aside (`movedAside`) and a new
+    /// one is started in its place.
     /// - Parameter rules: identity of everything that shapes a file's result; stored results made
     ///   under other rules are never reused.
-    /// - Throws: `StateError` when the database cannot be opened or is not Trawl's.
     /// - Parameter readers: how many workers will look files up at once (one connection each).
-    package init(path: String, readers: Int = 1, rules: String) throws(StateError) {
+    /// - Parameter now: when the run started, for the name a damaged file is moved aside to.
+    /// - Throws: `StateError` when the database cannot be opened or is not Trawl's.
+    package init(path: String, readers: Int = 1, rules: String, now: Date = Date()) throws(StateError) {
         self.path = path
+        var h: UInt64 = 0xcbf29ce484222325
+        for b in rules.utf8 { h = (h ^ UInt64(b)) &* 0x100000001b3 }
+        self.rules = Int64(bitPattern: h)
+        try StateFile.prepare(path)
         do {
-            db = try Database(path: path)
+            connections = try Self.open(path: path, readers: readers)
+        } catch where error.isDamage {
+            movedAside = MovedAside(path: try StateFile.moveAside(path, at: now), reason: error.message, whileRunning: false)
+            try StateFile.prepare(path)
+            connections = try Self.open(path: path, readers: readers)
+        }
+        resetFrom = connections?.resetFrom
+    }
+
+    /// Opens every connection to the database at `path`, checking first that it is undamaged and
+    /// Trawl's.
+    /// - Throws: `StateError`, with `isDamage` when SQLite finds the file damaged.
+    private static func open(path: String, readers: Int) throws(StateError) -> Connections {
+        do {
+            let db = try Database(path: path)
+            // The structure of every page, quickly (not whether the indexes agree with the table);
+            // damage found later is handled where it is met.
+            let check = try db.prepare("PRAGMA quick_check").run().compactMap { row -> String? in
+                if case .text(let line) = row.first { line } else { nil }
+            }
+            guard check == ["ok"] else {
+                // One line for the log: the first problems found, not the heading SQLite puts first.
+                let problems = check.flatMap { $0.split(separator: "\n") }.filter { !$0.hasPrefix("***") }
+                let more = problems.count > 2 ? "; \(problems.count - 2) more" : ""
+                throw StateError(message: "quick_check: " + problems.prefix(2).joined(separator: "; ") + more, isDamage: true)
+            }
             // Nothing is written to a database that is not ours: an empty file is a new state.
             let tables = try db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").run()
                 .compactMap { row -> String? in if case .text(let name) = row.first { name } else { nil } }
+            var resetFrom: String?
             if !tables.isEmpty {
                 let found = tables.contains("meta")
                     ? try db.prepare("SELECT value FROM meta WHERE key = 'schema'").run().first?.first : nil
@@ -143,38 +216,47 @@ package final class StateStore: @unchecked Sendable {
                 """)
             // The run counter lives in meta: finding it with MAX(run) would read the whole table.
             let last = try db.prepare("SELECT COALESCE((SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'last_run'), MAX(run), 0) FROM files").run()
+            let run: Int64
             if case .integer(let n) = last.first?.first { run = n + 1 } else { run = 1 }
             try db.prepare("INSERT OR REPLACE INTO meta(key, value) VALUES ('last_run', ?)").run([.text(String(run))])
-            self.readers = try (0..<max(1, readers)).map { _ throws(SQLiteError) in try Reader(path: path) }
-            upsertStatement = try db.prepare("""
+            let readers = try (0..<max(1, readers)).map { _ throws(SQLiteError) in try Reader(path: path) }
+            let upsert = try db.prepare("""
                 INSERT INTO files(path, size, mtime, ctime, inode, device, rules, result, run) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT(path) DO UPDATE SET size = excluded.size, mtime = excluded.mtime, ctime = excluded.ctime,
                   inode = excluded.inode, device = excluded.device, rules = excluded.rules, result = excluded.result, run = excluded.run
                 """)
+            return Connections(db: db, readers: readers, upsert: upsert, run: run, resetFrom: resetFrom)
         } catch let error as StateError {
             throw error
+        } catch let error as SQLiteError {
+            throw StateError(message: error.isDamage ? error.message : "\(path): cannot use the state database: \(error)", isDamage: error.isDamage)
         } catch {
             throw StateError(message: "\(path): cannot use the state database: \(error)")
         }
-        var h: UInt64 = 0xcbf29ce484222325
-        for b in rules.utf8 { h = (h ^ UInt64(b)) &* 0x100000001b3 }
-        self.rules = Int64(bitPattern: h)
     }
 
     /// The stored result for a file whose identity and rules are unchanged, or nil. `worker`
     /// (below the `readers` given at init) picks the connection; each worker uses its own.
     package func unchangedResult(path: [UInt8], identity: FileIdentity, worker: Int = 0) -> [UInt8]? {
+        guard let readers = connections?.readers else { return nil }
         let reader = readers[worker % readers.count]
-        let found: [UInt8]? = try? reader.lookup.withFirstRow(blob: path) { row in
-            guard let row else { return nil }
-            let stored = FileIdentity(size: Int(row.int64(0)), mtime: row.double(1), ctime: row.double(2),
-                                      inode: UInt64(bitPattern: row.int64(3)), device: UInt64(bitPattern: row.int64(4)))
-            guard stored == identity, row.int64(5) == rules else { return nil }
-            guard let result = row.withBlob(6, Seal.open) else {
-                reader.damaged += 1
-                return nil
+        guard reader.damage == nil else { return nil }
+        let found: [UInt8]?
+        do {
+            found = try reader.lookup.withFirstRow(blob: path) { row in
+                guard let row else { return nil }
+                let stored = FileIdentity(size: Int(row.int64(0)), mtime: row.double(1), ctime: row.double(2),
+                                          inode: UInt64(bitPattern: row.int64(3)), device: UInt64(bitPattern: row.int64(4)))
+                guard stored == identity, row.int64(5) == rules else { return nil }
+                guard let result = row.withBlob(6, Seal.open) else {
+                    reader.damaged += 1
+                    return nil
+                }
+                return result
             }
-            return result
+        } catch {
+            if error.isDamage { reader.damage = error.message }
+            return nil
         }
         guard let result = found else { return nil }
         reader.carried += 1
@@ -186,6 +268,7 @@ package final class StateStore: @unchecked Sendable {
     package func store(path: [UInt8], identity: FileIdentity, result: [UInt8]) {
         lock.lock()
         defer { lock.unlock() }
+        guard damage == nil else { return }
         pending.append((path, identity, result))
         seen.insert(Self.hash(path))
         stored += 1
@@ -193,51 +276,67 @@ package final class StateStore: @unchecked Sendable {
     }
 
     /// Commits what is pending and forgets files under `roots` that this run did not see (deleted
-    /// or moved away since). Call once, at the end of a complete run.
+    /// or moved away since). Call once, at the end of a complete run. When the file was found
+    /// damaged during the run, every connection is closed and the file moved aside instead
+    /// (`movedAside`): the next run starts a new state.
     package func finish(roots: [[UInt8]]) throws(StateError) {
         lock.lock()
         defer { lock.unlock() }
-        for reader in readers {
+        guard let connections else { return }
+        for reader in connections.readers {
             seen.formUnion(reader.seen)
             carried += reader.carried
             damaged += reader.damaged
+            if damage == nil { damage = reader.damage }
             try? reader.db.execute("COMMIT")  // end the read snapshot, so the checkpoint can finish
         }
-        do {
-            try commit()
-            // Forget files under the roots that this run did not see: deleted or moved away. The
-            // paths under a root are one range of the primary key (blobs compare as bytes): from
-            // "root/" up to "root0", '0' being the byte after '/'.
-            let under = "path = ? OR (path >= ? AND path < ?)"
-            let count = try db.prepare("SELECT COUNT(*) FROM files WHERE \(under)")
-            let list = try db.prepare("SELECT path FROM files WHERE \(under)")
-            let delete = try db.prepare("DELETE FROM files WHERE path = ?")
-            func range(_ root: [UInt8]) -> [SQLiteValue] {
-                let prefix = root.last == 47 ? root : root + [47]
-                return [.blob(root), .blob(prefix), .blob(prefix.dropLast() + [48])]
+        if damage == nil {
+            do {
+                try forgetUnseen(roots: roots, in: connections)
+            } catch where error.isDamage {
+                damage = error.message
+            } catch {
+                throw StateError(message: "cannot update the state database: \(error)")
             }
-            var gone: [[UInt8]] = []
-            var stored = 0
+        }
+        guard let damage else { return }
+        self.connections = nil
+        movedAside = MovedAside(path: try StateFile.moveAside(path, at: Date()), reason: damage, whileRunning: true)
+    }
+
+    private func forgetUnseen(roots: [[UInt8]], in connections: Connections) throws(SQLiteError) {
+        let db = connections.db
+        try commit()
+        // Forget files under the roots that this run did not see: deleted or moved away. The
+        // paths under a root are one range of the primary key (blobs compare as bytes): from
+        // "root/" up to "root0", '0' being the byte after '/'.
+        let under = "path = ? OR (path >= ? AND path < ?)"
+        let count = try db.prepare("SELECT COUNT(*) FROM files WHERE \(under)")
+        let list = try db.prepare("SELECT path FROM files WHERE \(under)")
+        let delete = try db.prepare("DELETE FROM files WHERE path = ?")
+        func range(_ root: [UInt8]) -> [SQLiteValue] {
+            let prefix = root.last == 47 ? root : root + [47]
+            return [.blob(root), .blob(prefix), .blob(prefix.dropLast() + [48])]
+        }
+        var gone: [[UInt8]] = []
+        var stored = 0
+        for root in roots {
+            if case .integer(let n) = try count.run(range(root)).first?.first { stored += Int(n) }
+        }
+        // Every stored file under the roots was seen (the common nightly case): nothing to list.
+        if stored > seen.count {
             for root in roots {
-                if case .integer(let n) = try count.run(range(root)).first?.first { stored += Int(n) }
-            }
-            // Every stored file under the roots was seen (the common nightly case): nothing to list.
-            if stored > seen.count {
-                for root in roots {
-                    for row in try list.run(range(root)) {
-                        if case .blob(let path) = row.first, !seen.contains(Self.hash(path)) { gone.append(path) }
-                    }
+                for row in try list.run(range(root)) {
+                    if case .blob(let path) = row.first, !seen.contains(Self.hash(path)) { gone.append(path) }
                 }
             }
-            if !gone.isEmpty {
-                try db.execute("BEGIN IMMEDIATE")
-                for path in gone { try delete.run([.blob(path)]) }
-                try db.execute("COMMIT")
-            }
-            try db.execute("PRAGMA wal_checkpoint(TRUNCATE);")
-        } catch {
-            throw StateError(message: "cannot update the state database: \(error)")
         }
+        if !gone.isEmpty {
+            try db.execute("BEGIN IMMEDIATE")
+            for path in gone { try delete.run([.blob(path)]) }
+            try db.execute("COMMIT")
+        }
+        try db.execute("PRAGMA wal_checkpoint(TRUNCATE);")
     }
 
     /// A hash of a path's bytes in one call (hashing an array element by element is slow).
@@ -249,20 +348,25 @@ package final class StateStore: @unchecked Sendable {
 
     private func commitIfDue() {
         if pending.count >= 256 || (!pending.isEmpty && Date().timeIntervalSince(lastCommit) >= 1) {
-            // A failed batch is retried with the next one; the scan itself goes on.
-            try? commit()
+            // A failed batch is retried with the next one; the scan itself goes on. In a damaged
+            // file, nothing more is stored.
+            do { try commit() } catch where error.isDamage {
+                damage = error.message
+                pending.removeAll()
+            } catch {}
         }
     }
 
     private func commit() throws(SQLiteError) {
-        guard !pending.isEmpty else { return }
+        guard !pending.isEmpty, let connections else { return }
+        let db = connections.db
         try db.execute("BEGIN IMMEDIATE")
         do {
             for p in pending {
-                try upsertStatement.run([
+                try connections.upsert.run([
                     .blob(p.path), .integer(Int64(p.identity.size)), .real(p.identity.mtime), .real(p.identity.ctime),
                     .integer(Int64(bitPattern: p.identity.inode)), .integer(Int64(bitPattern: p.identity.device)),
-                    .integer(rules), .blob(Seal.close(p.result)), .integer(run),
+                    .integer(rules), .blob(Seal.close(p.result)), .integer(connections.run),
                 ])
             }
             try db.execute("COMMIT")
@@ -322,8 +426,11 @@ package final class RunLock: Sendable {
 
     /// Takes the lock on `path`, or throws at once if another process holds it.
     package init(path: String) throws(StateError) {
-        let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
-        guard fd >= 0 else { throw StateError(message: "\(path): cannot open the lock file: \(String(cString: strerror(errno)))") }
+        let fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0o600)
+        guard fd >= 0 else {
+            if errno == ELOOP { throw StateError(message: "\(path): is a symbolic link; the lock is not taken through a link") }
+            throw StateError(message: "\(path): cannot open the lock file: \(String(cString: strerror(errno)))")
+        }
         guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
             close(fd)
             throw StateError(message: "another trawl run is using this state (\(path) is locked); not starting")

@@ -1,8 +1,10 @@
 // What the command line says on standard error: one line per entry that could not be read,
 // progress, and a final summary, through swift-log, as text for people or JSON for log
-// collectors (--log-format). On a terminal, progress is a single line redrawn in place.
+// collectors (--log-format). On a terminal, progress is a single line redrawn in place. Whatever
+// reaches standard error has its control characters escaped (TerminalText).
 import Foundation
 import Logging
+import TrawlReport
 import TrawlScan
 
 #if canImport(Glibc)
@@ -27,15 +29,18 @@ struct StderrLogHandler: LogHandler {
 
     func log(event: LogEvent) {
         let all = metadata.merging(event.metadata ?? [:]) { $1 }
+        // Every message and value escaped (TerminalText), in either format: a path may hold any
+        // byte, and JSON's own escapes would give a control character back to whoever reads it.
+        let message = TerminalText.escaping("\(event.message)")
         var line: String
         switch format {
         case .text:
-            line = "trawl: \(event.message)"
-            for (k, v) in all.sorted(by: { $0.key < $1.key }) { line += " \(k)=\(v)" }
+            line = "trawl: \(message)"
+            for (k, v) in all.sorted(by: { $0.key < $1.key }) { line += " \(k)=\(TerminalText.escaping("\(v)"))" }
         case .json:
             var object: [String: String] = ["ts": ISO8601DateFormatter().string(from: Date()), "level": event.level.rawValue,
-                                            "msg": "\(event.message)"]
-            for (k, v) in all { object[k] = "\(v)" }
+                                            "msg": message]
+            for (k, v) in all { object[k] = TerminalText.escaping("\(v)") }
             let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data()
             line = String(decoding: data, as: UTF8.self)
         }
@@ -64,8 +69,8 @@ final class ProgressLine: @unchecked Sendable {
     func show(_ status: String) {
         lock.lock()
         defer { lock.unlock() }
-        current = status
-        FileHandle.standardError.write(Data(("\r\u{1B}[K" + status).utf8))
+        current = TerminalText.escaping(status)
+        FileHandle.standardError.write(Data(("\r\u{1B}[K" + current).utf8))
     }
 
     func clear() {

@@ -20,14 +20,12 @@ func loadReport(_ path: String, decisions: String?) throws -> LoadedReport {
     }
 }
 
-func writeOutput(_ text: String, to path: String?) throws {
-    guard let path, path != "-" else {
-        FileHandle.standardOutput.write(Data(text.utf8))
-        return
-    }
-    // Reviews and exports describe where personal data is: readable by their owner only.
-    guard FileManager.default.createFile(atPath: path, contents: Data(text.utf8), attributes: [.posixPermissions: 0o600]) else {
-        printError("\(path): cannot write")
+func writeOutput(_ text: String, to path: String?, what: String) throws {
+    // Reviews and exports describe where personal data is: written as a report is (OutputFile).
+    do {
+        try OutputFile.write(Array(text.utf8), to: path ?? "-", for: what)
+    } catch {
+        printError("\(error)")
         throw ExitCode(ExitStatus.usageOrFatal)
     }
 }
@@ -61,9 +59,9 @@ struct Diff: ParsableCommand {
         if json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
-            try writeOutput(String(decoding: try encoder.encode(diff), as: UTF8.self) + "\n", to: nil)
+            try writeOutput(String(decoding: try encoder.encode(diff), as: UTF8.self) + "\n", to: nil, what: "comparison")
         } else {
-            try writeOutput(diff.text, to: nil)
+            try writeOutput(diff.text, to: nil, what: "comparison")
         }
         if diff.rose { throw ExitCode(1) }
     }
@@ -82,7 +80,7 @@ struct Review: ParsableCommand {
 
     func run() throws {
         let loaded = try loadReport(report, decisions: decisions)
-        try writeOutput(ReviewPage.html(loaded, title: title), to: output)
+        try writeOutput(ReviewPage.html(loaded, title: title), to: output, what: "review")
     }
 }
 
@@ -101,7 +99,7 @@ struct Export: ParsableCommand {
     }
 
     func run() throws {
-        try writeOutput(CSVExport.csv(try loadReport(report, decisions: decisions)), to: output)
+        try writeOutput(CSVExport.csv(try loadReport(report, decisions: decisions)), to: output, what: "export")
     }
 }
 

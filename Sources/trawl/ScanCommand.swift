@@ -1,6 +1,5 @@
 import ArgumentParser
 import Foundation
-import LibCrypto
 import Logging
 import OCR
 import TrawlClassify
@@ -218,18 +217,15 @@ struct Scan: ParsableCommand {
         if let state {
             do {
                 runLock = try RunLock(path: state + ".lock")
-                store = try StateStore(path: state, readers: options.jobs, rules: [
-                    "trawl \(Trawl.version)", Self.buildIdentity(), library.sources.isEmpty ? "" : RuleSetIdentity.of(files: library.sources, name: "").id,
-                    RuleSetIdentity.of(files: [("policy.yaml", loadedPolicy.source)], name: "").id, key.id, minConfidence,
-                    String(options.limits.maxMemberSize), String(maxArchiveDepth), String(options.limits.maxTotalExpansion),
-                    String(maxExpansionRatio), String(maxMembers), String(ocr), String(maxFindings),
-                    String(options.isolation?.maxMemory ?? 0),
-                    RuleSetIdentity.of(files: [("decisions", book?.source ?? [])], name: "").id,
-                ].joined(separator: "|"))
+                store = try StateStore(path: state, readers: options.jobs,
+                                       rules: stateRules(library: library, policy: loadedPolicy, key: key, decisions: book))
             } catch {
                 writer.abandon()
                 printError("\(error)")
                 throw ExitCode(ExitStatus.usageOrFatal)
+            }
+            if let aside = store?.movedAside {
+                logger.warning("\(state): the state database is damaged (\(aside.reason)); moved aside to \(aside.path); every file is read this run, into a new state")
             }
             if let older = store?.resetFrom, !quiet {
                 logger.notice("\(state): written by an older trawl (\(older)); emptied, so every file is read this run")
@@ -239,8 +235,9 @@ struct Scan: ParsableCommand {
 
         let quiet = self.quiet
         let scanner = Scanner(options: options, patterns: set, classifier: Classifier(policy: loadedPolicy), writer: writer,
-                              state: store, decisions: book) { entry, issue in
+                              state: store, decisions: book) { path, issue in
             guard !quiet else { return }
+            let entry = path.map { TerminalText.escaping(bytes: $0) }.joined(separator: "!/")
             if format == .json {
                 logger.warning("could not read", metadata: ["path": "\(entry)", "kind": "\(issue.kind.rawValue)", "reason": "\(issue.message)"])
             } else {
@@ -265,6 +262,9 @@ struct Scan: ParsableCommand {
         } catch {
             // The report is still complete; the next run just reads more.
             printError("\(error)")
+        }
+        if let aside = store?.movedAside, aside.whileRunning {
+            logger.warning("\(state ?? ""): the state database was found damaged during the run (\(aside.reason)); moved aside to \(aside.path); the report is complete, and the next run starts a new state")
         }
         if let store, store.damaged > 0 {
             // The files were read again, so the report is right; the state file is what is damaged.
@@ -318,22 +318,4 @@ func parseSize(_ text: String, option: String) throws -> Int {
         throw ValidationError("\(option) must be a positive size such as 1048576, 512K, 256M or 2G")
     }
     return size
-}
-
-extension Scan {
-    /// This build of trawl: a digest of its own executable. Another build may read a file
-    /// differently (an extractor mended, a validator changed), so the state keeps no result of one
-    /// build for another; the version alone does not change with every build.
-    static func buildIdentity() -> String {
-        guard let file = fopen("/proc/self/exe", "rb") else { return "build unknown" }
-        defer { fclose(file) }
-        var hasher = SHA256()
-        var buffer = [UInt8](repeating: 0, count: 1 << 20)
-        while true {
-            let n = buffer.withUnsafeMutableBytes { fread($0.baseAddress, 1, $0.count, file) }
-            if n == 0 { break }
-            buffer.withUnsafeBytes { hasher.update(UnsafeRawBufferPointer(rebasing: $0[..<n])) }
-        }
-        return hasher.finalize().withUnsafeBytes { $0.map { String(format: "%02x", $0) }.joined() }
-    }
 }

@@ -2,6 +2,7 @@
 // exit status. Nothing here knows a format or a pattern.
 import ArgumentParser
 import Foundation
+import TrawlReport
 
 #if canImport(Glibc)
 import CMalloc
@@ -66,8 +67,9 @@ enum Resources {
     }
 }
 
+/// One line on standard error, control characters in `message` escaped (a path in it may hold any).
 func printError(_ message: String) {
-    FileHandle.standardError.write(Data("trawl: \(message)\n".utf8))
+    FileHandle.standardError.write(Data("trawl: \(TerminalText.escaping(message))\n".utf8))
 }
 
 /// The buffers of one document (an inflated part, a report line of a finding-dense workbook) run

@@ -98,4 +98,56 @@ func runMeasured(_ args: [String]) throws -> (status: Int32, maxRSSKiB: Int) {
         #expect(fuzz.terminationStatus == 0, "\(printed)")
         #expect(printed.contains(" 0 without a report"))
     }
+
+    /// A file and a member named with ESC sequences, CR, LF and (the file) the byte 0xFF, made by
+    /// scripts/make-hostile.py: on standard error, in text and in JSON, every one is written as an
+    /// escape (no control byte, no byte that is not UTF-8, no line of the file's making); in the
+    /// report, both names are exact.
+    @Test func hostileNamesAreEscapedOnStandardErrorAndExactInTheReport() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("trawl-names-\(UUID())")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let make = Process()
+        make.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        make.arguments = ["python3", root.appendingPathComponent("scripts/make-hostile.py").path, dir.path, "--line-mb", "1"]
+        try make.run()
+        make.waitUntilExit()
+        try #require(make.terminationStatus == 0)
+        let name = Array("bad\u{1B}[2J\u{1B}]0;owned\u{07}\r\ntrawl: forged line".utf8) + [0xFF] + Array(".zip".utf8)
+        let member = "inner\u{1B}[31m\r\n.zip"
+        let escaped = #"bad\x1b[2J\x1b]0;owned\x07\r\ntrawl: forged line\xff.zip!/inner\x1b[31m\r\n.zip"#
+        let names = dir.appendingPathComponent("tree/names")
+
+        for format in ["text", "json"] {
+            let process = Process()
+            process.executableURL = try binary()
+            process.arguments = ["scan", names.path, "--output", dir.appendingPathComponent("report-\(format).json").path,
+                                 "--key-file", dir.appendingPathComponent("key").path, "--log-format", format]
+            let err = Pipe()
+            process.standardError = err
+            try process.run()
+            let bytes = [UInt8](err.fileHandleForReading.readDataToEndOfFile())
+            process.waitUntilExit()
+            #expect(process.terminationStatus == 1)
+            #expect(bytes.filter { $0 < 0x20 && $0 != 0x0A || $0 == 0x7F }.isEmpty, "\(format): a control byte on standard error")
+            #expect(String(validating: bytes, as: UTF8.self) != nil, "\(format): bytes that are not UTF-8 on standard error")
+            let lines = String(decoding: bytes, as: UTF8.self).split(separator: "\n").map(String.init)
+            if format == "text" {
+                #expect(lines.allSatisfy { $0.hasPrefix("trawl: ") } && lines.count == 2, "\(lines)")
+                #expect(lines.first == "trawl: \(names.path)/\(escaped): corrupt: zip: Truncated ZIP file header", "\(lines)")
+            } else {
+                let objects = lines.compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: String] }
+                #expect(objects.count == lines.count && lines.count >= 3, "\(lines)")
+                #expect(objects.contains { $0["msg"] == "could not read" && $0["path"] == "\(names.path)/\(escaped)" }, "\(lines)")
+            }
+            let report = try ReportReader.records(from: Data(contentsOf: dir.appendingPathComponent("report-\(format).json")))
+            let entry = report.compactMap { if case .file(let f) = $0, f.members != nil { f } else { nil } }.first
+            #expect(entry?.path.raw == Array(names.path.utf8) + [0x2F] + name)
+            #expect(entry?.members?.map(\.raw) == [Array(member.utf8)])
+        }
+
+        // An error message naming a path: a report folder named with ESC and LF.
+        let run = try trawl(["scan", names.path, "--output", dir.appendingPathComponent("no\u{1B}[2J\nsuch/report.json").path], report: false)
+        #expect(run.status == 2)
+        #expect(run.stderr.contains(#"no\x1b[2J\nsuch/report.json"#) && !run.stderr.contains("\u{1B}"), "\(run.stderr)")
+    }
 }

@@ -80,8 +80,8 @@ import TrawlModel
     @Test func aShortKeyFileIsRefused() throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("trawl-short-\(UUID())").path
         defer { try? FileManager.default.removeItem(atPath: path) }
-        _ = FileManager.default.createFile(atPath: path, contents: Data([1, 2, 3]))
-        #expect(throws: KeyError.self) { try FingerprintKey.loadOrCreate(at: path) }
+        _ = FileManager.default.createFile(atPath: path, contents: Data([1, 2, 3]), attributes: [.posixPermissions: 0o600])
+        #expect { try FingerprintKey.loadOrCreate(at: path) } throws: { "\($0)".contains("holds 3 bytes; a key is 32 bytes") }
     }
 }
 
@@ -248,5 +248,27 @@ import TrawlModel
         #expect(mode == 0o600)
         let leftovers = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.contains("partial") }
         #expect(leftovers.isEmpty)
+    }
+}
+
+@Suite struct TerminalTextTests {
+    @Test(arguments: [
+        ([0x61, 0x1B, 0x5B, 0x32, 0x4A], #"a\x1b[2J"#),
+        (Array("a\r\nb\tc".utf8), #"a\r\nb\tc"#),
+        ([0x00, 0x07, 0x7F], #"\x00\x07\x7f"#),
+        ([0xC2, 0x85, 0xC2, 0x9B], #"\u{0085}\u{009b}"#),  // C1 NEL and CSI
+        (Array("x\u{202E}gpj.exe\u{2028}".utf8), #"x\u{202e}gpj.exe\u{2028}"#),
+        ([0xFF, 0x41], #"\xffA"#),
+        ([0xC0, 0x80], #"\xc0\x80"#),  // an overlong NUL
+        ([0xED, 0xA0, 0x80], #"\xed\xa0\x80"#),  // a surrogate
+        ([0xE2, 0x82], #"\xe2\x82"#),  // cut short
+        ([0xF4, 0x90, 0x80, 0x80], #"\xf4\x90\x80\x80"#),  // past U+10FFFF
+        (Array("résumé €5 😀 back\\slash".utf8), "résumé €5 😀 back\\slash"),
+    ])
+    func controlsAndBytesThatAreNotUTF8AreEscaped(bytes: [UInt8], shown: String) {
+        #expect(TerminalText.escaping(bytes: bytes) == shown)
+        // Escaping what was escaped changes nothing; text escapes as its bytes do.
+        #expect(TerminalText.escaping(shown) == shown)
+        if let text = String(validating: bytes, as: UTF8.self) { #expect(TerminalText.escaping(text) == shown) }
     }
 }

@@ -134,3 +134,112 @@ struct StateTests {
         }
     }
 }
+
+/// The pages of the SQLite database at `path` whose B-tree page type is one of `types` (2 and 5:
+/// interior index and table pages; 10 and 13: leaves), page 1 (the schema) left out. Read from the
+/// file format: the page size at offset 16, each page's type in its first byte. Only for a
+/// database with no free pages, where every page is in use and overflow pages start with a zero
+/// byte (the high byte of a page number).
+func pages(of path: String, types: Set<UInt8>) throws -> (pageSize: Int, numbers: [Int]) {
+    let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
+    let raw = Int(bytes[16]) << 8 | Int(bytes[17])
+    let pageSize = raw == 1 ? 65536 : raw
+    let free = bytes[36..<40].reduce(0) { $0 << 8 | Int($1) }
+    #expect(free == 0, "free pages: the page types read below may be stale")
+    return (pageSize, (2...(bytes.count / pageSize)).filter { types.contains(bytes[($0 - 1) * pageSize]) })
+}
+
+/// Overwrites `count` bytes at the start of each page in `numbers` with 0xFF: the page's type, its
+/// cell count and its first cell pointers (an interior page's right-most child too) all broken.
+func damage(_ path: String, pages numbers: [Int], pageSize: Int, count: Int = 16) throws {
+    let handle = try FileHandle(forUpdating: URL(fileURLWithPath: path))
+    defer { try? handle.close() }
+    for n in numbers {
+        try handle.seek(toOffset: UInt64((n - 1) * pageSize))
+        handle.write(Data(repeating: 0xFF, count: count))
+    }
+}
+
+@Suite("A damaged state")
+struct DamagedStateTests {
+    let identity = FileIdentity(size: 10, mtime: 1, ctime: 1, inode: 7, device: 1)
+
+    /// A state with 400 files of 300-byte results: several levels of B-tree in its table and index.
+    func filledState(_ db: String) throws {
+        let first = try StateStore(path: db, rules: "rules-1")
+        for i in 0..<400 {
+            first.store(path: Array("/share/file-\(i).txt".utf8), identity: identity, result: Array(repeating: UInt8(65 + i % 26), count: 300))
+        }
+        try first.finish(roots: [])
+    }
+
+    func withDatabase(_ body: (String) throws -> Void) throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("trawl-damaged-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try body(dir.appendingPathComponent("state.db").path)
+    }
+
+    /// Damage to an interior page is found when the state is opened: the file is moved aside as
+    /// it is, and the run gets a new, empty state that works.
+    @Test func aBrokenInteriorPageIsMovedAsideWhenOpened() throws {
+        try withDatabase { db in
+            try filledState(db)
+            let (size, interior) = try pages(of: db, types: [2, 5])
+            try #require(!interior.isEmpty)
+            try damage(db, pages: interior, pageSize: size)
+            let damaged = try Data(contentsOf: URL(fileURLWithPath: db))
+
+            let opened = try StateStore(path: db, rules: "rules-1", now: Date(timeIntervalSince1970: 1_796_590_800))
+            let aside = try #require(opened.movedAside)
+            #expect(aside.path == db + ".damaged-20261206T210000Z")
+            #expect(!aside.whileRunning)
+            #expect(try Data(contentsOf: URL(fileURLWithPath: aside.path)) == damaged)
+            #expect(opened.unchangedResult(path: Array("/share/file-1.txt".utf8), identity: identity) == nil)
+            opened.store(path: Array("/x".utf8), identity: identity, result: [1])
+            try opened.finish(roots: [])
+            let again = try StateStore(path: db, rules: "rules-1")
+            #expect(again.movedAside == nil)
+            #expect(again.unchangedResult(path: Array("/x".utf8), identity: identity) == [1])
+
+            // A second damaged state the same second is kept beside the first.
+            try Data(repeating: 0x5A, count: 8192).write(to: URL(fileURLWithPath: db))
+            let third = try StateStore(path: db, rules: "rules-1", now: Date(timeIntervalSince1970: 1_796_590_800))
+            #expect(third.movedAside?.path == db + ".damaged-20261206T210000Z-2")
+        }
+    }
+
+    /// A file that is not a database at all (its header overwritten) is moved aside too.
+    @Test func aFileThatIsNotADatabaseIsMovedAside() throws {
+        try withDatabase { db in
+            try filledState(db)
+            try damage(db, pages: [1], pageSize: 4096, count: 100)
+            let opened = try StateStore(path: db, rules: "rules-1")
+            #expect(opened.movedAside != nil)
+            #expect(opened.unchangedResult(path: Array("/share/file-1.txt".utf8), identity: identity) == nil)
+        }
+    }
+
+    /// Damage that the quick check cannot see when the state is opened (the leaves are broken
+    /// after it ran) is met by a lookup: the file is read again, and the state is moved aside at
+    /// the end of the run, so the next one starts a new state.
+    @Test func damageMetDuringTheRunMovesTheStateAsideAtTheEnd() throws {
+        try withDatabase { db in
+            try filledState(db)
+            let running = try StateStore(path: db, rules: "rules-1")
+            #expect(running.movedAside == nil)
+            let (size, leaves) = try pages(of: db, types: [10, 13])
+            try damage(db, pages: leaves, pageSize: size, count: 1)
+            #expect(running.unchangedResult(path: Array("/share/file-1.txt".utf8), identity: identity) == nil)
+            running.store(path: Array("/share/file-1.txt".utf8), identity: identity, result: [1])
+            try running.finish(roots: [Array("/share".utf8)])
+            let aside = try #require(running.movedAside)
+            #expect(aside.whileRunning)
+            #expect(FileManager.default.fileExists(atPath: aside.path))
+
+            let next = try StateStore(path: db, rules: "rules-1")
+            #expect(next.movedAside == nil)
+            #expect(next.unchangedResult(path: Array("/share/file-2.txt".utf8), identity: identity) == nil)
+        }
+    }
+}
