@@ -51,20 +51,32 @@ enum LegacyOffice {
         let plc = i + 5
         let n = (lcb - 4) / 12
         guard n > 0, plc + lcb <= table.count else { throw .corrupt("doc: damaged piece table") }
+        // The pieces' character positions only increase, and all the pieces together hold no
+        // more bytes than the WordDocument stream: a table that declares more (pieces that go
+        // back, or that each claim the whole stream again) is damaged, and read as it stands it
+        // would repeat the stream until memory ran out.
         var text: [UInt8] = []
+        var taken = 0, previousEnd = 0
         for k in 0..<n {
             let cpStart = Int(CompoundFile.u32(table, plc + 4 * k)), cpEnd = Int(CompoundFile.u32(table, plc + 4 * (k + 1)))
+            guard cpStart >= previousEnd, cpEnd >= cpStart else { throw .corrupt("doc: the piece table's character positions go backwards") }
+            previousEnd = cpEnd
             let pcd = plc + 4 * (n + 1) + 8 * k
             let fcRaw = CompoundFile.u32(table, pcd + 2)
-            let count = max(0, cpEnd - cpStart)
-            if fcRaw & 0x4000_0000 != 0 {
-                let fc = Int(fcRaw & 0x3FFF_FFFF) / 2
-                guard fc + count <= w.count else { continue }
-                text += TextDecoding.windows1252(Array(w[fc..<(fc + count)]))
+            let count = cpEnd - cpStart
+            // Bit 30 marks 8-bit text, at half the offset the rest of the field gives.
+            let eightBit = fcRaw & 0x4000_0000 != 0
+            let fc = eightBit ? Int(fcRaw & 0x3FFF_FFFF) / 2 : Int(fcRaw)
+            let length = eightBit ? count : 2 * count
+            guard fc + length <= w.count else { continue }
+            taken += length
+            guard taken <= w.count else {
+                throw .corrupt("doc: the piece table declares more text than the \(w.count) bytes of the WordDocument stream")
+            }
+            if eightBit {
+                text += TextDecoding.windows1252(Array(w[fc..<(fc + length)]))
             } else {
-                let fc = Int(fcRaw)
-                guard fc + 2 * count <= w.count else { continue }
-                text += TextDecoding.utf16(w[fc..<(fc + 2 * count)], littleEndian: true)
+                text += TextDecoding.utf16(w[fc..<(fc + length)], littleEndian: true)
             }
         }
         emitWordText(text, emit: emit)
@@ -128,9 +140,12 @@ enum LegacyOffice {
         }
         func numberText(_ v: Double, xf: Int) -> String {
             let format = xf < xfFormat.count ? xfFormat[xf] : 0
-            if (14...22).contains(format) || (45...47).contains(format) || customDateFormats.contains(format) {
-                return SpreadsheetExtractor.isoDate(fromSerial: v)
+            if (14...22).contains(format) || (45...47).contains(format) || customDateFormats.contains(format),
+               let date = SpreadsheetExtractor.isoDate(fromSerial: v) {
+                return date
             }
+            // Whole numbers below 1e15 as integers (the bound keeps Int64 from trapping; NaN fails
+            // it), the rest as Swift writes a Double ("1e+300", "nan", "inf").
             return v == v.rounded() && abs(v) < 1e15 ? String(Int64(v)) : String(v)
         }
         /// An RK number: bit 0 divides by 100, bit 1 marks a 30-bit integer, else the high bits of a double.

@@ -1,0 +1,162 @@
+// Numbers read from a file that no reader may trust: each test plants one that once trapped or
+// asked for gigabytes (a date cell of NaN, an OLE2 chain that loops, a piece table that repeats
+// its text) and checks the outcome: read as far as it can be, or reported as corrupt.
+import Testing
+import TrawlModel
+@testable import TrawlExtract
+
+/// Extracts `bytes` as `format`, returning the text or the error.
+private func extracted(_ bytes: [UInt8], as format: DocumentFormat) -> Result<String, ExtractError> {
+    var out: [TextChunk] = []
+    do {
+        _ = try Extraction.extractText(bytes, format: format, limits: ExtractLimits()) { out.append($0) }
+    } catch {
+        return .failure(error)
+    }
+    return .success(text(out))
+}
+
+private func corruptReason(_ result: Result<String, ExtractError>) -> String? {
+    if case .failure(.corrupt(let reason)) = result { reason } else { nil }
+}
+
+@Suite struct DateSerials {
+    @Test func serialsExcelShowsAreDates() {
+        #expect(SpreadsheetExtractor.isoDate(fromSerial: 25569) == "1970-01-01")
+        #expect(SpreadsheetExtractor.isoDate(fromSerial: 38423.75) == "2005-03-12")
+        #expect(SpreadsheetExtractor.isoDate(fromSerial: 2_958_465) == "9999-12-31")
+        #expect(SpreadsheetExtractor.isoDate(fromSerial: 2_958_465.99) == "9999-12-31")
+    }
+
+    @Test(arguments: [1e300, -1e300, .nan, .infinity, -.infinity, Double(Int.max), Double(Int.max).nextDown, -1, -0.5, 2_958_466])
+    func numbersNoDateCanBeAreNotDates(_ serial: Double) {
+        #expect(SpreadsheetExtractor.isoDate(fromSerial: serial) == nil)
+    }
+
+    static let hostile = ["1e300", "NaN", "inf", "-infinity", "9223372036854775807", "9223372036854774784", "-5"]
+
+    @Test(arguments: hostile)
+    func anXlsxDateCellOfNoDateKeepsItsNumber(_ value: String) throws {
+        let styles = "<styleSheet><cellXfs><xf numFmtId=\"0\"/><xf numFmtId=\"14\"/></cellXfs></styleSheet>"
+        let sheet = "<worksheet><sheetData><row r=\"1\"><c r=\"A1\" s=\"1\"><v>\(value)</v></c>"
+            + "<c r=\"B1\" t=\"inlineStr\"><is><t>AB 12 34 56 C</t></is></c></row>"
+            + "<row r=\"2\"><c r=\"A2\" s=\"1\"><v>38423</v></c></row></sheetData></worksheet>"
+        var out: [TextChunk] = []
+        try SpreadsheetExtractor.extract(parts: ["xl/styles.xml": Array(styles.utf8), "xl/worksheets/sheet1.xml": Array(sheet.utf8)]) { out.append($0) }
+        #expect(text(out).contains("\(value)\tAB 12 34 56 C"))
+        #expect(text(out).contains("2005-03-12"))
+    }
+
+    /// Each value and how it reads: a whole number under 10^15 as an integer, the rest as Swift
+    /// writes a Double.
+    @Test(arguments: [(1e300, "1e+300"), (.nan, "nan"), (.infinity, "inf"), (-.infinity, "-inf"), (Double(Int.max), "9.223372036854776e+18"),
+                      (Double(Int.max).nextDown, "9.223372036854775e+18"), (-5, "-5")])
+    func anXlsDateCellOfNoDateKeepsItsNumber(_ value: Double, _ shown: String) throws {
+        let workbook = TestBIFF.workbook([["Name", "Started", "NI number"], ["Ava Reid", value, "AB 12 34 56 C"], ["Noah Patel", 38423.0]])
+        let result = extracted(TestCompoundFile([("Workbook", workbook)]).bytes, as: .xls)
+        let t = try result.get()
+        #expect(t.contains("AB 12 34 56 C"))
+        #expect(t.contains("2005-03-12"))
+        #expect(t.contains("Ava Reid\t\(shown)\tAB 12 34 56 C"))
+    }
+}
+
+@Suite struct CompoundFileBounds {
+    static let document = TestWord.document(String(repeating: "Referral. NI number AB 12 34 56 C.\r", count: 150))
+
+    @Test func theTestWritersMakeAReadableDocument() throws {
+        let t = try extracted(TestCompoundFile(Self.document).bytes, as: .doc).get()
+        #expect(t.components(separatedBy: "AB 12 34 56 C").count == 151)
+    }
+
+    /// 12 KB whose DIFAT chain loops on itself, listing one sector as a FAT sector over and over:
+    /// read as it says, it is 10 million FAT sectors (40 GB), and it is read while sniffing.
+    static func difatLoop() -> [UInt8] {
+        var header: [UInt8] = CompoundFile.signature + [UInt8](repeating: 0, count: 16)
+        header += [0x3E, 0, 4, 0, 0xFE, 0xFF, 12, 0, 6, 0] + [UInt8](repeating: 0, count: 6)
+        header += [0, 0x7FFF_FFFF, 1, 0, 4096, TestCompoundFile.end, 0, 0, 0x7FFF_FFFF].flatMap(TestCompoundFile.le32)
+        header += (0..<109).flatMap { _ in TestCompoundFile.le32(TestCompoundFile.free) }
+        header += [UInt8](repeating: 0, count: 4096 - header.count)
+        let difat = (0..<1023).flatMap { _ in TestCompoundFile.le32(1) } + TestCompoundFile.le32(0)
+        return header + difat + [UInt8](repeating: 0, count: 4096)
+    }
+
+    @Test func aLoopingDIFATIsCorruptWhileSniffingAndReading() throws {
+        let bytes = Self.difatLoop()
+        #expect(throws: CompoundFile.Damaged.self) { try CompoundFile(bytes) }
+        #expect(Sniffer.sniff(bytes, name: Array("data.bin".utf8)) == .document(.ole2))
+        #expect(corruptReason(extracted(bytes, as: .doc))?.contains("loops") == true)
+    }
+
+    @Test func aFATSectorListedTwiceIsCorrupt() throws {
+        // Three FAT sectors' worth of file, the header listing sector 0 for each of them.
+        var file = TestCompoundFile(Self.document + [("Padding", [UInt8](repeating: 1, count: 300 * 512))])
+        let second = file.fatSectors.count > 1 ? 1 : 0
+        try #require(second == 1)
+        file.set32(at: 0x4C + 4, UInt32(file.fatSectors[0]))
+        #expect(corruptReason(extracted(file.bytes, as: .doc))?.contains("listed twice") == true)
+    }
+
+    @Test func aLoopingDirectoryChainIsCorrupt() {
+        var file = TestCompoundFile(Self.document)
+        file.setFAT(file.directoryStart, UInt32(file.directoryStart))
+        #expect(corruptReason(extracted(file.bytes, as: .doc)) == "compound file: the sector chain of the directory loops")
+    }
+
+    @Test func aLoopingStreamChainIsCorrupt() {
+        var file = TestCompoundFile(Self.document)
+        // WordDocument starts at sector 0: its second sector leads back to the first.
+        file.setFAT(1, 0)
+        #expect(corruptReason(extracted(file.bytes, as: .doc)) == "compound file: the sector chain of 'WordDocument' loops")
+    }
+
+    @Test func aChainOutOfTheFileIsCorrupt() {
+        var file = TestCompoundFile(Self.document)
+        file.setFAT(1, 0x00FF_FFFF)
+        #expect(corruptReason(extracted(file.bytes, as: .doc)) == "compound file: the sector chain of 'WordDocument' leaves the file")
+    }
+
+    @Test func aStreamLongerThanTheFileIsCorrupt() {
+        var file = TestCompoundFile(Self.document)
+        file.set32(at: file.directoryEntry(1) + 120, 0xFFFF_FFF0)
+        #expect(corruptReason(extracted(file.bytes, as: .doc))?.contains("'WordDocument' declares 4294967280 bytes") == true)
+    }
+
+    @Test func aMiniStreamLongerThanTheFileIsCorrupt() {
+        var file = TestCompoundFile(Self.document)
+        file.set32(at: file.directoryEntry(0) + 120, 0xFFFF_FFF0)
+        #expect(corruptReason(extracted(file.bytes, as: .doc))?.contains("the mini stream declares") == true)
+    }
+
+    @Test func aLoopingMiniChainIsCorrupt() throws {
+        // 1Table is small, so in the mini stream; its second mini sector leads back to its first.
+        var file = TestCompoundFile(TestWord.document(String(repeating: "NI number AB 12 34 56 C.\r", count: 200),
+                                                     pieces: (0..<20).map { ($0 * 10, $0 * 10 + 10, $0 * 10) }))
+        let start = try #require(file.miniStarts[1])
+        file.setMiniFAT(start + 1, UInt32(start))
+        #expect(corruptReason(extracted(file.bytes, as: .doc)) == "compound file: the mini chain of '1Table' loops")
+    }
+}
+
+@Suite struct WordPieceTables {
+    @Test func piecesThatEachClaimTheWholeTextAreCorrupt() {
+        // 200 pieces, each the whole 64 KB text again: 12 MB of text from a 70 KB file.
+        let text = "NI number AB 12 34 56 C.\r" + String(repeating: "x", count: 65_536)
+        let n = text.utf8.count
+        let file = TestCompoundFile(TestWord.document(text, pieces: (0..<200).map { ($0 * n, ($0 + 1) * n, 0) }))
+        #expect(corruptReason(extracted(file.bytes, as: .doc))?.contains("piece table declares more text") == true)
+    }
+
+    @Test func piecesThatGoBackAreCorrupt() {
+        let text = "NI number AB 12 34 56 C.\r" + String(repeating: "x", count: 1000)
+        let n = text.utf8.count
+        let file = TestCompoundFile(TestWord.document(text, pieces: (0..<200).map { $0 % 2 == 0 ? (0, n, 0) : (n, 0, 0) }))
+        #expect(corruptReason(extracted(file.bytes, as: .doc)) == "doc: the piece table's character positions go backwards")
+    }
+
+    @Test func piecesInOrderAreJoined() throws {
+        let text = "First piece. Second piece with NI number AB 12 34 56 C.\r"
+        let file = TestCompoundFile(TestWord.document(text, pieces: [(0, 13, 0), (13, text.utf8.count, 13)]))
+        #expect(try extracted(file.bytes, as: .doc).get() == "First piece. Second piece with NI number AB 12 34 56 C.")
+    }
+}
