@@ -115,29 +115,35 @@ enum LegacyOffice {
     static func excel(_ cfb: CompoundFile, emit: (TextChunk) -> Void) throws(ExtractError) {
         guard let entry = cfb.stream(named: "Workbook") ?? cfb.stream(named: "Book") else { throw .corrupt("xls: no Workbook stream") }
         let s = try read(cfb, entry)
-        var records: [(type: Int, data: ArraySlice<UInt8>)] = []
-        var i = 0
-        while i + 4 <= s.count {
-            let type = Int(CompoundFile.u16(s, i)), length = Int(CompoundFile.u16(s, i + 2))
-            guard i + 4 + length <= s.count else { break }
-            records.append((type, s[(i + 4)..<(i + 4 + length)]))
-            i += 4 + length
-        }
-        if records.contains(where: { $0.type == 0x002F }) { throw .encrypted("the Excel workbook is password-protected") }
+        // The stream is walked twice, never held as a list of records: a record can be four
+        // bytes, and a list of them cost ten times the stream.
+        var encrypted = false
         var sheetNames: [String] = []
         var sst: [String] = []
+        var sstParts: [[UInt8]]?  // the SST and the CONTINUE records after it, while they last
         // Number formats and cell formats (XF), to render date cells as dates.
         var customDateFormats: Set<Int> = []
         var xfFormat: [Int] = []
-        for r in records where r.type == 0x041E || r.type == 0x00E0 {
-            let d = Array(r.data)
-            if r.type == 0x041E, d.count > 4 {
+        forEachRecord(s) { type, data in
+            if type == 0x003C, sstParts != nil { sstParts!.append(Array(data)); return }
+            if let parts = sstParts { sst = sharedStrings(parts); sstParts = nil }
+            switch type {
+            case 0x002F: encrypted = true  // FILEPASS
+            case 0x041E where data.count > 4:  // FORMAT
+                let d = Array(data)
                 let (code, _) = biffString(d, at: 2, lengthBytes: 2)
                 if SpreadsheetExtractor.isDateFormat(code) { customDateFormats.insert(Int(CompoundFile.u16(d, 0))) }
-            } else if r.type == 0x00E0, d.count >= 4 {
-                xfFormat.append(Int(CompoundFile.u16(d, 2)))
+            case 0x00E0 where data.count >= 4:  // XF
+                xfFormat.append(Int(CompoundFile.u16(Array(data.prefix(4)), 2)))
+            case 0x0085 where data.count > 8:  // BOUNDSHEET
+                sheetNames.append(biffString(Array(data), at: 6, lengthBytes: 1).0)
+            case 0x00FC:  // SST
+                sstParts = [Array(data)]
+            default: break
             }
         }
+        if let parts = sstParts { sst = sharedStrings(parts) }
+        if encrypted { throw .encrypted("the Excel workbook is password-protected") }
         func numberText(_ v: Double, xf: Int) -> String {
             let format = xf < xfFormat.count ? xfFormat[xf] : 0
             if (14...22).contains(format) || (45...47).contains(format) || customDateFormats.contains(format),
@@ -153,19 +159,6 @@ enum LegacyOffice {
             var v = raw & 2 != 0 ? Double(Int32(bitPattern: raw) >> 2) : Double(bitPattern: UInt64(raw & 0xFFFF_FFFC) << 32)
             if raw & 1 != 0 { v /= 100 }
             return v
-        }
-        for (k, r) in records.enumerated() {
-            if r.type == 0x0085, r.data.count > 8 {  // BOUNDSHEET
-                let d = Array(r.data)
-                let (name, _) = biffString(d, at: 6, lengthBytes: 1)
-                sheetNames.append(name)
-            }
-            if r.type == 0x00FC {  // SST and its CONTINUE records
-                var parts = [Array(r.data)]
-                var j = k + 1
-                while j < records.count && records[j].type == 0x003C { parts.append(Array(records[j].data)); j += 1 }
-                sst = sharedStrings(parts)
-            }
         }
         // Cells, sheet by sheet: each BOF (0x0809) of a worksheet starts the next sheet.
         var sheet = -1
@@ -184,9 +177,9 @@ enum LegacyOffice {
             }
             rows = [:]
         }
-        for r in records {
-            let d = Array(r.data)
-            switch r.type {
+        forEachRecord(s) { type, data in
+            let d = Array(data)
+            switch type {
             case 0x0809:
                 if CompoundFile.u16(d, 2) == 0x0010 { flushSheet(); sheet += 1 }  // a worksheet's BOF
             case 0x00FD where d.count >= 10:  // LABELSST
@@ -212,6 +205,18 @@ enum LegacyOffice {
             }
         }
         flushSheet()
+    }
+
+    /// Calls `body` with each record of a BIFF stream in order: its type and its data. A record
+    /// that runs past the end of the stream ends it.
+    static func forEachRecord(_ s: [UInt8], _ body: (Int, ArraySlice<UInt8>) -> Void) {
+        var i = 0
+        while i + 4 <= s.count {
+            let type = Int(CompoundFile.u16(s, i)), length = Int(CompoundFile.u16(s, i + 2))
+            guard i + 4 + length <= s.count else { return }
+            body(type, s[(i + 4)..<(i + 4 + length)])
+            i += 4 + length
+        }
     }
 
     /// An XLUnicodeString: a length (1 or 2 bytes), a flags byte (bit 0: UTF-16), the characters.
@@ -240,6 +245,18 @@ enum LegacyOffice {
         }
         func u16() -> Int? { guard let a = byte(), let b = byte() else { return nil }; return Int(a) | Int(b) << 8 }
         func u32() -> Int? { guard let a = u16(), let b = u16() else { return nil }; return a | b << 16 }
+        /// Passes over `n` bytes as `byte()` would, a part at a time: `n` is read from the file
+        /// and may be 2^32.
+        func skip(_ n: Int) {
+            var n = n
+            while n > 0 {
+                while p < parts.count && o >= parts[p].count { p += 1; o = 0 }
+                guard p < parts.count else { return }
+                let step = min(n, parts[p].count - o)
+                o += step
+                n -= step
+            }
+        }
         while out.count < total {
             guard let cch = u16(), let flags = byte() else { break }
             var wide = flags & 1 != 0
@@ -264,7 +281,7 @@ enum LegacyOffice {
                 }
                 remaining -= 1
             }
-            for _ in 0..<(runs * 4 + ext) { _ = byte() }
+            skip(runs * 4 + ext)
             out.append(String(decoding: chars, as: UTF8.self))
         }
         return out

@@ -160,3 +160,32 @@ private func corruptReason(_ result: Result<String, ExtractError>) -> String? {
         #expect(try extracted(file.bytes, as: .doc).get() == "First piece. Second piece with NI number AB 12 34 56 C.")
     }
 }
+
+@Suite struct OffsetsAndCountsFromTheFile {
+    /// A TIFF whose GPS directory ends, cut off, inside its last entry (the latitude's N/S
+    /// reference, whose value lies at an offset the file no longer holds).
+    @Test func aGPSReferenceCutOffBeforeItsOffsetIsLeftOut() {
+        func u16(_ v: Int) -> [UInt8] { [UInt8(v & 0xFF), UInt8(v >> 8)] }
+        func u32(_ v: Int) -> [UInt8] { u16(v & 0xFFFF) + u16(v >> 16) }
+        func rationals(_ values: [Int]) -> [UInt8] { values.flatMap { u32($0) + u32(1) } }
+        var tiff: [UInt8] = [0x49, 0x49, 42, 0] + u32(8)
+        tiff += u16(1) + u16(0x8825) + u16(4) + u32(1) + u32(74) + u32(0)  // IFD 0: the GPS directory at 74
+        tiff += rationals([51, 30, 0]) + rationals([0, 7, 0])              // latitude at 26, longitude at 50
+        tiff += u16(3) + u16(2) + u16(5) + u32(3) + u32(26) + u16(4) + u16(5) + u32(3) + u32(50)
+        tiff += u16(1) + u16(2) + u32(8)                                   // cut off before its offset
+        let fields = ImageMetadata.fields(tiff, format: .tiff)
+        #expect(fields.first { $0.0 == "GPSPosition" }?.1 == "51.500000, 0.116667")
+    }
+
+    /// A shared string whose extended data declares 4 GB: the rest of the table is passed over
+    /// at once, not a byte at a time (four billion steps).
+    @Test func aSharedStringsHugeExtensionIsPassedOverAtOnce() {
+        let sst: [UInt8] = TestCompoundFile.le32(2) + TestCompoundFile.le32(2)
+            + [1, 0, 0x04] + TestCompoundFile.le32(0xFFFF_FFFF) + Array("A".utf8)   // cch 1, flags: ext data
+            + [1, 0, 0] + Array("B".utf8)
+        let start = ContinuousClock.now
+        let strings = LegacyOffice.sharedStrings([sst, Array(repeating: 0, count: 100)])
+        #expect(ContinuousClock.now - start < .seconds(1))
+        #expect(strings == ["A"])
+    }
+}
