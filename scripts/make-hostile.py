@@ -26,6 +26,8 @@ an NI number, AB 12 34 56 C, in a cell or paragraph of its own, which must still
   ole2-huge-stream.doc/.bin      WordDocument declares 4 GB in a 10 KB file: corrupt
   word-huge-pieces.doc           a piece table of 8,000 pieces each claiming the whole 512 KB
                                  text (4 GB of text in all): corrupt
+  shared-attachments.msg         2,000 attachments whose data all point at the same 4 MB of
+                                 sectors (8 GB if each were read): read, one attachment
 """
 import argparse
 import io
@@ -185,6 +187,25 @@ def directory_entry_at(cfb, name):
     return at
 
 
+def shared_attachments(count):
+    """An Outlook message of `count` attachments, each a storage holding only its data stream;
+    the first holds 4 MB (an NI number, then spaces), the others are empty streams whose
+    directory entries are then pointed at the first one's sectors and size."""
+    name = "__substg1.0_37010102"
+    data = b"NI number: AB 12 34 56 C\n" + b" " * (4 * 1024 * 1024)
+    streams = {"__substg1.0_0037001F": "Shared".encode("utf-16-le")}
+    for k in range(count):
+        streams[f"__attach_version1.0_#{k:08X}/{name}"] = data if k == 0 else b""
+    out = bytearray(compound_file(streams))
+    encoded = name.encode("utf-16-le") + b"\0\0"
+    entries = [at for at in range(0, len(out), 128) if out[at:at + len(encoded)] == encoded]
+    assert len(entries) == count
+    start, size = next(struct.unpack_from("<II", out, at + 116) for at in entries if struct.unpack_from("<I", out, at + 120)[0])
+    for at in entries:
+        struct.pack_into("<II", out, at + 116, start, size)
+    return bytes(out)
+
+
 def write_numbers(folder):
     os.makedirs(folder, exist_ok=True)
 
@@ -204,6 +225,8 @@ def write_numbers(folder):
         huge = bytearray(doc)
         struct.pack_into("<I", huge, directory_entry_at(doc, "WordDocument") + 120, 0xFFFFFFF0)
         write(f"ole2-huge-stream.{suffix}", bytes(huge))
+
+    write("shared-attachments.msg", shared_attachments(2000))
 
     text = "Referral. NI number AB 12 34 56 C.\r" + "x" * (512 * 1024 - 36) + "\r"
     length = len(text)

@@ -73,19 +73,30 @@ struct CompoundFile {
             let used = min(data.count / 4, miniStream.count / miniSectorSize)
             miniFat = (0..<used).map { Self.u32(data, 4 * $0) }
         }
-        // Walk the red-black tree of each storage to give every entry its path.
+        // Walk the red-black tree of each storage to give every entry its path. Each entry holds
+        // its whole path, so storages nested deep with many entries below them would make the
+        // paths far larger than the file: all together they may come to twice its size (a real
+        // file's paths are shorter than its 128-byte directory entries).
         var seen = Set<Int>()
+        var pathBytes = 0
         func visit(_ index: Int, parent: String, depth: Int) {
-            guard index >= 0, index < raws.count, depth < 64, seen.insert(index).inserted else { return }
+            guard index >= 0, index < raws.count, depth < 64, pathBytes <= 2 * b.count, seen.insert(index).inserted else { return }
             let r = raws[index]
             visit(r.left, parent: parent, depth: depth + 1)
             let path = parent.isEmpty ? r.name : parent + "/" + r.name
+            pathBytes += path.utf8.count
             entries.append(Entry(name: r.name, path: path, isStream: r.type == 2, start: r.start, size: r.size))
             if r.type == 1 { visit(r.child, parent: path, depth: depth + 1) }
             visit(r.right, parent: parent, depth: depth + 1)
         }
         visit(root.child, parent: "", depth: 0)
+        guard pathBytes <= 2 * b.count else {
+            throw Damaged(reason: "the storage tree's paths come to more than twice the file's \(b.count) bytes")
+        }
     }
+
+    /// The file's size in bytes: no stream, nor all of them together, can be longer.
+    var byteCount: Int { b.count }
 
     /// The FAT: one entry per sector of the file. Its sectors are listed by the header (the first
     /// 109) and then by the DIFAT chain. No more FAT sectors are read than it takes to cover the

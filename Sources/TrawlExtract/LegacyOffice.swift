@@ -323,11 +323,16 @@ enum LegacyOffice {
     ]
 
     static func messageText(_ cfb: CompoundFile, emit: (TextChunk) -> Void) {
+        // Streams never share sectors: once the streams read come to the file's size, the rest
+        // point at sectors already read, and reading them again could take the file's size
+        // times the number of its entries.
+        var dataRead = 0
         func text(_ e: CompoundFile.Entry) -> String? {
+            let wide = e.name.hasSuffix("001F")
+            guard wide || e.name.hasSuffix("001E"), dataRead + e.size <= cfb.byteCount else { return nil }
+            dataRead += e.size
             guard let data = try? cfb.read(e) else { return nil }
-            if e.name.hasSuffix("001F") { return String(decoding: TextDecoding.utf16(data[...], littleEndian: true), as: UTF8.self) }
-            if e.name.hasSuffix("001E") { return String(decoding: TextDecoding.windows1252(data), as: UTF8.self) }
-            return nil
+            return String(decoding: wide ? TextDecoding.utf16(data[...], littleEndian: true) : TextDecoding.windows1252(data), as: UTF8.self)
         }
         var record = RowBuilder()
         var body: String?
@@ -352,9 +357,15 @@ enum LegacyOffice {
 
     static func attachments(_ cfb: CompoundFile) -> [(name: [UInt8], bytes: [UInt8])] {
         var byStorage: [String: (name: String?, data: [UInt8]?)] = [:]
+        // Streams never share sectors, so their data together is never longer than the file:
+        // entries that say otherwise point at the same sectors again and are not read.
+        var dataRead = 0
         for e in cfb.entries where e.isStream && e.path.contains("__attach_version1.0_") {
             let storage = String(e.path.prefix(upTo: e.path.range(of: "/__substg1.0_")?.lowerBound ?? e.path.endIndex))
-            if e.name == "__substg1.0_37010102" { byStorage[storage, default: (nil, nil)].data = try? cfb.read(e) }
+            if e.name == "__substg1.0_37010102", dataRead + e.size <= cfb.byteCount {
+                dataRead += e.size
+                byStorage[storage, default: (nil, nil)].data = try? cfb.read(e)
+            }
             if e.name == "__substg1.0_3707001F" || (e.name == "__substg1.0_3704001F" && byStorage[storage]?.name == nil) {
                 if let d = try? cfb.read(e) {
                     byStorage[storage, default: (nil, nil)].name = String(decoding: TextDecoding.utf16(d[...], littleEndian: true), as: UTF8.self)

@@ -138,6 +138,51 @@ private func corruptReason(_ result: Result<String, ExtractError>) -> String? {
     }
 }
 
+@Suite struct CompoundFileTrees {
+    /// 40 storages nested one in another, each named with 31 two-byte letters, and 100 streams
+    /// in the deepest: 2.5 KB of path for each 128-byte entry.
+    @Test func pathsFarLongerThanTheFileAreCorrupt() throws {
+        let storages = 40, streams = 100
+        var file = TestCompoundFile((0..<(storages + streams)).map { ("s\($0)", [UInt8]()) })
+        for k in 1...storages {
+            file.setEntry(k, name: String(repeating: "é", count: 31), type: 1, right: TestCompoundFile.free, child: UInt32(k + 1))
+        }
+        // The streams as a balanced tree under the deepest storage.
+        func tree(_ range: Range<Int>) -> UInt32 {
+            guard !range.isEmpty else { return TestCompoundFile.free }
+            let mid = (range.lowerBound + range.upperBound) / 2
+            file.setEntry(mid, left: tree(range.lowerBound..<mid), right: tree((mid + 1)..<range.upperBound))
+            return UInt32(mid)
+        }
+        file.setEntry(storages, child: tree((storages + 1)..<(storages + streams + 1)))
+        do {
+            _ = try CompoundFile(file.bytes)
+            Issue.record("a tree of paths 20 times the file was read")
+        } catch {
+            #expect(error.reason.hasPrefix("the storage tree's paths come to more than twice the file's"))
+        }
+    }
+
+    /// 20 attachments whose data streams all point at the same 8 KB of sectors: what is read
+    /// comes to no more than the file.
+    @Test func attachmentsThatShareSectorsAreReadOnce() throws {
+        let n = 20
+        let data = [UInt8](repeating: 0x41, count: 8192)
+        var streams: [(name: String, data: [UInt8])] = (0..<n).map { ("__attach_version1.0_#000000\($0 < 10 ? "0" : "")\($0)", []) }
+        streams += [("__substg1.0_37010102", data)] + (1..<n).map { _ in ("__substg1.0_37010102", []) }
+        var file = TestCompoundFile(streams)
+        let shared = file.entryStart(n + 1)
+        for k in 0..<n {
+            file.setEntry(k + 1, type: 1, right: k + 1 < n ? UInt32(k + 2) : TestCompoundFile.free, child: UInt32(n + 1 + k))
+            file.setEntry(n + 1 + k, right: TestCompoundFile.free, start: shared.start, size: shared.size)
+        }
+        let cfb = try CompoundFile(file.bytes)
+        let read = LegacyOffice.attachments(cfb)
+        #expect(read.count == 1)
+        #expect(read.reduce(0) { $0 + $1.bytes.count } <= file.bytes.count)
+    }
+}
+
 @Suite struct WordPieceTables {
     @Test func piecesThatEachClaimTheWholeTextAreCorrupt() {
         // 200 pieces, each the whole 64 KB text again: 12 MB of text from a 70 KB file.

@@ -86,6 +86,29 @@ struct TestCompoundFile {
     /// The directory entry of the root (0) or of stream k (k + 1): where it starts.
     func directoryEntry(_ index: Int) -> Int { (directoryStart + 1) * 512 + 128 * index }
 
+    /// Rewrites fields of directory entry `index` (0 the root, k + 1 stream k): a type of 1 makes
+    /// it a storage; sibling and child links are entry indexes.
+    mutating func setEntry(_ index: Int, name: String? = nil, type: UInt8? = nil, left: UInt32? = nil, right: UInt32? = nil,
+                           child: UInt32? = nil, start: UInt32? = nil, size: UInt32? = nil) {
+        let e = directoryEntry(index)
+        if let name {
+            let utf16 = Array(name.utf16.flatMap { [UInt8($0 & 0xFF), UInt8($0 >> 8)] })
+            bytes.replaceSubrange(e..<(e + 64), with: utf16 + [UInt8](repeating: 0, count: 64 - utf16.count))
+            bytes.replaceSubrange((e + 64)..<(e + 66), with: [UInt8(utf16.count + 2), 0])
+        }
+        if let type { bytes[e + 66] = type }
+        for (value, at) in [(left, 68), (right, 72), (child, 76), (start, 116), (size, 120)] {
+            if let value { set32(at: e + at, value) }
+        }
+    }
+
+    /// The start sector and size of directory entry `index`.
+    func entryStart(_ index: Int) -> (start: UInt32, size: UInt32) {
+        let e = directoryEntry(index)
+        func u32(_ o: Int) -> UInt32 { (0..<4).reduce(0) { $0 | UInt32(bytes[o + $1]) << (8 * UInt32($1)) } }
+        return (u32(e + 116), u32(e + 120))
+    }
+
     mutating func setMiniFAT(_ miniSector: Int, _ value: UInt32) { set32(at: (miniFatStart + 1) * 512 + 4 * miniSector, value) }
 }
 
