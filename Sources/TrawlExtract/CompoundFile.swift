@@ -6,8 +6,10 @@
 // anywhere: a DIFAT that lists one sector a million times, a chain that loops, a stream that
 // declares 4 GB. So everything is measured against the file's real size: the FAT is never longer
 // than the file has sectors, a chain visits each sector at most once and only sectors inside the
-// file, and a stream is never longer than the file (or, for a small stream, the mini stream). A
-// file that breaks one of these is reported as damaged, with the reason.
+// file, a stream is never longer than the file (or, for a small stream, the mini stream), and the
+// entries' paths together are never more than twice the file. A file that breaks one of these is
+// reported as damaged, with the reason. Directory entries may still point at the same sectors
+// again: a reader of many streams stops when what it read comes to `byteCount`.
 import TrawlModel
 
 struct CompoundFile {
