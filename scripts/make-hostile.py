@@ -18,12 +18,30 @@ at, whose content must never appear in a report. Prints nothing; the test knows 
   names/            a zip named with ESC sequences, CR, LF and the byte 0xFF, holding a damaged zip
                     named with ESC, CR and LF: both names reach standard error, escaped, and the
                     report, exact
+numbers/ (numbers read from a file that no reader may trust; each file but the OLE2 ones holds
+an NI number, AB 12 34 56 C, in a cell or paragraph of its own, which must still be found):
+  date-TAG.xlsx, date-TAG.xls    a date-formatted cell holding 1e300, NaN, infinity, 2^63-1 or
+                                 the largest double below 2^63: no date, and no trap converting it
+  ole2-difat-loop.doc/.bin       12 KB, 4096-byte sectors: the DIFAT chain loops on itself,
+                                 listing one FAT sector over and over (a reader that trusts it
+                                 asks for ~40 GB while sniffing the format): corrupt
+  ole2-chain-loop.doc/.bin       the directory's sector chain loops back on itself: corrupt
+  ole2-huge-stream.doc/.bin      WordDocument declares 4 GB in a 10 KB file: corrupt
+  word-huge-pieces.doc           a piece table of 8,000 pieces each claiming the whole 512 KB
+                                 text (4 GB of text in all): corrupt
+  shared-attachments.msg         2,000 attachments whose data all point at the same 4 MB of
+                                 sectors (8 GB if each were read): read, one attachment
 """
 import argparse
 import io
 import os
 import random
+import struct
+import sys
 import zipfile
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from sample_writers import compound_file, excel97_workbook, word97_document  # noqa: E402
 
 
 def zip_of(parts, method=zipfile.ZIP_DEFLATED):
@@ -121,10 +139,113 @@ def main():
     with open(os.path.join(names.encode(), HOSTILE_NAME), "wb") as f:
         f.write(zip_of([(HOSTILE_MEMBER, b"PK\x03\x04 not the rest of a zip")], zipfile.ZIP_STORED))
 
+    write_numbers(os.path.join(tree, "numbers"))
+
 
 # ESC [2J clears the screen, ESC ]0;...BEL sets the window title, CR LF starts a forged log line.
 HOSTILE_NAME = b"bad\x1b[2J\x1b]0;owned\x07\r\ntrawl: forged line\xff.zip"
 HOSTILE_MEMBER = "inner\x1b[31m\r\n.zip"
+
+
+# ---------------------------------------------------------------- numbers read from a file
+
+# Date cells: the text an xlsx holds, and the double an xls holds.
+HOSTILE_DATES = [("1e300", "1e300", 1e300), ("nan", "NaN", float("nan")), ("inf", "inf", float("inf")),
+                 ("int64max", "9223372036854775807", float(2**63 - 1)),
+                 ("below-2-63", "9223372036854774784", 9223372036854774784.0)]
+
+
+def date_xlsx(value):
+    """A workbook with a date-formatted cell (style 1, number format 14) holding `value`."""
+    ns = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
+    styles = (f'<styleSheet {ns}><cellXfs count="2"><xf numFmtId="0"/><xf numFmtId="14" applyNumberFormat="1"/>'
+              '</cellXfs></styleSheet>')
+    sheet = (f'<worksheet {ns}><sheetData>'
+             '<row r="1"><c r="A1" t="inlineStr"><is><t>Name</t></is></c><c r="B1" t="inlineStr"><is><t>Started</t></is></c>'
+             '<c r="C1" t="inlineStr"><is><t>NI number</t></is></c></row>'
+             f'<row r="2"><c r="A2" t="inlineStr"><is><t>Ava Reid</t></is></c><c r="B2" s="1"><v>{value}</v></c>'
+             '<c r="C2" t="inlineStr"><is><t>AB 12 34 56 C</t></is></c></row></sheetData></worksheet>')
+    workbook = f'<workbook {ns}><sheets/></workbook>'
+    return zip_of([("[Content_Types].xml", b"<Types/>"), ("xl/workbook.xml", workbook.encode()),
+                   ("xl/styles.xml", styles.encode()), ("xl/worksheets/sheet1.xml", sheet.encode())])
+
+
+def difat_loop():
+    """12 KB: a 4096-byte header and two sectors. The header lists no FAT sector itself; the
+    DIFAT chain starts at sector 0, which lists sector 1 as a FAT sector 1,023 times and names
+    itself as the next DIFAT sector. The header declares 2^31 - 1 FAT and DIFAT sectors. The
+    directory starts at sector 1, whose FAT entry (0) leads to sector 0 and back to itself."""
+    end, free = 0xFFFFFFFE, 0xFFFFFFFF
+    header = bytearray(b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1" + b"\0" * 16)
+    header += struct.pack("<HHHHH", 0x3E, 4, 0xFFFE, 12, 6) + b"\0" * 6
+    header += struct.pack("<IIIIIIIII", 0, 0x7FFFFFFF, 1, 0, 4096, end, 0, 0, 0x7FFFFFFF)
+    header += struct.pack("<I", free) * 109
+    header += b"\0" * (4096 - len(header))
+    difat = struct.pack("<I", 1) * 1023 + struct.pack("<I", 0)
+    return bytes(header) + difat + b"\0" * 4096
+
+
+def set_fat(cfb, sector, value):
+    """`cfb` (512-byte sectors, its FAT in the first FAT sector the header lists) with the FAT
+    entry of `sector` set to `value`."""
+    out = bytearray(cfb)
+    fat_sector = struct.unpack_from("<I", out, 0x4C)[0]
+    struct.pack_into("<I", out, (fat_sector + 1) * 512 + 4 * sector, value)
+    return bytes(out)
+
+
+def directory_entry_at(cfb, name):
+    """The offset in `cfb` of the directory entry called `name` (512-byte sectors)."""
+    encoded = name.encode("utf-16-le")
+    at = cfb.find(encoded + b"\0\0")
+    assert at > 0 and at % 128 == 0, name
+    return at
+
+
+def shared_attachments(count):
+    """An Outlook message of `count` attachments, each a storage holding only its data stream;
+    the first holds 4 MB (an NI number, then spaces), the others are empty streams whose
+    directory entries are then pointed at the first one's sectors and size."""
+    name = "__substg1.0_37010102"
+    data = b"NI number: AB 12 34 56 C\n" + b" " * (4 * 1024 * 1024)
+    streams = {"__substg1.0_0037001F": "Shared".encode("utf-16-le")}
+    for k in range(count):
+        streams[f"__attach_version1.0_#{k:08X}/{name}"] = data if k == 0 else b""
+    out = bytearray(compound_file(streams))
+    encoded = name.encode("utf-16-le") + b"\0\0"
+    entries = [at for at in range(0, len(out), 128) if out[at:at + len(encoded)] == encoded]
+    assert len(entries) == count
+    start, size = next(struct.unpack_from("<II", out, at + 116) for at in entries if struct.unpack_from("<I", out, at + 120)[0])
+    for at in entries:
+        struct.pack_into("<II", out, at + 116, start, size)
+    return bytes(out)
+
+
+def write_numbers(folder):
+    os.makedirs(folder, exist_ok=True)
+
+    def write(name, data):
+        with open(os.path.join(folder, name), "wb") as f:
+            f.write(data)
+
+    for tag, text, value in HOSTILE_DATES:
+        write(f"date-{tag}.xlsx", date_xlsx(text))
+        write(f"date-{tag}.xls", excel97_workbook("Learners", [["Name", "Started", "NI number"], ["Ava Reid", value, "AB 12 34 56 C"]]))
+
+    doc = word97_document("Referral. NI number AB 12 34 56 C.\r" * 150)  # over 4096 bytes: regular sectors
+    for suffix in ("doc", "bin"):
+        write(f"ole2-difat-loop.{suffix}", difat_loop())
+        directory_start = struct.unpack_from("<I", doc, 0x30)[0]
+        write(f"ole2-chain-loop.{suffix}", set_fat(doc, directory_start, directory_start))
+        huge = bytearray(doc)
+        struct.pack_into("<I", huge, directory_entry_at(doc, "WordDocument") + 120, 0xFFFFFFF0)
+        write(f"ole2-huge-stream.{suffix}", bytes(huge))
+
+    write("shared-attachments.msg", shared_attachments(2000))
+
+    text = "Referral. NI number AB 12 34 56 C.\r" + "x" * (512 * 1024 - 36) + "\r"
+    length = len(text)
+    write("word-huge-pieces.doc", word97_document(text, [(k * length, (k + 1) * length, 0) for k in range(8000)]))
 
 
 if __name__ == "__main__":

@@ -1,12 +1,15 @@
-"""Writers for two formats no tool in Debian main writes, used by make-samples.py:
+"""Writers for formats no tool in Debian main writes, used by make-samples.py and make-hostile.py:
 
 - Outlook .msg ([MS-OXMSG]): a compound file ([MS-CFB], version 3, 512-byte sectors, streams under
   4096 bytes in the mini stream) holding the message's property streams, one recipient storage
   per recipient and one attachment storage per attachment.
 - RAR 5 (RARLAB's "RAR 5.0 archive format" technote): members stored, not compressed (method 0),
   each with its CRC32 and modification time.
+- Excel 97 (BIFF8) and Word 97 files at their smallest: a sheet of text and date cells, a text
+  read through a piece table. LibreOffice writes real ones; these exist to hold what no
+  application would write (a date cell of NaN, a piece table that repeats the text).
 
-Both follow the published specifications field by field; make-samples.py checks each file with an
+Each follows its published specification field by field; make-samples.py checks .msg and RAR 5 with an
 independent reader (msgconvert from libemail-outlook-message-perl, lsar from unar) when present.
 Only the standard library is used.
 """
@@ -273,3 +276,63 @@ def rar5_stored(members, mtime=1705311000):
         out += _block((_vint(2), file_fields), data_size=len(data)) + data
     out += _block((_vint(5), _vint(0)))  # end of archive
     return bytes(out)
+
+
+# ---------------------------------------------------------------- Excel 97 and Word 97 streams
+
+def _biff(record_type, data):
+    return struct.pack("<HH", record_type, len(data)) + data
+
+
+def _biff_label(row, col, text):
+    encoded = text.encode("latin-1")
+    return _biff(0x0204, struct.pack("<HHHHB", row, col, 0, len(encoded), 0) + encoded)
+
+
+def excel97_workbook(sheet_name, rows):
+    """A BIFF8 workbook of one sheet, as a compound file. `rows`: lists of cells, each a string
+    (a LABEL cell) or a float (a NUMBER cell formatted as a date, number format 14). Only the
+    records a reader needs to place and format cells are written ([MS-XLS] 2.4)."""
+    bof = lambda kind: _biff(0x0809, struct.pack("<HHHHII", 0x0600, kind, 0x0DBB, 0x07CC, 0, 0x0206))
+    xf = lambda number_format: _biff(0x00E0, struct.pack("<HHHHHHIIH", 0, number_format, 1, 0x20, 0, 0, 0, 0, 0x20C0))
+    name = sheet_name.encode("latin-1")
+    globals_ = bof(0x0005) + xf(0) + xf(14)
+    boundsheet_at = len(globals_)
+    globals_ += _biff(0x0085, struct.pack("<IBBBB", 0, 0, 0, len(name), 0) + name) + _biff(0x000A, b"")
+    sheet = bof(0x0010)
+    for r, cells in enumerate(rows):
+        for c, value in enumerate(cells):
+            if isinstance(value, str):
+                sheet += _biff_label(r, c, value)
+            else:
+                sheet += _biff(0x0203, struct.pack("<HHHd", r, c, 1, value))
+    sheet += _biff(0x000A, b"")
+    # BOUNDSHEET's first field is where the sheet's BOF starts in the stream.
+    globals_ = globals_[:boundsheet_at + 4] + struct.pack("<I", len(globals_)) + globals_[boundsheet_at + 8:]
+    return compound_file({"Workbook": globals_ + sheet})
+
+
+def word97_document(text, pieces=None):
+    """A Word 97 document holding `text` (8-bit) once in its WordDocument stream, read through a
+    piece table ([MS-DOC] 2.9.178) in the 1Table stream. `pieces`: (cp_start, cp_end, offset of
+    the piece's text in `text`) for each piece; by default one piece of the whole text."""
+    data = text.encode("cp1252")
+    text_at = 0x800
+    if pieces is None:
+        pieces = [(0, len(data), 0)]
+    cps = b"".join(struct.pack("<I", start) for start, _, _ in pieces) + struct.pack("<I", pieces[-1][1])
+    # A piece descriptor: 2 bytes of flags, the text's offset (bit 30 set: 8-bit text, at twice
+    # the byte offset), 2 bytes of property modifiers.
+    pcds = b"".join(struct.pack("<HIH", 0, 0x4000_0000 | ((text_at + at) * 2), 0) for _, _, at in pieces)
+    plc = cps + pcds
+    clx = b"\x02" + struct.pack("<I", len(plc)) + plc
+    # The FIB: its base (wIdent, nFib, flags: 1Table), 14 16-bit and 22 32-bit values, then the
+    # pairs of offsets and sizes, of which the 34th is the piece table's (fcClx, lcbClx).
+    fib = bytearray(text_at)
+    struct.pack_into("<HH", fib, 0, 0xA5EC, 0x00C1)
+    struct.pack_into("<H", fib, 0x0A, 0x0200)
+    struct.pack_into("<H", fib, 32, 14)
+    struct.pack_into("<H", fib, 34 + 28, 22)
+    struct.pack_into("<H", fib, 64 + 88, 0x5D)
+    struct.pack_into("<II", fib, 154 + 33 * 8, 0, len(clx))
+    return compound_file({"WordDocument": bytes(fib) + data, "1Table": clx})

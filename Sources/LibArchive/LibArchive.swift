@@ -95,7 +95,8 @@ public final class ArchiveReader {
         let encrypted = archive_entry_is_encrypted(entry) != 0
         return ArchiveEntryInfo(
             pathBytes: path,
-            declaredSize: archive_entry_size_is_set(entry) != 0 ? Int(archive_entry_size(entry)) : nil,
+            // The size is the archive's own word, a 64-bit signed field: a negative one says nothing.
+            declaredSize: archive_entry_size_is_set(entry) != 0 && archive_entry_size(entry) >= 0 ? Int(archive_entry_size(entry)) : nil,
             isRegularFile: type == regularFileType || type == 0,
             isDirectory: type == directoryType,
             isEncrypted: encrypted

@@ -424,7 +424,7 @@ public final class XMLStreamReader: XMLNodeReader {
         }
         if let attributeList {
             // Attributes defaulted from the DTD are left out, as without XML_PARSE_DTDATTR.
-            for i in 0..<Int(attributes - defaulted) {
+            for i in 0..<max(0, Int(attributes) - Int(defaulted)) {
                 let local = attributeList[5 * i], p = attributeList[5 * i + 1], ns = attributeList[5 * i + 2]
                 guard let value = attributeList[5 * i + 3], let end = attributeList[5 * i + 4] else { continue }
                 let start = bytes.count
@@ -455,7 +455,8 @@ public final class XMLStreamReader: XMLNodeReader {
             bytes.append(contentsOf: raw)
             return
         }
-        guard let list = xmlStringLenGetNodeList(context.pointee.myDoc, value, Int32(raw.count)) else { return }
+        // libxml2 holds a value to XML_MAX_TEXT_LENGTH (10 MB), far below Int32.max.
+        guard let list = xmlStringLenGetNodeList(context.pointee.myDoc, value, Int32(clamping: raw.count)) else { return }
         if let text = xmlNodeListGetString(context.pointee.myDoc, list, 1) {
             bytes.append(contentsOf: UnsafeBufferPointer(start: text, count: strlen(text)))
             trawl_xmlFree(text)

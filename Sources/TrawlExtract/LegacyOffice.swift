@@ -51,20 +51,32 @@ enum LegacyOffice {
         let plc = i + 5
         let n = (lcb - 4) / 12
         guard n > 0, plc + lcb <= table.count else { throw .corrupt("doc: damaged piece table") }
+        // The pieces' character positions only increase, and all the pieces together hold no
+        // more bytes than the WordDocument stream: a table that declares more (pieces that go
+        // back, or that each claim the whole stream again) is damaged, and read as it stands it
+        // would repeat the stream until memory ran out.
         var text: [UInt8] = []
+        var taken = 0, previousEnd = 0
         for k in 0..<n {
             let cpStart = Int(CompoundFile.u32(table, plc + 4 * k)), cpEnd = Int(CompoundFile.u32(table, plc + 4 * (k + 1)))
+            guard cpStart >= previousEnd, cpEnd >= cpStart else { throw .corrupt("doc: the piece table's character positions go backwards") }
+            previousEnd = cpEnd
             let pcd = plc + 4 * (n + 1) + 8 * k
             let fcRaw = CompoundFile.u32(table, pcd + 2)
-            let count = max(0, cpEnd - cpStart)
-            if fcRaw & 0x4000_0000 != 0 {
-                let fc = Int(fcRaw & 0x3FFF_FFFF) / 2
-                guard fc + count <= w.count else { continue }
-                text += TextDecoding.windows1252(Array(w[fc..<(fc + count)]))
+            let count = cpEnd - cpStart
+            // Bit 30 marks 8-bit text, at half the offset the rest of the field gives.
+            let eightBit = fcRaw & 0x4000_0000 != 0
+            let fc = eightBit ? Int(fcRaw & 0x3FFF_FFFF) / 2 : Int(fcRaw)
+            let length = eightBit ? count : 2 * count
+            guard fc + length <= w.count else { continue }
+            taken += length
+            guard taken <= w.count else {
+                throw .corrupt("doc: the piece table declares more text than the \(w.count) bytes of the WordDocument stream")
+            }
+            if eightBit {
+                text += TextDecoding.windows1252(Array(w[fc..<(fc + length)]))
             } else {
-                let fc = Int(fcRaw)
-                guard fc + 2 * count <= w.count else { continue }
-                text += TextDecoding.utf16(w[fc..<(fc + 2 * count)], littleEndian: true)
+                text += TextDecoding.utf16(w[fc..<(fc + length)], littleEndian: true)
             }
         }
         emitWordText(text, emit: emit)
@@ -103,34 +115,43 @@ enum LegacyOffice {
     static func excel(_ cfb: CompoundFile, emit: (TextChunk) -> Void) throws(ExtractError) {
         guard let entry = cfb.stream(named: "Workbook") ?? cfb.stream(named: "Book") else { throw .corrupt("xls: no Workbook stream") }
         let s = try read(cfb, entry)
-        var records: [(type: Int, data: ArraySlice<UInt8>)] = []
-        var i = 0
-        while i + 4 <= s.count {
-            let type = Int(CompoundFile.u16(s, i)), length = Int(CompoundFile.u16(s, i + 2))
-            guard i + 4 + length <= s.count else { break }
-            records.append((type, s[(i + 4)..<(i + 4 + length)]))
-            i += 4 + length
-        }
-        if records.contains(where: { $0.type == 0x002F }) { throw .encrypted("the Excel workbook is password-protected") }
+        // The stream is walked twice, never held as a list of records: a record can be four
+        // bytes, and a list of them cost ten times the stream.
+        var encrypted = false
         var sheetNames: [String] = []
         var sst: [String] = []
+        var sstParts: [[UInt8]]?  // the SST and the CONTINUE records after it, while they last
         // Number formats and cell formats (XF), to render date cells as dates.
         var customDateFormats: Set<Int> = []
         var xfFormat: [Int] = []
-        for r in records where r.type == 0x041E || r.type == 0x00E0 {
-            let d = Array(r.data)
-            if r.type == 0x041E, d.count > 4 {
+        forEachRecord(s) { type, data in
+            if type == 0x003C, sstParts != nil { sstParts!.append(Array(data)); return }
+            if let parts = sstParts { sst = sharedStrings(parts); sstParts = nil }
+            switch type {
+            case 0x002F: encrypted = true  // FILEPASS
+            case 0x041E where data.count > 4:  // FORMAT
+                let d = Array(data)
                 let (code, _) = biffString(d, at: 2, lengthBytes: 2)
                 if SpreadsheetExtractor.isDateFormat(code) { customDateFormats.insert(Int(CompoundFile.u16(d, 0))) }
-            } else if r.type == 0x00E0, d.count >= 4 {
-                xfFormat.append(Int(CompoundFile.u16(d, 2)))
+            case 0x00E0 where data.count >= 4:  // XF
+                xfFormat.append(Int(CompoundFile.u16(Array(data.prefix(4)), 2)))
+            case 0x0085 where data.count > 8:  // BOUNDSHEET
+                sheetNames.append(biffString(Array(data), at: 6, lengthBytes: 1).0)
+            case 0x00FC:  // SST
+                sstParts = [Array(data)]
+            default: break
             }
         }
+        if let parts = sstParts { sst = sharedStrings(parts) }
+        if encrypted { throw .encrypted("the Excel workbook is password-protected") }
         func numberText(_ v: Double, xf: Int) -> String {
             let format = xf < xfFormat.count ? xfFormat[xf] : 0
-            if (14...22).contains(format) || (45...47).contains(format) || customDateFormats.contains(format) {
-                return SpreadsheetExtractor.isoDate(fromSerial: v)
+            if (14...22).contains(format) || (45...47).contains(format) || customDateFormats.contains(format),
+               let date = SpreadsheetExtractor.isoDate(fromSerial: v) {
+                return date
             }
+            // Whole numbers below 1e15 as integers (the bound keeps Int64 from trapping; NaN fails
+            // it), the rest as Swift writes a Double ("1e+300", "nan", "inf").
             return v == v.rounded() && abs(v) < 1e15 ? String(Int64(v)) : String(v)
         }
         /// An RK number: bit 0 divides by 100, bit 1 marks a 30-bit integer, else the high bits of a double.
@@ -138,19 +159,6 @@ enum LegacyOffice {
             var v = raw & 2 != 0 ? Double(Int32(bitPattern: raw) >> 2) : Double(bitPattern: UInt64(raw & 0xFFFF_FFFC) << 32)
             if raw & 1 != 0 { v /= 100 }
             return v
-        }
-        for (k, r) in records.enumerated() {
-            if r.type == 0x0085, r.data.count > 8 {  // BOUNDSHEET
-                let d = Array(r.data)
-                let (name, _) = biffString(d, at: 6, lengthBytes: 1)
-                sheetNames.append(name)
-            }
-            if r.type == 0x00FC {  // SST and its CONTINUE records
-                var parts = [Array(r.data)]
-                var j = k + 1
-                while j < records.count && records[j].type == 0x003C { parts.append(Array(records[j].data)); j += 1 }
-                sst = sharedStrings(parts)
-            }
         }
         // Cells, sheet by sheet: each BOF (0x0809) of a worksheet starts the next sheet.
         var sheet = -1
@@ -169,9 +177,9 @@ enum LegacyOffice {
             }
             rows = [:]
         }
-        for r in records {
-            let d = Array(r.data)
-            switch r.type {
+        forEachRecord(s) { type, data in
+            let d = Array(data)
+            switch type {
             case 0x0809:
                 if CompoundFile.u16(d, 2) == 0x0010 { flushSheet(); sheet += 1 }  // a worksheet's BOF
             case 0x00FD where d.count >= 10:  // LABELSST
@@ -197,6 +205,18 @@ enum LegacyOffice {
             }
         }
         flushSheet()
+    }
+
+    /// Calls `body` with each record of a BIFF stream in order: its type and its data. A record
+    /// that runs past the end of the stream ends it.
+    static func forEachRecord(_ s: [UInt8], _ body: (Int, ArraySlice<UInt8>) -> Void) {
+        var i = 0
+        while i + 4 <= s.count {
+            let type = Int(CompoundFile.u16(s, i)), length = Int(CompoundFile.u16(s, i + 2))
+            guard i + 4 + length <= s.count else { return }
+            body(type, s[(i + 4)..<(i + 4 + length)])
+            i += 4 + length
+        }
     }
 
     /// An XLUnicodeString: a length (1 or 2 bytes), a flags byte (bit 0: UTF-16), the characters.
@@ -225,6 +245,18 @@ enum LegacyOffice {
         }
         func u16() -> Int? { guard let a = byte(), let b = byte() else { return nil }; return Int(a) | Int(b) << 8 }
         func u32() -> Int? { guard let a = u16(), let b = u16() else { return nil }; return a | b << 16 }
+        /// Passes over `n` bytes as `byte()` would, a part at a time: `n` is read from the file
+        /// and may be 2^32.
+        func skip(_ n: Int) {
+            var n = n
+            while n > 0 {
+                while p < parts.count && o >= parts[p].count { p += 1; o = 0 }
+                guard p < parts.count else { return }
+                let step = min(n, parts[p].count - o)
+                o += step
+                n -= step
+            }
+        }
         while out.count < total {
             guard let cch = u16(), let flags = byte() else { break }
             var wide = flags & 1 != 0
@@ -249,7 +281,7 @@ enum LegacyOffice {
                 }
                 remaining -= 1
             }
-            for _ in 0..<(runs * 4 + ext) { _ = byte() }
+            skip(runs * 4 + ext)
             out.append(String(decoding: chars, as: UTF8.self))
         }
         return out
@@ -291,11 +323,16 @@ enum LegacyOffice {
     ]
 
     static func messageText(_ cfb: CompoundFile, emit: (TextChunk) -> Void) {
+        // Streams never share sectors: once the streams read come to the file's size, the rest
+        // point at sectors already read, and reading them again could take the file's size
+        // times the number of its entries.
+        var dataRead = 0
         func text(_ e: CompoundFile.Entry) -> String? {
+            let wide = e.name.hasSuffix("001F")
+            guard wide || e.name.hasSuffix("001E"), dataRead + e.size <= cfb.byteCount else { return nil }
+            dataRead += e.size
             guard let data = try? cfb.read(e) else { return nil }
-            if e.name.hasSuffix("001F") { return String(decoding: TextDecoding.utf16(data[...], littleEndian: true), as: UTF8.self) }
-            if e.name.hasSuffix("001E") { return String(decoding: TextDecoding.windows1252(data), as: UTF8.self) }
-            return nil
+            return String(decoding: wide ? TextDecoding.utf16(data[...], littleEndian: true) : TextDecoding.windows1252(data), as: UTF8.self)
         }
         var record = RowBuilder()
         var body: String?
@@ -320,9 +357,15 @@ enum LegacyOffice {
 
     static func attachments(_ cfb: CompoundFile) -> [(name: [UInt8], bytes: [UInt8])] {
         var byStorage: [String: (name: String?, data: [UInt8]?)] = [:]
+        // Streams never share sectors, so their data together is never longer than the file:
+        // entries that say otherwise point at the same sectors again and are not read.
+        var dataRead = 0
         for e in cfb.entries where e.isStream && e.path.contains("__attach_version1.0_") {
             let storage = String(e.path.prefix(upTo: e.path.range(of: "/__substg1.0_")?.lowerBound ?? e.path.endIndex))
-            if e.name == "__substg1.0_37010102" { byStorage[storage, default: (nil, nil)].data = try? cfb.read(e) }
+            if e.name == "__substg1.0_37010102", dataRead + e.size <= cfb.byteCount {
+                dataRead += e.size
+                byStorage[storage, default: (nil, nil)].data = try? cfb.read(e)
+            }
             if e.name == "__substg1.0_3707001F" || (e.name == "__substg1.0_3704001F" && byStorage[storage]?.name == nil) {
                 if let d = try? cfb.read(e) {
                     byStorage[storage, default: (nil, nil)].name = String(decoding: TextDecoding.utf16(d[...], littleEndian: true), as: UTF8.self)

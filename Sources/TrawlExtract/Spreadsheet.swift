@@ -288,8 +288,10 @@ enum SpreadsheetExtractor {
                                index >= 0, index < shared.count {
                                 rowBytes.replaceSubrange(valueStart..., with: shared[index])
                             } else if type == .number, dateStyles.contains(style),
-                                      let serial = Double(String(decoding: rowBytes[valueStart...], as: UTF8.self)) {
-                                rowBytes.replaceSubrange(valueStart..., with: isoDate(fromSerial: serial).utf8)
+                                      let serial = Double(String(decoding: rowBytes[valueStart...], as: UTF8.self)),
+                                      let date = isoDate(fromSerial: serial) {
+                                // A number that is no date keeps its text.
+                                rowBytes.replaceSubrange(valueStart..., with: date.utf8)
                             }
                             let ref = cellStart..<valueStart
                             let column = columnIndex(ofRef: rowBytes[ref]) ?? rowCells.count
@@ -489,9 +491,16 @@ enum SpreadsheetExtractor {
         return false
     }
 
+    /// The last serial Excel shows as a date: 9999-12-31.
+    static let lastDateSerial = 2_958_465.0
+
     /// Excel's 1900 date system: serial 1 is 1900-01-01, with its phantom 29 February 1900, so
-    /// from serial 61 on, day 0 is 1899-12-30.
-    static func isoDate(fromSerial serial: Double) -> String {
+    /// from serial 61 on, day 0 is 1899-12-30. Nil for a number Excel shows as no date (negative,
+    /// past 9999-12-31, not finite): a cell's number comes from the file and may be anything.
+    static func isoDate(fromSerial serial: Double) -> String? {
+        // The range check comes first so that the conversion to Int below cannot trap; it is
+        // false for NaN.
+        guard serial >= 0, serial < lastDateSerial + 1 else { return nil }
         let days = Int(serial.rounded(.down))
         let unixDays = days - 25569  // 1970-01-01 is serial 25569
         // Civil-from-days (Howard Hinnant's algorithm).

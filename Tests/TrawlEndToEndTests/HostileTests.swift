@@ -150,4 +150,57 @@ func runMeasured(_ args: [String]) throws -> (status: Int32, maxRSSKiB: Int) {
         #expect(run.status == 2)
         #expect(run.stderr.contains(#"no\x1b[2J\nsuch/report.json"#) && !run.stderr.contains("\u{1B}"), "\(run.stderr)")
     }
+
+    /// Numbers read from a file that no reader may trust (scripts/make-hostile.py's numbers/
+    /// folder): date cells no date can be, OLE2 sector chains that loop or list one sector
+    /// without end, a Word piece table that repeats its text. Each file ends with its stated
+    /// outcome, the rest of the file read where it can be, in bounded memory.
+    @Test func numbersFromAFileAreBoundedAndReported() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("trawl-numbers-\(UUID())")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let make = Process()
+        make.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        make.arguments = ["python3", root.appendingPathComponent("scripts/make-hostile.py").path, dir.path]
+        try make.run()
+        make.waitUntilExit()
+        try #require(make.terminationStatus == 0)
+
+        let report = dir.appendingPathComponent("report.json")
+        let (status, rss) = try runMeasured(["scan", dir.appendingPathComponent("tree/numbers").path, "--output", report.path,
+                                             "--show-values", "--key-file", dir.appendingPathComponent("key").path])
+        print("hostile numbers: exit \(status), peak RSS \(rss / 1024) MiB")
+        #expect(status == 1)  // the damaged OLE2 files are reported as not read
+        #expect(rss < 1536 * 1024)
+        let files = try ReportReader.records(from: Data(contentsOf: report)).compactMap { if case .file(let f) = $0 { f } else { nil } }
+        func entry(_ name: String) -> FileRecord? { files.first { $0.path.display.hasSuffix("/numbers/" + name) } }
+
+        // A date cell holding no date that Excel can show: the cell is kept as a number, and the
+        // NI number in the next cell is found.
+        for tag in ["1e300", "nan", "inf", "int64max", "below-2-63"] {
+            for name in ["date-\(tag).xlsx", "date-\(tag).xls"] {
+                #expect(entry(name)?.outcome == .scanned, "\(name)")
+                #expect(entry(name)?.findings.map { $0.value } == ["AB 12 34 56 C"], "\(name)")
+            }
+        }
+        // Sector chains that loop, or a stream longer than the file: corrupt, with the reason,
+        // whatever the name (a .bin is sniffed as OLE2 by its content).
+        let reasons = ["ole2-difat-loop": "loops", "ole2-chain-loop": "the sector chain of the directory loops",
+                       "ole2-huge-stream": "'WordDocument' declares 4294967280 bytes"]
+        for (stem, reason) in reasons {
+            for name in ["\(stem).doc", "\(stem).bin"] {
+                #expect(entry(name)?.outcome == .error, "\(name)")
+                #expect(entry(name)?.issues?.first?.kind == .corrupt, "\(name)")
+                #expect(entry(name)?.issues?.first?.message.contains(reason) == true, "\(name): \(entry(name)?.issues?.first?.message ?? "")")
+            }
+        }
+        // 8,000 pieces that each claim the whole text: corrupt, not 4 GB of text.
+        #expect(entry("word-huge-pieces.doc")?.issues?.first?.kind == .corrupt)
+        #expect(entry("word-huge-pieces.doc")?.issues?.first?.message.contains("piece table declares more text") == true)
+        // 2,000 attachments over the same 4 MB: read once, its NI number found once.
+        let message = files.filter { $0.path.display.hasSuffix("/numbers/shared-attachments.msg") }
+        #expect(message.count == 2)
+        #expect(message.first { $0.members == nil }?.outcome == .scanned)
+        #expect(message.flatMap(\.findings).map { $0.value } == ["AB 12 34 56 C"])
+        #expect(files.count == 19)
+    }
 }
