@@ -277,7 +277,7 @@ def hr(s):
         doc = Doc()
         first, last = p.name()
         sick = r.random() < 0.8
-        rows = [["Employee name", f"{first} {last}"], ["Date of birth", doc.v("dob", p.date_text(p.birth_date(young=False)))],
+        rows = [["Employee name", doc.v("person.name", f"{first} {last}")], ["Date of birth", doc.v("dob", p.date_text(p.birth_date(young=False)))],
                 ["Job title", r.choice(["Lecturer", "Technician", "Assessor"])],
                 ["Reason for referral", doc.v("special.health", r.choice(["Long-term sickness absence", "Return to work after surgery", "Stress at work"]))
                  if sick else r.choice(["Pre-placement health questionnaire (new starter)", "Night-working health assessment"])],
@@ -295,7 +295,7 @@ def hr(s):
         doc = Doc()
         first, last = p.name()
         crim = r.random() < 0.3
-        body = [f"Employee: {first} {last}, {r.choice(['Lecturer', 'Technician', 'Caretaker'])}",
+        body = [f"Employee: {doc.v('person.name', f'{first} {last}')}, {r.choice(['Lecturer', 'Technician', 'Caretaker'])}",
                 f"Hearing held on {r.randrange(1, 28)} {r.choice(MONTHS)} 2025 under the disciplinary procedure.",
                 r.choice(["Allegation: repeated late arrival for timetabled classes and failure to follow the absence reporting procedure.",
                           "Allegation: inappropriate comments to colleagues in the staff room, witnessed by two members of staff."])]
@@ -314,7 +314,7 @@ def hr(s):
         first, last = p.name()
         health = r.random() < 0.35
         he = "she" if r.random() < 0.5 else "he"
-        body = [f"Reference for {first} {last}",
+        body = [f"Reference for {doc.v('person.name', f'{first} {last}')}",
                 f"I have known {first} for two years as {r.choice(['her', 'his'])} personal tutor on the {r.choice(COURSES)}.",
                 f"{first} has an attendance record of {r.randrange(82, 99)}% and is predicted {r.choice(['Distinction', 'Merit', 'D*DD'])}.",
                 f"{he.capitalize()} is reliable, works well in a team and takes feedback on board."]
@@ -499,7 +499,7 @@ def safeguarding(s):
         if CONCERN_TYPE[k]:
             doc.v(CONCERN_TYPE[k], concern)
         doc.person = True
-        body = [f"Student: {first} {last}", f"Course: {r.choice(COURSES)}", f"Date of concern: {r.randrange(1, 28)}/{r.randrange(9, 12)}/2025",
+        body = [f"Student: {doc.v('person.name', f'{first} {last}')}", f"Course: {r.choice(COURSES)}", f"Date of concern: {r.randrange(1, 28)}/{r.randrange(9, 12)}/2025",
                 f"Concern: {first} {concern}.", "Action: DSL informed; parent/carer not contacted at student's request; follow-up in 48 hours.",
                 "Referred by: Personal Tutor"]
         mash = r.random() < 0.35
@@ -525,7 +525,7 @@ def safeguarding(s):
                  "had a seizure in the workshop; ambulance called"])) + ".")
         doc.person = True
         fmt = s.fmt(["txt", "docx"])
-        s.add(f"safeguarding/casework/{first} {last} - case notes.{fmt}", render(fmt, f"Case notes: {first} {last}", notes), doc,
+        s.add(f"safeguarding/casework/{first} {last} - case notes.{fmt}", render(fmt, f"Case notes: {doc.v('person.name', f'{first} {last}')}", notes), doc,
               "casework notes about a named student" + (" with health content" if special else " (attendance, finance only)"))
 
 

@@ -667,7 +667,7 @@ def other_formats():
     write("pdf/enrolment-confirmation.pdf", letter)
     entry("pdf/enrolment-confirmation.pdf", [
         finding("dob", "09/10/2006"), finding("uk.nino", "JT 48 26 13 C"), finding("email", "owen.reid06@gmail.com"),
-        finding("uk.postcode", "YO1 9RN")])
+        finding("uk.postcode", "YO1 9RN"), finding("person.name", "Owen Reid")])
 
     # Encrypted with qpdf (AES-256, user password): reported as encrypted, not read.
     with tempfile.TemporaryDirectory() as tmp:
@@ -740,7 +740,7 @@ def other_formats():
     entry("email/absence.msg", [
         finding("email", "kate.turner@gmail.com"), finding("email", "office@greenfield-primary.sch.uk", "role_mailbox"),
         finding("uk.postcode", "BS7 8PA")])
-    entry("email/absence.msg", [finding("dob", "08/04/2016")], members=["absence-note.txt"])
+    entry("email/absence.msg", [finding("dob", "08/04/2016"), finding("person.name", "Jack Turner")], members=["absence-note.txt"])
     entry("email/absence.msg", [finding("uk.nino", "WL 20 40 60 A")], members=["absence-form.docx"])
 
     # 7z, one member plain and one encrypted (headers unencrypted, so the names are listed).

@@ -40,6 +40,7 @@ package enum Validators {
         "password": IdentifierChecks.password,
         "password_assigned": IdentifierChecks.passwordAssigned,
         "token": IdentifierChecks.token,
+        "person_name": PersonNames.check,
     ]
 
     /// The birth date a driving licence number encodes, if it is well formed.

@@ -1,0 +1,44 @@
+// Personal names where a document says whose it is: the subject of case notes, a reference or a
+// referral ("Case notes: Ama Jones", "Reference for Grace Reid"), a person's field on a form or
+// record ("Student: Yasmin Patel", "Employee name: Liam Patel") and a letter's salutation
+// ("Dear Ms Reid"). Trawl ships no gazetteer of names: the context says a person is named, and
+// the validator refuses what is a role, a team, a place or a course rather than a person. Names
+// in a work role (attendees, authors, signatories, "From:") have no such context and are not
+// found.
+import TrawlModel
+
+enum PersonNames {
+    /// Capitalised words that are not names: roles, teams, organisations, places, courses and
+    /// the words of headings, as they follow a subject's label in real documents.
+    static let notNames: Set<String> = Set("""
+        academy access account accounts action address admin amount administration admissions adult advice all and annual applicant
+        applicants application apprentice apprentices apprenticeship april art arts assessment assessor assistant august
+        award board british building business campus candidate care carer carers case centre chair child children class
+        college colleague colleagues committee community concern council counselling course courses curriculum customer
+        data date day dean december department deputy design development diploma director disability disciplinary district dsl
+        education employee employees engineering english equality estates evening event exam examinations exams extended faculty family
+        february finance first foundation friday further governor governors group guidance hall head health hearing
+        higher history house human incident information january july june learner learners learning level library
+        limited ltd madam manager march may meeting member members mental monday morning national network new night notes november
+        october office officer online open outcome panel parent parents partnership pastoral payroll personal placement plan
+        policy principal programme progress record records referral report resources review road room safeguarding
+        saturday school science september service services sir social staff street student students studies status study
+        sunday support teacher teaching team term the thursday training trust tuesday tutor unit university vice wednesday
+        week welfare wellbeing year young your
+        """.split(whereSeparator: { $0 == " " || $0 == "\n" }).map(String.init))
+
+    /// Titles that may stand before a surname.
+    static let titles: Set<String> = ["mr", "mrs", "ms", "miss", "mx", "dr"]
+
+    /// A person's name: two or three capitalised words (a title may stand first), none of them
+    /// a word that is not a name.
+    @Sendable static func check(_ value: String) -> Validation {
+        let words = value.split(whereSeparator: { $0 == " " || $0 == "\t" }).map { $0.trimmingCharacters(in: .punctuationCharacters) }
+        let named = words.filter { !titles.contains($0.lowercased()) }
+        guard !named.isEmpty, words.count >= 2 || words.count == named.count + 1, named.count <= 3 else { return .invalid }
+        for word in named {
+            guard let first = word.first, first.isUppercase, word.count >= 2, !notNames.contains(word.lowercased()) else { return .invalid }
+        }
+        return .valid
+    }
+}
