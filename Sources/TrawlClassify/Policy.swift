@@ -111,6 +111,9 @@ package struct FindingTally: Sendable {
     /// digest.
     fileprivate var digests: [DistinctValues] = []
     fileprivate var markings: [String] = []
+    /// Special-category values whose record named no one (`Match.needsPerson`), with the DPO's
+    /// decision on each: counted if the entry turns out to be about one person, else dropped.
+    fileprivate var unattributed: [(match: Match, decision: Decision?)] = []
     fileprivate var level: Level?
     fileprivate var omitted: [OmittedKey: Int] = [:]
 
@@ -122,7 +125,7 @@ package struct FindingTally: Sendable {
     package init(limit: Int = .max) { self.limit = limit }
 
     /// Nothing found: no finding, listed or not, and no marking.
-    package var isEmpty: Bool { findings.isEmpty && omitted.isEmpty && markings.isEmpty }
+    package var isEmpty: Bool { findings.isEmpty && omitted.isEmpty && markings.isEmpty && unattributed.isEmpty }
 
     /// The people the file is about, as far as its identifiers tell: the most distinct values of
     /// any one identifying type (a person has one NI number, one date of birth: 320 staff with
@@ -178,6 +181,16 @@ package struct Classifier: Sendable {
             return
         }
         let decision = decide(m)
+        if m.needsPerson {
+            if tally.unattributed.count < tally.limit { tally.unattributed.append((m, decision)) }
+            return
+        }
+        count(m, decision: decision, to: &tally)
+    }
+
+    /// Counts a match with the decision on it: listed with no level when exempt or judged a false
+    /// positive, otherwise at its type's level, towards the entry's level and aggregate.
+    private func count(_ m: consuming Match, decision: Decision?, to tally: inout FindingTally) {
         guard m.exemption == nil, decision?.decision != .falsePositive else {
             tally.keep(Finding(match: m, level: nil, decision: decision))
             return
@@ -206,8 +219,40 @@ package struct Classifier: Sendable {
         return h
     }
 
-    /// The entry's level and reasons from everything counted into `tally`.
+    /// Identifiers a person has one of: an entry holding one value of each such type it holds
+    /// (and at least one) is about one person. Phone numbers, postcodes and addresses are not
+    /// among them: a form gives an emergency contact's as well as its subject's.
+    static let onePerPerson: Set<String> = ["uk.nino", "dob", "uk.uln", "uk.upn", "ucas.id", "uk.passport", "uk.brp",
+                                            "uk.nhs", "uk.driving_licence", "uk.utr", "email", "person.name"]
+
+    /// Whether the entry is about one person: it holds identifiers of the kinds a person has one
+    /// of, and one value of each (a form, a letter, a reference, case notes about a named person).
+    static func isAboutOnePerson(_ tally: FindingTally) -> Bool {
+        var any = false
+        for (i, entry) in tally.countsByType.enumerated() where entry.identifies && onePerPerson.contains(entry.type) {
+            if tally.digests[i].count > 1 { return false }
+            any = true
+        }
+        return any
+    }
+
+    /// The entry's level and reasons from everything counted into `tally`. A special-category
+    /// value whose record named no one counts when the entry is about one person (the document
+    /// is the record: a form's answer belongs to the person the form is about), and is dropped
+    /// otherwise.
     package func classify(_ tally: FindingTally, path: String, photograph: Bool = false) -> Classification {
+        var tally = tally
+        if !tally.unattributed.isEmpty {
+            let pending = tally.unattributed
+            tally.unattributed = []
+            if Self.isAboutOnePerson(tally) {
+                for (match, decision) in pending {
+                    var m = match
+                    m.evidence.append("in a document about one person")
+                    count(m, decision: decision, to: &tally)
+                }
+            }
+        }
         var c = classifyTally(tally, path: path)
         c.omitted = tally.omitted.map { OmittedFindings(type: $0.key.type, level: $0.key.level, count: $0.value) }
             .sorted { ($0.type, $0.level?.rawValue ?? "") < ($1.type, $1.level?.rawValue ?? "") }

@@ -59,17 +59,18 @@ struct DrivingLicenceCorroboration: ChunkPass {
     }
 }
 
-/// Special-category values count only in a record about a person: one that also holds a
-/// personal identifier (at the reported confidence) or a filled-in name field. The others go.
+/// Special-category values count only about a person: in a record that also holds a personal
+/// identifier (at the reported confidence) or a filled-in name field; a value whose record names
+/// no one is marked `needsPerson`, for the classifier to keep if the whole document is about
+/// one person (a form whose answers sit far from its identifiers) and to drop otherwise.
 struct SpecialCategoryRecords: ChunkPass {
     let minimumConfidence: Confidence
 
     func apply(to found: inout [Detector.Found], chunk: TextChunk) {
         // By index: `contains(where:)` copied every entry out, retaining each of its strings.
         guard found.indices.contains(where: { found[$0].category == .special }) else { return }
-        // Decided for every entry before any is changed or dropped, as one filter over the
-        // original list; then changed and dropped in place.
-        let keep = found.indices.map { i in
+        // Decided for every entry before any is changed, over the original list.
+        let inRecord = found.indices.map { i in
             guard found[i].category == .special else { return true }
             let scope = RecordScope.range(around: found[i].offset, in: chunk)
             let identifier = found.contains { other in
@@ -78,10 +79,13 @@ struct SpecialCategoryRecords: ChunkPass {
             }
             return identifier || RecordScope.hasNameField(chunk, in: scope)
         }
-        for i in found.indices where keep[i] && found[i].category == .special {
-            found[i].match.evidence.append("in a record about a person")
+        for i in found.indices where found[i].category == .special {
+            if inRecord[i] {
+                found[i].match.evidence.append("in a record about a person")
+            } else {
+                found[i].match.needsPerson = true
+            }
         }
-        found.keepOnly(keep)
     }
 }
 

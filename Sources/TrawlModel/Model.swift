@@ -160,6 +160,10 @@ package struct Match: Sendable {
     package var mask: MaskStyle
     /// A protective marking rather than personal data (it informs the file level; it is not a finding).
     package var isMarking: Bool = false
+    /// A special-category value whose record (row, paragraph) names no person: it counts only if
+    /// the whole document is about one person (the classifier decides, from the file's
+    /// identifiers), and is dropped otherwise.
+    package var needsPerson: Bool = false
 
     package init(typeId: String, patternId: String, value: String, normalized: String, confidence: Confidence,
                  evidence: [String], exemption: Exemption? = nil, location: Location, mask: MaskStyle = .keepEnds) {

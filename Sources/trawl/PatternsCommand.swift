@@ -103,6 +103,7 @@ struct Patterns: ParsableCommand {
                 var line = "line \(m.location.line ?? 0)  \(m.typeId)  '\(m.value)'  confidence=\(m.confidence.rawValue)  pattern=\(m.patternId)"
                 if let e = m.exemption { line += "  exempt=\(e.rawValue)" }
                 if !m.evidence.isEmpty { line += "  evidence: \(m.evidence.joined(separator: "; "))" }
+                if m.needsPerson { line += "  (no person in its record: counts only in a document about one person)" }
                 print(line)
             }
             if matches.isEmpty { print("no matches") }

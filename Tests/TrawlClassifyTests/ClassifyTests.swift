@@ -69,6 +69,27 @@ func match(_ type: String, _ value: String, exempt: Exemption? = nil, marking: B
         #expect(many.reasons.first { $0.rule == "aggregate" }?.detail.hasPrefix("1000 people: ") == true)
     }
 
+    /// A form about one person is one record: a special-category answer far from the form's
+    /// identifiers belongs to its person. In a document about several people (two dates of birth)
+    /// or about no one, such an answer counts for nothing and is not listed.
+    @Test func anAnswerWithNoPersonInItsRecordCountsInADocumentAboutOnePerson() {
+        var answer = match("special.ethnicity", "Chinese")
+        answer.needsPerson = true
+        let form = classifier.classify([match("dob", "2004-11-11"), match("email", "hh@live.co.uk"), answer], path: "/x")
+        #expect(form.level == .confidential)
+        #expect(form.findings.first { $0.match.typeId == "special.ethnicity" }?.match.evidence.contains("in a document about one person") == true)
+        let two = classifier.classify([match("dob", "2004-11-11"), match("dob", "1999-01-02"), answer], path: "/x")
+        #expect(two.level == .restricted)
+        #expect(!two.findings.contains { $0.match.typeId == "special.ethnicity" })
+        let policy = classifier.classify([answer], path: "/x")
+        #expect(policy.level == .internal)
+        #expect(policy.findings.isEmpty)
+        // Phone numbers and postcodes do not say whom a document is about (an emergency contact's
+        // are on the form too).
+        let contactsOnly = classifier.classify([match("uk.phone", "07700 111111"), answer], path: "/x")
+        #expect(contactsOnly.level == .restricted)
+    }
+
     @Test func markingsSetAFloorAndPublicMarksCleanFilesPublic() {
         #expect(classifier.classify([match("marking.confidential", "CONFIDENTIAL", marking: true)], path: "/x").level == .confidential)
         #expect(classifier.classify([match("marking.public", "PUBLIC", marking: true)], path: "/x").level == .public)
