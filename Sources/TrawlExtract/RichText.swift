@@ -1,7 +1,8 @@
 // RTF: text with control words, escapes and Unicode decoded.
 //
 // A small reader of the RTF grammar (groups, control words, control symbols), not a renderer:
-// \par and \line end lines, \tab and \cell separate, \row ends a table row; \'xx is a byte in the
+// \par and \line end lines, \tab and \cell separate, \row ends a table row (a row of two cells, a
+// form's question and answer, reads as "question: answer"); \'xx is a byte in the
 // document's code page (Windows-1252 unless \ansicpg says otherwise: 1250-1258 are read as 1252,
 // which shares their ASCII and most letters); \uN is a Unicode character followed by \ucN
 // fallback characters to skip. Destinations that are not text (font and colour tables, styles,
@@ -26,6 +27,9 @@ enum RTFExtractor {
         var i = 0
         let n = rtf.count
         var destinationStart = false
+        // The current table row: cells ended, and where the first one ended in `line`.
+        var cellsInRow = 0
+        var firstCellEnd: Int?
 
         func emitText(_ bytes: [UInt8]) {
             guard !(stack.last?.skip ?? false) else { return }
@@ -89,8 +93,19 @@ enum RTFExtractor {
                     if destinationStart && skipped.contains(word) { stack[stack.count - 1].skip = true }
                     switch word {
                     case "par", "line", "sect", "page": endLine()
-                    case "row": endLine()
-                    case "tab", "cell": emitText([9])
+                    case "row":
+                        if cellsInRow == 2, let at = firstCellEnd, at < line.count, line[at] == 9, at > 0, line[at - 1] != 58 { line[at] = 58 }
+                        cellsInRow = 0
+                        firstCellEnd = nil
+                        endLine()
+                    case "trowd":
+                        cellsInRow = 0
+                        firstCellEnd = nil
+                    case "cell":
+                        if cellsInRow == 0 && !(stack.last?.skip ?? false) && pendingSkip == 0 { firstCellEnd = line.count }
+                        cellsInRow += 1
+                        emitText([9])
+                    case "tab": emitText([9])
                     case "uc": stack[stack.count - 1].uc = max(0, number ?? 1)
                     case "u":
                         if var v = number {

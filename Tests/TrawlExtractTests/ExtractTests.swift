@@ -701,3 +701,36 @@ func text(_ c: [TextChunk]) -> String { c.map { String(decoding: $0.text, as: UT
         #expect(last.cells.map(\.label) == ["ULN", "Surname", "Date of birth"])
     }
 }
+
+/// A form's question and answer in a table of two columns read as "question: answer", so that a
+/// labelled field is found in them; a sheet's rows and wider tables keep their cells apart.
+@Suite struct FormTables {
+    func text(_ bytes: [UInt8], _ format: DocumentFormat) throws -> String {
+        var out: [TextChunk] = []
+        _ = try Extraction.extractText(bytes, format: format, limits: ExtractLimits()) { out.append($0) }
+        return out.map { String(decoding: $0.text, as: UTF8.self) }.joined(separator: "\n")
+    }
+
+    @Test func anRTFRowOfTwoCellsReadsAsAField() throws {
+        let rtf = #"{\rtf1\ansi \trowd\cellx2400\cellx4800\intbl Ethnicity\cell\intbl Chinese\cell\row "#
+            + #"\trowd\cellx1\cellx2\cellx3\intbl Name\cell\intbl Course\cell\intbl Year\cell\row}"#
+        let read = try text(Array(rtf.utf8), .rtf)
+        #expect(read.contains("Ethnicity:Chinese"), "\(read)")
+        #expect(read.contains("Name\tCourse\tYear"), "\(read)")
+    }
+
+    @Test func aWordFormTableRowOfTwoCellsReadsAsAField() throws {
+        func cell(_ t: String) -> String { "<w:tc><w:p><w:r><w:t>\(t)</w:t></w:r></w:p></w:tc>" }
+        let xml = #"<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body><w:tbl>"#
+            + "<w:tr>\(cell("Surname"))\(cell("Kaur"))</w:tr><w:tr>\(cell("Religion or belief (optional)"))\(cell("Sikh"))</w:tr>"
+            + "<w:tr>\(cell("Name"))\(cell("Course"))\(cell("Year"))</w:tr></w:tbl></w:body></w:document>"
+        var out: [TextChunk] = []
+        try FlowExtractor.extract(Array(xml.utf8), part: "word/document.xml", vocabulary: .wordprocessingML) { out.append($0) }
+        let rows = out.map { String(decoding: $0.text, as: UTF8.self) }
+        #expect(rows.contains("Religion or belief (optional):Sikh"), "\(rows)")
+        #expect(rows.contains("Name\tCourse\tYear"), "\(rows)")
+        // The cells keep their ranges.
+        let answer = try #require(out.first { String(decoding: $0.text, as: UTF8.self).hasSuffix("Sikh") })
+        #expect(answer.cells.map { String(decoding: answer.text[$0.range], as: UTF8.self) } == ["Religion or belief (optional)", "Sikh"])
+    }
+}
