@@ -114,6 +114,8 @@ package struct FindingTally: Sendable {
     /// Special-category values whose record named no one (`Match.needsPerson`), with the DPO's
     /// decision on each: counted if the entry turns out to be about one person, else dropped.
     fileprivate var unattributed: [(match: Match, decision: Decision?)] = []
+    /// The entry names an organisation (a company, a college, a council).
+    fileprivate var namesOrganisation = false
     fileprivate var level: Level?
     fileprivate var omitted: [OmittedKey: Int] = [:]
 
@@ -180,6 +182,10 @@ package struct Classifier: Sendable {
             if !tally.markings.contains(m.typeId) { tally.markings.append(m.typeId) }
             return
         }
+        if m.isOrganisation {
+            tally.namesOrganisation = true
+            return
+        }
         let decision = decide(m)
         if m.needsPerson {
             if tally.unattributed.count < tally.limit { tally.unattributed.append((m, decision)) }
@@ -236,6 +242,44 @@ package struct Classifier: Sendable {
         return any
     }
 
+    /// Details an organisation gives as its own: an address, a landline, bank details.
+    static let organisationDetails: Set<String> = ["uk.postcode", "uk.phone", "uk.bank.account", "iban"]
+    /// An organisation's letterhead or footer holds a few of each, a list of people many more.
+    static let organisationDetailsAtMost = 3
+
+    /// Whether the entry holds an identifier of the kinds a person has one of.
+    static func namesAPerson(_ tally: FindingTally) -> Bool {
+        tally.countsByType.contains { $0.identifies && onePerPerson.contains($0.type) }
+    }
+
+    /// In an entry that names an organisation and no person (an invoice, a letterhead, a campus
+    /// page), its addresses, landlines and bank details are the organisation's: listed as
+    /// exempt `organisation`, counted towards nothing. A mobile number stays a person's, and so
+    /// does a type with more values than a letterhead holds (a list of customers' postcodes).
+    static func takeContactsForTheOrganisation(_ tally: inout FindingTally) {
+        for i in tally.countsByType.indices.reversed() {
+            let type = tally.countsByType[i].type
+            guard organisationDetails.contains(type), tally.digests[i].count <= organisationDetailsAtMost else { continue }
+            var taken = 0
+            for k in tally.findings.indices where tally.findings[k].match.typeId == type && tally.findings[k].level != nil {
+                if type == "uk.phone" && isMobile(tally.findings[k].match.normalized) { continue }
+                tally.findings[k].level = nil
+                tally.findings[k].match.exemption = .organisation
+                tally.findings[k].match.evidence.append("an organisation's details: the file names an organisation and no person")
+                taken += 1
+            }
+            tally.countsByType[i].count -= taken
+            if tally.countsByType[i].count <= 0 {
+                tally.countsByType.remove(at: i)
+                tally.digests.remove(at: i)
+            }
+        }
+        tally.level = tally.countsByType.map(\.level).max()
+    }
+
+    /// A UK mobile number (07..., +44 7...), as normalised (digits only).
+    static func isMobile(_ digits: String) -> Bool { digits.hasPrefix("07") || digits.hasPrefix("447") }
+
     /// The entry's level and reasons from everything counted into `tally`. A special-category
     /// value whose record named no one counts when the entry is about one person (the document
     /// is the record: a form's answer belongs to the person the form is about), and is dropped
@@ -253,6 +297,7 @@ package struct Classifier: Sendable {
                 }
             }
         }
+        if tally.namesOrganisation && !Self.namesAPerson(tally) { Self.takeContactsForTheOrganisation(&tally) }
         var c = classifyTally(tally, path: path)
         c.omitted = tally.omitted.map { OmittedFindings(type: $0.key.type, level: $0.key.level, count: $0.value) }
             .sorted { ($0.type, $0.level?.rawValue ?? "") < ($1.type, $1.level?.rawValue ?? "") }

@@ -252,6 +252,7 @@ package final class Detector {
                     normalized: Normalization.apply(compiled.normalize, to: candidate.value),
                     confidence: confidence, evidence: evidence, exemption: exemption, location: location, mask: compiled.mask)
                 match.isMarking = compiled.category == .marking
+                match.isOrganisation = compiled.category == .organisation
                 found.append(Found(offset: candidate.range.lowerBound, end: candidate.range.upperBound, match: consume match, category: compiled.category))
             }
         }

@@ -131,6 +131,9 @@ package enum Exemption: String, Codable, Sendable {
     case roleMailbox = "role_mailbox"
     /// Published example or test data (HMRC's QQ numbers, the NHS 999 range...).
     case exampleData = "example_data"
+    /// An organisation's address, landline or bank details, in an entry that names the
+    /// organisation and no person (a letterhead, an invoice, a campus page).
+    case organisation
 }
 
 /// How a found value is written in the report when values are masked.
@@ -164,6 +167,9 @@ package struct Match: Sendable {
     /// the whole document is about one person (the classifier decides, from the file's
     /// identifiers), and is dropped otherwise.
     package var needsPerson: Bool = false
+    /// An organisation's name: not a finding; it tells the classifier that the entry names an
+    /// organisation.
+    package var isOrganisation: Bool = false
 
     package init(typeId: String, patternId: String, value: String, normalized: String, confidence: Confidence,
                  evidence: [String], exemption: Exemption? = nil, location: Location, mask: MaskStyle = .keepEnds) {

@@ -25,6 +25,10 @@ package enum PatternCategory: String, Codable, Sendable {
     case credential
     /// A protective marking ("INTERNAL USE ONLY"): not personal data; it informs the file's level.
     case marking
+    /// An organisation's name ("Trent Valley Electrical Ltd", "Fosse Vale College"): not personal
+    /// data and not a finding; an entry that names one and no person has its addresses, landlines
+    /// and bank details taken for the organisation's.
+    case organisation
 }
 
 /// A labelled field ("Ethnicity: White British", or a value under an "Ethnicity" column). The

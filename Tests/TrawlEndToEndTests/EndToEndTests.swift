@@ -312,6 +312,14 @@ struct SeedPolicies {
             #expect(e.exempt == .roleMailbox && e.level == nil, "\(e.value ?? "")")
         }
         #expect(emails.contains { roles.contains($0.value?.lowercased() ?? "") })
+        // Their offices' addresses are the organisations' (each policy names its organisation):
+        // a policy whose only contact details are its own office's and role mailboxes is Internal.
+        // 001 gives a staff member's own address (matthew.jones@), a person's: Restricted.
+        for f in policies {
+            let own = f.path.display.hasSuffix("001_68f9e081f0dc9d88.txt")
+            #expect(f.level == (own ? .restricted : .internal), "\(f.path.display): \(f.reasons)")
+        }
+        #expect(policies.flatMap(\.findings).contains { $0.type == "uk.postcode" && $0.exempt == .organisation })
     }
 }
 
