@@ -15,11 +15,20 @@ at, whose content must never appear in a report. Prints nothing; the test knows 
   huge-numbers.rtf  control words with 23-digit parameters and \\u escapes past U+10FFFF
   deep.html         elements nested 300 deep, past libxml2's HTML parser (it halts at 256)
   loop -> .         a symbolic link loop;  fifo: a named pipe
+  nul-start.tar.gz, .tar.xz, .tar.bz2
+                    512 NUL bytes then a line with an email, compressed (tar reads the NULs as
+                    the end of an empty archive): the stream is read as its one member
+  links.tar         a file, a symbolic link to /etc/passwd, a hard link and a character device:
+                    each link and device listed as a member with its reason, never followed
 """
 import argparse
+import bz2
+import gzip
 import io
+import lzma
 import os
 import random
+import tarfile
 import zipfile
 
 
@@ -110,6 +119,25 @@ def main():
                         + "</div>" * 300 + "</body></html>").encode())
     os.symlink(".", os.path.join(tree, "loop"))
     os.mkfifo(os.path.join(tree, "fifo"))
+
+    # Personal data that was on disk and never searched (the silent misses).
+    nul_start = bytes(512) + b"contact: nul.start@gmail.com\n"
+    write("nul-start.tar.gz", gzip.compress(nul_start, mtime=0))
+    write("nul-start.tar.xz", lzma.compress(nul_start))
+    write("nul-start.tar.bz2", bz2.compress(nul_start))
+    links = io.BytesIO()
+    with tarfile.open(fileobj=links, mode="w", format=tarfile.USTAR_FORMAT) as t:
+        note = b"NI number: AB 12 34 56 C\n"
+        info = tarfile.TarInfo("notes.txt")
+        info.size = len(note)
+        t.addfile(info, io.BytesIO(note))
+        for name, kind, target in [("passwd", tarfile.SYMTYPE, "/etc/passwd"), ("copy.txt", tarfile.LNKTYPE, "notes.txt"),
+                                   ("null", tarfile.CHRTYPE, "")]:
+            info = tarfile.TarInfo(name)
+            info.type, info.linkname = kind, target
+            info.devmajor, info.devminor = (1, 3) if kind == tarfile.CHRTYPE else (0, 0)
+            t.addfile(info)
+    write("links.tar", links.getvalue())
 
 
 if __name__ == "__main__":

@@ -385,9 +385,13 @@ package final class Scanner: Sendable {
                         level = processed.level
                         if !processed.wholly { read.notWhollyRead += 1 }
                     case .failure(let error):
-                        read.notWhollyRead += 1
+                        // A link or a device has no content of its own to miss: listed with what
+                        // it is, it leaves the archive wholly read.
+                        let kind = error.issue.kind
+                        let notAFile = kind == .symlink || kind == .specialFile
+                        if !notAFile { read.notWhollyRead += 1 }
                         let r = notRead(FileResult(path: path, members: members + [member.name], size: member.declaredSize ?? 0,
-                                                   outcome: error.issue.kind == .tooLarge ? .skipped : .error, issues: [error.issue]))
+                                                   outcome: kind == .tooLarge || notAFile ? .skipped : .error, issues: [error.issue]))
                         try emit(r, isMember: true, lines)
                         level = r.level
                     }

@@ -77,6 +77,43 @@ func runMeasured(_ args: [String]) throws -> (status: Int32, maxRSSKiB: Int) {
         #expect(kind("fifo") == .specialFile)
     }
 
+    /// Personal data on disk that was reported read, or unreadable, without being searched: each
+    /// planted value is found, or the member that holds none is listed with its reason. The
+    /// generator's long line is made short here (its case is the test above).
+    @Test func silentMissesAreSearchedOrListed() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("trawl-misses-\(UUID())")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let make = Process()
+        make.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        make.arguments = ["python3", root.appendingPathComponent("scripts/make-hostile.py").path, dir.path, "--line-mb", "1"]
+        try make.run()
+        make.waitUntilExit()
+        try #require(make.terminationStatus == 0)
+        let report = dir.appendingPathComponent("report.json")
+        _ = try runMeasured(["scan", dir.appendingPathComponent("tree").path, "--output", report.path,
+                             "--show-values", "--key-file", dir.appendingPathComponent("key").path])
+        let files = try ReportReader.records(from: try Data(contentsOf: report)).compactMap { if case .file(let f) = $0 { f } else { nil } }
+        func entry(_ name: String, member: String? = nil) -> FileRecord? {
+            files.first { $0.path.display.hasSuffix("/" + name) && $0.members?.last?.display == member }
+        }
+
+        // A compressed stream whose content starts with a block of NULs is its one member.
+        for name in ["nul-start.tar.gz", "nul-start.tar.xz", "nul-start.tar.bz2"] {
+            #expect(entry(name)?.memberCount == 1, "\(name)")
+            #expect(entry(name, member: "nul-start.tar") != nil, "\(name)")
+        }
+        // Links and devices in an archive: listed with what they are, never followed.
+        #expect(entry("links.tar", member: "notes.txt")?.findings.map { $0.value } == ["AB 12 34 56 C"])
+        for (member, kind, message) in [("passwd", IssueKind.symlink, "symbolic link in an archive, not followed (to /etc/passwd)"),
+                                        ("copy.txt", .specialFile, "hard link to notes.txt in an archive; its content is read as that member"),
+                                        ("null", .specialFile, "character device in an archive, not read")] {
+            #expect(entry("links.tar", member: member)?.outcome == .skipped, "\(member)")
+            #expect(entry("links.tar", member: member)?.issues?.first == ScanIssue(kind, message), "\(member)")
+        }
+        #expect(entry("links.tar")?.memberCount == 4)
+        #expect(!files.contains { $0.findings.contains { $0.value?.contains("root:") == true } })
+    }
+
     /// Every sample, damaged twenty ways by scripts/fuzz-samples.py (a fixed seed, so the same
     /// 1,000-odd files each run), scanned by the built binary: each scan must end by itself with
     /// a complete report. This is how the overflows in spreadsheet references and RTF parameters

@@ -254,6 +254,79 @@ func text(_ c: [TextChunk]) -> String { c.map { String(decoding: $0.text, as: UT
     }
 }
 
+/// Bytes a Python script writes to its standard output: archives Python's standard library makes
+/// (tar with links and devices, gzip, xz and bzip2 streams), written the way the tools write them.
+func python(_ script: String) throws -> [UInt8] {
+    let p = Process()
+    p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    p.arguments = ["python3", "-c", "import sys, io, gzip, lzma, bz2, tarfile\n" + script]
+    let out = Pipe()
+    p.standardOutput = out
+    try p.run()
+    let data = out.fileHandleForReading.readDataToEndOfFile()
+    p.waitUntilExit()
+    try #require(p.terminationStatus == 0)
+    return Array(data)
+}
+
+func allMembers(_ data: [UInt8], format: ContainerFormat, name: String) throws -> [(String, Result<[UInt8], ExtractError>)] {
+    var out: [(String, Result<[UInt8], ExtractError>)] = []
+    try Extraction.forEachMember(data, format: format, containerName: Array(name.utf8), limits: ExtractLimits(),
+                                 budget: ExpansionBudget(limits: ExtractLimits(), outerSize: data.count)) {
+        out.append((String(decoding: $0.name, as: UTF8.self), $0.content))
+        return true
+    }
+    return out
+}
+
+/// Compressed streams and tar members that a multi-entry reader, or a reader of files alone,
+/// passed over in silence.
+@Suite struct ArchiveEdges {
+    /// tar takes a block of NULs for the end of an archive: a compressed log that starts with
+    /// 512 of them read as an empty tar, and the line after them was never searched.
+    @Test(arguments: [("gzip.compress(d, mtime=0)", ContainerFormat.gzip, "log.gz"),
+                      ("lzma.compress(d)", .xz, "log.xz"), ("bz2.compress(d)", .bzip2, "log.bz2")])
+    func aStreamStartingWithNULsIsReadAsItsOneMember(compress: String, format: ContainerFormat, name: String) throws {
+        let data = try python("d = bytes(512) + b'contact: nul.start@gmail.com\\n'\nsys.stdout.buffer.write(\(compress))")
+        #expect(Sniffer.sniff(data, name: Array(name.utf8)) == .container(format))
+        let m = try allMembers(data, format: format, name: name)
+        #expect(m.map(\.0) == ["log"])
+        guard case .success(let content)? = m.first?.1 else { Issue.record("no member read: \(m)"); return }
+        #expect(content.count == 512 + 29)
+        #expect(content.suffix(29).elementsEqual("contact: nul.start@gmail.com\n".utf8))
+    }
+
+    /// A real empty tar, compressed: nothing but NULs, so no member.
+    @Test func anEmptyCompressedTarHasNoMembers() throws {
+        let data = try python("sys.stdout.buffer.write(gzip.compress(bytes(10240), mtime=0))")
+        #expect(try allMembers(data, format: .gzip, name: "empty.tar.gz").isEmpty)
+    }
+
+    /// Links and devices in a tar are listed as members with what they are, never followed.
+    @Test func linksAndDevicesAreListedNotFollowed() throws {
+        let data = try python("""
+            b = io.BytesIO()
+            with tarfile.open(fileobj=b, mode='w', format=tarfile.USTAR_FORMAT) as t:
+                d = b'NI number AB 12 34 56 C\\n'
+                i = tarfile.TarInfo('notes.txt'); i.size = len(d); t.addfile(i, io.BytesIO(d))
+                i = tarfile.TarInfo('passwd'); i.type = tarfile.SYMTYPE; i.linkname = '/etc/passwd'; t.addfile(i)
+                i = tarfile.TarInfo('copy.txt'); i.type = tarfile.LNKTYPE; i.linkname = 'notes.txt'; t.addfile(i)
+                i = tarfile.TarInfo('null'); i.type = tarfile.CHRTYPE; i.devmajor = 1; i.devminor = 3; t.addfile(i)
+                i = tarfile.TarInfo('pipe'); i.type = tarfile.FIFOTYPE; t.addfile(i)
+            sys.stdout.buffer.write(b.getvalue())
+            """)
+        let m = try allMembers(data, format: .tar, name: "links.tar")
+        #expect(m.map(\.0) == ["notes.txt", "passwd", "copy.txt", "null", "pipe"])
+        func issue(_ i: Int) -> ScanIssue? { if case .failure(let e) = m[i].1 { e.issue } else { nil } }
+        guard m.count == 5 else { return }
+        #expect(issue(0) == nil)
+        #expect(issue(1) == ScanIssue(.symlink, "symbolic link in an archive, not followed (to /etc/passwd)"))
+        #expect(issue(2) == ScanIssue(.specialFile, "hard link to notes.txt in an archive; its content is read as that member"))
+        #expect(issue(3) == ScanIssue(.specialFile, "character device in an archive, not read"))
+        #expect(issue(4) == ScanIssue(.specialFile, "named pipe (FIFO) in an archive, not read"))
+    }
+}
+
 @Suite struct HostileXML {
     @Test func externalEntitiesAreNeverRead() throws {
         let secret = FileManager.default.temporaryDirectory.appendingPathComponent("trawl-xxe-\(UUID()).txt")
