@@ -10,14 +10,19 @@ at, whose content must never appear in a report. Prints nothing; the test knows 
   nested-30.zip     zips nested 30 deep, an NI number at the bottom (depth limit)
   billion-laughs.xml, xxe.xml
   one-line.txt      one line of LINE_MB MiB with an email address in the middle
-  random.bin        8 MiB of random bytes
+  random.bin        8 MiB of random bytes: binary of no known format, its printable runs
+                    searched and nothing found
   long-ref.xlsx     a cell reference of twenty letters (past any sheet's last column)
   huge-numbers.rtf  control words with 23-digit parameters and \\u escapes past U+10FFFF
   deep.html         elements nested 300 deep, past libxml2's HTML parser (it halts at 256)
   loop -> .         a symbolic link loop;  fifo: a named pipe
   nul-start.tar.gz, .tar.xz, .tar.bz2
                     512 NUL bytes then a line with an email, compressed (tar reads the NULs as
-                    the end of an empty archive): the stream is read as its one member
+                    the end of an empty archive): the stream is read as its one member, and
+                    the address found in its printable text
+  padded.log        a log line, 64 KiB of NUL padding, then a line with an NI number: sniffed as
+                    binary, the NI number found in its printable runs
+  wide-string.dat   an email written as UTF-16LE inside random bytes: found once
   links.tar         a file, a symbolic link to /etc/passwd, a hard link and a character device:
                     each link and device listed as a member with its reason, never followed
 """
@@ -138,6 +143,12 @@ def main():
             info.devmajor, info.devminor = (1, 3) if kind == tarfile.CHRTYPE else (0, 0)
             t.addfile(info)
     write("links.tar", links.getvalue())
+    write("padded.log", b"2026-12-01 02:00:01 backup started\n" + bytes(64 << 10)
+          + b"2026-12-01 02:00:09 restore for NI number AB 12 34 56 C\n")
+    junk = bytearray(random.Random(7).randbytes(4096))
+    wide = "Email: wide.string@gmail.com".encode("utf-16-le")
+    junk[1001:1001 + len(wide)] = wide
+    write("wide-string.dat", bytes(junk))
 
 
 if __name__ == "__main__":

@@ -128,6 +128,9 @@ package enum Extraction {
                 try HTMLExtractor.extract(TextDecoding.toUTF8(bytes).text, emit: emit)
             case .rtf:
                 RTFExtractor.extract(bytes, emit: emit)
+            case .binary:
+                PrintableRuns.extract(bytes, emit: emit)
+                return [PrintableRuns.issue]
             case .doc, .xls, .ppt, .ole2:
                 let cfb: CompoundFile
                 do { cfb = try CompoundFile(bytes) } catch { throw ExtractError.corrupt("compound file: \(error.reason)") }

@@ -18,6 +18,8 @@ package enum DocumentFormat: String, Sendable, CaseIterable {
     case doc, xls, ppt
     /// A compound file that is a password-protected Office file, or is damaged.
     case ole2
+    /// Binary data of no known format: only its runs of printable text are read (`PrintableRuns`).
+    case binary
 
     /// The image formats, whose text is their metadata (and, with OCR, what the picture shows).
     package var image: ImageFormat? {
@@ -46,7 +48,7 @@ package enum ContainerFormat: String, Sendable, CaseIterable {
 package enum SniffedFormat: Sendable, Equatable {
     case document(DocumentFormat)
     case container(ContainerFormat)
-    /// A format Trawl recognises but does not read (yet), or binary data of no known kind.
+    /// A format Trawl recognises but does not read (yet).
     case unsupported(String)
     case empty
 
@@ -72,7 +74,9 @@ package enum Sniffer {
         if bytes.count > 262 && bytes[257..<262].elementsEqual("ustar".utf8) { return .container(.tar) }
         if hint == .tar && looksLikeOldTar(bytes) { return .container(.tar) }
 
-        guard TextDecoding.looksLikeText(bytes) else { return .unsupported("binary") }
+        // Binary of no format named above: a log padded with NULs, a dump, a cache. Its
+        // printable runs are searched; a format known but not read stays unsupported.
+        guard TextDecoding.looksLikeText(bytes) else { return .document(.binary) }
         if hint == .mbox || Mail.looksLikeMbox(bytes) { return .container(.mbox) }
         if hint == .email || Mail.looksLikeMessage(bytes) { return .container(.email) }
         if case .document(let format)? = hint { return .document(format) }

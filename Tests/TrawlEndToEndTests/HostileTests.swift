@@ -64,7 +64,13 @@ func runMeasured(_ args: [String]) throws -> (status: Int32, maxRSSKiB: Int) {
         #expect(!String(decoding: data, as: UTF8.self).contains("secret"))
         // One 200 MiB line, streamed: the address in its middle is found.
         #expect(entry("one-line.txt")?.findings.map { $0.value } == ["middle.of.line@gmail.com"])
-        #expect(kind("random.bin") == .unsupported)
+        // Binary of no known format: its printable runs are searched, and random bytes hold none
+        // that look like personal data; the entry says only printable text was read.
+        #expect(entry("random.bin")?.format == "binary")
+        #expect(entry("random.bin")?.outcome == .scanned)
+        #expect(kind("random.bin") == .malformed)
+        #expect(entry("random.bin")?.findings.isEmpty == true)
+        #expect(entry("random.bin")?.reasons.map(\.rule) == ["not_read"])
         // Numbers past what their format allows are held, and the rest of the file is read.
         for name in ["long-ref.xlsx", "huge-numbers.rtf"] {
             #expect(entry(name)?.outcome == .scanned, "\(name)")
@@ -100,7 +106,15 @@ func runMeasured(_ args: [String]) throws -> (status: Int32, maxRSSKiB: Int) {
         // A compressed stream whose content starts with a block of NULs is its one member.
         for name in ["nul-start.tar.gz", "nul-start.tar.xz", "nul-start.tar.bz2"] {
             #expect(entry(name)?.memberCount == 1, "\(name)")
-            #expect(entry(name, member: "nul-start.tar") != nil, "\(name)")
+            #expect(entry(name, member: "nul-start.tar")?.findings.map { $0.value } == ["nul.start@gmail.com"], "\(name)")
+        }
+        // Text after NUL padding, and a UTF-16 string in binary junk, found in printable runs; the
+        // entries say that only printable text was searched.
+        #expect(entry("padded.log")?.findings.map { $0.value } == ["AB 12 34 56 C"])
+        #expect(entry("wide-string.dat")?.findings.map { $0.value } == ["wide.string@gmail.com"])
+        for name in ["padded.log", "wide-string.dat"] {
+            #expect(entry(name)?.format == "binary", "\(name)")
+            #expect(entry(name)?.issues?.first?.kind == .malformed, "\(name)")
         }
         // Links and devices in an archive: listed with what they are, never followed.
         #expect(entry("links.tar", member: "notes.txt")?.findings.map { $0.value } == ["AB 12 34 56 C"])

@@ -31,7 +31,7 @@ func text(_ c: [TextChunk]) -> String { c.map { String(decoding: $0.text, as: UT
         ("archives/nested.zip", .container(.zip)), ("archives/hr-export.tar.gz", .container(.gzip)),
         ("archives/backup.tar.xz", .container(.xz)), ("archives/old-notes.txt.bz2", .container(.bzip2)),
         ("web/emergency-contacts.html", .document(.html)), ("data/learners.xml", .document(.xml)),
-        ("other/pixel.png", .document(.png)), ("images/staff-photo.jpg", .document(.jpeg)), ("other/blob.bin", .unsupported("binary")),
+        ("other/pixel.png", .document(.png)), ("images/staff-photo.jpg", .document(.jpeg)), ("other/blob.bin", .document(.binary)),
         ("pdf/enrolment-confirmation.pdf", .document(.pdf)), ("rtf/reference.rtf", .document(.rtf)),
         ("email/enrolment.eml", .container(.email)), ("email/hr-inbox.mbox", .container(.mbox)), ("archives/bundle.7z", .container(.sevenZip)),
         ("legacy/referral.doc", .document(.doc)), ("legacy/learner-register.xls", .document(.xls)), ("legacy/induction.ppt", .document(.ppt)),
@@ -324,6 +324,55 @@ func allMembers(_ data: [UInt8], format: ContainerFormat, name: String) throws -
         #expect(issue(2) == ScanIssue(.specialFile, "hard link to notes.txt in an archive; its content is read as that member"))
         #expect(issue(3) == ScanIssue(.specialFile, "character device in an archive, not read"))
         #expect(issue(4) == ScanIssue(.specialFile, "named pipe (FIFO) in an archive, not read"))
+    }
+}
+
+/// Binary data of no known format: its printable runs are searched, the rest is not.
+@Suite struct PrintableText {
+    func runs(_ data: [UInt8]) -> [TextChunk] {
+        var out: [TextChunk] = []
+        _ = try? Extraction.extractText(data, format: .binary, limits: ExtractLimits()) { out.append($0) }
+        return out
+    }
+
+    /// A log padded with NULs (pre-allocated, or damaged by a crash) sniffs as binary; the line
+    /// after the padding is read.
+    @Test func textAfterARunOfNULsIsRead() throws {
+        let data = Array("02:00:01 backup started\n".utf8) + [UInt8](repeating: 0, count: 65536)
+            + Array("02:00:09 NI number AB 12 34 56 C for Zoë\n".utf8)
+        #expect(Sniffer.sniff(data, name: Array("backup.log".utf8)) == .document(.binary))
+        let chunks = runs(data)
+        #expect(text(chunks) == "02:00:01 backup started\n02:00:09 NI number AB 12 34 56 C for Zoë")
+        #expect(chunks.allSatisfy { $0.part == "printable text" })
+    }
+
+    /// UTF-16 strings in binary junk, little- and big-endian, at odd and even offsets: each is one
+    /// run in its own part (not also a run of the other order one byte along).
+    @Test(arguments: [(true, 1001), (true, 1000), (false, 1001), (false, 1000)])
+    func utf16StringsInBinaryAreReadOnce(littleEndian: Bool, at offset: Int) throws {
+        var data = [UInt8](repeating: 0xFF, count: 2048)
+        for i in stride(from: 0, to: data.count, by: 7) { data[i] = UInt8(truncatingIfNeeded: i * 31) }
+        let s = "Email: wide.string@gmail.com"
+        let wide = s.utf16.flatMap { u in littleEndian ? [UInt8(u & 0xFF), UInt8(u >> 8)] : [UInt8(u >> 8), UInt8(u & 0xFF)] }
+        data.replaceSubrange(offset..<(offset + wide.count), with: wide)
+        let chunks = runs(data).filter { $0.part != "printable text" }
+        #expect(chunks.map { String(decoding: $0.text, as: UTF8.self) } == [s])
+        #expect(chunks.first?.part == (littleEndian ? "printable text (UTF-16LE)" : "printable text (UTF-16BE)"))
+    }
+
+    /// Random bytes give only short runs: none reaches the minimum, or few do, and none is long.
+    @Test func randomBytesGiveFewShortRuns() {
+        var generator = SystemRandomNumberGenerator()
+        let data = (0..<(1 << 20)).map { _ in UInt8.random(in: 0...255, using: &generator) }
+        let lines = text(runs(data)).split(separator: "\n")
+        #expect(lines.count < 5_000)
+        #expect(lines.allSatisfy { $0.utf8.count < 40 })
+    }
+
+    /// Runs shorter than the minimum are left out.
+    @Test func shortRunsAreLeftOut() {
+        let data: [UInt8] = Array("ab".utf8) + [0, 1, 2] + Array("abcde".utf8) + [0xFF] + Array("abcdef".utf8) + [0]
+        #expect(text(runs(data)) == "abcdef")
     }
 }
 
