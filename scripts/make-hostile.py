@@ -23,6 +23,10 @@ at, whose content must never appear in a report. Prints nothing; the test knows 
   padded.log        a log line, 64 KiB of NUL padding, then a line with an NI number: sniffed as
                     binary, the NI number found in its printable runs
   wide-string.dat   an email written as UTF-16LE inside random bytes: found once
+  aside-*.xml, aside-*.html
+                    personal data only in a comment, a processing instruction, an internal
+                    entity's value (declared, and where it is referred to), an attribute, a
+                    script, an img alt and a mailto: link: each found
   links.tar         a file, a symbolic link to /etc/passwd, a hard link and a character device:
                     each link and device listed as a member with its reason, never followed
 """
@@ -149,6 +153,19 @@ def main():
     wide = "Email: wide.string@gmail.com".encode("utf-16-le")
     junk[1001:1001 + len(wide)] = wide
     write("wide-string.dat", bytes(junk))
+    asides = {
+        "aside-comment.xml": '<?xml version="1.0"?>\n<r><!-- NI number AB 12 34 56 C --><x>none</x></r>\n',
+        "aside-pi.xml": '<?xml version="1.0"?>\n<?audit by="pi.person@gmail.com"?>\n<r><x>none</x></r>\n',
+        "aside-entity.xml": ('<?xml version="1.0"?>\n<!DOCTYPE r [<!ENTITY who "entity.person@gmail.com">]>\n'
+                             '<r><contact>&who;</contact></r>\n'),
+        "aside-attribute.xml": '<?xml version="1.0"?>\n<r><person email="attribute.person@gmail.com"/></r>\n',
+        "aside-comment.html": "<html><body><!-- old contact: comment.person@gmail.com --><p>none</p></body></html>\n",
+        "aside-script.html": '<html><head><script>var u = {ni: "AB 12 34 56 C"};</script></head><body><p>none</p></body></html>\n',
+        "aside-attribute.html": ('<html><body><p><img src="a.png" alt="alt.person@gmail.com"> '
+                                 '<a href="mailto:link.person@gmail.com">write to us</a></p></body></html>\n'),
+    }
+    for name, text in asides.items():
+        write(name, text.encode())
 
 
 if __name__ == "__main__":

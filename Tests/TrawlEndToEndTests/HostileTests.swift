@@ -125,6 +125,15 @@ func runMeasured(_ args: [String]) throws -> (status: Int32, maxRSSKiB: Int) {
             #expect(entry("links.tar", member: member)?.issues?.first == ScanIssue(kind, message), "\(member)")
         }
         #expect(entry("links.tar")?.memberCount == 4)
+        // Personal data only in markup that is not content: each value planted is found.
+        for (name, values) in [("aside-comment.xml", ["AB 12 34 56 C"]), ("aside-pi.xml", ["pi.person@gmail.com"]),
+                               ("aside-entity.xml", ["entity.person@gmail.com", "entity.person@gmail.com"]),
+                               ("aside-attribute.xml", ["attribute.person@gmail.com"]),
+                               ("aside-comment.html", ["comment.person@gmail.com"]), ("aside-script.html", ["AB 12 34 56 C"]),
+                               ("aside-attribute.html", ["alt.person@gmail.com", "link.person@gmail.com"])] {
+            #expect(entry(name)?.outcome == .scanned, "\(name)")
+            #expect(entry(name)?.findings.map { $0.value } == values, "\(name)")
+        }
         #expect(!files.contains { $0.findings.contains { $0.value?.contains("root:") == true } })
     }
 

@@ -172,9 +172,11 @@ func text(_ c: [TextChunk]) -> String { c.map { String(decoding: $0.text, as: UT
         #expect(text(try chunks("text/trip-cp1252.txt")).contains("Café trip deposit £25 – paid by Zoë Clarke"))
     }
 
-    @Test func htmlSkipsScriptsAndKeepsTableHeaders() throws {
+    @Test func htmlReadsScriptsApartAndKeepsTableHeaders() throws {
         let c = try chunks("web/emergency-contacts.html")
-        #expect(!text(c).contains("not text"))
+        #expect(!text(c.filter { $0.part != "script" }).contains("not text"))
+        #expect(c.filter { $0.part == "script" }.map { String(decoding: $0.text, as: UTF8.self) } == ["var note = 'not text';"])
+        #expect(!text(c).contains(".x{color:red}"))
         let row = try #require(c.first { String(decoding: $0.text, as: UTF8.self).contains("Jack Turner") })
         #expect(row.cells.map(\.label) == ["Pupil", "Date of birth", "Parent email", "Postcode"])
     }
@@ -373,6 +375,78 @@ func allMembers(_ data: [UInt8], format: ContainerFormat, name: String) throws -
     @Test func shortRunsAreLeftOut() {
         let data: [UInt8] = Array("ab".utf8) + [0, 1, 2] + Array("abcde".utf8) + [0xFF] + Array("abcdef".utf8) + [0]
         #expect(text(runs(data)) == "abcdef")
+    }
+}
+
+/// Text in markup that is not the document's content: comments, processing instructions,
+/// entity values, scripts and the attributes people write into.
+@Suite struct MarkupAsideText {
+    func read(_ markup: String, _ format: DocumentFormat) throws -> [TextChunk] {
+        var out: [TextChunk] = []
+        _ = try Extraction.extractText(Array(markup.utf8), format: format, limits: ExtractLimits()) { out.append($0) }
+        return out
+    }
+    func texts(_ chunks: [TextChunk], part: String?) -> [String] {
+        chunks.filter { $0.part == part }.map { String(decoding: $0.text, as: UTF8.self) }
+    }
+
+    @Test func xmlCommentsInstructionsAndEntitiesAreRead() throws {
+        let c = try read("""
+            <?xml version="1.0"?>
+            <!DOCTYPE staff [<!ENTITY contact "Ava Reid, AB 12 34 56 C"> <!ENTITY % p "param value text">]>
+            <?audit reviewer="pi.person@gmail.com"?>
+            <staff><!-- removed: Ben Cole, CE 12 34 56 D --><person><name>&contact;</name></person></staff>
+            """, .xml)
+        #expect(texts(c, part: "comments") == ["removed: Ben Cole, CE 12 34 56 D"])
+        #expect(texts(c, part: "processing instructions") == [#"reviewer="pi.person@gmail.com""#])
+        #expect(c.first { $0.part == "processing instructions" }?.cells.map(\.label) == ["audit"])
+        #expect(texts(c, part: "entities") == ["Ava Reid, AB 12 34 56 C", "param value text"])
+        #expect(c.first { $0.part == "entities" }?.cells.map(\.label) == ["contact"])
+        // A reference reads as the entity's value, in the record where it stands.
+        let record = try #require(c.first { $0.part == nil })
+        #expect(String(decoding: record.text, as: UTF8.self) == "Ava Reid, AB 12 34 56 C")
+        #expect(record.cells.map(\.label) == ["name"])
+    }
+
+    /// A reference gives the entity's value as declared: a reference inside it is not expanded.
+    @Test func entityValuesAreNeverExpandedFurther() throws {
+        let c = try read("""
+            <!DOCTYPE r [<!ENTITY a "inner.person@gmail.com"><!ENTITY b "see &a; here">]><r><x>&b;</x></r>
+            """, .xml)
+        #expect(texts(c, part: nil) == ["see &a; here"])
+    }
+
+    /// References give no more text in all than the document's size (at least 1 MiB): a large
+    /// value referred to many times is read where it is declared, and then only so far.
+    @Test func entityValuesAtReferencesAreBounded() throws {
+        let value = String(repeating: "x", count: 100_000)
+        let xml = "<!DOCTYPE r [<!ENTITY big \"\(value)\">]><r>" + String(repeating: "<a>&big;</a>", count: 2_000) + "</r>"
+        let total = try read(xml, .xml).reduce(0) { $0 + $1.text.count }
+        #expect(total < 2 * (1 << 20) + 2 * xml.utf8.count)
+        #expect(total > 1 << 20)
+    }
+
+    @Test func htmlCommentsScriptsAndWrittenAttributesAreRead() throws {
+        let c = try read("""
+            <html><head><meta name="author" content="meta.author@gmail.com">
+            <script>var user = "script.user@gmail.com";</script><style>p { color: red }</style></head>
+            <body><!-- old contact: comment.person@gmail.com -->
+            <p>Hello <img src="a.png" alt="alt.person@gmail.com"> <span title="title.person@gmail.com">x</span></p>
+            <form><input name="ni_number" value="AB 12 34 56 C" placeholder="e.g. AB 12 34 56 C"></form>
+            <a href="mailto:hidden.link@gmail.com?subject=Hi">Email us</a> <a href="mailto:shown@gmail.com">shown@gmail.com</a>
+            </body></html>
+            """, .html)
+        #expect(texts(c, part: "comments") == ["old contact: comment.person@gmail.com"])
+        #expect(texts(c, part: "script") == [#"var user = "script.user@gmail.com";"#])
+        #expect(!text(c).contains("color: red"))
+        let attributes = c.filter { $0.part == "attributes" }
+        #expect(attributes.map { String(decoding: $0.text, as: UTF8.self) }.joined(separator: "|")
+                    .contains("meta.author@gmail.com"))
+        #expect(attributes.flatMap { a in a.cells.map { String(decoding: a.text[$0.range], as: UTF8.self) } } == [
+            "meta.author@gmail.com", "alt.person@gmail.com", "title.person@gmail.com", "AB 12 34 56 C", "e.g. AB 12 34 56 C",
+            "hidden.link@gmail.com",
+        ])
+        #expect(attributes.flatMap { $0.cells.map(\.label) } == ["author", "alt", "title", "ni_number", "ni_number", "mailto"])
     }
 }
 
