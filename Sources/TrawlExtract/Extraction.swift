@@ -236,7 +236,9 @@ package enum Extraction {
 
     /// Reads an archive's members one at a time, in archive order, and passes each to `visit`
     /// while the archive is open (so nested archives are read depth-first, never all at once).
-    /// `visit` returns false to stop reading (the caller's time limit).
+    /// `visit` returns false to stop reading (the caller's time limit). A member that is a link or
+    /// a device is passed too, never followed, with `.symlink` or `.specialFile` as its content.
+    /// A compressed stream is read as its one member when no archive format finds an entry in it.
     /// - Parameters:
     ///   - containerName: the archive's own name, which names the single member of a compressed
     ///     stream ("notes.txt.gz" holds "notes.txt").
