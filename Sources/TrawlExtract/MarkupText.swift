@@ -266,6 +266,7 @@ enum HTMLExtractor {
             }
         }
         while !tables.isEmpty { endRow(); tables.removeLast() }
+        endLink()
         flushParagraph()
         if let chunk = block.take(&cursor) { emit(chunk) }
         // What was read is searched; the rest is reported, not passed over in silence.
