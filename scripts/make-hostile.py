@@ -10,7 +10,8 @@ at, whose content must never appear in a report. Prints nothing; the test knows 
   nested-30.zip     zips nested 30 deep, an NI number at the bottom (depth limit)
   billion-laughs.xml, xxe.xml
   one-line.txt      one line of LINE_MB MiB with an email address in the middle
-  random.bin        8 MiB of random bytes
+  random.bin        8 MiB of random bytes: binary of no known format, its printable runs
+                    searched and nothing found
   long-ref.xlsx     a cell reference of twenty letters (past any sheet's last column)
   huge-numbers.rtf  control words with 23-digit parameters and \\u escapes past U+10FFFF
   deep.html         elements nested 300 deep, past libxml2's HTML parser (it halts at 256)
@@ -18,6 +19,19 @@ at, whose content must never appear in a report. Prints nothing; the test knows 
   names/            a zip named with ESC sequences, CR, LF and the byte 0xFF, holding a damaged zip
                     named with ESC, CR and LF: both names reach standard error, escaped, and the
                     report, exact
+  nul-start.tar.gz, .tar.xz, .tar.bz2
+                    512 NUL bytes then a line with an email, compressed (tar reads the NULs as
+                    the end of an empty archive): the stream is read as its one member, and
+                    the address found in its printable text
+  padded.log        a log line, 64 KiB of NUL padding, then a line with an NI number: sniffed as
+                    binary, the NI number found in its printable runs
+  wide-string.dat   an email written as UTF-16LE inside random bytes: found once
+  aside-*.xml, aside-*.html
+                    personal data only in a comment, a processing instruction, an internal
+                    entity's value (declared, and where it is referred to), an attribute, a
+                    script, an img alt and a mailto: link: each found
+  links.tar         a file, a symbolic link to /etc/passwd, a hard link and a character device:
+                    each link and device listed as a member with its reason, never followed
 numbers/ (numbers read from a file that no reader may trust; each file but the OLE2 ones holds
 an NI number, AB 12 34 56 C, in a cell or paragraph of its own, which must still be found):
   date-TAG.xlsx, date-TAG.xls    a date-formatted cell holding 1e300, NaN, infinity, 2^63-1 or
@@ -33,11 +47,15 @@ an NI number, AB 12 34 56 C, in a cell or paragraph of its own, which must still
                                  sectors (8 GB if each were read): read, one attachment
 """
 import argparse
+import bz2
+import gzip
 import io
+import lzma
 import os
 import random
 import struct
 import sys
+import tarfile
 import zipfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -131,6 +149,44 @@ def main():
                         + "</div>" * 300 + "</body></html>").encode())
     os.symlink(".", os.path.join(tree, "loop"))
     os.mkfifo(os.path.join(tree, "fifo"))
+
+    # Personal data that was on disk and never searched (the silent misses).
+    nul_start = bytes(512) + b"contact: nul.start@gmail.com\n"
+    write("nul-start.tar.gz", gzip.compress(nul_start, mtime=0))
+    write("nul-start.tar.xz", lzma.compress(nul_start))
+    write("nul-start.tar.bz2", bz2.compress(nul_start))
+    links = io.BytesIO()
+    with tarfile.open(fileobj=links, mode="w", format=tarfile.USTAR_FORMAT) as t:
+        note = b"NI number: AB 12 34 56 C\n"
+        info = tarfile.TarInfo("notes.txt")
+        info.size = len(note)
+        t.addfile(info, io.BytesIO(note))
+        for name, kind, target in [("passwd", tarfile.SYMTYPE, "/etc/passwd"), ("copy.txt", tarfile.LNKTYPE, "notes.txt"),
+                                   ("null", tarfile.CHRTYPE, "")]:
+            info = tarfile.TarInfo(name)
+            info.type, info.linkname = kind, target
+            info.devmajor, info.devminor = (1, 3) if kind == tarfile.CHRTYPE else (0, 0)
+            t.addfile(info)
+    write("links.tar", links.getvalue())
+    write("padded.log", b"2026-12-01 02:00:01 backup started\n" + bytes(64 << 10)
+          + b"2026-12-01 02:00:09 restore for NI number AB 12 34 56 C\n")
+    junk = bytearray(random.Random(7).randbytes(4096))
+    wide = "Email: wide.string@gmail.com".encode("utf-16-le")
+    junk[1001:1001 + len(wide)] = wide
+    write("wide-string.dat", bytes(junk))
+    asides = {
+        "aside-comment.xml": '<?xml version="1.0"?>\n<r><!-- NI number AB 12 34 56 C --><x>none</x></r>\n',
+        "aside-pi.xml": '<?xml version="1.0"?>\n<?audit by="pi.person@gmail.com"?>\n<r><x>none</x></r>\n',
+        "aside-entity.xml": ('<?xml version="1.0"?>\n<!DOCTYPE r [<!ENTITY who "entity.person@gmail.com">]>\n'
+                             '<r><contact>&who;</contact></r>\n'),
+        "aside-attribute.xml": '<?xml version="1.0"?>\n<r><person email="attribute.person@gmail.com"/></r>\n',
+        "aside-comment.html": "<html><body><!-- old contact: comment.person@gmail.com --><p>none</p></body></html>\n",
+        "aside-script.html": '<html><head><script>var u = {ni: "AB 12 34 56 C"};</script></head><body><p>none</p></body></html>\n',
+        "aside-attribute.html": ('<html><body><p><img src="a.png" alt="alt.person@gmail.com"> '
+                                 '<a href="mailto:link.person@gmail.com">write to us</a></p></body></html>\n'),
+    }
+    for name, text in asides.items():
+        write(name, text.encode())
 
     # Names that would act on a terminal or forge a log line, on a file whose member cannot be read
     # (so that both names are logged). In a folder of their own, to be scanned alone.

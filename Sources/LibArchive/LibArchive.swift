@@ -23,9 +23,20 @@ public enum ArchiveFormats: Sendable {
     case archives
     /// The above, plus a single compressed stream (gzip, bzip2, xz) read as one entry named "data".
     case archivesOrCompressedStream
+    /// A single compressed stream alone, read as one entry, with no multi-entry format: for a
+    /// stream whose content a multi-entry reader claimed and found empty (tar takes a block of
+    /// NUL bytes for the end of an archive, so text after 512 NULs read as an empty tar).
+    case compressedStream
     /// Zip alone, with no filter (an Office or OpenDocument package): registering every format
     /// and filter cost more than reading a small package's parts.
     case zip
+}
+
+/// What kind of file an entry is, as its header says.
+public enum ArchiveFileType: Sendable, Equatable {
+    case regular, directory, symbolicLink, characterDevice, blockDevice, fifo, socket
+    /// A type libarchive reports that none of the above is (its mode bits).
+    case unknown(UInt32)
 }
 
 /// One entry's header.
@@ -36,6 +47,12 @@ public struct ArchiveEntryInfo: Sendable {
     public let declaredSize: Int?
     public let isRegularFile: Bool
     public let isDirectory: Bool
+    public let fileType: ArchiveFileType
+    /// The path a symbolic link entry points at, as stored (never resolved).
+    public let symbolicLinkTarget: [UInt8]?
+    /// The earlier entry a hard link entry names (tar and cpio store a link's data once, with
+    /// the first name; the link itself usually has none).
+    public let hardLinkTarget: [UInt8]?
     /// True when the entry's data (or its metadata) is encrypted.
     public let isEncrypted: Bool
 }
@@ -65,6 +82,9 @@ public final class ArchiveReader {
         switch formats {
         case .zip:
             archive_read_support_format_zip(handle)
+        case .compressedStream:
+            archive_read_support_filter_all(handle)
+            archive_read_support_format_raw(handle)
         case .archives, .archivesOrCompressedStream:
             archive_read_support_filter_all(handle)
             archive_read_support_format_all(handle)
@@ -86,19 +106,33 @@ public final class ArchiveReader {
         if rc == ARCHIVE_EOF { return nil }
         try check(rc, "archive_read_next_header")
         guard let entry else { return nil }
-        var path: [UInt8] = []
-        if let cPath = archive_entry_pathname(entry) {
-            var p = cPath
-            while p.pointee != 0 { path.append(UInt8(bitPattern: p.pointee)); p += 1 }
+        func bytes(_ c: UnsafePointer<CChar>?) -> [UInt8]? {
+            guard var p = c else { return nil }
+            var out: [UInt8] = []
+            while p.pointee != 0 { out.append(UInt8(bitPattern: p.pointee)); p += 1 }
+            return out
         }
         let type = archive_entry_filetype(entry)
         let encrypted = archive_entry_is_encrypted(entry) != 0
+        let fileType: ArchiveFileType = switch type {
+        case regularFileType, 0: .regular
+        case directoryType: .directory
+        case symbolicLinkType: .symbolicLink
+        case characterDeviceType: .characterDevice
+        case blockDeviceType: .blockDevice
+        case fifoType: .fifo
+        case socketType: .socket
+        default: .unknown(type)
+        }
         return ArchiveEntryInfo(
-            pathBytes: path,
+            pathBytes: bytes(archive_entry_pathname(entry)) ?? [],
             // The size is the archive's own word, a 64-bit signed field: a negative one says nothing.
             declaredSize: archive_entry_size_is_set(entry) != 0 && archive_entry_size(entry) >= 0 ? Int(archive_entry_size(entry)) : nil,
-            isRegularFile: type == regularFileType || type == 0,
-            isDirectory: type == directoryType,
+            isRegularFile: fileType == .regular,
+            isDirectory: fileType == .directory,
+            fileType: fileType,
+            symbolicLinkTarget: fileType == .symbolicLink ? bytes(archive_entry_symlink(entry)) ?? [] : nil,
+            hardLinkTarget: bytes(archive_entry_hardlink(entry)),
             isEncrypted: encrypted
         )
     }
@@ -149,7 +183,12 @@ public final class ArchiveReader {
     }
 }
 
-/// AE_IFREG and AE_IFDIR are casts in macros, which Swift does not import; these are their values
-/// (the POSIX S_IFREG and S_IFDIR bits, as archive_entry.h defines them).
+/// AE_IFREG, AE_IFDIR and the other AE_IF* are casts in macros, which Swift does not import; these
+/// are their values (the POSIX S_IF* bits, as archive_entry.h defines them).
 private let regularFileType: UInt32 = 0o100000
 private let directoryType: UInt32 = 0o040000
+private let symbolicLinkType: UInt32 = 0o120000
+private let characterDeviceType: UInt32 = 0o020000
+private let blockDeviceType: UInt32 = 0o060000
+private let fifoType: UInt32 = 0o010000
+private let socketType: UInt32 = 0o140000

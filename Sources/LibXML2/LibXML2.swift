@@ -42,6 +42,12 @@ public enum XMLNodeKind: Sendable {
     case element, endElement, text, whitespace, other
 }
 
+/// What a node of kind `.other` is. Its text (`appendValue`) is a comment's text, a processing
+/// instruction's data, or an internal entity's value (`XMLStreamReader` only, for entities).
+public enum XMLOtherKind: Sendable, Equatable {
+    case comment, processingInstruction, entityReference, entityDeclaration, documentType, unknown
+}
+
 /// A document read one node at a time, as both readers give it: `XMLStreamReader` for XML,
 /// `XMLPullReader` for HTML (and for XML as the reference the other is tested against).
 public protocol XMLNodeReader: AnyObject {
@@ -60,6 +66,10 @@ public protocol XMLNodeReader: AnyObject {
     var line: Int { get }
     /// Appends the text of the current node (UTF-8) to `out`.
     func appendValue(to out: inout [UInt8])
+    /// What the current node of kind `.other` is.
+    var otherKind: XMLOtherKind { get }
+    /// A processing instruction's target or an entity's name; "" for other nodes.
+    var otherName: String { get }
     /// The value of the attribute with this qualified name on the current element.
     func attribute(_ name: String) -> String?
     /// All attributes of the current element as (qualified name, value), in document order.
@@ -145,6 +155,23 @@ public final class XMLPullReader: XMLNodeReader {
         case Int32(XML_READER_TYPE_WHITESPACE.rawValue), Int32(XML_READER_TYPE_SIGNIFICANT_WHITESPACE.rawValue):
             return .whitespace
         default: return .other
+        }
+    }
+
+    public var otherKind: XMLOtherKind {
+        switch xmlTextReaderNodeType(reader) {
+        case Int32(XML_READER_TYPE_COMMENT.rawValue): return .comment
+        case Int32(XML_READER_TYPE_PROCESSING_INSTRUCTION.rawValue): return .processingInstruction
+        case Int32(XML_READER_TYPE_ENTITY_REFERENCE.rawValue): return .entityReference
+        case Int32(XML_READER_TYPE_DOCUMENT_TYPE.rawValue): return .documentType
+        default: return .unknown
+        }
+    }
+
+    public var otherName: String {
+        switch otherKind {
+        case .processingInstruction, .entityReference: return localName
+        default: return ""
         }
     }
 

@@ -11,7 +11,8 @@
 // one text node (comments, processing instructions and entity references end it); a text of
 // blanks alone is whitespace; `<a/>` is one empty element with no end; line numbers are libxml2's
 // (capped at 65535, as without XML_PARSE_BIG_LINES); attribute values have their references
-// resolved as the tree would. Two differences: a document that is not well-formed yields every
+// resolved as the tree would. The differences: internal entity declarations are nodes here, and
+// an entity reference has its value (below); a document that is not well-formed yields every
 // node parsed before the error (the text reader, which parses ahead of what it hands out, can
 // stop short of some; its nodes are always the first of these, a test checks), and `localName`
 // of a node that is not an element is "".
@@ -21,6 +22,13 @@
 // still recorded by libxml2's own SAX2 callbacks, and an entity's content, which the parser reads
 // once to check it, is built into the entity by them too (so a second reference is not parsed
 // again): a billion-laughs document stays as small here as it was.
+//
+// Text outside elements is handed out too, on nodes of kind `.other` (`otherKind` says which):
+// a comment's text, a processing instruction's data, an internal entity's value where it is
+// declared, and at a reference to one, its value as declared: one level, never expanded further
+// (a reference inside it stays "&name;"), and no more of it in all than the document's own size
+// (at least 1 MiB), so a billion laughs cannot grow here either. External entities are never
+// read: their content is not loaded, so they have none to give.
 internal import CXML2
 #if canImport(Glibc)
 import Glibc
@@ -68,6 +76,10 @@ public final class XMLStreamReader: XMLNodeReader {
         var first: Int = 0
         /// Element: its attributes (namespace declarations first); text: its length.
         var count: Int = 0
+        /// Other: what it is, and how many of its bytes (from `first`) are its name (a processing
+        /// instruction's target, an entity's name); its text follows them.
+        var other: XMLOtherKind = .unknown
+        var nameLength: Int = 0
     }
 
     private struct Attribute {
@@ -102,6 +114,8 @@ public final class XMLStreamReader: XMLNodeReader {
     @exclusivity(unchecked) private var startWasEmpty = false
     /// The line of each open element: its end node is the same node in libxml2's tree.
     @exclusivity(unchecked) private var openLines: [Int32] = []
+    /// Bytes of entity values still to be handed out at references (see the opening comment).
+    @exclusivity(unchecked) private var referenceBudget = 0
 
     /// How much of the document is handed to the parser at a time.
     private static let pieceSize = 64 * 1024
@@ -119,6 +133,7 @@ public final class XMLStreamReader: XMLNodeReader {
         h.processingInstruction = onProcessingInstruction
         h.reference = onReference
         h.internalSubset = onInternalSubset
+        h.entityDecl = onEntityDeclaration
         return h
     }
 
@@ -157,6 +172,7 @@ public final class XMLStreamReader: XMLNodeReader {
         ctxt.pointee.dictNames = 1
         let reader = XMLStreamReader(context: ctxt, input: bytes)
         reader.fed = head
+        reader.referenceBudget = max(bytes.count, 1 << 20)
         // Room for a piece's worth at once (an element is rarely under eight bytes, an attribute
         // under sixteen): grown through every size on the way, the buffers were copied several
         // times for each document.
@@ -274,11 +290,23 @@ public final class XMLStreamReader: XMLNodeReader {
     /// Line of the current node in the input.
     public var line: Int { Int(current.line) }
 
-    /// Appends the text of the current node (UTF-8) to `out`; nothing for an element.
+    /// Appends the text of the current node (UTF-8) to `out`; nothing for an element. For a node
+    /// of kind `.other`, the text `otherKind` describes.
     public func appendValue(to out: inout [UInt8]) {
         let e = current
-        guard e.kind == .text else { return }
-        bytes.withUnsafeBufferPointer { out.append(contentsOf: UnsafeBufferPointer(rebasing: $0[e.first..<(e.first + e.count)])) }
+        guard e.kind == .text || e.kind == .other, e.count > e.nameLength else { return }
+        bytes.withUnsafeBufferPointer { out.append(contentsOf: UnsafeBufferPointer(rebasing: $0[(e.first + e.nameLength)..<(e.first + e.count)])) }
+    }
+
+    /// What the current node of kind `.other` is; `.unknown` for other kinds.
+    public var otherKind: XMLOtherKind { current.kind == .other ? current.other : .unknown }
+
+    /// The name on the current node of kind `.other`: a processing instruction's target, an
+    /// entity's name; "" otherwise.
+    public var otherName: String {
+        let e = current
+        guard e.kind == .other, e.nameLength > 0 else { return "" }
+        return bytes.withUnsafeBufferPointer { String(decoding: UnsafeBufferPointer(rebasing: $0[e.first..<(e.first + e.nameLength)]), as: UTF8.self) }
     }
 
     /// The value of the attribute with this qualified name on the current element.
@@ -499,11 +527,31 @@ public final class XMLStreamReader: XMLNodeReader {
         events.append(Event(kind: .text, depth: openElements, line: parserLine, first: start, count: Int(count)))
     }
 
-    /// A document type declaration, a comment, a processing instruction or an entity reference:
-    /// a node of its own, which ends the text before it.
-    fileprivate func other() {
+    /// A document type declaration, a comment, a processing instruction, an entity reference or
+    /// declaration: a node of its own, which ends the text before it, with its name and text.
+    fileprivate func other(_ kind: XMLOtherKind, name: UnsafePointer<xmlChar>? = nil, text: UnsafePointer<xmlChar>? = nil,
+                           textLimit: Int = .max) {
         startWasEmpty = false
-        events.append(Event(kind: .other, depth: openElements, line: parserLine))
+        var event = Event(kind: .other, depth: openElements, line: parserLine, first: bytes.count)
+        event.other = kind
+        if let name { bytes.append(contentsOf: UnsafeBufferPointer(start: name, count: strlen(name))) }
+        event.nameLength = bytes.count - event.first
+        if let text { bytes.append(contentsOf: UnsafeBufferPointer(start: text, count: min(strlen(text), textLimit))) }
+        event.count = bytes.count - event.first
+        events.append(event)
+    }
+
+    /// A reference to an entity: with an internal entity's value as declared, while the budget
+    /// for such values lasts; with none for any other (an external entity is never read).
+    fileprivate func reference(_ name: UnsafePointer<xmlChar>?) {
+        var value: UnsafePointer<xmlChar>?
+        if let name, let doc = context.pointee.myDoc, let entity = xmlGetDocEntity(doc, name),
+           entity.pointee.etype == XML_INTERNAL_GENERAL_ENTITY, let content = entity.pointee.content, referenceBudget > 0 {
+            value = UnsafePointer(content)
+        }
+        let before = bytes.count
+        other(.entityReference, name: name, text: value, textLimit: referenceBudget)
+        if value != nil { referenceBudget -= bytes.count - before - events[events.count - 1].nameLength }
     }
 }
 
@@ -540,7 +588,7 @@ private let onCharacters: charactersSAXFunc = { ctx, text, count in
 
 private let onComment: commentSAXFunc = { ctx, value in
     let handled = XMLStreamReader.withOwner(of: ctx) { reader in
-        reader.other()
+        reader.other(.comment, text: value)
     }
     if !handled {
         xmlSAX2Comment(ctx, value)
@@ -549,7 +597,7 @@ private let onComment: commentSAXFunc = { ctx, value in
 
 private let onProcessingInstruction: processingInstructionSAXFunc = { ctx, target, data in
     let handled = XMLStreamReader.withOwner(of: ctx) { reader in
-        reader.other()
+        reader.other(.processingInstruction, name: target, text: data)
     }
     if !handled {
         xmlSAX2ProcessingInstruction(ctx, target, data)
@@ -558,7 +606,7 @@ private let onProcessingInstruction: processingInstructionSAXFunc = { ctx, targe
 
 private let onReference: referenceSAXFunc = { ctx, name in
     let handled = XMLStreamReader.withOwner(of: ctx) { reader in
-        reader.other()
+        reader.reference(name)
     }
     if !handled {
         xmlSAX2Reference(ctx, name)
@@ -569,5 +617,14 @@ private let onReference: referenceSAXFunc = { ctx, name in
 /// node of its own.
 private let onInternalSubset: internalSubsetSAXFunc = { ctx, name, externalID, systemID in
     xmlSAX2InternalSubset(ctx, name, externalID, systemID)
-    _ = XMLStreamReader.withOwner(of: ctx) { $0.other() }
+    _ = XMLStreamReader.withOwner(of: ctx) { $0.other(.documentType) }
+}
+
+/// An entity declaration: recorded by libxml2, and for an internal entity (general or
+/// parameter) a node of its own with its value as declared. An external one has no value here.
+private let onEntityDeclaration: entityDeclSAXFunc = { ctx, name, type, publicID, systemID, content in
+    xmlSAX2EntityDecl(ctx, name, type, publicID, systemID, content)
+    guard type == Int32(XML_INTERNAL_GENERAL_ENTITY.rawValue) || type == Int32(XML_INTERNAL_PARAMETER_ENTITY.rawValue),
+          let content else { return }
+    _ = XMLStreamReader.withOwner(of: ctx) { $0.other(.entityDeclaration, name: name, text: content) }
 }

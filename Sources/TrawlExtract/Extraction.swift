@@ -67,9 +67,15 @@ package enum ExtractError: Error, Sendable {
         case .unsupported: self = .unsupported(issue.message)
         case .tooLarge: self = .tooLarge(issue.message)
         case .limitExceeded: self = .limitExceeded(issue.message)
+        case .symlink: self = .symlink(issue.message)
+        case .specialFile: self = .specialFile(issue.message)
         default: self = .unreadable(issue.message)
         }
     }
+    /// An archive member that is a symbolic link: listed, never followed.
+    case symlink(String)
+    /// An archive member that is a hard link without data, a device, a FIFO or a socket.
+    case specialFile(String)
 
     package var issue: ScanIssue {
         switch self {
@@ -79,6 +85,8 @@ package enum ExtractError: Error, Sendable {
         case .tooLarge(let m): ScanIssue(.tooLarge, m)
         case .limitExceeded(let m): ScanIssue(.limitExceeded, m)
         case .unreadable(let m): ScanIssue(.unreadable, m)
+        case .symlink(let m): ScanIssue(.symlink, m)
+        case .specialFile(let m): ScanIssue(.specialFile, m)
         }
     }
 }
@@ -137,6 +145,9 @@ package enum Extraction {
                 try HTMLExtractor.extract(TextDecoding.toUTF8(bytes).text, emit: emit)
             case .rtf:
                 RTFExtractor.extract(bytes, emit: emit)
+            case .binary:
+                PrintableRuns.extract(bytes, emit: emit)
+                return [PrintableRuns.issue]
             case .doc, .xls, .ppt, .ole2:
                 let cfb: CompoundFile
                 do { cfb = try CompoundFile(bytes) } catch { throw ExtractError.corrupt("compound file: \(error.reason)") }
@@ -242,7 +253,9 @@ package enum Extraction {
 
     /// Reads an archive's members one at a time, in archive order, and passes each to `visit`
     /// while the archive is open (so nested archives are read depth-first, never all at once).
-    /// `visit` returns false to stop reading (the caller's time limit).
+    /// `visit` returns false to stop reading (the caller's time limit). A member that is a link or
+    /// a device is passed too, never followed, with `.symlink` or `.specialFile` as its content.
+    /// A compressed stream is read as its one member when no archive format finds an entry in it.
     /// - Parameters:
     ///   - containerName: the archive's own name, which names the single member of a compressed
     ///     stream ("notes.txt.gz" holds "notes.txt").
@@ -272,56 +285,19 @@ package enum Extraction {
             }
             return
         }
-        let formats: ArchiveFormats = [.gzip, .bzip2, .xz].contains(format) ? .archivesOrCompressedStream : .archives
+        let compressed = [.gzip, .bzip2, .xz].contains(format)
         var count = 0
         do {
-            try bytes.withUnsafeBytes { raw in
-                try ArchiveReader.read(raw, formats: formats) { reader in
-                    while let entry = try reader.nextEntry() {
-                        if entry.isDirectory || !entry.isRegularFile { continue }
-                        if let only, !only(entry.pathBytes) { continue }
-                        count += 1
-                        var name = entry.pathBytes
-                        if reader.formatName == "raw" { name = strippedCompressionSuffix(containerName) }
-                        if count > limits.maxMembers {
-                            throw ExtractError.limitExceeded("more than \(limits.maxMembers) members; the rest were not read")
-                        }
-                        let member: ArchiveMember
-                        if entry.isEncrypted {
-                            member = ArchiveMember(name: name, content: .failure(.encrypted("archive member is encrypted")),
-                                                   declaredSize: entry.declaredSize)
-                        } else if let size = entry.declaredSize, size > limits.maxMemberSize {
-                            member = ArchiveMember(name: name, content: .failure(.tooLarge("member of \(size) bytes is over the limit of \(limits.maxMemberSize)")),
-                                                   declaredSize: size)
-                        } else {
-                            do {
-                                // Never read more than the member limit or what is left of the budget.
-                                let limit = min(limits.maxMemberSize, budget.remaining)
-                                let (data, truncated) = try reader.readData(limit: limit)
-                                if truncated && limit < limits.maxMemberSize {
-                                    try budget.charge(limit + 1)  // throws: the budget is spent
-                                }
-                                if truncated {
-                                    member = ArchiveMember(name: name, content: .failure(.tooLarge("member expands past the limit of \(limits.maxMemberSize) bytes")),
-                                                           declaredSize: entry.declaredSize)
-                                } else {
-                                    try budget.charge(data.count)
-                                    member = ArchiveMember(name: name, content: .success(data), declaredSize: entry.declaredSize)
-                                }
-                            } catch let error as ArchiveError {
-                                // The member whose data broke is reported as such; a fatal error then
-                                // also ends the archive (reported on the archive's own entry).
-                                let lowered = error.message.lowercased()
-                                let failure: ExtractError = lowered.contains("encrypt") || lowered.contains("passphrase")
-                                    ? .encrypted(error.message) : .corrupt(error.message)
-                                _ = visit(ArchiveMember(name: name, content: .failure(failure), declaredSize: entry.declaredSize))
-                                if error.severity == .fatal { throw error }
-                                continue
-                            }
-                        }
-                        if !visit(member) { return }
-                    }
-                }
+            let reading = try readArchive(bytes, formats: compressed ? .archivesOrCompressedStream : .archives,
+                                          containerName: containerName, limits: limits, budget: budget, only: only,
+                                          count: &count, visit)
+            // A compressed stream whose content a multi-entry reader took for an empty archive
+            // (tar ends at a block of NUL bytes, and a log or dump may well start with 512 of
+            // them) is read again as the stream's single member; wholly NUL content is an empty
+            // tar after all, with no member.
+            if compressed && reading == .noEntries {
+                _ = try readArchive(bytes, formats: .compressedStream, containerName: containerName, limits: limits,
+                                    budget: budget, only: only, count: &count, skipAllNUL: true, visit)
             }
         } catch let error as ExtractError {
             throw error
@@ -329,6 +305,97 @@ package enum Extraction {
             throw .corrupt("\(format.rawValue): \(error.message)")
         } catch {
             throw .corrupt("\(format.rawValue): \(error)")
+        }
+    }
+
+    /// How reading an archive's entries ended.
+    private enum ArchiveReading { case noEntries, finished, stopped }
+
+    /// Reads the entries of an archive held by libarchive, passing each member to `visit`.
+    /// `count`: members counted so far, against the member limit. `skipAllNUL`: a member whose
+    /// bytes are all NUL is not visited (see `forEachMember`).
+    private static func readArchive(_ bytes: [UInt8], formats: ArchiveFormats, containerName: [UInt8],
+                                    limits: ExtractLimits, budget: ExpansionBudget, only: (([UInt8]) -> Bool)?,
+                                    count: inout Int, skipAllNUL: Bool = false,
+                                    _ visit: (ArchiveMember) -> Bool) throws -> ArchiveReading {
+        var entries = 0
+        return try bytes.withUnsafeBytes { raw in
+            try ArchiveReader.read(raw, formats: formats) { reader in
+                while let entry = try reader.nextEntry() {
+                    entries += 1
+                    if entry.isDirectory { continue }
+                    if let only, !only(entry.pathBytes) { continue }
+                    count += 1
+                    var name = entry.pathBytes
+                    if reader.formatName == "raw" { name = strippedCompressionSuffix(containerName) }
+                    if count > limits.maxMembers {
+                        throw ExtractError.limitExceeded("more than \(limits.maxMembers) members; the rest were not read")
+                    }
+                    let member: ArchiveMember
+                    if let notAFile = notAFile(entry) {
+                        // Links and devices are listed with what they are, and never followed.
+                        member = ArchiveMember(name: name, content: .failure(notAFile), declaredSize: 0)
+                    } else if entry.isEncrypted {
+                        member = ArchiveMember(name: name, content: .failure(.encrypted("archive member is encrypted")),
+                                               declaredSize: entry.declaredSize)
+                    } else if let size = entry.declaredSize, size > limits.maxMemberSize {
+                        member = ArchiveMember(name: name, content: .failure(.tooLarge("member of \(size) bytes is over the limit of \(limits.maxMemberSize)")),
+                                               declaredSize: size)
+                    } else {
+                        do {
+                            // Never read more than the member limit or what is left of the budget.
+                            let limit = min(limits.maxMemberSize, budget.remaining)
+                            let (data, truncated) = try reader.readData(limit: limit)
+                            if truncated && limit < limits.maxMemberSize {
+                                try budget.charge(limit + 1)  // throws: the budget is spent
+                            }
+                            if truncated {
+                                member = ArchiveMember(name: name, content: .failure(.tooLarge("member expands past the limit of \(limits.maxMemberSize) bytes")),
+                                                       declaredSize: entry.declaredSize)
+                            } else {
+                                try budget.charge(data.count)
+                                if skipAllNUL && !data.contains(where: { $0 != 0 }) {
+                                    count -= 1
+                                    continue
+                                }
+                                member = ArchiveMember(name: name, content: .success(data), declaredSize: entry.declaredSize)
+                            }
+                        } catch let error as ArchiveError {
+                            // The member whose data broke is reported as such; a fatal error then
+                            // also ends the archive (reported on the archive's own entry).
+                            let lowered = error.message.lowercased()
+                            let failure: ExtractError = lowered.contains("encrypt") || lowered.contains("passphrase")
+                                ? .encrypted(error.message) : .corrupt(error.message)
+                            _ = visit(ArchiveMember(name: name, content: .failure(failure), declaredSize: entry.declaredSize))
+                            if error.severity == .fatal { throw error }
+                            continue
+                        }
+                    }
+                    if !visit(member) { return .stopped }
+                }
+                return entries == 0 ? .noEntries : .finished
+            }
+        }
+    }
+
+    /// Why an entry that is not a file with content of its own is not read: a symbolic link
+    /// (never followed: its target may be anywhere, inside the archive or outside), a hard link
+    /// with no data (its content is read under the name it links to), a device, FIFO or socket.
+    /// Nil for a regular file, or a hard link that carries its data.
+    static func notAFile(_ entry: ArchiveEntryInfo) -> ExtractError? {
+        func shown(_ path: [UInt8]) -> String { String(decoding: path, as: UTF8.self) }
+        switch entry.fileType {
+        case .regular:
+            guard let target = entry.hardLinkTarget, (entry.declaredSize ?? 0) == 0 else { return nil }
+            return .specialFile("hard link to \(shown(target)) in an archive; its content is read as that member")
+        case .directory: return nil
+        case .symbolicLink:
+            return .symlink("symbolic link in an archive, not followed (to \(shown(entry.symbolicLinkTarget ?? [])))")
+        case .characterDevice: return .specialFile("character device in an archive, not read")
+        case .blockDevice: return .specialFile("block device in an archive, not read")
+        case .fifo: return .specialFile("named pipe (FIFO) in an archive, not read")
+        case .socket: return .specialFile("socket in an archive, not read")
+        case .unknown(let mode): return .specialFile("entry of unknown type (mode \(String(mode, radix: 8))) in an archive, not read")
         }
     }
 

@@ -18,6 +18,8 @@ package enum DocumentFormat: String, Sendable, CaseIterable {
     case doc, xls, ppt
     /// A compound file that is a password-protected Office file, or is damaged.
     case ole2
+    /// Binary data of no known format: only its runs of printable text are read (`PrintableRuns`).
+    case binary
 
     /// The image formats, whose text is their metadata (and, with OCR, what the picture shows).
     package var image: ImageFormat? {
@@ -46,7 +48,7 @@ package enum ContainerFormat: String, Sendable, CaseIterable {
 package enum SniffedFormat: Sendable, Equatable {
     case document(DocumentFormat)
     case container(ContainerFormat)
-    /// A format Trawl recognises but does not read (yet), or binary data of no known kind.
+    /// A format Trawl recognises but does not read (yet).
     case unsupported(String)
     case empty
 
@@ -72,7 +74,9 @@ package enum Sniffer {
         if bytes.count > 262 && bytes[257..<262].elementsEqual("ustar".utf8) { return .container(.tar) }
         if hint == .tar && looksLikeOldTar(bytes) { return .container(.tar) }
 
-        guard TextDecoding.looksLikeText(bytes) else { return .unsupported("binary") }
+        // Binary of no format named above: a log padded with NULs, a dump, a cache. Its
+        // printable runs are searched; a format known but not read stays unsupported.
+        guard TextDecoding.looksLikeText(bytes) else { return knownBinary(bytes).map { .unsupported($0) } ?? .document(.binary) }
         if hint == .mbox || Mail.looksLikeMbox(bytes) { return .container(.mbox) }
         if hint == .email || Mail.looksLikeMessage(bytes) { return .container(.email) }
         if case .document(let format)? = hint { return .document(format) }
@@ -160,6 +164,30 @@ package enum Sniffer {
         if starts(Magic.tiffLittle) || starts(Magic.tiffBig) { return .document(.tiff) }
         if starts(Magic.rar) { return .container(.rar) }
         if starts(Magic.elf) { return .unsupported("elf executable") }
+        return nil
+    }
+
+    /// Binary formats known by their opening whose printable runs are not searched: programs,
+    /// sound, video and fonts, whose strings are code, tags and noise, and which are often large.
+    /// Looked at only once the bytes are known not to be text.
+    private static func knownBinary(_ bytes: [UInt8]) -> String? {
+        func starts(_ magic: String, at offset: Int = 0) -> Bool {
+            let m = Array(magic.utf8)
+            return bytes.count >= offset + m.count && bytes[offset..<(offset + m.count)].elementsEqual(m)
+        }
+        func starts(_ magic: [UInt8]) -> Bool { bytes.starts(with: magic) }
+        if starts("MZ") { return "windows executable" }
+        if starts([0xCF, 0xFA, 0xED, 0xFE]) || starts([0xCE, 0xFA, 0xED, 0xFE]) || starts([0xFE, 0xED, 0xFA, 0xCF]) {
+            return "mach-o executable"
+        }
+        if starts([0xCA, 0xFE, 0xBA, 0xBE]) { return "java class or universal binary" }
+        if starts("ftyp", at: 4) { return "iso media (mp4, mov, heic)" }
+        if starts("RIFF") { return "riff media (wav, avi, webp)" }
+        if starts("OggS") { return "ogg media" }
+        if starts("fLaC") { return "flac audio" }
+        if starts("ID3") || starts([0xFF, 0xFB]) || starts([0xFF, 0xF3]) || starts([0xFF, 0xF2]) { return "mp3 audio" }
+        if starts([0x1A, 0x45, 0xDF, 0xA3]) { return "matroska video" }
+        if starts("wOFF") || starts("wOF2") { return "web font" }
         return nil
     }
 

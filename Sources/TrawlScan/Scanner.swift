@@ -418,8 +418,11 @@ package final class Scanner: Sendable {
             result.issues.append(changed)
         }
         if result.outcome != .scanned { sayNotWhollyRead(&result, detail: Self.partlyRead) }
+        // Binary data of no known format is searched only in its printable runs.
+        let onlyPrintable = sniffed == .document(.binary)
+        if onlyPrintable { sayNotWhollyRead(&result, detail: Self.onlyPrintableRead) }
         try emit(result, isMember: isMember, lines)
-        return (result.level, result.outcome == .scanned && membersNotWhollyRead == 0)
+        return (result.level, result.outcome == .scanned && membersNotWhollyRead == 0 && !onlyPrintable)
     }
 
     /// What a container's members came to: the highest level among them, how many there were,
@@ -452,9 +455,13 @@ package final class Scanner: Sendable {
                         level = processed.level
                         if !processed.wholly { read.notWhollyRead += 1 }
                     case .failure(let error):
-                        read.notWhollyRead += 1
+                        // A link or a device has no content of its own to miss: listed with what
+                        // it is, it leaves the archive wholly read.
+                        let kind = error.issue.kind
+                        let notAFile = kind == .symlink || kind == .specialFile
+                        if !notAFile { read.notWhollyRead += 1 }
                         let r = notRead(FileResult(path: path, members: members + [member.name], size: member.declaredSize ?? 0,
-                                                   outcome: error.issue.kind == .tooLarge ? .skipped : .error, issues: [error.issue]))
+                                                   outcome: kind == .tooLarge || notAFile ? .skipped : .error, issues: [error.issue]))
                         try emit(r, isMember: true, lines)
                         level = r.level
                     }
@@ -504,6 +511,8 @@ package final class Scanner: Sendable {
 
     /// What an entry whose own reading failed or stopped part way says, when nothing was found.
     private static let partlyRead = "not wholly read, so nothing is known of what was not read"
+    /// What binary data of no known format says when nothing was found in its printable runs.
+    private static let onlyPrintableRead = "binary data: only its printable text was searched, so nothing is known of the rest"
 
     /// An entry not wholly read (its own reading failed or stopped, or some of its members could
     /// not be read) with nothing found does not say "no personal data found": its level, the

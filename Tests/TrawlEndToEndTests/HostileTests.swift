@@ -64,7 +64,13 @@ func runMeasured(_ args: [String]) throws -> (status: Int32, maxRSSKiB: Int) {
         #expect(!String(decoding: data, as: UTF8.self).contains("secret"))
         // One 200 MiB line, streamed: the address in its middle is found.
         #expect(entry("one-line.txt")?.findings.map { $0.value } == ["middle.of.line@gmail.com"])
-        #expect(kind("random.bin") == .unsupported)
+        // Binary of no known format: its printable runs are searched, and random bytes hold none
+        // that look like personal data; the entry says only printable text was read.
+        #expect(entry("random.bin")?.format == "binary")
+        #expect(entry("random.bin")?.outcome == .scanned)
+        #expect(kind("random.bin") == .malformed)
+        #expect(entry("random.bin")?.findings.isEmpty == true)
+        #expect(entry("random.bin")?.reasons.map(\.rule) == ["not_read"])
         // Numbers past what their format allows are held, and the rest of the file is read.
         for name in ["long-ref.xlsx", "huge-numbers.rtf"] {
             #expect(entry(name)?.outcome == .scanned, "\(name)")
@@ -75,6 +81,60 @@ func runMeasured(_ args: [String]) throws -> (status: Int32, maxRSSKiB: Int) {
         #expect(entry("deep.html")?.findings.map { $0.value } == ["AB 12 34 56 C"])
         #expect(kind("loop") == .symlink)
         #expect(kind("fifo") == .specialFile)
+    }
+
+    /// Personal data on disk that was reported read, or unreadable, without being searched: each
+    /// planted value is found, or the member that holds none is listed with its reason. The
+    /// generator's long line is made short here (its case is the test above).
+    @Test func silentMissesAreSearchedOrListed() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("trawl-misses-\(UUID())")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let make = Process()
+        make.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        make.arguments = ["python3", root.appendingPathComponent("scripts/make-hostile.py").path, dir.path, "--line-mb", "1"]
+        try make.run()
+        make.waitUntilExit()
+        try #require(make.terminationStatus == 0)
+        let report = dir.appendingPathComponent("report.json")
+        _ = try runMeasured(["scan", dir.appendingPathComponent("tree").path, "--output", report.path,
+                             "--show-values", "--key-file", dir.appendingPathComponent("key").path])
+        let files = try ReportReader.records(from: try Data(contentsOf: report)).compactMap { if case .file(let f) = $0 { f } else { nil } }
+        func entry(_ name: String, member: String? = nil) -> FileRecord? {
+            files.first { $0.path.display.hasSuffix("/" + name) && $0.members?.last?.display == member }
+        }
+
+        // A compressed stream whose content starts with a block of NULs is its one member.
+        for name in ["nul-start.tar.gz", "nul-start.tar.xz", "nul-start.tar.bz2"] {
+            #expect(entry(name)?.memberCount == 1, "\(name)")
+            #expect(entry(name, member: "nul-start.tar")?.findings.map { $0.value } == ["nul.start@gmail.com"], "\(name)")
+        }
+        // Text after NUL padding, and a UTF-16 string in binary junk, found in printable runs; the
+        // entries say that only printable text was searched.
+        #expect(entry("padded.log")?.findings.map { $0.value } == ["AB 12 34 56 C"])
+        #expect(entry("wide-string.dat")?.findings.map { $0.value } == ["wide.string@gmail.com"])
+        for name in ["padded.log", "wide-string.dat"] {
+            #expect(entry(name)?.format == "binary", "\(name)")
+            #expect(entry(name)?.issues?.first?.kind == .malformed, "\(name)")
+        }
+        // Links and devices in an archive: listed with what they are, never followed.
+        #expect(entry("links.tar", member: "notes.txt")?.findings.map { $0.value } == ["AB 12 34 56 C"])
+        for (member, kind, message) in [("passwd", IssueKind.symlink, "symbolic link in an archive, not followed (to /etc/passwd)"),
+                                        ("copy.txt", .specialFile, "hard link to notes.txt in an archive; its content is read as that member"),
+                                        ("null", .specialFile, "character device in an archive, not read")] {
+            #expect(entry("links.tar", member: member)?.outcome == .skipped, "\(member)")
+            #expect(entry("links.tar", member: member)?.issues?.first == ScanIssue(kind, message), "\(member)")
+        }
+        #expect(entry("links.tar")?.memberCount == 4)
+        // Personal data only in markup that is not content: each value planted is found.
+        for (name, values) in [("aside-comment.xml", ["AB 12 34 56 C"]), ("aside-pi.xml", ["pi.person@gmail.com"]),
+                               ("aside-entity.xml", ["entity.person@gmail.com", "entity.person@gmail.com"]),
+                               ("aside-attribute.xml", ["attribute.person@gmail.com"]),
+                               ("aside-comment.html", ["comment.person@gmail.com"]), ("aside-script.html", ["AB 12 34 56 C"]),
+                               ("aside-attribute.html", ["alt.person@gmail.com", "link.person@gmail.com"])] {
+            #expect(entry(name)?.outcome == .scanned, "\(name)")
+            #expect(entry(name)?.findings.map { $0.value } == values, "\(name)")
+        }
+        #expect(!files.contains { $0.findings.contains { $0.value?.contains("root:") == true } })
     }
 
     /// Every sample, damaged twenty ways by scripts/fuzz-samples.py (a fixed seed, so the same

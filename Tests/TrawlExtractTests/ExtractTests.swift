@@ -31,7 +31,7 @@ func text(_ c: [TextChunk]) -> String { c.map { String(decoding: $0.text, as: UT
         ("archives/nested.zip", .container(.zip)), ("archives/hr-export.tar.gz", .container(.gzip)),
         ("archives/backup.tar.xz", .container(.xz)), ("archives/old-notes.txt.bz2", .container(.bzip2)),
         ("web/emergency-contacts.html", .document(.html)), ("data/learners.xml", .document(.xml)),
-        ("other/pixel.png", .document(.png)), ("images/staff-photo.jpg", .document(.jpeg)), ("other/blob.bin", .unsupported("binary")),
+        ("other/pixel.png", .document(.png)), ("images/staff-photo.jpg", .document(.jpeg)), ("other/blob.bin", .document(.binary)),
         ("pdf/enrolment-confirmation.pdf", .document(.pdf)), ("rtf/reference.rtf", .document(.rtf)),
         ("email/enrolment.eml", .container(.email)), ("email/hr-inbox.mbox", .container(.mbox)), ("archives/bundle.7z", .container(.sevenZip)),
         ("legacy/referral.doc", .document(.doc)), ("legacy/learner-register.xls", .document(.xls)), ("legacy/induction.ppt", .document(.ppt)),
@@ -172,9 +172,11 @@ func text(_ c: [TextChunk]) -> String { c.map { String(decoding: $0.text, as: UT
         #expect(text(try chunks("text/trip-cp1252.txt")).contains("Café trip deposit £25 – paid by Zoë Clarke"))
     }
 
-    @Test func htmlSkipsScriptsAndKeepsTableHeaders() throws {
+    @Test func htmlReadsScriptsApartAndKeepsTableHeaders() throws {
         let c = try chunks("web/emergency-contacts.html")
-        #expect(!text(c).contains("not text"))
+        #expect(!text(c.filter { $0.part != "script" }).contains("not text"))
+        #expect(c.filter { $0.part == "script" }.map { String(decoding: $0.text, as: UTF8.self) } == ["var note = 'not text';"])
+        #expect(!text(c).contains(".x{color:red}"))
         let row = try #require(c.first { String(decoding: $0.text, as: UTF8.self).contains("Jack Turner") })
         #expect(row.cells.map(\.label) == ["Pupil", "Date of birth", "Parent email", "Postcode"])
     }
@@ -251,6 +253,235 @@ func text(_ c: [TextChunk]) -> String { c.map { String(decoding: $0.text, as: UT
         try Extraction.forEachMember(data, format: .zip, containerName: [], limits: limits,
                                      budget: ExpansionBudget(limits: limits, outerSize: data.count)) { results.append($0.content); return true }
         #expect(results.allSatisfy { if case .failure(.tooLarge) = $0 { true } else { false } })
+    }
+}
+
+/// Bytes a Python script writes to its standard output: archives Python's standard library makes
+/// (tar with links and devices, gzip, xz and bzip2 streams), written the way the tools write them.
+func python(_ script: String) throws -> [UInt8] {
+    let p = Process()
+    p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    p.arguments = ["python3", "-c", "import sys, io, gzip, lzma, bz2, tarfile\n" + script]
+    let out = Pipe()
+    p.standardOutput = out
+    try p.run()
+    let data = out.fileHandleForReading.readDataToEndOfFile()
+    p.waitUntilExit()
+    try #require(p.terminationStatus == 0)
+    return Array(data)
+}
+
+func allMembers(_ data: [UInt8], format: ContainerFormat, name: String) throws -> [(String, Result<[UInt8], ExtractError>)] {
+    var out: [(String, Result<[UInt8], ExtractError>)] = []
+    try Extraction.forEachMember(data, format: format, containerName: Array(name.utf8), limits: ExtractLimits(),
+                                 budget: ExpansionBudget(limits: ExtractLimits(), outerSize: data.count)) {
+        out.append((String(decoding: $0.name, as: UTF8.self), $0.content))
+        return true
+    }
+    return out
+}
+
+/// Compressed streams and tar members that a multi-entry reader, or a reader of files alone,
+/// passed over in silence.
+@Suite struct ArchiveEdges {
+    /// tar takes a block of NULs for the end of an archive: a compressed log that starts with
+    /// 512 of them read as an empty tar, and the line after them was never searched.
+    @Test(arguments: [("gzip.compress(d, mtime=0)", ContainerFormat.gzip, "log.gz"),
+                      ("lzma.compress(d)", .xz, "log.xz"), ("bz2.compress(d)", .bzip2, "log.bz2")])
+    func aStreamStartingWithNULsIsReadAsItsOneMember(compress: String, format: ContainerFormat, name: String) throws {
+        let data = try python("d = bytes(512) + b'contact: nul.start@gmail.com\\n'\nsys.stdout.buffer.write(\(compress))")
+        #expect(Sniffer.sniff(data, name: Array(name.utf8)) == .container(format))
+        let m = try allMembers(data, format: format, name: name)
+        #expect(m.map(\.0) == ["log"])
+        guard case .success(let content)? = m.first?.1 else { Issue.record("no member read: \(m)"); return }
+        #expect(content.count == 512 + 29)
+        #expect(content.suffix(29).elementsEqual("contact: nul.start@gmail.com\n".utf8))
+    }
+
+    /// A real empty tar, compressed: nothing but NULs, so no member.
+    @Test func anEmptyCompressedTarHasNoMembers() throws {
+        let data = try python("sys.stdout.buffer.write(gzip.compress(bytes(10240), mtime=0))")
+        #expect(try allMembers(data, format: .gzip, name: "empty.tar.gz").isEmpty)
+    }
+
+    /// Links and devices in a tar are listed as members with what they are, never followed.
+    @Test func linksAndDevicesAreListedNotFollowed() throws {
+        let data = try python("""
+            b = io.BytesIO()
+            with tarfile.open(fileobj=b, mode='w', format=tarfile.USTAR_FORMAT) as t:
+                d = b'NI number AB 12 34 56 C\\n'
+                i = tarfile.TarInfo('notes.txt'); i.size = len(d); t.addfile(i, io.BytesIO(d))
+                i = tarfile.TarInfo('passwd'); i.type = tarfile.SYMTYPE; i.linkname = '/etc/passwd'; t.addfile(i)
+                i = tarfile.TarInfo('copy.txt'); i.type = tarfile.LNKTYPE; i.linkname = 'notes.txt'; t.addfile(i)
+                i = tarfile.TarInfo('null'); i.type = tarfile.CHRTYPE; i.devmajor = 1; i.devminor = 3; t.addfile(i)
+                i = tarfile.TarInfo('pipe'); i.type = tarfile.FIFOTYPE; t.addfile(i)
+            sys.stdout.buffer.write(b.getvalue())
+            """)
+        let m = try allMembers(data, format: .tar, name: "links.tar")
+        #expect(m.map(\.0) == ["notes.txt", "passwd", "copy.txt", "null", "pipe"])
+        func issue(_ i: Int) -> ScanIssue? { if case .failure(let e) = m[i].1 { e.issue } else { nil } }
+        guard m.count == 5 else { return }
+        #expect(issue(0) == nil)
+        #expect(issue(1) == ScanIssue(.symlink, "symbolic link in an archive, not followed (to /etc/passwd)"))
+        #expect(issue(2) == ScanIssue(.specialFile, "hard link to notes.txt in an archive; its content is read as that member"))
+        #expect(issue(3) == ScanIssue(.specialFile, "character device in an archive, not read"))
+        #expect(issue(4) == ScanIssue(.specialFile, "named pipe (FIFO) in an archive, not read"))
+    }
+}
+
+/// Binary data of no known format: its printable runs are searched, the rest is not.
+@Suite struct PrintableText {
+    func runs(_ data: [UInt8]) -> [TextChunk] {
+        var out: [TextChunk] = []
+        _ = try? Extraction.extractText(data, format: .binary, limits: ExtractLimits()) { out.append($0) }
+        return out
+    }
+
+    /// A log padded with NULs (pre-allocated, or damaged by a crash) sniffs as binary; the line
+    /// after the padding is read.
+    @Test func textAfterARunOfNULsIsRead() throws {
+        let data = Array("02:00:01 backup started\n".utf8) + [UInt8](repeating: 0, count: 65536)
+            + Array("02:00:09 NI number AB 12 34 56 C for Zoë\n".utf8)
+        #expect(Sniffer.sniff(data, name: Array("backup.log".utf8)) == .document(.binary))
+        let chunks = runs(data)
+        #expect(text(chunks) == "02:00:01 backup started\n02:00:09 NI number AB 12 34 56 C for Zoë")
+        #expect(chunks.allSatisfy { $0.part == "printable text" })
+    }
+
+    /// UTF-16 strings in binary junk, little- and big-endian, at odd and even offsets: each is one
+    /// run in its own part (not also a run of the other order one byte along).
+    @Test(arguments: [(true, 1001), (true, 1000), (false, 1001), (false, 1000)])
+    func utf16StringsInBinaryAreReadOnce(littleEndian: Bool, at offset: Int) throws {
+        var data = [UInt8](repeating: 0xFF, count: 2048)
+        for i in stride(from: 0, to: data.count, by: 7) { data[i] = UInt8(truncatingIfNeeded: i * 31) }
+        let s = "Email: wide.string@gmail.com"
+        let wide = s.utf16.flatMap { u in littleEndian ? [UInt8(u & 0xFF), UInt8(u >> 8)] : [UInt8(u >> 8), UInt8(u & 0xFF)] }
+        data.replaceSubrange(offset..<(offset + wide.count), with: wide)
+        let chunks = runs(data).filter { $0.part != "printable text" }
+        #expect(chunks.map { String(decoding: $0.text, as: UTF8.self) } == [s])
+        #expect(chunks.first?.part == (littleEndian ? "printable text (UTF-16LE)" : "printable text (UTF-16BE)"))
+    }
+
+    /// Random bytes hold some 2,000 runs of 6 printable characters a MiB; few of them look put
+    /// there (a NUL next to them, two blanks, 16 characters), and none is long.
+    @Test func randomBytesGiveFewShortRuns() {
+        var generator = SystemRandomNumberGenerator()
+        let data = (0..<(1 << 20)).map { _ in UInt8.random(in: 0...255, using: &generator) }
+        let lines = text(runs(data)).split(separator: "\n")
+        #expect(lines.count < 100)
+        #expect(lines.allSatisfy { $0.utf8.count < 40 })
+    }
+
+    /// A short run among other bytes is searched when it looks put there: next to a NUL, or
+    /// with two blanks in it; not when it is only printable by chance.
+    static let surroundings: [(before: UInt8, after: UInt8, searched: Bool)] = [(0x00, 0x9C, true), (0x9C, 0x00, true), (0x9C, 0x9C, false), (0x01, 0xFE, false)]
+
+    @Test(arguments: surroundings)
+    func aShortRunIsSearchedWhenItLooksPutThere(_ around: (before: UInt8, after: UInt8, searched: Bool)) {
+        let (before, after, searched) = ([around.before], [around.after], around.searched)
+        func surrounded(_ value: String) -> [UInt8] {
+            var data: [UInt8] = [0x9C, 0x80]
+            data += before
+            data += Array(value.utf8)
+            data += after
+            data.append(0x81)
+            return data
+        }
+        #expect(text(runs(surrounded("AB123456C"))) == (searched ? "AB123456C" : ""))
+        #expect(text(runs(surrounded("NI: AB 12 34 56 C"))) == "NI: AB 12 34 56 C")
+    }
+
+    /// Programs, sound, video and fonts are named and not searched; other binary data is.
+    static let openings: [(String, [UInt8], SniffedFormat)] = [
+        ("MZ", [0x90, 0, 3, 0], .unsupported("windows executable")),
+        ("\0\0\0\u{18}ftypmp42", [0, 0], .unsupported("iso media (mp4, mov, heic)")),
+        ("RIFF", [0x24, 0, 0, 0, 0x57, 0x41, 0x56, 0x45], .unsupported("riff media (wav, avi, webp)")),
+        ("SQLite format 3", [0, 0x10, 0, 1, 1], .document(.binary)),
+        ("\0\0\0\0\0\0\0\0text", [], .document(.binary)),
+    ]
+
+    @Test(arguments: openings)
+    func knownBinaryFormatsAreNotSearched(_ opening: (String, [UInt8], SniffedFormat)) {
+        let data = Array(opening.0.utf8) + opening.1
+        #expect(Sniffer.sniff(data, name: Array("x.dat".utf8)) == opening.2)
+    }
+
+    /// Runs shorter than the minimum are left out.
+    @Test func shortRunsAreLeftOut() {
+        let data: [UInt8] = Array("ab".utf8) + [0, 1, 2] + Array("abcde".utf8) + [0xFF] + Array("abcdef".utf8) + [0]
+        #expect(text(runs(data)) == "abcdef")
+    }
+}
+
+/// Text in markup that is not the document's content: comments, processing instructions,
+/// entity values, scripts and the attributes people write into.
+@Suite struct MarkupAsideText {
+    func read(_ markup: String, _ format: DocumentFormat) throws -> [TextChunk] {
+        var out: [TextChunk] = []
+        _ = try Extraction.extractText(Array(markup.utf8), format: format, limits: ExtractLimits()) { out.append($0) }
+        return out
+    }
+    func texts(_ chunks: [TextChunk], part: String?) -> [String] {
+        chunks.filter { $0.part == part }.map { String(decoding: $0.text, as: UTF8.self) }
+    }
+
+    @Test func xmlCommentsInstructionsAndEntitiesAreRead() throws {
+        let c = try read("""
+            <?xml version="1.0"?>
+            <!DOCTYPE staff [<!ENTITY contact "Ava Reid, AB 12 34 56 C"> <!ENTITY % p "param value text">]>
+            <?audit reviewer="pi.person@gmail.com"?>
+            <staff><!-- removed: Ben Cole, CE 12 34 56 D --><person><name>&contact;</name></person></staff>
+            """, .xml)
+        #expect(texts(c, part: "comments") == ["removed: Ben Cole, CE 12 34 56 D"])
+        #expect(texts(c, part: "processing instructions") == [#"reviewer="pi.person@gmail.com""#])
+        #expect(c.first { $0.part == "processing instructions" }?.cells.map(\.label) == ["audit"])
+        #expect(texts(c, part: "entities") == ["Ava Reid, AB 12 34 56 C", "param value text"])
+        #expect(c.first { $0.part == "entities" }?.cells.map(\.label) == ["contact"])
+        // A reference reads as the entity's value, in the record where it stands.
+        let record = try #require(c.first { $0.part == nil })
+        #expect(String(decoding: record.text, as: UTF8.self) == "Ava Reid, AB 12 34 56 C")
+        #expect(record.cells.map(\.label) == ["name"])
+    }
+
+    /// A reference gives the entity's value as declared: a reference inside it is not expanded.
+    @Test func entityValuesAreNeverExpandedFurther() throws {
+        let c = try read("""
+            <!DOCTYPE r [<!ENTITY a "inner.person@gmail.com"><!ENTITY b "see &a; here">]><r><x>&b;</x></r>
+            """, .xml)
+        #expect(texts(c, part: nil) == ["see &a; here"])
+    }
+
+    /// References give no more text in all than the document's size (at least 1 MiB): a large
+    /// value referred to many times is read where it is declared, and then only so far.
+    @Test func entityValuesAtReferencesAreBounded() throws {
+        let value = String(repeating: "x", count: 100_000)
+        let xml = "<!DOCTYPE r [<!ENTITY big \"\(value)\">]><r>" + String(repeating: "<a>&big;</a>", count: 2_000) + "</r>"
+        let total = try read(xml, .xml).reduce(0) { $0 + $1.text.count }
+        #expect(total < 2 * (1 << 20) + 2 * xml.utf8.count)
+        #expect(total > 1 << 20)
+    }
+
+    @Test func htmlCommentsScriptsAndWrittenAttributesAreRead() throws {
+        let c = try read("""
+            <html><head><meta name="author" content="meta.author@gmail.com">
+            <script>var user = "script.user@gmail.com";</script><style>p { color: red }</style></head>
+            <body><!-- old contact: comment.person@gmail.com -->
+            <p>Hello <img src="a.png" alt="alt.person@gmail.com"> <span title="title.person@gmail.com">x</span></p>
+            <form><input name="ni_number" value="AB 12 34 56 C" placeholder="e.g. AB 12 34 56 C"></form>
+            <a href="mailto:hidden.link@gmail.com?subject=Hi">Email us</a> <a href="mailto:shown@gmail.com">shown@gmail.com</a>
+            </body></html>
+            """, .html)
+        #expect(texts(c, part: "comments") == ["old contact: comment.person@gmail.com"])
+        #expect(texts(c, part: "script") == [#"var user = "script.user@gmail.com";"#])
+        #expect(!text(c).contains("color: red"))
+        let attributes = c.filter { $0.part == "attributes" }
+        #expect(attributes.map { String(decoding: $0.text, as: UTF8.self) }.joined(separator: "|")
+                    .contains("meta.author@gmail.com"))
+        #expect(attributes.flatMap { a in a.cells.map { String(decoding: a.text[$0.range], as: UTF8.self) } } == [
+            "meta.author@gmail.com", "alt.person@gmail.com", "title.person@gmail.com", "AB 12 34 56 C", "e.g. AB 12 34 56 C",
+            "hidden.link@gmail.com",
+        ])
+        #expect(attributes.flatMap { $0.cells.map(\.label) } == ["author", "alt", "title", "ni_number", "ni_number", "mailto"])
     }
 }
 

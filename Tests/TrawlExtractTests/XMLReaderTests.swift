@@ -41,6 +41,8 @@ import Testing
             try xml.withUnsafeBytes { raw in
                 try read(raw) { r in
                     while try r.next() {
+                        // Entity declarations are nodes of the stream reader's alone.
+                        if r.kind == .other && r.otherKind == .entityDeclaration { continue }
                         var n = Node(kind: kindName(r.kind), depth: r.depth)
                         switch r.kind {
                         case .element, .endElement:
@@ -53,7 +55,10 @@ import Testing
                             }
                         case .text, .whitespace:
                             r.appendValue(to: &n.text)
-                        case .other: break
+                        case .other:
+                            n.name = "\(r.otherKind) \(r.otherName)"
+                            // An entity reference's text is the stream reader's alone.
+                            if r.otherKind != .entityReference { r.appendValue(to: &n.text) }
                         }
                         nodes.append(n)
                     }
