@@ -59,6 +59,41 @@ struct DrivingLicenceCorroboration: ChunkPass {
     }
 }
 
+/// A value the text gives as an example ("such as 192.168.1.10", "e.g. 943 476 5919", "written
+/// like 00:1A:2B:3C:4D:5E", "for example diabetes") is example data: shown, counted towards
+/// nothing. Teaching notes, guidance and templates are full of them. The phrase must stand just
+/// before the value, on its line.
+struct ExamplesInText: ChunkPass {
+    static let phrases = ["e.g.", "e.g", "eg.", "for example", "for instance", "such as", "written like", "looks like", "look like",
+                          "in the format", "in the form", "example:", "examples:", "sample:", "format:"].map { Array($0.utf8) }
+    /// How far before a value its phrase may end.
+    static let reach = 24
+
+    func apply(to found: inout [Detector.Found], chunk: TextChunk) {
+        let text = chunk.text
+        for i in found.indices where found[i].match.exemption == nil && !found[i].match.isMarking {
+            let end = min(found[i].offset, text.count)
+            var start = max(0, end - Self.reach - 16)
+            if let newline = text[start..<end].lastIndex(of: 10) { start = newline + 1 }
+            let window = text[start..<end].map { $0 >= 65 && $0 <= 90 ? $0 + 32 : $0 }
+            let given = Self.phrases.contains { phrase in
+                guard window.count >= phrase.count else { return false }
+                for at in stride(from: window.count - phrase.count, through: 0, by: -1) {
+                    if window.count - (at + phrase.count) > Self.reach { break }
+                    if window[at..<(at + phrase.count)].elementsEqual(phrase) && (at == 0 || !Self.isLetter(window[at - 1])) { return true }
+                }
+                return false
+            }
+            if given {
+                found[i].match.exemption = .exampleData
+                found[i].match.evidence.append("given as an example")
+            }
+        }
+    }
+
+    private static func isLetter(_ b: UInt8) -> Bool { (b >= 97 && b <= 122) || (b >= 48 && b <= 57) }
+}
+
 /// Special-category values count only about a person: in a record that also holds a personal
 /// identifier (at the reported confidence) or a filled-in name field; a value whose record names
 /// no one is marked `needsPerson`, for the classifier to keep if the whole document is about

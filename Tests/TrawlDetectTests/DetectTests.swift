@@ -488,3 +488,18 @@ extension RequiredLiterals {
         }
     }
 }
+
+@Suite struct ExamplesGiven {
+    /// A value the text gives as an example is example data; the same value stated is not.
+    @Test func aValueGivenAsAnExampleIsExampleData() throws {
+        let given = try detect("An NHS number has ten digits, e.g. 943 476 5919.").first { $0.typeId == "uk.nhs" }
+        #expect(given?.exemption == .exampleData)
+        let mac = try detect("A MAC address is written like 00:1A:2B:3C:4D:5F - the first half is the maker.").first { $0.typeId == "mac.address" }
+        #expect(mac?.exemption == .exampleData)
+        let stated = try detect("Patient NHS number: 943 476 5919.").first { $0.typeId == "uk.nhs" }
+        #expect(stated != nil && stated?.exemption == nil)
+        // The phrase must stand just before the value, on its line.
+        let far = try detect("For example, see the register below.\nNHS number: 943 476 5919").first { $0.typeId == "uk.nhs" }
+        #expect(far?.exemption == nil)
+    }
+}
