@@ -10,8 +10,9 @@ protocol ChunkPass {
 
 /// Where two patterns claim overlapping text, the more confident (then the longer, then the
 /// earlier-defined) wins: "12/03/1984" is not also part of a phone number, and a password two
-/// patterns of its type both find is one finding. Special-category values overlap what they
-/// like: they are read from fields, not from the shape of a value.
+/// patterns of its type both find is one finding. Special-category values overlap what else
+/// they like (they are read from fields, not from the shape of a value), but two answers of one
+/// special type in the same words are one.
 struct OverlapResolution: ChunkPass {
     func apply(to found: inout [Detector.Found], chunk: TextChunk) {
         guard found.count > 1 else { return }
@@ -23,8 +24,7 @@ struct OverlapResolution: ChunkPass {
                 var j = i + 1
                 while j < found.count && found[j].offset < found[i].end {
                     // Read in place: a copy of a Found retains each of its match's strings.
-                    if keep[i] && keep[j] && found[i].match.patternId != found[j].match.patternId
-                        && found[i].category != .special && found[j].category != .special {
+                    if keep[i] && keep[j] && found[i].match.patternId != found[j].match.patternId && Self.compete(found[i], found[j]) {
                         let aKey = (found[i].match.confidence.rank, found[i].end - found[i].offset)
                         let bKey = (found[j].match.confidence.rank, found[j].end - found[j].offset)
                         if bKey > aKey { keep[i] = false } else { keep[j] = false }
@@ -35,6 +35,15 @@ struct OverlapResolution: ChunkPass {
             }
             if dropped { found.keepOnly(keep) }
         }
+    }
+
+    /// Whether two overlapping values are one claim on the text: any two but special-category
+    /// values, which stand beside what they overlap; two of one special type are one answer.
+    private static func compete(_ a: Detector.Found, _ b: Detector.Found) -> Bool {
+        if a.category == .special || b.category == .special {
+            return a.category == b.category && a.match.typeId == b.match.typeId
+        }
+        return true
     }
 }
 

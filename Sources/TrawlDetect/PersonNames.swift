@@ -27,6 +27,11 @@ enum PersonNames {
         week welfare wellbeing year young your
         """.split(whereSeparator: { $0 == " " || $0 == "\n" }).map(String.init))
 
+    /// Words of `notNames` that are also common surnames ("Zofia Hall", "Amy Young"): refused
+    /// only as a name's first word.
+    static let alsoSurnames: Set<String> = ["hall", "house", "young", "dean", "may", "march", "head", "new", "day", "page",
+                                             "law", "chair", "green", "room", "street", "road", "park", "bishop", "rose"]
+
     /// Titles that may stand before a surname.
     static let titles: Set<String> = ["mr", "mrs", "ms", "miss", "mx", "dr"]
 
@@ -36,8 +41,10 @@ enum PersonNames {
         let words = value.split(whereSeparator: { $0 == " " || $0 == "\t" }).map { $0.trimmingCharacters(in: .punctuationCharacters) }
         let named = words.filter { !titles.contains($0.lowercased()) }
         guard !named.isEmpty, words.count >= 2 || words.count == named.count + 1, named.count <= 3 else { return .invalid }
-        for word in named {
-            guard let first = word.first, first.isUppercase, word.count >= 2, !notNames.contains(word.lowercased()) else { return .invalid }
+        for (k, word) in named.enumerated() {
+            guard let first = word.first, first.isUppercase, word.count >= 2 else { return .invalid }
+            let lower = word.lowercased()
+            if notNames.contains(lower) && (k == 0 || !alsoSurnames.contains(lower)) { return .invalid }
         }
         return .valid
     }
