@@ -74,7 +74,7 @@ struct DrivingLicenceCorroboration: ChunkPass {
 /// before the value, on its line.
 struct ExamplesInText: ChunkPass {
     static let phrases = ["e.g.", "e.g", "eg.", "for example", "for instance", "such as", "written like", "looks like", "look like",
-                          "in the format", "in the form", "example:", "examples:", "sample:", "format:"].map { Array($0.utf8) }
+                          "in the format", "in the form", "like this:", "like this", "example:", "examples:", "sample:", "format:"].map { Array($0.utf8) }
     /// How far before a value its phrase may end.
     static let reach = 24
 
