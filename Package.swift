@@ -61,7 +61,7 @@ let package = Package(
             "TrawlDecisions", "OCR", "ChildProcess",
         ]),
         .executableTarget(name: "trawl", dependencies: [
-            "CMalloc", "ChildProcess", "TrawlScan", "TrawlPatterns", "TrawlDetect", "TrawlClassify", "TrawlReport", "TrawlDecisions", "OCR", "LibCrypto",
+            "CMalloc", "ChildProcess", "TrawlScan", "TrawlExtract", "TrawlPatterns", "TrawlDetect", "TrawlClassify", "TrawlReport", "TrawlDecisions", "OCR", "LibCrypto",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),

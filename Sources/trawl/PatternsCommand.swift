@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import TrawlClassify
 import TrawlDetect
+import TrawlExtract
 import TrawlModel
 import TrawlPatterns
 
@@ -83,30 +84,74 @@ struct Patterns: ParsableCommand {
     struct Test: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "test",
-            abstract: "Show what the patterns find in a text file or standard input, and why.",
-            discussion: "The input is searched as plain text. Values are shown as written: use on test text.")
+            abstract: "Show what the patterns find in a document or standard input, why, and the level it comes to.",
+            discussion: """
+                A file is read as a scan reads it (its format sniffed from its content: a Word form, a \
+                semicolon-delimited export named .txt, a PDF...), each part and row searched, and the \
+                level worked out under the policy, so what this shows is what a scan reports for the \
+                file (archives and emails: their own text only; a scan reads their members too). \
+                Standard input is searched as plain text. Values are shown as written: use on test text.
+                """)
         @OptionGroup var location: Location
-        @Argument(help: "A text file, or '-' for standard input.")
+        @Argument(help: "A document, or '-' for standard input.")
         var input: String
         @Option(help: "Show matches at or above this confidence: low, medium, high.")
         var minConfidence: String = "low"
+        @Option(help: ArgumentHelp("Classification policy file (default: policy.yaml in the pattern directory).", valueName: "file"))
+        var policy: String?
 
         func run() throws {
             let (_, set) = try location.load()
             let data: Data?
             data = input == "-" ? FileHandle.standardInput.readDataToEndOfFile() : FileManager.default.contents(atPath: input)
             guard let data else { throw ValidationError("\(input): cannot read") }
+            let loadedPolicy: Policy
+            do {
+                loadedPolicy = try Policy.load(path: policy ?? (try Resources.patternsDirectory(location.patterns) + "/policy.yaml"))
+            } catch {
+                printError("\(error)")
+                throw ExitCode(ExitStatus.usageOrFatal)
+            }
             let detector = Detector(set, minimumConfidence: Confidence(rawValue: minConfidence) ?? .low)
+            let bytes = [UInt8](data)
+            var chunks: [TextChunk] = []
+            if input == "-" {
+                chunks = [TextChunk(text: bytes, firstLine: 1)]
+            } else {
+                switch Sniffer.sniff(bytes, name: Array(input.utf8)) {
+                case .document(let format):
+                    do {
+                        _ = try Extraction.extractText(bytes, format: format, limits: ExtractLimits()) { chunks.append($0) }
+                    } catch {
+                        print("not read: \(error.issue.kind.rawValue): \(error.issue.message)")
+                    }
+                    print("read as \(format.rawValue)")
+                case .container(let format):
+                    Extraction.containerText(bytes, format: format) { chunks.append($0) }
+                    print("a \(format.rawValue) container: its own text only (a scan reads its members too)")
+                case .unsupported(let what):
+                    print("not read: Trawl does not read \(what) files")
+                case .empty:
+                    print("empty")
+                }
+            }
             var matches: [Match] = []
-            detector.detect(TextChunk(text: Array(data), firstLine: 1), into: &matches)
+            for chunk in chunks { detector.detect(chunk, into: &matches) }
             for m in matches {
-                var line = "line \(m.location.line ?? 0)  \(m.typeId)  '\(m.value)'  confidence=\(m.confidence.rawValue)  pattern=\(m.patternId)"
+                var line = [m.location.part.map { "\($0)" }, m.location.line.map { "line \($0)" }, m.location.cell.map { "cell \($0)" }]
+                    .compactMap { $0 }.joined(separator: " ")
+                line += "  \(m.typeId)  '\(m.value)'  confidence=\(m.confidence.rawValue)  pattern=\(m.patternId)"
                 if let e = m.exemption { line += "  exempt=\(e.rawValue)" }
                 if !m.evidence.isEmpty { line += "  evidence: \(m.evidence.joined(separator: "; "))" }
                 if m.needsPerson { line += "  (no person in its record: counts only in a document about one person)" }
+                if m.isOrganisation { line += "  (an organisation's name)" }
                 print(line)
             }
             if matches.isEmpty { print("no matches") }
+            // The level as a scan gives it: only what meets the scan's default confidence counts.
+            let counted = matches.filter { $0.confidence >= .medium }
+            let c = Classifier(policy: loadedPolicy).classify(counted, path: input)
+            print("level: \(c.level.rawValue) (\(c.reasons.map { "\($0.rule): \($0.detail)" }.joined(separator: "; ")))")
         }
     }
 }

@@ -602,3 +602,35 @@ struct SeedPolicies {
         }
     }
 }
+
+/// `trawl patterns test FILE` reads a document as a scan does: the values and the level it shows
+/// are the scan's for that file.
+@Suite struct PatternsTestCommand {
+    @Test(arguments: ["office/referral.docx", "tables/sen-register.csv", "office/learner-register.xlsx"])
+    func patternsTestShowsWhatAScanReports(sample: String) throws {
+        let path = root.appendingPathComponent("Samples/\(sample)").path
+        let scan = try trawl(["scan", path, "--show-values", "--quiet"])
+        let entry = try #require(scan.files.first { $0.members == nil || $0.members!.isEmpty })
+        let shown = try trawl(["patterns", "test", path], report: false)
+        #expect(shown.status == 0, "\(shown.stderr)")
+        let printed = try String(contentsOf: try patternsOutput(path), encoding: .utf8)
+        #expect(printed.contains("level: \(entry.level.rawValue) ("), "\(printed)")
+        for f in entry.findings where f.exempt == nil {
+            #expect(printed.contains("\(f.type)  '\(f.value ?? "")'"), "\(f.type) \(f.value ?? "")\n\(printed)")
+        }
+    }
+
+    /// The command's standard output, written to a scratch file.
+    func patternsOutput(_ path: String) throws -> URL {
+        let out = FileManager.default.temporaryDirectory.appendingPathComponent("trawl-patterns-\(UUID()).txt")
+        FileManager.default.createFile(atPath: out.path, contents: nil)
+        let process = Process()
+        process.executableURL = try binary()
+        process.arguments = ["patterns", "test", path]
+        process.currentDirectoryURL = root
+        process.standardOutput = try FileHandle(forWritingTo: out)
+        try process.run()
+        process.waitUntilExit()
+        return out
+    }
+}
