@@ -243,7 +243,7 @@ package struct Classifier: Sendable {
     }
 
     /// Details an organisation gives as its own: an address, a landline, bank details.
-    static let organisationDetails: Set<String> = ["uk.postcode", "uk.phone", "uk.bank.account", "iban"]
+    static let organisationDetails: Set<String> = ["uk.postcode", "uk.phone", "uk.bank.account", "iban", "uk.vat", "uk.paye_reference"]
     /// An organisation's letterhead or footer holds a few of each, a list of people many more.
     static let organisationDetailsAtMost = 3
 
@@ -354,8 +354,12 @@ package struct Classifier: Sendable {
     /// Types that identify a person (for the large-aggregate rule): not credentials, not
     /// special-category values, which are about someone rather than someone's identifier.
     static func isIdentifier(_ type: String) -> Bool {
-        !type.hasPrefix("special.") && !type.hasPrefix("credential.")
+        !type.hasPrefix("special.") && !type.hasPrefix("credential.") && !businessIdentifiers.contains(type)
     }
+
+    /// Identifiers of a business rather than of a person (a VAT number is a sole trader's at
+    /// most): they count towards no number of people.
+    static let businessIdentifiers: Set<String> = ["uk.vat", "uk.paye_reference"]
 
     /// The reason rule naming a type's family, so a DPO sees why at a glance.
     static func rule(forType type: String) -> String {

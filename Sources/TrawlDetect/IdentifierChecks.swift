@@ -181,6 +181,54 @@ enum IdentifierChecks {
         return isRepeated(d) || isSequence(d) ? .exempt(.exampleData) : .valid
     }
 
+    // MARK: VAT, vehicles, machine-readable passports
+
+    /// A UK VAT registration number: nine digits whose weighted sum (8 to 2 over the first seven)
+    /// plus the last two is a multiple of 97, or is once 55 is added (HMRC's two series).
+    @Sendable static func vat(_ value: String) -> Validation {
+        let d = digits(value)
+        guard d.count == 9 else { return .invalid }
+        let total = zip(d.prefix(7), [8, 7, 6, 5, 4, 3, 2]).reduce(0) { $0 + $1.0 * $1.1 } + d[7] * 10 + d[8]
+        guard total % 97 == 0 || (total + 55) % 97 == 0 else { return .invalid }
+        return isRepeated(d) || isSequence(d) ? .exempt(.exampleData) : .valid
+    }
+
+    /// A current-format UK registration mark (two letters, two digits, three letters): the letters
+    /// I and Q are never used, Z never in the first two, and the two digits are an age identifier
+    /// (March: the year's last two digits; September: 50 more).
+    @Sendable static func vehicleRegistration(_ value: String) -> Validation {
+        let c = Array(value.uppercased().filter { $0.isLetter || $0.isNumber })
+        guard c.count == 7, let age = Int(String(c[2...3])) else { return .invalid }
+        let letters = [c[0], c[1], c[4], c[5], c[6]]
+        guard letters.allSatisfy({ $0.isLetter && $0 != "I" && $0 != "Q" }), c[0] != "Z", c[1] != "Z" else { return .invalid }
+        guard (2...49).contains(age) || (51...99).contains(age) else { return .invalid }
+        return .valid
+    }
+
+    /// The second line of a passport's machine-readable zone (ICAO 9303, TD3): 44 characters whose
+    /// check digits (weights 7, 3, 1) hold over the document number, the date of birth, the
+    /// expiry and the whole line.
+    @Sendable static func passportMRZ(_ value: String) -> Validation {
+        let c = Array(value.utf8)
+        guard c.count == 44 else { return .invalid }
+        func check(_ range: Range<Int>, against at: Int) -> Bool { checkDigit(c[range]) == c[at] }
+        let composite = Array(c[0..<10]) + Array(c[13..<20]) + Array(c[21..<43])
+        guard check(0..<9, against: 9), check(13..<19, against: 19), check(21..<27, against: 27),
+              checkDigit(composite[...]) == c[43] else { return .invalid }
+        return .valid
+    }
+
+    /// ICAO 9303's check digit of `chars`, as an ASCII digit: digits are their value, letters 10 to
+    /// 35, the filler "<" 0, weighted 7, 3, 1 in turn, modulo 10.
+    static func checkDigit(_ chars: ArraySlice<UInt8>) -> UInt8 {
+        var sum = 0
+        for (i, b) in chars.enumerated() {
+            let v: Int = b >= 48 && b <= 57 ? Int(b) - 48 : b >= 65 && b <= 90 ? Int(b) - 55 : 0
+            sum += v * [7, 3, 1][i % 3]
+        }
+        return UInt8(48 + sum % 10)
+    }
+
     // MARK: Driving licence (DVLA: surname, encoded birth date, initials)
 
     static func licenceBirthDate(_ value: String) -> (yearInCentury: Int, month: Int, day: Int)? {

@@ -41,6 +41,9 @@ package enum Validators {
         "password_assigned": IdentifierChecks.passwordAssigned,
         "token": IdentifierChecks.token,
         "person_name": PersonNames.check,
+        "uk.vat": IdentifierChecks.vat,
+        "uk.vehicle_registration": IdentifierChecks.vehicleRegistration,
+        "passport_mrz": IdentifierChecks.passportMRZ,
     ]
 
     /// The birth date a driving licence number encodes, if it is well formed.
