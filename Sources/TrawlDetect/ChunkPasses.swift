@@ -75,32 +75,50 @@ struct DrivingLicenceCorroboration: ChunkPass {
 struct ExamplesInText: ChunkPass {
     static let phrases = ["e.g.", "e.g", "eg.", "for example", "for instance", "such as", "written like", "looks like", "look like",
                           "in the format", "in the form", "like this:", "like this", "example:", "examples:", "sample:", "format:"].map { Array($0.utf8) }
+    /// The phrases by their first byte, so that a window is compared only where a word starts
+    /// with one of them (this runs for every value).
+    static let byFirstByte: [[[UInt8]]] = {
+        var table = [[[UInt8]]](repeating: [], count: 256)
+        for phrase in phrases { table[Int(phrase[0])].append(phrase) }
+        return table
+    }()
     /// How far before a value its phrase may end.
     static let reach = 24
 
     func apply(to found: inout [Detector.Found], chunk: TextChunk) {
-        let text = chunk.text
-        for i in found.indices where found[i].match.exemption == nil && !found[i].match.isMarking {
-            let end = min(found[i].offset, text.count)
-            var start = max(0, end - Self.reach - 16)
-            if let newline = text[start..<end].lastIndex(of: 10) { start = newline + 1 }
-            let window = text[start..<end].map { $0 >= 65 && $0 <= 90 ? $0 + 32 : $0 }
-            let given = Self.phrases.contains { phrase in
-                guard window.count >= phrase.count else { return false }
-                for at in stride(from: window.count - phrase.count, through: 0, by: -1) {
-                    if window.count - (at + phrase.count) > Self.reach { break }
-                    if window[at..<(at + phrase.count)].elementsEqual(phrase) && (at == 0 || !Self.isLetter(window[at - 1])) { return true }
+        chunk.text.withUnsafeBufferPointer { text in
+            for i in found.indices where found[i].match.exemption == nil && !found[i].match.isMarking {
+                if Self.givenAsExample(text, before: min(found[i].offset, text.count)) {
+                    found[i].match.exemption = .exampleData
+                    found[i].match.evidence.append("given as an example")
                 }
-                return false
-            }
-            if given {
-                found[i].match.exemption = .exampleData
-                found[i].match.evidence.append("given as an example")
             }
         }
     }
 
-    private static func isLetter(_ b: UInt8) -> Bool { (b >= 97 && b <= 122) || (b >= 48 && b <= 57) }
+    /// Whether a phrase starts at a word start in the line before `end` and ends at most
+    /// `reach` bytes before it.
+    static func givenAsExample(_ text: UnsafeBufferPointer<UInt8>, before end: Int) -> Bool {
+        let longest = 13
+        var k = end - 1
+        while k >= 0 && end - k <= reach + longest {
+            let b = text[k]
+            if b == 10 { return false }
+            let atWordStart = k == 0 || !isAlphanumeric(text[k - 1])
+            if atWordStart {
+                for phrase in byFirstByte[Int(lower(b))] where k + phrase.count <= end && end - (k + phrase.count) <= reach {
+                    var same = true
+                    for (n, p) in phrase.enumerated() where lower(text[k + n]) != p { same = false; break }
+                    if same { return true }
+                }
+            }
+            k -= 1
+        }
+        return false
+    }
+
+    private static func lower(_ b: UInt8) -> UInt8 { b >= 65 && b <= 90 ? b + 32 : b }
+    private static func isAlphanumeric(_ b: UInt8) -> Bool { (b | 32) >= 97 && (b | 32) <= 122 || (b >= 48 && b <= 57) }
 }
 
 /// Special-category values count only about a person: in a record that also holds a personal
