@@ -1,0 +1,155 @@
+// The fuzz targets: one per format family, each feeding bytes through the calls the scanner makes
+// for one file (sniff, extract or open as a container, search the chunks with the detector).
+//
+// A target names the formats it forces its input through, so a mutated zip that no longer sniffs
+// as a workbook still reaches the workbook reader; the sniffer runs on every input as well, under
+// the name of a file of that format. Containers are opened and each member is taken through the
+// same path once more (one level of nesting), as the scanner does with its depth limit. The
+// limits are tighter than a scan's defaults so that a rightful gigabyte of expansion is not taken
+// for a leak: with them, memory past libFuzzer's RSS limit is a bug.
+import Foundation
+import TrawlDetect
+import TrawlExtract
+import TrawlModel
+import TrawlPatterns
+
+/// A format a target forces its input through.
+enum ForcedFormat {
+    case document(DocumentFormat)
+    case container(ContainerFormat)
+}
+
+/// One fuzz target: a format family and the way its input is read.
+struct FuzzTarget {
+    let name: String
+    /// The name the sniffer is given (its extension is a hint for text formats).
+    let fileName: String
+    let formats: [ForcedFormat]
+    /// Folders of Samples/ and file extensions whose files seed the corpus.
+    let seedFolders: [String]
+    let seedExtensions: [String]
+    /// Largest input libFuzzer makes (Samples' files of the format fit with room to grow).
+    let maxLength: Int
+
+    static let all: [FuzzTarget] = [
+        FuzzTarget(name: "text", fileName: "notes.txt", formats: [.document(.text), .document(.csv), .document(.tsv)],
+                   seedFolders: ["text", "tables", "config"], seedExtensions: ["txt", "csv", "tsv", "env"], maxLength: 16 << 10),
+        FuzzTarget(name: "html", fileName: "page.html", formats: [.document(.html)],
+                   seedFolders: ["web"], seedExtensions: ["html", "htm"], maxLength: 32 << 10),
+        FuzzTarget(name: "xml", fileName: "records.xml", formats: [.document(.xml)],
+                   seedFolders: ["data"], seedExtensions: ["xml"], maxLength: 32 << 10),
+        FuzzTarget(name: "json", fileName: "records.json", formats: [.document(.json)],
+                   seedFolders: ["data"], seedExtensions: ["json"], maxLength: 32 << 10),
+        FuzzTarget(name: "rtf", fileName: "letter.rtf", formats: [.document(.rtf)],
+                   seedFolders: ["rtf"], seedExtensions: ["rtf"], maxLength: 32 << 10),
+        FuzzTarget(name: "docx", fileName: "letter.docx", formats: [.document(.docx)],
+                   seedFolders: ["office"], seedExtensions: ["docx"], maxLength: 64 << 10),
+        FuzzTarget(name: "xlsx", fileName: "sheet.xlsx", formats: [.document(.xlsx)],
+                   seedFolders: ["office"], seedExtensions: ["xlsx"], maxLength: 64 << 10),
+        FuzzTarget(name: "pptx", fileName: "slides.pptx", formats: [.document(.pptx)],
+                   seedFolders: ["office"], seedExtensions: ["pptx"], maxLength: 64 << 10),
+        FuzzTarget(name: "odf", fileName: "document.odt", formats: [.document(.odt), .document(.ods)],
+                   seedFolders: ["opendocument"], seedExtensions: ["odt", "ods", "odp"], maxLength: 64 << 10),
+        FuzzTarget(name: "mail", fileName: "message.eml", formats: [.container(.email), .container(.mbox)],
+                   seedFolders: ["email"], seedExtensions: ["eml", "mbox"], maxLength: 32 << 10),
+        FuzzTarget(name: "msg", fileName: "message.msg", formats: [.container(.outlook)],
+                   seedFolders: ["email"], seedExtensions: ["msg"], maxLength: 64 << 10),
+        FuzzTarget(name: "ole2", fileName: "legacy.doc", formats: [.document(.doc), .document(.xls), .document(.ppt), .document(.ole2)],
+                   seedFolders: ["legacy"], seedExtensions: ["doc", "xls", "ppt"], maxLength: 64 << 10),
+        FuzzTarget(name: "pdf", fileName: "document.pdf", formats: [.document(.pdf)],
+                   seedFolders: ["pdf"], seedExtensions: ["pdf"], maxLength: 32 << 10),
+        FuzzTarget(name: "archive", fileName: "bundle.zip",
+                   formats: [.container(.zip), .container(.tar), .container(.gzip), .container(.sevenZip)],
+                   seedFolders: ["archives"], seedExtensions: ["zip", "7z", "gz", "bz2", "xz", "tar", "rar"], maxLength: 64 << 10),
+        FuzzTarget(name: "image", fileName: "picture.jpg",
+                   formats: [.document(.jpeg), .document(.png), .document(.tiff), .document(.gif)],
+                   seedFolders: ["images", "other"], seedExtensions: ["jpg", "jpeg", "png", "tif", "tiff", "gif"], maxLength: 32 << 10),
+    ]
+
+    static func named(_ name: String) -> FuzzTarget? { all.first { $0.name == name } }
+
+    /// Runs one input through the target.
+    func run(_ bytes: [UInt8], with path: FilePath) {
+        _ = Sniffer.sniff(bytes, name: Array(fileName.utf8))
+        for format in formats {
+            switch format {
+            case .document(let f): path.document(bytes, format: f, depth: 0)
+            case .container(let f): path.container(bytes, format: f, name: Array(fileName.utf8), depth: 0)
+            }
+        }
+    }
+}
+
+/// The scanner's calls for one file, with the detector searching every chunk.
+final class FilePath {
+    /// Members deeper than this are sniffed but not read (the scanner's depth limit, kept small).
+    static let maxDepth = 1
+
+    let limits: ExtractLimits
+    let detector: Detector?
+    private var matches: [Match] = []
+
+    init(detector: Detector?) {
+        var limits = ExtractLimits()
+        limits.maxMemberSize = 8 << 20
+        limits.maxTotalExpansion = 64 << 20
+        limits.maxMembers = 10_000
+        self.limits = limits
+        self.detector = detector
+    }
+
+    func search(_ chunk: TextChunk) {
+        guard let detector else { return }
+        matches.removeAll(keepingCapacity: true)
+        detector.detect(chunk, into: &matches)
+    }
+
+    /// A file or member whose format is decided by sniffing, as the scanner reads it.
+    func sniffed(_ bytes: [UInt8], name: [UInt8], depth: Int) {
+        switch Sniffer.sniff(bytes, name: name) {
+        case .document(let f): document(bytes, format: f, depth: depth)
+        case .container(let f): container(bytes, format: f, name: name, depth: depth)
+        case .unsupported, .empty: break
+        }
+    }
+
+    func document(_ bytes: [UInt8], format: DocumentFormat, depth: Int) {
+        _ = try? Extraction.extractText(bytes, format: format, limits: limits, emit: search)
+        _ = Extraction.isPhotograph(bytes, format: format)
+        if Extraction.mayEmbed(bytes, format: format) {
+            members(bytes, format: .zip, name: [], only: Extraction.isEmbedded, depth: depth)
+        }
+    }
+
+    func container(_ bytes: [UInt8], format: ContainerFormat, name: [UInt8], depth: Int) {
+        Extraction.containerText(bytes, format: format, emit: search)
+        members(bytes, format: format, name: name, only: nil, depth: depth)
+    }
+
+    private func members(_ bytes: [UInt8], format: ContainerFormat, name: [UInt8], only: (([UInt8]) -> Bool)?, depth: Int) {
+        let budget = ExpansionBudget(limits: limits, outerSize: bytes.count)
+        try? Extraction.forEachMember(bytes, format: format, containerName: name, limits: limits, budget: budget, only: only) { member in
+            guard case .success(let data) = member.content else { return true }
+            if depth < Self.maxDepth {
+                sniffed(data, name: member.name, depth: depth + 1)
+            } else {
+                _ = Sniffer.sniff(data, name: member.name)
+            }
+            return true
+        }
+    }
+}
+
+/// The detector over the project's patterns, or nil (with a message) when they cannot be loaded:
+/// the extractors are still fuzzed then.
+func loadDetector() -> Detector? {
+    let directory = ProcessInfo.processInfo.environment["TRAWL_FUZZ_PATTERNS"]
+        ?? URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("Patterns").path
+    do {
+        return Detector(try PatternSet(PatternLibrary.load(directory: directory)))
+    } catch {
+        FileHandle.standardError.write(Array("trawl-fuzz: patterns not loaded from \(directory) (\(error)); chunks are not searched\n".utf8).withUnsafeBufferPointer { Data($0) })
+        return nil
+    }
+}
