@@ -12,10 +12,12 @@ import Foundation
 import Glibc
 #endif
 
-/// "name max-length folders extensions", one line per target, for scripts/fuzz.
+/// "name max-length folders extensions parts", tab-separated, one line per target, for
+/// scripts/fuzz (which makes a parts target's seeds from the zips of its Samples).
 func targetList() -> String {
     FuzzTarget.all.map { t in
-        "\(t.name) \(t.maxLength) \(t.seedFolders.joined(separator: ",")) \(t.seedExtensions.joined(separator: ","))"
+        [t.name, String(t.maxLength), t.seedFolders.joined(separator: ","), t.seedExtensions.joined(separator: ","),
+         t.parts.joined(separator: ",")].joined(separator: "\t")
     }.joined(separator: "\n") + "\n"
 }
 
@@ -75,9 +77,10 @@ enum ReplayDriver {
                 FileHandle.standardError.write(Data("trawl-fuzz: cannot read \(file)\n".utf8))
                 exit(1)
             }
-            let started = Date()
+            let started = Date(), chunks = path.chunks, found = path.found
             target.run(Array(data), with: path)
-            print("\(target.name) \(file) \(String(format: "%.3f", Date().timeIntervalSince(started)))s")
+            let seconds = String(format: "%.3f", Date().timeIntervalSince(started))
+            print("\(target.name) \(file): \(path.chunks - chunks) chunks, \(path.found - found) matches, \(seconds)s")
             count += 1
         }
         print("replayed \(count) files through \(target.name)")

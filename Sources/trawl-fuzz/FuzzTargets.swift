@@ -30,6 +30,9 @@ struct FuzzTarget {
     let seedExtensions: [String]
     /// Largest input libFuzzer makes (Samples' files of the format fit with room to grow).
     let maxLength: Int
+    /// For a parts target: the package parts its input holds, separated by NUL bytes in this
+    /// order, which the target zips (stored) before reading; an empty piece leaves its part out.
+    var parts: [String] = []
 
     static let all: [FuzzTarget] = [
         FuzzTarget(name: "text", fileName: "notes.txt", formats: [.document(.text), .document(.csv), .document(.tsv)],
@@ -64,12 +67,28 @@ struct FuzzTarget {
         FuzzTarget(name: "image", fileName: "picture.jpg",
                    formats: [.document(.jpeg), .document(.png), .document(.tiff), .document(.gif)],
                    seedFolders: ["images", "other"], seedExtensions: ["jpg", "jpeg", "png", "tif", "tiff", "gif"], maxLength: 32 << 10),
+        // The Office readers behind a well-formed zip: the input is the XML of the parts.
+        FuzzTarget(name: "docx-parts", fileName: "letter.docx", formats: [.document(.docx)],
+                   seedFolders: ["office"], seedExtensions: ["docx"], maxLength: 64 << 10,
+                   parts: ["word/document.xml", "word/header1.xml", "word/footnotes.xml", "word/comments.xml"]),
+        FuzzTarget(name: "xlsx-parts", fileName: "sheet.xlsx", formats: [.document(.xlsx)],
+                   seedFolders: ["office"], seedExtensions: ["xlsx"], maxLength: 64 << 10,
+                   parts: ["xl/workbook.xml", "xl/_rels/workbook.xml.rels", "xl/sharedStrings.xml", "xl/styles.xml",
+                           "xl/worksheets/sheet1.xml", "xl/worksheets/_rels/sheet1.xml.rels", "xl/comments1.xml",
+                           "xl/pivotCache/pivotCacheDefinition1.xml", "xl/pivotCache/pivotCacheRecords1.xml"]),
+        FuzzTarget(name: "pptx-parts", fileName: "slides.pptx", formats: [.document(.pptx)],
+                   seedFolders: ["office"], seedExtensions: ["pptx"], maxLength: 64 << 10,
+                   parts: ["ppt/slides/slide1.xml", "ppt/slides/slide2.xml", "ppt/notesSlides/notesSlide1.xml"]),
+        FuzzTarget(name: "odf-parts", fileName: "document.odt", formats: [.document(.odt), .document(.ods)],
+                   seedFolders: ["opendocument"], seedExtensions: ["odt", "ods", "odp"], maxLength: 64 << 10,
+                   parts: ["content.xml", "styles.xml", "Object 1/content.xml"]),
     ]
 
     static func named(_ name: String) -> FuzzTarget? { all.first { $0.name == name } }
 
     /// Runs one input through the target.
-    func run(_ bytes: [UInt8], with path: FilePath) {
+    func run(_ input: [UInt8], with path: FilePath) {
+        let bytes = parts.isEmpty ? input : package(input)
         _ = Sniffer.sniff(bytes, name: Array(fileName.utf8))
         for format in formats {
             switch format {
@@ -77,6 +96,15 @@ struct FuzzTarget {
             case .container(let f): path.container(bytes, format: f, name: Array(fileName.utf8), depth: 0)
             }
         }
+    }
+}
+
+extension FuzzTarget {
+    /// The input's NUL-separated pieces as the target's parts, in a stored zip.
+    func package(_ input: [UInt8]) -> [UInt8] {
+        let pieces = input.split(separator: 0, omittingEmptySubsequences: false)
+        let entries = zip(parts, pieces).filter { !$0.1.isEmpty }.map { (name: $0.0, bytes: Array($0.1)) }
+        return storedZip(entries)
     }
 }
 
@@ -88,6 +116,10 @@ final class FilePath {
     let limits: ExtractLimits
     let detector: Detector?
     private var matches: [Match] = []
+    /// Chunks searched and matches found so far (the replay driver prints them, which shows
+    /// that an input reached a reader).
+    private(set) var chunks = 0
+    private(set) var found = 0
 
     init(detector: Detector?) {
         var limits = ExtractLimits()
@@ -99,9 +131,11 @@ final class FilePath {
     }
 
     func search(_ chunk: TextChunk) {
+        chunks += 1
         guard let detector else { return }
         matches.removeAll(keepingCapacity: true)
         detector.detect(chunk, into: &matches)
+        found += matches.count
     }
 
     /// A file or member whose format is decided by sniffing, as the scanner reads it.
