@@ -24,8 +24,9 @@ struct FuzzTarget {
     let name: String
     /// The name the sniffer is given (its extension is a hint for text formats).
     let fileName: String
+    /// None: the input is read as whatever the sniffer says it is, as a scan reads a file.
     let formats: [ForcedFormat]
-    /// Folders of Samples/ and file extensions whose files seed the corpus.
+    /// Folders of Samples/ and file extensions ("*": any) whose files seed the corpus.
     let seedFolders: [String]
     let seedExtensions: [String]
     /// Largest input libFuzzer makes (Samples' files of the format fit with room to grow).
@@ -67,6 +68,10 @@ struct FuzzTarget {
         FuzzTarget(name: "image", fileName: "picture.jpg",
                    formats: [.document(.jpeg), .document(.png), .document(.tiff), .document(.gif)],
                    seedFolders: ["images", "other"], seedExtensions: ["jpg", "jpeg", "png", "tif", "tiff", "gif"], maxLength: 32 << 10),
+        // Any file, read as the scanner reads it: the sniffer alone decides what it is.
+        FuzzTarget(name: "any", fileName: "file", formats: [],
+                   seedFolders: ["text", "tables", "web", "data", "rtf", "email", "archives", "legacy", "office", "opendocument", "pdf", "images"],
+                   seedExtensions: ["*"], maxLength: 64 << 10),
         // The Office readers behind a well-formed zip: the input is the XML of the parts.
         FuzzTarget(name: "docx-parts", fileName: "letter.docx", formats: [.document(.docx)],
                    seedFolders: ["office"], seedExtensions: ["docx"], maxLength: 64 << 10,
@@ -89,6 +94,10 @@ struct FuzzTarget {
     /// Runs one input through the target.
     func run(_ input: [UInt8], with path: FilePath) {
         let bytes = parts.isEmpty ? input : package(input)
+        if formats.isEmpty {
+            path.sniffed(bytes, name: Array(fileName.utf8), depth: 0)
+            return
+        }
         _ = Sniffer.sniff(bytes, name: Array(fileName.utf8))
         for format in formats {
             switch format {
