@@ -11,6 +11,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "trawl", targets: ["trawl"]),
+        .executable(name: "trawl-fuzz", targets: ["trawl-fuzz"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -31,6 +32,8 @@ let package = Package(
         .systemLibrary(name: "CLibCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
         .systemLibrary(name: "CMalloc"),
         .systemLibrary(name: "CProcess"),
+        // libFuzzer's driver, declared for the fuzz targets (linked by -sanitize=fuzzer only).
+        .systemLibrary(name: "CLibFuzzer"),
 
         // Safe wrappers: own the C objects, check every return code, know nothing of Trawl.
         .target(name: "PCRE2", dependencies: ["CPCRE2"], exclude: ["README.md"]),
@@ -65,6 +68,9 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ], exclude: ["README.md"]),
+        // The fuzz targets (built for libFuzzer by scripts/fuzz) and, in an ordinary build, the
+        // driver that replays the regression inputs.
+        .executableTarget(name: "trawl-fuzz", dependencies: ["CLibFuzzer", "TrawlExtract", "TrawlDetect", "TrawlPatterns", "TrawlModel"], exclude: ["README.md"]),
 
         .testTarget(name: "TrawlDetectTests", dependencies: ["TrawlDetect", "TrawlPatterns", "TrawlModel", "Hyperscan", "PCRE2", "YAMLFiles", "Yams"]),
         .testTarget(name: "TrawlExtractTests", dependencies: ["TrawlExtract", "TrawlModel", "DynamicLibrary", "LibXML2", "LibArchive"]),

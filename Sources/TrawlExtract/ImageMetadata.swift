@@ -168,8 +168,8 @@ struct TIFF {
             parts.append(Double(num) / Double(den))
         }
         var degrees = parts[0] + parts[1] / 60 + parts[2] / 3600
-        // The reference's offset is -1 when its entry was cut off before the offset.
-        if let (_, _, r) = ref, r >= 0, r < b.count, b[r] == 0x53 || b[r] == 0x57 { degrees = -degrees }  // S or W
+        // A reference whose offset could not be read is -1 (see `walk`): only an index in the data is read.
+        if let (_, _, r) = ref, b.indices.contains(r), b[r] == 0x53 || b[r] == 0x57 { degrees = -degrees }  // S or W
         return degrees
     }
 }
