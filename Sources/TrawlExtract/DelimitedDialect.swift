@@ -17,9 +17,10 @@ package struct DelimitedDialect: Equatable, Sendable {
     }
 
     static let candidates: [UInt8] = [44, 59, 9, 124]  // , ; tab |
-    /// Lines looked at, and bytes at most.
-    static let sampleLines = 40
-    static let sampleBytes = 16 << 10
+    /// Lines looked at, and bytes at most: enough to see a title, a header and rows below it,
+    /// and little for a text file that is no table (this runs on every text file).
+    static let sampleLines = 20
+    static let sampleBytes = 4 << 10
 
     /// The dialect of `utf8`, or nil when it does not read as a table: at least a header and a
     /// row, and one delimiter splitting at least four in five of the sampled lines below the
@@ -34,13 +35,16 @@ package struct DelimitedDialect: Equatable, Sendable {
             lines.removeFirst()
         }
         guard lines.count >= 2 else { return nil }
+        // Every line's fields for every candidate delimiter, in one pass over its bytes.
+        let candidates = sepLine.map { [$0] } ?? Self.candidates
+        let counts = lines.map { fieldCounts($0, delimiters: candidates) }
         var best: (dialect: DelimitedDialect, share: Double)?
-        for d in sepLine.map({ [$0] }) ?? candidates {
-            let counts = lines.map { fieldCount($0, delimiter: d) }
+        for (c, d) in candidates.enumerated() {
+            let column = counts.map { $0[c] }
             // The header is the first line with the number of fields most lines have.
-            let modal = mostCommon(counts.dropFirst().isEmpty ? counts[...] : counts.dropFirst())
-            guard modal >= 2, let header = counts.firstIndex(of: modal) else { continue }
-            let below = counts[(header + 1)...]
+            let modal = mostCommon(column.count > 1 ? column.dropFirst() : column[...])
+            guard modal >= 2, let header = column.firstIndex(of: modal) else { continue }
+            let below = column[(header + 1)...]
             guard !below.isEmpty else { continue }
             let share = Double(below.filter { $0 == modal }.count) / Double(below.count)
             guard share >= 0.8 else { continue }
@@ -71,17 +75,33 @@ package struct DelimitedDialect: Equatable, Sendable {
 
     /// Fields on one line: delimiters outside double quotes, plus one.
     static func fieldCount(_ line: ArraySlice<UInt8>, delimiter: UInt8) -> Int {
-        var count = 1, quoted = false
-        for b in line {
-            if b == 34 { quoted.toggle() } else if b == delimiter && !quoted { count += 1 }
-        }
-        return count
+        fieldCounts(line, delimiters: [delimiter])[0]
     }
 
+    /// Fields on one line for each delimiter, in one pass.
+    static func fieldCounts(_ line: ArraySlice<UInt8>, delimiters: [UInt8]) -> [Int] {
+        var counts = [Int](repeating: 1, count: delimiters.count)
+        var quoted = false
+        let usual = delimiters.allSatisfy { candidates.contains($0) }
+        for b in line {
+            if b == 34 { quoted.toggle(); continue }
+            // Most bytes are none of the usual four: passed over at once, unless a "sep=" line
+            // named another.
+            if quoted || (b != 44 && b != 59 && b != 9 && b != 124 && (usual || !delimiters.contains(b))) { continue }
+            for (k, d) in delimiters.enumerated() where d == b { counts[k] += 1 }
+        }
+        return counts
+    }
+
+    /// The most frequent value (the larger on a tie); counts are small, so a sort does.
     private static func mostCommon(_ counts: ArraySlice<Int>) -> Int {
-        var tally: [Int: Int] = [:]
-        for c in counts { tally[c, default: 0] += 1 }
-        return tally.max { ($0.value, $0.key) < ($1.value, $1.key) }?.key ?? 0
+        let sorted = counts.sorted()
+        var best = 0, bestRun = 0, run = 0
+        for (i, c) in sorted.enumerated() {
+            run = i > 0 && sorted[i - 1] == c ? run + 1 : 1
+            if run >= bestRun { best = c; bestRun = run }
+        }
+        return best
     }
 
     /// Most of the line's fields hold a letter and no digit: column names, not values.

@@ -104,7 +104,8 @@ package enum Sniffer {
     /// read as CSV, in the dialect its lines show (`DelimitedDialect`). Only UTF-8 (or ASCII)
     /// text is looked at; other encodings stay text.
     private static func looksDelimited(_ bytes: [UInt8]) -> Bool {
-        TextDecoding.startsAsUTF8(bytes) && DelimitedDialect.sniff(bytes[...], requireHeader: true) != nil
+        let head = Array(bytes.prefix(DelimitedDialect.sampleBytes))
+        return TextDecoding.startsAsUTF8(head) && DelimitedDialect.sniff(head[...], requireHeader: true) != nil
     }
 
     /// What a file name's extension says, looked up once (it was compared with some twenty names).
