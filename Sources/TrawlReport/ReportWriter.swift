@@ -32,19 +32,17 @@ package final class ReportWriter: @unchecked Sendable {
 
     /// One worker's lines not yet written, and its totals.
     private final class Slot {
-        // Unchecked exclusivity: a slot is one worker's, touched by it alone (or under `lock` once
-        // the workers are done), one access at a time; the runtime's check of every access was
-        // some 900 instructions a small file's entry.
+        // A slot is one worker's, touched by it alone (or under `lock` once the workers are done).
         /// Lines are encoded straight into this buffer, which goes to the file whole: no copy of a
         /// line is made on its way out.
-        @exclusivity(unchecked) var lines = JSONBytes(capacity: Slot.flushAt + 64 * 1024)
+        var lines = JSONBytes(capacity: Slot.flushAt + 64 * 1024)
         static let flushAt = 256 * 1024
-        @exclusivity(unchecked) var totals = SummaryRecord.empty
+        var totals = SummaryRecord.empty
         /// Entries and findings by level, counted by the level's place (`place`; nil: none yet) and
         /// put into `totals` by name at the end: hashing the level's name for every entry
         /// was a tenth of writing a small file's entry.
-        @exclusivity(unchecked) var entriesByLevel: [Int?] = Array(repeating: nil, count: Level.allCases.count)
-        @exclusivity(unchecked) var findingsByLevel: [Int?] = Array(repeating: nil, count: Level.allCases.count)
+        var entriesByLevel: [Int?] = Array(repeating: nil, count: Level.allCases.count)
+        var findingsByLevel: [Int?] = Array(repeating: nil, count: Level.allCases.count)
 
         /// The totals with the per-level counts in them.
         var completeTotals: SummaryRecord {
