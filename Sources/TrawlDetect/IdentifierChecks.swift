@@ -253,7 +253,9 @@ enum IdentifierChecks {
     @Sendable static func ipAddress(_ value: String) -> Validation {
         var buffer = [UInt8](repeating: 0, count: 16)
         if value.contains(":") {
-            guard inet_pton(AF_INET6, value, &buffer) == 1 else { return .invalid }
+            // A zone ("%eth0") names the interface, not the address.
+            let address = value.split(separator: "%", maxSplits: 1).first.map(String.init) ?? value
+            guard inet_pton(AF_INET6, address, &buffer) == 1 else { return .invalid }
             if buffer.allSatisfy({ $0 == 0 }) || buffer[0..<15].allSatisfy({ $0 == 0 }) { return .invalid }  // :: and ::1
             if buffer[0] == 0x20 && buffer[1] == 0x01 && buffer[2] == 0x0D && buffer[3] == 0xB8 { return .exempt(.exampleData) }  // 2001:db8::/32
             return .valid
