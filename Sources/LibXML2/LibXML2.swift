@@ -105,6 +105,7 @@ public final class XMLPullReader: XMLNodeReader {
     /// Reads `bytes` as XML. The reader is valid only inside `body`.
     /// - Throws: `XMLError` when no reader can be made, and whatever `body` throws.
     public static func readXML<R>(_ bytes: UnsafeRawBufferPointer, _ body: (XMLPullReader) throws -> R) throws -> R {
+        LibXML2Library.initialize()
         let base = bytes.baseAddress?.assumingMemoryBound(to: CChar.self)
         guard let r = xmlReaderForMemory(base, Int32(clamping: bytes.count), nil, nil, XMLError.parseOptions) else {
             throw XMLError(message: "libxml2 could not create a reader", line: 0)
@@ -115,6 +116,7 @@ public final class XMLPullReader: XMLNodeReader {
     /// Reads `bytes` as HTML (forgiving parser, as browsers are). The reader is valid only inside
     /// `body`; its `stoppedEarly` says whether the parser read all of `bytes`.
     public static func readHTML<R>(_ bytes: UnsafeRawBufferPointer, _ body: (XMLPullReader) throws -> R) throws -> R {
+        LibXML2Library.initialize()
         let base = bytes.baseAddress?.assumingMemoryBound(to: CChar.self)
         guard let context = htmlNewParserCtxt() else {
             throw XMLError(message: "libxml2 could not create an HTML parser", line: 0)
@@ -242,4 +244,15 @@ public final class XMLPullReader: XMLNodeReader {
         xmlTextReaderMoveToElement(reader)
         return out
     }
+}
+
+/// libxml2's global state, which must be initialised once before threads use the library: made
+/// lazily by two threads at once (two HTML parsers created together, each making a dictionary
+/// seeded by the library's random generator), its recursive mutex can leave both waiting for
+/// good, and the scan with them. Every entry point of this module calls `initialize()` first; a
+/// Swift global is made once, whichever thread comes first, and the others wait for it.
+public enum LibXML2Library {
+    private static let initialized: Void = xmlInitParser()
+
+    public static func initialize() { _ = initialized }
 }

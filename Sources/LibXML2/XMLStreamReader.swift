@@ -137,10 +137,6 @@ public final class XMLStreamReader: XMLNodeReader {
         return h
     }
 
-    /// libxml2 asks to be initialised once before threads use it; a Swift global is made once,
-    /// whichever worker comes first.
-    private static let parserInitialized: Void = xmlInitParser()
-
     private init(context: xmlParserCtxtPtr, input: UnsafeRawBufferPointer) {
         self.context = context
         self.input = input
@@ -158,7 +154,7 @@ public final class XMLStreamReader: XMLNodeReader {
     /// Reads `bytes` as XML. The reader is valid only inside `body`.
     /// - Throws: `XMLError` when no parser can be made, and whatever `body` throws.
     public static func read<R>(_ bytes: UnsafeRawBufferPointer, _ body: (XMLStreamReader) throws -> R) throws -> R {
-        _ = parserInitialized
+        LibXML2Library.initialize()
         // The first four bytes go in with the parser's creation, for the encoding to be detected
         // from them, as xmlTextReader does.
         let head = min(4, bytes.count)

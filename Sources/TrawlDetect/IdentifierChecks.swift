@@ -102,11 +102,25 @@ enum IdentifierChecks {
     static let exampleIBANs: Set<String> = ["GB82WEST12345698765432", "GB29NWBK60161331926819", "DE89370400440532013000",
                                             "FR1420041010050500013M02606", "GB33BUKB20201555555555"]
 
+    /// The shape of the national part (BBAN) of some countries' IBANs, from the ISO 13616
+    /// registry: `a` a letter, `n` a digit, `c` either. A letter where the registry has a digit
+    /// makes the value no IBAN.
+    static let ibanStructures: [String: String] = [
+        "GB": "aaaannnnnnnnnnnnnn", "IE": "aaaannnnnnnnnnnnnn", "DE": "nnnnnnnnnnnnnnnnnn", "NL": "aaaannnnnnnnnn",
+        "BE": "nnnnnnnnnnnn", "ES": "nnnnnnnnnnnnnnnnnnnn", "FR": "nnnnnnnnnncccccccccccnn", "IT": "annnnnnnnnncccccccccccc",
+        "PT": "nnnnnnnnnnnnnnnnnnnnn", "PL": "nnnnnnnnnnnnnnnnnnnnnnnn", "AT": "nnnnnnnnnnnnnnnn", "CH": "nnnnnccccccccccccc",
+    ]
+
     @Sendable static func iban(_ value: String) -> Validation {
         let compact = value.uppercased().filter { $0.isLetter || $0.isNumber }
         let country = String(compact.prefix(2))
         if let length = ibanLengths[country] { guard compact.count == length else { return .invalid } }
         else { guard (15...34).contains(compact.count) else { return .invalid } }
+        if let structure = ibanStructures[country] {
+            for (c, kind) in zip(compact.dropFirst(4), structure) {
+                if (kind == "n" && !c.isNumber) || (kind == "a" && !c.isLetter) { return .invalid }
+            }
+        }
         let rearranged = compact.dropFirst(4) + compact.prefix(4)
         var remainder = 0
         for c in rearranged {
