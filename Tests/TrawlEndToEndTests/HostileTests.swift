@@ -27,16 +27,22 @@ func runMeasured(_ args: [String]) throws -> (status: Int32, maxRSSKiB: Int) {
     return ((status >> 8) & 0xFF, usage.ru_maxrss)
 }
 
+/// Generates the hostile-input suite into `dir` with scripts/make-hostile.py (`lineMB`: the size
+/// of its one long line, smaller where a test does not need it).
+func makeHostile(_ dir: URL, lineMB: Int? = nil) throws {
+    let make = Process()
+    make.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    make.arguments = ["python3", root.appendingPathComponent("scripts/make-hostile.py").path, dir.path] + (lineMB.map { ["--line-mb", String($0)] } ?? [])
+    try make.run()
+    make.waitUntilExit()
+    try #require(make.terminationStatus == 0)
+}
+
 @Suite(.serialized) struct HostileInput {
     @Test func everyHostileCaseEndsBoundedAndReported() throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("trawl-hostile-\(UUID())")
         defer { try? FileManager.default.removeItem(at: dir) }
-        let make = Process()
-        make.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        make.arguments = ["python3", root.appendingPathComponent("scripts/make-hostile.py").path, dir.path]
-        try make.run()
-        make.waitUntilExit()
-        try #require(make.terminationStatus == 0)
+        try makeHostile(dir)
 
         let report = dir.appendingPathComponent("report.json")
         let (status, rss) = try runMeasured(["scan", dir.appendingPathComponent("tree").path, "--output", report.path,
@@ -89,12 +95,7 @@ func runMeasured(_ args: [String]) throws -> (status: Int32, maxRSSKiB: Int) {
     @Test func silentMissesAreSearchedOrListed() throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("trawl-misses-\(UUID())")
         defer { try? FileManager.default.removeItem(at: dir) }
-        let make = Process()
-        make.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        make.arguments = ["python3", root.appendingPathComponent("scripts/make-hostile.py").path, dir.path, "--line-mb", "1"]
-        try make.run()
-        make.waitUntilExit()
-        try #require(make.terminationStatus == 0)
+        try makeHostile(dir, lineMB: 1)
         let report = dir.appendingPathComponent("report.json")
         _ = try runMeasured(["scan", dir.appendingPathComponent("tree").path, "--output", report.path,
                              "--show-values", "--key-file", dir.appendingPathComponent("key").path])
@@ -166,12 +167,7 @@ func runMeasured(_ args: [String]) throws -> (status: Int32, maxRSSKiB: Int) {
     @Test func hostileNamesAreEscapedOnStandardErrorAndExactInTheReport() throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("trawl-names-\(UUID())")
         defer { try? FileManager.default.removeItem(at: dir) }
-        let make = Process()
-        make.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        make.arguments = ["python3", root.appendingPathComponent("scripts/make-hostile.py").path, dir.path, "--line-mb", "1"]
-        try make.run()
-        make.waitUntilExit()
-        try #require(make.terminationStatus == 0)
+        try makeHostile(dir, lineMB: 1)
         let name = Array("bad\u{1B}[2J\u{1B}]0;owned\u{07}\r\ntrawl: forged line".utf8) + [0xFF] + Array(".zip".utf8)
         let member = "inner\u{1B}[31m\r\n.zip"
         let escaped = #"bad\x1b[2J\x1b]0;owned\x07\r\ntrawl: forged line\xff.zip!/inner\x1b[31m\r\n.zip"#
@@ -218,12 +214,7 @@ func runMeasured(_ args: [String]) throws -> (status: Int32, maxRSSKiB: Int) {
     @Test func numbersFromAFileAreBoundedAndReported() throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("trawl-numbers-\(UUID())")
         defer { try? FileManager.default.removeItem(at: dir) }
-        let make = Process()
-        make.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        make.arguments = ["python3", root.appendingPathComponent("scripts/make-hostile.py").path, dir.path]
-        try make.run()
-        make.waitUntilExit()
-        try #require(make.terminationStatus == 0)
+        try makeHostile(dir)
 
         let report = dir.appendingPathComponent("report.json")
         let (status, rss) = try runMeasured(["scan", dir.appendingPathComponent("tree/numbers").path, "--output", report.path,
