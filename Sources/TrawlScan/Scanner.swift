@@ -210,7 +210,7 @@ package final class Scanner: Sendable {
             let sniffed = Sniffer.sniff(head, name: ref.path)
             let rows = (sniffed == .document(.csv) || sniffed == .document(.tsv)) && TextDecoding.startsAsUTF8(head)
             if sniffed == .document(.text) || rows || { if case .unsupported = sniffed { return true } else { return false } }() {
-                let complete = try processLarge(ref, descriptor: fd, sniffed: sniffed, detector: detector, lines: lines)
+                let complete = try processLarge(ref, descriptor: fd, head: head, sniffed: sniffed, detector: detector, lines: lines)
                 if complete { state?.store(path: ref.path, identity: identity, result: lines.bytes) }
                 return
             }
@@ -265,7 +265,7 @@ package final class Scanner: Sendable {
     }
 
     /// Returns whether the file was read whole and unchanged (its result may be kept).
-    private func processLarge(_ ref: FileRef, descriptor: Int32, sniffed: SniffedFormat, detector: Detector,
+    private func processLarge(_ ref: FileRef, descriptor: Int32, head: [UInt8], sniffed: SniffedFormat, detector: Detector,
                               lines: LineCollector) throws(ReportWriteError) -> Bool {
         var result = FileResult(path: ref.path, size: ref.size, format: sniffed.name, outcome: .scanned)
         let fallback: UInt8? = sniffed == .document(.csv) ? 44 : sniffed == .document(.tsv) ? 9 : nil
@@ -290,7 +290,6 @@ package final class Scanner: Sendable {
         // The dialect from the head, as the reader of a whole file finds it.
         var rows: DelimitedReader? = nil
         if let fallback {
-            let head = (try? FileReading.readHead(ref.path, count: 64 * 1024, descriptor: descriptor).get()) ?? []
             rows = DelimitedReader(DelimitedDialect.sniff(head[...], preferred: fallback) ?? DelimitedDialect(delimiter: fallback))
         }
         var atStart = true
