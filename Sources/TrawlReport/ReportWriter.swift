@@ -1,4 +1,4 @@
-// Streams the report to disk as files finish.
+// The report file: a `ReportSink` that streams entries to disk as JSON Lines as files finish.
 //
 // Each record is encoded by the calling worker into that worker's own buffer, with that worker's
 // own totals: workers never wait on each other per entry. A buffer goes to the file whole, under
@@ -6,7 +6,8 @@
 // number of files; the totals are summed at the end. The report
 // is written to a temporary name beside the output, created new and never through a link (mode
 // 0600: it describes where personal data is), and renamed into place only by `finish`, so a run
-// that dies leaves no partial report under the output name. A link at the output name is refused. Totals for the summary line are kept here, since every entry passes through.
+// that dies leaves no partial report under the output name. A link at the output name is refused.
+// Totals for the summary line are kept here, since every entry passes through.
 import Foundation
 import OwnerOnlyFiles
 import TrawlModel
@@ -15,7 +16,7 @@ import TrawlModel
 import Glibc
 #endif
 
-package final class ReportWriter: @unchecked Sendable {
+package final class ReportWriter: ReportSink, @unchecked Sendable {
     // SAFETY: `fd` is written, `summary` and `slots` (the array) changed only while holding `lock`;
     // slot i's buffer and totals are touched only by worker i (the scan gives every thread its own
     // index), or under `lock` once the workers are done (`finish`).
@@ -24,7 +25,7 @@ package final class ReportWriter: @unchecked Sendable {
     private let fd: Int32
     private let finalPath: String?
     private let temporaryPath: String?
-    private let key: FingerprintKey
+    private let key: Keyring
     private let showValues: Bool
     private let findingsOnly: Bool
     /// Lines not yet written (begin and summary): output goes out in writes of about 256 KiB.
@@ -72,17 +73,11 @@ package final class ReportWriter: @unchecked Sendable {
     }
     private var summary = SummaryRecord.empty
 
-    /// A finding's fingerprint under the report's key (to look decisions up before writing).
-    package func fingerprint(_ m: Match) -> String { key.fingerprint(type: m.typeId, normalized: m.normalized) }
-
-    /// A content hasher under the report's key, for `FileResult.contentId`.
-    package func contentHasher() -> ContentHasher { key.contentHasher() }
-
     /// Opens the report for writing. `path` "-" writes to standard output (no temporary file); a
     /// device or the user's own pipe is written straight to (`OutputFile`).
     /// - Throws: `ReportWriteError` when `path` is a link or another thing the report is not
     ///   written to, or the temporary file cannot be created.
-    package init(path: String, key: FingerprintKey, showValues: Bool, findingsOnly: Bool) throws(ReportWriteError) {
+    package init(path: String, key: Keyring, showValues: Bool, findingsOnly: Bool) throws(ReportWriteError) {
         self.key = key
         self.showValues = showValues
         self.findingsOnly = findingsOnly
@@ -114,7 +109,7 @@ package final class ReportWriter: @unchecked Sendable {
     /// - Returns: what the state database keeps to carry the entry over next time (`writeCarried`),
     ///   or nothing when `keep` is false.
     @discardableResult
-    package func write(_ result: FileResult, isMember: Bool, worker: Int = 0, keep: Bool = true) throws(ReportWriteError) -> [UInt8] {
+    package func write(_ result: FileResult, isMember: Bool, worker: Int, keep: Bool) throws(ReportWriteError) -> [UInt8] {
         let record = fileRecord(result)
         let stats = EntryStats(record, findings: result.findings, isMember: isMember)
         let slot = slots[worker]
@@ -140,7 +135,7 @@ package final class ReportWriter: @unchecked Sendable {
     ///   they are reported on stderr again as on the night they were first read.
     /// - Throws: `ReportWriteError` when the stored bytes are damaged.
     @discardableResult
-    package func writeCarried(_ stored: [UInt8], worker: Int = 0) throws(ReportWriteError) -> [([[UInt8]], ScanIssue)] {
+    package func writeCarried(_ stored: [UInt8], worker: Int) throws(ReportWriteError) -> [([[UInt8]], ScanIssue)] {
         var failures: [([[UInt8]], ScanIssue)] = []
         let damaged = ReportWriteError(message: "a stored result is damaged; delete the state database to rebuild it")
         var position = stored.startIndex
@@ -332,98 +327,6 @@ package final class ReportWriter: @unchecked Sendable {
                 throw ReportWriteError(message: "cannot write the report: \(String(cString: strerror(errno)))")
             }
             written += n
-        }
-    }
-}
-
-/// What one entry adds to the summary, in a compact line the state database keeps beside the
-/// entry's report line: outcome, level, member flag, size, issue kinds, and each finding's type and
-/// level ("-" when exempt), tab-separated.
-struct EntryStats {
-    var outcome: Outcome
-    var level: Level
-    var isMember: Bool
-    var size: Int
-    var issueKinds: [IssueKind]
-    /// Findings by type and level, each pair once with its count, in the order first met (listed
-    /// findings, then omitted groups). The totals then take one update per pair, not per finding.
-    var findings: [(type: String, level: Level?, count: Int)]
-
-    /// `findings`: those the record is written with (the writer writes them straight from the
-    /// result, not from the record).
-    init(_ record: FileRecord, findings listed: [Finding], isMember: Bool) {
-        outcome = record.outcome
-        level = record.level
-        self.isMember = isMember
-        size = record.size
-        issueKinds = (record.issues ?? []).map(\.kind)
-        // A few types in a file, so a look along the list beats hashing each finding's type.
-        var groups: [(type: String, level: Level?, count: Int)] = []
-        func add(_ type: String, _ level: Level?, _ count: Int) {
-            if let i = groups.firstIndex(where: { $0.type == type && $0.level == level }) {
-                groups[i].count += count
-            } else {
-                groups.append((type, level, count))
-            }
-        }
-        // By index, each record read in place (a for-in loop copies each one out).
-        for i in listed.indices { add(listed[i].match.typeId, listed[i].level, 1) }
-        for o in record.findingsOmitted ?? [] { add(o.type, o.level, o.count) }
-        findings = groups
-    }
-
-    /// Findings of the same type and level are written once with their count ("type=level*n"):
-    /// a carried entry with thousands of findings is then read back in a few fields, not one per
-    /// finding (reading them one by one was most of the time of a rescan of a finding-dense share).
-    var encoded: [UInt8] {
-        let groups = findings
-        let fields = [outcome.rawValue, level.rawValue, isMember ? "1" : "0", String(size),
-                      issueKinds.map(\.rawValue).joined(separator: ","),
-                      groups.map { "\($0.type)=\($0.level?.rawValue ?? "-")\($0.count == 1 ? "" : "*\($0.count)")" }.joined(separator: ",")]
-        return Array(("S\t" + fields.joined(separator: "\t")).utf8)
-    }
-
-    // Names as bytes, so that reading a carried entry's outcome and level makes no String.
-    private static let outcomes = Outcome.allCases.map { (Array($0.rawValue.utf8), $0) }
-    private static let levels = Level.allCases.map { (Array($0.rawValue.utf8), $0) }
-
-    init?(decoding line: ArraySlice<UInt8>) {
-        // Read on every carried-over entry: fields are found by index, and strings are made only
-        // for the lists that are not empty.
-        var fields: [ArraySlice<UInt8>] = []
-        fields.reserveCapacity(7)
-        var start = line.startIndex
-        for i in line.indices where line[i] == 9 {
-            fields.append(line[start..<i])
-            start = i + 1
-        }
-        fields.append(line[start...])
-        func text(_ f: ArraySlice<UInt8>) -> String { String(decoding: f, as: UTF8.self) }
-        guard fields.count == 7, fields[0].elementsEqual([83]),
-              let outcome = Self.outcomes.first(where: { $0.0.elementsEqual(fields[1]) })?.1,
-              let level = Self.levels.first(where: { $0.0.elementsEqual(fields[2]) })?.1 else { return nil }
-        var size = 0
-        for d in fields[4] {
-            guard d >= 48 && d <= 57 else { return nil }
-            size = size * 10 + Int(d - 48)
-        }
-        self.outcome = outcome
-        self.level = level
-        isMember = fields[3].first == 49
-        self.size = size
-        issueKinds = fields[5].isEmpty ? [] : text(fields[5]).split(separator: ",").compactMap { IssueKind(rawValue: String($0)) }
-        // "type=level" per finding, or "type=level*count" for a group counted but not listed.
-        findings = []
-        for group in fields[6].split(separator: 44) {  // ","
-            guard let equals = group.firstIndex(of: 61) else { return nil }  // "="
-            let star = group[equals...].firstIndex(of: 42) ?? group.endIndex  // "*"
-            let levelName = group[(equals + 1)..<star]
-            var count = star == group.endIndex ? 1 : 0
-            for d in group[min(star + 1, group.endIndex)...] {
-                guard d >= 48 && d <= 57 else { return nil }
-                count = count * 10 + Int(d - 48)
-            }
-            findings.append((text(group[..<equals]), Self.levels.first(where: { $0.0.elementsEqual(levelName) })?.1, count))
         }
     }
 }

@@ -150,7 +150,7 @@ struct Scan: ParsableCommand {
         let library: PatternLibrary
         let set: PatternSet
         let loadedPolicy: Policy
-        let key: FingerprintKey
+        let key: Keyring
         let book: DecisionBook?
         do {
             // Tesseract is loaded only when asked for; asked for and missing, nothing is scanned
@@ -160,7 +160,7 @@ struct Scan: ParsableCommand {
             library = try PatternLibrary.load(directory: patternDir)
             set = try PatternSet(library)
             loadedPolicy = try Policy.load(path: policy ?? patternDir + "/policy.yaml")
-            key = try FingerprintKey.loadOrCreate(at: keyFile ?? Resources.defaultKeyFile())
+            key = try Keyring.loadOrCreate(at: keyFile ?? Resources.defaultKeyFile())
         } catch {
             printError("\(error)")
             throw ExitCode(ExitStatus.usageOrFatal)
@@ -234,8 +234,8 @@ struct Scan: ParsableCommand {
         defer { withExtendedLifetime(runLock) {} }
 
         let quiet = self.quiet
-        let scanner = Scanner(options: options, patterns: set, classifier: Classifier(policy: loadedPolicy), writer: writer,
-                              state: store, decisions: book) { path, issue in
+        let scanner = Scanner(options: options, patterns: set, classifier: Classifier(policy: loadedPolicy), sink: writer,
+                              keyring: key, state: store, decisions: book) { path, issue in
             guard !quiet else { return }
             let entry = path.map { TerminalText.escaping(bytes: $0) }.joined(separator: "!/")
             if format == .json {

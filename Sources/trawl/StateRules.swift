@@ -46,7 +46,7 @@ extension Scan {
 
     /// Identity of everything that shapes a stored result: this build of trawl, the contents of the
     /// patterns, policy and decisions, the key's id, and every option that shapes an entry.
-    func stateRules(library: PatternLibrary, policy: Policy, key: FingerprintKey, decisions: DecisionBook?) -> String {
+    func stateRules(library: PatternLibrary, policy: Policy, key: Keyring, decisions: DecisionBook?) -> String {
         let identities = [
             "trawl \(Trawl.version)", Self.buildIdentity(),
             library.sources.isEmpty ? "" : RuleSetIdentity.of(files: library.sources, name: "").id,

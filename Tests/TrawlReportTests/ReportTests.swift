@@ -20,9 +20,9 @@ import TrawlModel
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("trawl-key-\(UUID())")
         defer { try? FileManager.default.removeItem(at: dir) }
         let path = dir.appendingPathComponent("k").path
-        let a = try FingerprintKey.loadOrCreate(at: path)
-        let again = try FingerprintKey.loadOrCreate(at: path)
-        let other = try FingerprintKey.loadOrCreate(at: dir.appendingPathComponent("k2").path)
+        let a = try Keyring.loadOrCreate(at: path)
+        let again = try Keyring.loadOrCreate(at: path)
+        let other = try Keyring.loadOrCreate(at: dir.appendingPathComponent("k2").path)
         let fa = a.fingerprint(type: "uk.nino", normalized: "AB123456C")
         #expect(fa == again.fingerprint(type: "uk.nino", normalized: "AB123456C"))
         #expect(fa != other.fingerprint(type: "uk.nino", normalized: "AB123456C"))
@@ -36,7 +36,7 @@ import TrawlModel
     /// the key id, a fingerprint (HMAC-SHA256 of type, NUL, normalised value) and a content id
     /// (HMAC-SHA256 under "trawl-content" + key), the content fed in two pieces.
     @Test func fingerprintsAndContentIdsAreTheHMACsTheFormatDocuments() {
-        let key = FingerprintKey(bytes: Array(1...32))
+        let key = Keyring(bytes: Array(1...32))
         #expect(key.id == "7a462fb6ed67")
         #expect(key.fingerprint(type: "uk.nino", normalized: "AB123456C")
                 == "hmac-sha256:7a462fb6ed67:67811869fe19f5da1dd84dc3a84883ec7830d93d883650cb331367f59cb52cb7")
@@ -81,7 +81,7 @@ import TrawlModel
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("trawl-short-\(UUID())").path
         defer { try? FileManager.default.removeItem(atPath: path) }
         _ = FileManager.default.createFile(atPath: path, contents: Data([1, 2, 3]), attributes: [.posixPermissions: 0o600])
-        #expect { try FingerprintKey.loadOrCreate(at: path) } throws: { "\($0)".contains("holds 3 bytes; a key is 32 bytes") }
+        #expect { try Keyring.loadOrCreate(at: path) } throws: { "\($0)".contains("holds 3 bytes; a key is 32 bytes") }
     }
 }
 
@@ -171,11 +171,11 @@ import TrawlModel
     @Test func theWriterWritesFindingsAsTheirRecordsWouldBe() throws {
         // The writer writes each finding straight into its line, masking the value and writing
         // its fingerprint in place; the line must be the one a record made of Masking.mask and
-        // FingerprintKey.fingerprint writes, whatever the value holds.
+        // Keyring.fingerprint writes, whatever the value holds.
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("trawl-report-\(UUID())")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
-        let key = try FingerprintKey.loadOrCreate(at: dir.appendingPathComponent("key").path)
+        let key = try Keyring.loadOrCreate(at: dir.appendingPathComponent("key").path)
         let values: [(String, MaskStyle)] = [
             ("AB123456C", .keepEnds), ("jo.bloggs@example.org", .email), ("12/03/1984", .date), ("5 July 1964", .date),
             ("say \"hi\"\\ \u{1}", .keepEnds), ("zoë.brontë@exämple.org", .email), ("12 März 1984", .date), ("中文 123", .keepEnds), ("@", .email), ("", .keepEnds)]
@@ -195,7 +195,7 @@ import TrawlModel
             try writer.begin(BeginRecord(schema: reportSchema, tool: "test", started: "now", roots: [], options: [:],
                                          patterns: RuleSetIdentity(id: "p", name: "p"), policy: RuleSetIdentity(id: "q", name: "q"), keyId: key.id))
             let result = FileResult(path: Array("/share/a.txt".utf8), size: 10, outcome: .scanned, findings: findings, level: .restricted)
-            let kept = try writer.write(result, isMember: false)
+            let kept = try writer.write(result, isMember: false, worker: 0, keep: true)
             _ = try writer.finish(started: Date())
             let records = findings.map { f in
                 FindingRecord(type: f.match.typeId, pattern: f.match.patternId, level: f.level, confidence: f.match.confidence,
@@ -219,7 +219,7 @@ import TrawlModel
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("trawl-report-\(UUID())")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
-        let key = try FingerprintKey.loadOrCreate(at: dir.appendingPathComponent("key").path)
+        let key = try Keyring.loadOrCreate(at: dir.appendingPathComponent("key").path)
         let out = dir.appendingPathComponent("report.json").path
         let writer = try ReportWriter(path: out, key: key, showValues: false, findingsOnly: true)
         try writer.begin(BeginRecord(schema: reportSchema, tool: "test", started: "now", roots: [], options: [:],
@@ -229,9 +229,9 @@ import TrawlModel
         let match = Match(typeId: "uk.nino", patternId: "uk.nino", value: "AB123456C", normalized: "AB123456C",
                           confidence: .high, evidence: [], location: Location(offset: 3))
         try writer.write(FileResult(path: Array("/a".utf8), size: 10, outcome: .scanned,
-                                    findings: [Finding(match: match, level: .restricted)], level: .restricted), isMember: false)
-        try writer.write(FileResult(path: Array("/clean".utf8), size: 5, outcome: .scanned), isMember: false)
-        try writer.write(FileResult(path: Array("/bad".utf8), size: 0, outcome: .error, issues: [ScanIssue(.permission, "denied")]), isMember: false)
+                                    findings: [Finding(match: match, level: .restricted)], level: .restricted), isMember: false, worker: 0, keep: true)
+        try writer.write(FileResult(path: Array("/clean".utf8), size: 5, outcome: .scanned), isMember: false, worker: 0, keep: true)
+        try writer.write(FileResult(path: Array("/bad".utf8), size: 0, outcome: .error, issues: [ScanIssue(.permission, "denied")]), isMember: false, worker: 0, keep: true)
         let summary = try writer.finish(started: Date())
         #expect(summary.exitStatus == 1)
         #expect(summary.files == { var c = OutcomeCounts(); c.total = 3; c.scanned = 2; c.failed = 1; return c }())

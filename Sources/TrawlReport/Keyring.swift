@@ -1,4 +1,4 @@
-// What keeps the report from leaking what it found: masked values and keyed fingerprints.
+// The keyring: the per-site key that fingerprints and content ids are made under.
 //
 // A fingerprint is HMAC-SHA256 under a per-site key, never a bare hash: an unkeyed hash of an NI
 // number is reversed by hashing all ~10^9 candidates. The key lives in a file Trawl creates with
@@ -14,8 +14,8 @@ import TrawlModel
 import Glibc
 #endif
 
-/// The fingerprint key.
-package struct FingerprintKey: Sendable {
+/// The site's key, and the keyed digests made under it: finding fingerprints and content ids.
+package struct Keyring: Sendable {
     /// A short public id: the first 12 hex digits of SHA-256("trawl-key-id" + key).
     package let id: String
 
@@ -45,8 +45,8 @@ package struct FingerprintKey: Sendable {
     /// - Throws: `KeyError` when the key cannot be read or created, or the file at `path` is not one
     ///   to trust: a link, not a regular file, readable or writable by group or others, or not
     ///   `length` bytes long.
-    package static func loadOrCreate(at path: String) throws(KeyError) -> FingerprintKey {
-        if let bytes = try load(path) { return FingerprintKey(bytes: bytes) }
+    package static func loadOrCreate(at path: String) throws(KeyError) -> Keyring {
+        if let bytes = try load(path) { return Keyring(bytes: bytes) }
         // The folder by its last slash: NSString's deletingLastPathComponent traps on a bare name.
         let dir = path.lastIndex(of: "/").map { String(path[..<$0]) } ?? ""
         if !dir.isEmpty && !FileManager.default.fileExists(atPath: dir) {
@@ -61,12 +61,12 @@ package struct FingerprintKey: Sendable {
             let (fd, temporary) = try OwnerOnlyFile.createTemporary(beside: path, tag: "new")
             defer { close(fd) }
             do { try OwnerOnlyFile.write(bytes, to: fd, path: temporary) } catch { unlink(temporary); throw error }
-            if try OwnerOnlyFile.placeNew(path, from: temporary) { return FingerprintKey(bytes: bytes) }
+            if try OwnerOnlyFile.placeNew(path, from: temporary) { return Keyring(bytes: bytes) }
         } catch {
             throw KeyError(message: "\(path): cannot create the key file: \((error as? FileProblem)?.reason ?? "\(error)")")
         }
         guard let made = try load(path) else { throw KeyError(message: "\(path): the key file went away as it was made") }
-        return FingerprintKey(bytes: made)
+        return Keyring(bytes: made)
     }
 
     /// The bytes of the key file at `path`, or nil when there is none. Opened without following a
@@ -141,172 +141,6 @@ package struct KeyError: Error, CustomStringConvertible, Sendable {
     package var description: String { message }
 }
 
-package enum Masking {
-    /// The value with its identifying characters replaced by "*". Separators stay, so the shape
-    /// of the value remains readable.
-    package static func mask(_ value: String, style: MaskStyle) -> String {
-        // Nearly every value is ASCII: then a byte is a character and the work is done on bytes,
-        // without breaking the text into grapheme clusters (the same result; a test compares).
-        if let ascii = maskASCII(value, style: style) { return ascii }
-        return maskCharacters(value, style: style)
-    }
-
-    /// `mask(_:style:)` written into a report line as a JSON string: an ASCII value masked on
-    /// the stack and copied in, with no string made for it.
-    static func write(_ value: String, style: MaskStyle, to j: inout JSONBytes) {
-        if withMaskedASCII(value, style: style, { j.string($0, plain: false) }) == nil {
-            j.string(maskCharacters(value, style: style))
-        }
-    }
-
-    /// `mask` for an ASCII value, on its bytes; nil when the value is not ASCII.
-    static func maskASCII(_ value: String, style: MaskStyle) -> String? {
-        withMaskedASCII(value, style: style) { String(decoding: $0, as: UTF8.self) }
-    }
-
-    /// `body` given the bytes of `mask` for an ASCII value (valid only inside `body`); nil, and
-    /// `body` not called, when the value is not ASCII.
-    static func withMaskedASCII<R>(_ value: String, style: MaskStyle, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R? {
-        var value = value
-        return value.withUTF8 { source -> R? in
-            guard source.allSatisfy({ $0 < 128 }) else { return nil }
-            // Worked in a buffer on the stack (an email's masked local part may be one byte longer
-            // than the value): no array per value.
-            return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: source.count + 1) { buffer in
-                var count = source.count
-                if let base = source.baseAddress { buffer.baseAddress!.update(from: base, count: count) }
-                func keepEnds(_ range: Range<Int>) {
-                    let alphanumerics = range.reduce(0) { $0 + (buffer[$1].isASCIIAlphanumeric ? 1 : 0) }
-                    let keepHead = alphanumerics > 6 ? 2 : 1, keepTail = alphanumerics > 6 ? 1 : 0
-                    var seen = 0
-                    for i in range where buffer[i].isASCIIAlphanumeric {
-                        seen += 1
-                        if !(seen <= keepHead || seen > alphanumerics - keepTail) { buffer[i] = 42 }
-                    }
-                }
-                switch style {
-                case .email:
-                    guard let at = source.firstIndex(of: 64) else { keepEnds(0..<count); break }
-                    // The first character of the local part, then one star for each other (at
-                    // least one), then the domain as written.
-                    let head = min(at, 1), stars = max(at - 1, 1)
-                    let domain = count - at
-                    if let base = source.baseAddress { (buffer.baseAddress! + head + stars).update(from: base + at, count: domain) }
-                    for i in head..<(head + stars) { buffer[i] = 42 }
-                    count = head + stars + domain
-                case .date:
-                    var i = 0
-                    while i < count {
-                        guard buffer[i].isASCIIAlphanumeric else { i += 1; continue }
-                        var j = i
-                        while j < count && buffer[j].isASCIIAlphanumeric { j += 1 }
-                        let isYear = j - i == 4 && (i..<j).allSatisfy { buffer[$0] >= 48 && buffer[$0] <= 57 }
-                        if !isYear { for k in i..<j { buffer[k] = 42 } }
-                        i = j
-                    }
-                case .keepEnds:
-                    keepEnds(0..<count)
-                }
-                return body(UnsafeBufferPointer(rebasing: buffer[..<count]))
-            }
-        }
-    }
-
-    /// `mask` on characters, for any value.
-    static func maskCharacters(_ value: String, style: MaskStyle) -> String {
-        switch style {
-        case .email:
-            guard let at = value.firstIndex(of: "@") else { return keepEnds(value) }
-            let local = value[..<at]
-            return String(local.prefix(1)) + String(repeating: "*", count: max(local.count - 1, 1)) + value[at...]
-        case .date:
-            // Keep a four-digit year; mask every other digit and every letter (month names).
-            var out = ""
-            var run = ""
-            func flush() {
-                if run.count == 4 && run.allSatisfy(\.isNumber) { out += run } else { out += String(repeating: "*", count: run.count) }
-                run = ""
-            }
-            for c in value {
-                if c.isLetterOrDigit { run.append(c) } else { flush(); out.append(c) }
-            }
-            flush()
-            return out
-        case .keepEnds:
-            return keepEnds(value)
-        }
-    }
-
-    /// First two and last alphanumeric characters kept; short values keep only the first.
-    static func keepEnds(_ value: String) -> String {
-        let alnumCount = value.filter(\.isLetterOrDigit).count
-        let keepHead = alnumCount > 6 ? 2 : 1
-        let keepTail = alnumCount > 6 ? 1 : 0
-        var seen = 0
-        var out = ""
-        for c in value {
-            guard c.isLetterOrDigit else { out.append(c); continue }
-            seen += 1
-            out.append(seen <= keepHead || seen > alnumCount - keepTail ? c : "*")
-        }
-        return out
-    }
-}
-
-extension RuleSetIdentity {
-    /// "sha256:HEX" over the files' names and bytes, in the order given (callers sort by name).
-    package static func of(files: [(name: String, bytes: [UInt8])], name: String, count: Int? = nil) -> RuleSetIdentity {
-        var hasher = SHA256()
-        for f in files {
-            hasher.update(Array(f.name.utf8) + [0])
-            hasher.update(Array(String(f.bytes.count).utf8) + [0])
-            hasher.update(f.bytes)
-        }
-        return RuleSetIdentity(id: "sha256:" + hex(hasher.finalize()), name: name, count: count)
-    }
-}
-
-/// Lower-case hex of a digest's bytes, written straight into the string's storage (a formatter
-/// per byte, or a byte array grown and then copied into a String, costs more than the digest).
-func hex(_ digest: SHA256Digest) -> String {
-    digest.withUnsafeBytes { bytes in
-        String(unsafeUninitializedCapacity: bytes.count * 2) { out in writeHex(bytes, into: out, at: 0) }
-    }
-}
-
-/// Writes `bytes` as lower-case hex into `out` from `at`; returns where the hex ends. Four bytes
-/// at a time (`hexDigits`): this runs for every fingerprint and content id.
-private func writeHex(_ bytes: UnsafeRawBufferPointer, into out: UnsafeMutableBufferPointer<UInt8>, at start: Int) -> Int {
-    precondition(out.count - start >= bytes.count * 2)
-    let target = UnsafeMutableRawPointer(out.baseAddress! + start)
-    var i = 0
-    while i + 4 <= bytes.count {
-        target.storeBytes(of: hexDigits(bytes.loadUnaligned(fromByteOffset: i, as: UInt32.self)), toByteOffset: i * 2, as: UInt64.self)
-        i += 4
-    }
-    let digits: StaticString = "0123456789abcdef"
-    while i < bytes.count {
-        out[start + 2 * i] = digits.utf8Start[Int(bytes[i] >> 4)]
-        out[start + 2 * i + 1] = digits.utf8Start[Int(bytes[i] & 15)]
-        i += 1
-    }
-    return start + bytes.count * 2
-}
-
-/// The eight hex digits of four bytes, in memory order (little-endian: the first byte's high
-/// nibble in the lowest byte). Each byte is spread to sixteen bits, its nibbles split into two
-/// bytes, and every nibble turned into its digit at once: "0" + n, and 39 more for a-f (n + 6
-/// reaches 16 exactly when n is 10 or more). No byte carries into the next.
-@inline(__always)
-func hexDigits(_ word: UInt32) -> UInt64 {
-    var x = UInt64(UInt32(littleEndian: word))
-    x = (x | x << 16) & 0x0000_FFFF_0000_FFFF
-    x = (x | x << 8) & 0x00FF_00FF_00FF_00FF
-    let nibbles = (x >> 4) & 0x000F_000F_000F_000F | (x & 0x000F_000F_000F_000F) << 8
-    let letters = ((nibbles &+ 0x0606_0606_0606_0606) >> 4) & 0x0101_0101_0101_0101
-    return (nibbles &+ 0x3030_3030_3030_3030 &+ letters &* 39).littleEndian
-}
-
 /// "hmac-sha256:KEYID:", held inline: a hasher or key copied between workers then touches no
 /// shared reference count (an array here was retained and released for every file, by every
 /// worker, on one shared object).
@@ -325,7 +159,7 @@ struct TagPrefix: Sendable {
     }
 }
 
-/// Keyed digest of content fed in pieces; see `FingerprintKey.contentHasher()`.
+/// Keyed digest of content fed in pieces; see `Keyring.contentHasher()`.
 package struct ContentHasher {
     private var mac: KeyedSHA256
     private let prefix: TagPrefix

@@ -1,0 +1,69 @@
+// How an entry's level and reasons are put together from its own classification and its
+// members', what an entry that was not (wholly) read says, and the entry's way into the report.
+import TrawlClassify
+import TrawlModel
+import TrawlReport
+
+/// What entries not wholly read say, when nothing was found in them.
+enum EntryAssembly {
+    /// What an entry whose own reading failed or stopped part way says, when nothing was found.
+    static let partlyRead = "not wholly read, so nothing is known of what was not read"
+    /// What binary data of no known format says when nothing was found in its printable runs.
+    static let onlyPrintableRead = "binary data: only its printable text was searched, so nothing is known of the rest"
+}
+
+extension FileJob {
+    /// Sets an entry's level and reasons from its own classification (nil when it was not read)
+    /// and its members'.
+    func fold(_ read: MembersRead, own: Classification?, into result: inout FileResult) {
+        if let own { apply(own, to: &result) }
+        if let highest = read.highest, highest > result.level {
+            result.level = highest
+            result.reasons.insert(LevelReason(rule: "contains", level: highest, detail: "highest level among its \(read.count) members"), at: 0)
+            result.reasons.removeAll { $0.rule == "default" }
+        }
+        if read.notWhollyRead > 0 {
+            let which = read.notWhollyRead < read.count ? "\(read.notWhollyRead) of its \(read.count) members"
+                : read.count == 1 ? "its one member" : "none of its \(read.count) members"
+            let rest = read.notWhollyRead < read.count ? "; no personal data found in the rest" : ""
+            let verb = read.notWhollyRead == read.count && read.count > 1 ? "was wholly read" : "not wholly read"
+            sayNotWhollyRead(&result, detail: "\(which) \(verb), so nothing is known of what was not read\(rest)")
+        }
+    }
+
+    /// An entry not wholly read (its own reading failed or stopped, or some of its members could
+    /// not be read) with nothing found does not say "no personal data found": its level, the
+    /// policy's default, is for want of evidence. The default reason is replaced; a level that
+    /// findings set stands as it is.
+    func sayNotWhollyRead(_ result: inout FileResult, detail: String) {
+        guard let i = result.reasons.firstIndex(where: { $0.rule == "default" }) else { return }
+        result.reasons[i] = LevelReason(rule: "not_read", level: result.reasons[i].level, detail: detail)
+    }
+
+    /// An entry that was not read has no findings; it takes the policy's default level, and the
+    /// reason says that this is for want of evidence, not a clean bill.
+    func notRead(_ result: FileResult) -> FileResult {
+        var r = result
+        r.level = scan.classifier.policy.defaultFileLevel
+        r.reasons = [LevelReason(rule: "not_read", level: r.level, detail: "not read, so nothing is known of its content")]
+        return r
+    }
+
+    func apply(_ c: Classification, to result: inout FileResult) {
+        result.omitted = c.omitted
+        result.findings = c.findings
+        result.level = c.level
+        result.reasons = c.reasons
+        result.markings = c.markings
+    }
+
+    /// Writes the entry to the report, counts and tells it when it could not be read, and keeps
+    /// what the state stores of it.
+    func emit(_ result: FileResult, isMember: Bool) throws(ReportWriteError) {
+        if result.outcome == .error {
+            scan.progress.unreadable.add(1, ordering: .relaxed)
+            for issue in result.issues { scan.problems([result.path] + result.members, issue) }
+        }
+        lines.bytes += try scan.sink.write(result, isMember: isMember, worker: worker, keep: scan.carry != nil)
+    }
+}
