@@ -61,7 +61,7 @@ struct StateScratch {
         ["--show-values"], ["--max-seconds-per-file", "100"], ["--max-file-size", "100M"], ["--include", "*"],
         ["--exclude", "*.none"], ["--follow-symlinks"], ["--plain-matcher"], ["--min-confidence", "low"],
         ["--max-findings", "1"], ["--max-member-size", "32M"], ["--max-total-expansion", "2G"], ["--max-expansion-ratio", "100"],
-        ["--max-members", "10"], ["--max-archive-depth", "3"],
+        ["--max-members", "10"], ["--max-archive-depth", "3"], ["--max-memory-per-file", "512M"],
     ])
     func anOptionThatShapesEntriesIsPartOfTheRules(option: [String]) throws {
         let scratch = try StateScratch()
