@@ -5,7 +5,6 @@
 // Everything is read from memory: nothing is unpacked to disk.
 import LibArchive
 import LibXML2
-import Poppler
 import TrawlModel
 
 /// Limits that bound the work one file can cause.
@@ -126,120 +125,31 @@ package enum Extraction {
         }
     }
 
-    /// Extracts the text of a document, calling `emit` for each chunk in document order.
+    /// Extracts the text of a document, calling `emit` for each chunk in document order: the
+    /// table of which reader reads which format.
     /// - Returns: problems that did not stop extraction (malformed JSON read as plain text).
     /// - Throws: `ExtractError` when nothing sensible can be read.
     package static func extractText(_ bytes: [UInt8], format: DocumentFormat, limits: ExtractLimits,
                                     emit: (TextChunk) -> Void) throws(ExtractError) -> [ScanIssue] {
         do {
             switch format {
-            case .text:
-                PlainTextExtractor.extract(TextDecoding.toUTF8(bytes).text, emit: emit)
-            case .csv:
-                DelimitedExtractor.extract(TextDecoding.toUTF8(bytes).text, fallback: 44, emit: emit)
-            case .tsv:
-                DelimitedExtractor.extract(TextDecoding.toUTF8(bytes).text, fallback: 9, emit: emit)
-            case .json:
-                return jsonText(TextDecoding.toUTF8(bytes).text, emit: emit)
-            case .html:
-                try HTMLExtractor.extract(TextDecoding.toUTF8(bytes).text, emit: emit)
-            case .rtf:
-                RTFExtractor.extract(bytes, emit: emit)
+            case .text: PlainTextExtractor.extract(TextDecoding.toUTF8(bytes).text, emit: emit)
+            case .csv: DelimitedExtractor.extract(TextDecoding.toUTF8(bytes).text, fallback: 44, emit: emit)
+            case .tsv: DelimitedExtractor.extract(TextDecoding.toUTF8(bytes).text, fallback: 9, emit: emit)
+            case .json: return jsonText(TextDecoding.toUTF8(bytes).text, emit: emit)
+            case .html: try HTMLExtractor.extract(TextDecoding.toUTF8(bytes).text, emit: emit)
+            case .xml: try XMLRecordExtractor.extract(bytes, emit: emit)
+            case .rtf: RTFExtractor.extract(bytes, emit: emit)
+            case .docx: try OfficeText.word(bytes, limits: limits, emit: emit)
+            case .pptx: try OfficeText.presentation(bytes, limits: limits, emit: emit)
+            case .xlsx: try OfficeText.workbook(bytes, limits: limits, emit: emit)
+            case .odt, .ods, .odp: try OfficeText.openDocument(bytes, format: format, limits: limits, emit: emit)
+            case .doc, .xls, .ppt, .ole2: try LegacyOffice.text(bytes, format: format, emit: emit)
+            case .pdf: try PDFText.extract(bytes, emit: emit)
+            case .jpeg, .png, .tiff, .gif: ImageMetadata.text(bytes, format: format.image!, emit: emit)
             case .binary:
                 PrintableRuns.extract(bytes, emit: emit)
                 return [PrintableRuns.issue]
-            case .doc, .xls, .ppt, .ole2:
-                let cfb: CompoundFile
-                do { cfb = try CompoundFile(bytes) } catch { throw ExtractError.corrupt("compound file: \(error.reason)") }
-                switch format {
-                case .doc: try LegacyOffice.word(cfb, emit: emit)
-                case .xls: try LegacyOffice.excel(cfb, emit: emit)
-                case .ppt: try LegacyOffice.powerPoint(cfb, emit: emit)
-                default:
-                    if LegacyOffice.kind(cfb) == .encrypted { throw ExtractError.encrypted("the Office document is password-protected") }
-                    throw ExtractError.unsupported("a compound file of no known kind")
-                }
-            case .jpeg, .png, .tiff, .gif:
-                var record = RowBuilder()
-                for (label, value) in ImageMetadata.fields(bytes, format: format.image!) { record.add(Array(value.utf8), label: label) }
-                var cursor = PartCursor(part: "metadata")
-                if let c = cursor.row(record) { emit(c) }
-            case .pdf:
-                let document: PDFDocument
-                do { document = try PDFDocument(bytes) } catch {
-                    switch error {
-                    case .encrypted: throw ExtractError.encrypted("the PDF is encrypted (it needs a password)")
-                    case .unreadable(let m): throw ExtractError.corrupt("pdf: \(m)")
-                    case .unavailable(let m): throw ExtractError.unsupported("PDF reading is not available on this machine: \(m)")
-                    }
-                }
-                // Document information names people (Author): a record labelled by field.
-                var info = RowBuilder()
-                for (name, value) in document.information { info.add(Array(value.utf8), label: name) }
-                var infoCursor = PartCursor(part: "document information")
-                if let c = infoCursor.row(info) { emit(c) }
-                for page in 0..<document.pageCount {
-                    var cursor = PartCursor(part: "page \(page + 1)")
-                    var block = ProseBlock()
-                    for line in document.text(ofPage: page).split(separator: "\n", omittingEmptySubsequences: false) {
-                        block.add(paragraph: Array(line.utf8))
-                    }
-                    if let c = block.take(&cursor) { emit(c) }
-                    // A filled-in form's values, each under its field's name.
-                    let fields = document.formFields(ofPage: page)
-                    if !fields.isEmpty {
-                        var row = RowBuilder()
-                        for (name, value) in fields { row.add(Array(value.utf8), label: name.flatMap(label(from:))) }
-                        var formCursor = PartCursor(part: "page \(page + 1) form")
-                        if let c = formCursor.row(row) { emit(c) }
-                    }
-                }
-            case .xml:
-                try XMLRecordExtractor.extract(bytes, emit: emit)
-            case .docx:
-                let parts = try OfficePackage.read(bytes, limits: limits) { name in
-                    name == "word/document.xml" || (name.hasPrefix("word/") && name.hasSuffix(".xml")
-                        && ["header", "footer", "footnotes", "endnotes", "comments"].contains { name.dropFirst(5).hasPrefix($0) })
-                }
-                guard parts["word/document.xml"] != nil else { throw ExtractError.corrupt("docx without word/document.xml") }
-                for name in ["word/document.xml"] + parts.keys.filter({ $0 != "word/document.xml" }).sorted() {
-                    try FlowExtractor.extract(parts[name]!, part: name, vocabulary: .wordprocessingML, emit: emit)
-                }
-            case .pptx:
-                let parts = try OfficePackage.read(bytes, limits: limits) { name in
-                    (name.hasPrefix("ppt/slides/slide") || name.hasPrefix("ppt/notesSlides/notesSlide")) && name.hasSuffix(".xml")
-                }
-                for name in parts.keys.sorted(by: OfficePackage.naturalOrder) {
-                    let file = name.split(separator: "/").last.map(String.init) ?? name
-                    let number = file.filter(\.isNumber)
-                    let part = name.contains("notesSlides") ? "notes \(number)" : "slide \(number)"
-                    try FlowExtractor.extract(parts[name]!, part: part, vocabulary: .drawingML, emit: emit)
-                }
-            case .xlsx:
-                let parts = try OfficePackage.read(bytes, limits: limits) { name in
-                    name == "xl/workbook.xml" || name == "xl/_rels/workbook.xml.rels" || name == "xl/sharedStrings.xml"
-                        || name == "xl/styles.xml" || (name.hasPrefix("xl/worksheets/") && name.hasSuffix(".xml"))
-                        || (name.hasPrefix("xl/worksheets/_rels/") && name.hasSuffix(".xml.rels"))
-                        || SpreadsheetExtractor.isCommentPart(name) || SpreadsheetExtractor.isPivotCachePart(name)
-                }
-                try SpreadsheetExtractor.extract(parts: parts, emit: emit)
-            case .odt, .ods, .odp:
-                let parts = try OfficePackage.read(bytes, limits: limits) {
-                    $0 == "content.xml" || $0 == "styles.xml" || isOpenDocumentObject($0)
-                }
-                guard let content = parts["content.xml"] else { throw ExtractError.corrupt("OpenDocument without content.xml") }
-                try FlowExtractor.extract(content, part: "content.xml", vocabulary: .openDocument,
-                                          tablesAreParts: format == .ods, emit: emit)
-                if let styles = parts["styles.xml"] {
-                    // Headers and footers live in styles.xml.
-                    try FlowExtractor.extract(styles, part: "styles.xml", vocabulary: .openDocument, emit: emit)
-                }
-                // Embedded objects (a spreadsheet in a text, a chart's table) keep their own
-                // content in a folder of the package: the part is named after the folder.
-                for name in parts.keys.filter(isOpenDocumentObject).sorted() {
-                    try FlowExtractor.extract(parts[name]!, part: String(name.dropLast("/content.xml".count)),
-                                              vocabulary: .openDocument, emit: emit)
-                }
             }
         } catch let error as XMLError {
             throw .corrupt("\(format.rawValue): XML is not well-formed: \(error)")
@@ -408,12 +318,6 @@ package enum Extraction {
     }
     private static let embeddingsFolder = Array("/embeddings/".utf8)
 
-    /// Whether a part of an OpenDocument package is an embedded object's content
-    /// ("Object 1/content.xml").
-    static func isOpenDocumentObject(_ part: String) -> Bool {
-        part.hasSuffix("/content.xml") && !part.hasPrefix("META-INF/")
-    }
-
     /// Whether a part of an Office Open XML package is an embedded file.
     package static func isEmbedded(_ part: [UInt8]) -> Bool {
         guard let slash = part.firstIndex(of: 47) else { return false }
@@ -468,46 +372,5 @@ package enum Extraction {
             return Array((String(s.dropLast(suffix.count)) + replacement).utf8)
         }
         return Array((s + ".data").utf8)
-    }
-}
-
-/// An Office Open XML or OpenDocument package: a zip whose parts we read selectively.
-enum OfficePackage {
-    static func read(_ bytes: [UInt8], limits: ExtractLimits, wanted: (String) -> Bool) throws(ExtractError) -> [String: [UInt8]] {
-        var parts: [String: [UInt8]] = [:]
-        do {
-            try bytes.withUnsafeBytes { raw in
-                // A package is a zip (the sniffer said so from its first bytes).
-                try ArchiveReader.read(raw, formats: .zip) { reader in
-                    while let entry = try reader.nextEntry() {
-                        let name = String(decoding: entry.pathBytes, as: UTF8.self)
-                        guard wanted(name) else { continue }
-                        if entry.isEncrypted {
-                            throw ExtractError.encrypted("part \(name) is encrypted")
-                        }
-                        let (data, truncated) = try reader.readData(limit: limits.maxMemberSize)
-                        if truncated {
-                            throw ExtractError.tooLarge("part \(name) expands past the limit of \(limits.maxMemberSize) bytes")
-                        }
-                        parts[name] = data
-                    }
-                }
-            }
-        } catch let error as ExtractError {
-            throw error
-        } catch let error as ArchiveError {
-            let lowered = error.message.lowercased()
-            if lowered.contains("encrypt") || lowered.contains("passphrase") { throw .encrypted(error.message) }
-            throw .corrupt("package: \(error.message)")
-        } catch {
-            throw .corrupt("package: \(error)")
-        }
-        return parts
-    }
-
-    /// "slide2.xml" before "slide10.xml".
-    static func naturalOrder(_ a: String, _ b: String) -> Bool {
-        let na = Int(a.filter(\.isNumber)) ?? 0, nb = Int(b.filter(\.isNumber)) ?? 0
-        return (a.contains("notes") ? 1 : 0, na, a) < (b.contains("notes") ? 1 : 0, nb, b)
     }
 }

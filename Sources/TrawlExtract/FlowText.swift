@@ -62,98 +62,94 @@ enum FlowExtractor {
         var textDepth = 0
         let maxRepeat = 64  // ODF can repeat an empty cell a million times; real data repeats little
 
-        try xml.withUnsafeBytes { raw throws in
-            try XMLStreamReader.read(raw) { r throws in
-                while try r.next() {
-                    switch r.kind {
-                    case .element:
-                        let name = r.name
-                        let empty = r.isEmptyElement
-                        if v.paragraph.contains(where: { name == $0 }) {
-                            if !empty { paragraphDepth += 1 }
-                        } else if let t = v.textElements, t.contains(where: { name == $0 }) {
-                            if !empty { textDepth += 1 }
-                        } else if v.tab.contains(where: { name == $0 }) {
-                            paragraph.append(9)
-                        } else if v.lineBreak.contains(where: { name == $0 }) {
-                            paragraph.append(10)
-                        } else if let space = v.space, name == space {
-                            let count = Int(r.attribute("text:c") ?? "1") ?? 1
-                            paragraph.append(contentsOf: repeatElement(32, count: min(max(count, 1), 64)))
-                        } else if name == v.table {
-                            if let chunk = block.take(&cursor) { emit(chunk) }
-                            var state = TableState()
-                            state.name = v.tableName.flatMap { r.attribute($0) }
-                            if tablesAreParts, let n = state.name { cursor = PartCursor(part: n) }
-                            tables.append(state)
-                            if empty { tables.removeLast() }
-                        } else if name == v.row, !tables.isEmpty {
-                            tables[tables.count - 1].row.removeAll()
-                            tables[tables.count - 1].column = 0
-                        } else if name == v.cell, !tables.isEmpty {
-                            let repeats = v.repeatCells.flatMap { r.attribute($0) }.flatMap { Int($0) } ?? 1
-                            if empty {
-                                tables[tables.count - 1].column += min(max(repeats, 1), maxRepeat)
-                            } else {
-                                tables[tables.count - 1].inCell = true
-                                tables[tables.count - 1].cellText = []
-                            }
-                        }
-                    case .endElement:
-                        let name = r.name
-                        if v.paragraph.contains(where: { name == $0 }) {
-                            paragraphDepth = max(0, paragraphDepth - 1)
-                            if paragraphDepth == 0 {
-                                // Read in place: `tables.last` is a copy of the whole state.
-                                if !tables.isEmpty && tables[tables.count - 1].inCell {
-                                    // Taken out and put back: a copy of the table's state would
-                                    // share its buffers, and every append would copy them.
-                                    var t = tables.removeLast()
-                                    if !t.cellText.isEmpty { t.cellText.append(32) }
-                                    t.cellText.append(contentsOf: paragraph)
-                                    tables.append(t)
-                                } else {
-                                    block.add(paragraph: paragraph)
-                                    if block.isFull, let chunk = block.take(&cursor) { emit(chunk) }
-                                }
-                                paragraph.removeAll(keepingCapacity: true)
-                            }
-                        } else if let t = v.textElements, t.contains(where: { name == $0 }) {
-                            textDepth = max(0, textDepth - 1)
-                        } else if name == v.cell, !tables.isEmpty {
-                            var t = tables.removeLast()
-                            // A cell reference only where tables are sheets (ODF spreadsheets).
-                            let ref = tablesAreParts ? "\(columnLetters(t.column))\(t.rowIndex + 1)" : nil
-                            let header = t.rowIndex == 0 ? nil : t.headers[t.column]
-                            if t.rowIndex == 0, let l = label(from: String(decoding: t.cellText, as: UTF8.self)) {
-                                t.headers[t.column] = l
-                            }
-                            t.row.add(t.cellText, ref: ref, label: header)
-                            t.inCell = false
-                            t.cellText = []
-                            t.column += 1
-                            tables.append(t)
-                        } else if name == v.row, !tables.isEmpty {
-                            // Taken out and put back, as above: read in place, not copied.
-                            var t = tables.removeLast()
-                            // In a document (not a sheet), a row of two cells is a form's
-                            // question and answer: read as "question: answer".
-                            if !tablesAreParts { t.row.joinPairAsField() }
-                            if let chunk = cursor.row(t.row) { emit(chunk) }
-                            if !t.row.isEmpty { t.rowIndex += 1 }
-                            tables.append(t)
-                        } else if name == v.table, !tables.isEmpty {
-                            tables.removeLast()
-                        }
-                    case .text, .whitespace:
-                        let inText = v.textElements == nil ? paragraphDepth > 0 : textDepth > 0
-                        if inText {
-                            r.appendValue(to: &paragraph)
-                        }
-                    case .other:
-                        break
+        try XMLNodes.forEach(in: xml) { r throws in
+            switch r.kind {
+            case .element:
+                let name = r.name
+                let empty = r.isEmptyElement
+                if v.paragraph.contains(where: { name == $0 }) {
+                    if !empty { paragraphDepth += 1 }
+                } else if let t = v.textElements, t.contains(where: { name == $0 }) {
+                    if !empty { textDepth += 1 }
+                } else if v.tab.contains(where: { name == $0 }) {
+                    paragraph.append(9)
+                } else if v.lineBreak.contains(where: { name == $0 }) {
+                    paragraph.append(10)
+                } else if let space = v.space, name == space {
+                    let count = Int(r.attribute("text:c") ?? "1") ?? 1
+                    paragraph.append(contentsOf: repeatElement(32, count: min(max(count, 1), 64)))
+                } else if name == v.table {
+                    if let chunk = block.take(&cursor) { emit(chunk) }
+                    var state = TableState()
+                    state.name = v.tableName.flatMap { r.attribute($0) }
+                    if tablesAreParts, let n = state.name { cursor = PartCursor(part: n) }
+                    tables.append(state)
+                    if empty { tables.removeLast() }
+                } else if name == v.row, !tables.isEmpty {
+                    tables[tables.count - 1].row.removeAll()
+                    tables[tables.count - 1].column = 0
+                } else if name == v.cell, !tables.isEmpty {
+                    let repeats = v.repeatCells.flatMap { r.attribute($0) }.flatMap { Int($0) } ?? 1
+                    if empty {
+                        tables[tables.count - 1].column += min(max(repeats, 1), maxRepeat)
+                    } else {
+                        tables[tables.count - 1].inCell = true
+                        tables[tables.count - 1].cellText = []
                     }
                 }
+            case .endElement:
+                let name = r.name
+                if v.paragraph.contains(where: { name == $0 }) {
+                    paragraphDepth = max(0, paragraphDepth - 1)
+                    if paragraphDepth == 0 {
+                        // Read in place: `tables.last` is a copy of the whole state.
+                        if !tables.isEmpty && tables[tables.count - 1].inCell {
+                            // Taken out and put back: a copy of the table's state would
+                            // share its buffers, and every append would copy them.
+                            var t = tables.removeLast()
+                            if !t.cellText.isEmpty { t.cellText.append(32) }
+                            t.cellText.append(contentsOf: paragraph)
+                            tables.append(t)
+                        } else {
+                            block.add(paragraph: paragraph)
+                            if block.isFull, let chunk = block.take(&cursor) { emit(chunk) }
+                        }
+                        paragraph.removeAll(keepingCapacity: true)
+                    }
+                } else if let t = v.textElements, t.contains(where: { name == $0 }) {
+                    textDepth = max(0, textDepth - 1)
+                } else if name == v.cell, !tables.isEmpty {
+                    var t = tables.removeLast()
+                    // A cell reference only where tables are sheets (ODF spreadsheets).
+                    let ref = tablesAreParts ? "\(columnLetters(t.column))\(t.rowIndex + 1)" : nil
+                    let header = t.rowIndex == 0 ? nil : t.headers[t.column]
+                    if t.rowIndex == 0, let l = label(from: String(decoding: t.cellText, as: UTF8.self)) {
+                        t.headers[t.column] = l
+                    }
+                    t.row.add(t.cellText, ref: ref, label: header)
+                    t.inCell = false
+                    t.cellText = []
+                    t.column += 1
+                    tables.append(t)
+                } else if name == v.row, !tables.isEmpty {
+                    // Taken out and put back, as above: read in place, not copied.
+                    var t = tables.removeLast()
+                    // In a document (not a sheet), a row of two cells is a form's
+                    // question and answer: read as "question: answer".
+                    if !tablesAreParts { t.row.joinPairAsField() }
+                    if let chunk = cursor.row(t.row) { emit(chunk) }
+                    if !t.row.isEmpty { t.rowIndex += 1 }
+                    tables.append(t)
+                } else if name == v.table, !tables.isEmpty {
+                    tables.removeLast()
+                }
+            case .text, .whitespace:
+                let inText = v.textElements == nil ? paragraphDepth > 0 : textDepth > 0
+                if inText {
+                    r.appendValue(to: &paragraph)
+                }
+            case .other:
+                break
             }
         }
         // Text after the last paragraph end (malformed but readable) is not dropped.

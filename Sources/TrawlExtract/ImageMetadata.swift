@@ -10,6 +10,14 @@ package enum ImageFormat: String, Sendable {
 }
 
 enum ImageMetadata {
+    /// An image's metadata as one record labelled by field (the camera, the author, GPS).
+    static func text(_ bytes: [UInt8], format: ImageFormat, emit: (TextChunk) -> Void) {
+        var record = RowBuilder()
+        for (label, value) in fields(bytes, format: format) { record.add(Array(value.utf8), label: label) }
+        var cursor = PartCursor(part: "metadata")
+        if let c = cursor.row(record) { emit(c) }
+    }
+
     /// Fields found, in file order, as (label, value).
     static func fields(_ bytes: [UInt8], format: ImageFormat) -> [(String, String)] {
         switch format {

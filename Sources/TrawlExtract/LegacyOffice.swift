@@ -14,6 +14,21 @@
 import TrawlModel
 
 enum LegacyOffice {
+    /// The text of a legacy Office file (or of a compound file of no known kind: encrypted, or
+    /// not read).
+    static func text(_ bytes: [UInt8], format: DocumentFormat, emit: (TextChunk) -> Void) throws(ExtractError) {
+        let cfb: CompoundFile
+        do { cfb = try CompoundFile(bytes) } catch { throw ExtractError.corrupt("compound file: \(error.reason)") }
+        switch format {
+        case .doc: try word(cfb, emit: emit)
+        case .xls: try excel(cfb, emit: emit)
+        case .ppt: try powerPoint(cfb, emit: emit)
+        default:
+            if kind(cfb) == .encrypted { throw ExtractError.encrypted("the Office document is password-protected") }
+            throw ExtractError.unsupported("a compound file of no known kind")
+        }
+    }
+
     enum Kind: String { case doc, xls, ppt, msg, encrypted, unknown }
 
     static func kind(_ cfb: CompoundFile) -> Kind {

@@ -40,32 +40,28 @@ enum XMLRecordExtractor {
         }
 
         do {
-            try xml.withUnsafeBytes { raw throws in
-                try XMLStreamReader.read(raw) { r throws in
-                    while try r.next() {
-                        switch r.kind {
-                        case .element:
-                            var frame = Frame(name: r.localName, line: r.line)
-                            for (name, value) in r.attributes() where !name.hasPrefix("xmlns") {
-                                frame.row.add(Array(value.utf8), label: name)
-                            }
-                            if r.isEmptyElement { close(frame) } else { stack.append(frame) }
-                        case .endElement:
-                            if let frame = stack.popLast() { close(frame) }
-                        case .text:
-                            if !stack.isEmpty {
-                                if !stack[stack.count - 1].text.isEmpty { stack[stack.count - 1].text.append(32) }
-                                r.appendValue(to: &stack[stack.count - 1].text)
-                            }
-                        case .other where r.otherKind == .entityReference:
-                            // The entity's value stands where it is referred to, as text.
-                            if !stack.isEmpty { r.appendValue(to: &stack[stack.count - 1].text) }
-                        case .other:
-                            asides.read(r, emit: emit)
-                        case .whitespace:
-                            break
-                        }
+            try XMLNodes.forEach(in: xml) { r throws in
+                switch r.kind {
+                case .element:
+                    var frame = Frame(name: r.localName, line: r.line)
+                    for (name, value) in r.attributes() where !name.hasPrefix("xmlns") {
+                        frame.row.add(Array(value.utf8), label: name)
                     }
+                    if r.isEmptyElement { close(frame) } else { stack.append(frame) }
+                case .endElement:
+                    if let frame = stack.popLast() { close(frame) }
+                case .text:
+                    if !stack.isEmpty {
+                        if !stack[stack.count - 1].text.isEmpty { stack[stack.count - 1].text.append(32) }
+                        r.appendValue(to: &stack[stack.count - 1].text)
+                    }
+                case .other where r.otherKind == .entityReference:
+                    // The entity's value stands where it is referred to, as text.
+                    if !stack.isEmpty { r.appendValue(to: &stack[stack.count - 1].text) }
+                case .other:
+                    asides.read(r, emit: emit)
+                case .whitespace:
+                    break
                 }
             }
         } catch {

@@ -101,54 +101,46 @@ enum SpreadsheetExtractor {
     private static func extractPivotCache(definition: [UInt8], records: [UInt8], part: String, emit: (TextChunk) -> Void) throws {
         var fields: [(name: String?, items: [String?])] = []
         var inItems = false
-        try definition.withUnsafeBytes { raw throws in
-            try XMLStreamReader.read(raw) { r throws in
-                while try r.next() {
-                    switch r.kind {
-                    case .element:
-                        switch r.localName {
-                        case "cacheField": fields.append((r.attribute("name").flatMap(label(from:)), []))
-                        case "sharedItems": inItems = !r.isEmptyElement
-                        case "s", "n", "d", "b", "e", "m":
-                            if inItems, !fields.isEmpty { fields[fields.count - 1].items.append(pivotValue(r)) }
-                        default: break
-                        }
-                    case .endElement:
-                        if r.localName == "sharedItems" { inItems = false }
-                    default: break
-                    }
+        try XMLNodes.forEach(in: definition) { r throws in
+            switch r.kind {
+            case .element:
+                switch r.localName {
+                case "cacheField": fields.append((r.attribute("name").flatMap(label(from:)), []))
+                case "sharedItems": inItems = !r.isEmptyElement
+                case "s", "n", "d", "b", "e", "m":
+                    if inItems, !fields.isEmpty { fields[fields.count - 1].items.append(pivotValue(r)) }
+                default: break
                 }
+            case .endElement:
+                if r.localName == "sharedItems" { inItems = false }
+            default: break
             }
         }
         var cursor = PartCursor(part: part)
         var row = RowBuilder()
         var field = 0
-        try records.withUnsafeBytes { raw throws in
-            try XMLStreamReader.read(raw) { r throws in
-                while try r.next() {
-                    switch r.kind {
-                    case .element:
-                        switch r.localName {
-                        case "r":
-                            row.removeAll()
-                            field = 0
-                        case "x", "s", "n", "d", "b", "e", "m":
-                            defer { field += 1 }
-                            let value: String?
-                            if r.localName == "x" {
-                                let items = field < fields.count ? fields[field].items : []
-                                value = r.attribute("v").flatMap(Int.init).flatMap { $0 >= 0 && $0 < items.count ? items[$0] : nil }
-                            } else {
-                                value = pivotValue(r)
-                            }
-                            if let value { row.add(Array(value.utf8), label: field < fields.count ? fields[field].name : nil) }
-                        default: break
-                        }
-                    case .endElement:
-                        if r.localName == "r", let chunk = cursor.row(row) { emit(chunk) }
-                    default: break
+        try XMLNodes.forEach(in: records) { r throws in
+            switch r.kind {
+            case .element:
+                switch r.localName {
+                case "r":
+                    row.removeAll()
+                    field = 0
+                case "x", "s", "n", "d", "b", "e", "m":
+                    defer { field += 1 }
+                    let value: String?
+                    if r.localName == "x" {
+                        let items = field < fields.count ? fields[field].items : []
+                        value = r.attribute("v").flatMap(Int.init).flatMap { $0 >= 0 && $0 < items.count ? items[$0] : nil }
+                    } else {
+                        value = pivotValue(r)
                     }
+                    if let value { row.add(Array(value.utf8), label: field < fields.count ? fields[field].name : nil) }
+                default: break
                 }
+            case .endElement:
+                if r.localName == "r", let chunk = cursor.row(row) { emit(chunk) }
+            default: break
             }
         }
     }
@@ -163,14 +155,10 @@ enum SpreadsheetExtractor {
         let file = sheet.path.dropFirst(slash.count)
         guard let rels = parts["\(slash)_rels/\(file).rels"] else { return [] }
         var found: [String] = []
-        try rels.withUnsafeBytes { raw throws in
-            try XMLStreamReader.read(raw) { r throws in
-                while try r.next() {
-                    guard r.kind == .element && r.localName == "Relationship",
-                          r.attribute("Type")?.hasSuffix("/comments") == true, let target = r.attribute("Target") else { continue }
-                    found.append(resolve(target, from: String(slash)))
-                }
-            }
+        try XMLNodes.forEach(in: rels) { r throws in
+            guard r.kind == .element && r.localName == "Relationship",
+                  r.attribute("Type")?.hasSuffix("/comments") == true, let target = r.attribute("Target") else { return }
+            found.append(resolve(target, from: String(slash)))
         }
         return found
     }
@@ -194,33 +182,29 @@ enum SpreadsheetExtractor {
         var ref: String?
         var text: [UInt8] = []
         var inText = false
-        try xml.withUnsafeBytes { raw throws in
-            try XMLStreamReader.read(raw) { r throws in
-                while try r.next() {
-                    switch r.kind {
-                    case .element:
-                        switch r.localName {
-                        case "comment":
-                            ref = r.attribute("ref")
-                            text.removeAll(keepingCapacity: true)
-                        case "t": inText = ref != nil && !r.isEmptyElement
-                        default: break
-                        }
-                    case .endElement:
-                        switch r.localName {
-                        case "t": inText = false
-                        case "comment":
-                            row.removeAll()
-                            row.add(text[...], ref: ref, label: nil)
-                            if let chunk = cursor.row(row) { emit(chunk) }
-                            ref = nil
-                        default: break
-                        }
-                    case .text, .whitespace:
-                        if inText { r.appendValue(to: &text) }
-                    case .other: break
-                    }
+        try XMLNodes.forEach(in: xml) { r throws in
+            switch r.kind {
+            case .element:
+                switch r.localName {
+                case "comment":
+                    ref = r.attribute("ref")
+                    text.removeAll(keepingCapacity: true)
+                case "t": inText = ref != nil && !r.isEmptyElement
+                default: break
                 }
+            case .endElement:
+                switch r.localName {
+                case "t": inText = false
+                case "comment":
+                    row.removeAll()
+                    row.add(text[...], ref: ref, label: nil)
+                    if let chunk = cursor.row(row) { emit(chunk) }
+                    ref = nil
+                default: break
+                }
+            case .text, .whitespace:
+                if inText { r.appendValue(to: &text) }
+            case .other: break
             }
         }
     }
@@ -247,76 +231,72 @@ enum SpreadsheetExtractor {
         var headerFooterText: [UInt8] = []
         var headerFooterLines: [[UInt8]] = []
 
-        try xml.withUnsafeBytes { raw throws in
-            try XMLStreamReader.read(raw) { r throws in
-                while try r.next() {
-                    switch r.kind {
-                    case .element:
-                        switch r.name {
-                        case "row":
-                            rowBytes.removeAll(keepingCapacity: true)
-                            rowCells.removeAll(keepingCapacity: true)
-                        case "c":
-                            // Read in place: every cell has these.
-                            type = .number
-                            style = 0
-                            cellStart = rowBytes.count
-                            r.withAttribute("r") { rowBytes.append(contentsOf: $0) }
-                            r.withAttribute("t") { type = CellType($0) }
-                            r.withAttribute("s") { style = decimal($0) ?? 0 }
-                            valueStart = rowBytes.count
-                        case "v", "t":
-                            inValue = !r.isEmptyElement
-                        case "oddHeader", "oddFooter", "evenHeader", "evenFooter", "firstHeader", "firstFooter":
-                            inHeaderFooter = !r.isEmptyElement
-                            headerFooterText.removeAll()
-                        default: break
-                        }
-                    case .text, .whitespace:
-                        if inValue { r.appendValue(to: &rowBytes) } else if inHeaderFooter { r.appendValue(to: &headerFooterText) }
-                    case .endElement:
-                        switch r.name {
-                        case "v", "t":
-                            inValue = false
-                        case "oddHeader", "oddFooter", "evenHeader", "evenFooter", "firstHeader", "firstFooter":
-                            inHeaderFooter = false
-                            headerFooterLines += headerFooterSections(headerFooterText)
-                        case "c":
-                            // A shared string's index, or a date's serial number, gives way to the
-                            // text it stands for.
-                            if type == .shared, let index = rowBytes.withUnsafeBufferPointer({ decimal(UnsafeBufferPointer(rebasing: $0[valueStart...])) }),
-                               index >= 0, index < shared.count {
-                                rowBytes.replaceSubrange(valueStart..., with: shared[index])
-                            } else if type == .number, dateStyles.contains(style),
-                                      let serial = Double(String(decoding: rowBytes[valueStart...], as: UTF8.self)),
-                                      let date = isoDate(fromSerial: serial) {
-                                // A number that is no date keeps its text.
-                                rowBytes.replaceSubrange(valueStart..., with: date.utf8)
-                            }
-                            let ref = cellStart..<valueStart
-                            let column = columnIndex(ofRef: rowBytes[ref]) ?? rowCells.count
-                            rowCells.append(RowCell(ref: ref, column: column, text: valueStart..<rowBytes.count))
-                        case "row":
-                            row.removeAll()
-                            let isHeader = !headerRowSeen && rowCells.contains { !rowBytes[$0.text].trimmingWhitespace().isEmpty }
-                            for cell in rowCells {
-                                let text = rowBytes[cell.text]
-                                let header = !isHeader && cell.column < headers.count ? headers[cell.column] : nil
-                                row.add(text, ref: String(decoding: rowBytes[cell.ref], as: UTF8.self), label: header)
-                                if isHeader, cell.column < maxSheetColumns, let l = label(from: String(decoding: text, as: UTF8.self)) {
-                                    if cell.column >= headers.count {
-                                        headers.append(contentsOf: repeatElement(nil, count: cell.column + 1 - headers.count))
-                                    }
-                                    headers[cell.column] = l
-                                }
-                            }
-                            if isHeader { headerRowSeen = true }
-                            if let chunk = cursor.row(row) { emit(chunk) }
-                        default: break
-                        }
-                    case .other: break
-                    }
+        try XMLNodes.forEach(in: xml) { r throws in
+            switch r.kind {
+            case .element:
+                switch r.name {
+                case "row":
+                    rowBytes.removeAll(keepingCapacity: true)
+                    rowCells.removeAll(keepingCapacity: true)
+                case "c":
+                    // Read in place: every cell has these.
+                    type = .number
+                    style = 0
+                    cellStart = rowBytes.count
+                    r.withAttribute("r") { rowBytes.append(contentsOf: $0) }
+                    r.withAttribute("t") { type = CellType($0) }
+                    r.withAttribute("s") { style = decimal($0) ?? 0 }
+                    valueStart = rowBytes.count
+                case "v", "t":
+                    inValue = !r.isEmptyElement
+                case "oddHeader", "oddFooter", "evenHeader", "evenFooter", "firstHeader", "firstFooter":
+                    inHeaderFooter = !r.isEmptyElement
+                    headerFooterText.removeAll()
+                default: break
                 }
+            case .text, .whitespace:
+                if inValue { r.appendValue(to: &rowBytes) } else if inHeaderFooter { r.appendValue(to: &headerFooterText) }
+            case .endElement:
+                switch r.name {
+                case "v", "t":
+                    inValue = false
+                case "oddHeader", "oddFooter", "evenHeader", "evenFooter", "firstHeader", "firstFooter":
+                    inHeaderFooter = false
+                    headerFooterLines += headerFooterSections(headerFooterText)
+                case "c":
+                    // A shared string's index, or a date's serial number, gives way to the
+                    // text it stands for.
+                    if type == .shared, let index = rowBytes.withUnsafeBufferPointer({ decimal(UnsafeBufferPointer(rebasing: $0[valueStart...])) }),
+                       index >= 0, index < shared.count {
+                        rowBytes.replaceSubrange(valueStart..., with: shared[index])
+                    } else if type == .number, dateStyles.contains(style),
+                              let serial = Double(String(decoding: rowBytes[valueStart...], as: UTF8.self)),
+                              let date = isoDate(fromSerial: serial) {
+                        // A number that is no date keeps its text.
+                        rowBytes.replaceSubrange(valueStart..., with: date.utf8)
+                    }
+                    let ref = cellStart..<valueStart
+                    let column = columnIndex(ofRef: rowBytes[ref]) ?? rowCells.count
+                    rowCells.append(RowCell(ref: ref, column: column, text: valueStart..<rowBytes.count))
+                case "row":
+                    row.removeAll()
+                    let isHeader = !headerRowSeen && rowCells.contains { !rowBytes[$0.text].trimmingWhitespace().isEmpty }
+                    for cell in rowCells {
+                        let text = rowBytes[cell.text]
+                        let header = !isHeader && cell.column < headers.count ? headers[cell.column] : nil
+                        row.add(text, ref: String(decoding: rowBytes[cell.ref], as: UTF8.self), label: header)
+                        if isHeader, cell.column < maxSheetColumns, let l = label(from: String(decoding: text, as: UTF8.self)) {
+                            if cell.column >= headers.count {
+                                headers.append(contentsOf: repeatElement(nil, count: cell.column + 1 - headers.count))
+                            }
+                            headers[cell.column] = l
+                        }
+                    }
+                    if isHeader { headerRowSeen = true }
+                    if let chunk = cursor.row(row) { emit(chunk) }
+                default: break
+                }
+            case .other: break
             }
         }
         if !headerFooterLines.isEmpty {
@@ -380,29 +360,25 @@ enum SpreadsheetExtractor {
         var out: [[UInt8]] = []
         var current: [UInt8] = []
         var inT = false, inPhonetic = false
-        try xml.withUnsafeBytes { raw throws in
-            try XMLStreamReader.read(raw) { r throws in
-                while try r.next() {
-                    switch r.kind {
-                    case .element:
-                        switch r.name {
-                        case "si": current = []
-                        case "t": inT = !r.isEmptyElement
-                        case "rPh": inPhonetic = !r.isEmptyElement
-                        default: break
-                        }
-                    case .endElement:
-                        switch r.name {
-                        case "si": out.append(current)
-                        case "t": inT = false
-                        case "rPh": inPhonetic = false
-                        default: break
-                        }
-                    case .text, .whitespace:
-                        if inT && !inPhonetic { r.appendValue(to: &current) }
-                    case .other: break
-                    }
+        try XMLNodes.forEach(in: xml) { r throws in
+            switch r.kind {
+            case .element:
+                switch r.name {
+                case "si": current = []
+                case "t": inT = !r.isEmptyElement
+                case "rPh": inPhonetic = !r.isEmptyElement
+                default: break
                 }
+            case .endElement:
+                switch r.name {
+                case "si": out.append(current)
+                case "t": inT = false
+                case "rPh": inPhonetic = false
+                default: break
+                }
+            case .text, .whitespace:
+                if inT && !inPhonetic { r.appendValue(to: &current) }
+            case .other: break
             }
         }
         return out
@@ -412,28 +388,20 @@ enum SpreadsheetExtractor {
     private static func sheets(_ parts: [String: [UInt8]]) throws -> [Sheet] {
         var targets: [String: String] = [:]
         if let rels = parts["xl/_rels/workbook.xml.rels"] {
-            try rels.withUnsafeBytes { raw throws in
-                try XMLStreamReader.read(raw) { r throws in
-                    while try r.next() {
-                        guard r.kind == .element && r.localName == "Relationship" else { continue }
-                        if let id = r.attribute("Id"), let target = r.attribute("Target") {
-                            targets[id] = resolve(target, from: "xl/")
-                        }
-                    }
+            try XMLNodes.forEach(in: rels) { r throws in
+                guard r.kind == .element && r.localName == "Relationship" else { return }
+                if let id = r.attribute("Id"), let target = r.attribute("Target") {
+                    targets[id] = resolve(target, from: "xl/")
                 }
             }
         }
         var sheets: [Sheet] = []
         if let workbook = parts["xl/workbook.xml"] {
-            try workbook.withUnsafeBytes { raw throws in
-                try XMLStreamReader.read(raw) { r throws in
-                    while try r.next() {
-                        guard r.kind == .element && r.localName == "sheet" else { continue }
-                        let name = r.attribute("name") ?? "Sheet\(sheets.count + 1)"
-                        if let id = r.attribute("r:id"), let path = targets[id] {
-                            sheets.append(Sheet(name: name, path: path))
-                        }
-                    }
+            try XMLNodes.forEach(in: workbook) { r throws in
+                guard r.kind == .element && r.localName == "sheet" else { return }
+                let name = r.attribute("name") ?? "Sheet\(sheets.count + 1)"
+                if let id = r.attribute("r:id"), let path = targets[id] {
+                    sheets.append(Sheet(name: name, path: path))
                 }
             }
         }
@@ -452,27 +420,23 @@ enum SpreadsheetExtractor {
         var result: Set<Int> = []
         var inCellXfs = false
         var index = 0
-        try xml.withUnsafeBytes { raw throws in
-            try XMLStreamReader.read(raw) { r throws in
-                while try r.next() {
-                    if r.kind == .element {
-                        switch r.name {
-                        case "numFmt":
-                            if let id = r.attribute("numFmtId").flatMap({ Int($0) }), isDateFormat(r.attribute("formatCode") ?? "") {
-                                customDate.insert(id)
-                            }
-                        case "cellXfs":
-                            inCellXfs = !r.isEmptyElement
-                        case "xf" where inCellXfs:
-                            let id = Int(r.attribute("numFmtId") ?? "0") ?? 0
-                            if (14...22).contains(id) || (45...47).contains(id) || customDate.contains(id) { result.insert(index) }
-                            index += 1
-                        default: break
-                        }
-                    } else if r.kind == .endElement && r.localName == "cellXfs" {
-                        inCellXfs = false
+        try XMLNodes.forEach(in: xml) { r throws in
+            if r.kind == .element {
+                switch r.name {
+                case "numFmt":
+                    if let id = r.attribute("numFmtId").flatMap({ Int($0) }), isDateFormat(r.attribute("formatCode") ?? "") {
+                        customDate.insert(id)
                     }
+                case "cellXfs":
+                    inCellXfs = !r.isEmptyElement
+                case "xf" where inCellXfs:
+                    let id = Int(r.attribute("numFmtId") ?? "0") ?? 0
+                    if (14...22).contains(id) || (45...47).contains(id) || customDate.contains(id) { result.insert(index) }
+                    index += 1
+                default: break
                 }
+            } else if r.kind == .endElement && r.localName == "cellXfs" {
+                inCellXfs = false
             }
         }
         return result
