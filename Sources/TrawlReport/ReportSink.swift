@@ -1,15 +1,13 @@
 // Where a scan's entries go. The scan knows only this protocol: the report file written as JSON
 // Lines (`ReportWriter`) is one sink; a partial report, a merge of shards or a server are others.
 //
-// A sink is shared by every worker: each worker passes its own index, so that a sink may keep a
-// buffer and totals per worker and the workers never wait on each other per entry.
+// A sink is shared by every worker and made for their number: each worker passes its own index,
+// below that number, so that a sink may keep a buffer and totals per worker and the workers never
+// wait on each other per entry.
 import Foundation
 import TrawlModel
 
 package protocol ReportSink: AnyObject, Sendable {
-    /// Gives each of `workers` workers its own slot; called before the workers start.
-    func prepare(workers: Int)
-
     /// The first record: what was scanned, how, under which rules.
     func begin(_ record: BeginRecord) throws(ReportWriteError)
 

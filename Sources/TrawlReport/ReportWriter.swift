@@ -1,42 +1,50 @@
 // The report file: a `ReportSink` that streams entries to disk as JSON Lines as files finish.
 //
-// Each record is encoded by the calling worker into that worker's own buffer, with that worker's
-// own totals: workers never wait on each other per entry. A buffer goes to the file whole, under
-// the lock, when it reaches 256 KiB, so lines never interleave and memory does not grow with the
-// number of files; the totals are summed at the end. The report
-// is written to a temporary name beside the output, created new and never through a link (mode
-// 0600: it describes where personal data is), and renamed into place only by `finish`, so a run
-// that dies leaves no partial report under the output name. A link at the output name is refused.
-// Totals for the summary line are kept here, since every entry passes through.
+// Each record is encoded by the calling worker into that worker's own slot (buffer and totals,
+// behind a lock only that worker and `finish` take): workers never wait on each other per entry.
+// A buffer goes to the file whole, under the output's lock, when it reaches 256 KiB, so lines
+// never interleave and memory does not grow with the number of files; the totals are summed at
+// the end. The report is written to a temporary name beside the output, created new and never
+// through a link (mode 0600: it describes where personal data is), and renamed into place only by
+// `finish`, so a run that dies leaves no partial report under the output name. A link at the
+// output name is refused. Totals for the summary line are kept here, since every entry passes
+// through.
 import Foundation
 import OwnerOnlyFiles
+import Synchronization
 import TrawlModel
 
 #if canImport(Glibc)
 import Glibc
 #endif
 
-package final class ReportWriter: ReportSink, @unchecked Sendable {
-    // SAFETY: `fd` is written, `summary` and `slots` (the array) changed only while holding `lock`;
-    // slot i's buffer and totals are touched only by worker i (the scan gives every thread its own
-    // index), or under `lock` once the workers are done (`finish`).
-    private let lock = NSLock()
-    private var slots: [Slot] = [Slot()]
+package final class ReportWriter: ReportSink, Sendable {
+    /// One slot per worker: worker i encodes into slot i, so workers never wait on each other
+    /// per entry (each slot's lock is taken by its worker, and by `finish`).
+    private let slots: [Slot]
+    /// The report file, and the lines not yet written to it.
+    private let output: Mutex<Output>
     private let fd: Int32
     private let finalPath: String?
     private let temporaryPath: String?
     private let key: Keyring
     private let showValues: Bool
     private let findingsOnly: Bool
+
     /// Lines not yet written (begin and summary): output goes out in writes of about 256 KiB.
-    private var buffer: [UInt8] = []
+    private struct Output {
+        var buffer: [UInt8] = []
+    }
 
     /// One worker's lines not yet written, and its totals.
-    private final class Slot {
-        // A slot is one worker's, touched by it alone (or under `lock` once the workers are done).
+    private final class Slot: Sendable {
+        let state = Mutex(SlotState())
+    }
+
+    private struct SlotState: ~Copyable {
         /// Lines are encoded straight into this buffer, which goes to the file whole: no copy of a
         /// line is made on its way out.
-        var lines = JSONBytes(capacity: Slot.flushAt + 64 * 1024)
+        var lines = JSONBytes(capacity: SlotState.flushAt + 64 * 1024)
         static let flushAt = 256 * 1024
         var totals = SummaryRecord.empty
         /// Entries and findings by level, counted by the level's place (`place`; nil: none yet) and
@@ -49,10 +57,18 @@ package final class ReportWriter: ReportSink, @unchecked Sendable {
         var completeTotals: SummaryRecord {
             var t = totals
             for level in Level.allCases {
-                if let n = entriesByLevel[Slot.place(level)] { t.entriesByLevel[level.rawValue, default: 0] += n }
-                if let n = findingsByLevel[Slot.place(level)] { t.findingsByLevel[level.rawValue, default: 0] += n }
+                if let n = entriesByLevel[SlotState.place(level)] { t.entriesByLevel[level.rawValue, default: 0] += n }
+                if let n = findingsByLevel[SlotState.place(level)] { t.findingsByLevel[level.rawValue, default: 0] += n }
             }
             return t
+        }
+
+        /// Forgets the lines written and the totals, keeping the buffer's memory.
+        mutating func reset() {
+            lines.removeAll()
+            totals = .empty
+            entriesByLevel = entriesByLevel.map { _ in nil }
+            findingsByLevel = findingsByLevel.map { _ in nil }
         }
 
         static func place(_ level: Level) -> Int {
@@ -63,21 +79,38 @@ package final class ReportWriter: ReportSink, @unchecked Sendable {
             case .confidential: 3
             }
         }
+
+        /// Adds an entry to the totals.
+        mutating func count(_ stats: EntryStats, carried: Bool) {
+            totals.entries.add(stats.outcome)
+            if !stats.isMember {
+                totals.files.add(stats.outcome)
+                if stats.outcome == .scanned && !carried { totals.bytesRead += stats.size }
+                if carried { totals.filesCarriedOver += 1 }
+            }
+            entriesByLevel[Self.place(stats.level)] = (entriesByLevel[Self.place(stats.level)] ?? 0) + 1
+            for kind in stats.issueKinds { totals.issuesByKind[kind.rawValue, default: 0] += 1 }
+            for (type, level, count) in stats.findings {
+                if let level {
+                    totals.findingsByType[type, default: 0] += count
+                    findingsByLevel[Self.place(level)] = (findingsByLevel[Self.place(level)] ?? 0) + count
+                } else {
+                    totals.exemptFindings += count
+                }
+            }
+        }
     }
 
-    /// Gives each of `workers` threads its own buffer and totals; call before the workers start.
-    package func prepare(workers: Int) {
-        lock.lock()
-        defer { lock.unlock() }
-        while slots.count < workers { slots.append(Slot()) }
+    /// A worker's slot; `worker` is below the count the writer was made for.
+    private func slot(_ worker: Int) -> Slot {
+        precondition(worker < slots.count, "worker \(worker) of a report writer made for \(slots.count)")
+        return slots[worker]
     }
-    private var summary = SummaryRecord.empty
 
-    /// Opens the report for writing. `path` "-" writes to standard output (no temporary file); a
-    /// device or the user's own pipe is written straight to (`OutputFile`).
-    /// - Throws: `ReportWriteError` when `path` is a link or another thing the report is not
-    ///   written to, or the temporary file cannot be created.
-    package init(path: String, key: Keyring, showValues: Bool, findingsOnly: Bool) throws(ReportWriteError) {
+    /// - Parameter workers: how many workers write to it at once (each with its index below it).
+    package init(path: String, key: Keyring, showValues: Bool, findingsOnly: Bool, workers: Int = 1) throws(ReportWriteError) {
+        slots = (0..<max(1, workers)).map { _ in Slot() }
+        output = Mutex(Output())
         self.key = key
         self.showValues = showValues
         self.findingsOnly = findingsOnly
@@ -112,19 +145,20 @@ package final class ReportWriter: ReportSink, @unchecked Sendable {
     package func write(_ result: FileResult, isMember: Bool, worker: Int, keep: Bool) throws(ReportWriteError) -> [UInt8] {
         let record = fileRecord(result)
         let stats = EntryStats(record, findings: result.findings, isMember: isMember)
-        let slot = slots[worker]
-        count(stats, carried: false, in: slot)
-        guard listed(stats) else {
-            guard keep else { return [] }
-            var line = JSONBytes(capacity: 512 + result.findings.count * 320)
-            writeLine(record, findings: result.findings, to: &line)
-            return stats.encoded + [10] + Self.markedCarried(line.out)
+        return try slot(worker).state.withLock { state throws(ReportWriteError) -> [UInt8] in
+            state.count(stats, carried: false)
+            guard listed(stats) else {
+                guard keep else { return [] }
+                var line = JSONBytes(capacity: 512 + result.findings.count * 320)
+                writeLine(record, findings: result.findings, to: &line)
+                return stats.encoded + [10] + Self.markedCarried(line.out)
+            }
+            let start = state.lines.count
+            writeLine(record, findings: result.findings, to: &state.lines)
+            let kept = keep ? stats.encoded + [10] + Self.markedCarried(Array(state.lines.written[start...])) : []
+            try flushIfFull(&state)
+            return kept
         }
-        let start = slot.lines.count
-        writeLine(record, findings: result.findings, to: &slot.lines)
-        let kept = keep ? stats.encoded + [10] + Self.markedCarried(Array(slot.lines.written[start...])) : []
-        try flushIfFull(slot)
-        return kept
     }
 
     /// Writes the entries of a file carried over from a previous run: `stored` is what `write`
@@ -150,11 +184,12 @@ package final class ReportWriter: ReportSink, @unchecked Sendable {
         }
         while let statsLine = nextLine() {
             guard let stats = EntryStats(decoding: statsLine), let json = nextLine(terminated: true), json.last == 10 else { throw damaged }
-            let slot = slots[worker]
-            count(stats, carried: true, in: slot)
-            if listed(stats) {
-                json.withUnsafeBufferPointer { slot.lines.append($0) }
-                try flushIfFull(slot)
+            try slot(worker).state.withLock { state throws(ReportWriteError) in
+                state.count(stats, carried: true)
+                if listed(stats) {
+                    json.withUnsafeBufferPointer { state.lines.append($0) }
+                    try flushIfFull(&state)
+                }
             }
             if stats.outcome == .error, case .file(let record)? = try? JSONDecoder().decode(ReportRecord.self, from: Data(json)) {
                 let name = ([record.path] + (record.members ?? [])).map(\.raw)
@@ -177,60 +212,36 @@ package final class ReportWriter: ReportSink, @unchecked Sendable {
         !(findingsOnly && stats.outcome == .scanned && stats.findings.isEmpty)
     }
 
-    /// Adds an entry to the worker's totals.
-    private func count(_ stats: EntryStats, carried: Bool, in slot: Slot) {
-        slot.totals.entries.add(stats.outcome)
-        if !stats.isMember {
-            slot.totals.files.add(stats.outcome)
-            if stats.outcome == .scanned && !carried { slot.totals.bytesRead += stats.size }
-            if carried { slot.totals.filesCarriedOver += 1 }
-        }
-        slot.entriesByLevel[Slot.place(stats.level)] = (slot.entriesByLevel[Slot.place(stats.level)] ?? 0) + 1
-        for kind in stats.issueKinds { slot.totals.issuesByKind[kind.rawValue, default: 0] += 1 }
-        for (type, level, count) in stats.findings {
-            if let level {
-                slot.totals.findingsByType[type, default: 0] += count
-                slot.findingsByLevel[Slot.place(level)] = (slot.findingsByLevel[Slot.place(level)] ?? 0) + count
-            } else {
-                slot.totals.exemptFindings += count
-            }
-        }
-    }
-
     /// Writes the worker's lines to the file once they fill its buffer, after anything written
     /// before them (the begin record).
-    private func flushIfFull(_ slot: Slot) throws(ReportWriteError) {
-        guard slot.lines.count >= Slot.flushAt else { return }
-        lock.lock()
-        defer { lock.unlock() }
-        try flushLocked()
-        try writeAll(slot.lines.written)
-        slot.lines.removeAll()
+    private func flushIfFull(_ state: inout SlotState) throws(ReportWriteError) {
+        guard state.lines.count >= SlotState.flushAt else { return }
+        try output.withLock { out throws(ReportWriteError) in
+            try flush(&out)
+            try writeAll(state.lines.written)
+        }
+        state.lines.removeAll()
     }
 
     /// Writes the summary, closes the file and renames it into place. Returns the summary.
     package func finish(started: Date) throws(ReportWriteError) -> SummaryRecord {
-        lock.lock()
+        var summary = SummaryRecord.empty
         for slot in slots {
-            summary.add(slot.completeTotals)
-            do {
-                try flushLocked()
-                try writeAll(slot.lines.written)
-            } catch { lock.unlock(); throw error }
-            slot.lines.removeAll()
-            slot.totals = .empty
-            slot.entriesByLevel = slot.entriesByLevel.map { _ in nil }
-            slot.findingsByLevel = slot.findingsByLevel.map { _ in nil }
+            try slot.state.withLock { state throws(ReportWriteError) in
+                summary.add(state.completeTotals)
+                try output.withLock { out throws(ReportWriteError) in
+                    try flush(&out)
+                    try writeAll(state.lines.written)
+                }
+                state.reset()
+            }
         }
         summary.finished = Timestamp.string(Date())
         summary.elapsedSeconds = (Date().timeIntervalSince(started) * 1000).rounded() / 1000
         summary.exitStatus = summary.entries.failed > 0 ? 1 : 0
         let final = summary
-        lock.unlock()
         try append(encode(.summary(final)))
-        lock.lock()
-        do { try flushLocked() } catch { lock.unlock(); throw error }
-        lock.unlock()
+        try output.withLock { out throws(ReportWriteError) in try flush(&out) }
         guard let finalPath, let temporaryPath else { return final }
         if fsync(fd) != 0 || close(fd) != 0 {
             throw ReportWriteError(message: "\(finalPath): cannot complete the report: \(String(cString: strerror(errno)))")
@@ -302,22 +313,19 @@ package final class ReportWriter: ReportSink, @unchecked Sendable {
     }
 
     private func append(_ bytes: [UInt8]) throws(ReportWriteError) {
-        lock.lock()
-        defer { lock.unlock() }
-        try appendLocked(bytes)
+        try output.withLock { out throws(ReportWriteError) in
+            out.buffer.append(contentsOf: bytes)
+            if out.buffer.count >= 256 * 1024 { try flush(&out) }
+        }
     }
 
-    private func appendLocked(_ bytes: [UInt8]) throws(ReportWriteError) {
-        buffer.append(contentsOf: bytes)
-        if buffer.count >= 256 * 1024 { try flushLocked() }
+    /// Writes the pending lines; call holding the output's lock.
+    private func flush(_ out: inout Output) throws(ReportWriteError) {
+        defer { out.buffer.removeAll(keepingCapacity: true) }
+        try out.buffer.withUnsafeBufferPointer { bytes throws(ReportWriteError) in try writeAll(bytes) }
     }
 
-    private func flushLocked() throws(ReportWriteError) {
-        defer { buffer.removeAll(keepingCapacity: true) }
-        try buffer.withUnsafeBufferPointer { bytes throws(ReportWriteError) in try writeAll(bytes) }
-    }
-
-    /// Writes all of `bytes` to the report file; call holding `lock`.
+    /// Writes all of `bytes` to the report file; call holding the output's lock.
     private func writeAll(_ bytes: UnsafeBufferPointer<UInt8>) throws(ReportWriteError) {
         var written = 0
         while written < bytes.count {

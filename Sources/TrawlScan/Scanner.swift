@@ -20,7 +20,8 @@ package final class Scanner: Sendable {
     /// Counters for a progress display.
     package var progress: ScanProgress { context.progress }
 
-    /// - Parameter sink: where the entries go, in the order files finish.
+    /// - Parameter sink: where the entries go, in the order files finish; made for `options.jobs`
+    ///   workers (at least one).
     /// - Parameter keyring: the report's key: fingerprints, and content ids.
     /// - Parameter state: the incremental state; unchanged files are carried over from it and every
     ///   file read is recorded in it. Nil for a full scan that remembers nothing.
@@ -38,7 +39,6 @@ package final class Scanner: Sendable {
     package func run() -> ReportWriteError? {
         let options = context.options
         let jobs = max(1, options.jobs)
-        context.sink.prepare(workers: jobs)
         let scratch = WorkerScratch(count: jobs, detector: {
             Detector(self.patterns, minimumConfidence: options.minimumConfidence, usePrefilter: !options.plainMatcher)
         }, reader: {

@@ -3,6 +3,7 @@
 // collectors (--log-format). On a terminal, progress is a single line redrawn in place. Whatever
 // reaches standard error has its control characters escaped (TerminalText).
 import Foundation
+import Synchronization
 import Logging
 import TrawlReport
 import TrawlScan
@@ -49,47 +50,44 @@ struct StderrLogHandler: LogHandler {
 }
 
 /// The terminal's progress line, shared with the log so that a log line first clears it.
-final class ProgressLine: @unchecked Sendable {
+final class ProgressLine: Sendable {
     static let shared = ProgressLine()
-    // SAFETY: `current` is read and written only while holding `lock`.
-    private let lock = NSLock()
-    private var current = ""
+    /// The status shown; the lock is held while standard error is written, so lines never mix.
+    private let current = Mutex("")
 
     let isTerminal = isatty(STDERR_FILENO) == 1
 
     func print(_ line: String) {
-        lock.lock()
-        defer { lock.unlock() }
-        var out = current.isEmpty ? "" : "\r\u{1B}[K"
-        out += line + "\n"
-        if !current.isEmpty { out += current }
-        FileHandle.standardError.write(Data(out.utf8))
+        current.withLock { current in
+            var out = current.isEmpty ? "" : "\r\u{1B}[K"
+            out += line + "\n"
+            if !current.isEmpty { out += current }
+            FileHandle.standardError.write(Data(out.utf8))
+        }
     }
 
     func show(_ status: String) {
-        lock.lock()
-        defer { lock.unlock() }
-        current = TerminalText.escaping(status)
-        FileHandle.standardError.write(Data(("\r\u{1B}[K" + current).utf8))
+        current.withLock { current in
+            current = TerminalText.escaping(status)
+            FileHandle.standardError.write(Data(("\r\u{1B}[K" + current).utf8))
+        }
     }
 
     func clear() {
-        lock.lock()
-        defer { lock.unlock() }
-        if !current.isEmpty { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
-        current = ""
+        current.withLock { current in
+            if !current.isEmpty { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+            current = ""
+        }
     }
 }
 
 /// Shows progress while a scan runs: a line redrawn four times a second on a terminal, or a
 /// log line every `interval` seconds otherwise (cron, systemd).
-final class ProgressReporter: @unchecked Sendable {
-    // SAFETY: `stopped` is guarded by `lock`; the rest is immutable.
+final class ProgressReporter: Sendable {
     private let progress: ScanProgress
     private let logger: Logger
     private let interval: Double
-    private let lock = NSLock()
-    private var stopped = false
+    private let stopped = Atomic(false)
     private let done = DispatchSemaphore(value: 0)
 
     init(progress: ScanProgress, logger: Logger, interval: Double) {
@@ -102,11 +100,7 @@ final class ProgressReporter: @unchecked Sendable {
         let thread = Thread { [self] in
             let terminal = ProgressLine.shared.isTerminal
             var lastLog = Date()
-            while true {
-                lock.lock()
-                let stop = stopped
-                lock.unlock()
-                if stop { break }
+            while !stopped.load(ordering: .acquiring) {
                 Thread.sleep(forTimeInterval: 0.25)
                 if terminal {
                     ProgressLine.shared.show(status())
@@ -122,9 +116,7 @@ final class ProgressReporter: @unchecked Sendable {
     }
 
     func stop() {
-        lock.lock()
-        stopped = true
-        lock.unlock()
+        stopped.store(true, ordering: .releasing)
         done.wait()
     }
 

@@ -50,7 +50,8 @@ struct ScanRun {
 
         let writer: ReportWriter
         do {
-            writer = try ReportWriter(path: output, key: key, showValues: config.showValues, findingsOnly: config.findingsOnly)
+            writer = try ReportWriter(path: output, key: key, showValues: config.showValues, findingsOnly: config.findingsOnly,
+                                      workers: options.jobs)
             try writer.begin(BeginRecord(
                 schema: reportSchema, tool: "trawl \(Trawl.version)", started: Timestamp.string(started),
                 roots: config.roots.map { PathText(Array($0.utf8)) },
