@@ -82,7 +82,13 @@ private final class WorkerScratch: @unchecked Sendable {
 private final class FirstError: Sendable {
     private let stored = Mutex<ReportWriteError?>(nil)
 
-    var value: ReportWriteError? { stored.withLock { $0 } }
+    var value: ReportWriteError? {
+        // Copied into a local before it is returned (see `StateStore.movedAside`).
+        stored.withLock { error -> ReportWriteError? in
+            let copy = error
+            return copy
+        }
+    }
 
     func set(_ e: ReportWriteError) {
         stored.withLock { if $0 == nil { $0 = e } }

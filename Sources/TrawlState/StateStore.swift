@@ -18,13 +18,15 @@
 // - The files are their owner's alone and never opened through a link (`StateFile`).
 // - Lookups do not queue behind one another: each worker reads through its own connection, inside
 //   one read transaction for the whole run (a snapshot of what earlier runs stored; WAL lets the
-//   batches of this run be written meanwhile), so a lookup takes no lock, neither ours nor a file
+//   batches of this run be written meanwhile), so a lookup waits for no other worker: it takes
+//   only its own connection's lock, which no one else takes until the run is over, and no file
 //   lock.
 // - Files carried over are remembered in memory (a set of path hashes), not rewritten, so a
 //   rescan of an unchanged share writes almost nothing; rows of files under the roots that the
 //   run did not see are deleted at the end.
 import Foundation
 import SQLite
+import Synchronization
 import TrawlModel
 
 #if canImport(Glibc)
@@ -68,69 +70,80 @@ package struct StateError: Error, CustomStringConvertible, Sendable {
     }
 }
 
-package final class StateStore: @unchecked Sendable {
-    // SAFETY: the write connection, its statements, the pending batch, `damage` and the totals are
-    // touched only while holding `lock`; reader i is touched only by worker i, and by `finish` after
-    // the workers are done. `connections` is set by `init` and let go of only by `finish`.
-    private let lock = NSLock()
-    private var connections: Connections?
+package final class StateStore: Sendable {
     private let path: String
+    /// A stable 64-bit hash (FNV-1a) of the rules identity: compared per file without a string.
+    private let rules: Int64
+    /// One read connection per worker, each behind a lock that only its worker (and `finish`)
+    /// takes: lookups never wait on one another.
+    private let readers: [Reader]
+    /// The write connection and what this run records, behind one lock.
+    private let writer: Mutex<Writer>
+    /// Set when the state was written by an older trawl and has been emptied.
+    package let resetFrom: String?
 
-    /// Every connection to the database: released together, so that the file can be moved aside.
-    private final class Connections {
-        let db: Database
-        /// One read connection per worker, each used only by its worker.
-        let readers: [Reader]
-        let upsert: Statement
-        let run: Int64
-        let resetFrom: String?
+    /// One worker's read connection, inside a read transaction for the whole run.
+    private final class Reader: Sendable {
+        let state: Mutex<ReaderState>
 
-        init(db: Database, readers: [Reader], upsert: Statement, run: Int64, resetFrom: String?) {
-            self.db = db
-            self.readers = readers
-            self.upsert = upsert
-            self.run = run
-            self.resetFrom = resetFrom
+        init(path: String) throws(SQLiteError) {
+            let db = try Database(path: path)
+            // Pages through a memory map rather than a read system call each; 64 MiB of map is as
+            // fast as 1 GiB on a 2.5 GB state, and a large state no longer shows as a resident set
+            // of its own size (1.3 GB with a 1 GiB map, 190 MB with this one).
+            try db.execute("PRAGMA query_only=ON; PRAGMA mmap_size=67108864; PRAGMA cache_size=-16384; BEGIN;")
+            let lookup = try db.prepare("SELECT size, mtime, ctime, inode, device, rules, result FROM files WHERE path = ?")
+            state = Mutex(ReaderState(db: db, lookup: lookup))
         }
     }
 
-    private final class Reader {
-        let db: Database
-        let lookup: Statement
+    private struct ReaderState {
+        /// Nil once `finish` has let go of the connection (a damaged file is moved aside).
+        var db: Database?
+        var lookup: Statement?
+        /// Hashes of the paths this reader carried over.
         var seen: Set<Int> = []
         var carried = 0
         var damaged = 0
         /// What SQLite said when it found the file damaged; from then on this reader looks up
         /// nothing, and its worker reads every file.
         var damage: String?
-
-        init(path: String) throws(SQLiteError) {
-            db = try Database(path: path)
-            // Pages through a memory map rather than a read system call each; 64 MiB of map is as
-            // fast as 1 GiB on a 2.5 GB state, and a large state no longer shows as a resident set
-            // of its own size (1.3 GB with a 1 GiB map, 190 MB with this one).
-            try db.execute("PRAGMA query_only=ON; PRAGMA mmap_size=67108864; PRAGMA cache_size=-16384; BEGIN;")
-            lookup = try db.prepare("SELECT size, mtime, ctime, inode, device, rules, result FROM files WHERE path = ?")
-        }
     }
-    /// Hashes of the paths this run saw (carried over or stored).
-    private var seen: Set<Int> = []
-    /// A stable 64-bit hash (FNV-1a) of the rules identity: compared per file without a string.
-    private let rules: Int64
-    private var pending: [(path: [UInt8], identity: FileIdentity, result: [UInt8])] = []
-    private var lastCommit = Date()
-    /// What SQLite said when the writer found the file damaged; nothing is stored from then on.
-    private var damage: String?
+
+    /// The write connection and everything the run records.
+    private struct Writer {
+        /// Nil once `finish` has let go of the connection.
+        var db: Database?
+        var upsert: Statement?
+        let run: Int64
+        /// Hashes of the paths this run saw (carried over or stored).
+        var seen: Set<Int> = []
+        var pending: [(path: [UInt8], identity: FileIdentity, result: [UInt8])] = []
+        var lastCommit = Date()
+        /// What SQLite said when the writer found the file damaged; nothing is stored from then on.
+        var damage: String?
+        var carried = 0
+        var stored = 0
+        var damaged = 0
+        var movedAside: MovedAside?
+    }
+
     /// Files carried over and files stored in this run.
-    package private(set) var carried = 0
-    package private(set) var stored = 0
+    package var carried: Int { writer.withLock { $0.carried } }
+    package var stored: Int { writer.withLock { $0.stored } }
     /// Stored results whose check failed (their files were read again), known after `finish`.
-    package private(set) var damaged = 0
-    /// Set when the state was written by an older trawl and has been emptied.
-    package private(set) var resetFrom: String?
+    package var damaged: Int { writer.withLock { $0.damaged } }
     /// Set when the database file was found damaged and moved aside: by `init` (a new state is
     /// used for this run) or by `finish` (the next run starts a new one).
-    package private(set) var movedAside: MovedAside?
+    package var movedAside: MovedAside? {
+        // Copied into a local before it is returned: returned straight from the closure's
+        // parameter (`{ $0.movedAside }`), the value came back with its strings already released
+        // (Swift 6.3; the scan logged them empty).
+        writer.withLock { w -> MovedAside? in
+            let aside = w.movedAside
+            return aside
+        }
+    }
 
     /// A damaged state file kept under another name.
     package struct MovedAside: Sendable {
@@ -159,14 +172,29 @@ package final class StateStore: @unchecked Sendable {
         for b in rules.utf8 { h = (h ^ UInt64(b)) &* 0x100000001b3 }
         self.rules = Int64(bitPattern: h)
         try StateFile.prepare(path)
+        var movedAside: MovedAside?
+        let opened: Connections
         do {
-            connections = try Self.open(path: path, readers: readers)
+            opened = try Self.open(path: path, readers: readers)
         } catch where error.isDamage {
             movedAside = MovedAside(path: try StateFile.moveAside(path, at: now), reason: error.message, whileRunning: false)
             try StateFile.prepare(path)
-            connections = try Self.open(path: path, readers: readers)
+            opened = try Self.open(path: path, readers: readers)
         }
-        resetFrom = connections?.resetFrom
+        resetFrom = opened.resetFrom
+        self.readers = opened.readers
+        var writer = Writer(db: opened.db, upsert: opened.upsert, run: opened.run)
+        writer.movedAside = movedAside
+        self.writer = Mutex(writer)
+    }
+
+    /// Every connection to the database, as opened.
+    private struct Connections {
+        let db: Database
+        let readers: [Reader]
+        let upsert: Statement
+        let run: Int64
+        let resetFrom: String?
     }
 
     /// Opens every connection to the database at `path`, checking first that it is undamaged and
@@ -238,75 +266,88 @@ package final class StateStore: @unchecked Sendable {
     /// The stored result for a file whose identity and rules are unchanged, or nil. `worker`
     /// (below the `readers` given at init) picks the connection; each worker uses its own.
     package func unchangedResult(path: [UInt8], identity: FileIdentity, worker: Int = 0) -> [UInt8]? {
-        guard let readers = connections?.readers else { return nil }
-        let reader = readers[worker % readers.count]
-        guard reader.damage == nil else { return nil }
-        let found: [UInt8]?
-        do {
-            found = try reader.lookup.withFirstRow(blob: path) { row in
-                guard let row else { return nil }
-                let stored = FileIdentity(size: Int(row.int64(0)), mtime: row.double(1), ctime: row.double(2),
-                                          inode: UInt64(bitPattern: row.int64(3)), device: UInt64(bitPattern: row.int64(4)))
-                guard stored == identity, row.int64(5) == rules else { return nil }
-                guard let result = row.withBlob(6, Seal.open) else {
-                    reader.damaged += 1
-                    return nil
+        readers[worker % readers.count].state.withLock { reader -> [UInt8]? in
+            guard reader.damage == nil, let lookup = reader.lookup else { return nil }
+            let found: [UInt8]?
+            do throws(SQLiteError) {
+                var damagedRow = false
+                found = try lookup.withFirstRow(blob: path) { row in
+                    guard let row else { return nil }
+                    let stored = FileIdentity(size: Int(row.int64(0)), mtime: row.double(1), ctime: row.double(2),
+                                              inode: UInt64(bitPattern: row.int64(3)), device: UInt64(bitPattern: row.int64(4)))
+                    guard stored == identity, row.int64(5) == rules else { return nil }
+                    guard let result = row.withBlob(6, Seal.open) else {
+                        damagedRow = true
+                        return nil
+                    }
+                    return result
                 }
-                return result
+                if damagedRow { reader.damaged += 1 }
+            } catch {
+                if error.isDamage { reader.damage = error.message }
+                return nil
             }
-        } catch {
-            if error.isDamage { reader.damage = error.message }
-            return nil
+            guard let result = found else { return nil }
+            reader.carried += 1
+            reader.seen.insert(Self.hash(path))
+            return result
         }
-        guard let result = found else { return nil }
-        reader.carried += 1
-        reader.seen.insert(Self.hash(path))
-        return result
     }
 
     /// Records a file's result, to be committed with the next batch.
     package func store(path: [UInt8], identity: FileIdentity, result: [UInt8]) {
-        lock.lock()
-        defer { lock.unlock() }
-        guard damage == nil else { return }
-        pending.append((path, identity, result))
-        seen.insert(Self.hash(path))
-        stored += 1
-        commitIfDue()
+        writer.withLock { w in
+            guard w.damage == nil else { return }
+            w.pending.append((path, identity, result))
+            w.seen.insert(Self.hash(path))
+            w.stored += 1
+            commitIfDue(&w)
+        }
     }
 
     /// Commits what is pending and forgets files under `roots` that this run did not see (deleted
-    /// or moved away since). Call once, at the end of a complete run. When the file was found
-    /// damaged during the run, every connection is closed and the file moved aside instead
-    /// (`movedAside`): the next run starts a new state.
+    /// or moved away since). Call once, at the end of a complete run, after the workers are done.
+    /// When the file was found damaged during the run, every connection is closed and the file
+    /// moved aside instead (`movedAside`): the next run starts a new state.
     package func finish(roots: [[UInt8]]) throws(StateError) {
-        lock.lock()
-        defer { lock.unlock() }
-        guard let connections else { return }
-        for reader in connections.readers {
-            seen.formUnion(reader.seen)
-            carried += reader.carried
-            damaged += reader.damaged
-            if damage == nil { damage = reader.damage }
-            try? reader.db.execute("COMMIT")  // end the read snapshot, so the checkpoint can finish
-        }
-        if damage == nil {
-            do {
-                try forgetUnseen(roots: roots, in: connections)
-            } catch where error.isDamage {
-                damage = error.message
-            } catch {
-                throw StateError(message: "cannot update the state database: \(error)")
+        try writer.withLock { w throws(StateError) in
+            guard w.db != nil else { return }
+            for reader in readers {
+                reader.state.withLock { r in
+                    w.seen.formUnion(r.seen)
+                    w.carried += r.carried
+                    w.damaged += r.damaged
+                    if w.damage == nil { w.damage = r.damage }
+                    try? r.db?.execute("COMMIT")  // end the read snapshot, so the checkpoint can finish
+                }
             }
+            if w.damage == nil {
+                do throws(SQLiteError) {
+                    try forgetUnseen(roots: roots, in: &w)
+                } catch where error.isDamage {
+                    w.damage = error.message
+                } catch {
+                    throw StateError(message: "cannot update the state database: \(error)")
+                }
+            }
+            guard let damage = w.damage else { return }
+            // Every connection is let go of, so that the file can be moved aside.
+            for reader in readers {
+                reader.state.withLock { r in
+                    r.lookup = nil
+                    r.db = nil
+                }
+            }
+            w.upsert = nil
+            w.db = nil
+            w.movedAside = MovedAside(path: try StateFile.moveAside(path, at: Date()), reason: damage, whileRunning: true)
         }
-        guard let damage else { return }
-        self.connections = nil
-        movedAside = MovedAside(path: try StateFile.moveAside(path, at: Date()), reason: damage, whileRunning: true)
     }
 
-    private func forgetUnseen(roots: [[UInt8]], in connections: Connections) throws(SQLiteError) {
-        let db = connections.db
-        try commit()
+    private func forgetUnseen(roots: [[UInt8]], in w: inout Writer) throws(SQLiteError) {
+        guard let db = w.db else { return }
+        try commit(&w)
+        let seen = w.seen
         // Forget files under the roots that this run did not see: deleted or moved away. The
         // paths under a root are one range of the primary key (blobs compare as bytes): from
         // "root/" up to "root0", '0' being the byte after '/'.
@@ -346,27 +387,26 @@ package final class StateStore: @unchecked Sendable {
         return h.finalize()
     }
 
-    private func commitIfDue() {
-        if pending.count >= 256 || (!pending.isEmpty && Date().timeIntervalSince(lastCommit) >= 1) {
+    private func commitIfDue(_ w: inout Writer) {
+        if w.pending.count >= 256 || (!w.pending.isEmpty && Date().timeIntervalSince(w.lastCommit) >= 1) {
             // A failed batch is retried with the next one; the scan itself goes on. In a damaged
             // file, nothing more is stored.
-            do { try commit() } catch where error.isDamage {
-                damage = error.message
-                pending.removeAll()
+            do { try commit(&w) } catch where error.isDamage {
+                w.damage = error.message
+                w.pending.removeAll()
             } catch {}
         }
     }
 
-    private func commit() throws(SQLiteError) {
-        guard !pending.isEmpty, let connections else { return }
-        let db = connections.db
+    private func commit(_ w: inout Writer) throws(SQLiteError) {
+        guard !w.pending.isEmpty, let db = w.db, let upsert = w.upsert else { return }
         try db.execute("BEGIN IMMEDIATE")
         do {
-            for p in pending {
-                try connections.upsert.run([
+            for p in w.pending {
+                try upsert.run([
                     .blob(p.path), .integer(Int64(p.identity.size)), .real(p.identity.mtime), .real(p.identity.ctime),
                     .integer(Int64(bitPattern: p.identity.inode)), .integer(Int64(bitPattern: p.identity.device)),
-                    .integer(rules), .blob(Seal.close(p.result)), .integer(connections.run),
+                    .integer(rules), .blob(Seal.close(p.result)), .integer(w.run),
                 ])
             }
             try db.execute("COMMIT")
@@ -374,8 +414,8 @@ package final class StateStore: @unchecked Sendable {
             try? db.execute("ROLLBACK")
             throw error
         }
-        pending.removeAll(keepingCapacity: true)
-        lastCommit = Date()
+        w.pending.removeAll(keepingCapacity: true)
+        w.lastCommit = Date()
     }
 }
 
