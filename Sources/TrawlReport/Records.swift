@@ -83,14 +83,33 @@ package struct BeginRecord: Codable, Sendable {
     package var policy: RuleSetIdentity
     /// Id of the fingerprint key (never the key).
     package var keyId: String
+    /// The run this report belongs to, as the scheduler or the operator named it (`--run-id`):
+    /// the shards of one run carry the same id, and `trawl merge` refuses to mix runs.
+    package var runId: String?
+    /// For a report of one shard (`--shard K/N`): which.
+    package var shard: ShardRecord?
+    /// For a report merged from shards (`trawl merge`): how many.
+    package var mergedShards: Int?
 
-    enum CodingKeys: String, CodingKey { case schema, tool, started, roots, options, patterns, policy, keyId = "key_id" }
+    enum CodingKeys: String, CodingKey {
+        case schema, tool, started, roots, options, patterns, policy, keyId = "key_id", runId = "run_id", shard
+        case mergedShards = "merged_shards"
+    }
 
     package init(schema: String, tool: String, started: String, roots: [PathText], options: [String: String],
-                 patterns: RuleSetIdentity, policy: RuleSetIdentity, keyId: String) {
+                 patterns: RuleSetIdentity, policy: RuleSetIdentity, keyId: String, runId: String? = nil,
+                 shard: ShardRecord? = nil) {
         self.schema = schema; self.tool = tool; self.started = started; self.roots = roots; self.options = options
-        self.patterns = patterns; self.policy = policy; self.keyId = keyId
+        self.patterns = patterns; self.policy = policy; self.keyId = keyId; self.runId = runId; self.shard = shard
     }
+}
+
+/// Which part of a scan split into shards a report holds.
+package struct ShardRecord: Codable, Sendable, Equatable {
+    package var index: Int
+    package var count: Int
+
+    package init(index: Int, count: Int) { self.index = index; self.count = count }
 }
 
 /// Identity of a pattern set or policy: a SHA-256 over its files, and a count or name.
@@ -250,6 +269,20 @@ package struct OutcomeCounts: Codable, Sendable, Equatable {
         case .skipped: skipped += 1
         case .error: failed += 1
         }
+    }
+}
+
+extension ReportRecord {
+    /// The record as a report line (keys sorted, slashes unescaped), newline included. File
+    /// records are written by `ReportWriter`'s own encoder (`FileRecordEncoding`), to the same
+    /// bytes.
+    package var line: [UInt8] {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        // Encoding our own records cannot fail (no floats that are NaN, no non-string keys).
+        var bytes = Array((try? encoder.encode(self)) ?? Data("{}".utf8))
+        bytes.append(10)
+        return bytes
     }
 }
 

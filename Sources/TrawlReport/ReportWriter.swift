@@ -134,7 +134,7 @@ package final class ReportWriter: ReportSink, Sendable {
     }
 
     package func begin(_ record: BeginRecord) throws(ReportWriteError) {
-        try append(encode(.begin(record)))
+        try append(ReportRecord.begin(record).line)
     }
 
     /// Writes one finished entry and adds it to the totals.
@@ -240,7 +240,7 @@ package final class ReportWriter: ReportSink, Sendable {
         summary.elapsedSeconds = (Date().timeIntervalSince(started) * 1000).rounded() / 1000
         summary.exitStatus = summary.entries.failed > 0 ? 1 : 0
         let final = summary
-        try append(encode(.summary(final)))
+        try append(ReportRecord.summary(final).line)
         try output.withLock { out throws(ReportWriteError) in try flush(&out) }
         guard let finalPath, let temporaryPath else { return final }
         if fsync(fd) != 0 || close(fd) != 0 {
@@ -301,15 +301,6 @@ package final class ReportWriter: ReportSink, Sendable {
             findings: [],
             memberCount: r.memberCount, markings: r.markings.isEmpty ? nil : r.markings, contentId: r.contentId,
             findingsOmitted: r.omitted.isEmpty ? nil : r.omitted)
-    }
-
-    private func encode(_ record: ReportRecord) -> [UInt8] {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        // Encoding our own records cannot fail (no floats that are NaN, no non-string keys).
-        var bytes = Array((try? encoder.encode(record)) ?? Data("{}".utf8))
-        bytes.append(10)
-        return bytes
     }
 
     private func append(_ bytes: [UInt8]) throws(ReportWriteError) {

@@ -30,6 +30,8 @@ package struct ScanOptions: Sendable {
     /// Findings listed per entry; past it they are counted (in the entry's reasons, its
     /// `findings_omitted` and the summary) but not listed, so memory does not grow with them.
     package var maxFindingsPerEntry = 10_000
+    /// Scan only this part of the walk (`ScanPlan`); nil: all of it.
+    package var shard: Shard?
 
     package init(roots: [String]) { self.roots = roots }
 }

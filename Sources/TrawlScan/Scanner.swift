@@ -28,7 +28,7 @@ package final class Scanner: Sendable {
     /// - Parameter decisions: the DPO's decisions; a false positive counts towards no level.
     package init(options: ScanOptions, patterns: PatternSet, classifier: Classifier, sink: any ReportSink, keyring: Keyring,
                  state: StateStore? = nil, decisions: DecisionBook? = nil, problems: @escaping ProblemSink) {
-        plan = ScanPlan(roots: options.roots, crawl: options.crawl)
+        plan = ScanPlan(roots: options.roots, crawl: options.crawl, shard: options.shard)
         self.patterns = patterns
         context = ScanContext(options: options, classifier: classifier, sink: sink, keyring: keyring, carry: state.map(Carry.init),
                               decisions: decisions, problems: problems, progress: ScanProgress())
@@ -49,8 +49,9 @@ package final class Scanner: Sendable {
         })
         let failure = FirstError()
         let walker = plan.walker(jobs: jobs, comparesWithState: context.carry != nil)
+        let plan = plan
         walker.run { item, worker in
-            guard failure.value == nil else { return }
+            guard failure.value == nil, plan.keeps(item) else { return }
             let job = FileJob(scan: self.context, worker: worker, detector: scratch.detector(worker), reader: scratch.reader(worker))
             do throws(ReportWriteError) {
                 try job.run(item)

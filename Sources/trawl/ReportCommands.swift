@@ -165,3 +165,36 @@ struct Triage: ParsableCommand {
         }
     }
 }
+
+struct Merge: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "merge",
+        abstract: "Join the reports of a scan split into shards (scan --shard K/N) into one report.",
+        discussion: """
+            The merged report is the report one process would have written for the whole tree: every \
+            shard's entries, as the shards wrote them, and the totals added up; its begin record says how \
+            many shards it joins (merged_shards). Reports of different runs (--run-id), splits, roots, \
+            options, patterns, policies or keys are refused, and a missing or unfinished shard is named; \
+            nothing is written then.
+
+            Example (four shards, then the merge):
+              for k in 0 1 2 3; do trawl scan /srv/share --shard $k/4 --run-id nightly -o shard-$k.json; done
+              trawl merge shard-*.json -o report.json
+
+            Exit status: 0 merged; 1 merged, but some entries could not be read (as a scan's); 2 the \
+            shards could not be merged.
+            """)
+
+    @Argument(help: "The shards' reports, in any order.") var reports: [String]
+    @Option(name: [.short, .long], help: ArgumentHelp("Where to write the merged report; '-' for standard output.", valueName: "file"))
+    var output: String
+
+    func run() throws {
+        let summary: SummaryRecord
+        do { summary = try ReportMerge.merge(reports, into: output) } catch {
+            printError("\(error)")
+            throw ExitCode(ExitStatus.usageOrFatal)
+        }
+        if summary.exitStatus != 0 { throw ExitCode(Int32(summary.exitStatus)) }
+    }
+}

@@ -36,6 +36,12 @@ struct Scan: ParsableCommand {
     @Option(name: [.short, .long], help: "Worker threads (default: the number of cores).")
     var jobs: Int?
 
+    @Option(help: ArgumentHelp("Scan only shard K of N (0 <= K < N): N processes, on any hosts, each given the same roots and one K, scan disjoint parts whose union is the whole; join their reports with 'trawl merge'. Every file goes to one shard by a hash of its path below its root.", valueName: "K/N"))
+    var shard: String?
+
+    @Option(help: ArgumentHelp("A name for this run, recorded in the report (the shards of one run share it; 'trawl merge' refuses to mix runs), such as a scheduler's job id.", valueName: "id"))
+    var runId: String?
+
     @Option(name: .customLong("include"), help: ArgumentHelp("Scan only files matching this glob (repeatable). A glob without '/' matches the file name, one with '/' the path below the root.", valueName: "glob"))
     var include: [String] = []
 
@@ -116,6 +122,9 @@ struct Scan: ParsableCommand {
 
     func validate() throws {
         if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1") }
+        if let shard, Shard(parsing: shard) == nil {
+            throw ValidationError("--shard must be K/N with 0 <= K < N, such as 0/4 (got '\(shard)')")
+        }
         if maxArchiveDepth < 0 { throw ValidationError("--max-archive-depth must not be negative") }
         _ = try parseSize(maxFileSize, option: "--max-file-size")
         _ = try parseSize(maxMemberSize, option: "--max-member-size")

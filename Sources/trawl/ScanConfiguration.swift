@@ -30,6 +30,8 @@ struct ScanConfiguration {
     var stateFile: String?
     var decisionsFile: String?
     var failOn: Level?
+    /// The run's name in the report (`--run-id`).
+    var runId: String?
     var quiet: Bool
     var logFormat: LogFormat
     var progressInterval: Double
@@ -45,6 +47,7 @@ struct ScanConfiguration {
         "stateFile": "the state database itself",
         "findingsOnly": "applied as each entry is written, read or carried over alike",
         "failOn": "the exit status only",
+        "runId": "names the run in the begin record only",
         "quiet": "standard error only",
         "logFormat": "standard error only",
         "progressInterval": "standard error only",
@@ -150,12 +153,13 @@ extension Scan {
         options.plainMatcher = plainMatcher
         options.maxArchiveDepth = maxArchiveDepth
         options.minimumConfidence = Confidence(rawValue: minConfidence)!
+        options.shard = shard.flatMap(Shard.init(parsing:))
         let patternDir = try Resources.patternsDirectory(patterns)
         return ScanConfiguration(
             roots: roots, output: output, scan: options, showValues: showValues, findingsOnly: findingsOnly,
             patternsDirectory: patternDir, policyFile: policy ?? patternDir + "/policy.yaml",
             keyFile: keyFile ?? Resources.defaultKeyFile(), stateFile: state, decisionsFile: decisions,
-            failOn: failOn.flatMap { f in Level.allCases.first { $0.rawValue.lowercased() == f.lowercased() } },
+            failOn: failOn.flatMap { f in Level.allCases.first { $0.rawValue.lowercased() == f.lowercased() } }, runId: runId,
             quiet: quiet, logFormat: LogFormat(rawValue: logFormat) ?? .text, progressInterval: progressInterval)
     }
 }

@@ -58,7 +58,8 @@ struct ScanRun {
                 options: config.beginOptions,
                 patterns: RuleSetIdentity.of(files: library.sources, name: "Patterns", count: library.patterns.count),
                 policy: RuleSetIdentity.of(files: [("policy.yaml", loadedPolicy.source)], name: loadedPolicy.name),
-                keyId: key.id))
+                keyId: key.id, runId: config.runId,
+                shard: options.shard.map { ShardRecord(index: $0.index, count: $0.count) }))
         } catch {
             printError("\(error)")
             throw ExitCode(ExitStatus.usageOrFatal)
