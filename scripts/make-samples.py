@@ -52,10 +52,13 @@ PHOTOGRAPHS = (".jpg", ".jpeg")  # the default policy gives photographs Restrict
 def entry(path, findings=(), members=(), outcome="scanned", level=None, issue=None, markings=()):
     """`path` is relative to Samples/; bytes for a name that is not UTF-8 (stored as path_base64).
     The level, unless given, follows the default policy: Confidential for special-category,
-    credential and payment findings, Restricted for other personal data, Internal otherwise."""
+    credential and payment findings, Restricted for other personal data, Internal otherwise; an
+    entry that could not be read, with nothing found, is not classified."""
     counted = [f for f in findings if "exempt" not in f]
     if level is None:
-        if any(f["type"].startswith(CONFIDENTIAL_TYPES) for f in counted):
+        if outcome != "scanned" and not counted:
+            level = "Not classified"
+        elif any(f["type"].startswith(CONFIDENTIAL_TYPES) for f in counted):
             level = "Confidential"
         else:
             photo = isinstance(path, str) and path.endswith(PHOTOGRAPHS) and not members
@@ -678,7 +681,7 @@ def other_formats():
         subprocess.run(["qpdf", "--static-id", "--encrypt", "user-secret", "owner-secret", "256", "--", plain, locked], check=True)
         with open(locked, "rb") as f:
             write("pdf/salary-review-locked.pdf", f.read())
-    entry("pdf/salary-review-locked.pdf", outcome="error", issue="encrypted", level="Internal")
+    entry("pdf/salary-review-locked.pdf", outcome="error", issue="encrypted")
 
     # RTF: an NI number split across a bold group, escapes (\'e9) and Unicode (\u8217).
     rtf = (r"{\rtf1\ansi\ansicpg1252\deff0{\fonttbl{\f0 Calibri;}}{\info{\author Mrs T Okafor}}"
@@ -752,8 +755,8 @@ def other_formats():
     locked7 = tool_output(["7z", "a", "-bd", "-psecret", "-mhe=off", "-mtm=off", "-mtc=off", "-mta=off", "locked.7z", "pay.txt"], "locked.7z",
                           extra_files=[("pay.txt", b"Salary list\n")])
     write("archives/locked.7z", locked7)
-    entry("archives/locked.7z", level="Internal")
-    entry("archives/locked.7z", members=["pay.txt"], outcome="error", issue="encrypted", level="Internal")
+    entry("archives/locked.7z", level="Not classified")  # its one member could not be read
+    entry("archives/locked.7z", members=["pay.txt"], outcome="error", issue="encrypted")
 
 
 # ---------------------------------------------------------------- legacy Office (OLE2)
@@ -828,7 +831,7 @@ def archives():
     write("archives/corrupt.zip", whole[:cut])
     entry("archives/corrupt.zip", outcome="error", issue="corrupt", level="Restricted")
     entry("archives/corrupt.zip", [finding("email", "oscar.bell@gmail.com")], members=["list.txt"])
-    entry("archives/corrupt.zip", members=["more.bin"], outcome="error", issue="corrupt", level="Internal")
+    entry("archives/corrupt.zip", members=["more.bin"], outcome="error", issue="corrupt")
 
     # Encrypted: one member protected with a password (traditional PKWARE encryption).
     with tempfile.TemporaryDirectory() as tmp:
@@ -840,8 +843,8 @@ def archives():
         with open(out, "rb") as f:
             data = f.read()
     write("archives/locked.zip", data)
-    entry("archives/locked.zip", level="Internal")
-    entry("archives/locked.zip", members=["salaries.txt"], outcome="error", issue="encrypted", level="Internal")
+    entry("archives/locked.zip", level="Not classified")  # its one member could not be read
+    entry("archives/locked.zip", members=["salaries.txt"], outcome="error", issue="encrypted")
 
 
 def exif_block(fields, gps):
@@ -919,7 +922,7 @@ def other():
     write("other/blob.bin", bytes(range(256)) * 4)
     # Binary of no known format: its printable runs (the ASCII range, four times) are searched and
     # hold nothing personal; the entry says only printable text was read.
-    entry("other/blob.bin", outcome="scanned", issue="malformed", level="Internal")
+    entry("other/blob.bin", outcome="scanned", issue="malformed", level="Not classified")  # only its printable runs were read
 
 
 def office_comments():

@@ -28,6 +28,10 @@ package struct Policy: Sendable {
     package var defaultTypeLevel: Level
     /// Level of a file with no findings outside published paths.
     package var defaultFileLevel: Level
+    /// Level of an entry that was not read (or not wholly read) and in which nothing was found;
+    /// nil: not classified. `notReadLevels` overrides it by the kind of the entry's first issue.
+    package var notReadLevel: Level?
+    package var notReadLevels: [String: Level]
     /// Globs (fnmatch, "*" crosses "/") of locations that are published.
     package var publishedPaths: [String]
     package var aggregate: Aggregate?
@@ -43,6 +47,8 @@ package struct Policy: Sendable {
         var types: [String: Level]
         var default_type_level: Level?
         var default_file_level: Level?
+        var not_read_level: Level?
+        var not_read_levels: [String: Level]?
         var published_paths: [String]?
         var aggregate: Aggregate?
         var markings: [String: Level]?
@@ -61,16 +67,25 @@ package struct Policy: Sendable {
         } catch {
             throw PolicyError(message: "\(path): invalid policy: \(error)")
         }
+        for kind in (file.not_read_levels ?? [:]).keys where IssueKind(rawValue: kind) == nil {
+            throw PolicyError(message: "\(path): not_read_levels: '\(kind)' is not an issue kind (\(IssueKind.allCases.map(\.rawValue).joined(separator: ", ")))")
+        }
         if let a = file.aggregate, a.threshold < 1 {
             throw PolicyError(message: "\(path): aggregate.threshold must be at least 1")
         }
         return Policy(
             name: file.name ?? "unnamed", types: file.types, defaultTypeLevel: file.default_type_level ?? .restricted,
-            defaultFileLevel: file.default_file_level ?? .internal, publishedPaths: file.published_paths ?? [],
+            defaultFileLevel: file.default_file_level ?? .internal, notReadLevel: file.not_read_level,
+            notReadLevels: file.not_read_levels ?? [:], publishedPaths: file.published_paths ?? [],
             aggregate: file.aggregate, markings: file.markings ?? [:], photographs: file.photographs, source: Array(data))
     }
 
     package func level(ofType type: String) -> Level { types[type] ?? defaultTypeLevel }
+
+    /// The level of an entry not (wholly) read, with nothing found, whose first issue is `issue`.
+    package func levelNotRead(_ issue: IssueKind?) -> Level {
+        issue.flatMap { notReadLevels[$0.rawValue] } ?? notReadLevel ?? .notClassified
+    }
 
     package func isPublished(_ path: String) -> Bool {
         publishedPaths.contains { fnmatch($0, path, 0) == 0 }

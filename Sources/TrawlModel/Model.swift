@@ -4,6 +4,10 @@
 
 /// Classification levels, lowest to highest. The raw values are the report's wire strings.
 package enum Level: String, Codable, CaseIterable, Comparable, Sendable {
+    /// Not read (or not wholly read) and nothing found: nothing is known of its content, so it has
+    /// no level of its own (the policy may map it to one). Below every level: it never raises a
+    /// container's level, and no `--fail-on` threshold reaches it.
+    case notClassified = "Not classified"
     case `public` = "Public"
     case `internal` = "Internal"
     case restricted = "Restricted"
@@ -11,6 +15,7 @@ package enum Level: String, Codable, CaseIterable, Comparable, Sendable {
 
     var rank: Int {
         switch self {
+        case .notClassified: -1
         case .public: 0
         case .internal: 1
         case .restricted: 2

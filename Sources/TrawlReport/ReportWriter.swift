@@ -73,10 +73,11 @@ package final class ReportWriter: ReportSink, Sendable {
 
         static func place(_ level: Level) -> Int {
             switch level {
-            case .public: 0
-            case .internal: 1
-            case .restricted: 2
-            case .confidential: 3
+            case .notClassified: 0
+            case .public: 1
+            case .internal: 2
+            case .restricted: 3
+            case .confidential: 4
             }
         }
 

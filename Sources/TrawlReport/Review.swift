@@ -95,7 +95,7 @@ package enum ReviewPage {
 body{font:14px/1.4 system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:0;color:#1d2430;background:#f6f7f9}
 header{background:#1d2430;color:#fff;padding:14px 24px}header h1{margin:0;font-size:20px}header p{margin:4px 0 0;color:#b8c2d0;font-size:12px}
 main{padding:16px 24px}.cards{display:flex;gap:12px;flex-wrap:wrap}.card{background:#fff;border-radius:8px;padding:12px 16px;min-width:130px;box-shadow:0 1px 2px #0002}
-.card b{display:block;font-size:26px}.Confidential{color:#b3261e}.Restricted{color:#c25e00}.Internal{color:#35507a}.Public{color:#2e7d32}
+.card b{display:block;font-size:26px}.Confidential{color:#b3261e}.Restricted{color:#c25e00}.Internal{color:#35507a}.Public{color:#2e7d32}.Not-classified{color:#6a1b9a}
 .charts{display:flex;gap:16px;flex-wrap:wrap;margin:16px 0}.chart{background:#fff;border-radius:8px;padding:12px 16px;box-shadow:0 1px 2px #0002}
 .chart h2,.files h2{font-size:14px;margin:0 0 8px}.filters{display:flex;gap:8px;flex-wrap:wrap;margin:8px 0}
 select,input{font:inherit;padding:4px 6px;border:1px solid #c9ced6;border-radius:4px;background:#fff}
@@ -120,11 +120,14 @@ tr.detail td{background:#fafbfc}.mono{font-family:ui-monospace,Menlo,Consolas,mo
 <script>
 "use strict";
 const D = JSON.parse(document.getElementById("data").textContent);
-const LEVELS = ["Confidential","Restricted","Internal","Public"], RANK = {Public:0,Internal:1,Restricted:2,Confidential:3};
+// Not classified (not read, nothing found: nothing is known of it) comes first: it is what the
+// DPO cannot judge from the report.
+const LEVELS = ["Not classified","Confidential","Restricted","Internal","Public"], RANK = {Public:0,Internal:1,Restricted:2,Confidential:3,"Not classified":4};
+const cls = l => l.replace(" ", "-");
 const el = (t, a = {}, ...kids) => { const e = document.createElement(t); for (const [k, v] of Object.entries(a)) { if (k === "class") e.className = v; else e.setAttribute(k, v); } for (const k of kids) e.append(k); return e; };
 document.getElementById("meta").textContent = `${D.tool} · started ${D.started} · finished ${D.finished} · roots ${D.roots.join(", ")} · policy ${D.policy} · key ${D.keyId}`;
 const cards = document.getElementById("cards");
-for (const l of LEVELS) { const c = el("div", {class: "card"}, el("b", {class: l, id: "total-" + l}, String(D.entriesByLevel[l] || 0)), l); cards.append(c); }
+for (const l of LEVELS) { const c = el("div", {class: "card"}, el("b", {class: cls(l), id: "total-" + cls(l)}, String(D.entriesByLevel[l] || 0)), l); cards.append(c); }
 const nFindings = Object.values(D.findingsByType).reduce((a, b) => a + b, 0);
 cards.append(el("div", {class: "card"}, el("b", {id: "findings-total"}, String(nFindings)), "findings"));
 cards.append(el("div", {class: "card"}, el("b", {id: "entries-total"}, String(D.entries)), "files and members"));
@@ -141,7 +144,7 @@ function bars(svg, pairs, color) {
     lab.setAttribute("x", x); lab.setAttribute("y", 114); lab.setAttribute("font-size", "9"); lab.setAttribute("transform", `rotate(20 ${x} 114)`); lab.textContent = name; svg.append(lab);
   });
 }
-const LC = {Confidential: "#b3261e", Restricted: "#c25e00", Internal: "#35507a", Public: "#2e7d32"};
+const LC = {"Not classified": "#6a1b9a", Confidential: "#b3261e", Restricted: "#c25e00", Internal: "#35507a", Public: "#2e7d32"};
 bars(document.getElementById("chart-levels"), LEVELS.map(l => [l, D.entriesByLevel[l] || 0]), n => LC[n]);
 function hbars(svg, pairs) {
   const max = Math.max(1, ...pairs.map(p => p[1])), rowH = 16;
@@ -167,7 +170,7 @@ function render() {
   shown.sort((a, b) => { const x = sortKey === "l" ? RANK[a.l] : a[sortKey], y = sortKey === "l" ? RANK[b.l] : b[sortKey]; return (x < y ? -1 : x > y ? 1 : 0) * sortDir || a.p.localeCompare(b.p); });
   const body = document.getElementById("rows"); body.replaceChildren();
   for (const f of shown.slice(0, 5000)) {
-    const tr = el("tr", {class: "file"}, el("td", {class: "mono"}, f.p), el("td", {}, el("span", {class: "badge " + f.l}, f.l)), el("td", {}, String(f.n)), el("td", {}, f.t), el("td", {}, f.o));
+    const tr = el("tr", {class: "file"}, el("td", {class: "mono"}, f.p), el("td", {}, el("span", {class: "badge " + cls(f.l)}, f.l)), el("td", {}, String(f.n)), el("td", {}, f.t), el("td", {}, f.o));
     tr.addEventListener("click", () => { const n = tr.nextSibling; if (n && n.classList.contains("detail")) { n.remove(); return; } tr.after(detail(f)); });
     body.append(tr);
   }

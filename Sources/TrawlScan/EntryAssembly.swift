@@ -32,19 +32,21 @@ extension FileJob {
     }
 
     /// An entry not wholly read (its own reading failed or stopped, or some of its members could
-    /// not be read) with nothing found does not say "no personal data found": its level, the
-    /// policy's default, is for want of evidence. The default reason is replaced; a level that
-    /// findings set stands as it is.
+    /// not be read) with nothing found does not say "no personal data found": nothing is known of
+    /// what was not read, so it is not classified (or takes the level the policy maps such an
+    /// entry to). The default reason is replaced; a level that evidence set (findings, a marking,
+    /// a member's level) stands as it is.
     func sayNotWhollyRead(_ result: inout FileResult, detail: String) {
         guard let i = result.reasons.firstIndex(where: { $0.rule == "default" }) else { return }
-        result.reasons[i] = LevelReason(rule: "not_read", level: result.reasons[i].level, detail: detail)
+        result.level = scan.classifier.policy.levelNotRead(result.issues.first?.kind)
+        result.reasons[i] = LevelReason(rule: "not_read", level: result.level, detail: detail)
     }
 
-    /// An entry that was not read has no findings; it takes the policy's default level, and the
-    /// reason says that this is for want of evidence, not a clean bill.
+    /// An entry that was not read has no findings: it is not classified (or takes the level the
+    /// policy maps such an entry to), and the reason says why, never "no personal data found".
     func notRead(_ result: FileResult) -> FileResult {
         var r = result
-        r.level = scan.classifier.policy.defaultFileLevel
+        r.level = scan.classifier.policy.levelNotRead(r.issues.first?.kind)
         r.reasons = [LevelReason(rule: "not_read", level: r.level, detail: "not read, so nothing is known of its content")]
         return r
     }

@@ -224,13 +224,13 @@ struct Expected: Decodable {
     }
 
     /// An archive whose only member is encrypted, or a file whose reading failed, with nothing
-    /// found: the default level for want of evidence, never "no personal data found". An archive
-    /// whose members were all read says so as before.
+    /// found: not classified, never "no personal data found". An archive whose members were all
+    /// read says so as before.
     @Test func anEntryNotWhollyReadDoesNotSayNoPersonalDataWasFound() throws {
         let run = try trawl(["scan", "Samples/archives", "--quiet"])
         for name in ["locked.zip", "locked.7z"] {
             let archive = try #require(run.files.first { $0.path.display.hasSuffix(name) && $0.members == nil })
-            #expect(archive.level == .internal)
+            #expect(archive.level == .notClassified)
             #expect(archive.reasons.map(\.rule) == ["not_read"], "\(name): \(archive.reasons)")
             #expect(archive.reasons.first?.detail.contains("its one member not wholly read") == true, "\(name): \(archive.reasons)")
         }
@@ -239,6 +239,27 @@ struct Expected: Decodable {
         for entry in run.files where entry.reasons.contains(where: { $0.rule == "default" }) {
             #expect(entry.outcome == .scanned, "\(entry.path.display): \(entry.reasons)")
         }
+    }
+
+    /// The policy maps entries not read to a level, by the kind of what stopped them; an archive
+    /// then takes its member's level as with any other.
+    @Test func thePolicyMapsEntriesNotReadToALevel() throws {
+        let policy = FileManager.default.temporaryDirectory.appendingPathComponent("policy-\(UUID()).yaml")
+        defer { try? FileManager.default.removeItem(at: policy) }
+        let base = try String(contentsOf: root.appendingPathComponent("Patterns/policy.yaml"), encoding: .utf8)
+        try Data((base + "\nnot_read_level: Internal\nnot_read_levels: {encrypted: Restricted}\n").utf8).write(to: policy)
+        let run = try trawl(["scan", "Samples/archives", "Samples/pdf", "--quiet", "--policy", policy.path])
+        let member = try #require(run.files.first { $0.path.display.hasSuffix("locked.zip") && $0.members != nil })
+        #expect(member.level == .restricted && member.reasons.map(\.rule) == ["not_read"], "\(member.reasons)")
+        let archive = try #require(run.files.first { $0.path.display.hasSuffix("locked.zip") && $0.members == nil })
+        #expect(archive.level == .restricted, "\(archive.reasons)")
+        let corrupt = try #require(run.files.first { $0.path.display.hasSuffix("corrupt.zip") && $0.members?.last?.text == "more.bin" })
+        #expect(corrupt.level == .internal, "\(corrupt.reasons)")
+        #expect(!run.files.contains { $0.level == .notClassified })
+
+        try Data((base + "\nnot_read_levels: {encryptd: Restricted}\n").utf8).write(to: policy)
+        let refused = try trawl(["scan", "Samples/pdf", "--policy", policy.path])
+        #expect(refused.status == 2 && refused.stderr.contains("'encryptd' is not an issue kind"), "\(refused.stderr)")
     }
 
     /// A document's embedded files are opened to the archive nesting limit, as archives are;

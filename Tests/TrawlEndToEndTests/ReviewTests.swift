@@ -145,7 +145,7 @@ let chromium = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].first { FileMa
         }
         let summary = try #require(try LoadedReport.load(path: report).summary)
         for level in Level.allCases {
-            #expect(number("total-\(level.rawValue)") == (summary.entriesByLevel[level.rawValue] ?? 0), "\(level)")
+            #expect(number("total-\(level.rawValue.replacingOccurrences(of: " ", with: "-"))") == (summary.entriesByLevel[level.rawValue] ?? 0), "\(level)")
         }
         #expect(number("findings-total") == summary.findingsByType.values.reduce(0, +))
         #expect(number("entries-total") == summary.entries.total)
