@@ -24,6 +24,7 @@ let package = Package(
         .systemLibrary(name: "CPCRE2", pkgConfig: "libpcre2-8", providers: [.apt(["libpcre2-dev"])]),
         .systemLibrary(name: "CXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
+        .systemLibrary(name: "CACL", pkgConfig: "libacl", providers: [.apt(["libacl1-dev"])]),
         // poppler-glib and Tesseract are opened when first needed (DynamicLibrary), not linked:
         // their targets hold only the declarations of the calls made through dlopen.
         .systemLibrary(name: "CPoppler"),
@@ -40,6 +41,7 @@ let package = Package(
         .target(name: "LibArchive", dependencies: ["CArchive"], exclude: ["README.md"]),
         .target(name: "LibXML2", dependencies: ["CXML2"], exclude: ["README.md"]),
         .target(name: "SQLite", dependencies: ["CSQLite"], exclude: ["README.md"]),
+        .target(name: "POSIXACL", dependencies: ["CACL"], exclude: ["README.md"]),
         .target(name: "DynamicLibrary", exclude: ["README.md"]),
         .target(name: "OwnerOnlyFiles", exclude: ["README.md"]),
         .target(name: "Poppler", dependencies: ["CPoppler", "DynamicLibrary"], exclude: ["README.md"]),
@@ -50,7 +52,7 @@ let package = Package(
 
         // The stages.
         .target(name: "TrawlModel", exclude: ["README.md"]),
-        .target(name: "TrawlCrawl", dependencies: ["TrawlModel"], exclude: ["README.md"]),
+        .target(name: "TrawlCrawl", dependencies: ["TrawlModel", "POSIXACL"], exclude: ["README.md"]),
         .target(name: "TrawlExtract", dependencies: ["TrawlModel", "LibArchive", "LibXML2", "Poppler"], exclude: ["README.md"]),
         .target(name: "YAMLFiles", dependencies: ["Yams"], exclude: ["README.md"]),
         .target(name: "TrawlPatterns", dependencies: ["TrawlModel", "YAMLFiles"], exclude: ["README.md"]),

@@ -21,6 +21,13 @@ package struct Policy: Sendable {
         package var level: Level
     }
 
+    /// Who counts as broad: a file at one of `levels` that one of `broad` may read is exposed.
+    package struct Exposure: Codable, Sendable {
+        /// "other" (everyone: POSIX other, Windows Everyone), "group:NAME" or "user:NAME".
+        package var broad: [String]
+        package var levels: [Level]
+    }
+
     package var name: String
     /// Level per personal-data type id.
     package var types: [String: Level]
@@ -39,6 +46,7 @@ package struct Policy: Sendable {
     package var markings: [String: Level]
     /// Level of a photograph (seed 003 lists photographs as Restricted personal data); nil: none.
     package var photographs: Level?
+    package var exposure: Exposure
     /// The policy file's bytes: the input to its identity in the report.
     package var source: [UInt8]
 
@@ -53,6 +61,7 @@ package struct Policy: Sendable {
         var aggregate: Aggregate?
         var markings: [String: Level]?
         var photographs: Level?
+        var exposure: Exposure?
     }
 
     /// Loads a policy file.
@@ -70,6 +79,9 @@ package struct Policy: Sendable {
         for kind in (file.not_read_levels ?? [:]).keys where IssueKind(rawValue: kind) == nil {
             throw PolicyError(message: "\(path): not_read_levels: '\(kind)' is not an issue kind (\(IssueKind.allCases.map(\.rawValue).joined(separator: ", ")))")
         }
+        for principal in file.exposure?.broad ?? [] where principal != "other" && !principal.hasPrefix("group:") && !principal.hasPrefix("user:") {
+            throw PolicyError(message: "\(path): exposure.broad: '\(principal)' is not \"other\", \"group:NAME\" or \"user:NAME\"")
+        }
         if let a = file.aggregate, a.threshold < 1 {
             throw PolicyError(message: "\(path): aggregate.threshold must be at least 1")
         }
@@ -77,10 +89,17 @@ package struct Policy: Sendable {
             name: file.name ?? "unnamed", types: file.types, defaultTypeLevel: file.default_type_level ?? .restricted,
             defaultFileLevel: file.default_file_level ?? .internal, notReadLevel: file.not_read_level,
             notReadLevels: file.not_read_levels ?? [:], publishedPaths: file.published_paths ?? [],
-            aggregate: file.aggregate, markings: file.markings ?? [:], photographs: file.photographs, source: Array(data))
+            aggregate: file.aggregate, markings: file.markings ?? [:], photographs: file.photographs,
+            exposure: file.exposure ?? Exposure(broad: ["other"], levels: [.confidential, .restricted]), source: Array(data))
     }
 
     package func level(ofType type: String) -> Level { types[type] ?? defaultTypeLevel }
+
+    /// The readers of a file the policy counts as broad, when the file's level is one it flags.
+    package func exposedTo(_ access: FileAccess, level: Level) -> [String] {
+        guard exposure.levels.contains(level) else { return [] }
+        return access.readers.filter { exposure.broad.contains($0) }
+    }
 
     /// The level of an entry not (wholly) read, with nothing found, whose first issue is `issue`.
     package func levelNotRead(_ issue: IssueKind?) -> Level {

@@ -338,11 +338,38 @@ package struct FileResult: Sendable {
     package var contentId: String?
     /// Findings counted but not listed, past the per-entry limit: by type and level.
     package var omitted: [OmittedFindings] = []
+    /// Who may read the file on disk (not a member): told for a file with findings.
+    package var access: FileAccess? = nil
+    /// The readers of `access` the policy counts as broad, for a file at a level it flags.
+    package var exposedTo: [String] = []
 
     /// A readable name: the path, then each member after "!/" (as Java jar URLs do).
     package var displayName: String {
         if members.isEmpty { return String(decoding: path, as: UTF8.self) }
         return ([path] + members).map { String(decoding: $0, as: UTF8.self) }.joined(separator: "!/")
+    }
+}
+
+/// Who may read a file, as its source tells it: the local walk from the mode bits and the POSIX
+/// ACL, a share's source from its security descriptor. The policy decides who counts as broad.
+package struct FileAccess: Sendable, Equatable, Codable {
+    package var owner: String
+    package var group: String
+    /// The permission bits in octal ("0640"), where the source has them.
+    package var mode: String?
+    /// Every principal that may read the file, sorted: "user:NAME", "group:NAME", or "other"
+    /// (everyone else: POSIX other, Windows Everyone). A name the system cannot resolve is its
+    /// number.
+    package var readers: [String]
+    /// Whether an access control list beyond the mode bits grants any of the reading.
+    package var acl: Bool
+
+    package init(owner: String, group: String, mode: String?, readers: [String], acl: Bool) {
+        self.owner = owner
+        self.group = group
+        self.mode = mode
+        self.readers = readers
+        self.acl = acl
     }
 }
 
@@ -353,7 +380,7 @@ extension FileResult {
                  reasons: [LevelReason] = [], memberCount: Int? = nil) {
         self.init(path: path, members: members, size: size, format: format, outcome: outcome, issues: issues,
                   findings: findings, level: level, reasons: reasons, memberCount: memberCount,
-                  markings: [], contentId: nil, omitted: [])
+                  markings: [], contentId: nil, omitted: [], access: nil, exposedTo: [])
     }
 }
 

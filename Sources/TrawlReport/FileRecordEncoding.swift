@@ -282,6 +282,7 @@ extension FileRecord {
         j.beginObject()
         if let carriedOver { j.key("carried_over"); j.bool(carriedOver) }
         if let contentId { j.plainField("content_id", contentId) }
+        if let exposedTo { j.key("exposed_to"); j.array(exposedTo) { j, r in j.string(r) } }
         j.key("findings")
         writeFindings(&j)
         if let findingsOmitted {
@@ -310,6 +311,16 @@ extension FileRecord {
         if let members { j.key("members"); j.array(members) { j, m in m.write(to: &j) } }
         j.plainField("outcome", outcome.rawValue)
         j.key("path"); path.write(to: &j)
+        if let permissions {
+            j.key("permissions")
+            j.beginObject()
+            j.key("acl"); j.bool(permissions.acl)
+            j.field("group", permissions.group)
+            if let mode = permissions.mode { j.field("mode", mode) }
+            j.field("owner", permissions.owner)
+            j.key("readers"); j.array(permissions.readers) { j, r in j.string(r) }
+            j.endObject()
+        }
         j.key("reasons")
         j.array(reasons) { j, r in
             j.beginObject()

@@ -144,9 +144,14 @@ package struct FileRecord: Codable, Sendable {
     package var contentId: String?
     /// Findings counted but not listed (past the per-entry limit), by type and level.
     package var findingsOmitted: [OmittedFindings]? = nil
+    /// Who may read the file (a file on disk with findings).
+    package var permissions: FileAccess? = nil
+    /// The readers the policy counts as broad, for a file at a level it flags.
+    package var exposedTo: [String]? = nil
 
     enum CodingKeys: String, CodingKey {
-        case path, members, size, format, outcome, issues, level, reasons, findings, markings
+        case path, members, size, format, outcome, issues, level, reasons, findings, markings, permissions
+        case exposedTo = "exposed_to"
         case memberCount = "member_count"
         case carriedOver = "carried_over"
         case contentId = "content_id"

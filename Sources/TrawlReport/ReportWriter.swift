@@ -301,7 +301,8 @@ package final class ReportWriter: ReportSink, Sendable {
             reasons: r.reasons,
             findings: [],
             memberCount: r.memberCount, markings: r.markings.isEmpty ? nil : r.markings, contentId: r.contentId,
-            findingsOmitted: r.omitted.isEmpty ? nil : r.omitted)
+            findingsOmitted: r.omitted.isEmpty ? nil : r.omitted, permissions: r.access,
+            exposedTo: r.exposedTo.isEmpty ? nil : r.exposedTo)
     }
 
     private func append(_ bytes: [UInt8]) throws(ReportWriteError) {

@@ -1,8 +1,13 @@
 // How an entry's level and reasons are put together from its own classification and its
 // members', what an entry that was not (wholly) read says, and the entry's way into the report.
 import TrawlClassify
+import TrawlCrawl
 import TrawlModel
 import TrawlReport
+
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// What entries not wholly read say, when nothing was found in them.
 enum EntryAssembly {
@@ -59,9 +64,29 @@ extension FileJob {
         result.markings = c.markings
     }
 
+    /// Who may read a file with findings, from its descriptor, and the broad readers the policy
+    /// flags at its level (reason `exposure`).
+    func describeAccess(_ result: inout FileResult) {
+        var status = stat()
+        guard opened.descriptor >= 0, fstat(opened.descriptor, &status) == 0 else { return }
+        let access = LocalAccess.of(descriptor: opened.descriptor, status: status)
+        result.access = access
+        let exposed = scan.classifier.policy.exposedTo(access, level: result.level)
+        guard !exposed.isEmpty else { return }
+        result.exposedTo = exposed
+        let how = access.acl ? "mode \(access.mode ?? "?") and its access control list" : "mode \(access.mode ?? "?")"
+        result.reasons.append(LevelReason(rule: "exposure", level: result.level,
+                                          detail: "readable by \(exposed.joined(separator: ", ")) (\(how))"))
+    }
+
     /// Writes the entry to the report, counts and tells it when it could not be read, and keeps
     /// what the state stores of it.
-    func emit(_ result: FileResult, isMember: Bool) throws(ReportWriteError) {
+    func emit(_ entry: FileResult, isMember: Bool) throws(ReportWriteError) {
+        var result = entry
+        // A file with findings of its own, or in what it holds.
+        if !isMember && !(result.findings.isEmpty && result.omitted.isEmpty && !result.reasons.contains { $0.rule == "contains" }) {
+            describeAccess(&result)
+        }
         if result.outcome == .error {
             scan.progress.unreadable.add(1, ordering: .relaxed)
             for issue in result.issues { scan.problems([result.path] + result.members, issue) }

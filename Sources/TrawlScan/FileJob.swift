@@ -53,6 +53,8 @@ struct FileJob {
     let reader: DocumentReader
     /// The entries this file produced, as the sink returned them, for the state.
     let lines = LineCollector()
+    /// The file on disk while it is read: who may read it is told from its descriptor.
+    let opened = OpenedFile()
 
     var options: ScanOptions { scan.options }
 
@@ -139,6 +141,8 @@ struct FileJob {
         }
         defer { if let opened { close(opened) } }
         let fd = descriptor ?? opened!
+        self.opened.descriptor = fd
+        defer { self.opened.descriptor = -1 }
         if ref.size > options.streamAbove, let head = try? FileReading.readHead(ref.path, count: 64 * 1024, descriptor: fd).get() {
             let sniffed = Sniffer.sniff(head, name: ref.path)
             let rows = (sniffed == .document(.csv) || sniffed == .document(.tsv)) && TextDecoding.startsAsUTF8(head)
@@ -222,4 +226,9 @@ final class FileWork {
 /// The report lines one file produced (the file and its members), kept for the state database.
 final class LineCollector {
     var bytes: [UInt8] = []
+}
+
+/// The descriptor of the file on disk a job is reading; -1 when none is open.
+final class OpenedFile {
+    var descriptor: Int32 = -1
 }
