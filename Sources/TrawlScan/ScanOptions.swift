@@ -30,6 +30,8 @@ package struct ScanOptions: Sendable {
     /// Findings listed per entry; past it they are counted (in the entry's reasons, its
     /// `findings_omitted` and the summary) but not listed, so memory does not grow with them.
     package var maxFindingsPerEntry = 10_000
+    /// Which entries get a content id (`FileResult.contentId`).
+    package var contentIds: ContentIds = .withFindings
     /// Scan only this part of the walk (`ScanPlan`); nil: all of it.
     package var shard: Shard?
 
@@ -50,3 +52,13 @@ package final class ScanProgress: Sendable {
 /// Receives one line per entry that could not be read (for stderr): the entry as its file's path
 /// then the members inside it, as bytes (a name is shown escaped, from its bytes).
 package typealias ProblemSink = @Sendable (_ entry: [[UInt8]], _ issue: ScanIssue) -> Void
+
+/// Which entries get a content id: the keyed digest of their bytes that `trawl diff` follows
+/// through moves and copies, and decisions follow to a file's new name.
+package enum ContentIds: String, Sendable, CaseIterable {
+    /// Entries with findings (of their own or in what they hold), and containers.
+    case withFindings = "findings"
+    /// Every entry read.
+    case all
+}
+

@@ -108,7 +108,7 @@ struct ScanConfiguration {
             "ocr": String(scan.ocr), "max_memory_per_file": String(scan.isolation?.maxMemory ?? 0),
             "max_findings": String(scan.maxFindingsPerEntry),
             "findings_only": String(findingsOnly), "show_values": String(showValues),
-            "min_confidence": scan.minimumConfidence.rawValue,
+            "min_confidence": scan.minimumConfidence.rawValue, "content_id": scan.contentIds.rawValue,
         ]
     }
 
@@ -154,6 +154,7 @@ extension Scan {
         options.maxArchiveDepth = maxArchiveDepth
         options.minimumConfidence = Confidence(rawValue: minConfidence)!
         options.shard = shard.flatMap(Shard.init(parsing:))
+        options.contentIds = ContentIds(rawValue: contentId) ?? .withFindings
         let patternDir = try Resources.patternsDirectory(patterns)
         return ScanConfiguration(
             roots: roots, output: output, scan: options, showValues: showValues, findingsOnly: findingsOnly,

@@ -241,6 +241,22 @@ struct Expected: Decodable {
         }
     }
 
+    /// A content id is made for entries with findings and containers (what diff and decisions
+    /// follow), for every entry read only when asked.
+    @Test func contentIdsAreMadeWhereTheyAreUsed() throws {
+        let run = try trawl(["scan", "Samples/text", "Samples/archives", "--quiet"])
+        for f in run.files where f.outcome == .scanned {
+            let container = ["zip", "tar", "gzip", "bzip2", "xz", "7z", "rar"].contains(f.format ?? "")
+            let holds = f.reasons.contains { $0.rule == "contains" }
+            #expect((f.contentId != nil) == (!f.findings.isEmpty || f.findingsOmitted != nil || container || holds),
+                    "\(f.path.display) \(f.members?.map(\.display) ?? [])")
+        }
+        #expect(run.files.contains { $0.contentId == nil } && run.files.contains { $0.contentId != nil })
+        let all = try trawl(["scan", "Samples/text", "--quiet", "--content-id", "all"])
+        #expect(all.files.allSatisfy { $0.outcome != .scanned || $0.contentId != nil })
+        #expect(all.begin?.options["content_id"] == "all")
+    }
+
     /// The policy maps entries not read to a level, by the kind of what stopped them; an archive
     /// then takes its member's level as with any other.
     @Test func thePolicyMapsEntriesNotReadToALevel() throws {
