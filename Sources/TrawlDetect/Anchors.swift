@@ -14,18 +14,21 @@ import TrawlPatterns
 struct LiteralNeedles: Sendable {
     let bytes: [[UInt8]]
     let pivots: [Int]
-    /// The first `scanned` literals are those found in the one pass over every literal; the
-    /// others are looked for one at a time, when needed.
+    /// The first `scanned` literals are those found in the Hyperscan pass; those up to `anchors`
+    /// (the short ones, `PatternSet.shortestInPass`) are found one by one right after it, every
+    /// occurrence; the others are looked for one at a time, when needed.
     let scanned: Int
+    let anchors: Int
     /// By literal: whether it holds an ASCII letter (else it is searched for in the text as it is,
     /// not in a lower-cased copy).
     let hasLetters: [Bool]
     var count: Int { bytes.count }
 
-    init(_ literals: [String], scanned: Int) {
+    init(_ literals: [String], scanned: Int, anchors: Int) {
         bytes = literals.map { Array($0.lowercased().utf8) }
         pivots = bytes.map { n in n.indices.max { Self.rarity(n[$0]) < Self.rarity(n[$1]) } ?? 0 }
         self.scanned = scanned
+        self.anchors = anchors
         hasLetters = bytes.map { $0.contains { $0 >= 97 && $0 <= 122 } }
     }
 
@@ -69,8 +72,8 @@ struct Anchors {
         self.scanner = scanner
     }
 
-    /// One Hyperscan pass for every literal of the set; on failure, each literal is searched for
-    /// on its own, with the same result.
+    /// One Hyperscan pass for the set's literals, then a search for each short anchor; on
+    /// failure, each literal is searched for on its own, with the same result.
     private mutating func scanAllLiterals() {
         guard let scanner else {
             oneByOne = true
@@ -103,6 +106,10 @@ struct Anchors {
             oneByOne = true
             return
         }
+        for id in literals.scanned..<literals.anchors {
+            let ranges = find(id)
+            if !ranges.isEmpty { all.append((id, ranges)) }
+        }
         hits = all
     }
 
@@ -112,10 +119,10 @@ struct Anchors {
         return digitRuns!
     }
 
-    /// Where the literal with this index occurs: from the one pass over every literal, or searched
+    /// Where the literal with this index occurs: from the one pass over every anchor, or searched
     /// for on its own without a scanner.
     private mutating func positions(ofLiteral id: Int) -> [Range<Int>] {
-        if id < literals.scanned {
+        if id < literals.anchors {
             if hits == nil && !oneByOne { scanAllLiterals() }
             if let hits { return hits.first { $0.literal == id }?.ranges ?? [] }
         }
@@ -311,7 +318,7 @@ struct Anchors {
     /// Whether the literal with this index occurs in the text: from its positions where they are
     /// known or come from the one pass, else searched for up to its first occurrence.
     private mutating func occurs(literal id: Int) -> Bool {
-        if id < literals.scanned && !oneByOne { return !positions(ofLiteral: id).isEmpty }
+        if id < literals.anchors && !oneByOne { return !positions(ofLiteral: id).isEmpty }
         if !found.isEmpty, let known = found[id] { return !known.isEmpty }
         var any = false
         search(id) { _ in
