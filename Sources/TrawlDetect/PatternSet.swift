@@ -26,6 +26,8 @@ package final class CompiledDefinition: Sendable {
     /// An identifying pattern (category personal): its values claim the keywords before them.
     let isPersonal: Bool
     let prefilter: Prefilter?
+    /// What the anchors read of the prefilter, held apart from it (`AnchorRule`).
+    let anchorRule: AnchorRule?
     let validator: Validators.Check?
     let context: ContextRule?
     /// The prefilter's literals, as indexes into the set's `literalTexts`.
@@ -60,6 +62,7 @@ package final class CompiledDefinition: Sendable {
         isField = definition.field != nil
         isPersonal = definition.category == .personal
         prefilter = definition.prefilter
+        anchorRule = definition.prefilter.map(AnchorRule.init)
         validator = definition.validator.flatMap(Validators.named)
         context = definition.context
         typeId = definition.type

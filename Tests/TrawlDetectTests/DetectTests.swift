@@ -275,8 +275,8 @@ func detect(_ text: String, cells: [Cell] = [], minimum: Confidence = .medium) t
             #expect(compiled.literalIds.count == Set(prefilter.literals.map { $0.lowercased() }).count)
             var fast = Anchors(text, literals: set.literalNeedles, scanner: scanner)
             var plain = Anchors(text, literals: set.literalNeedles)
-            let windows = fast.windows(prefilter, literals: compiled.literalIds, required: compiled.requiredIds)
-            #expect(windows == plain.windows(prefilter, literals: compiled.literalIds, required: compiled.requiredIds), "\(compiled.definition.id)")
+            let windows = fast.windows(AnchorRule(prefilter), literals: compiled.literalIds, required: compiled.requiredIds)
+            #expect(windows == plain.windows(AnchorRule(prefilter), literals: compiled.literalIds, required: compiled.requiredIds), "\(compiled.definition.id)")
             searched += windows.count
         }
         #expect(searched > 20)
@@ -326,8 +326,8 @@ func detect(_ text: String, cells: [Cell] = [], minimum: Confidence = .medium) t
             + String(repeating: "Section 4.2 of the 2018 Act applies to records kept since 2019. ", count: 6)
             + "DOB March 12, 1984. Marked 2024.").utf8)
         var anchors = Anchors(text, literals: set.literalNeedles)
-        let narrowed = anchors.windows(prefilter, literals: compiled.literalIds, required: compiled.requiredIds)
-        let all = anchors.windows(wide, literals: compiled.literalIds, required: compiled.requiredIds)
+        let narrowed = anchors.windows(AnchorRule(prefilter), literals: compiled.literalIds, required: compiled.requiredIds)
+        let all = anchors.windows(AnchorRule(wide), literals: compiled.literalIds, required: compiled.requiredIds)
         func size(_ windows: [Range<Int>]) -> Int { windows.reduce(0) { $0 + $1.count } }
         #expect(size(narrowed) * 3 < size(all), "narrowed \(narrowed), all \(all)")
         func matches(_ windows: [Range<Int>]) -> [String] {
@@ -400,7 +400,7 @@ extension RequiredLiterals {
             var anchors = Anchors(text, literals: set.literalNeedles)
             for (index, compiled) in set.patterns.enumerated() {
                 guard let union = set.unionOf[index], let prefilter = compiled.prefilter else { continue }
-                let windows = anchors.windows(prefilter, literals: compiled.literalIds, required: compiled.requiredIds)
+                let windows = anchors.windows(AnchorRule(prefilter), literals: compiled.literalIds, required: compiled.requiredIds)
                 let kept = MatchScratch(for: set.unions[union]).windowsWithMatches(in: subject, windows: windows)
                 func matches(_ windows: [Range<Int>]) -> [Range<Int>] {
                     var out: [Range<Int>] = []
