@@ -45,7 +45,7 @@ struct LiteralNeedles: Sendable {
 /// What `Anchors` reads of a pattern's prefilter: whether digits anchor it, how far before an
 /// anchor a match can start, and how far before a required literal. The compiled pattern holds it
 /// apart from the prefilter: copying the whole prefilter, with its two lists, for every pattern
-/// searched in every table row was 2% of a scan of workbooks.
+/// searched in every table row costs 2% of a scan of workbooks.
 struct AnchorRule: Sendable {
     let digits: Bool
     let reach: Int

@@ -66,8 +66,8 @@ package struct DelimitedDialect: Equatable, Sendable {
             guard let base = bytes.baseAddress else { return }
             var start = 0
             while start < bytes.count && out.count < sampleLines {
-                // Line ends found with memchr: a generic search for them, byte by byte, was most
-                // of the cost of sniffing a small text file.
+                // Line ends found with memchr: a generic search for them, byte by byte, costs most
+                // of sniffing a small text file.
                 let end = memchr(base + start, 10, bytes.count - start).map { base.distance(to: UnsafeRawPointer($0)) } ?? bytes.count
                 // A last line cut by the sample's end is not counted.
                 if end == bytes.count && rest.endIndex < utf8.endIndex { break }
