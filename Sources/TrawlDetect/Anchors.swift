@@ -14,18 +14,21 @@ import TrawlPatterns
 struct LiteralNeedles: Sendable {
     let bytes: [[UInt8]]
     let pivots: [Int]
-    /// The first `scanned` literals are those found in the one pass over every literal; the
-    /// others are looked for one at a time, when needed.
+    /// The first `scanned` literals are those found in the Hyperscan pass; those up to `anchors`
+    /// (the short ones, `PatternSet.shortestInPass`) are found one by one right after it, every
+    /// occurrence; the others are looked for one at a time, when needed.
     let scanned: Int
+    let anchors: Int
     /// By literal: whether it holds an ASCII letter (else it is searched for in the text as it is,
     /// not in a lower-cased copy).
     let hasLetters: [Bool]
     var count: Int { bytes.count }
 
-    init(_ literals: [String], scanned: Int) {
+    init(_ literals: [String], scanned: Int, anchors: Int) {
         bytes = literals.map { Array($0.lowercased().utf8) }
         pivots = bytes.map { n in n.indices.max { Self.rarity(n[$0]) < Self.rarity(n[$1]) } ?? 0 }
         self.scanned = scanned
+        self.anchors = anchors
         hasLetters = bytes.map { $0.contains { $0 >= 97 && $0 <= 122 } }
     }
 
@@ -36,6 +39,22 @@ struct LiteralNeedles: Sendable {
         if b == 32 { return -1 }
         if let i = common.firstIndex(of: b) { return i }
         return 100  // digits, punctuation, symbols
+    }
+}
+
+/// What `Anchors` reads of a pattern's prefilter: whether digits anchor it, how far before an
+/// anchor a match can start, and how far before a required literal. The compiled pattern holds it
+/// apart from the prefilter: copying the whole prefilter, with its two lists, for every pattern
+/// searched in every table row costs 2% of a scan of workbooks.
+struct AnchorRule: Sendable {
+    let digits: Bool
+    let reach: Int
+    let requiresReach: Int?
+
+    init(_ p: Prefilter) {
+        digits = p.digits
+        reach = p.reach
+        requiresReach = p.requiresReach
     }
 }
 
@@ -69,8 +88,8 @@ struct Anchors {
         self.scanner = scanner
     }
 
-    /// One Hyperscan pass for every literal of the set; on failure, each literal is searched for
-    /// on its own, with the same result.
+    /// One Hyperscan pass for the set's literals, then a search for each short anchor; on
+    /// failure, each literal is searched for on its own, with the same result.
     private mutating func scanAllLiterals() {
         guard let scanner else {
             oneByOne = true
@@ -103,6 +122,10 @@ struct Anchors {
             oneByOne = true
             return
         }
+        for id in literals.scanned..<literals.anchors {
+            let ranges = find(id)
+            if !ranges.isEmpty { all.append((id, ranges)) }
+        }
         hits = all
     }
 
@@ -112,10 +135,10 @@ struct Anchors {
         return digitRuns!
     }
 
-    /// Where the literal with this index occurs: from the one pass over every literal, or searched
+    /// Where the literal with this index occurs: from the one pass over every anchor, or searched
     /// for on its own without a scanner.
     private mutating func positions(ofLiteral id: Int) -> [Range<Int>] {
-        if id < literals.scanned {
+        if id < literals.anchors {
             if hits == nil && !oneByOne { scanAllLiterals() }
             if let hits { return hits.first { $0.literal == id }?.ranges ?? [] }
         }
@@ -157,9 +180,9 @@ struct Anchors {
         return out
     }
 
-    /// The windows a match of a pattern with this prefilter can start in; `literals` and
+    /// The windows a match of a pattern with this prefilter rule can start in; `literals` and
     /// `required` are the prefilter's literals and `requires` as indexes into the set's list.
-    mutating func windows(_ p: Prefilter, literals: [Int], required: [Int]) -> [Range<Int>] {
+    mutating func windows(_ p: AnchorRule, literals: [Int], required: [Int]) -> [Range<Int>] {
         let near = anchorWindows(p, literals: literals)
         guard let reach = p.requiresReach, !near.isEmpty else { return near }
         // A match also starts at most `requiresReach` before one of the literals it requires.
@@ -168,7 +191,7 @@ struct Anchors {
 
     /// From the first place a match can start near the prefilter's anchors to the last (every
     /// window of `windows` lies within it), or nil where there is no anchor.
-    mutating func span(_ p: Prefilter, literals: [Int]) -> Range<Int>? {
+    mutating func span(_ p: AnchorRule, literals: [Int]) -> Range<Int>? {
         var first = Int.max, end = Int.min
         if p.digits {
             let runs = digits()
@@ -191,7 +214,7 @@ struct Anchors {
     }
 
     /// The windows near the prefilter's anchors.
-    private mutating func anchorWindows(_ p: Prefilter, literals: [Int]) -> [Range<Int>] {
+    private mutating func anchorWindows(_ p: AnchorRule, literals: [Int]) -> [Range<Int>] {
         if p.digits && literals.isEmpty {
             if let known = digitWindows[p.reach] { return known }
             let made = Self.windows(around: digits(), reach: p.reach, limit: text.count)
@@ -311,7 +334,7 @@ struct Anchors {
     /// Whether the literal with this index occurs in the text: from its positions where they are
     /// known or come from the one pass, else searched for up to its first occurrence.
     private mutating func occurs(literal id: Int) -> Bool {
-        if id < literals.scanned && !oneByOne { return !positions(ofLiteral: id).isEmpty }
+        if id < literals.anchors && !oneByOne { return !positions(ofLiteral: id).isEmpty }
         if !found.isEmpty, let known = found[id] { return !known.isEmpty }
         var any = false
         search(id) { _ in

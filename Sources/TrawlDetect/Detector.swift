@@ -163,8 +163,8 @@ package final class Detector {
                 sink.candidates.append(Candidate(range: range, value: value, validation: validation))
                 return true
             }
-            if usePrefilter, searched, let prefilter = compiled.prefilter, subject.count > Self.prefilterAbove {
-                var windows = anchors.windows(prefilter, literals: compiled.literalIds, required: compiled.requiredIds)
+            if usePrefilter, searched, let rule = compiled.anchorRule, subject.count > Self.prefilterAbove {
+                var windows = anchors.windows(rule, literals: compiled.literalIds, required: compiled.requiredIds)
                 if let union = set.unionOf[index] {
                     // The windows where some pattern of the group can start a match, found
                     // once for the group by its alternation.
@@ -177,8 +177,8 @@ package final class Detector {
                     }
                 }
                 if !windows.isEmpty { try? scratch[index].forEachMatch(in: subject, windows: windows, onMatch) }
-            } else if usePrefilter, searched, let prefilter = compiled.prefilter,
-                      let span = anchors.span(prefilter, literals: compiled.literalIds) {
+            } else if usePrefilter, searched, let rule = compiled.anchorRule,
+                      let span = anchors.span(rule, literals: compiled.literalIds) {
                 // A short chunk (a table row) holding the pattern's anchors: one search, over
                 // the span where a match can start. Past a match at the end of a row no search
                 // is made for another, and none runs on through the row's last words.

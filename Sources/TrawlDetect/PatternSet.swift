@@ -26,6 +26,8 @@ package final class CompiledDefinition: Sendable {
     /// An identifying pattern (category personal): its values claim the keywords before them.
     let isPersonal: Bool
     let prefilter: Prefilter?
+    /// What the anchors read of the prefilter, held apart from it (`AnchorRule`).
+    let anchorRule: AnchorRule?
     let validator: Validators.Check?
     let context: ContextRule?
     /// The prefilter's literals, as indexes into the set's `literalTexts`.
@@ -60,6 +62,7 @@ package final class CompiledDefinition: Sendable {
         isField = definition.field != nil
         isPersonal = definition.category == .personal
         prefilter = definition.prefilter
+        anchorRule = definition.prefilter.map(AnchorRule.init)
         validator = definition.validator.flatMap(Validators.named)
         context = definition.context
         typeId = definition.type
@@ -77,18 +80,25 @@ package final class CompiledDefinition: Sendable {
 package final class PatternSet: Sendable {
     package let patterns: [CompiledDefinition]
     /// Every prefilter literal of every pattern (anchors and `requires` alike), lower case, each
-    /// once: first, sorted, those whose every occurrence is needed (anchors, and the literals a
-    /// pattern requires near a match's start); then, sorted, those that only decide whether a
-    /// text is searched at all (`LiteralNeedles.scanned` counts the first).
+    /// once: first those whose every occurrence is needed (anchors, and the literals a pattern
+    /// requires near a match's start), sorted, those of at least `shortestInPass` bytes before
+    /// the shorter ones (`LiteralNeedles.scanned` and `.anchors` count them); then, sorted, those
+    /// that only decide whether a text is searched at all.
     let literalTexts: [String]
+    /// The fewest bytes of a literal in the Hyperscan pass. The shorter anchors ("@", ":", "-",
+    /// "/", "<<") are found with memchr after it: in Hyperscan they cost a third of its pass over
+    /// prose (the bench's text sample in a C program with this set's literals: 38M instructions
+    /// with them, 25M without), where a memchr for each costs a fraction of that.
+    static let shortestInPass = 3
     /// The same literals as bytes, each with the byte a search for it looks for first.
     let literalNeedles: LiteralNeedles
-    /// The literals whose every occurrence is needed, in one Hyperscan database, found in one pass
-    /// per chunk (ids are indexes into `literalTexts`); nil where Hyperscan cannot build it (a CPU
-    /// it does not support), and each literal is then searched for on its own. The others are
-    /// looked for only where a pattern that requires them is otherwise anchored, and only up to
-    /// their first occurrence: a comma, which a GPS position requires, is in every sentence, and
-    /// reporting each one was a fifth of the pass over prose.
+    /// The literals whose every occurrence is needed, but for the short ones, in one Hyperscan
+    /// database, found in one pass per chunk (ids are indexes into `literalTexts`); nil where
+    /// Hyperscan cannot build it (a CPU it does not support), and each literal is then searched
+    /// for on its own. Those that only decide whether a text is searched are looked for only
+    /// where a pattern that requires them is otherwise anchored, and only up to their first
+    /// occurrence: a comma, which a GPS position requires, is in every sentence, and reporting
+    /// each one was a fifth of the pass over prose.
     let literals: LiteralSet?
     /// By pattern index: whether a digit is an anchor of the pattern.
     let anchoredOnDigits: [Bool]
@@ -126,7 +136,8 @@ package final class PatternSet: Sendable {
             (p.prefilter?.literals ?? []) + (p.prefilter?.requiresReach == nil ? [] : p.prefilter?.requires ?? [])
         }.map { $0.lowercased() })
         let checked = Set(library.patterns.flatMap { $0.prefilter?.requires ?? [] }.map { $0.lowercased() }).subtracting(scanned)
-        let literalTexts = scanned.sorted() + checked.sorted()
+        let inPass = scanned.filter { $0.utf8.count >= Self.shortestInPass }
+        let literalTexts = inPass.sorted() + scanned.subtracting(inPass).sorted() + checked.sorted()
         let literalId = Dictionary(uniqueKeysWithValues: literalTexts.enumerated().map { ($0.element, $0.offset) })
         for def in library.patterns {
             func problem(_ m: String) -> PatternProblem {
@@ -154,7 +165,7 @@ package final class PatternSet: Sendable {
         }
         patterns = out
         self.literalTexts = literalTexts
-        literalNeedles = LiteralNeedles(literalTexts, scanned: scanned.count)
+        literalNeedles = LiteralNeedles(literalTexts, scanned: inPass.count, anchors: scanned.count)
         anchoredOnDigits = out.map { $0.prefilter?.digits == true }
         digitRun = out.map { $0.prefilter?.digitRun ?? 1 }
         joinedDigits = out.map { $0.prefilter?.joinedDigits ?? 0 }
@@ -167,7 +178,7 @@ package final class PatternSet: Sendable {
         unfiltered = out.map { $0.prefilter == nil }
         requiringPatterns = out.indices.filter { !out[$0].requiredIds.isEmpty }
         hasFieldLabels = out.map { !$0.fieldLabels.isEmpty }
-        literals = scanned.isEmpty ? nil : try? LiteralSet(literalTexts.prefix(scanned.count).map { Array($0.utf8) }, caseless: true)
+        literals = inPass.isEmpty ? nil : try? LiteralSet(literalTexts.prefix(inPass.count).map { Array($0.utf8) }, caseless: true)
         (unions, unionOf) = Self.unions(out, sources: sources)
     }
 

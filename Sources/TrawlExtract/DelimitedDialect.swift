@@ -2,6 +2,7 @@
 // its name: MIS and finance exports are semicolon-, tab- or pipe-delimited as often as
 // comma-delimited, carry Excel's "sep=;" line or a title row above their header, and are named
 // .txt or .dat as often as .csv.
+import Glibc
 import TrawlModel
 
 package struct DelimitedDialect: Equatable, Sendable {
@@ -58,17 +59,23 @@ package struct DelimitedDialect: Equatable, Sendable {
     /// The first non-blank lines of the sample, each without its line end.
     private static func sampleOfLines(_ utf8: ArraySlice<UInt8>) -> [ArraySlice<UInt8>] {
         var out: [ArraySlice<UInt8>] = []
-        var start = utf8.startIndex
         var rest = utf8.prefix(sampleBytes)
-        if rest.starts(with: [0xEF, 0xBB, 0xBF]) { rest = rest.dropFirst(3); start = rest.startIndex }
-        while start < rest.endIndex && out.count < sampleLines {
-            let end = rest[start...].firstIndex(of: 10) ?? rest.endIndex
-            // A last line cut by the sample's end is not counted.
-            if end == rest.endIndex && rest.endIndex < utf8.endIndex { break }
-            var line = rest[start..<end]
-            if line.last == 13 { line = line.dropLast() }
-            if !line.allSatisfy({ $0 == 32 || $0 == 9 }) { out.append(line) }
-            start = end + 1
+        if rest.starts(with: [0xEF, 0xBB, 0xBF]) { rest = rest.dropFirst(3) }
+        let first = rest.startIndex
+        rest.withUnsafeBytes { bytes in
+            guard let base = bytes.baseAddress else { return }
+            var start = 0
+            while start < bytes.count && out.count < sampleLines {
+                // Line ends found with memchr: a generic search for them, byte by byte, costs most
+                // of sniffing a small text file.
+                let end = memchr(base + start, 10, bytes.count - start).map { base.distance(to: UnsafeRawPointer($0)) } ?? bytes.count
+                // A last line cut by the sample's end is not counted.
+                if end == bytes.count && rest.endIndex < utf8.endIndex { break }
+                var line = rest[(first + start)..<(first + end)]
+                if line.last == 13 { line = line.dropLast() }
+                if !line.allSatisfy({ $0 == 32 || $0 == 9 }) { out.append(line) }
+                start = end + 1
+            }
         }
         return out
     }
