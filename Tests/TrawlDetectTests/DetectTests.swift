@@ -287,7 +287,7 @@ func detect(_ text: String, cells: [Cell] = [], minimum: Confidence = .medium) t
     @Test func shortAnchorsAreFoundOutsideTheHyperscanPass() throws {
         let (_, set) = try loadPatterns()
         let literals = try #require(set.literals, "Hyperscan built no database")
-        for short in [":", "@", "<<"] {
+        for short in [":", "@", "/"] {
             let id = try #require(set.literalTexts.firstIndex(of: short), "\(short)")
             #expect(id >= set.literalNeedles.scanned && id < set.literalNeedles.anchors, "\(short)")
             let inPass = literals.literals.contains(Array(short.utf8))
@@ -295,10 +295,10 @@ func detect(_ text: String, cells: [Cell] = [], minimum: Confidence = .medium) t
         }
         #expect(literals.literals.allSatisfy { $0.count >= PatternSet.shortestInPass })
         let scanner = try LiteralScanner(for: literals)
-        let text = Array("Router fe80::1 seen by ann@example.org; MRZ P<GBR<<ANN".utf8)
+        let text = Array("Router fe80::1 seen by ann@example.org".utf8)
         var anchors = Anchors(text, literals: set.literalNeedles, scanner: scanner)
         let anchored = anchors.anchoredPatterns(set)
-        for id in ["ip.v6", "email", "uk.passport.mrz"] {
+        for id in ["ip.v6", "email"] {
             let index = try #require(set.patterns.firstIndex { $0.patternId == id }, "\(id)")
             #expect(anchored[index], "\(id)")
         }
