@@ -84,16 +84,6 @@ package final class Detector {
 
     /// Finds every match in `chunk` and appends it to `matches`, in text order.
     package func detect(_ chunk: TextChunk, into matches: inout [Match]) {
-        let start = matches.count
-        detect(chunk, lastFirstInto: &matches)
-        matches[start...].reverse()
-    }
-
-    /// Finds every match in `chunk` and appends it to `matches` in reverse text order, the last
-    /// first: for a caller that takes them from the end of the array (`popLast`), which moves
-    /// each out in text order where reversing the array copied each twice, retaining every one
-    /// of its strings.
-    package func detect(_ chunk: TextChunk, lastFirstInto matches: inout [Match]) {
         var anchors = Anchors(chunk.text, literals: set.literalNeedles, scanner: literalScanner)
         // Which patterns can match here at all: worked out once for the chunk, so that a pattern
         // whose anchors are absent costs nothing more (no windows, no search, no reference taken).
@@ -125,11 +115,8 @@ package final class Detector {
         // Report order is text order, then pattern order: stable across runs and worker counts.
         found.sort { $0.offset < $1.offset }
         for pass in passes { pass.apply(to: &found, chunk: chunk) }
-        // Moved out from the end, the last first: a copy would retain each of a match's strings
-        // once more.
-        while let f = found.popLast() {
-            if f.match.confidence >= minimumConfidence { matches.append(f.match) }
-        }
+        for f in found where f.match.confidence >= minimumConfidence { matches.append(f.match) }
+        found.removeAll(keepingCapacity: true)
         swap(&found, &sink.found)
     }
 

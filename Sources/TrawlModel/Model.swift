@@ -225,28 +225,13 @@ package struct Finding: Sendable {
     /// count towards nothing.
     package var level: Level?
     /// The DPO's decision on this finding, if any.
-    package var decision: Decision? {
-        get { decided?.decision }
-        set { decided = newValue.map(DecisionBox.init) }
-    }
-    /// Held by reference: a decision is five strings, and nearly every finding has none; inline,
-    /// it was a third of every finding's 256 bytes, moved and copied with it.
-    private var decided: DecisionBox?
-}
+    package var decision: Decision?
 
-extension Finding {
-    // In an extension, so that the struct keeps its memberwise initialiser: an initialiser of
-    // its own built the finding in a temporary, copied it out (retaining each of its strings)
-    // and destroyed the temporary, for every finding.
     package init(match: Match, level: Level?, decision: Decision? = nil) {
-        self.init(match: match, level: level, decided: decision.map(DecisionBox.init))
+        self.match = match
+        self.level = level
+        self.decision = decision
     }
-}
-
-/// A decision held by reference (immutable, so shared safely).
-private final class DecisionBox: Sendable {
-    let decision: Decision
-    init(_ decision: Decision) { self.decision = decision }
 }
 
 /// A reason recorded for a file's level: which rule set it and with what.
@@ -343,6 +328,21 @@ package struct FileResult: Sendable {
     /// The readers of `access` the policy counts as broad, for a file at a level it flags.
     package var exposedTo: [String] = []
 
+    package init(path: [UInt8], members: [[UInt8]] = [], size: Int, format: String? = nil, outcome: Outcome,
+                 issues: [ScanIssue] = [], findings: [Finding] = [], level: Level = .internal,
+                 reasons: [LevelReason] = [], memberCount: Int? = nil) {
+        self.path = path
+        self.members = members
+        self.size = size
+        self.format = format
+        self.outcome = outcome
+        self.issues = issues
+        self.findings = findings
+        self.level = level
+        self.reasons = reasons
+        self.memberCount = memberCount
+    }
+
     /// A readable name: the path, then each member after "!/" (as Java jar URLs do).
     package var displayName: String {
         if members.isEmpty { return String(decoding: path, as: UTF8.self) }
@@ -370,17 +370,6 @@ package struct FileAccess: Sendable, Equatable, Codable {
         self.mode = mode
         self.readers = readers
         self.acl = acl
-    }
-}
-
-extension FileResult {
-    // In an extension, handing its fields to the memberwise initialiser, as `Finding`'s does.
-    package init(path: [UInt8], members: [[UInt8]] = [], size: Int, format: String? = nil, outcome: Outcome,
-                 issues: [ScanIssue] = [], findings: [Finding] = [], level: Level = .internal,
-                 reasons: [LevelReason] = [], memberCount: Int? = nil) {
-        self.init(path: path, members: members, size: size, format: format, outcome: outcome, issues: issues,
-                  findings: findings, level: level, reasons: reasons, memberCount: memberCount,
-                  markings: [], contentId: nil, omitted: [], access: nil, exposedTo: [])
     }
 }
 

@@ -190,14 +190,12 @@ extension FileJob {
     /// DPO's decisions applied: nothing is held per match beyond what the tally keeps.
     func countMatches(in chunk: TextChunk, into tally: inout FindingTally, scratch: inout [Match], path: String) {
         scratch.removeAll(keepingCapacity: true)
-        // The matches come last first and are moved out from the end, in text order, so that
-        // each goes into the tally without a copy; the buffer keeps its capacity.
-        detector.detect(chunk, lastFirstInto: &scratch)
+        detector.detect(chunk, into: &scratch)
         guard let decisions = scan.decisions, !decisions.decisions.isEmpty else {
-            while let m = scratch.popLast() { scan.classifier.add(m, to: &tally) }
+            for m in scratch { scan.classifier.add(m, to: &tally) }
             return
         }
-        while let m = scratch.popLast() {
+        for m in scratch {
             scan.classifier.add(m, to: &tally) { m in decisions.decision(fingerprint: scan.keyring.fingerprint(type: m.typeId, normalized: m.normalized), path: path) }
         }
     }
