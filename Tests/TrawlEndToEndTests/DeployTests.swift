@@ -1,0 +1,114 @@
+// The nightly run's own scripts in deploy/, run for real: trawl-prune-reports keeps what the
+// retention setting says and touches nothing else; trawl-nightly scans into a dated report that
+// its group may read, then prunes.
+import Foundation
+import Testing
+import TrawlReport
+
+@Suite struct PruneReports {
+    @Test func keepsTheNewestNightsAndTheFirstOfEachMonthAndNothingElseIsTouched() throws {
+        let dir = try scratchFolder("prune")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        // A night each day from 2026-08-20 to 2026-12-06, and a second report on 2026-12-06.
+        var names: [String] = []
+        var day = DateComponents(calendar: Calendar(identifier: .gregorian), timeZone: TimeZone(identifier: "UTC"), year: 2026, month: 8, day: 20).date!
+        let last = DateComponents(calendar: Calendar(identifier: .gregorian), timeZone: TimeZone(identifier: "UTC"), year: 2026, month: 12, day: 6).date!
+        let format = DateFormatter()
+        format.timeZone = TimeZone(identifier: "UTC")
+        format.dateFormat = "yyyy-MM-dd"
+        while day <= last {
+            names.append("report-\(format.string(from: day))T013000.json")
+            day += 86_400
+        }
+        names.append("report-2026-12-06T140000.json")
+        for name in names { _ = FileManager.default.createFile(atPath: dir.appendingPathComponent(name).path, contents: Data("{}\n".utf8)) }
+        // Not reports of the nightly run: left as they are.
+        let others = ["notes.txt", "report-latest.json", "report-2026-01-01T000000.json.bak"]
+        for name in others { _ = FileManager.default.createFile(atPath: dir.appendingPathComponent(name).path, contents: Data()) }
+        try FileManager.default.createDirectory(at: dir.appendingPathComponent("report-2026-01-02T000000.json"), withIntermediateDirectories: false)
+        let outside = dir.appendingPathComponent("outside.json")
+        _ = FileManager.default.createFile(atPath: outside.path, contents: Data("keep".utf8))
+        try FileManager.default.createSymbolicLink(atPath: dir.appendingPathComponent("report-2026-01-03T000000.json").path, withDestinationPath: outside.path)
+        // A killed run's partial file: an old one goes, one of tonight's run stays.
+        let oldPartial = dir.appendingPathComponent(".report-2026-11-01T013000.json.partial-123")
+        let newPartial = dir.appendingPathComponent(".report-2026-12-07T013000.json.partial-456")
+        _ = FileManager.default.createFile(atPath: oldPartial.path, contents: Data())
+        _ = FileManager.default.createFile(atPath: newPartial.path, contents: Data())
+        try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSinceNow: -3 * 86_400)], ofItemAtPath: oldPartial.path)
+
+        let result = try runScript(root.appendingPathComponent("deploy/trawl-prune-reports").path, [dir.path, "5", "3"])
+        #expect(result.status == 0, "\(result.err)")
+
+        // Five newest nights, and the first of the three newest months (October, November, December).
+        let kept = ["report-2026-12-06T140000.json", "report-2026-12-06T013000.json", "report-2026-12-05T013000.json",
+                    "report-2026-12-04T013000.json", "report-2026-12-03T013000.json",
+                    "report-2026-12-01T013000.json", "report-2026-11-01T013000.json", "report-2026-10-01T013000.json"]
+        let left = Set(try FileManager.default.contentsOfDirectory(atPath: dir.path))
+        let expected = Set(kept + others + ["report-2026-01-02T000000.json", "report-2026-01-03T000000.json", "outside.json",
+                                            newPartial.lastPathComponent])
+        #expect(left == expected, "left: \(left.subtracting(expected)), missing: \(expected.subtracting(left))")
+        #expect(try String(contentsOf: outside, encoding: .utf8) == "keep")
+    }
+
+    @Test func refusesASettingThatIsNotANumber() throws {
+        let dir = try scratchFolder("prune-bad")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        _ = FileManager.default.createFile(atPath: dir.appendingPathComponent("report-2026-12-01T013000.json").path, contents: Data())
+        let result = try runScript(root.appendingPathComponent("deploy/trawl-prune-reports").path, [dir.path, "thirty", "12"])
+        #expect(result.status == 2)
+        #expect(FileManager.default.fileExists(atPath: dir.appendingPathComponent("report-2026-12-01T013000.json").path))
+    }
+}
+
+@Suite(.serialized) struct NightlyScript {
+    @Test func scansIntoADatedReportItsGroupMayReadThenPrunes() throws {
+        let dir = try scratchFolder("nightly")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let state = dir.appendingPathComponent("state"), reports = dir.appendingPathComponent("reports")
+        let credentials = dir.appendingPathComponent("credentials")
+        for folder in [state, reports, credentials] { try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true) }
+        // The key as systemd hands it over (LoadCredential=): the reports folder never holds it.
+        let key = credentials.appendingPathComponent("fingerprint.key")
+        _ = FileManager.default.createFile(atPath: key.path, contents: Data((0..<32).map { UInt8($0) }), attributes: [.posixPermissions: 0o400])
+        for old in ["report-2026-01-01T013000.json", "report-2026-01-02T013000.json", "report-2026-01-03T013000.json"] {
+            _ = FileManager.default.createFile(atPath: reports.appendingPathComponent(old).path, contents: Data())
+        }
+        let config = dir.appendingPathComponent("nightly.conf")
+        try """
+            SHARES=("\(root.path)/Samples")
+            SCAN_OPTIONS=(--exclude expected.json --quiet)
+            STATE_DIR=\(state.path)
+            REPORTS_DIR=\(reports.path)
+            KEEP_NIGHTS=2
+            KEEP_MONTHS=0
+            """.write(to: config, atomically: true, encoding: .utf8)
+
+        let result = try runScript(root.appendingPathComponent("deploy/trawl-nightly").path, [], environment: [
+            "TRAWL_CONFIG": config.path, "TRAWL_BINARY": try binary().path, "CREDENTIALS_DIRECTORY": credentials.path,
+        ])
+        // Samples hold a corrupt zip and encrypted members: a complete night with status 1.
+        #expect(result.status == 1, "\(result.err)")
+        let left = try FileManager.default.contentsOfDirectory(atPath: reports.path).sorted()
+        #expect(left.count == 2 && left.first == "report-2026-01-03T013000.json", "\(left)")
+        let tonight = try #require(left.last)
+        #expect(tonight.range(of: #"^report-\d{4}-\d{2}-\d{2}T\d{6}\.json$"#, options: .regularExpression) != nil)
+        let attributes = try FileManager.default.attributesOfItem(atPath: reports.appendingPathComponent(tonight).path)
+        #expect((attributes[.posixPermissions] as? Int) == 0o640)
+        let records = try ReportReader.records(from: Data(contentsOf: reports.appendingPathComponent(tonight)))
+        #expect(records.contains { if case .summary = $0 { true } else { false } })
+        #expect(FileManager.default.fileExists(atPath: state.appendingPathComponent("state.db").path))
+        #expect(!left.contains { $0.contains("key") })
+    }
+
+    @Test func withNoSharesNothingIsScannedAndTheNightFails() throws {
+        let dir = try scratchFolder("nightly-empty")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let config = dir.appendingPathComponent("nightly.conf")
+        try "SHARES=()\nREPORTS_DIR=\(dir.path)\n".write(to: config, atomically: true, encoding: .utf8)
+        let result = try runScript(root.appendingPathComponent("deploy/trawl-nightly").path, [], environment: [
+            "TRAWL_CONFIG": config.path, "TRAWL_BINARY": try binary().path, "CREDENTIALS_DIRECTORY": dir.path,
+        ])
+        #expect(result.status == 2)
+        #expect(result.err.contains("names no SHARES"), "\(result.err)")
+    }
+}
