@@ -1,6 +1,7 @@
 // The nightly run's own scripts in deploy/, run for real: trawl-prune-reports keeps what the
 // retention setting says and touches nothing else; trawl-nightly scans into a dated report that
-// its group may read, then prunes.
+// its group may read, then prunes; trawl-notify hands its message to the configured command, and
+// says so when nobody can be told.
 import Foundation
 import Testing
 import TrawlReport
@@ -110,5 +111,35 @@ import TrawlReport
         ])
         #expect(result.status == 2)
         #expect(result.err.contains("names no SHARES"), "\(result.err)")
+    }
+}
+
+@Suite struct NotifyScript {
+    @Test func runsTheCommandWithTheMessageOnItsInput() throws {
+        let dir = try scratchFolder("notify")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let told = dir.appendingPathComponent("told.txt"), config = dir.appendingPathComponent("nightly.conf")
+        try """
+            NOTIFY_COMMAND='cat >"\(told.path)"; echo "unit=$TRAWL_FAILED_UNIT host=$TRAWL_HOST" >>"\(told.path)"'
+            """.write(to: config, atomically: true, encoding: .utf8)
+        let result = try runScript(root.appendingPathComponent("deploy/trawl-notify").path, ["trawl-nightly.service"],
+                                   environment: ["TRAWL_CONFIG": config.path])
+        #expect(result.status == 0, "\(result.err)")
+        let message = try String(contentsOf: told, encoding: .utf8)
+        #expect(message.hasPrefix("Trawl's nightly scan failed on "), "\(message)")
+        #expect(message.contains("unit: trawl-nightly.service\n"))
+        #expect(message.contains("journalctl -u trawl-nightly.service"))
+        #expect(message.contains("unit=trawl-nightly.service host="))
+    }
+
+    @Test func withNoWayToTellAnyoneItSaysSoAndFails() throws {
+        let dir = try scratchFolder("notify-none")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let config = dir.appendingPathComponent("nightly.conf")
+        try "NOTIFY_MAIL=\nNOTIFY_COMMAND=\n".write(to: config, atomically: true, encoding: .utf8)
+        let result = try runScript(root.appendingPathComponent("deploy/trawl-notify").path, ["trawl-nightly.service"],
+                                   environment: ["TRAWL_CONFIG": config.path])
+        #expect(result.status == 1)
+        #expect(result.err.contains("nobody was told: set NOTIFY_MAIL or NOTIFY_COMMAND"), "\(result.err)")
     }
 }
