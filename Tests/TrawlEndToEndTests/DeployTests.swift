@@ -1,7 +1,7 @@
 // The nightly run's own scripts in deploy/, run for real: trawl-prune-reports keeps what the
 // retention setting says and touches nothing else; trawl-nightly scans into a dated report that
-// its group may read, then prunes; trawl-notify hands its message to the configured command, and
-// says so when nobody can be told.
+// its group may read, says what changed since the last report, then prunes; trawl-notify hands
+// its message to the configured command, and says so when nobody can be told.
 import Foundation
 import Testing
 import TrawlReport
@@ -99,6 +99,45 @@ import TrawlReport
         #expect(records.contains { if case .summary = $0 { true } else { false } })
         #expect(FileManager.default.fileExists(atPath: state.appendingPathComponent("state.db").path))
         #expect(!left.contains { $0.contains("key") })
+        // The newest earlier report is an empty file: said so, and the night is still complete.
+        #expect(result.err.contains("trawl-nightly: could not compare with report-2026-01-03T013000.json"), "\(result.err)")
+    }
+
+    @Test func saysWhatChangedSinceTheLastNight() throws {
+        let dir = try scratchFolder("nightly-since")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let credentials = dir.appendingPathComponent("credentials")
+        try FileManager.default.createDirectory(at: credentials, withIntermediateDirectories: true)
+        _ = FileManager.default.createFile(atPath: credentials.appendingPathComponent("fingerprint.key").path,
+                                           contents: Data((0..<32).map { UInt8($0) }), attributes: [.posixPermissions: 0o400])
+        func night(_ shares: String) throws -> (status: Int32, err: String) {
+            let config = dir.appendingPathComponent("nightly.conf")
+            try """
+                SHARES=("\(root.path)/\(shares)")
+                SCAN_OPTIONS=(--exclude expected.json --quiet)
+                STATE_DIR=\(dir.path)
+                REPORTS_DIR=\(dir.path)
+                """.write(to: config, atomically: true, encoding: .utf8)
+            let result = try runScript(root.appendingPathComponent("deploy/trawl-nightly").path, [], environment: [
+                "TRAWL_CONFIG": config.path, "TRAWL_BINARY": try binary().path, "CREDENTIALS_DIRECTORY": credentials.path,
+            ])
+            Thread.sleep(forTimeInterval: 1.1)  // reports are named to the second
+            return result
+        }
+        let first = try night("Samples/tables")
+        #expect(first.status == 0, "\(first.err)")
+        #expect(!first.err.contains("since"), "no earlier report to compare with: \(first.err)")
+        // The whole of Samples after one folder of it: files are new and levels rose (trawl diff
+        // exits 1), yet the night's status is the scan's (1: the corrupt and encrypted samples).
+        let second = try night("Samples")
+        #expect(second.status == 1, "\(second.err)")
+        let since = second.err.split(separator: "\n").filter { $0.hasPrefix("trawl-nightly: since report-") }
+        #expect(since.count == 2 && since.first?.contains(": findings: ") == true && since.last?.contains(": files: ") == true, "\(second.err)")
+        #expect(!second.err.contains("could not compare"), "\(second.err)")
+        // The same tree again: nothing added, nothing resolved.
+        let third = try night("Samples")
+        #expect(third.err.contains(": findings: 0 added, 0 resolved, "), "\(third.err)")
+        #expect(third.err.contains(": files: 0 new, 0 gone, 0 moved, 0 copied; levels: 0 rose, 0 fell"), "\(third.err)")
     }
 
     @Test func withNoSharesNothingIsScannedAndTheNightFails() throws {
