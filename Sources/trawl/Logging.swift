@@ -39,13 +39,26 @@ struct StderrLogHandler: LogHandler {
             line = "trawl: \(message)"
             for (k, v) in all.sorted(by: { $0.key < $1.key }) { line += " \(k)=\(TerminalText.escaping("\(v)"))" }
         case .json:
-            var object: [String: String] = ["ts": ISO8601DateFormatter().string(from: Date()), "level": event.level.rawValue,
-                                            "msg": message]
-            for (k, v) in all { object[k] = TerminalText.escaping("\(v)") }
+            var object: [String: Any] = ["ts": ISO8601DateFormatter().string(from: Date()), "level": event.level.rawValue,
+                                         "msg": message]
+            for (k, v) in all { object[k] = Self.json(v) }
             let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data()
             line = String(decoding: data, as: UTF8.self)
         }
         ProgressLine.shared.print(line)
+    }
+
+    /// A metadata value as JSON: a number stays a number (counts, seconds), so a log collector
+    /// can add and compare them; a dictionary or array keeps its shape; the rest is escaped text.
+    static func json(_ value: Logger.MetadataValue) -> Any {
+        switch value {
+        case .stringConvertible(let n as Int): return n
+        case .stringConvertible(let x as Double) where x.isFinite: return x
+        case .stringConvertible(let b as Bool): return b
+        case .dictionary(let d): return d.mapValues { json($0) }
+        case .array(let a): return a.map { json($0) }
+        default: return TerminalText.escaping("\(value)")
+        }
     }
 }
 
@@ -138,7 +151,8 @@ final class ProgressReporter: Sendable {
 
     private func metadata() -> Logger.Metadata {
         let n = numbers()
-        return ["files": "\(n.files)", "unchanged": "\(n.carried)", "mb_read": "\(String(format: "%.1f", n.mb))",
-                "mb_per_s": "\(String(format: "%.1f", n.rate))", "unreadable": "\(n.unreadable)"]
+        return ["files": .stringConvertible(n.files), "unchanged": .stringConvertible(n.carried),
+                "mb_read": .stringConvertible((n.mb * 10).rounded() / 10), "mb_per_s": .stringConvertible((n.rate * 10).rounded() / 10),
+                "unreadable": .stringConvertible(n.unreadable)]
     }
 }

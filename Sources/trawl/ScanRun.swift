@@ -131,32 +131,8 @@ struct ScanRun {
             printError("\(error)")
             throw ExitCode(ExitStatus.usageOrFatal)
         }
-        if !quiet {
-            let levels = Level.allCases.reversed().map { "\($0.rawValue) \(summary.entriesByLevel[$0.rawValue] ?? 0)" }.joined(separator: ", ")
-            let findings = summary.findingsByType.values.reduce(0, +)
-            if format == .json {
-                var metadata: Logger.Metadata = [
-                    "entries": "\(summary.entries.total)", "files": "\(summary.files.total)", "scanned": "\(summary.entries.scanned)",
-                    "skipped": "\(summary.entries.skipped)", "unreadable": "\(summary.entries.failed)",
-                    "unchanged": "\(summary.filesCarriedOver)", "findings": "\(findings)",
-                    "seconds": "\(summary.elapsedSeconds)", "report": "\(output)", "exit_status": "\(summary.exitStatus)",
-                ]
-                for level in Level.allCases { metadata["level_" + level.rawValue.lowercased()] = "\(summary.entriesByLevel[level.rawValue] ?? 0)" }
-                logger.notice("scan finished", metadata: metadata)
-            } else {
-                logger.notice("""
-                    scanned \(summary.entries.scanned) of \(summary.entries.total) entries (\(summary.files.total) files), \
-                    skipped \(summary.entries.skipped), could not read \(summary.entries.failed)\
-                    \(state == nil ? "" : ", carried over \(summary.filesCarriedOver) unchanged files"); \
-                    \(findings) findings; \(levels); \(String(format: "%.2f", summary.elapsedSeconds)) s\
-                    \(output == "-" ? "" : "; report: \(output)")
-                    """)
-            }
-        }
-        if let threshold = config.failOn,
-           summary.entriesByLevel.contains(where: { Level(rawValue: $0.key).map { $0 >= threshold } == true && $0.value > 0 }) {
-            throw ExitCode(ExitStatus.levelFound)
-        }
-        if summary.exitStatus != 0 { throw ExitCode(Int32(summary.exitStatus)) }
+        let ending = ScanSummary(summary: summary, output: output, incremental: state != nil, failOn: config.failOn)
+        if !quiet { ending.log(to: logger, format: format) }
+        if ending.exitStatus != ExitStatus.complete { throw ExitCode(ending.exitStatus) }
     }
 }

@@ -26,10 +26,12 @@ struct Trawl: ParsableCommand {
         commandName: "trawl",
         abstract: "Find and classify personal data in file shares and the archives inside them.",
         discussion: """
-            Trawl walks the given folders, reads every document and archive member it can (text, CSV/TSV, \
-            HTML, XML, JSON, docx/xlsx/pptx, odt/ods/odp; zip, tar, gzip, bzip2, xz, 7z nested in one \
-            another), finds personal data, classifies every finding and every file (Confidential / \
-            Restricted / Internal / Public) and writes a JSON Lines report. It never changes what it scans.
+            Trawl walks the given folders, reads every document and archive member it can (plain text, \
+            CSV/TSV, HTML, XML, JSON, docx/xlsx/pptx, odt/ods/odp, PDF, RTF, legacy .doc/.xls/.ppt, email: \
+            .eml, mbox and Outlook .msg; images' EXIF, XMP and PNG text, and their picture with --ocr; zip, \
+            tar, gzip, bzip2, xz, 7z and RAR nested in one another), finds personal data, classifies every \
+            finding and every file (Confidential / Restricted / Internal / Public) and writes a JSON Lines \
+            report. It never changes what it scans.
 
             Exit status: 0 scan complete; 1 scan complete, but some files could not be read (they are in \
             the report, outcome "error"); 2 usage or fatal error (bad option, pattern or policy file, \
@@ -39,32 +41,6 @@ struct Trawl: ParsableCommand {
             """,
         version: version,
         subcommands: [Scan.self, Diff.self, Review.self, Export.self, Triage.self, Merge.self, Patterns.self, ExtractWorker.self])
-}
-
-/// Locates the Patterns directory: an explicit option, $TRAWL_PATTERNS, an installed share
-/// directory, or the nearest Patterns/ above the executable (a build inside the source tree).
-enum Resources {
-    static func patternsDirectory(_ explicit: String?) throws -> String {
-        if let explicit { return explicit }
-        if let env = ProcessInfo.processInfo.environment["TRAWL_PATTERNS"], !env.isEmpty { return env }
-        let exe = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
-        var dir = exe.deletingLastPathComponent()
-        let installed = dir.deletingLastPathComponent().appendingPathComponent("share/trawl/Patterns")
-        if FileManager.default.fileExists(atPath: installed.appendingPathComponent("policy.yaml").path) { return installed.path }
-        for _ in 0..<8 {
-            let candidate = dir.appendingPathComponent("Patterns")
-            if FileManager.default.fileExists(atPath: candidate.appendingPathComponent("policy.yaml").path) { return candidate.path }
-            dir = dir.deletingLastPathComponent()
-        }
-        throw ValidationError("cannot find the Patterns directory: pass --patterns DIR or set TRAWL_PATTERNS")
-    }
-
-    static func defaultKeyFile() -> String {
-        let env = ProcessInfo.processInfo.environment
-        if let k = env["TRAWL_KEY_FILE"], !k.isEmpty { return k }
-        let base = env["XDG_CONFIG_HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? ((env["HOME"] ?? ".") + "/.config")
-        return base + "/trawl/fingerprint.key"
-    }
 }
 
 /// One line on standard error, control characters in `message` escaped (a path in it may hold any).
