@@ -268,7 +268,10 @@ func makeHostile(_ dir: URL, lineMB: Int? = nil) throws {
                                              "--show-values", "--key-file", dir.appendingPathComponent("key").path])
         print("hostile mail: exit \(status), peak RSS \(rss / 1024) MiB")
         #expect(status == 1)  // every case is reported as not wholly read
-        #expect(rss < 256 * 1024)
+        // Alone the scan peaks near 60 MiB; the figure also holds the test process's own memory
+        // at the spawn (Linux keeps the high-water mark across exec), which the whole suite
+        // raises. Unbounded, GMime took the scan past 900 MiB.
+        #expect(rss < 512 * 1024)
         let files = try ReportReader.records(from: Data(contentsOf: report)).compactMap { if case .file(let f) = $0 { f } else { nil } }
         func entries(_ name: String) -> [FileRecord] { files.filter { $0.path.display.hasSuffix("/mail/" + name) } }
         func outer(_ name: String) -> FileRecord? { entries(name).first { $0.members == nil } }
