@@ -24,8 +24,9 @@ public struct MIMEError: Error, CustomStringConvertible, Sendable {
 /// global is made once, whichever thread comes first, and the others wait for it.
 public enum GMimeLibrary {
     /// Charsets tried, in order, for 8-bit header text that declares none: UTF-8, then the
-    /// Windows superset of Latin-1 that mail clients in Western locales write.
-    public static let fallbackCharsets = ["UTF-8", "windows-1252"]
+    /// Windows superset of Latin-1 that mail clients in Western locales write, then Latin-1
+    /// itself, which every byte sequence is (GMime's advice: start with UTF-8, end with it).
+    public static let fallbackCharsets = ["UTF-8", "windows-1252", "iso-8859-1"]
 
     private static let initialized: Void = {
         g_mime_init()
@@ -219,10 +220,11 @@ func collect(_ operation: String, _ write: (UnsafeMutablePointer<GMimeStream>) -
     return Array(UnsafeBufferPointer(start: data, count: Int(array.pointee.len)))
 }
 
-/// Calls `body` with a NULL-terminated array of C strings. The strings are copied and never
-/// freed: they are made once, at initialisation, for options that live as long as the process.
+/// Calls `body` with a NULL-terminated array of C strings, valid for the call only (GMime copies
+/// the strings it keeps).
 func withCStrings<R>(_ strings: [String], _ body: (UnsafeMutablePointer<UnsafePointer<CChar>?>) -> R) -> R {
     let copies = strings.map { strdup($0) }
+    defer { copies.forEach { free($0) } }
     var pointers: [UnsafePointer<CChar>?] = copies.map { $0.map { UnsafePointer($0) } } + [nil]
     return pointers.withUnsafeMutableBufferPointer { body($0.baseAddress!) }
 }

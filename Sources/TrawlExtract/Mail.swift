@@ -145,12 +145,19 @@ enum Mail {
         }
     }
 
-    /// A text body as UTF-8: converted from the charset it declares; read as Trawl reads text
-    /// (UTF-8, else Windows-1252) when it declares none, or one iconv does not know, or UTF-8
-    /// that is not.
+    /// Labels under which mail clients send Windows-1252 text (Outlook writes its curly quotes
+    /// and euro sign under iso-8859-1), read as Windows-1252, as browsers read them (the WHATWG
+    /// Encoding Standard maps these labels so): iconv's Latin-1 would make 0x92 a control
+    /// character and drop the apostrophe of O’Brien.
+    static let windows1252Labels: Set<String> = ["iso-8859-1", "iso8859-1", "iso_8859-1", "latin1", "l1", "windows-1252", "cp1252", "us-ascii", "ascii"]
+
+    /// A text body as UTF-8: converted from the charset it declares by iconv; read as Trawl reads
+    /// text (UTF-8, else Windows-1252) when it declares none, one iconv does not know, UTF-8 or a
+    /// label of Windows-1252.
     static func text(_ entity: MIMEEntity) throws(MIMEError) -> [UInt8] {
         let charset = entity.contentTypeParameter("charset")?.lowercased()
-        if let charset, !["utf-8", "utf8", "us-ascii"].contains(charset), let converted = try entity.decodedContent(convertingFrom: charset) {
+        if let charset, !["utf-8", "utf8"].contains(charset), !windows1252Labels.contains(charset),
+           let converted = try entity.decodedContent(convertingFrom: charset) {
             return converted
         }
         let bytes = try entity.decodedContent()

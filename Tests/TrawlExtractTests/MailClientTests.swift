@@ -181,4 +181,21 @@ func names(_ message: Mail.Message) -> [String] { message.attachments.map { Stri
         #expect(header(forwarded, "subject") == "Re: report")
         #expect(forwarded.texts.map { String(decoding: $0.text, as: UTF8.self) }.joined().contains("ana.kowalska@gmail.com"))
     }
+
+    /// Some clients and gateways send 8-bit header text with no encoded word and no charset:
+    /// read as UTF-8 where it is, else as Windows-1252.
+    @Test func unlabelled8BitHeadersAreRead() {
+        let latin: [UInt8] = Array("Subject: R".utf8) + [0xE9] + Array("f".utf8) + [0xE9] + Array("rence for Zo".utf8) + [0xEB] + [13, 10]
+        let utf8 = Array("To: Zoë Clarke <zoe@example.org>\r\n".utf8)
+        let parsed = Mail.parse(latin + utf8 + Array("\r\nHello\r\n".utf8))
+        #expect(header(parsed, "subject") == "Référence for Zoë")
+        #expect(header(parsed, "to") == "Zoë Clarke <zoe@example.org>")
+    }
+
+    /// Outlook labels Windows-1252 text iso-8859-1: its curly apostrophe (0x92) is read as one.
+    @Test func outlookLatin1LabelHoldsWindows1252Quotes() {
+        let head = Array("From: a@example.org\r\nContent-Type: text/plain; charset=\"iso-8859-1\"\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n".utf8)
+        let parsed = Mail.parse(head + Array("Siobh=E1n O=92Brien, 07911 123456 =80 5\r\n".utf8))
+        #expect(parsed.texts.map { String(decoding: $0.text, as: UTF8.self) } == ["Siobhán O’Brien, 07911 123456 € 5\r\n"])
+    }
 }
