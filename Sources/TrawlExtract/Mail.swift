@@ -94,7 +94,7 @@ enum Mail {
         }
         do {
             let parsed = try MIMEMessage(parsing: bytes)
-            message.headers = parsed.headers.map { ($0.name, $0.value) }
+            message.headers = parsed.headers.map { ($0.name, windows1252Controls($0.value)) }
             if let body = parsed.body { walk(body, into: &message, depth: 0) }
         } catch {
             message.unread = .corrupt("email: \(error)")
@@ -150,6 +150,22 @@ enum Mail {
     /// Encoding Standard maps these labels so): iconv's Latin-1 would make 0x92 a control
     /// character and drop the apostrophe of O’Brien.
     static let windows1252Labels: Set<String> = ["iso-8859-1", "iso8859-1", "iso_8859-1", "latin1", "l1", "windows-1252", "cp1252", "us-ascii", "ascii"]
+
+    /// Header text that GMime decoded from a Latin-1 label: where it holds C1 control characters
+    /// (U+0080 to U+009F), which no one writes in a header, the sender's bytes were Windows-1252
+    /// (Outlook labels them iso-8859-1), and they are read as its quotes, dashes and euro sign.
+    static func windows1252Controls(_ value: String) -> String {
+        guard value.unicodeScalars.contains(where: { (0x80...0x9F).contains($0.value) }) else { return value }
+        var out = String.UnicodeScalarView()
+        for scalar in value.unicodeScalars {
+            if (0x80...0x9F).contains(scalar.value), let mapped = Unicode.Scalar(TextDecoding.windows1252Scalar(UInt8(scalar.value))) {
+                out.append(mapped)
+            } else {
+                out.append(scalar)
+            }
+        }
+        return String(out)
+    }
 
     /// A text body as UTF-8: converted from the charset it declares by iconv; read as Trawl reads
     /// text (UTF-8, else Windows-1252) when it declares none, one iconv does not know, UTF-8 or a

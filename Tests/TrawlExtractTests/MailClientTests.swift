@@ -197,5 +197,8 @@ func names(_ message: Mail.Message) -> [String] { message.attachments.map { Stri
         let head = Array("From: a@example.org\r\nContent-Type: text/plain; charset=\"iso-8859-1\"\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n".utf8)
         let parsed = Mail.parse(head + Array("Siobh=E1n O=92Brien, 07911 123456 =80 5\r\n".utf8))
         #expect(parsed.texts.map { String(decoding: $0.text, as: UTF8.self) } == ["Siobhán O’Brien, 07911 123456 € 5\r\n"])
+        // And in its encoded words.
+        let named = Mail.parse(message(["From: =?iso-8859-1?Q?Siobh=E1n_O=92Brien?= <s.obrien@outlook.com>", "", "Hello"]))
+        #expect(header(named, "from") == "Siobhán O’Brien <s.obrien@outlook.com>")
     }
 }
