@@ -23,6 +23,7 @@ let package = Package(
         .systemLibrary(name: "CArchive", pkgConfig: "libarchive", providers: [.apt(["libarchive-dev"])]),
         .systemLibrary(name: "CPCRE2", pkgConfig: "libpcre2-8", providers: [.apt(["libpcre2-dev"])]),
         .systemLibrary(name: "CXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
+        .systemLibrary(name: "CGMime", pkgConfig: "gmime-3.0", providers: [.apt(["libgmime-3.0-dev"])]),
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
         .systemLibrary(name: "CACL", pkgConfig: "libacl", providers: [.apt(["libacl1-dev"])]),
         // poppler-glib and Tesseract are opened when first needed (DynamicLibrary), not linked:
@@ -40,6 +41,11 @@ let package = Package(
         .target(name: "PCRE2", dependencies: ["CPCRE2"], exclude: ["README.md"]),
         .target(name: "LibArchive", dependencies: ["CArchive"], exclude: ["README.md"]),
         .target(name: "LibXML2", dependencies: ["CXML2"], exclude: ["README.md"]),
+        .target(name: "GMime", dependencies: ["CGMime"], exclude: ["README.md"]),
+        // libphonenumber is C++: a small C++ target gives it a C interface that Swift calls.
+        .target(name: "CPhoneNumber", exclude: ["README.md"],
+                linkerSettings: [.linkedLibrary("phonenumber"), .linkedLibrary("protobuf")]),
+        .target(name: "PhoneNumbers", dependencies: ["CPhoneNumber"], exclude: ["README.md"]),
         .target(name: "SQLite", dependencies: ["CSQLite"], exclude: ["README.md"]),
         .target(name: "POSIXACL", dependencies: ["CACL"], exclude: ["README.md"]),
         .target(name: "DynamicLibrary", exclude: ["README.md"]),
@@ -53,10 +59,10 @@ let package = Package(
         // The stages.
         .target(name: "TrawlModel", exclude: ["README.md"]),
         .target(name: "TrawlCrawl", dependencies: ["TrawlModel", "POSIXACL"], exclude: ["README.md"]),
-        .target(name: "TrawlExtract", dependencies: ["TrawlModel", "LibArchive", "LibXML2", "Poppler"], exclude: ["README.md"]),
+        .target(name: "TrawlExtract", dependencies: ["TrawlModel", "LibArchive", "LibXML2", "GMime", "Poppler"], exclude: ["README.md"]),
         .target(name: "YAMLFiles", dependencies: ["Yams"], exclude: ["README.md"]),
         .target(name: "TrawlPatterns", dependencies: ["TrawlModel", "YAMLFiles"], exclude: ["README.md"]),
-        .target(name: "TrawlDetect", dependencies: ["TrawlModel", "TrawlPatterns", "PCRE2", "Hyperscan"], exclude: ["README.md"]),
+        .target(name: "TrawlDetect", dependencies: ["TrawlModel", "TrawlPatterns", "PCRE2", "Hyperscan", "PhoneNumbers"], exclude: ["README.md"]),
         .target(name: "TrawlClassify", dependencies: ["TrawlModel", "YAMLFiles"], exclude: ["README.md"]),
         .target(name: "TrawlReport", dependencies: ["TrawlModel", "LibCrypto", "OwnerOnlyFiles"], exclude: ["README.md"]),
         .target(name: "TrawlState", dependencies: ["TrawlModel", "SQLite", "OwnerOnlyFiles"], exclude: ["README.md"]),

@@ -45,6 +45,15 @@ an NI number, AB 12 34 56 C, in a cell or paragraph of its own, which must still
                                  text (4 GB of text in all): corrupt
   shared-attachments.msg         2,000 attachments whose data all point at the same 4 MB of
                                  sectors (8 GB if each were read): read, one attachment
+mail/ (messages whose structure would make GMime allocate without bound):
+  nested-multipart.eml   2,000 multiparts nested one in another (GMime keeps 1,024 levels), an
+                         email address in the top part and an NI number at the bottom: the top
+                         read, the parts past the nesting limit reported, not read
+  nested-messages.eml    600 messages attached one inside another, an NI number in the innermost:
+                         opened to the depth limit, the next one reported
+  many-parts.eml         300,000 empty parts in 2 MB (1.3 KiB of GMime objects each, 400 MB in
+                         all): not parsed, reported over the limit
+  many-headers.eml       1,000,000 header lines in 5 MB (0.5 KiB each in GMime): likewise
 """
 import argparse
 import bz2
@@ -196,6 +205,7 @@ def main():
         f.write(zip_of([(HOSTILE_MEMBER, b"PK\x03\x04 not the rest of a zip")], zipfile.ZIP_STORED))
 
     write_numbers(os.path.join(tree, "numbers"))
+    write_mail(os.path.join(tree, "mail"))
 
 
 # ESC [2J clears the screen, ESC ]0;...BEL sets the window title, CR LF starts a forged log line.
@@ -302,6 +312,33 @@ def write_numbers(folder):
     text = "Referral. NI number AB 12 34 56 C.\r" + "x" * (512 * 1024 - 36) + "\r"
     length = len(text)
     write("word-huge-pieces.doc", word97_document(text, [(k * length, (k + 1) * length, 0) for k in range(8000)]))
+
+
+
+# ---------------------------------------------------------------- messages for GMime
+
+def write_mail(folder):
+    os.makedirs(folder, exist_ok=True)
+
+    def write(name, data):
+        with open(os.path.join(folder, name), "wb") as f:
+            f.write(data)
+
+    head = "From: sender@northfield-college.ac.uk\r\nSubject: nested\r\nMIME-Version: 1.0\r\n"
+    parts = [head + "Content-Type: multipart/mixed; boundary=b0\r\n\r\n",
+             "--b0\r\nContent-Type: text/plain\r\n\r\nContact: top.level@gmail.com\r\n"]
+    for level in range(1, 2000):
+        parts.append(f"--b{level - 1}\r\nContent-Type: multipart/mixed; boundary=b{level}\r\n\r\n")
+    parts.append("--b1999\r\nContent-Type: text/plain\r\n\r\nNI number AB 12 34 56 C\r\n")
+    parts.extend(f"--b{level}--\r\n" for level in range(1999, -1, -1))
+    write("nested-multipart.eml", "".join(parts).encode())
+
+    inner = "From: innermost@northfield-college.ac.uk\r\nSubject: bottom\r\n\r\nNI number AB 12 34 56 C\r\n"
+    opening = "From: sender@northfield-college.ac.uk\r\nSubject: level\r\nMIME-Version: 1.0\r\nContent-Type: message/rfc822\r\n\r\n"
+    write("nested-messages.eml", (opening * 600 + inner).encode())
+
+    write("many-parts.eml", (head + "Content-Type: multipart/mixed; boundary=b\r\n\r\n" + "--b\n\n" * 300_000 + "--b--\n").encode())
+    write("many-headers.eml", (head + "X-Note: y\n" * 1_000_000 + "\nContact: many.headers@gmail.com\n").encode())
 
 
 if __name__ == "__main__":

@@ -1,6 +1,7 @@
 // Validators for identifiers with a defined scheme: check digits, number ranges, and the
 // published example and test ranges (shown as example data, never counted).
 import Foundation
+import PhoneNumbers
 import TrawlModel
 
 #if canImport(Glibc)
@@ -29,7 +30,7 @@ enum IdentifierChecks {
         return isRepeated(d) || isSequence(d) ? .exempt(.exampleData) : .valid
     }
 
-    // MARK: Phone (UK numbering plan; Ofcom's numbers for drama)
+    // MARK: Phone (UK numbering plan, Ofcom's numbers for drama; other countries' plans from libphonenumber)
 
     @Sendable static func ukPhone(_ value: String) -> Validation {
         var d = digits(value)
@@ -48,6 +49,16 @@ enum IdentifierChecks {
         // Most geographic areas (0113, 0114, 0121, 0131...): 01X1 or 011X, then 496 0xxx.
         let a = Array(s)
         if s.count == 11, s.hasPrefix("01"), a[2] == "1" || a[3] == "1", s.dropFirst(4).hasPrefix("4960") { return .exempt(.exampleData) }
+        return .valid
+    }
+
+    /// A number written with a + country code other than the UK's, checked against its
+    /// country's numbering plan by libphonenumber (its length and its allocated ranges).
+    /// North America's 555-0100 to 555-0199, reserved for fiction, are example data.
+    @Sendable static func foreignPhone(_ value: String) -> Validation {
+        guard let check = PhoneNumberLibrary.check(value), check.isValid, check.countryCode != 44 else { return .invalid }
+        let d = digits(value)
+        if check.countryCode == 1, d.count == 11, d[4...6] == [5, 5, 5], d[7] == 0, d[8] == 1 { return .exempt(.exampleData) }
         return .valid
     }
 

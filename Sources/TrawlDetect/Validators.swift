@@ -26,6 +26,7 @@ package enum Validators {
         "email": email,
         "uk.postcode": ukPostcode,
         "uk.phone": IdentifierChecks.ukPhone,
+        "phone": IdentifierChecks.foreignPhone,
         "payment_card": IdentifierChecks.paymentCard,
         "iban": IdentifierChecks.iban,
         "uk.bank_account": IdentifierChecks.bankAccount,

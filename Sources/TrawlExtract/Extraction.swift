@@ -181,8 +181,11 @@ package enum Extraction {
                                       _ visit: (ArchiveMember) -> Bool) throws(ExtractError) {
         if format == .email || format == .mbox || format == .outlook {
             let members: [(name: [UInt8], bytes: [UInt8])]
+            var unread: ExtractError?
             switch format {
-            case .email: members = Mail.parse(bytes).attachments
+            case .email:
+                let message = Mail.parse(bytes)
+                (members, unread) = (message.attachments, message.unread)
             case .outlook: members = (try? CompoundFile(bytes)).map(LegacyOffice.attachments) ?? []
             default: members = Mail.mboxMessages(bytes).enumerated().map { (Array("message-\(String(format: "%04d", $0.offset + 1)).eml".utf8), $0.element) }
             }
@@ -193,6 +196,7 @@ package enum Extraction {
                     ? .failure(.tooLarge("member of \(m.bytes.count) bytes is over the limit of \(limits.maxMemberSize)")) : .success(m.bytes)
                 if !visit(ArchiveMember(name: m.name, content: content, declaredSize: m.bytes.count)) { return }
             }
+            if let unread { throw unread }
             return
         }
         let compressed = [.gzip, .bzip2, .xz].contains(format)

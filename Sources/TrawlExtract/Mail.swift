@@ -2,25 +2,35 @@
 //
 // A message is read as a document and a container at once: its headers (From, To, Cc... name
 // people and hold their addresses) and its text bodies are its own text; its attachments are
-// members, scanned like any file, named by their filename in the member chain. Transfer
-// encodings (base64, quoted-printable) and charsets (UTF-8, ISO-8859-1, Windows-1252) are
-// decoded; encoded words in headers (=?utf-8?B?...?=) too. An mbox is a container of messages.
+// members, scanned like any file, named by their filename in the member chain. GMime parses the
+// message and decodes it (encoded words and 8-bit text in headers, RFC 2231 parameters, transfer
+// encodings, any charset iconv knows); this file decides what of the tree is text and what is a
+// member. An mbox is a container of messages.
 import Foundation
+import GMime
 import TrawlModel
 
 enum Mail {
-    /// One part of a message after decoding.
-    struct Part {
-        var headers: [(name: String, value: String)]
-        var body: [UInt8]
-    }
-
     struct Message {
         var headers: [(name: String, value: String)]
         /// Text bodies: (is HTML, UTF-8 text).
         var texts: [(html: Bool, text: [UInt8])]
         var attachments: [(name: [UInt8], bytes: [UInt8])]
+        /// Why some of the message was not read (parts nested past `maxNesting`, or a message
+        /// GMime could not read at all); nil when all of it was.
+        var unread: ExtractError?
     }
+
+    /// Multiparts and attached messages deeper than this are not read: far past what mail
+    /// clients write (a forwarded message with a signed, alternative body is five deep), and a
+    /// bound on the walk whatever GMime's own limits are.
+    static let maxNesting = 20
+
+    /// Most header and boundary lines a message may have to be parsed. GMime makes an object of
+    /// each header (about 0.5 KiB) and each part (about 1.3 KiB): a 5 MB message of a million
+    /// empty parts would take 1.3 GB. Real messages, digests of hundreds of messages included,
+    /// stay far below; 50,000 lines cost GMime at most about 65 MB.
+    static let maxStructureLines = 50_000
 
     static let personHeaders: Set<String> = ["from", "to", "cc", "bcc", "reply-to", "sender", "subject", "delivered-to", "return-path"]
 
@@ -74,178 +84,144 @@ enum Mail {
         return out
     }
 
+    /// Parses one message with GMime and sorts its tree into headers, text bodies and
+    /// attachments. Never fails: what could not be read is said in `unread`.
     static func parse(_ bytes: [UInt8]) -> Message {
         var message = Message(headers: [], texts: [], attachments: [])
-        let top = split(bytes)
-        message.headers = top.headers
-        walk(top, into: &message, depth: 0)
+        guard structureLines(bytes, upTo: maxStructureLines) <= maxStructureLines else {
+            message.unread = .limitExceeded("email: more than \(maxStructureLines) header and boundary lines; the message was not read")
+            return message
+        }
+        do {
+            let parsed = try MIMEMessage(parsing: bytes)
+            message.headers = parsed.headers.map { ($0.name, windows1252Controls($0.value)) }
+            if let body = parsed.body { walk(body, into: &message, depth: 0) }
+        } catch {
+            message.unread = .corrupt("email: \(error)")
+        }
         return message
     }
 
-    private static func walk(_ part: Part, into message: inout Message, depth: Int) {
-        let type = header(part.headers, "content-type") ?? "text/plain"
-        let (mediaType, params) = parameters(type)
-        let disposition = header(part.headers, "content-disposition").map(parameters)
-        let filename = disposition?.1["filename"] ?? params["name"]
-        if mediaType.hasPrefix("multipart/"), let boundary = params["boundary"], depth < 20 {
-            var children = parts(part.body, boundary: boundary).map(split)
+    private static func walk(_ entity: MIMEEntity, into message: inout Message, depth: Int) {
+        let mediaType = entity.mediaType
+        let filename = entity.filename
+        switch entity.kind {
+        case .multipart(var children):
+            guard depth < maxNesting else {
+                message.unread = .limitExceeded("email: parts nested more than \(maxNesting) deep were not read")
+                return
+            }
             if mediaType == "multipart/alternative", children.count > 1 {
                 // The same body in several forms: read one (plain text when there is one), so each
                 // value is one finding, not one per form.
-                let plain = children.first { (header($0.headers, "content-type") ?? "text/plain").lowercased().hasPrefix("text/plain") }
+                let plain = children.first { $0.mediaType == "text/plain" }
                 children = [plain ?? children[children.count - 1]]
             }
             for child in children { walk(child, into: &message, depth: depth + 1) }
-            return
-        }
-        let decoded = decodeTransfer(part.body, encoding: header(part.headers, "content-transfer-encoding") ?? "7bit")
-        let isAttachment = disposition?.0 == "attachment" || filename != nil
-        if !isAttachment && (mediaType == "text/plain" || mediaType == "text/html") {
-            message.texts.append((mediaType == "text/html", toUTF8(decoded, charset: params["charset"])))
-        } else if mediaType == "message/rfc822" && filename == nil {
-            message.attachments.append((Array("message.eml".utf8), decoded))
-        } else {
-            let name = filename.map { decodeWords($0) } ?? "attachment-\(message.attachments.count + 1)"
-            message.attachments.append((Array(name.utf8), decoded))
-        }
-    }
-
-    /// Headers (unfolded, encoded words decoded) and the body of one part.
-    static func split(_ bytes: [UInt8]) -> Part {
-        var end = bytes.count
-        var bodyStart = bytes.count
-        var i = 0
-        while i < bytes.count {
-            if bytes[i] == 10 {
-                if i + 1 < bytes.count && bytes[i + 1] == 10 { end = i; bodyStart = i + 2; break }
-                if i + 2 < bytes.count && bytes[i + 1] == 13 && bytes[i + 2] == 10 { end = i; bodyStart = i + 3; break }
+        case .message(let attached):
+            // An attached message is a member of its own, read as a message at the next level.
+            let name = filename ?? "message.eml"
+            do {
+                guard let attached else {
+                    message.unread = .corrupt("email: attached message \(name): no message could be read")
+                    return
+                }
+                message.attachments.append((Array(name.utf8), try attached.serialized()))
+            } catch {
+                message.unread = .corrupt("email: attached message \(name): \(error)")
             }
-            i += 1
-        }
-        if i == 0 || (bytes.first == 10) { end = 0; bodyStart = min(1, bytes.count) }
-        let headerText = String(decoding: bytes[0..<end], as: UTF8.self).replacingOccurrences(of: "\r\n", with: "\n")
-        var headers: [(String, String)] = []
-        for line in headerText.split(separator: "\n", omittingEmptySubsequences: false) {
-            if let first = line.first, first == " " || first == "\t", !headers.isEmpty {
-                headers[headers.count - 1].1 += " " + line.trimmingCharacters(in: .whitespacesAndNewlines)
-            } else if let colon = line.firstIndex(of: ":") {
-                headers.append((String(line[..<colon]), String(line[line.index(after: colon)...]).trimmingCharacters(in: .whitespacesAndNewlines)))
+        case .leaf:
+            let isAttachment = entity.disposition == "attachment" || filename != nil
+            do {
+                if !isAttachment && (mediaType == "text/plain" || mediaType == "text/html") {
+                    message.texts.append((mediaType == "text/html", try text(entity)))
+                } else {
+                    let name = filename ?? "attachment-\(message.attachments.count + 1)"
+                    message.attachments.append((Array(name.utf8), try entity.decodedContent()))
+                }
+            } catch {
+                message.unread = .corrupt("email: \(error)")
             }
         }
-        return Part(headers: headers.map { ($0.0, decodeWords($0.1)) }, body: Array(bytes[min(bodyStart, bytes.count)...]))
     }
 
-    static func header(_ headers: [(name: String, value: String)], _ name: String) -> String? {
-        headers.first { $0.name.lowercased() == name }?.value
-    }
+    /// Labels under which mail clients send Windows-1252 text (Outlook writes its curly quotes
+    /// and euro sign under iso-8859-1), read as Windows-1252, as browsers read them (the WHATWG
+    /// Encoding Standard maps these labels so): iconv's Latin-1 would make 0x92 a control
+    /// character and drop the apostrophe of O’Brien.
+    static let windows1252Labels: Set<String> = ["iso-8859-1", "iso8859-1", "iso_8859-1", "latin1", "l1", "windows-1252", "cp1252", "us-ascii", "ascii"]
 
-    /// "text/plain; charset=utf-8; name=\"a b.txt\"" → ("text/plain", ["charset": "utf-8", "name": "a b.txt"]).
-    static func parameters(_ value: String) -> (String, [String: String]) {
-        var params: [String: String] = [:]
-        let pieces = value.split(separator: ";", omittingEmptySubsequences: true).map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
-        for p in pieces.dropFirst() {
-            guard let eq = p.firstIndex(of: "=") else { continue }
-            var v = String(p[p.index(after: eq)...]).trimmingCharacters(in: .whitespaces)
-            if v.hasPrefix("\""), v.hasSuffix("\""), v.count >= 2 { v = String(v.dropFirst().dropLast()) }
-            var key = p[..<eq].lowercased().trimmingCharacters(in: .whitespaces)
-            if key.hasSuffix("*") { key.removeLast(); v = v.split(separator: "'", maxSplits: 2).last.map { String($0).removingPercentEncoding ?? String($0) } ?? v }
-            params[key] = v
-        }
-        return ((pieces.first ?? "").lowercased(), params)
-    }
-
-    static func parts(_ body: [UInt8], boundary: String) -> [[UInt8]] {
-        let delimiter = Array(("--" + boundary).utf8)
-        var out: [[UInt8]] = []
-        var starts: [Int] = []
-        var i = 0
-        while i + delimiter.count <= body.count {
-            if (i == 0 || body[i - 1] == 10) && body[i...].starts(with: delimiter) {
-                starts.append(i)
-                i += delimiter.count
-                continue
+    /// Header text that GMime decoded from a Latin-1 label: where it holds C1 control characters
+    /// (U+0080 to U+009F), which no one writes in a header, the sender's bytes were Windows-1252
+    /// (Outlook labels them iso-8859-1), and they are read as its quotes, dashes and euro sign.
+    static func windows1252Controls(_ value: String) -> String {
+        guard value.unicodeScalars.contains(where: { (0x80...0x9F).contains($0.value) }) else { return value }
+        var out = String.UnicodeScalarView()
+        for scalar in value.unicodeScalars {
+            if (0x80...0x9F).contains(scalar.value), let mapped = Unicode.Scalar(TextDecoding.windows1252Scalar(UInt8(scalar.value))) {
+                out.append(mapped)
+            } else {
+                out.append(scalar)
             }
-            i += 1
         }
-        for (k, s) in starts.enumerated() {
-            var begin = s + delimiter.count
-            if body[begin...].starts(with: [45, 45]) { break }  // closing delimiter
-            while begin < body.count && body[begin] != 10 { begin += 1 }
-            begin += 1
-            var end = k + 1 < starts.count ? starts[k + 1] : body.count
-            if end > begin && body[end - 1] == 10 { end -= 1 }
-            if end > begin && body[end - 1] == 13 { end -= 1 }
-            if begin < end { out.append(Array(body[begin..<end])) }
-        }
-        return out
+        return String(out)
     }
 
-    static func decodeTransfer(_ body: [UInt8], encoding: String) -> [UInt8] {
-        switch encoding.lowercased().trimmingCharacters(in: .whitespaces) {
-        case "base64":
-            let clean = body.filter { !isSpaceByte($0) }
-            return Data(base64Encoded: Data(clean), options: .ignoreUnknownCharacters).map(Array.init) ?? body
-        case "quoted-printable":
-            return quotedPrintable(body, underscoreIsSpace: false)
-        default:
-            return body
+    /// A text body as UTF-8: converted from the charset it declares by iconv; read as Trawl reads
+    /// text (UTF-8, else Windows-1252) when it declares none, one iconv does not know, UTF-8 or a
+    /// label of Windows-1252.
+    static func text(_ entity: MIMEEntity) throws(MIMEError) -> [UInt8] {
+        let charset = entity.contentTypeParameter("charset")?.lowercased()
+        if let charset, !["utf-8", "utf8"].contains(charset), !windows1252Labels.contains(charset),
+           let converted = try entity.decodedContent(convertingFrom: charset) {
+            return converted
         }
+        let bytes = try entity.decodedContent()
+        return TextDecoding.isValidUTF8(bytes) ? bytes : TextDecoding.windows1252(bytes)
     }
 
-    static func quotedPrintable(_ body: [UInt8], underscoreIsSpace: Bool) -> [UInt8] {
-        var out: [UInt8] = []
-        var i = 0
-        while i < body.count {
-            let b = body[i]
-            if b == 61 { // =
-                if i + 1 < body.count, body[i + 1] == 10 { i += 2; continue }
-                if i + 2 < body.count, body[i + 1] == 13, body[i + 2] == 10 { i += 3; continue }
-                if i + 2 < body.count, let v = UInt8(String(decoding: body[(i + 1)...(i + 2)], as: UTF8.self), radix: 16) {
-                    out.append(v)
-                    i += 3
-                    continue
+    /// Counts, from above, the lines GMime would make objects of: the lines of header blocks (the
+    /// message's, each part's after a line starting "--", and an attached message's after a
+    /// header block naming a message/ type) and the lines starting "--" (every boundary does).
+    /// Stops counting past `limit`. Bytes only: it runs before GMime on every message.
+    static func structureLines(_ bytes: [UInt8], upTo limit: Int) -> Int {
+        var count = 0
+        var inHeaders = true
+        var namesMessage = false
+        let message = Array("message/".utf8)
+        var start = 0
+        while start < bytes.count && count <= limit {
+            let end = bytes[start...].firstIndex(of: 10) ?? bytes.count
+            var last = end
+            if last > start && bytes[last - 1] == 13 { last -= 1 }
+            if last - start >= 2 && bytes[start] == 45 && bytes[start + 1] == 45 {
+                count += 1
+                inHeaders = true
+                namesMessage = false
+            } else if inHeaders {
+                if last == start {
+                    // The blank line after a header block naming message/rfc822 (or kin) starts the
+                    // attached message's own header block.
+                    inHeaders = namesMessage
+                    namesMessage = false
+                } else {
+                    count += 1
+                    if !namesMessage { namesMessage = contains(message, in: bytes[start..<last]) }
                 }
             }
-            out.append(underscoreIsSpace && b == 95 ? 32 : b)
-            i += 1
+            start = end + 1
         }
-        return out
+        return count
     }
 
-    static func toUTF8(_ bytes: [UInt8], charset: String?) -> [UInt8] {
-        switch charset?.lowercased() {
-        case "iso-8859-1", "latin1", "windows-1252", "cp1252", "us-ascii", "iso-8859-15":
-            return TextDecoding.windows1252(bytes)
-        case "utf-16", "utf-16le", "utf-16be":
-            return TextDecoding.toUTF8(bytes).text
-        default:
-            return TextDecoding.isValidUTF8(bytes) ? bytes : TextDecoding.windows1252(bytes)
-        }
-    }
-
-    /// RFC 2047 encoded words: =?charset?B?...?= and =?charset?Q?...?=.
-    static func decodeWords(_ value: String) -> String {
-        guard value.contains("=?") else { return value }
-        var out = ""
-        var rest = Substring(value)
-        while let start = rest.range(of: "=?") {
-            out += rest[..<start.lowerBound]
-            let after = rest[start.upperBound...]
-            let fields = after.split(separator: "?", maxSplits: 3, omittingEmptySubsequences: false)
-            guard fields.count == 4, fields[3].hasPrefix("="), let encoding = fields[1].first else {
-                out += "=?"
-                rest = after
-                continue
+    /// True when `line` holds `needle` (lower-case ASCII) in any case.
+    private static func contains(_ needle: [UInt8], in line: ArraySlice<UInt8>) -> Bool {
+        guard line.count >= needle.count else { return false }
+        return (line.startIndex...(line.endIndex - needle.count)).contains { i in
+            needle.indices.allSatisfy { k in
+                let b = line[i + k]
+                return (b >= 65 && b <= 90 ? b + 32 : b) == needle[k]
             }
-            let data = Array(fields[2].utf8)
-            let raw = encoding == "B" || encoding == "b"
-                ? (Data(base64Encoded: Data(data)).map(Array.init) ?? data)
-                : quotedPrintable(data, underscoreIsSpace: true)
-            out += String(decoding: toUTF8(raw, charset: String(fields[0])), as: UTF8.self)
-            rest = fields[3].dropFirst()
-            // Whitespace between two encoded words is not part of the text.
-            if rest.hasPrefix(" =?") { rest = rest.dropFirst() }
         }
-        return out + rest
     }
 }

@@ -34,6 +34,10 @@ struct FuzzTarget {
     /// For a parts target: the package parts its input holds, separated by NUL bytes in this
     /// order, which the target zips (stored) before reading; an empty piece leaves its part out.
     var parts: [String] = []
+    /// For a MIME target: the input is the body of a multipart message whose boundary is "b"
+    /// (its parts begin at lines "--b"), so that mutations start among the parts' headers,
+    /// parameters, encodings and attached messages rather than in the message's own headers.
+    var multipartBody = false
 
     static let all: [FuzzTarget] = [
         FuzzTarget(name: "text", fileName: "notes.txt", formats: [.document(.text), .document(.csv), .document(.tsv)],
@@ -56,6 +60,9 @@ struct FuzzTarget {
                    seedFolders: ["opendocument"], seedExtensions: ["odt", "ods", "odp"], maxLength: 64 << 10),
         FuzzTarget(name: "mail", fileName: "message.eml", formats: [.container(.email), .container(.mbox)],
                    seedFolders: ["email"], seedExtensions: ["eml", "mbox"], maxLength: 32 << 10),
+        // GMime's parser from inside a message: the parts of a multipart.
+        FuzzTarget(name: "mime-parts", fileName: "message.eml", formats: [.container(.email)],
+                   seedFolders: ["email"], seedExtensions: ["eml"], maxLength: 32 << 10, multipartBody: true),
         FuzzTarget(name: "msg", fileName: "message.msg", formats: [.container(.outlook)],
                    seedFolders: ["email"], seedExtensions: ["msg"], maxLength: 64 << 10),
         FuzzTarget(name: "ole2", fileName: "legacy.doc", formats: [.document(.doc), .document(.xls), .document(.ppt), .document(.ole2)],
@@ -93,7 +100,7 @@ struct FuzzTarget {
 
     /// Runs one input through the target.
     func run(_ input: [UInt8], with path: FilePath) {
-        let bytes = parts.isEmpty ? input : package(input)
+        let bytes = !parts.isEmpty ? package(input) : multipartBody ? Self.multipartHead + input : input
         if formats.isEmpty {
             path.sniffed(bytes, name: Array(fileName.utf8), depth: 0)
             return
@@ -109,6 +116,9 @@ struct FuzzTarget {
 }
 
 extension FuzzTarget {
+    /// The headers a MIME target's input follows.
+    static let multipartHead = Array("From: a@example.org\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"b\"\r\n\r\n".utf8)
+
     /// The input's NUL-separated pieces as the target's parts, in a stored zip.
     func package(_ input: [UInt8]) -> [UInt8] {
         let pieces = input.split(separator: 0, omittingEmptySubsequences: false)

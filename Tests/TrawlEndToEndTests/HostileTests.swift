@@ -256,4 +256,43 @@ func makeHostile(_ dir: URL, lineMB: Int? = nil) throws {
         #expect(message.flatMap(\.findings).map { $0.value } == ["AB 12 34 56 C"])
         #expect(files.count == 19)
     }
+
+    /// Messages whose structure would make GMime allocate without bound (scripts/make-hostile.py's
+    /// mail/ folder): multiparts and attached messages nested hundreds deep, hundreds of
+    /// thousands of parts or header lines. Each ends with its stated outcome in bounded memory.
+    @Test func mailStructureIsBoundedAndReported() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("trawl-mail-\(UUID())")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try makeHostile(dir, lineMB: 1)
+
+        let report = dir.appendingPathComponent("report.json")
+        let (status, rss) = try runMeasured(["scan", dir.appendingPathComponent("tree/mail").path, "--output", report.path,
+                                             "--show-values", "--key-file", dir.appendingPathComponent("key").path])
+        print("hostile mail: exit \(status), peak RSS \(rss / 1024) MiB")
+        #expect(status == 1)  // every case is reported as not wholly read
+        // Alone the scan peaks near 60 MiB; the figure also holds the test process's own memory
+        // at the spawn (Linux keeps the high-water mark across exec), which the whole suite
+        // raises. Unbounded, GMime took the scan past 900 MiB.
+        #expect(rss < 512 * 1024)
+        let files = try ReportReader.records(from: Data(contentsOf: report)).compactMap { if case .file(let f) = $0 { f } else { nil } }
+        func entries(_ name: String) -> [FileRecord] { files.filter { $0.path.display.hasSuffix("/mail/" + name) } }
+        func outer(_ name: String) -> FileRecord? { entries(name).first { $0.members == nil } }
+
+        // Nested 2,000 deep: the top part read, the parts past the nesting limit reported.
+        let nested = outer("nested-multipart.eml")
+        #expect(nested?.findings.map { $0.value }.contains("top.level@gmail.com") == true)
+        #expect(nested?.findings.contains { $0.type == "uk.nino" } == false)
+        #expect(nested?.issues?.first?.kind == .limitExceeded)
+        #expect(nested?.issues?.first?.message.contains("nested more than") == true)
+        // Messages in messages: opened to the depth limit, the next one reported, the innermost
+        // never reached.
+        let messages = entries("nested-messages.eml")
+        #expect(messages.contains { $0.issues?.first?.kind == .limitExceeded && $0.members?.last?.display == "message.eml" })
+        #expect(!messages.contains { $0.findings.contains { $0.type == "uk.nino" } })
+        // Parts and header lines past the limit: not parsed at all, said so.
+        for name in ["many-parts.eml", "many-headers.eml"] {
+            #expect(outer(name)?.issues?.first?.kind == .limitExceeded, "\(name)")
+            #expect(outer(name)?.issues?.first?.message.contains("header and boundary lines") == true, "\(name)")
+        }
+    }
 }
