@@ -58,7 +58,8 @@ let package = Package(
         .target(name: "TrawlClassify", dependencies: ["TrawlModel", "YAMLFiles"], exclude: ["README.md"]),
         .target(name: "TrawlReport", dependencies: ["TrawlModel", "LibCrypto", "OwnerOnlyFiles"], exclude: ["README.md"]),
         .target(name: "TrawlState", dependencies: ["TrawlModel", "SQLite", "OwnerOnlyFiles"], exclude: ["README.md"]),
-        .target(name: "TrawlDecisions", dependencies: ["TrawlModel", "Yams", "YAMLFiles"], exclude: ["README.md"]),
+        .target(name: "TrawlDecisions", dependencies: ["TrawlModel", "TrawlReport", "SQLite", "Yams", "YAMLFiles"], exclude: ["README.md"]),
+
         .target(name: "TrawlScan", dependencies: [
             "TrawlModel", "TrawlCrawl", "TrawlExtract", "TrawlPatterns", "TrawlDetect", "TrawlClassify", "TrawlReport", "TrawlState",
             "TrawlDecisions", "OCR", "ChildProcess",
@@ -77,6 +78,7 @@ let package = Package(
         .testTarget(name: "TrawlReportTests", dependencies: ["TrawlReport", "TrawlModel"]),
         .testTarget(name: "TrawlClassifyTests", dependencies: ["TrawlClassify", "TrawlModel"]),
         .testTarget(name: "TrawlEndToEndTests", dependencies: ["TrawlReport", "TrawlModel", "TrawlDecisions"]),
+        .testTarget(name: "TrawlDecisionsTests", dependencies: ["TrawlDecisions", "TrawlReport", "TrawlModel", "SQLite"]),
         .testTarget(name: "TrawlStateTests", dependencies: ["TrawlState", "SQLite"]),
         .testTarget(name: "TrawlScanTests", dependencies: ["TrawlScan", "TrawlModel", "TrawlCrawl", "TrawlExtract"]),
     ],

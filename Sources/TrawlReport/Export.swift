@@ -38,16 +38,3 @@ package enum CSVExport {
         return v
     }
 }
-
-extension LoadedReport {
-    /// Shows current decisions on the report's findings (by fingerprint and file), for reports made
-    /// before the decisions were taken. Levels are as the scan set them.
-    package mutating func overlay(_ decide: (_ fingerprint: String, _ path: String) -> Decision?) {
-        for i in files.indices {
-            let name = files[i].displayName
-            for j in files[i].findings.indices {
-                if let d = decide(files[i].findings[j].fingerprint, name) { files[i].findings[j].decision = DecisionRecord(d) }
-            }
-        }
-    }
-}

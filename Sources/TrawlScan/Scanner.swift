@@ -543,7 +543,9 @@ package final class Scanner: Sendable {
             return
         }
         while let m = scratch.popLast() {
-            classifier.add(m, to: &tally) { m in decisions.decision(fingerprint: writer.fingerprint(m), path: path) }
+            classifier.add(m, to: &tally) { m in
+                decisions.decision(fingerprint: writer.fingerprint(m), type: m.typeId, path: path)?.asFindingDecision
+            }
         }
     }
 

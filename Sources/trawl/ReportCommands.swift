@@ -1,4 +1,4 @@
-// Commands that read reports: diff (auditors), review and export (the DPO), triage (decisions).
+// Commands that read reports: diff (auditors), review and export (the DPO).
 import ArgumentParser
 import Foundation
 import TrawlDecisions
@@ -10,8 +10,7 @@ func loadReport(_ path: String, decisions: String?) throws -> LoadedReport {
     do {
         var report = try LoadedReport.load(path: path)
         if let decisions {
-            let book = try DecisionBook.load(path: decisions)
-            report.overlay { book.decision(fingerprint: $0, path: $1) }
+            report.overlay(try DecisionBook.load(path: decisions))
         }
         return report
     } catch {
@@ -100,68 +99,5 @@ struct Export: ParsableCommand {
 
     func run() throws {
         try writeOutput(CSVExport.csv(try loadReport(report, decisions: decisions)), to: output, what: "export")
-    }
-}
-
-struct Triage: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "triage",
-        abstract: "Record the DPO's decisions on findings: false positive, accepted risk, to remediate.",
-        discussion: "Decisions live in a YAML file (docs/decisions.md), keyed by the finding's fingerprint and its file, so they stick to the same finding in the next night's scan. Pass the file to scan, diff, review and export with --decisions.",
-        subcommands: [Set.self, Remove.self, List.self])
-
-    struct Set: ParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "set", abstract: "Add or change the decision on a finding.")
-        @Option(help: ArgumentHelp("The decisions file (created if missing).", valueName: "file")) var decisions: String
-        @Option(help: "The finding's fingerprint, as the report gives it.") var fingerprint: String
-        @Option(help: "The file, as the report names it (archive members after '!/').") var path: String
-        @Option(help: "false_positive, accepted_risk or to_remediate.") var decision: String
-        @Option(help: "Who decides (default: $USER).") var by: String?
-        @Option(help: "A note: why.") var note: String?
-
-        func validate() throws {
-            guard DecisionKind(rawValue: decision) != nil else { throw ValidationError("--decision must be false_positive, accepted_risk or to_remediate") }
-            guard fingerprint.hasPrefix("hmac-sha256:") else { throw ValidationError("--fingerprint must be a finding's fingerprint (hmac-sha256:...)") }
-        }
-
-        func run() throws {
-            var book: DecisionBook
-            do { book = try DecisionBook.load(path: decisions) } catch { printError("\(error)"); throw ExitCode(ExitStatus.usageOrFatal) }
-            let who = by ?? ProcessInfo.processInfo.environment["USER"] ?? "unknown"
-            book.set(Decision(fingerprint: fingerprint, path: path, decision: DecisionKind(rawValue: decision)!, by: who,
-                              at: Timestamp.string(Date()), note: note))
-            do { try book.save(path: decisions) } catch { printError("\(error)"); throw ExitCode(ExitStatus.usageOrFatal) }
-            print("\(decision): \(path) \(fingerprint)")
-        }
-    }
-
-    struct Remove: ParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "remove", abstract: "Remove the decision on a finding.")
-        @Option(help: ArgumentHelp("The decisions file.", valueName: "file")) var decisions: String
-        @Option(help: "The finding's fingerprint.") var fingerprint: String
-        @Option(help: "The file, as the report names it.") var path: String
-
-        func run() throws {
-            var book: DecisionBook
-            do { book = try DecisionBook.load(path: decisions) } catch { printError("\(error)"); throw ExitCode(ExitStatus.usageOrFatal) }
-            guard book.remove(fingerprint: fingerprint, path: path) else {
-                printError("no decision on \(path) \(fingerprint)")
-                throw ExitCode(1)
-            }
-            do { try book.save(path: decisions) } catch { printError("\(error)"); throw ExitCode(ExitStatus.usageOrFatal) }
-        }
-    }
-
-    struct List: ParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "list", abstract: "List the decisions.")
-        @Option(help: ArgumentHelp("The decisions file.", valueName: "file")) var decisions: String
-
-        func run() throws {
-            let book: DecisionBook
-            do { book = try DecisionBook.load(path: decisions) } catch { printError("\(error)"); throw ExitCode(ExitStatus.usageOrFatal) }
-            for d in book.decisions {
-                print("\(d.decision.rawValue)\t\(d.by)\t\(d.at)\t\(d.path)\t\(d.fingerprint)\(d.note.map { "\t\($0)" } ?? "")")
-            }
-        }
     }
 }

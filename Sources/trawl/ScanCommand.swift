@@ -278,6 +278,7 @@ struct Scan: ParsableCommand {
             printError("\(error)")
             throw ExitCode(ExitStatus.usageOrFatal)
         }
+        if let decisions, output != "-" { followMovedFiles(decisions: decisions, report: output) }
         if !quiet {
             let levels = Level.allCases.reversed().map { "\($0.rawValue) \(summary.entriesByLevel[$0.rawValue] ?? 0)" }.joined(separator: ", ")
             let findings = summary.findingsByType.values.reduce(0, +)

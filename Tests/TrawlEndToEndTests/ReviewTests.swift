@@ -98,8 +98,9 @@ let chromium = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].first { FileMa
         #expect(cv.level == .restricted)
         // Both findings in the file judged false positives: the file drops to Internal.
         for f in cv.findings {
-            let set = try run(["triage", "set", "--decisions", decisions, "--fingerprint", f.fingerprint, "--path", cv.displayName,
-                               "--decision", "false_positive", "--by", "dpo", "--note", "test data"])
+            let set = try run(["triage", "set", "--decisions", decisions, "--report", dir.appendingPathComponent("1.json").path,
+                               "--fingerprint", f.fingerprint, "--path", cv.displayName,
+                               "--decision", "false_positive", "--by", "dpo", "--reason", "test data"])
             #expect(set.status == 0, "\(set.err)")
         }
         #expect(try DecisionBook.load(path: decisions).decisions.count == 2)
