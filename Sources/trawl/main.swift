@@ -38,7 +38,7 @@ struct Trawl: ParsableCommand {
             precedence over 1).
             """,
         version: version,
-        subcommands: [Scan.self, Diff.self, Review.self, Export.self, Triage.self, Decisions.self, Patterns.self, ExtractWorker.self])
+        subcommands: [Scan.self, Diff.self, Review.self, Export.self, Triage.self, Decisions.self, Serve.self, Patterns.self, ExtractWorker.self])
 }
 
 /// Locates the Patterns directory: an explicit option, $TRAWL_PATTERNS, an installed share
