@@ -8,7 +8,10 @@ import TrawlReport
 /// Loads a report, with current decisions shown on its findings when a decisions file is given.
 func loadReport(_ path: String, decisions: String?) throws -> LoadedReport {
     do {
-        var report = try LoadedReport.load(path: path)
+        // "-": the report from standard input (a pipe from ssh, zcat or jq).
+        var report = path == "-"
+            ? try LoadedReport.load(data: FileHandle.standardInput.readDataToEndOfFile(), name: "standard input")
+            : try LoadedReport.load(path: path)
         if let decisions {
             report.overlay(try DecisionBook.load(path: decisions))
         }
@@ -35,15 +38,18 @@ struct Diff: ParsableCommand {
         abstract: "Compare two reports: findings added and resolved, levels that rose or fell, files new, gone, moved or copied.",
         discussion: """
             Findings are matched by file, type and keyed fingerprint, never by value; files moved or copied are \
-            recognised by their content id. Reports made under different fingerprint keys, or with incompatible \
-            schema versions, are refused.
+            recognised by their content id, and a moved file whose level changed is listed with both. Files are \
+            matched by their path below the scanned root, so the same share scanned as /srv/share and \
+            /srv/share/, or through another mount point, compares file by file. Reports made under different \
+            fingerprint keys, or with incompatible schema versions, are refused. Either report may be '-' \
+            (standard input).
 
             Exit status: 0 nothing rose; 1 something rose (a file's level, a new or copied file at Restricted or \
             above, or a counted finding added); 2 the reports could not be read or compared.
             """)
 
-    @Argument(help: "The older report.") var old: String
-    @Argument(help: "The newer report.") var new: String
+    @Argument(help: "The older report ('-' for standard input).") var old: String
+    @Argument(help: "The newer report ('-' for standard input).") var new: String
     @Flag(help: "Print the comparison as JSON (docs/diff.schema.json) instead of text.") var json = false
     @Option(help: ArgumentHelp("Show current decisions on the findings listed.", valueName: "file")) var decisions: String?
 
@@ -88,16 +94,17 @@ struct Export: ParsableCommand {
         commandName: "export",
         abstract: "Export a report's findings for a spreadsheet: one row per finding (docs/export.md).")
 
-    @Argument(help: "The report.") var report: String
+    @Argument(help: "The report ('-' for standard input).") var report: String
     @Option(help: "The format: csv.") var format = "csv"
     @Option(name: [.short, .long], help: ArgumentHelp("Where to write ('-' for standard output).", valueName: "file")) var output: String = "-"
     @Option(help: ArgumentHelp("Show current decisions on the findings.", valueName: "file")) var decisions: String?
+    @Flag(help: "Leave out the byte-order mark that tells Excel the file is UTF-8 (for tools that do not expect one).") var noBom = false
 
     func validate() throws {
         guard format == "csv" else { throw ValidationError("--format must be csv") }
     }
 
     func run() throws {
-        try writeOutput(CSVExport.csv(try loadReport(report, decisions: decisions)), to: output, what: "export")
+        try writeOutput(CSVExport.csv(try loadReport(report, decisions: decisions), byteOrderMark: !noBom), to: output, what: "export")
     }
 }
