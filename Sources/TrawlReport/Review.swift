@@ -1,6 +1,7 @@
 // The DPO's review page: one self-contained HTML file (no network, no external assets) with the
 // report's totals, small charts, and every file, sortable and filterable, each with its findings.
-// The data is embedded as JSON and rendered by a short script; values are as masked in the report.
+// The data is embedded as JSON and rendered by a short script, 100 files a page, so that the page
+// a browser builds stays small whatever the report's size; values are as masked in the report.
 import Foundation
 import TrawlModel
 
@@ -114,7 +115,8 @@ tr.detail td{background:#fafbfc}.mono{font-family:ui-monospace,Menlo,Consolas,mo
 <select id="f-type"><option value="">All types</option></select><select id="f-folder"><option value="">All folders</option></select>
 <input id="f-text" type="search" placeholder="Filter by text"></div>
 <table><thead><tr><th data-k="p">File</th><th data-k="l">Level</th><th data-k="n">Findings</th><th data-k="t">Types</th><th data-k="o">Outcome</th></tr></thead>
-<tbody id="rows"></tbody></table></section>
+<tbody id="rows"></tbody></table>
+<div class="filters"><button id="page-prev">Previous</button><span id="page-info" class="muted"></span><button id="page-next">Next</button></div></section>
 </main>
 <script id="data" type="application/json">%DATA%</script>
 <script>
@@ -158,7 +160,8 @@ hbars(document.getElementById("chart-types"), Object.entries(D.findingsByType).s
 const files = D.files.map(f => ({...f, n: f.f.filter(g => g.l !== "—").length, t: [...new Set(f.f.map(g => g.t))].sort().join(" ")}));
 const fill = (id, values) => { const s = document.getElementById(id); for (const v of values) s.append(el("option", {value: v}, v)); };
 fill("f-level", LEVELS); fill("f-type", [...new Set(files.flatMap(f => f.f.map(g => g.t)))].sort()); fill("f-folder", [...new Set(files.map(f => f.d))].sort());
-let sortKey = "l", sortDir = -1;
+let sortKey = "l", sortDir = -1, page = 0;
+const PAGE = 100;
 function render() {
   const lv = document.getElementById("f-level").value, ty = document.getElementById("f-type").value, fo = document.getElementById("f-folder").value;
   const tx = document.getElementById("f-text").value.toLowerCase();
@@ -166,13 +169,20 @@ function render() {
     && (!tx || (f.p + " " + f.t + " " + f.r.join(" ") + " " + f.i.join(" ")).toLowerCase().includes(tx)));
   shown.sort((a, b) => { const x = sortKey === "l" ? RANK[a.l] : a[sortKey], y = sortKey === "l" ? RANK[b.l] : b[sortKey]; return (x < y ? -1 : x > y ? 1 : 0) * sortDir || a.p.localeCompare(b.p); });
   const body = document.getElementById("rows"); body.replaceChildren();
-  for (const f of shown.slice(0, 5000)) {
+  const pages = Math.max(1, Math.ceil(shown.length / PAGE));
+  page = Math.min(page, pages - 1);
+  for (const f of shown.slice(page * PAGE, (page + 1) * PAGE)) {
     const tr = el("tr", {class: "file"}, el("td", {class: "mono"}, f.p), el("td", {}, el("span", {class: "badge " + f.l}, f.l)), el("td", {}, String(f.n)), el("td", {}, f.t), el("td", {}, f.o));
     tr.addEventListener("click", () => { const n = tr.nextSibling; if (n && n.classList.contains("detail")) { n.remove(); return; } tr.after(detail(f)); });
     body.append(tr);
   }
-  document.getElementById("shown").textContent = `(${shown.length} of ${files.length} shown${shown.length > 5000 ? "; first 5000 listed" : ""})`;
+  document.getElementById("shown").textContent = `(${shown.length} of ${files.length} shown)`;
+  document.getElementById("page-info").textContent = ` page ${page + 1} of ${pages} (${PAGE} files a page) `;
+  document.getElementById("page-prev").disabled = page === 0;
+  document.getElementById("page-next").disabled = page + 1 >= pages;
 }
+document.getElementById("page-prev").addEventListener("click", () => { page -= 1; render(); });
+document.getElementById("page-next").addEventListener("click", () => { page += 1; render(); });
 function detail(f) {
   const box = el("div");
   box.append(el("div", {}, el("b", {}, "Level set by: "), f.r.length ? f.r[0] : "—"));
@@ -186,8 +196,8 @@ function detail(f) {
   }
   return el("tr", {class: "detail"}, el("td", {colspan: "5"}, box));
 }
-for (const th of document.querySelectorAll("th[data-k]")) th.addEventListener("click", () => { const k = th.dataset.k; sortDir = sortKey === k ? -sortDir : (k === "p" ? 1 : -1); sortKey = k; render(); });
-for (const id of ["f-level", "f-type", "f-folder", "f-text"]) document.getElementById(id).addEventListener("input", render);
+for (const th of document.querySelectorAll("th[data-k]")) th.addEventListener("click", () => { page = 0; const k = th.dataset.k; sortDir = sortKey === k ? -sortDir : (k === "p" ? 1 : -1); sortKey = k; render(); });
+for (const id of ["f-level", "f-type", "f-folder", "f-text"]) document.getElementById(id).addEventListener("input", () => { page = 0; render(); });
 render();
 </script></body></html>
 """#
