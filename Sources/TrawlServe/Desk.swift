@@ -135,6 +135,13 @@ package actor Desk {
         return "\(st.st_size):\(st.st_mtim.tv_sec):\(st.st_mtim.tv_nsec)"
     }
 
+    /// Reads the latest run and its decision facts ahead of the first request; returns the run's
+    /// name and its number of files, or nil when there is no readable run.
+    package func warm() -> (run: String, files: Int)? {
+        guard let page = try? page(nil, FileQuery()) else { return nil }
+        return (page.run, page.total)
+    }
+
     package func page(_ run: String?, _ q: FileQuery) throws(DeskError) -> FilePage {
         let v = try view(run)
         let d: RunView.Decided

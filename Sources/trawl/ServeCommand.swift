@@ -56,6 +56,8 @@ struct Serve: ParsableCommand {
                         trawl serve: access token \(access.token) (decisions recorded as \(who))
 
                         """.utf8))
+                } ready: { run, files, seconds in
+                    FileHandle.standardOutput.write(Data("trawl serve: read \(run) (\(files) files) in \(String(format: "%.1f", seconds)) s\n".utf8))
                 }
             } catch { failure.withLock { $0 = error } }
             done.signal()

@@ -45,6 +45,17 @@ class Server:
         assert self.url and self.token, "serve printed no address and token"
         assert self.url.startswith("http://127.0.0.1:"), self.url
 
+    def wait_ready(self, seconds=600):
+        """Waits until serve says it has read the latest run; returns that line."""
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            line = self.proc.stdout.readline()
+            if not line:
+                raise AssertionError("serve stopped: " + self.proc.stderr.read())
+            if line.startswith("trawl serve: read "):
+                return line.strip()
+        raise AssertionError("serve did not read its latest run in time")
+
     def stop(self):
         self.proc.send_signal(signal.SIGTERM)
         try:
