@@ -44,6 +44,13 @@ package struct DecisionRequest: Codable, Sendable {
     }
 }
 
+/// Two runs compared, and what was decided between them.
+package struct RunComparison: Codable, Sendable {
+    package var diff: ReportDiff
+    package var decisionsBetween: [DecisionEvent]
+    enum CodingKeys: String, CodingKey { case diff, decisionsBetween = "decisions_between" }
+}
+
 /// A decision as the desk lists it: stale when it matches nothing in the latest run.
 package struct DecisionRow: Codable, Sendable {
     package var decision: StoredDecision
@@ -158,11 +165,17 @@ package actor Desk {
         return entries
     }
 
-    package func diff(old: String, new: String) throws(DeskError) -> ReportDiff {
+    /// Two runs compared as `trawl diff` compares them, with the decisions taken, closed or moved
+    /// between the starts of the two scans.
+    package func diff(old: String, new: String) throws(DeskError) -> RunComparison {
         var a = try view(old).report, b = try view(new).report
         a.overlay(book)
         b.overlay(book)
-        do { return try ReportDiff.compare(old: a, oldName: old, new: b, newName: new) } catch { throw DeskError(422, error.message) }
+        let diff: ReportDiff
+        do { diff = try ReportDiff.compare(old: a, oldName: old, new: b, newName: new) } catch { throw DeskError(422, error.message) }
+        let (from, to) = (min(a.begin.started, b.begin.started), max(a.begin.started, b.begin.started))
+        let between = try history().filter { $0.at >= from && $0.at < to }
+        return RunComparison(diff: diff, decisionsBetween: between)
     }
 
     // MARK: Decisions

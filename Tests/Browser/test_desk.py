@@ -107,6 +107,16 @@ def test_desk_decides_on_a_folder_and_the_decision_sticks():
         new = apply_filters(driver, **{"f-folder": "share/hr", "f-decided": "yes"})
         assert any(r[1].endswith("2025/hr-record-old.txt") for r in new)
         screenshot(driver, "desk-after-move")
+
+        # The Runs tab compares Monday with Tuesday: the move, and the decision taken between.
+        driver.find_element(By.ID, "tab-runs").click()
+        wait(driver, lambda d: d.find_element(By.ID, "cmp-new").get_attribute("value") == "2-tuesday.json")
+        driver.find_element(By.ID, "compare").click()
+        wait(driver, lambda d: d.find_elements(By.ID, "cmp-totals"))
+        text = driver.find_element(By.ID, "comparison").text
+        assert "share/hr/hr-record.txt → share/hr/2025/hr-record-old.txt" in text, text
+        assert "Decisions between the two runs (1)" in text and "dpo decided" in text, text
+        screenshot(driver, "desk-compare")
     finally:
         if driver:
             driver.quit()
