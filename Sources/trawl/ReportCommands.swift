@@ -82,10 +82,13 @@ struct Review: ParsableCommand {
     @Option(name: [.short, .long], help: ArgumentHelp("The HTML file to write ('-' for standard output).", valueName: "file")) var output: String
     @Option(help: ArgumentHelp("Show current decisions on the findings.", valueName: "file")) var decisions: String?
     @Option(help: "The page's title.") var title = "Trawl review"
+    @Option(help: ArgumentHelp("The report of the run before: files not in it (by path below the root, or content) are marked new.", valueName: "file"))
+    var previous: String?
 
     func run() throws {
         let loaded = try loadReport(report, decisions: decisions)
-        try writeOutput(ReviewPage.html(loaded, title: title), to: output, what: "review")
+        let before = try previous.map { (report: try loadReport($0, decisions: nil), name: $0) }
+        try writeOutput(ReviewPage.html(loaded, title: title, previous: before), to: output, what: "review")
     }
 }
 

@@ -32,6 +32,26 @@ import TrawlReport
         #expect(dom.components(separatedBy: "<tr class=\"file\"").count - 1 == 100)
         #expect(dom.contains("page 1 of 3"))
         #expect(dom.contains("(250 of 250 shown)"))
+
+        // The next night: three new files, one moved (not new), the share named with a trailing
+        // slash; the page marks the three.
+        for i in 0..<3 { try Data("Call 07700 900\(100 + i)\n".utf8).write(to: share.appendingPathComponent("new-\(i).txt")) }
+        try FileManager.default.createDirectory(at: share.appendingPathComponent("old"), withIntermediateDirectories: true)
+        try FileManager.default.moveItem(at: share.appendingPathComponent("note-7.txt"), to: share.appendingPathComponent("old/note-7.txt"))
+        let next = dir.appendingPathComponent("r2.json").path
+        #expect(try run(["scan", share.path + "/", "-o", next, "--key-file", dir.appendingPathComponent("key").path, "--quiet"]).status <= 1)
+        let page2 = dir.appendingPathComponent("review2.html").path
+        #expect(try run(["review", next, "--previous", report, "-o", page2]).status == 0)
+        let dump = Process()
+        dump.executableURL = URL(fileURLWithPath: chromium!)
+        dump.arguments = ["--headless", "--no-sandbox", "--disable-gpu", "--dump-dom", "file://" + page2]
+        let out2 = Pipe()
+        dump.standardOutput = out2
+        dump.standardError = FileHandle.nullDevice
+        try dump.run()
+        let dom2 = String(decoding: out2.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        dump.waitUntilExit()
+        #expect(dom2.contains("new since \(report): 3"), "the three new files, not the moved one")
     }
 
     @Test func aFileThatIsNotAReportIsNamedInASentence() throws {
