@@ -133,6 +133,19 @@ package struct ReportDiff: Codable, Sendable {
         package var level: Level
     }
 
+    /// A line of the decisions store's history (docs/decisions.md), as a diff lists it.
+    package struct DecisionChange: Codable, Sendable {
+        package var at: String
+        package var by: String
+        package var action: String
+        package var decisionId: Int64
+        package var detail: String
+        enum CodingKeys: String, CodingKey { case at, by, action, detail, decisionId = "decision_id" }
+        package init(at: String, by: String, action: String, decisionId: Int64, detail: String) {
+            self.at = at; self.by = by; self.action = action; self.decisionId = decisionId; self.detail = detail
+        }
+    }
+
     package var schema = "trawl.diff/1"
     package var old: Side
     package var new: Side
@@ -147,9 +160,12 @@ package struct ReportDiff: Codable, Sendable {
     package var filesGone: [FileChange] = []
     package var moved: [Move] = []
     package var copied: [Move] = []
+    /// With a decisions store: what was decided, closed or moved between the two scans' starts.
+    package var decisionsBetween: [DecisionChange]?
 
     enum CodingKeys: String, CodingKey {
         case schema, old, new, totals, rose, moved, copied
+        case decisionsBetween = "decisions_between"
         case findingsAdded = "findings_added", findingsResolved = "findings_resolved", levelChanges = "level_changes"
         case filesNew = "files_new", filesGone = "files_gone"
     }
@@ -276,6 +292,7 @@ package struct ReportDiff: Codable, Sendable {
         section("copied", copied.map { "\($0.from) → \($0.to)" })
         section("findings added", findingsAdded.map { "\($0.path): \($0.type) \($0.masked)\($0.level == nil ? " (not counted)" : "")" })
         section("findings resolved", findingsResolved.map { "\($0.path): \($0.type) \($0.masked)" })
+        section("decisions between the runs", (decisionsBetween ?? []).map { "\($0.at) \($0.by) \($0.action) #\($0.decisionId): \($0.detail)" })
         out += rose ? "\nsomething rose.\n" : "\nnothing rose.\n"
         return out
     }

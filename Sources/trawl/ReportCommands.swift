@@ -51,15 +51,26 @@ struct Diff: ParsableCommand {
     @Argument(help: "The older report ('-' for standard input).") var old: String
     @Argument(help: "The newer report ('-' for standard input).") var new: String
     @Flag(help: "Print the comparison as JSON (docs/diff.schema.json) instead of text.") var json = false
-    @Option(help: ArgumentHelp("Show current decisions on the findings listed.", valueName: "file")) var decisions: String?
+    @Option(help: ArgumentHelp("The decisions store: current decisions on the findings listed, and the decisions taken between the two scans.", valueName: "file")) var decisions: String?
 
     func run() throws {
         let a = try loadReport(old, decisions: decisions)
         let b = try loadReport(new, decisions: decisions)
-        let diff: ReportDiff
+        var diff: ReportDiff
         do { diff = try ReportDiff.compare(old: a, oldName: old, new: b, newName: new) } catch {
             printError("\(error)")
             throw ExitCode(ExitStatus.usageOrFatal)
+        }
+        if let decisions {
+            let (from, to) = (min(a.begin.started, b.begin.started), max(a.begin.started, b.begin.started))
+            do {
+                diff.decisionsBetween = try DecisionStore(path: decisions).history().filter { $0.at >= from && $0.at < to }.map {
+                    ReportDiff.DecisionChange(at: $0.at, by: $0.by, action: $0.action, decisionId: $0.decisionId, detail: $0.detail)
+                }
+            } catch {
+                printError("\(error)")
+                throw ExitCode(ExitStatus.usageOrFatal)
+            }
         }
         if json {
             let encoder = JSONEncoder()

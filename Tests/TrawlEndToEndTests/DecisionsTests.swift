@@ -79,6 +79,11 @@ import TrawlReport
         // The export of that night's report shows the decision, found by content id.
         let csv = try run(["export", dir.appendingPathComponent("2.json").path, "--decisions", store])
         #expect(csv.out.split(separator: "\r\n").filter { $0.contains("renamed.txt") }.allSatisfy { $0.contains("false_positive,dpo") })
+        // The auditor's diff of the two nights lists the two decisions taken between them.
+        let diff = try run(["diff", dir.appendingPathComponent("1.json").path, dir.appendingPathComponent("2.json").path,
+                            "--json", "--decisions", store])
+        let between = try JSONDecoder().decode(ReportDiff.self, from: Data(diff.out.utf8)).decisionsBetween ?? []
+        #expect(between.map(\.action) == ["decided", "decided"] && between.allSatisfy { $0.by == "dpo" })
         // The next night's scan applies it: the findings count towards nothing.
         let third = try scan(share, "3.json", decisions: store)
         let again = try #require(third.files.first { $0.path.display.hasSuffix("/moved/renamed.txt") })
