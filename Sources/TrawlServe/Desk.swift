@@ -64,6 +64,8 @@ package actor Desk {
     private var version = 0
     private var views: [String: (stamp: String, view: RunView)] = [:]
     private var decided: [String: RunView.Decided] = [:]
+    /// Each report file's first record, read once while the file is unchanged.
+    private var listed: [String: (stamp: String, info: RunInfo)] = [:]
 
     /// - Throws: `DecisionError` when the store cannot be opened.
     package init(reportsFolder: String, decisions: String) throws(DecisionError) {
@@ -83,11 +85,14 @@ package actor Desk {
         for name in names {
             let path = reportsFolder + "/" + name
             let bytes = ((try? fm.attributesOfItem(atPath: path))?[.size] as? Int) ?? 0
+            let stamp = Self.stamp(path)
+            if let known = listed[name], known.stamp == stamp { out.append(known.info); continue }
             var info = RunInfo(name: name, bytes: bytes)
             switch Self.begin(of: path) {
             case .success(let b): info.started = b.started; info.roots = b.roots.map(\.display)
             case .failure(let e): info.problem = e.message
             }
+            listed[name] = (stamp, info)
             out.append(info)
         }
         return out.sorted { ($0.started ?? "", $0.name) < ($1.started ?? "", $1.name) }
@@ -112,10 +117,11 @@ package actor Desk {
     /// The run's view, read once while its file is unchanged.
     /// - Throws: `DeskError` 404 for a run not in the folder, 422 for a file that is not a report.
     package func view(_ run: String?) throws(DeskError) -> RunView {
-        let all = runs().filter { $0.problem == nil }
+        let every = runs()
+        let all = every.filter { $0.problem == nil }
         guard let name = run ?? all.last?.name else { throw DeskError(404, "the reports folder holds no report yet") }
         guard !name.contains("/"), let i = all.firstIndex(where: { $0.name == name }) else {
-            if runs().contains(where: { $0.name == name }) { throw DeskError(422, "\(name) is not a Trawl report") }
+            if let bad = every.first(where: { $0.name == name }) { throw DeskError(422, "\(name): \(bad.problem ?? "not a Trawl report")") }
             throw DeskError(404, "no run \(name) in the reports folder")
         }
         let stamp = Self.stamp(reportsFolder + "/" + name)
