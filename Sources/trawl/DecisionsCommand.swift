@@ -26,14 +26,22 @@ func decider(_ by: String?) throws -> String {
 }
 
 /// After a scan with --decisions: decisions on files that moved follow them to their new path.
-func followMovedFiles(decisions: String, report: String) {
+/// Returns what a person should hear: each move, and the decisions that match nothing in the
+/// report (to be closed).
+func followMovedFiles(decisions: String, report: String) -> [String] {
     do {
         let loaded = try LoadedReport.load(path: report)
-        let moved = try DecisionStore(path: decisions).follow(loaded, by: Account.current() ?? "trawl scan")
-        for d in moved { printError("decision \(d.id) follows its file to \(d.path)") }
+        let store = try DecisionStore(path: decisions)
+        let moved = try store.follow(loaded, by: Account.current() ?? "trawl scan")
+        var said = moved.map { "decision \($0.id) follows its file to \($0.path)" }
+        let stale = try store.stale(against: loaded)
+        if !stale.isEmpty {
+            said.append("\(stale.count) decision\(stale.count == 1 ? "" : "s") match nothing in this report (numbers \(stale.map { String($0.id) }.joined(separator: ", "))): see `trawl triage stale`")
+        }
+        return said
     } catch {
         // The report is complete; the decisions keep their old path until the next run.
-        printError("\(error)")
+        return ["\(error)"]
     }
 }
 

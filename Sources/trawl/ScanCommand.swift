@@ -278,7 +278,9 @@ struct Scan: ParsableCommand {
             printError("\(error)")
             throw ExitCode(ExitStatus.usageOrFatal)
         }
-        if let decisions, output != "-" { followMovedFiles(decisions: decisions, report: output) }
+        if let decisions, output != "-" {
+            for line in followMovedFiles(decisions: decisions, report: output) where !quiet { logger.notice("\(line)") }
+        }
         if !quiet {
             let levels = Level.allCases.reversed().map { "\($0.rawValue) \(summary.entriesByLevel[$0.rawValue] ?? 0)" }.joined(separator: ", ")
             let findings = summary.findingsByType.values.reduce(0, +)

@@ -21,7 +21,17 @@ import TrawlReport
         let extra = decisions.map { ["--decisions", $0] } ?? []
         let r = try run(["scan", share.path, "--output", out, "--key-file", key, "--quiet"] + extra)
         #expect(r.status <= 1, "\(r.err)")
+        #expect(r.err.isEmpty, "--quiet says nothing")
         return try LoadedReport.load(path: out)
+    }
+
+    /// The scan's report and what it said on standard error (not quiet).
+    func scanSaying(_ share: URL, _ name: String, decisions: String? = nil) throws -> (report: LoadedReport, err: String) {
+        let out = dir.appendingPathComponent(name).path
+        let extra = decisions.map { ["--decisions", $0] } ?? []
+        let r = try run(["scan", share.path, "--output", out, "--key-file", key] + extra)
+        #expect(r.status <= 1, "\(r.err)")
+        return (try LoadedReport.load(path: out), r.err)
     }
 
     @Test func triageRefusesWhatIsInNoReportAndNamesWhoDecided() throws {
@@ -71,7 +81,8 @@ import TrawlReport
         try FileManager.default.createDirectory(at: share.appendingPathComponent("moved"), withIntermediateDirectories: true)
         try FileManager.default.moveItem(at: share.appendingPathComponent("hr-record.txt"), to: share.appendingPathComponent("moved/renamed.txt"))
         try FileManager.default.removeItem(at: share.appendingPathComponent("learner-note.txt"))
-        let second = try scan(share, "2.json", decisions: store)
+        let (second, said) = try scanSaying(share, "2.json", decisions: store)
+        #expect(said.contains("follows its file to") && said.contains("1 decision match nothing in this report"), "\(said)")
         let moved = try #require(second.files.first { $0.path.display.hasSuffix("/moved/renamed.txt") })
         #expect(moved.contentId == hr.contentId)
         let decisions = try DecisionStore(path: store).open()
