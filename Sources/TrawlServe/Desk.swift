@@ -64,6 +64,8 @@ package actor Desk {
     private var version = 0
     private var views: [String: (stamp: String, view: RunView)] = [:]
     private var decided: [String: RunView.Decided] = [:]
+    /// Each run's index for checking decisions, built once per read of the run.
+    private var indexes: [ObjectIdentifier: ReportIndex] = [:]
     /// Each report file's first record, read once while the file is unchanged.
     private var listed: [String: (stamp: String, info: RunInfo)] = [:]
 
@@ -155,6 +157,13 @@ package actor Desk {
         return (page.run, page.total)
     }
 
+    private func index(_ v: RunView) -> ReportIndex {
+        if let i = indexes[ObjectIdentifier(v)] { return i }
+        let i = ReportIndex(v.report)
+        indexes = [ObjectIdentifier(v): i].merging(indexes.filter { k, _ in views.values.contains { ObjectIdentifier($0.view) == k } }) { a, _ in a }
+        return i
+    }
+
     package func page(_ run: String?, _ q: FileQuery) throws(DeskError) -> FilePage {
         let v = try view(run)
         let d: RunView.Decided
@@ -194,7 +203,7 @@ package actor Desk {
                                reviewBy: r.reviewBy?.isEmpty == true ? nil : r.reviewBy, by: who, at: Timestamp.string(Date()))
         do {
             try d.validate()
-            try d.resolve(in: v.report)
+            try d.resolve(in: v.report, index: index(v))
             d = try store.add(d)
         } catch { throw DeskError(422, error.message) }
         try reload()
@@ -208,10 +217,9 @@ package actor Desk {
 
     /// The open decisions, each marked stale when it matches nothing in the latest run.
     package func decisions() throws(DeskError) -> [DecisionRow] {
-        let latest = try? view(nil)
-        let index = latest.map { ReportIndex($0.report) }
+        let latest = (try? view(nil)).map { self.index($0) }
         return book.decisions.map { d in
-            DecisionRow(decision: d, stale: index.map { !$0.matches(d) && $0.movedTo(d) == nil } ?? false)
+            DecisionRow(decision: d, stale: latest.map { !$0.matches(d) && $0.movedTo(d) == nil } ?? false)
         }
     }
 
