@@ -336,6 +336,7 @@ package final class Scanner: Sendable {
         hasher.update(bytes)
         result.contentId = hasher.finalize()
         let display = result.displayName
+        let content = result.contentId
         // Members of a container that could not be read, or not wholly.
         var membersNotWhollyRead = 0
 
@@ -354,7 +355,7 @@ package final class Scanner: Sendable {
                 result.issues = try reader.read(bytes, format: format, deadline: file.deadline) { chunk in
                     // Past the time limit, the rest of the document is not searched.
                     guard !file.timedOut else { return }
-                    countMatches(in: chunk, detector: detector, into: &tally, scratch: &scratch, path: display)
+                    countMatches(in: chunk, detector: detector, into: &tally, scratch: &scratch, path: display, contentId: content)
                 }
                 if file.timedOut {
                     result.outcome = .error
@@ -400,7 +401,7 @@ package final class Scanner: Sendable {
             var scratch: [Match] = []
             Extraction.containerText(bytes, format: format) { chunk in
                 guard !file.timedOut else { return }
-                countMatches(in: chunk, detector: detector, into: &own, scratch: &scratch, path: display)
+                countMatches(in: chunk, detector: detector, into: &own, scratch: &scratch, path: display, contentId: content)
             }
             let read = try readMembers(bytes, format: format, name: name, path: path, members: members, depth: depth,
                                        detector: detector, reader: reader, lines: lines, file: file)
@@ -532,8 +533,10 @@ package final class Scanner: Sendable {
     }
 
     /// Finds the matches of one chunk and counts them into the entry's tally at once, with the
-    /// DPO's decisions applied: nothing is held per match beyond what the tally keeps.
-    private func countMatches(in chunk: TextChunk, detector: Detector, into tally: inout FindingTally, scratch: inout [Match], path: String) {
+    /// DPO's decisions applied: nothing is held per match beyond what the tally keeps. The content
+    /// id, known before the text when the entry is read whole, lets a decision follow a moved file.
+    private func countMatches(in chunk: TextChunk, detector: Detector, into tally: inout FindingTally, scratch: inout [Match], path: String,
+                              contentId: String? = nil) {
         scratch.removeAll(keepingCapacity: true)
         // The matches come last first and are moved out from the end, in text order, so that
         // each goes into the tally without a copy; the buffer keeps its capacity.
@@ -544,7 +547,7 @@ package final class Scanner: Sendable {
         }
         while let m = scratch.popLast() {
             classifier.add(m, to: &tally) { m in
-                decisions.decision(fingerprint: writer.fingerprint(m), type: m.typeId, path: path)?.asFindingDecision
+                decisions.decision(fingerprint: writer.fingerprint(m), type: m.typeId, path: path, contentId: contentId)?.asFindingDecision
             }
         }
     }

@@ -85,6 +85,8 @@ import TrawlReport
         #expect(said.contains("follows its file to") && said.contains("1 decision match nothing in this report"), "\(said)")
         let moved = try #require(second.files.first { $0.path.display.hasSuffix("/moved/renamed.txt") })
         #expect(moved.contentId == hr.contentId)
+        #expect(moved.findings.allSatisfy { $0.decision?.decision == .falsePositive && $0.level == nil },
+                "the scan that sees the move applies the decision: a small file is read whole, its content id known first")
         let decisions = try DecisionStore(path: store).open()
         #expect(decisions.first?.path == moved.displayName, "the scan points the decision at the file's new path")
         // The export of that night's report shows the decision, found by content id.
