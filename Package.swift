@@ -17,6 +17,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
     ],
     targets: [
         // System libraries: a module map and one shim header each.
@@ -66,13 +67,18 @@ let package = Package(
         .target(name: "TrawlClassify", dependencies: ["TrawlModel", "YAMLFiles"], exclude: ["README.md"]),
         .target(name: "TrawlReport", dependencies: ["TrawlModel", "LibCrypto", "OwnerOnlyFiles"], exclude: ["README.md"]),
         .target(name: "TrawlState", dependencies: ["TrawlModel", "SQLite", "OwnerOnlyFiles"], exclude: ["README.md"]),
-        .target(name: "TrawlDecisions", dependencies: ["TrawlModel", "Yams", "YAMLFiles"], exclude: ["README.md"]),
+        .target(name: "TrawlDecisions", dependencies: ["TrawlModel", "TrawlReport", "SQLite", "Yams", "YAMLFiles"], exclude: ["README.md"]),
+        // The review desk: a thin HTTP layer over the report and decisions modules.
+        .target(name: "TrawlServe", dependencies: [
+            "TrawlModel", "TrawlReport", "TrawlDecisions",
+            .product(name: "Hummingbird", package: "hummingbird"),
+        ], exclude: ["README.md"]),
         .target(name: "TrawlScan", dependencies: [
             "TrawlModel", "TrawlCrawl", "TrawlExtract", "TrawlPatterns", "TrawlDetect", "TrawlClassify", "TrawlReport", "TrawlState",
             "TrawlDecisions", "OCR", "ChildProcess",
         ], exclude: ["README.md"]),
         .executableTarget(name: "trawl", dependencies: [
-            "CMalloc", "ChildProcess", "TrawlScan", "TrawlExtract", "TrawlPatterns", "TrawlDetect", "TrawlClassify", "TrawlReport", "TrawlDecisions", "OCR", "LibCrypto",
+            "CMalloc", "ChildProcess", "TrawlScan", "TrawlExtract", "TrawlPatterns", "TrawlDetect", "TrawlClassify", "TrawlReport", "TrawlDecisions", "TrawlServe", "OCR", "LibCrypto",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ], exclude: ["README.md"]),
@@ -85,6 +91,11 @@ let package = Package(
         .testTarget(name: "TrawlReportTests", dependencies: ["TrawlReport", "TrawlModel"]),
         .testTarget(name: "TrawlClassifyTests", dependencies: ["TrawlClassify", "TrawlModel"]),
         .testTarget(name: "TrawlEndToEndTests", dependencies: ["TrawlReport", "TrawlModel", "TrawlDecisions"]),
+        .testTarget(name: "TrawlDecisionsTests", dependencies: ["TrawlDecisions", "TrawlReport", "TrawlModel", "SQLite"]),
+        .testTarget(name: "TrawlServeTests", dependencies: [
+            "TrawlServe", "TrawlDecisions", "TrawlReport", "TrawlModel",
+            .product(name: "HummingbirdTesting", package: "hummingbird"),
+        ]),
         .testTarget(name: "TrawlStateTests", dependencies: ["TrawlState", "SQLite"]),
         .testTarget(name: "TrawlScanTests", dependencies: ["TrawlScan", "TrawlModel", "TrawlCrawl", "TrawlExtract"]),
     ],

@@ -231,7 +231,7 @@ package struct Classifier: Sendable {
     /// Counts a match with the decision on it: listed with no level when exempt or judged a false
     /// positive, otherwise at its type's level, towards the entry's level and aggregate.
     private func count(_ m: consuming Match, decision: Decision?, to tally: inout FindingTally) {
-        guard m.exemption == nil, decision?.decision != .falsePositive else {
+        guard m.exemption == nil, decision?.decision.countsTowardsLevel ?? true else {
             tally.keep(Finding(match: m, level: nil, decision: decision))
             return
         }

@@ -193,8 +193,17 @@ package struct Match: Sendable {
 /// What a DPO decided about a finding (see TrawlDecisions).
 package enum DecisionKind: String, Codable, Sendable, CaseIterable {
     case falsePositive = "false_positive"
+    /// The organisation's own data (its bank account, its company number): not personal data.
+    case ownData = "own_data"
+    /// Personal data allowed where it is, until a review date.
     case acceptedRisk = "accepted_risk"
+    /// Personal data to be moved, minimised or deleted by an owner.
     case toRemediate = "to_remediate"
+    case remediated
+
+    /// False positives and the organisation's own data are not personal data: such a finding
+    /// counts towards no level. Every other decision leaves the finding counted.
+    package var countsTowardsLevel: Bool { self != .falsePositive && self != .ownData }
 }
 
 package struct Decision: Codable, Sendable, Equatable {

@@ -17,6 +17,11 @@ package struct LoadedReport: Sendable {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw ReportLoadError(message: "\(path): cannot read the report")
         }
+        return try load(data: data, name: path)
+    }
+
+    /// Reads a report from its bytes (standard input, say); `name` is for messages.
+    package static func load(data: Data, name path: String) throws(ReportLoadError) -> LoadedReport {
         let records: [ReportRecord]
         do { records = try ReportReader.records(from: data) } catch {
             throw ReportLoadError(message: "\(path): \(error)")
@@ -39,6 +44,32 @@ package struct LoadedReport: Sendable {
 package struct ReportLoadError: Error, CustomStringConvertible, Sendable {
     package var message: String
     package var description: String { message }
+}
+
+/// A report's entries named by their path below the root they were found under: the root's
+/// spelling (a trailing slash, the mount point) drops out. With several roots, the root's place
+/// in the list is part of the name.
+struct RootRelative {
+    private let roots: [String]
+
+    init(roots: [PathText]) {
+        self.roots = roots.map { r in
+            var p = r.display
+            while p.count > 1 && p.hasSuffix("/") { p.removeLast() }
+            return p
+        }
+    }
+
+    func key(_ f: FileRecord) -> String {
+        let name = f.displayName
+        for (i, root) in roots.enumerated() {
+            let base = root == "/" ? "" : root
+            guard name.hasPrefix(base + "/") else { continue }
+            let below = String(name.dropFirst(base.count))
+            return roots.count == 1 ? below : "\(i):" + below
+        }
+        return name
+    }
 }
 
 extension FileRecord {
@@ -86,6 +117,9 @@ package struct ReportDiff: Codable, Sendable {
         package var path: String
         package var from: Level
         package var to: Level
+        /// For a file that also moved: where it was.
+        package var movedFrom: String?
+        enum CodingKeys: String, CodingKey { case path, from, to, movedFrom = "moved_from" }
     }
 
     package struct FileChange: Codable, Sendable {
@@ -97,6 +131,19 @@ package struct ReportDiff: Codable, Sendable {
         package var from: String
         package var to: String
         package var level: Level
+    }
+
+    /// A line of the decisions store's history (docs/decisions.md), as a diff lists it.
+    package struct DecisionChange: Codable, Sendable {
+        package var at: String
+        package var by: String
+        package var action: String
+        package var decisionId: Int64
+        package var detail: String
+        enum CodingKeys: String, CodingKey { case at, by, action, detail, decisionId = "decision_id" }
+        package init(at: String, by: String, action: String, decisionId: Int64, detail: String) {
+            self.at = at; self.by = by; self.action = action; self.decisionId = decisionId; self.detail = detail
+        }
     }
 
     package var schema = "trawl.diff/1"
@@ -113,9 +160,12 @@ package struct ReportDiff: Codable, Sendable {
     package var filesGone: [FileChange] = []
     package var moved: [Move] = []
     package var copied: [Move] = []
+    /// With a decisions store: what was decided, closed or moved between the two scans' starts.
+    package var decisionsBetween: [DecisionChange]?
 
     enum CodingKeys: String, CodingKey {
         case schema, old, new, totals, rose, moved, copied
+        case decisionsBetween = "decisions_between"
         case findingsAdded = "findings_added", findingsResolved = "findings_resolved", levelChanges = "level_changes"
         case filesNew = "files_new", filesGone = "files_gone"
     }
@@ -133,38 +183,46 @@ package struct ReportDiff: Codable, Sendable {
         }
         var diff = ReportDiff(old: Side(report: oldName, started: old.begin.started, keyId: old.begin.keyId),
                               new: Side(report: newName, started: new.begin.started, keyId: new.begin.keyId))
-        let oldByName = Dictionary(old.files.map { ($0.displayName, $0) }, uniquingKeysWith: { a, _ in a })
-        let newByName = Dictionary(new.files.map { ($0.displayName, $0) }, uniquingKeysWith: { a, _ in a })
+        // Files are matched by their path below the scanned root, so that the same share scanned as
+        // /srv/share and /srv/share/, or through another mount point, compares file by file.
+        let oldKey = RootRelative(roots: old.begin.roots), newKey = RootRelative(roots: new.begin.roots)
+        let oldByName = Dictionary(old.files.map { (oldKey.key($0), $0) }, uniquingKeysWith: { a, _ in a })
+        let newByName = Dictionary(new.files.map { (newKey.key($0), $0) }, uniquingKeysWith: { a, _ in a })
+        let newSorted = new.files.map { (key: newKey.key($0), file: $0) }.sorted { $0.key < $1.key }
 
         // Moves and copies: same content id, other name.
         var oldByContent: [String: [String]] = [:]
-        for f in old.files { if let c = f.contentId { oldByContent[c, default: []].append(f.displayName) } }
-        var counterpart: [String: String] = [:]   // new name -> old name it is compared with
+        for f in old.files { if let c = f.contentId { oldByContent[c, default: []].append(oldKey.key(f)) } }
+        var counterpart: [String: String] = [:]   // new key -> old key it is compared with
         var movedFrom: Set<String> = []
-        for f in new.files.sorted(by: { $0.displayName < $1.displayName }) where oldByName[f.displayName] == nil {
+        var copies: Set<String> = []
+        for (key, f) in newSorted where oldByName[key] == nil {
             guard let c = f.contentId, let sources = oldByContent[c] else { continue }
             if let gone = sources.first(where: { newByName[$0] == nil && !movedFrom.contains($0) }) {
                 movedFrom.insert(gone)
-                counterpart[f.displayName] = gone
-                diff.moved.append(Move(from: gone, to: f.displayName, level: f.level))
+                counterpart[key] = gone
+                diff.moved.append(Move(from: oldByName[gone]!.displayName, to: f.displayName, level: f.level))
             } else if let source = sources.first {
-                counterpart[f.displayName] = source
-                diff.copied.append(Move(from: source, to: f.displayName, level: f.level))
+                counterpart[key] = source
+                copies.insert(key)
+                diff.copied.append(Move(from: oldByName[source]!.displayName, to: f.displayName, level: f.level))
             }
         }
 
-        for f in new.files.sorted(by: { $0.displayName < $1.displayName }) {
+        for (key, f) in newSorted {
             let name = f.displayName
-            let before = oldByName[name] ?? counterpart[name].flatMap { oldByName[$0] }
-            if oldByName[name] == nil && counterpart[name] == nil {
+            let before = oldByName[key] ?? counterpart[key].flatMap { oldByName[$0] }
+            let isCopy = copies.contains(key)
+            if oldByName[key] == nil && counterpart[key] == nil {
                 diff.filesNew.append(FileChange(path: name, level: f.level))
             }
-            if let before, oldByName[name] != nil {
-                if f.level > before.level { diff.levelChanges.append(LevelChange(path: name, from: before.level, to: f.level)); diff.totals.levelsRose += 1 }
-                if f.level < before.level { diff.levelChanges.append(LevelChange(path: name, from: before.level, to: f.level)); diff.totals.levelsFell += 1 }
+            // A level change of the same file, or of a moved one (shown with where it was).
+            if let before, !isCopy, f.level != before.level {
+                let moved = oldByName[key] == nil ? before.displayName : nil
+                diff.levelChanges.append(LevelChange(path: name, from: before.level, to: f.level, movedFrom: moved))
+                if f.level > before.level { diff.totals.levelsRose += 1 } else { diff.totals.levelsFell += 1 }
             }
             // Findings, matched by type and fingerprint with multiplicity; a copy's findings are new.
-            let isCopy = diff.copied.contains { $0.to == name }
             var remaining: [String: Int] = [:]
             if let before, !isCopy { for g in before.findings { remaining[g.type + " " + g.fingerprint, default: 0] += 1 } }
             for g in f.findings {
@@ -189,8 +247,8 @@ package struct ReportDiff: Codable, Sendable {
                 }
             }
         }
-        for f in old.files.sorted(by: { $0.displayName < $1.displayName })
-        where newByName[f.displayName] == nil && !movedFrom.contains(f.displayName) {
+        for (key, f) in old.files.map({ (key: oldKey.key($0), file: $0) }).sorted(by: { $0.key < $1.key })
+        where newByName[key] == nil && !movedFrom.contains(key) {
             diff.filesGone.append(FileChange(path: f.displayName, level: f.level))
             for g in f.findings {
                 diff.findingsResolved.append(ChangedFinding(path: f.displayName, type: g.type, level: g.level, masked: g.masked,
@@ -223,14 +281,18 @@ package struct ReportDiff: Codable, Sendable {
             for l in lines.prefix(200) { out += "  \(l)\n" }
             if lines.count > 200 { out += "  ... and \(lines.count - 200) more (use --json)\n" }
         }
-        section("levels rose", levelChanges.filter { $0.to > $0.from }.map { "\($0.path): \($0.from.rawValue) → \($0.to.rawValue)" })
-        section("levels fell", levelChanges.filter { $0.to < $0.from }.map { "\($0.path): \($0.from.rawValue) → \($0.to.rawValue)" })
+        func change(_ c: LevelChange) -> String {
+            "\(c.path): \(c.from.rawValue) → \(c.to.rawValue)" + (c.movedFrom.map { " (moved from \($0))" } ?? "")
+        }
+        section("levels rose", levelChanges.filter { $0.to > $0.from }.map(change))
+        section("levels fell", levelChanges.filter { $0.to < $0.from }.map(change))
         section("new files", filesNew.map { "\($0.path) (\($0.level.rawValue))" })
         section("files gone", filesGone.map { "\($0.path) (\($0.level.rawValue))" })
         section("moved", moved.map { "\($0.from) → \($0.to)" })
         section("copied", copied.map { "\($0.from) → \($0.to)" })
         section("findings added", findingsAdded.map { "\($0.path): \($0.type) \($0.masked)\($0.level == nil ? " (not counted)" : "")" })
         section("findings resolved", findingsResolved.map { "\($0.path): \($0.type) \($0.masked)" })
+        section("decisions between the runs", (decisionsBetween ?? []).map { "\($0.at) \($0.by) \($0.action) #\($0.decisionId): \($0.detail)" })
         out += rose ? "\nsomething rose.\n" : "\nnothing rose.\n"
         return out
     }

@@ -294,7 +294,7 @@ extension ReportRecord {
 /// Reads a report back, line by line.
 package enum ReportReader {
     /// Decodes every record of a JSON Lines report.
-    /// - Throws: `DecodingError` naming the line that does not decode.
+    /// - Throws: `ReportReadError` naming the line and what is wrong with it.
     package static func records(from data: Data) throws -> [ReportRecord] {
         let decoder = JSONDecoder()
         var out: [ReportRecord] = []
@@ -302,7 +302,7 @@ package enum ReportReader {
             do {
                 out.append(try decoder.decode(ReportRecord.self, from: Data(line)))
             } catch {
-                throw ReportReadError(line: n + 1, underlying: "\(error)")
+                throw ReportReadError(line: n + 1, underlying: DecodingProblem.sentence(error))
             }
         }
         return out
@@ -312,5 +312,7 @@ package enum ReportReader {
 package struct ReportReadError: Error, CustomStringConvertible {
     package var line: Int
     package var underlying: String
-    package var description: String { "report line \(line) does not decode: \(underlying)" }
+    package var description: String {
+        "line \(line) is not a Trawl report record (\(underlying))\(line == 1 ? ": is this a Trawl report?" : "")"
+    }
 }

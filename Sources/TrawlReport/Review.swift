@@ -1,6 +1,7 @@
 // The DPO's review page: one self-contained HTML file (no network, no external assets) with the
 // report's totals, small charts, and every file, sortable and filterable, each with its findings.
-// The data is embedded as JSON and rendered by a short script; values are as masked in the report.
+// The data is embedded as JSON and rendered by a short script, 100 files a page, so that the page
+// a browser builds stays small whatever the report's size; values are as masked in the report.
 import Foundation
 import TrawlModel
 
@@ -15,6 +16,7 @@ package enum ReviewPage {
             var r: [String]    // reasons
             var f: [Row]       // findings
             var m: [String]    // markings
+            var w: Bool        // new since the previous run ("what's new")
         }
         struct Row: Encodable {
             var t: String
@@ -40,10 +42,15 @@ package enum ReviewPage {
         var entries: Int
         var unreadable: Int
         var exempt: Int
+        var previous: String?
     }
 
-    /// The page for `report`.
-    package static func html(_ report: LoadedReport, title: String) -> String {
+    /// The page for `report`. With `previous` (the report of the run before, and its name), each
+    /// file whose path below the root and whose content were both absent from it is marked new.
+    package static func html(_ report: LoadedReport, title: String, previous: (report: LoadedReport, name: String)? = nil) -> String {
+        let known = previous.map { p in Set(p.report.files.map(RootRelative(roots: p.report.begin.roots).key)) } ?? []
+        let knownContent = Set(previous?.report.files.compactMap(\.contentId) ?? [])
+        let key = RootRelative(roots: report.begin.roots)
         let files = report.files.map { f -> PageData.FileRow in
             let name = f.displayName
             let folder = f.path.display.split(separator: "/").dropLast().joined(separator: "/")
@@ -61,7 +68,8 @@ package enum ReviewPage {
                                         e: g.evidence.joined(separator: "; "), x: g.exempt?.rawValue ?? "",
                                         dec: g.decision.map { "\($0.decision.rawValue) (\($0.by), \($0.at))" } ?? "")
                 },
-                m: f.markings ?? [])
+                m: f.markings ?? [],
+                w: previous != nil && !known.contains(key.key(f)) && !(f.contentId.map(knownContent.contains) ?? false))
         }
         var entriesByLevel = report.summary?.entriesByLevel ?? [:]
         if report.summary == nil { for f in report.files { entriesByLevel[f.level.rawValue, default: 0] += 1 } }
@@ -71,7 +79,7 @@ package enum ReviewPage {
             keyId: report.begin.keyId, files: files, entriesByLevel: entriesByLevel,
             findingsByType: report.summary?.findingsByType ?? [:], findingsByLevel: report.summary?.findingsByLevel ?? [:],
             entries: report.summary?.entries.total ?? report.files.count, unreadable: report.summary?.entries.failed ?? 0,
-            exempt: report.summary?.exemptFindings ?? 0)
+            exempt: report.summary?.exemptFindings ?? 0, previous: previous?.name)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         let json = String(decoding: (try? encoder.encode(data)) ?? Data("{}".utf8), as: UTF8.self)
@@ -102,7 +110,7 @@ select,input{font:inherit;padding:4px 6px;border:1px solid #c9ced6;border-radius
 table{border-collapse:collapse;width:100%;background:#fff;box-shadow:0 1px 2px #0002}th,td{text-align:left;padding:6px 8px;border-bottom:1px solid #eceef1;vertical-align:top}
 th{cursor:pointer;user-select:none;background:#eef0f3;position:sticky;top:0}tr.file:hover{background:#f3f6fb;cursor:pointer}
 tr.detail td{background:#fafbfc}.mono{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:12px}.muted{color:#6b7685}
-.badge{display:inline-block;padding:1px 6px;border-radius:10px;font-size:12px;font-weight:600;background:#eef0f3}
+.badge{display:inline-block;padding:1px 6px;border-radius:10px;font-size:12px;font-weight:600;background:#eef0f3}.badge.new{background:#dbe8ff;color:#0a4fb5}
 </style></head><body>
 <header><h1>%TITLE%</h1><p id="meta"></p></header>
 <main>
@@ -112,9 +120,10 @@ tr.detail td{background:#fafbfc}.mono{font-family:ui-monospace,Menlo,Consolas,mo
 <section class="files"><h2>Files <span class="muted" id="shown"></span></h2>
 <div class="filters"><select id="f-level"><option value="">All levels</option></select>
 <select id="f-type"><option value="">All types</option></select><select id="f-folder"><option value="">All folders</option></select>
-<input id="f-text" type="search" placeholder="Filter by text"></div>
+<input id="f-text" type="search" placeholder="Filter by text"><label id="new-filter" hidden><input id="f-new" type="checkbox"> New since the previous run</label></div>
 <table><thead><tr><th data-k="p">File</th><th data-k="l">Level</th><th data-k="n">Findings</th><th data-k="t">Types</th><th data-k="o">Outcome</th></tr></thead>
-<tbody id="rows"></tbody></table></section>
+<tbody id="rows"></tbody></table>
+<div class="filters"><button id="page-prev">Previous</button><span id="page-info" class="muted"></span><button id="page-next">Next</button></div></section>
 </main>
 <script id="data" type="application/json">%DATA%</script>
 <script>
@@ -161,21 +170,29 @@ hbars(document.getElementById("chart-types"), Object.entries(D.findingsByType).s
 const files = D.files.map(f => ({...f, n: f.f.filter(g => g.l !== "—").length, t: [...new Set(f.f.map(g => g.t))].sort().join(" ")}));
 const fill = (id, values) => { const s = document.getElementById(id); for (const v of values) s.append(el("option", {value: v}, v)); };
 fill("f-level", LEVELS); fill("f-type", [...new Set(files.flatMap(f => f.f.map(g => g.t)))].sort()); fill("f-folder", [...new Set(files.map(f => f.d))].sort());
-let sortKey = "l", sortDir = -1;
+let sortKey = "l", sortDir = -1, page = 0;
+const PAGE = 100;
 function render() {
   const lv = document.getElementById("f-level").value, ty = document.getElementById("f-type").value, fo = document.getElementById("f-folder").value;
-  const tx = document.getElementById("f-text").value.toLowerCase();
-  const shown = files.filter(f => (!lv || f.l === lv) && (!ty || f.f.some(g => g.t === ty)) && (!fo || f.d === fo)
+  const tx = document.getElementById("f-text").value.toLowerCase(), nw = document.getElementById("f-new").checked;
+  const shown = files.filter(f => (!nw || f.w) && (!lv || f.l === lv) && (!ty || f.f.some(g => g.t === ty)) && (!fo || f.d === fo)
     && (!tx || (f.p + " " + f.t + " " + f.r.join(" ") + " " + f.i.join(" ")).toLowerCase().includes(tx)));
   shown.sort((a, b) => { const x = sortKey === "l" ? RANK[a.l] : a[sortKey], y = sortKey === "l" ? RANK[b.l] : b[sortKey]; return (x < y ? -1 : x > y ? 1 : 0) * sortDir || a.p.localeCompare(b.p); });
   const body = document.getElementById("rows"); body.replaceChildren();
-  for (const f of shown.slice(0, 5000)) {
-    const tr = el("tr", {class: "file"}, el("td", {class: "mono"}, f.p), el("td", {}, el("span", {class: "badge " + cls(f.l)}, f.l)), el("td", {}, String(f.n)), el("td", {}, f.t), el("td", {}, f.o));
+  const pages = Math.max(1, Math.ceil(shown.length / PAGE));
+  page = Math.min(page, pages - 1);
+  for (const f of shown.slice(page * PAGE, (page + 1) * PAGE)) {
+    const tr = el("tr", {class: "file"}, el("td", {class: "mono"}, f.p, ...(f.w ? [" ", el("span", {class: "badge new"}, "new")] : [])), el("td", {}, el("span", {class: "badge " + cls(f.l)}, f.l)), el("td", {}, String(f.n)), el("td", {}, f.t), el("td", {}, f.o));
     tr.addEventListener("click", () => { const n = tr.nextSibling; if (n && n.classList.contains("detail")) { n.remove(); return; } tr.after(detail(f)); });
     body.append(tr);
   }
-  document.getElementById("shown").textContent = `(${shown.length} of ${files.length} shown${shown.length > 5000 ? "; first 5000 listed" : ""})`;
+  document.getElementById("shown").textContent = `(${shown.length} of ${files.length} shown)`;
+  document.getElementById("page-info").textContent = ` page ${page + 1} of ${pages} (${PAGE} files a page) `;
+  document.getElementById("page-prev").disabled = page === 0;
+  document.getElementById("page-next").disabled = page + 1 >= pages;
 }
+document.getElementById("page-prev").addEventListener("click", () => { page -= 1; render(); });
+document.getElementById("page-next").addEventListener("click", () => { page += 1; render(); });
 function detail(f) {
   const box = el("div");
   box.append(el("div", {}, el("b", {}, "Level set by: "), f.r.length ? f.r[0] : "—"));
@@ -189,8 +206,9 @@ function detail(f) {
   }
   return el("tr", {class: "detail"}, el("td", {colspan: "5"}, box));
 }
-for (const th of document.querySelectorAll("th[data-k]")) th.addEventListener("click", () => { const k = th.dataset.k; sortDir = sortKey === k ? -sortDir : (k === "p" ? 1 : -1); sortKey = k; render(); });
-for (const id of ["f-level", "f-type", "f-folder", "f-text"]) document.getElementById(id).addEventListener("input", render);
+for (const th of document.querySelectorAll("th[data-k]")) th.addEventListener("click", () => { page = 0; const k = th.dataset.k; sortDir = sortKey === k ? -sortDir : (k === "p" ? 1 : -1); sortKey = k; render(); });
+if (D.previous) { document.getElementById("new-filter").hidden = false; document.getElementById("meta").textContent += ` · new since ${D.previous}: ${files.filter(f => f.w).length}`; }
+for (const id of ["f-level", "f-type", "f-folder", "f-text", "f-new"]) document.getElementById(id).addEventListener("input", () => { page = 0; render(); });
 render();
 </script></body></html>
 """#

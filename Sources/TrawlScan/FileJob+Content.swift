@@ -19,6 +19,9 @@ extension FileJob {
         let sniffed = Sniffer.sniff(bytes, name: name)
         var result = FileResult(path: path, members: members, size: bytes.count, format: sniffed.name, outcome: .scanned)
         let display = result.displayName
+        // With decisions to apply, the content id is made before the text is searched: a decision
+        // follows a file that moved by it.
+        let content = scan.decisions.map { !$0.decisions.isEmpty } == true ? contentId(of: bytes) : nil
         // Members of a container that could not be read, or not wholly.
         var membersNotWhollyRead = 0
 
@@ -37,7 +40,7 @@ extension FileJob {
                 result.issues = try reader.read(bytes, format: format, deadline: file.deadline) { chunk in
                     // Past the time limit, the rest of the document is not searched.
                     guard !file.timedOut else { return }
-                    countMatches(in: chunk, into: &tally, scratch: &scratch, path: display)
+                    countMatches(in: chunk, into: &tally, scratch: &scratch, path: display, contentId: content)
                 }
                 if file.timedOut {
                     result.outcome = .error
@@ -83,7 +86,7 @@ extension FileJob {
             var scratch: [Match] = []
             Extraction.containerText(bytes, format: format) { chunk in
                 guard !file.timedOut else { return }
-                countMatches(in: chunk, into: &own, scratch: &scratch, path: display)
+                countMatches(in: chunk, into: &own, scratch: &scratch, path: display, contentId: content)
             }
             let read = try readMembers(bytes, format: format, name: name, path: path, members: members, depth: depth, file: file)
             if let failure = read.failure {
@@ -102,11 +105,7 @@ extension FileJob {
         // Binary data of no known format is searched only in its printable runs.
         let onlyPrintable = sniffed == .document(.binary)
         if onlyPrintable { sayNotWhollyRead(&result, detail: EntryAssembly.onlyPrintableRead) }
-        if needsContentId(result, sniffed: sniffed) {
-            var hasher = scan.keyring.contentHasher()
-            hasher.update(bytes)
-            result.contentId = hasher.finalize()
-        }
+        if needsContentId(result, sniffed: sniffed) { result.contentId = content ?? contentId(of: bytes) }
         try emit(result, isMember: isMember)
         return (result.level, result.outcome == .scanned && membersNotWhollyRead == 0 && !onlyPrintable)
     }
@@ -119,6 +118,12 @@ extension FileJob {
         if options.contentIds == .all { return true }
         if case .container = sniffed { return true }
         return !result.findings.isEmpty || !result.omitted.isEmpty || result.reasons.contains { $0.rule == "contains" }
+    }
+
+    func contentId(of bytes: [UInt8]) -> String {
+        var hasher = scan.keyring.contentHasher()
+        hasher.update(bytes)
+        return hasher.finalize()
     }
 
     /// What a container's members came to: the highest level among them, how many there were,
@@ -187,8 +192,10 @@ extension FileJob {
     }
 
     /// Finds the matches of one chunk and counts them into the entry's tally at once, with the
-    /// DPO's decisions applied: nothing is held per match beyond what the tally keeps.
-    func countMatches(in chunk: TextChunk, into tally: inout FindingTally, scratch: inout [Match], path: String) {
+    /// DPO's decisions applied: nothing is held per match beyond what the tally keeps. The content
+    /// id, known before the text when the entry is read whole, lets a decision follow a moved file.
+    func countMatches(in chunk: TextChunk, into tally: inout FindingTally, scratch: inout [Match], path: String,
+                      contentId: String? = nil) {
         scratch.removeAll(keepingCapacity: true)
         detector.detect(chunk, into: &scratch)
         guard let decisions = scan.decisions, !decisions.decisions.isEmpty else {
@@ -196,8 +203,10 @@ extension FileJob {
             return
         }
         for m in scratch {
-            scan.classifier.add(m, to: &tally) { m in decisions.decision(fingerprint: scan.keyring.fingerprint(type: m.typeId, normalized: m.normalized), path: path) }
+            scan.classifier.add(m, to: &tally) { m in
+                decisions.decision(fingerprint: scan.keyring.fingerprint(type: m.typeId, normalized: m.normalized), type: m.typeId,
+                                   path: path, contentId: contentId)?.asFindingDecision
+            }
         }
     }
-
 }

@@ -1,4 +1,4 @@
-// Commands that read reports: diff (auditors), review and export (the DPO), triage (decisions).
+// Commands that read reports: diff (auditors), review and export (the DPO).
 import ArgumentParser
 import Foundation
 import TrawlDecisions
@@ -8,10 +8,12 @@ import TrawlReport
 /// Loads a report, with current decisions shown on its findings when a decisions file is given.
 func loadReport(_ path: String, decisions: String?) throws -> LoadedReport {
     do {
-        var report = try LoadedReport.load(path: path)
+        // "-": the report from standard input (a pipe from ssh, zcat or jq).
+        var report = path == "-"
+            ? try LoadedReport.load(data: FileHandle.standardInput.readDataToEndOfFile(), name: "standard input")
+            : try LoadedReport.load(path: path)
         if let decisions {
-            let book = try DecisionBook.load(path: decisions)
-            report.overlay { book.decision(fingerprint: $0, path: $1) }
+            report.overlay(try DecisionBook.load(path: decisions))
         }
         return report
     } catch {
@@ -36,25 +38,39 @@ struct Diff: ParsableCommand {
         abstract: "Compare two reports: findings added and resolved, levels that rose or fell, files new, gone, moved or copied.",
         discussion: """
             Findings are matched by file, type and keyed fingerprint, never by value; files moved or copied are \
-            recognised by their content id. Reports made under different fingerprint keys, or with incompatible \
-            schema versions, are refused.
+            recognised by their content id, and a moved file whose level changed is listed with both. Files are \
+            matched by their path below the scanned root, so the same share scanned as /srv/share and \
+            /srv/share/, or through another mount point, compares file by file. Reports made under different \
+            fingerprint keys, or with incompatible schema versions, are refused. Either report may be '-' \
+            (standard input).
 
             Exit status: 0 nothing rose; 1 something rose (a file's level, a new or copied file at Restricted or \
             above, or a counted finding added); 2 the reports could not be read or compared.
             """)
 
-    @Argument(help: "The older report.") var old: String
-    @Argument(help: "The newer report.") var new: String
+    @Argument(help: "The older report ('-' for standard input).") var old: String
+    @Argument(help: "The newer report ('-' for standard input).") var new: String
     @Flag(help: "Print the comparison as JSON (docs/diff.schema.json) instead of text.") var json = false
-    @Option(help: ArgumentHelp("Show current decisions on the findings listed.", valueName: "file")) var decisions: String?
+    @Option(help: ArgumentHelp("The decisions store: current decisions on the findings listed, and the decisions taken between the two scans.", valueName: "file")) var decisions: String?
 
     func run() throws {
         let a = try loadReport(old, decisions: decisions)
         let b = try loadReport(new, decisions: decisions)
-        let diff: ReportDiff
+        var diff: ReportDiff
         do { diff = try ReportDiff.compare(old: a, oldName: old, new: b, newName: new) } catch {
             printError("\(error)")
             throw ExitCode(ExitStatus.usageOrFatal)
+        }
+        if let decisions {
+            let (from, to) = (min(a.begin.started, b.begin.started), max(a.begin.started, b.begin.started))
+            do {
+                diff.decisionsBetween = try DecisionStore(path: decisions).history().filter { $0.at >= from && $0.at < to }.map {
+                    ReportDiff.DecisionChange(at: $0.at, by: $0.by, action: $0.action, decisionId: $0.decisionId, detail: $0.detail)
+                }
+            } catch {
+                printError("\(error)")
+                throw ExitCode(ExitStatus.usageOrFatal)
+            }
         }
         if json {
             let encoder = JSONEncoder()
@@ -77,10 +93,13 @@ struct Review: ParsableCommand {
     @Option(name: [.short, .long], help: ArgumentHelp("The HTML file to write ('-' for standard output).", valueName: "file")) var output: String
     @Option(help: ArgumentHelp("Show current decisions on the findings.", valueName: "file")) var decisions: String?
     @Option(help: "The page's title.") var title = "Trawl review"
+    @Option(help: ArgumentHelp("The report of the run before: files not in it (by path below the root, or content) are marked new.", valueName: "file"))
+    var previous: String?
 
     func run() throws {
         let loaded = try loadReport(report, decisions: decisions)
-        try writeOutput(ReviewPage.html(loaded, title: title), to: output, what: "review")
+        let before = try previous.map { (report: try loadReport($0, decisions: nil), name: $0) }
+        try writeOutput(ReviewPage.html(loaded, title: title, previous: before), to: output, what: "review")
     }
 }
 
@@ -89,80 +108,18 @@ struct Export: ParsableCommand {
         commandName: "export",
         abstract: "Export a report's findings for a spreadsheet: one row per finding (docs/export.md).")
 
-    @Argument(help: "The report.") var report: String
+    @Argument(help: "The report ('-' for standard input).") var report: String
     @Option(help: "The format: csv.") var format = "csv"
     @Option(name: [.short, .long], help: ArgumentHelp("Where to write ('-' for standard output).", valueName: "file")) var output: String = "-"
     @Option(help: ArgumentHelp("Show current decisions on the findings.", valueName: "file")) var decisions: String?
+    @Flag(help: "Leave out the byte-order mark that tells Excel the file is UTF-8 (for tools that do not expect one).") var noBom = false
 
     func validate() throws {
         guard format == "csv" else { throw ValidationError("--format must be csv") }
     }
 
     func run() throws {
-        try writeOutput(CSVExport.csv(try loadReport(report, decisions: decisions)), to: output, what: "export")
-    }
-}
-
-struct Triage: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "triage",
-        abstract: "Record the DPO's decisions on findings: false positive, accepted risk, to remediate.",
-        discussion: "Decisions live in a YAML file (docs/decisions.md), keyed by the finding's fingerprint and its file, so they stick to the same finding in the next night's scan. Pass the file to scan, diff, review and export with --decisions.",
-        subcommands: [Set.self, Remove.self, List.self])
-
-    struct Set: ParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "set", abstract: "Add or change the decision on a finding.")
-        @Option(help: ArgumentHelp("The decisions file (created if missing).", valueName: "file")) var decisions: String
-        @Option(help: "The finding's fingerprint, as the report gives it.") var fingerprint: String
-        @Option(help: "The file, as the report names it (archive members after '!/').") var path: String
-        @Option(help: "false_positive, accepted_risk or to_remediate.") var decision: String
-        @Option(help: "Who decides (default: $USER).") var by: String?
-        @Option(help: "A note: why.") var note: String?
-
-        func validate() throws {
-            guard DecisionKind(rawValue: decision) != nil else { throw ValidationError("--decision must be false_positive, accepted_risk or to_remediate") }
-            guard fingerprint.hasPrefix("hmac-sha256:") else { throw ValidationError("--fingerprint must be a finding's fingerprint (hmac-sha256:...)") }
-        }
-
-        func run() throws {
-            var book: DecisionBook
-            do { book = try DecisionBook.load(path: decisions) } catch { printError("\(error)"); throw ExitCode(ExitStatus.usageOrFatal) }
-            let who = by ?? ProcessInfo.processInfo.environment["USER"] ?? "unknown"
-            book.set(Decision(fingerprint: fingerprint, path: path, decision: DecisionKind(rawValue: decision)!, by: who,
-                              at: Timestamp.string(Date()), note: note))
-            do { try book.save(path: decisions) } catch { printError("\(error)"); throw ExitCode(ExitStatus.usageOrFatal) }
-            print("\(decision): \(path) \(fingerprint)")
-        }
-    }
-
-    struct Remove: ParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "remove", abstract: "Remove the decision on a finding.")
-        @Option(help: ArgumentHelp("The decisions file.", valueName: "file")) var decisions: String
-        @Option(help: "The finding's fingerprint.") var fingerprint: String
-        @Option(help: "The file, as the report names it.") var path: String
-
-        func run() throws {
-            var book: DecisionBook
-            do { book = try DecisionBook.load(path: decisions) } catch { printError("\(error)"); throw ExitCode(ExitStatus.usageOrFatal) }
-            guard book.remove(fingerprint: fingerprint, path: path) else {
-                printError("no decision on \(path) \(fingerprint)")
-                throw ExitCode(1)
-            }
-            do { try book.save(path: decisions) } catch { printError("\(error)"); throw ExitCode(ExitStatus.usageOrFatal) }
-        }
-    }
-
-    struct List: ParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "list", abstract: "List the decisions.")
-        @Option(help: ArgumentHelp("The decisions file.", valueName: "file")) var decisions: String
-
-        func run() throws {
-            let book: DecisionBook
-            do { book = try DecisionBook.load(path: decisions) } catch { printError("\(error)"); throw ExitCode(ExitStatus.usageOrFatal) }
-            for d in book.decisions {
-                print("\(d.decision.rawValue)\t\(d.by)\t\(d.at)\t\(d.path)\t\(d.fingerprint)\(d.note.map { "\t\($0)" } ?? "")")
-            }
-        }
+        try writeOutput(CSVExport.csv(try loadReport(report, decisions: decisions), byteOrderMark: !noBom), to: output, what: "export")
     }
 }
 

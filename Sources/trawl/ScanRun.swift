@@ -131,6 +131,9 @@ struct ScanRun {
             printError("\(error)")
             throw ExitCode(ExitStatus.usageOrFatal)
         }
+        if let decisions = config.decisionsFile, output != "-" {
+            for line in followMovedFiles(decisions: decisions, report: output) where !quiet { logger.notice("\(line)") }
+        }
         let ending = ScanSummary(summary: summary, output: output, incremental: state != nil, failOn: config.failOn)
         if !quiet { ending.log(to: logger, format: format) }
         if ending.exitStatus != ExitStatus.complete { throw ExitCode(ending.exitStatus) }

@@ -40,7 +40,8 @@ struct Trawl: ParsableCommand {
             precedence over 1).
             """,
         version: version,
-        subcommands: [Scan.self, Diff.self, Review.self, Export.self, Triage.self, Merge.self, Patterns.self, ExtractWorker.self])
+        subcommands: [Scan.self, Diff.self, Review.self, Export.self, Triage.self, Decisions.self, Serve.self, Merge.self, Patterns.self,
+                      ExtractWorker.self])
 }
 
 /// One line on standard error, control characters in `message` escaped (a path in it may hold any).

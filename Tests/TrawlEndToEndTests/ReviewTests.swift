@@ -83,7 +83,7 @@ let chromium = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].first { FileMa
         let lines = r.out.split(separator: "\r\n", omittingEmptySubsequences: true)
         let findings = try LoadedReport.load(path: report).files.reduce(0) { $0 + $1.findings.count }
         #expect(lines.count == findings + 1)
-        #expect(lines.first == Substring(CSVExport.columns.joined(separator: ",")))
+        #expect(lines.first == Substring(CSVExport.byteOrderMark + CSVExport.columns.joined(separator: ",")))
         // Quoting as RFC 4180 says, and no cell a spreadsheet would run as a formula.
         #expect(lines.contains { $0.contains("uk.bank.account") })
         #expect(CSVExport.field("a,b") == "\"a,b\"" && CSVExport.field("=1+2") == "'=1+2" && CSVExport.field("say \"hi\"") == "\"say \"\"hi\"\"\"")
@@ -98,8 +98,9 @@ let chromium = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].first { FileMa
         #expect(cv.level == .restricted)
         // Both findings in the file judged false positives: the file drops to Internal.
         for f in cv.findings {
-            let set = try run(["triage", "set", "--decisions", decisions, "--fingerprint", f.fingerprint, "--path", cv.displayName,
-                               "--decision", "false_positive", "--by", "dpo", "--note", "test data"])
+            let set = try run(["triage", "set", "--decisions", decisions, "--report", dir.appendingPathComponent("1.json").path,
+                               "--fingerprint", f.fingerprint, "--path", cv.displayName,
+                               "--decision", "false_positive", "--by", "dpo", "--reason", "test data"])
             #expect(set.status == 0, "\(set.err)")
         }
         #expect(try DecisionBook.load(path: decisions).decisions.count == 2)

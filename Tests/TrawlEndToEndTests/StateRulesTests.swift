@@ -88,7 +88,10 @@ struct StateScratch {
         let policy = patterns.appendingPathComponent("policy.yaml")
         try (try Data(contentsOf: policy) + Data("\n# changed\n".utf8)).write(to: policy)
         #expect(try scratch.scan(options).summary?.filesCarriedOver == 0, "a changed policy")
-        try Data("decisions: []\n# changed\n".utf8).write(to: decisions)
+        // A decisions file of the YAML format, written over the store, is migrated into a new one.
+        let one = "decisions:\n- {fingerprint: 'hmac-sha256:00:00', path: /elsewhere, decision: false_positive, by: dpo, at: '2026-01-01T00:00:00Z'}\n"
+        try FileManager.default.removeItem(at: decisions)
+        try Data(one.utf8).write(to: decisions)
         #expect(try scratch.scan(options).summary?.filesCarriedOver == 0, "changed decisions")
     }
 
