@@ -110,7 +110,7 @@ select,input{font:inherit;padding:4px 6px;border:1px solid #c9ced6;border-radius
 table{border-collapse:collapse;width:100%;background:#fff;box-shadow:0 1px 2px #0002}th,td{text-align:left;padding:6px 8px;border-bottom:1px solid #eceef1;vertical-align:top}
 th{cursor:pointer;user-select:none;background:#eef0f3;position:sticky;top:0}tr.file:hover{background:#f3f6fb;cursor:pointer}
 tr.detail td{background:#fafbfc}.mono{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:12px}.muted{color:#6b7685}
-.badge{display:inline-block;padding:1px 6px;border-radius:10px;font-size:12px;font-weight:600;background:#eef0f3}.badge.new{background:#dbe8ff;color:#0a4fb5}
+.badge{display:inline-block;padding:1px 6px;border-radius:10px;font-size:12px;font-weight:600;background:#eef0f3;white-space:nowrap}.badge.new{background:#dbe8ff;color:#0a4fb5}
 </style></head><body>
 <header><h1>%TITLE%</h1><p id="meta"></p></header>
 <main>
