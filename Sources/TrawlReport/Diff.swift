@@ -96,10 +96,13 @@ package struct ReportDiff: Codable, Sendable {
         package var filesGone = 0
         package var filesMoved = 0
         package var filesCopied = 0
+        package var becameExposed = 0
+        package var noLongerExposed = 0
         enum CodingKeys: String, CodingKey {
             case findingsAdded = "findings_added", findingsResolved = "findings_resolved", findingsUnchanged = "findings_unchanged"
             case levelsRose = "levels_rose", levelsFell = "levels_fell", filesNew = "files_new", filesGone = "files_gone"
             case filesMoved = "files_moved", filesCopied = "files_copied"
+            case becameExposed = "became_exposed", noLongerExposed = "no_longer_exposed"
         }
     }
 
@@ -120,6 +123,15 @@ package struct ReportDiff: Codable, Sendable {
         /// For a file that also moved: where it was.
         package var movedFrom: String?
         enum CodingKeys: String, CodingKey { case path, from, to, movedFrom = "moved_from" }
+    }
+
+    /// A file whose broad readers (`exposed_to`) changed: `from` empty for one that became
+    /// exposed, `to` empty for one no longer exposed.
+    package struct ExposureChange: Codable, Sendable {
+        package var path: String
+        package var from: [String]
+        package var to: [String]
+        package var level: Level
     }
 
     package struct FileChange: Codable, Sendable {
@@ -150,12 +162,15 @@ package struct ReportDiff: Codable, Sendable {
     package var old: Side
     package var new: Side
     package var totals = Totals()
-    /// True when anything rose: a file's level, a new or copied file at Restricted or above, or a
-    /// counted finding added. `trawl diff` exits 1 then.
+    /// True when anything rose: a file's level, a new or copied file at Restricted or above, a
+    /// counted finding added, or a file that became exposed. `trawl diff` exits 1 then.
     package var rose = false
     package var findingsAdded: [ChangedFinding] = []
     package var findingsResolved: [ChangedFinding] = []
     package var levelChanges: [LevelChange] = []
+    /// Files that became exposed (broad readers may read them) or no longer are, the same file or
+    /// a moved one; a new file that is exposed is listed too.
+    package var exposureChanges: [ExposureChange] = []
     package var filesNew: [FileChange] = []
     package var filesGone: [FileChange] = []
     package var moved: [Move] = []
@@ -167,7 +182,7 @@ package struct ReportDiff: Codable, Sendable {
         case schema, old, new, totals, rose, moved, copied
         case decisionsBetween = "decisions_between"
         case findingsAdded = "findings_added", findingsResolved = "findings_resolved", levelChanges = "level_changes"
-        case filesNew = "files_new", filesGone = "files_gone"
+        case filesNew = "files_new", filesGone = "files_gone", exposureChanges = "exposure_changes"
     }
 
     /// Compares two reports.
@@ -222,6 +237,12 @@ package struct ReportDiff: Codable, Sendable {
                 diff.levelChanges.append(LevelChange(path: name, from: before.level, to: f.level, movedFrom: moved))
                 if f.level > before.level { diff.totals.levelsRose += 1 } else { diff.totals.levelsFell += 1 }
             }
+            // Who may read it: broad readers gained or lost (a new or copied file against none).
+            let was = isCopy ? [] : (before?.exposedTo ?? []), now = f.exposedTo ?? []
+            if Set(was) != Set(now) {
+                diff.exposureChanges.append(ExposureChange(path: name, from: was, to: now, level: f.level))
+                if was.isEmpty { diff.totals.becameExposed += 1 } else if now.isEmpty { diff.totals.noLongerExposed += 1 }
+            }
             // Findings, matched by type and fingerprint with multiplicity; a copy's findings are new.
             var remaining: [String: Int] = [:]
             if let before, !isCopy { for g in before.findings { remaining[g.type + " " + g.fingerprint, default: 0] += 1 } }
@@ -261,7 +282,7 @@ package struct ReportDiff: Codable, Sendable {
         diff.totals.filesGone = diff.filesGone.count
         diff.totals.filesMoved = diff.moved.count
         diff.totals.filesCopied = diff.copied.count
-        diff.rose = diff.totals.levelsRose > 0
+        diff.rose = diff.totals.levelsRose > 0 || diff.totals.becameExposed > 0
             || diff.findingsAdded.contains { $0.level != nil }
             || diff.filesNew.contains { $0.level >= .restricted }
             || diff.copied.contains { $0.level >= .restricted }
@@ -274,7 +295,7 @@ package struct ReportDiff: Codable, Sendable {
         let t = totals
         out += "findings: \(t.findingsAdded) added, \(t.findingsResolved) resolved, \(t.findingsUnchanged) unchanged\n"
         out += "files: \(t.filesNew) new, \(t.filesGone) gone, \(t.filesMoved) moved, \(t.filesCopied) copied; "
-        out += "levels: \(t.levelsRose) rose, \(t.levelsFell) fell\n"
+        out += "levels: \(t.levelsRose) rose, \(t.levelsFell) fell; exposed: \(t.becameExposed) became, \(t.noLongerExposed) no longer\n"
         func section(_ title: String, _ lines: [String]) {
             guard !lines.isEmpty else { return }
             out += "\n\(title):\n"
@@ -286,6 +307,9 @@ package struct ReportDiff: Codable, Sendable {
         }
         section("levels rose", levelChanges.filter { $0.to > $0.from }.map(change))
         section("levels fell", levelChanges.filter { $0.to < $0.from }.map(change))
+        section("became exposed", exposureChanges.filter { $0.from.isEmpty }.map { "\($0.path) (\($0.level.rawValue)): readable by \($0.to.joined(separator: ", "))" })
+        section("no longer exposed", exposureChanges.filter { $0.to.isEmpty }.map { "\($0.path): no longer readable by \($0.from.joined(separator: ", "))" })
+        section("exposed to others", exposureChanges.filter { !$0.from.isEmpty && !$0.to.isEmpty }.map { "\($0.path): \($0.from.joined(separator: ", ")) → \($0.to.joined(separator: ", "))" })
         section("new files", filesNew.map { "\($0.path) (\($0.level.rawValue))" })
         section("files gone", filesGone.map { "\($0.path) (\($0.level.rawValue))" })
         section("moved", moved.map { "\($0.from) → \($0.to)" })

@@ -218,6 +218,9 @@ package struct SummaryRecord: Codable, Sendable {
     package var issuesByKind: [String: Int]
     /// 0 complete; 1 complete, but some entries could not be read.
     package var exitStatus: Int
+    /// Files with findings that readers the policy counts as broad may read (`exposed_to`).
+    /// Absent from reports made before it was counted.
+    package var filesExposed: Int? = nil
 
     enum CodingKeys: String, CodingKey {
         case finished, entries, files
@@ -230,13 +233,15 @@ package struct SummaryRecord: Codable, Sendable {
         case entriesByLevel = "entries_by_level"
         case issuesByKind = "issues_by_kind"
         case exitStatus = "exit_status"
+        case filesExposed = "files_exposed"
     }
 }
 
 extension SummaryRecord {
     static let empty = SummaryRecord(
         finished: "", elapsedSeconds: 0, entries: OutcomeCounts(), files: OutcomeCounts(), bytesRead: 0, filesCarriedOver: 0,
-        findingsByType: [:], findingsByLevel: [:], exemptFindings: 0, entriesByLevel: [:], issuesByKind: [:], exitStatus: 0)
+        findingsByType: [:], findingsByLevel: [:], exemptFindings: 0, entriesByLevel: [:], issuesByKind: [:], exitStatus: 0,
+        filesExposed: 0)
 
     /// Adds another set of totals (one worker's) to these.
     mutating func add(_ o: SummaryRecord) {
@@ -245,6 +250,7 @@ extension SummaryRecord {
         bytesRead += o.bytesRead
         filesCarriedOver += o.filesCarriedOver
         exemptFindings += o.exemptFindings
+        filesExposed = (filesExposed ?? 0) + (o.filesExposed ?? 0)
         findingsByType.merge(o.findingsByType, uniquingKeysWith: +)
         findingsByLevel.merge(o.findingsByLevel, uniquingKeysWith: +)
         entriesByLevel.merge(o.entriesByLevel, uniquingKeysWith: +)

@@ -88,6 +88,7 @@ package final class ReportWriter: ReportSink, Sendable {
                 totals.files.add(stats.outcome)
                 if stats.outcome == .scanned && !carried { totals.bytesRead += stats.size }
                 if carried { totals.filesCarriedOver += 1 }
+                if stats.exposed { totals.filesExposed = (totals.filesExposed ?? 0) + 1 }
             }
             entriesByLevel[Self.place(stats.level)] = (entriesByLevel[Self.place(stats.level)] ?? 0) + 1
             for kind in stats.issueKinds { totals.issuesByKind[kind.rawValue, default: 0] += 1 }

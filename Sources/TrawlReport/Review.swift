@@ -17,6 +17,7 @@ package enum ReviewPage {
             var f: [Row]       // findings
             var m: [String]    // markings
             var w: Bool        // new since the previous run ("what's new")
+            var e: [String]    // broad readers (exposed_to)
         }
         struct Row: Encodable {
             var t: String
@@ -69,7 +70,8 @@ package enum ReviewPage {
                                         dec: g.decision.map { "\($0.decision.rawValue) (\($0.by), \($0.at))" } ?? "")
                 },
                 m: f.markings ?? [],
-                w: previous != nil && !known.contains(key.key(f)) && !(f.contentId.map(knownContent.contains) ?? false))
+                w: previous != nil && !known.contains(key.key(f)) && !(f.contentId.map(knownContent.contains) ?? false),
+                e: f.exposedTo ?? [])
         }
         var entriesByLevel = report.summary?.entriesByLevel ?? [:]
         if report.summary == nil { for f in report.files { entriesByLevel[f.level.rawValue, default: 0] += 1 } }
@@ -103,7 +105,7 @@ package enum ReviewPage {
 body{font:14px/1.4 system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:0;color:#1d2430;background:#f6f7f9}
 header{background:#1d2430;color:#fff;padding:14px 24px}header h1{margin:0;font-size:20px}header p{margin:4px 0 0;color:#b8c2d0;font-size:12px}
 main{padding:16px 24px}.cards{display:flex;gap:12px;flex-wrap:wrap}.card{background:#fff;border-radius:8px;padding:12px 16px;min-width:130px;box-shadow:0 1px 2px #0002}
-.card b{display:block;font-size:26px}.Confidential{color:#b3261e}.Restricted{color:#c25e00}.Internal{color:#35507a}.Public{color:#2e7d32}.Not-classified{color:#6a1b9a}
+.card b{display:block;font-size:26px}.Confidential{color:#b3261e}.Restricted{color:#c25e00}.Internal{color:#35507a}.Public{color:#2e7d32}.Not-classified{color:#6a1b9a}.badge.exposed{background:#fdecea;color:#b3261e}
 .charts{display:flex;gap:16px;flex-wrap:wrap;margin:16px 0}.chart{background:#fff;border-radius:8px;padding:12px 16px;box-shadow:0 1px 2px #0002}
 .chart h2,.files h2{font-size:14px;margin:0 0 8px}.filters{display:flex;gap:8px;flex-wrap:wrap;margin:8px 0}
 select,input{font:inherit;padding:4px 6px;border:1px solid #c9ced6;border-radius:4px;background:#fff}
@@ -120,7 +122,8 @@ tr.detail td{background:#fafbfc}.mono{font-family:ui-monospace,Menlo,Consolas,mo
 <section class="files"><h2>Files <span class="muted" id="shown"></span></h2>
 <div class="filters"><select id="f-level"><option value="">All levels</option></select>
 <select id="f-type"><option value="">All types</option></select><select id="f-folder"><option value="">All folders</option></select>
-<input id="f-text" type="search" placeholder="Filter by text"><label id="new-filter" hidden><input id="f-new" type="checkbox"> New since the previous run</label></div>
+<input id="f-text" type="search" placeholder="Filter by text"><label id="new-filter" hidden><input id="f-new" type="checkbox"> New since the previous run</label>
+<label><input id="f-exposed" type="checkbox"> Exposed (broad readers)</label></div>
 <table><thead><tr><th data-k="p">File</th><th data-k="l">Level</th><th data-k="n">Findings</th><th data-k="t">Types</th><th data-k="o">Outcome</th></tr></thead>
 <tbody id="rows"></tbody></table>
 <div class="filters"><button id="page-prev">Previous</button><span id="page-info" class="muted"></span><button id="page-next">Next</button></div></section>
@@ -175,14 +178,15 @@ const PAGE = 100;
 function render() {
   const lv = document.getElementById("f-level").value, ty = document.getElementById("f-type").value, fo = document.getElementById("f-folder").value;
   const tx = document.getElementById("f-text").value.toLowerCase(), nw = document.getElementById("f-new").checked;
-  const shown = files.filter(f => (!nw || f.w) && (!lv || f.l === lv) && (!ty || f.f.some(g => g.t === ty)) && (!fo || f.d === fo)
+  const ex = document.getElementById("f-exposed").checked;
+  const shown = files.filter(f => (!nw || f.w) && (!ex || f.e.length) && (!lv || f.l === lv) && (!ty || f.f.some(g => g.t === ty)) && (!fo || f.d === fo)
     && (!tx || (f.p + " " + f.t + " " + f.r.join(" ") + " " + f.i.join(" ")).toLowerCase().includes(tx)));
   shown.sort((a, b) => { const x = sortKey === "l" ? RANK[a.l] : a[sortKey], y = sortKey === "l" ? RANK[b.l] : b[sortKey]; return (x < y ? -1 : x > y ? 1 : 0) * sortDir || a.p.localeCompare(b.p); });
   const body = document.getElementById("rows"); body.replaceChildren();
   const pages = Math.max(1, Math.ceil(shown.length / PAGE));
   page = Math.min(page, pages - 1);
   for (const f of shown.slice(page * PAGE, (page + 1) * PAGE)) {
-    const tr = el("tr", {class: "file"}, el("td", {class: "mono"}, f.p, ...(f.w ? [" ", el("span", {class: "badge new"}, "new")] : [])), el("td", {}, el("span", {class: "badge " + cls(f.l)}, f.l)), el("td", {}, String(f.n)), el("td", {}, f.t), el("td", {}, f.o));
+    const tr = el("tr", {class: "file"}, el("td", {class: "mono"}, f.p, ...(f.w ? [" ", el("span", {class: "badge new"}, "new")] : []), ...(f.e.length ? [" ", el("span", {class: "badge exposed", title: "readable by " + f.e.join(", ")}, "exposed")] : [])), el("td", {}, el("span", {class: "badge " + cls(f.l)}, f.l)), el("td", {}, String(f.n)), el("td", {}, f.t), el("td", {}, f.o));
     tr.addEventListener("click", () => { const n = tr.nextSibling; if (n && n.classList.contains("detail")) { n.remove(); return; } tr.after(detail(f)); });
     body.append(tr);
   }
@@ -198,6 +202,7 @@ function detail(f) {
   box.append(el("div", {}, el("b", {}, "Level set by: "), f.r.length ? f.r[0] : "—"));
   if (f.r.length > 1) box.append(el("div", {class: "muted"}, "Also: " + f.r.slice(1).join("; ")));
   if (f.m.length) box.append(el("div", {}, "Markings: " + f.m.join(", ")));
+  if (f.e.length) box.append(el("div", {}, el("b", {}, "Exposed: "), "readable by " + f.e.join(", ")));
   if (f.i.length) box.append(el("div", {}, "Issues: " + f.i.join("; ")));
   if (f.f.length) {
     const t = el("table", {}, el("tr", {}, ...["Type", "Value (masked)", "Where", "Level", "Confidence", "Why", "Note"].map(h => el("th", {}, h))));
@@ -208,7 +213,7 @@ function detail(f) {
 }
 for (const th of document.querySelectorAll("th[data-k]")) th.addEventListener("click", () => { page = 0; const k = th.dataset.k; sortDir = sortKey === k ? -sortDir : (k === "p" ? 1 : -1); sortKey = k; render(); });
 if (D.previous) { document.getElementById("new-filter").hidden = false; document.getElementById("meta").textContent += ` · new since ${D.previous}: ${files.filter(f => f.w).length}`; }
-for (const id of ["f-level", "f-type", "f-folder", "f-text", "f-new"]) document.getElementById(id).addEventListener("input", () => { page = 0; render(); });
+for (const id of ["f-level", "f-type", "f-folder", "f-text", "f-new", "f-exposed"]) document.getElementById(id).addEventListener("input", () => { page = 0; render(); });
 render();
 </script></body></html>
 """#

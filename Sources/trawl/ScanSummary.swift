@@ -64,6 +64,9 @@ struct ScanSummary {
         let problems = issues(skipped: false), skips = issues(skipped: true)
         if !problems.isEmpty { out.append("  not read, or read in part: " + listed(problems)) }
         if !skips.isEmpty { out.append("  skipped: " + listed(skips)) }
+        if let exposed = summary.filesExposed, exposed > 0 {
+            out.append("  exposed: \(exposed) file\(exposed == 1 ? "" : "s") that the policy's broad readers may read (exposed_to)")
+        }
         out.append("  \(findings) findings" + (summary.exemptFindings > 0 ? " (and \(summary.exemptFindings) exempt)" : "")
                    + (output == "-" ? "" : "; report: \(output)"))
         out.append("  exit status \(exitStatus): \(meaning)")
@@ -81,6 +84,7 @@ struct ScanSummary {
             "bytes_read": number(summary.bytesRead), "seconds": .stringConvertible(summary.elapsedSeconds),
             "mb_per_s": .stringConvertible((megabytesPerSecond * 10).rounded() / 10),
             "report": .string(output), "exit_status": number(Int(exitStatus)),
+            "files_exposed": number(summary.filesExposed ?? 0),
         ]
         for level in Level.allCases { m["level_" + level.rawValue.lowercased().replacingOccurrences(of: " ", with: "_")] = number(summary.entriesByLevel[level.rawValue] ?? 0) }
         m["issues"] = .dictionary(summary.issuesByKind.mapValues { number($0) })

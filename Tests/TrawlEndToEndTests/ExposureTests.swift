@@ -92,4 +92,41 @@ import TrawlReport
         let refused = try trawl(["scan", share.tree.path, "--policy", bad])
         #expect(refused.status == 2 && refused.stderr.contains("'students' is not"), "\(refused.stderr)")
     }
+
+    /// The summary counts exposed files, and a diff says which became exposed and which no
+    /// longer are.
+    @Test func theSummaryAndTheDiffSayWhatIsExposed() throws {
+        let share = try Share()
+        let key = share.dir.appendingPathComponent("key").path
+        let first = try trawl(["scan", share.tree.path, "--quiet"], key: key)
+        let exposed = first.files.filter { $0.exposedTo != nil }
+        #expect(!exposed.isEmpty && first.summary?.filesExposed == exposed.count)
+        let before = share.dir.appendingPathComponent("before.json")
+        try first.raw.write(to: before)
+        try share.run("chmod", ["600", share.path("world.txt")])
+        try share.run("chmod", ["644", share.path("private.txt")])
+        let second = try trawl(["scan", share.tree.path, "--quiet"], key: key)
+        let after = share.dir.appendingPathComponent("after.json")
+        try second.raw.write(to: after)
+        let (status, out) = try Self.standardOutput(of: ["diff", before.path, after.path, "--json"])
+        let decoded = try JSONDecoder().decode(ReportDiff.self, from: out)
+        #expect(status == 1, "a file that became exposed is something that rose")
+        #expect(decoded.totals.becameExposed == 1 && decoded.totals.noLongerExposed == 1)
+        #expect(decoded.exposureChanges.contains { $0.path.hasSuffix("/private.txt") && $0.from.isEmpty && $0.to == ["other"] })
+        #expect(decoded.exposureChanges.contains { $0.path.hasSuffix("/world.txt") && $0.to.isEmpty })
+    }
+
+    /// Runs `trawl ARGS` and returns its status and standard output.
+    static func standardOutput(of args: [String]) throws -> (Int32, Data) {
+        let process = Process()
+        process.executableURL = try binary()
+        process.arguments = args
+        let out = Pipe()
+        process.standardOutput = out
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, data)
+    }
 }
