@@ -47,7 +47,10 @@ package struct Policy: Sendable {
     /// Level of a photograph (seed 003 lists photographs as Restricted personal data); nil: none.
     package var photographs: Level?
     package var exposure: Exposure
-    /// The policy file's bytes: the input to its identity in the report.
+    /// The retention schedules the policy names (`retention`), joined; nil when it names none.
+    package var retention: RetentionSchedule?
+    /// The policy file's bytes, and those of the schedules it names: the input to its identity in
+    /// the report.
     package var source: [UInt8]
 
     private struct File: Decodable {
@@ -62,6 +65,7 @@ package struct Policy: Sendable {
         var markings: [String: Level]?
         var photographs: Level?
         var exposure: Exposure?
+        var retention: [String]?
     }
 
     /// Loads a policy file.
@@ -85,12 +89,26 @@ package struct Policy: Sendable {
         if let a = file.aggregate, a.threshold < 1 {
             throw PolicyError(message: "\(path): aggregate.threshold must be at least 1")
         }
+        // Schedules are named relative to the policy file's folder.
+        var schedule: RetentionSchedule?
+        var source = Array(data)
+        if let files = file.retention, !files.isEmpty {
+            let folder = path.lastIndex(of: "/").map { String(path[..<$0]) } ?? "."
+            var joined = RetentionSchedule()
+            for name in files {
+                let schedulePath = name.hasPrefix("/") ? name : folder + "/" + name
+                try joined.load(path: schedulePath)
+                source += Array(("\n--- " + name + "\n").utf8) + Array(FileManager.default.contents(atPath: schedulePath) ?? Data())
+            }
+            schedule = joined
+        }
         return Policy(
             name: file.name ?? "unnamed", types: file.types, defaultTypeLevel: file.default_type_level ?? .restricted,
             defaultFileLevel: file.default_file_level ?? .internal, notReadLevel: file.not_read_level,
             notReadLevels: file.not_read_levels ?? [:], publishedPaths: file.published_paths ?? [],
             aggregate: file.aggregate, markings: file.markings ?? [:], photographs: file.photographs,
-            exposure: file.exposure ?? Exposure(broad: ["other"], levels: [.confidential, .restricted]), source: Array(data))
+            exposure: file.exposure ?? Exposure(broad: ["other"], levels: [.confidential, .restricted]), retention: schedule,
+            source: source)
     }
 
     package func level(ofType type: String) -> Level { types[type] ?? defaultTypeLevel }

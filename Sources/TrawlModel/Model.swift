@@ -336,6 +336,8 @@ package struct FileResult: Sendable {
     package var access: FileAccess? = nil
     /// The readers of `access` the policy counts as broad, for a file at a level it flags.
     package var exposedTo: [String] = []
+    /// What the policy's retention schedule says of a file on disk with findings.
+    package var retention: RetentionResult? = nil
 
     package init(path: [UInt8], members: [[UInt8]] = [], size: Int, format: String? = nil, outcome: Outcome,
                  issues: [ScanIssue] = [], findings: [Finding] = [], level: Level = .internal,
@@ -396,5 +398,109 @@ extension Character {
     package var isLetterOrDigit: Bool {
         if let a = asciiValue { return a.isASCIIAlphanumeric }
         return isLetter || isNumber
+    }
+}
+
+/// A day of the Gregorian calendar, without a time or a zone: what retention periods count in.
+/// Days are counted from 1970-01-01 by Howard Hinnant's civil-calendar algorithm (no Foundation
+/// in the model).
+package struct CalendarDay: Sendable, Hashable, Comparable, CustomStringConvertible {
+    package var year: Int, month: Int, day: Int
+
+    package init(year: Int, month: Int, day: Int) {
+        self.year = year
+        self.month = month
+        self.day = day
+    }
+
+    /// "2026-12-07".
+    package init?(iso text: String) {
+        let parts = text.split(separator: "-")
+        guard parts.count == 3, let y = Int(parts[0]), let m = Int(parts[1]), let d = Int(parts[2]),
+              (1...12).contains(m), d >= 1, d <= Self.daysIn(month: m, year: y) else { return nil }
+        self.init(year: y, month: m, day: d)
+    }
+
+    /// The day (UTC) that `seconds` since 1970-01-01T00:00:00Z fall on.
+    package init(secondsSinceEpoch seconds: Double) {
+        self.init(daysSinceEpoch: Int((seconds / 86_400).rounded(.down)))
+    }
+
+    package init(daysSinceEpoch z0: Int) {
+        let z = z0 + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let doe = z - era * 146_097
+        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        let d = doy - (153 * mp + 2) / 5 + 1
+        let m = mp < 10 ? mp + 3 : mp - 9
+        self.init(year: yoe + era * 400 + (m <= 2 ? 1 : 0), month: m, day: d)
+    }
+
+    /// Days since 1970-01-01.
+    package var daysSinceEpoch: Int {
+        let y = month <= 2 ? year - 1 : year
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yoe = y - era * 400
+        let doy = (153 * (month > 2 ? month - 3 : month + 9) + 2) / 5 + day - 1
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
+        return era * 146_097 + doe - 719_468
+    }
+
+    package var description: String {
+        func pad(_ n: Int, _ width: Int) -> String {
+            let s = String(n)
+            return String(repeating: "0", count: max(0, width - s.count)) + s
+        }
+        return "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))"
+    }
+
+    /// This day moved by whole years, months and days; a day past the end of the month it lands
+    /// in is the month's last (29 February + 1 year is 28 February).
+    package func adding(years: Int = 0, months: Int = 0, days: Int = 0) -> CalendarDay {
+        let total = max(0, year * 12 + (month - 1) + years * 12 + months)
+        var moved = CalendarDay(year: total / 12, month: total % 12 + 1, day: day)
+        moved.day = min(moved.day, Self.daysIn(month: moved.month, year: moved.year))
+        return days == 0 ? moved : CalendarDay(daysSinceEpoch: moved.daysSinceEpoch + days)
+    }
+
+    /// Days from this day to `other` (negative when `other` is earlier).
+    package func days(until other: CalendarDay) -> Int { other.daysSinceEpoch - daysSinceEpoch }
+
+    package static func < (a: CalendarDay, b: CalendarDay) -> Bool { (a.year, a.month, a.day) < (b.year, b.month, b.day) }
+
+    static func daysIn(month: Int, year: Int) -> Int {
+        switch month {
+        case 2: return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
+        case 4, 6, 9, 11: return 30
+        default: return 31
+        }
+    }
+}
+
+/// What a retention schedule says of a file: the rule that covers it, and when its period ends.
+package struct RetentionResult: Sendable, Equatable, Codable {
+    /// The rule's id in the schedule.
+    package var rule: String
+    /// The period as the schedule says it ("7 years from course completion").
+    package var keep: String
+    /// What the period runs from, and where that date came from ("course completion date in the
+    /// document", "modification time: no completion date found in the document").
+    package var from: String
+    /// The day the period runs from; absent when the period cannot be checked.
+    package var eventDate: String?
+    /// The day the period ends; absent when the period cannot be checked ("until consent is
+    /// revoked"). Overdue when earlier than the report's `as_of`.
+    package var due: String?
+
+    enum CodingKeys: String, CodingKey { case rule, keep, from, due, eventDate = "event_date" }
+
+    package init(rule: String, keep: String, from: String, eventDate: String?, due: String?) {
+        self.rule = rule
+        self.keep = keep
+        self.from = from
+        self.eventDate = eventDate
+        self.due = due
     }
 }

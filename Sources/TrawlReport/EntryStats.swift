@@ -4,7 +4,8 @@ import TrawlModel
 
 /// What one entry adds to the summary, in a compact line the state database keeps beside the
 /// entry's report line: outcome, level, member flag, size, issue kinds, each finding's type and
-/// level ("-" when exempt), and whether broad principals may read it ("x"), tab-separated.
+/// level ("-" when exempt), whether broad principals may read it ("x"), and the day its retention
+/// period ends, tab-separated.
 struct EntryStats {
     var outcome: Outcome
     var level: Level
@@ -16,6 +17,8 @@ struct EntryStats {
     var findings: [(type: String, level: Level?, count: Int)]
     /// The policy counts some of the file's readers as broad (`exposed_to`).
     var exposed: Bool
+    /// The day the file's retention period ends, when a schedule covers it.
+    var due: CalendarDay?
 
     /// `findings`: those the record is written with (the writer writes them straight from the
     /// result, not from the record).
@@ -26,6 +29,7 @@ struct EntryStats {
         size = record.size
         issueKinds = (record.issues ?? []).map(\.kind)
         exposed = record.exposedTo != nil
+        due = record.retention?.due.flatMap(CalendarDay.init(iso:))
         // A few types in a file, so a look along the list beats hashing each finding's type.
         var groups: [(type: String, level: Level?, count: Int)] = []
         func add(_ type: String, _ level: Level?, _ count: Int) {
@@ -49,7 +53,7 @@ struct EntryStats {
         let fields = [outcome.rawValue, level.rawValue, isMember ? "1" : "0", String(size),
                       issueKinds.map(\.rawValue).joined(separator: ","),
                       groups.map { "\($0.type)=\($0.level?.rawValue ?? "-")\($0.count == 1 ? "" : "*\($0.count)")" }.joined(separator: ","),
-                      exposed ? "x" : ""]
+                      exposed ? "x" : "", due?.description ?? ""]
         return Array(("S\t" + fields.joined(separator: "\t")).utf8)
     }
 
@@ -61,7 +65,7 @@ struct EntryStats {
         // Read on every carried-over entry: fields are found by index, and strings are made only
         // for the lists that are not empty.
         var fields: [ArraySlice<UInt8>] = []
-        fields.reserveCapacity(8)
+        fields.reserveCapacity(9)
         var start = line.startIndex
         for i in line.indices where line[i] == 9 {
             fields.append(line[start..<i])
@@ -69,7 +73,7 @@ struct EntryStats {
         }
         fields.append(line[start...])
         func text(_ f: ArraySlice<UInt8>) -> String { String(decoding: f, as: UTF8.self) }
-        guard fields.count == 8, fields[0].elementsEqual([83]),
+        guard fields.count == 9, fields[0].elementsEqual([83]),
               let outcome = Self.outcomes.first(where: { $0.0.elementsEqual(fields[1]) })?.1,
               let level = Self.levels.first(where: { $0.0.elementsEqual(fields[2]) })?.1 else { return nil }
         var size = 0
@@ -82,6 +86,7 @@ struct EntryStats {
         isMember = fields[3].first == 49
         self.size = size
         exposed = fields[7].first == 120  // "x"
+        due = fields[8].isEmpty ? nil : CalendarDay(iso: text(fields[8]))
         issueKinds = fields[5].isEmpty ? [] : text(fields[5]).split(separator: ",").compactMap { IssueKind(rawValue: String($0)) }
         // "type=level" per finding, or "type=level*count" for a group counted but not listed.
         findings = []

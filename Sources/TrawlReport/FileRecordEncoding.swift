@@ -329,6 +329,16 @@ extension FileRecord {
             j.field("rule", r.rule)
             j.endObject()
         }
+        if let retention {
+            j.key("retention")
+            j.beginObject()
+            if let due = retention.due { j.field("due", due) }
+            if let eventDate = retention.eventDate { j.field("event_date", eventDate) }
+            j.field("from", retention.from)
+            j.field("keep", retention.keep)
+            j.field("rule", retention.rule)
+            j.endObject()
+        }
         j.field("size", size)
         j.endObject()
     }

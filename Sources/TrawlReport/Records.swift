@@ -90,17 +90,21 @@ package struct BeginRecord: Codable, Sendable {
     package var shard: ShardRecord?
     /// For a report merged from shards (`trawl merge`): how many.
     package var mergedShards: Int?
+    /// The day retention periods were judged against (`--as-of`): a file whose `retention.due`
+    /// is earlier is overdue.
+    package var asOf: String?
 
     enum CodingKeys: String, CodingKey {
         case schema, tool, started, roots, options, patterns, policy, keyId = "key_id", runId = "run_id", shard
-        case mergedShards = "merged_shards"
+        case mergedShards = "merged_shards", asOf = "as_of"
     }
 
     package init(schema: String, tool: String, started: String, roots: [PathText], options: [String: String],
                  patterns: RuleSetIdentity, policy: RuleSetIdentity, keyId: String, runId: String? = nil,
-                 shard: ShardRecord? = nil) {
+                 shard: ShardRecord? = nil, asOf: String? = nil) {
         self.schema = schema; self.tool = tool; self.started = started; self.roots = roots; self.options = options
         self.patterns = patterns; self.policy = policy; self.keyId = keyId; self.runId = runId; self.shard = shard
+        self.asOf = asOf
     }
 }
 
@@ -148,9 +152,12 @@ package struct FileRecord: Codable, Sendable {
     package var permissions: FileAccess? = nil
     /// The readers the policy counts as broad, for a file at a level it flags.
     package var exposedTo: [String]? = nil
+    /// The retention rule that covers the file and when its period ends (a file with findings,
+    /// under a policy that names a schedule).
+    package var retention: RetentionResult? = nil
 
     enum CodingKeys: String, CodingKey {
-        case path, members, size, format, outcome, issues, level, reasons, findings, markings, permissions
+        case path, members, size, format, outcome, issues, level, reasons, findings, markings, permissions, retention
         case exposedTo = "exposed_to"
         case memberCount = "member_count"
         case carriedOver = "carried_over"
@@ -221,6 +228,8 @@ package struct SummaryRecord: Codable, Sendable {
     /// Files with findings that readers the policy counts as broad may read (`exposed_to`).
     /// Absent from reports made before it was counted.
     package var filesExposed: Int? = nil
+    /// Files whose retention period ended before the run's `as_of` day.
+    package var filesOverdue: Int? = nil
 
     enum CodingKeys: String, CodingKey {
         case finished, entries, files
@@ -234,6 +243,7 @@ package struct SummaryRecord: Codable, Sendable {
         case issuesByKind = "issues_by_kind"
         case exitStatus = "exit_status"
         case filesExposed = "files_exposed"
+        case filesOverdue = "files_overdue"
     }
 }
 
@@ -241,7 +251,7 @@ extension SummaryRecord {
     static let empty = SummaryRecord(
         finished: "", elapsedSeconds: 0, entries: OutcomeCounts(), files: OutcomeCounts(), bytesRead: 0, filesCarriedOver: 0,
         findingsByType: [:], findingsByLevel: [:], exemptFindings: 0, entriesByLevel: [:], issuesByKind: [:], exitStatus: 0,
-        filesExposed: 0)
+        filesExposed: 0, filesOverdue: 0)
 
     /// Adds another set of totals (one worker's) to these.
     mutating func add(_ o: SummaryRecord) {
@@ -251,6 +261,7 @@ extension SummaryRecord {
         filesCarriedOver += o.filesCarriedOver
         exemptFindings += o.exemptFindings
         filesExposed = (filesExposed ?? 0) + (o.filesExposed ?? 0)
+        filesOverdue = (filesOverdue ?? 0) + (o.filesOverdue ?? 0)
         findingsByType.merge(o.findingsByType, uniquingKeysWith: +)
         findingsByLevel.merge(o.findingsByLevel, uniquingKeysWith: +)
         entriesByLevel.merge(o.entriesByLevel, uniquingKeysWith: +)

@@ -30,6 +30,8 @@ package final class ReportWriter: ReportSink, Sendable {
     private let key: Keyring
     private let showValues: Bool
     private let findingsOnly: Bool
+    /// The day retention periods are judged against; nil: none is.
+    private let asOf: CalendarDay?
 
     /// Lines not yet written (begin and summary): output goes out in writes of about 256 KiB.
     private struct Output {
@@ -82,13 +84,14 @@ package final class ReportWriter: ReportSink, Sendable {
         }
 
         /// Adds an entry to the totals.
-        mutating func count(_ stats: EntryStats, carried: Bool) {
+        mutating func count(_ stats: EntryStats, carried: Bool, asOf: CalendarDay?) {
             totals.entries.add(stats.outcome)
             if !stats.isMember {
                 totals.files.add(stats.outcome)
                 if stats.outcome == .scanned && !carried { totals.bytesRead += stats.size }
                 if carried { totals.filesCarriedOver += 1 }
                 if stats.exposed { totals.filesExposed = (totals.filesExposed ?? 0) + 1 }
+                if let due = stats.due, let asOf, due < asOf { totals.filesOverdue = (totals.filesOverdue ?? 0) + 1 }
             }
             entriesByLevel[Self.place(stats.level)] = (entriesByLevel[Self.place(stats.level)] ?? 0) + 1
             for kind in stats.issueKinds { totals.issuesByKind[kind.rawValue, default: 0] += 1 }
@@ -110,7 +113,9 @@ package final class ReportWriter: ReportSink, Sendable {
     }
 
     /// - Parameter workers: how many workers write to it at once (each with its index below it).
-    package init(path: String, key: Keyring, showValues: Bool, findingsOnly: Bool, workers: Int = 1) throws(ReportWriteError) {
+    package init(path: String, key: Keyring, showValues: Bool, findingsOnly: Bool, workers: Int = 1,
+                 asOf: CalendarDay? = nil) throws(ReportWriteError) {
+        self.asOf = asOf
         slots = (0..<max(1, workers)).map { _ in Slot() }
         output = Mutex(Output())
         self.key = key
@@ -148,7 +153,7 @@ package final class ReportWriter: ReportSink, Sendable {
         let record = fileRecord(result)
         let stats = EntryStats(record, findings: result.findings, isMember: isMember)
         return try slot(worker).state.withLock { state throws(ReportWriteError) -> [UInt8] in
-            state.count(stats, carried: false)
+            state.count(stats, carried: false, asOf: asOf)
             guard listed(stats) else {
                 guard keep else { return [] }
                 var line = JSONBytes(capacity: 512 + result.findings.count * 320)
@@ -187,7 +192,7 @@ package final class ReportWriter: ReportSink, Sendable {
         while let statsLine = nextLine() {
             guard let stats = EntryStats(decoding: statsLine), let json = nextLine(terminated: true), json.last == 10 else { throw damaged }
             try slot(worker).state.withLock { state throws(ReportWriteError) in
-                state.count(stats, carried: true)
+                state.count(stats, carried: true, asOf: asOf)
                 if listed(stats) {
                     json.withUnsafeBufferPointer { state.lines.append($0) }
                     try flushIfFull(&state)
@@ -303,7 +308,7 @@ package final class ReportWriter: ReportSink, Sendable {
             findings: [],
             memberCount: r.memberCount, markings: r.markings.isEmpty ? nil : r.markings, contentId: r.contentId,
             findingsOmitted: r.omitted.isEmpty ? nil : r.omitted, permissions: r.access,
-            exposedTo: r.exposedTo.isEmpty ? nil : r.exposedTo)
+            exposedTo: r.exposedTo.isEmpty ? nil : r.exposedTo, retention: r.retention)
     }
 
     private func append(_ bytes: [UInt8]) throws(ReportWriteError) {

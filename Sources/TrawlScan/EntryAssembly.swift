@@ -79,6 +79,23 @@ extension FileJob {
                                           detail: "readable by \(exposed.joined(separator: ", ")) (\(how))"))
     }
 
+    /// The retention rule that covers a file with findings, and when its period ends: from the
+    /// kinds and dates its text shows, its findings' types and latest date of birth, and its
+    /// modification time.
+    func judgeRetention(_ result: inout FileResult) {
+        guard let schedule = scan.classifier.policy.retention else { return }
+        var status = stat()
+        guard opened.descriptor >= 0, fstat(opened.descriptor, &status) == 0 else { return }
+        let modified = CalendarDay(secondsSinceEpoch: Double(status.st_mtim.tv_sec))
+        var events = opened.retention?.events ?? [:]
+        let births = result.findings.filter { $0.match.typeId == "dob" }.compactMap { CalendarDay(iso: $0.match.normalized) }
+        if let youngest = births.max() { events[.birth] = youngest }
+        let types = Set(result.findings.map(\.match.typeId) + result.omitted.map(\.type))
+        let facts = RetentionSchedule.Facts(path: result.displayName, kinds: opened.retention?.kinds ?? [], types: types,
+                                            events: events, modified: modified)
+        result.retention = schedule.evaluate(facts)
+    }
+
     /// Writes the entry to the report, counts and tells it when it could not be read, and keeps
     /// what the state stores of it.
     func emit(_ entry: FileResult, isMember: Bool) throws(ReportWriteError) {
@@ -86,6 +103,7 @@ extension FileJob {
         // A file with findings of its own, or in what it holds.
         if !isMember && !(result.findings.isEmpty && result.omitted.isEmpty && !result.reasons.contains { $0.rule == "contains" }) {
             describeAccess(&result)
+            judgeRetention(&result)
         }
         if result.outcome == .error {
             scan.progress.unreadable.add(1, ordering: .relaxed)

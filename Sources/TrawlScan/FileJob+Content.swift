@@ -40,6 +40,7 @@ extension FileJob {
                 result.issues = try reader.read(bytes, format: format, deadline: file.deadline) { chunk in
                     // Past the time limit, the rest of the document is not searched.
                     guard !file.timedOut else { return }
+                    if depth == 0 { opened.retention?.observe(chunk) }
                     countMatches(in: chunk, into: &tally, scratch: &scratch, path: display, contentId: content)
                 }
                 if file.timedOut {
@@ -86,6 +87,7 @@ extension FileJob {
             var scratch: [Match] = []
             Extraction.containerText(bytes, format: format) { chunk in
                 guard !file.timedOut else { return }
+                if depth == 0 { opened.retention?.observe(chunk) }
                 countMatches(in: chunk, into: &own, scratch: &scratch, path: display, contentId: content)
             }
             let read = try readMembers(bytes, format: format, name: name, path: path, members: members, depth: depth, file: file)

@@ -27,6 +27,7 @@ extension FileJob {
         var scratch: [Match] = []
         let search: (TextChunk) -> Void = { chunk in
             guard !file.timedOut else { return }
+            self.opened.retention?.observe(chunk)
             self.countMatches(in: chunk, into: &tally, scratch: &scratch, path: result.displayName)
         }
         // Text in blocks cut at line ends; CSV and TSV (UTF-8, decided from the head) in blocks

@@ -142,7 +142,11 @@ struct FileJob {
         defer { if let opened { close(opened) } }
         let fd = descriptor ?? opened!
         self.opened.descriptor = fd
-        defer { self.opened.descriptor = -1 }
+        self.opened.retention = scan.classifier.policy.retention.map(RetentionObserver.init)
+        defer {
+            self.opened.descriptor = -1
+            self.opened.retention = nil
+        }
         if ref.size > options.streamAbove, let head = try? FileReading.readHead(ref.path, count: 64 * 1024, descriptor: fd).get() {
             let sniffed = Sniffer.sniff(head, name: ref.path)
             let rows = (sniffed == .document(.csv) || sniffed == .document(.tsv)) && TextDecoding.startsAsUTF8(head)
@@ -228,7 +232,9 @@ final class LineCollector {
     var bytes: [UInt8] = []
 }
 
-/// The descriptor of the file on disk a job is reading; -1 when none is open.
+/// The file on disk a job is reading: its descriptor (-1 when none is open), and what its text
+/// says that the retention schedule looks at (when the policy names one).
 final class OpenedFile {
     var descriptor: Int32 = -1
+    var retention: RetentionObserver?
 }

@@ -30,6 +30,8 @@ package struct ScanOptions: Sendable {
     /// Findings listed per entry; past it they are counted (in the entry's reasons, its
     /// `findings_omitted` and the summary) but not listed, so memory does not grow with them.
     package var maxFindingsPerEntry = 10_000
+    /// The day overdue retention periods are judged against (`--as-of`; default today, UTC).
+    package var asOf = CalendarDay(secondsSinceEpoch: Date().timeIntervalSince1970)
     /// Which entries get a content id (`FileResult.contentId`).
     package var contentIds: ContentIds = .withFindings
     /// Scan only this part of the walk (`ScanPlan`); nil: all of it.

@@ -84,6 +84,9 @@ struct Scan: ParsableCommand {
     @Flag(help: "Diagnostic: run every pattern over all the text, without the anchor prefilter (slower; the same findings).")
     var plainMatcher = false
 
+    @Option(help: ArgumentHelp("The day (YYYY-MM-DD) retention periods are judged against: a file whose period ended before it is overdue (default: today, UTC). For reproducible runs and tests.", valueName: "date"))
+    var asOf: String?
+
     @Option(help: ArgumentHelp("Which entries get a content id, the keyed digest by which 'trawl diff' sees a file moved or copied: findings (files with findings, and archives and mail) or all (every file read; costs a hash of every byte).", valueName: "which"))
     var contentId: String = "findings"
 
@@ -140,6 +143,7 @@ struct Scan: ParsableCommand {
         if maxMembers < 1 { throw ValidationError("--max-members must be at least 1") }
         if maxFindings < 0 { throw ValidationError("--max-findings must be 0 or more") }
         if maxSecondsPerFile <= 0 { throw ValidationError("--max-seconds-per-file must be positive") }
+        if let asOf, CalendarDay(iso: asOf) == nil { throw ValidationError("--as-of must be a date such as 2026-07-31") }
         guard ContentIds(rawValue: contentId) != nil else { throw ValidationError("--content-id must be findings or all") }
         guard Confidence(rawValue: minConfidence) != nil else { throw ValidationError("--min-confidence must be low, medium or high") }
         guard LogFormat(rawValue: logFormat) != nil else { throw ValidationError("--log-format must be text or json") }

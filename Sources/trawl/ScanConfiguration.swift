@@ -43,6 +43,7 @@ struct ScanConfiguration {
         "scan.roots": "results are stored and looked up by path",
         "output": "where the report goes, not what it holds",
         "scan.jobs": "how many files are read at once",
+        "scan.asOf": "the report's due dates do not depend on it; overdue is judged against the begin record's as_of",
         "scan.isolation.executable": "the worker is this very build, whose digest is in the rules",
         "stateFile": "the state database itself",
         "findingsOnly": "applied as each entry is written, read or carried over alike",
@@ -155,6 +156,7 @@ extension Scan {
         options.minimumConfidence = Confidence(rawValue: minConfidence)!
         options.shard = shard.flatMap(Shard.init(parsing:))
         options.contentIds = ContentIds(rawValue: contentId) ?? .withFindings
+        if let day = asOf.flatMap(CalendarDay.init(iso:)) { options.asOf = day }
         let patternDir = try Resources.patternsDirectory(patterns)
         return ScanConfiguration(
             roots: roots, output: output, scan: options, showValues: showValues, findingsOnly: findingsOnly,

@@ -51,7 +51,7 @@ struct ScanRun {
         let writer: ReportWriter
         do {
             writer = try ReportWriter(path: output, key: key, showValues: config.showValues, findingsOnly: config.findingsOnly,
-                                      workers: options.jobs)
+                                      workers: options.jobs, asOf: options.asOf)
             try writer.begin(BeginRecord(
                 schema: reportSchema, tool: "trawl \(Trawl.version)", started: Timestamp.string(started),
                 roots: config.roots.map { PathText(Array($0.utf8)) },
@@ -59,7 +59,7 @@ struct ScanRun {
                 patterns: RuleSetIdentity.of(files: library.sources, name: "Patterns", count: library.patterns.count),
                 policy: RuleSetIdentity.of(files: [("policy.yaml", loadedPolicy.source)], name: loadedPolicy.name),
                 keyId: key.id, runId: config.runId,
-                shard: options.shard.map { ShardRecord(index: $0.index, count: $0.count) }))
+                shard: options.shard.map { ShardRecord(index: $0.index, count: $0.count) }, asOf: options.asOf.description))
         } catch {
             printError("\(error)")
             throw ExitCode(ExitStatus.usageOrFatal)

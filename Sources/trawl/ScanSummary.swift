@@ -64,6 +64,9 @@ struct ScanSummary {
         let problems = issues(skipped: false), skips = issues(skipped: true)
         if !problems.isEmpty { out.append("  not read, or read in part: " + listed(problems)) }
         if !skips.isEmpty { out.append("  skipped: " + listed(skips)) }
+        if let overdue = summary.filesOverdue, overdue > 0 {
+            out.append("  overdue: \(overdue) file\(overdue == 1 ? "" : "s") past the retention period the schedule gives (retention.due)")
+        }
         if let exposed = summary.filesExposed, exposed > 0 {
             out.append("  exposed: \(exposed) file\(exposed == 1 ? "" : "s") that the policy's broad readers may read (exposed_to)")
         }
@@ -84,7 +87,7 @@ struct ScanSummary {
             "bytes_read": number(summary.bytesRead), "seconds": .stringConvertible(summary.elapsedSeconds),
             "mb_per_s": .stringConvertible((megabytesPerSecond * 10).rounded() / 10),
             "report": .string(output), "exit_status": number(Int(exitStatus)),
-            "files_exposed": number(summary.filesExposed ?? 0),
+            "files_exposed": number(summary.filesExposed ?? 0), "files_overdue": number(summary.filesOverdue ?? 0),
         ]
         for level in Level.allCases { m["level_" + level.rawValue.lowercased().replacingOccurrences(of: " ", with: "_")] = number(summary.entriesByLevel[level.rawValue] ?? 0) }
         m["issues"] = .dictionary(summary.issuesByKind.mapValues { number($0) })
