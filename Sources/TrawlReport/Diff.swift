@@ -98,11 +98,12 @@ package struct ReportDiff: Codable, Sendable {
         package var filesCopied = 0
         package var becameExposed = 0
         package var noLongerExposed = 0
+        package var newlyOverdue = 0
         enum CodingKeys: String, CodingKey {
             case findingsAdded = "findings_added", findingsResolved = "findings_resolved", findingsUnchanged = "findings_unchanged"
             case levelsRose = "levels_rose", levelsFell = "levels_fell", filesNew = "files_new", filesGone = "files_gone"
             case filesMoved = "files_moved", filesCopied = "files_copied"
-            case becameExposed = "became_exposed", noLongerExposed = "no_longer_exposed"
+            case becameExposed = "became_exposed", noLongerExposed = "no_longer_exposed", newlyOverdue = "newly_overdue"
         }
     }
 
@@ -132,6 +133,13 @@ package struct ReportDiff: Codable, Sendable {
         package var from: [String]
         package var to: [String]
         package var level: Level
+    }
+
+    /// A file past its retention period in the newer report that was not in the older one.
+    package struct Overdue: Codable, Sendable {
+        package var path: String
+        package var rule: String
+        package var due: String
     }
 
     package struct FileChange: Codable, Sendable {
@@ -171,6 +179,8 @@ package struct ReportDiff: Codable, Sendable {
     /// Files that became exposed (broad readers may read them) or no longer are, the same file or
     /// a moved one; a new file that is exposed is listed too.
     package var exposureChanges: [ExposureChange] = []
+    /// Files overdue (retention) in the newer report that were not overdue in the older one.
+    package var newlyOverdue: [Overdue] = []
     package var filesNew: [FileChange] = []
     package var filesGone: [FileChange] = []
     package var moved: [Move] = []
@@ -182,7 +192,7 @@ package struct ReportDiff: Codable, Sendable {
         case schema, old, new, totals, rose, moved, copied
         case decisionsBetween = "decisions_between"
         case findingsAdded = "findings_added", findingsResolved = "findings_resolved", levelChanges = "level_changes"
-        case filesNew = "files_new", filesGone = "files_gone", exposureChanges = "exposure_changes"
+        case filesNew = "files_new", filesGone = "files_gone", exposureChanges = "exposure_changes", newlyOverdue = "newly_overdue"
     }
 
     /// Compares two reports.
@@ -243,6 +253,14 @@ package struct ReportDiff: Codable, Sendable {
                 diff.exposureChanges.append(ExposureChange(path: name, from: was, to: now, level: f.level))
                 if was.isEmpty { diff.totals.becameExposed += 1 } else if now.isEmpty { diff.totals.noLongerExposed += 1 }
             }
+            // Past its retention period now, and not before (or not there before).
+            func overdue(_ file: FileRecord?, asOf: String?) -> String? {
+                guard let due = file?.retention?.due, let asOf, due < asOf else { return nil }
+                return due
+            }
+            if let due = overdue(f, asOf: new.begin.asOf), overdue(before, asOf: old.begin.asOf) == nil, let rule = f.retention?.rule {
+                diff.newlyOverdue.append(Overdue(path: name, rule: rule, due: due))
+            }
             // Findings, matched by type and fingerprint with multiplicity; a copy's findings are new.
             var remaining: [String: Int] = [:]
             if let before, !isCopy { for g in before.findings { remaining[g.type + " " + g.fingerprint, default: 0] += 1 } }
@@ -282,6 +300,7 @@ package struct ReportDiff: Codable, Sendable {
         diff.totals.filesGone = diff.filesGone.count
         diff.totals.filesMoved = diff.moved.count
         diff.totals.filesCopied = diff.copied.count
+        diff.totals.newlyOverdue = diff.newlyOverdue.count
         diff.rose = diff.totals.levelsRose > 0 || diff.totals.becameExposed > 0
             || diff.findingsAdded.contains { $0.level != nil }
             || diff.filesNew.contains { $0.level >= .restricted }
@@ -295,7 +314,8 @@ package struct ReportDiff: Codable, Sendable {
         let t = totals
         out += "findings: \(t.findingsAdded) added, \(t.findingsResolved) resolved, \(t.findingsUnchanged) unchanged\n"
         out += "files: \(t.filesNew) new, \(t.filesGone) gone, \(t.filesMoved) moved, \(t.filesCopied) copied; "
-        out += "levels: \(t.levelsRose) rose, \(t.levelsFell) fell; exposed: \(t.becameExposed) became, \(t.noLongerExposed) no longer\n"
+        out += "levels: \(t.levelsRose) rose, \(t.levelsFell) fell; exposed: \(t.becameExposed) became, \(t.noLongerExposed) no longer; "
+        out += "newly overdue: \(t.newlyOverdue)\n"
         func section(_ title: String, _ lines: [String]) {
             guard !lines.isEmpty else { return }
             out += "\n\(title):\n"
@@ -310,6 +330,7 @@ package struct ReportDiff: Codable, Sendable {
         section("became exposed", exposureChanges.filter { $0.from.isEmpty }.map { "\($0.path) (\($0.level.rawValue)): readable by \($0.to.joined(separator: ", "))" })
         section("no longer exposed", exposureChanges.filter { $0.to.isEmpty }.map { "\($0.path): no longer readable by \($0.from.joined(separator: ", "))" })
         section("exposed to others", exposureChanges.filter { !$0.from.isEmpty && !$0.to.isEmpty }.map { "\($0.path): \($0.from.joined(separator: ", ")) → \($0.to.joined(separator: ", "))" })
+        section("newly overdue (retention)", newlyOverdue.map { "\($0.path): \($0.rule), due \($0.due)" })
         section("new files", filesNew.map { "\($0.path) (\($0.level.rawValue))" })
         section("files gone", filesGone.map { "\($0.path) (\($0.level.rawValue))" })
         section("moved", moved.map { "\($0.from) → \($0.to)" })

@@ -18,6 +18,7 @@ package enum ReviewPage {
             var m: [String]    // markings
             var w: Bool        // new since the previous run ("what's new")
             var e: [String]    // broad readers (exposed_to)
+            var u: String      // overdue: the retention rule and the day its period ended, or ""
         }
         struct Row: Encodable {
             var t: String
@@ -71,7 +72,9 @@ package enum ReviewPage {
                 },
                 m: f.markings ?? [],
                 w: previous != nil && !known.contains(key.key(f)) && !(f.contentId.map(knownContent.contains) ?? false),
-                e: f.exposedTo ?? [])
+                e: f.exposedTo ?? [],
+                u: f.retention.flatMap { r in r.due.flatMap { due in
+                    report.begin.asOf.map { due < $0 } == true ? "\(r.rule): \(r.keep), due \(due)" : nil } } ?? "")
         }
         var entriesByLevel = report.summary?.entriesByLevel ?? [:]
         if report.summary == nil { for f in report.files { entriesByLevel[f.level.rawValue, default: 0] += 1 } }
@@ -123,7 +126,8 @@ tr.detail td{background:#fafbfc}.mono{font-family:ui-monospace,Menlo,Consolas,mo
 <div class="filters"><select id="f-level"><option value="">All levels</option></select>
 <select id="f-type"><option value="">All types</option></select><select id="f-folder"><option value="">All folders</option></select>
 <input id="f-text" type="search" placeholder="Filter by text"><label id="new-filter" hidden><input id="f-new" type="checkbox"> New since the previous run</label>
-<label><input id="f-exposed" type="checkbox"> Exposed (broad readers)</label></div>
+<label><input id="f-exposed" type="checkbox"> Exposed (broad readers)</label>
+<label><input id="f-overdue" type="checkbox"> Overdue (retention)</label></div>
 <table><thead><tr><th data-k="p">File</th><th data-k="l">Level</th><th data-k="n">Findings</th><th data-k="t">Types</th><th data-k="o">Outcome</th></tr></thead>
 <tbody id="rows"></tbody></table>
 <div class="filters"><button id="page-prev">Previous</button><span id="page-info" class="muted"></span><button id="page-next">Next</button></div></section>
@@ -178,15 +182,15 @@ const PAGE = 100;
 function render() {
   const lv = document.getElementById("f-level").value, ty = document.getElementById("f-type").value, fo = document.getElementById("f-folder").value;
   const tx = document.getElementById("f-text").value.toLowerCase(), nw = document.getElementById("f-new").checked;
-  const ex = document.getElementById("f-exposed").checked;
-  const shown = files.filter(f => (!nw || f.w) && (!ex || f.e.length) && (!lv || f.l === lv) && (!ty || f.f.some(g => g.t === ty)) && (!fo || f.d === fo)
+  const ex = document.getElementById("f-exposed").checked, od = document.getElementById("f-overdue").checked;
+  const shown = files.filter(f => (!nw || f.w) && (!ex || f.e.length) && (!od || f.u) && (!lv || f.l === lv) && (!ty || f.f.some(g => g.t === ty)) && (!fo || f.d === fo)
     && (!tx || (f.p + " " + f.t + " " + f.r.join(" ") + " " + f.i.join(" ")).toLowerCase().includes(tx)));
   shown.sort((a, b) => { const x = sortKey === "l" ? RANK[a.l] : a[sortKey], y = sortKey === "l" ? RANK[b.l] : b[sortKey]; return (x < y ? -1 : x > y ? 1 : 0) * sortDir || a.p.localeCompare(b.p); });
   const body = document.getElementById("rows"); body.replaceChildren();
   const pages = Math.max(1, Math.ceil(shown.length / PAGE));
   page = Math.min(page, pages - 1);
   for (const f of shown.slice(page * PAGE, (page + 1) * PAGE)) {
-    const tr = el("tr", {class: "file"}, el("td", {class: "mono"}, f.p, ...(f.w ? [" ", el("span", {class: "badge new"}, "new")] : []), ...(f.e.length ? [" ", el("span", {class: "badge exposed", title: "readable by " + f.e.join(", ")}, "exposed")] : [])), el("td", {}, el("span", {class: "badge " + cls(f.l)}, f.l)), el("td", {}, String(f.n)), el("td", {}, f.t), el("td", {}, f.o));
+    const tr = el("tr", {class: "file"}, el("td", {class: "mono"}, f.p, ...(f.w ? [" ", el("span", {class: "badge new"}, "new")] : []), ...(f.e.length ? [" ", el("span", {class: "badge exposed", title: "readable by " + f.e.join(", ")}, "exposed")] : []), ...(f.u ? [" ", el("span", {class: "badge exposed", title: f.u}, "overdue")] : [])), el("td", {}, el("span", {class: "badge " + cls(f.l)}, f.l)), el("td", {}, String(f.n)), el("td", {}, f.t), el("td", {}, f.o));
     tr.addEventListener("click", () => { const n = tr.nextSibling; if (n && n.classList.contains("detail")) { n.remove(); return; } tr.after(detail(f)); });
     body.append(tr);
   }
@@ -203,6 +207,7 @@ function detail(f) {
   if (f.r.length > 1) box.append(el("div", {class: "muted"}, "Also: " + f.r.slice(1).join("; ")));
   if (f.m.length) box.append(el("div", {}, "Markings: " + f.m.join(", ")));
   if (f.e.length) box.append(el("div", {}, el("b", {}, "Exposed: "), "readable by " + f.e.join(", ")));
+  if (f.u) box.append(el("div", {}, el("b", {}, "Overdue: "), f.u));
   if (f.i.length) box.append(el("div", {}, "Issues: " + f.i.join("; ")));
   if (f.f.length) {
     const t = el("table", {}, el("tr", {}, ...["Type", "Value (masked)", "Where", "Level", "Confidence", "Why", "Note"].map(h => el("th", {}, h))));
@@ -213,7 +218,7 @@ function detail(f) {
 }
 for (const th of document.querySelectorAll("th[data-k]")) th.addEventListener("click", () => { page = 0; const k = th.dataset.k; sortDir = sortKey === k ? -sortDir : (k === "p" ? 1 : -1); sortKey = k; render(); });
 if (D.previous) { document.getElementById("new-filter").hidden = false; document.getElementById("meta").textContent += ` · new since ${D.previous}: ${files.filter(f => f.w).length}`; }
-for (const id of ["f-level", "f-type", "f-folder", "f-text", "f-new", "f-exposed"]) document.getElementById(id).addEventListener("input", () => { page = 0; render(); });
+for (const id of ["f-level", "f-type", "f-folder", "f-text", "f-new", "f-exposed", "f-overdue"]) document.getElementById(id).addEventListener("input", () => { page = 0; render(); });
 render();
 </script></body></html>
 """#
