@@ -8,6 +8,7 @@ import signal
 import subprocess
 import time
 
+from selenium.common.exceptions import StaleElementReferenceException
 from selenium import webdriver
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
@@ -75,7 +76,9 @@ def browser():
 
 
 def wait(driver, condition, seconds=60):
-    return WebDriverWait(driver, seconds).until(condition)
+    # The page redraws what it shows (a message, a table) as answers arrive: an element looked up
+    # just before it is redrawn goes stale, and the condition is asked again, as for one not there yet.
+    return WebDriverWait(driver, seconds, ignored_exceptions=[StaleElementReferenceException]).until(condition)
 
 
 def log_in(driver, server):
