@@ -466,18 +466,7 @@ enum SpreadsheetExtractor {
         // false for NaN.
         guard serial >= 0, serial < lastDateSerial + 1 else { return nil }
         let days = Int(serial.rounded(.down))
-        let unixDays = days - 25569  // 1970-01-01 is serial 25569
-        // Civil-from-days (Howard Hinnant's algorithm).
-        let z = unixDays + 719468
-        let era = (z >= 0 ? z : z - 146096) / 146097
-        let doe = z - era * 146097
-        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let d = doy - (153 * mp + 2) / 5 + 1
-        let m = mp < 10 ? mp + 3 : mp - 9
-        let y = yoe + era * 400 + (m <= 2 ? 1 : 0)
-        func two(_ v: Int) -> String { v < 10 ? "0\(v)" : "\(v)" }
-        return "\(y)-\(two(m))-\(two(d))"
+        // 1970-01-01 is serial 25569.
+        return CalendarDay(daysSinceEpoch: days - 25569).description
     }
 }

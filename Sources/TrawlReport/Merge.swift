@@ -179,13 +179,8 @@ package enum ReportMerge {
     }
 
     private static func writeAll(_ bytes: some Collection<UInt8>, to fd: Int32, _ output: String) throws(MergeError) {
-        let array = Array(bytes)
-        var written = 0
-        while written < array.count {
-            let n = array.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + written, $0.count - written) }
-            if n < 0 && errno == EINTR { continue }
-            guard n > 0 else { throw MergeError(message: "\(output): cannot write the merged report: \(String(cString: strerror(errno)))") }
-            written += n
+        do { try OutputFile.writeAll(Array(bytes), to: fd, path: output, for: "merged report") } catch {
+            throw MergeError(message: error.message)
         }
     }
 }

@@ -48,13 +48,7 @@ package enum OutputFile {
         switch output {
         case .direct(let fd):
             defer { if fd != STDOUT_FILENO { close(fd) } }
-            var written = 0
-            while written < bytes.count {
-                let n = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + written, $0.count - written) }
-                if n < 0 && errno == EINTR { continue }
-                guard n > 0 else { throw ReportWriteError(message: "\(path): cannot write the \(what): \(String(cString: strerror(errno)))") }
-                written += n
-            }
+            try writeAll(bytes, to: fd, path: path, for: what)
         case .temporary(let fd, let temporary):
             do {
                 try OwnerOnlyFile.write(bytes, to: fd, path: temporary)
@@ -65,6 +59,17 @@ package enum OutputFile {
                 unlink(temporary)
                 throw ReportWriteError(message: "\(error)")
             }
+        }
+    }
+
+    /// Writes all of `bytes` to `fd`, the output at `path`, retrying interrupted writes.
+    package static func writeAll(_ bytes: [UInt8], to fd: Int32, path: String, for what: String) throws(ReportWriteError) {
+        var written = 0
+        while written < bytes.count {
+            let n = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + written, $0.count - written) }
+            if n < 0 && errno == EINTR { continue }
+            guard n > 0 else { throw ReportWriteError(message: "\(path): cannot write the \(what): \(String(cString: strerror(errno)))") }
+            written += n
         }
     }
 }

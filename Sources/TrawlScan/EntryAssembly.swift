@@ -66,9 +66,7 @@ extension FileJob {
 
     /// Who may read a file with findings, from its descriptor, and the broad readers the policy
     /// flags at its level (reason `exposure`).
-    func describeAccess(_ result: inout FileResult) {
-        var status = stat()
-        guard opened.descriptor >= 0, fstat(opened.descriptor, &status) == 0 else { return }
+    func describeAccess(_ result: inout FileResult, status: stat) {
         let access = LocalAccess.of(descriptor: opened.descriptor, status: status)
         result.access = access
         let exposed = scan.classifier.policy.exposedTo(access, level: result.level)
@@ -82,10 +80,8 @@ extension FileJob {
     /// The retention rule that covers a file with findings, and when its period ends: from the
     /// kinds and dates its text shows, its findings' types and latest date of birth, and its
     /// modification time.
-    func judgeRetention(_ result: inout FileResult) {
+    func judgeRetention(_ result: inout FileResult, status: stat) {
         guard let schedule = scan.classifier.policy.retention else { return }
-        var status = stat()
-        guard opened.descriptor >= 0, fstat(opened.descriptor, &status) == 0 else { return }
         let modified = CalendarDay(secondsSinceEpoch: Double(status.st_mtim.tv_sec))
         var events = opened.retention?.events ?? [:]
         let births = result.findings.filter { $0.match.typeId == "dob" }.compactMap { CalendarDay(iso: $0.match.normalized) }
@@ -100,15 +96,26 @@ extension FileJob {
     /// what the state stores of it.
     func emit(_ entry: FileResult, isMember: Bool) throws(ReportWriteError) {
         var result = entry
-        // A file with findings of its own, or in what it holds.
-        if !isMember && !(result.findings.isEmpty && result.omitted.isEmpty && !result.reasons.contains { $0.rule == "contains" }) {
-            describeAccess(&result)
-            judgeRetention(&result)
+        if !isMember && result.holdsFindings {
+            // Both read the file as it is open now, from one fstat.
+            var status = stat()
+            if opened.descriptor >= 0, fstat(opened.descriptor, &status) == 0 {
+                describeAccess(&result, status: status)
+                judgeRetention(&result, status: status)
+            }
         }
         if result.outcome == .error {
             scan.progress.unreadable.add(1, ordering: .relaxed)
             for issue in result.issues { scan.problems([result.path] + result.members, issue) }
         }
         lines.bytes += try scan.sink.write(result, isMember: isMember, worker: worker, keep: scan.carry != nil)
+    }
+}
+
+extension FileResult {
+    /// Whether the entry has findings of its own, or in what it holds (its level came from a
+    /// member's).
+    var holdsFindings: Bool {
+        !findings.isEmpty || !omitted.isEmpty || reasons.contains { $0.rule == "contains" }
     }
 }

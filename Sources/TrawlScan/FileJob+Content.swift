@@ -119,7 +119,7 @@ extension FileJob {
     func needsContentId(_ result: FileResult, sniffed: SniffedFormat) -> Bool {
         if options.contentIds == .all { return true }
         if case .container = sniffed { return true }
-        return !result.findings.isEmpty || !result.omitted.isEmpty || result.reasons.contains { $0.rule == "contains" }
+        return result.holdsFindings
     }
 
     func contentId(of bytes: [UInt8]) -> String {

@@ -108,25 +108,11 @@ import TrawlReport
         let second = try trawl(["scan", share.tree.path, "--quiet"], key: key)
         let after = share.dir.appendingPathComponent("after.json")
         try second.raw.write(to: after)
-        let (status, out) = try Self.standardOutput(of: ["diff", before.path, after.path, "--json"])
-        let decoded = try JSONDecoder().decode(ReportDiff.self, from: out)
+        let (status, out, _) = try run(["diff", before.path, after.path, "--json"])
+        let decoded = try JSONDecoder().decode(ReportDiff.self, from: Data(out.utf8))
         #expect(status == 1, "a file that became exposed is something that rose")
         #expect(decoded.totals.becameExposed == 1 && decoded.totals.noLongerExposed == 1)
         #expect(decoded.exposureChanges.contains { $0.path.hasSuffix("/private.txt") && $0.from.isEmpty && $0.to == ["other"] })
         #expect(decoded.exposureChanges.contains { $0.path.hasSuffix("/world.txt") && $0.to.isEmpty })
-    }
-
-    /// Runs `trawl ARGS` and returns its status and standard output.
-    static func standardOutput(of args: [String]) throws -> (Int32, Data) {
-        let process = Process()
-        process.executableURL = try binary()
-        process.arguments = args
-        let out = Pipe()
-        process.standardOutput = out
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, data)
     }
 }

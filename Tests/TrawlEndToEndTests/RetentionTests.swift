@@ -89,9 +89,9 @@ import TrawlReport
         let before = share.dir.appendingPathComponent("before.json"), after = share.dir.appendingPathComponent("after.json")
         try share.scan(["--as-of", "2023-01-01"]).raw.write(to: before)
         try share.scan(["--as-of", "2026-12-07"]).raw.write(to: after)
-        let (status, out) = try Exposure.standardOutput(of: ["diff", before.path, after.path, "--json"])
+        let (status, out, _) = try run(["diff", before.path, after.path, "--json"])
         #expect(status == 0, "a file overdue is not something that rose")
-        let diff = try JSONDecoder().decode(ReportDiff.self, from: out)
+        let diff = try JSONDecoder().decode(ReportDiff.self, from: Data(out.utf8))
         // The health declaration was already overdue on 2023-01-01; the guardian form fell due on 2024-06-01.
         #expect(diff.newlyOverdue.map { ($0.path as NSString).lastPathComponent } == ["guardian-form.txt"], "\(diff.newlyOverdue)")
         #expect(diff.newlyOverdue.first?.due == "2024-06-01" && diff.totals.newlyOverdue == 1)

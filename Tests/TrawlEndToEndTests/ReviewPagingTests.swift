@@ -20,15 +20,7 @@ import TrawlReport
         let page = dir.appendingPathComponent("review.html").path
         #expect(try run(["review", report, "-o", page]).status == 0)
 
-        let browser = Process()
-        browser.executableURL = URL(fileURLWithPath: chromium!)
-        browser.arguments = ["--headless", "--no-sandbox", "--disable-gpu", "--dump-dom", "file://" + page]
-        let out = Pipe()
-        browser.standardOutput = out
-        browser.standardError = FileHandle.nullDevice
-        try browser.run()
-        let dom = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        browser.waitUntilExit()
+        let dom = try renderedDOM(of: page)
         #expect(dom.components(separatedBy: "<tr class=\"file\"").count - 1 == 100)
         #expect(dom.contains("page 1 of 3"))
         #expect(dom.contains("(250 of 250 shown)"))
@@ -42,15 +34,7 @@ import TrawlReport
         #expect(try run(["scan", share.path + "/", "-o", next, "--key-file", dir.appendingPathComponent("key").path, "--quiet"]).status <= 1)
         let page2 = dir.appendingPathComponent("review2.html").path
         #expect(try run(["review", next, "--previous", report, "-o", page2]).status == 0)
-        let dump = Process()
-        dump.executableURL = URL(fileURLWithPath: chromium!)
-        dump.arguments = ["--headless", "--no-sandbox", "--disable-gpu", "--dump-dom", "file://" + page2]
-        let out2 = Pipe()
-        dump.standardOutput = out2
-        dump.standardError = FileHandle.nullDevice
-        try dump.run()
-        let dom2 = String(decoding: out2.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        dump.waitUntilExit()
+        let dom2 = try renderedDOM(of: page2)
         #expect(dom2.contains("new since \(report): 3"), "the three new files, not the moved one")
     }
 

@@ -24,6 +24,20 @@ func run(_ args: [String]) throws -> (status: Int32, out: String, err: String) {
 
 let chromium = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].first { FileManager.default.isExecutableFile(atPath: $0) }
 
+/// The page at `path` as headless Chromium has it once its script has run (`--dump-dom`).
+func renderedDOM(of path: String) throws -> String {
+    let browser = Process()
+    browser.executableURL = URL(fileURLWithPath: try #require(chromium, "no chromium"))
+    browser.arguments = ["--headless", "--no-sandbox", "--disable-gpu", "--dump-dom", "file://" + path]
+    let out = Pipe()
+    browser.standardOutput = out
+    browser.standardError = FileHandle.nullDevice
+    try browser.run()
+    let dom = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    browser.waitUntilExit()
+    return dom
+}
+
 @Suite(.serialized) struct AuditAndReview {
     let dir: URL
     let key: String
@@ -131,15 +145,7 @@ let chromium = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].first { FileMa
         // URI is a name, not a fetch).
         #expect(!html.contains("src=\"http") && !html.contains("href=\"http") && !html.contains("<link"), "no external assets")
 
-        let browser = Process()
-        browser.executableURL = URL(fileURLWithPath: chromium!)
-        browser.arguments = ["--headless", "--no-sandbox", "--disable-gpu", "--dump-dom", "file://" + page]
-        let out = Pipe()
-        browser.standardOutput = out
-        browser.standardError = FileHandle.nullDevice
-        try browser.run()
-        let dom = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        browser.waitUntilExit()
+        let dom = try renderedDOM(of: page)
         func number(_ id: String) -> Int? {
             guard let r = dom.range(of: "id=\"\(id)\">") else { return nil }
             return Int(dom[r.upperBound...].prefix { $0.isNumber })
