@@ -251,7 +251,7 @@ extension SummaryRecord {
     static let empty = SummaryRecord(
         finished: "", elapsedSeconds: 0, entries: OutcomeCounts(), files: OutcomeCounts(), bytesRead: 0, filesCarriedOver: 0,
         findingsByType: [:], findingsByLevel: [:], exemptFindings: 0, entriesByLevel: [:], issuesByKind: [:], exitStatus: 0,
-        filesExposed: 0, filesOverdue: 0)
+        filesExposed: 0, filesOverdue: nil)
 
     /// Adds another set of totals (one worker's) to these.
     mutating func add(_ o: SummaryRecord) {
@@ -261,7 +261,7 @@ extension SummaryRecord {
         filesCarriedOver += o.filesCarriedOver
         exemptFindings += o.exemptFindings
         filesExposed = (filesExposed ?? 0) + (o.filesExposed ?? 0)
-        filesOverdue = (filesOverdue ?? 0) + (o.filesOverdue ?? 0)
+        if let overdue = o.filesOverdue { filesOverdue = (filesOverdue ?? 0) + overdue }
         findingsByType.merge(o.findingsByType, uniquingKeysWith: +)
         findingsByLevel.merge(o.findingsByLevel, uniquingKeysWith: +)
         entriesByLevel.merge(o.entriesByLevel, uniquingKeysWith: +)

@@ -246,6 +246,7 @@ package final class ReportWriter: ReportSink, Sendable {
         summary.finished = Timestamp.string(Date())
         summary.elapsedSeconds = (Date().timeIntervalSince(started) * 1000).rounded() / 1000
         summary.exitStatus = summary.entries.failed > 0 ? 1 : 0
+        summary.filesOverdue = asOf == nil ? nil : (summary.filesOverdue ?? 0)
         let final = summary
         try append(ReportRecord.summary(final).line)
         try output.withLock { out throws(ReportWriteError) in try flush(&out) }

@@ -48,10 +48,13 @@ struct ScanRun {
 
         let options = config.scan
 
+        // Retention is judged only under a policy that names a schedule: without one, the report
+        // says nothing of a day or of overdue files.
+        let retentionDay = loadedPolicy.retention == nil ? nil : options.asOf
         let writer: ReportWriter
         do {
             writer = try ReportWriter(path: output, key: key, showValues: config.showValues, findingsOnly: config.findingsOnly,
-                                      workers: options.jobs, asOf: options.asOf)
+                                      workers: options.jobs, asOf: retentionDay)
             try writer.begin(BeginRecord(
                 schema: reportSchema, tool: "trawl \(Trawl.version)", started: Timestamp.string(started),
                 roots: config.roots.map { PathText(Array($0.utf8)) },
@@ -59,7 +62,7 @@ struct ScanRun {
                 patterns: RuleSetIdentity.of(files: library.sources, name: "Patterns", count: library.patterns.count),
                 policy: RuleSetIdentity.of(files: [("policy.yaml", loadedPolicy.source)], name: loadedPolicy.name),
                 keyId: key.id, runId: config.runId,
-                shard: options.shard.map { ShardRecord(index: $0.index, count: $0.count) }, asOf: options.asOf.description))
+                shard: options.shard.map { ShardRecord(index: $0.index, count: $0.count) }, asOf: retentionDay?.description))
         } catch {
             printError("\(error)")
             throw ExitCode(ExitStatus.usageOrFatal)

@@ -87,9 +87,10 @@ struct ScanSummary {
             "bytes_read": number(summary.bytesRead), "seconds": .stringConvertible(summary.elapsedSeconds),
             "mb_per_s": .stringConvertible((megabytesPerSecond * 10).rounded() / 10),
             "report": .string(output), "exit_status": number(Int(exitStatus)),
-            "files_exposed": number(summary.filesExposed ?? 0), "files_overdue": number(summary.filesOverdue ?? 0),
+            "files_exposed": number(summary.filesExposed ?? 0),
         ]
         for level in Level.allCases { m["level_" + level.rawValue.lowercased().replacingOccurrences(of: " ", with: "_")] = number(summary.entriesByLevel[level.rawValue] ?? 0) }
+        if let overdue = summary.filesOverdue { m["files_overdue"] = number(overdue) }
         m["issues"] = .dictionary(summary.issuesByKind.mapValues { number($0) })
         return m
     }

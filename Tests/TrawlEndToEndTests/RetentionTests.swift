@@ -70,6 +70,9 @@ import TrawlReport
         #expect(Self.retention(run, "notes.txt") == nil)
         #expect(run.summary?.filesOverdue == 2)
         #expect(run.stderr.isEmpty)
+        // Without a schedule in the policy, nothing is said of a day or of overdue files.
+        let plain = try trawl(["scan", share.tree.path, "--quiet", "--as-of", "2026-12-07"], key: share.key)
+        #expect(plain.begin?.asOf == nil && plain.summary?.filesOverdue == nil && plain.files.allSatisfy { $0.retention == nil })
     }
 
     @Test func overdueIsJudgedAgainstTheDayAskedForAlsoWhenCarriedOver() throws {
