@@ -31,6 +31,8 @@ let package = Package(
         // their targets hold only the declarations of the calls made through dlopen.
         .systemLibrary(name: "CPoppler"),
         .systemLibrary(name: "CTesseract"),
+        // libsmbclient likewise (about a hundred libraries): its header gives the types only.
+        .systemLibrary(name: "CSMBClient", providers: [.apt(["libsmbclient-dev"])]),
         .systemLibrary(name: "CHyperscan", pkgConfig: "libhs", providers: [.apt(["libhyperscan-dev"])]),
         .systemLibrary(name: "CLibCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
         .systemLibrary(name: "CMalloc"),
@@ -53,13 +55,14 @@ let package = Package(
         .target(name: "OwnerOnlyFiles", exclude: ["README.md"]),
         .target(name: "Poppler", dependencies: ["CPoppler", "DynamicLibrary"], exclude: ["README.md"]),
         .target(name: "OCR", dependencies: ["CTesseract", "DynamicLibrary"], exclude: ["README.md"]),
+        .target(name: "SMBClient", dependencies: ["CSMBClient", "DynamicLibrary"], exclude: ["README.md"]),
         .target(name: "Hyperscan", dependencies: ["CHyperscan"], exclude: ["README.md"]),
         .target(name: "LibCrypto", dependencies: ["CLibCrypto"], exclude: ["README.md"]),
         .target(name: "ChildProcess", dependencies: ["CProcess"], exclude: ["README.md"]),
 
         // The stages.
         .target(name: "TrawlModel", exclude: ["README.md"]),
-        .target(name: "TrawlCrawl", dependencies: ["TrawlModel", "POSIXACL"], exclude: ["README.md"]),
+        .target(name: "TrawlCrawl", dependencies: ["TrawlModel", "POSIXACL", "SMBClient"], exclude: ["README.md"]),
         .target(name: "TrawlExtract", dependencies: ["TrawlModel", "LibArchive", "LibXML2", "GMime", "Poppler"], exclude: ["README.md"]),
         .target(name: "YAMLFiles", dependencies: ["Yams"], exclude: ["README.md"]),
         .target(name: "TrawlPatterns", dependencies: ["TrawlModel", "YAMLFiles"], exclude: ["README.md"]),
@@ -75,10 +78,10 @@ let package = Package(
         ], exclude: ["README.md"]),
         .target(name: "TrawlScan", dependencies: [
             "TrawlModel", "TrawlCrawl", "TrawlExtract", "TrawlPatterns", "TrawlDetect", "TrawlClassify", "TrawlReport", "TrawlState",
-            "TrawlDecisions", "OCR", "ChildProcess",
+            "TrawlDecisions", "OCR", "ChildProcess", "SMBClient",
         ], exclude: ["README.md"]),
         .executableTarget(name: "trawl", dependencies: [
-            "CMalloc", "ChildProcess", "TrawlScan", "TrawlExtract", "TrawlPatterns", "TrawlDetect", "TrawlClassify", "TrawlReport", "TrawlDecisions", "TrawlServe", "OCR", "LibCrypto",
+            "CMalloc", "ChildProcess", "TrawlScan", "TrawlExtract", "TrawlPatterns", "TrawlDetect", "TrawlClassify", "TrawlReport", "TrawlDecisions", "TrawlServe", "OCR", "LibCrypto", "SMBClient", "TrawlCrawl",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ], exclude: ["README.md"]),

@@ -22,6 +22,9 @@ package enum CrawlItem: Sendable {
     /// off): the consumer opens it and stats it through the descriptor (`FileRef.init(path:status:)`),
     /// checking that it is still a regular file and within `maxFileSize`.
     case listedFile(path: [UInt8], directory: DirectoryHandle?)
+    /// A file of a share that is not a local folder (an SMB share), stat'ed by its listing: the
+    /// consumer opens it through `source`.
+    case remoteFile(FileRef, source: any RemoteSource)
     /// A path deliberately not scanned (excluded, too large, symlink, special file), with why.
     case skipped(path: [UInt8], size: Int, issue: ScanIssue)
     /// A path that could not be read (permission, vanished, I/O error).
@@ -66,21 +69,14 @@ package final class Walker: Sendable {
     /// index (0..<jobs) passed with each item lets callers keep per-thread scratch without locks.
     /// Returns when every item has been visited.
     package func run(_ visit: @escaping @Sendable (_ item: CrawlItem, _ worker: Int) -> Void) {
-        let queue = WorkQueue()
+        let queue = WorkQueue<Work>()
         for (index, root) in roots.enumerated() {
             queue.push(Work(path: root, rootIndex: index, relativeStart: root.count))
         }
-        DispatchQueue.concurrentPerform(iterations: jobs) { worker in
-            while var batch = queue.pop() {
-                // Taken from the end, moved out: a copy of each item would retain its path and
-                // directory once more.
-                while let work = batch.popLast() { process(work, worker: worker, queue: queue, visit: visit) }
-                queue.finished()
-            }
-        }
+        queue.run(jobs: jobs) { work, worker in process(work, worker: worker, queue: queue, visit: visit) }
     }
 
-    private func process(_ work: Work, worker: Int, queue: WorkQueue, visit: @Sendable (CrawlItem, Int) -> Void) {
+    private func process(_ work: Work, worker: Int, queue: WorkQueue<Work>, visit: @Sendable (CrawlItem, Int) -> Void) {
         let (path, rootIndex, relative) = (work.path, work.rootIndex, work.path[work.relativeStart...])
         let isRoot = relative.isEmpty
         // A file listed as regular goes on unstat'ed, unless a glob leaves it out: its entry then
@@ -153,6 +149,11 @@ package final class Walker: Sendable {
 
     /// The entry for a file the include and exclude globs leave out, if they do.
     private func globSkip(path: [UInt8], size: Int, relative: ArraySlice<UInt8>) -> CrawlItem? {
+        Walker.globSkip(path: path, size: size, relative: relative, options: options)
+    }
+
+    /// The entry for a file that `options`' include and exclude globs leave out, if they do.
+    static func globSkip(path: [UInt8], size: Int, relative: ArraySlice<UInt8>, options: CrawlOptions) -> CrawlItem? {
         if matches(options.exclude, relative: relative) {
             return .skipped(path: path, size: size, issue: ScanIssue(.excluded, "excluded by a glob"))
         }
@@ -179,7 +180,7 @@ package final class Walker: Sendable {
     /// (device and inode), so that one swapped for a link or another folder since it was listed
     /// is not entered.
     private func listDirectory(_ path: [UInt8], in parent: DirectoryHandle?, listed: stat, rootIndex: Int, relativeStart: Int,
-                               worker: Int, queue: WorkQueue, visit: @Sendable (CrawlItem, Int) -> Void) {
+                               worker: Int, queue: WorkQueue<Work>, visit: @Sendable (CrawlItem, Int) -> Void) {
         let fd: Int32
         switch Walker.openDirectory(path, in: parent) {
         case .success(let opened): fd = opened
@@ -241,6 +242,11 @@ package final class Walker: Sendable {
     }
 
     private func matches(_ globs: [String], relative: ArraySlice<UInt8>) -> Bool {
+        Walker.matches(globs, relative: relative)
+    }
+
+    /// Whether a path (relative to its root) matches one of `globs` (see `CrawlOptions.include`).
+    static func matches(_ globs: [String], relative: ArraySlice<UInt8>) -> Bool {
         if globs.isEmpty { return false }
         let rel = String(decoding: relative, as: UTF8.self)
         let base = rel.split(separator: "/").last.map(String.init) ?? rel
@@ -333,76 +339,5 @@ extension FileRef {
                   mtime: Double(st.st_mtim.tv_sec) + Double(st.st_mtim.tv_nsec) / 1e9,
                   ctime: Double(st.st_ctim.tv_sec) + Double(st.st_ctim.tv_nsec) / 1e9,
                   inode: UInt64(st.st_ino), device: UInt64(st.st_dev), mode: UInt32(st.st_mode))
-    }
-}
-
-/// The shared LIFO stack of work, with the busy count that decides termination.
-private final class WorkQueue: @unchecked Sendable {
-    // SAFETY: every field is read and written only while holding `condition`'s lock (a condition
-    // variable, which Synchronization's Mutex does not offer: idle workers wait on it).
-    private let condition = NSCondition()
-    private var stack: [Work] = []
-    private var busy = 0
-    private var waiting = 0
-    private var visitedDirectories: Set<[UInt64]> = []
-    /// Most items a worker takes at once. Taking several per lock keeps two workers from
-    /// contending on every small file (an incremental rescan does little else per file).
-    private let batchLimit = 16
-
-    func push(_ work: Work) {
-        var one = [work]
-        push(moving: &one)
-    }
-
-    /// Moves the items onto the stack, the last first (so that they are popped in their order),
-    /// leaving `work` empty: moved, not copied (a copy retains each item's path and directory).
-    func push(moving work: inout [Work]) {
-        condition.lock()
-        stack.reserveCapacity(stack.count + work.count)
-        while let w = work.popLast() { stack.append(w) }
-        if waiting > 0 { condition.broadcast() }
-        condition.unlock()
-    }
-
-    /// The next items of work (LIFO), waiting while other workers may still produce some; nil
-    /// when the walk is over. A non-nil result must be followed by `finished()`. A worker takes up
-    /// to a sixteenth of the stack, so that the others still find work. The item to do first is
-    /// the last of the batch.
-    func pop() -> [Work]? {
-        condition.lock()
-        defer { condition.unlock() }
-        while true {
-            if !stack.isEmpty {
-                let n = max(1, min(batchLimit, stack.count / 16))
-                // Moved off the stack, the top last.
-                var batch: [Work] = []
-                batch.reserveCapacity(n)
-                for _ in 0..<n { batch.append(stack.removeLast()) }
-                batch.reverse()
-                busy += 1
-                return batch
-            }
-            if busy == 0 {
-                condition.broadcast()
-                return nil
-            }
-            waiting += 1
-            condition.wait()
-            waiting -= 1
-        }
-    }
-
-    func finished() {
-        condition.lock()
-        busy -= 1
-        if busy == 0 && waiting > 0 { condition.broadcast() }
-        condition.unlock()
-    }
-
-    /// Records a directory as entered; false if it had been entered before (a link loop).
-    func enterDirectoryOnce(device: UInt64, inode: UInt64) -> Bool {
-        condition.lock()
-        defer { condition.unlock() }
-        return visitedDirectories.insert([device, inode]).inserted
     }
 }

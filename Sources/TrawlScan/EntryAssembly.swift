@@ -64,10 +64,9 @@ extension FileJob {
         result.markings = c.markings
     }
 
-    /// Who may read a file with findings, from its descriptor, and the broad readers the policy
+    /// Who may read a file with findings, as its source tells, and the broad readers the policy
     /// flags at its level (reason `exposure`).
-    func describeAccess(_ result: inout FileResult, status: stat) {
-        let access = LocalAccess.of(descriptor: opened.descriptor, status: status)
+    func describeAccess(_ result: inout FileResult, access: FileAccess) {
         result.access = access
         let exposed = scan.classifier.policy.exposedTo(access, level: result.level)
         guard !exposed.isEmpty else { return }
@@ -80,9 +79,9 @@ extension FileJob {
     /// The retention rule that covers a file with findings, and when its period ends: from the
     /// kinds and dates its text shows, its findings' types and latest date of birth, and its
     /// modification time.
-    func judgeRetention(_ result: inout FileResult, status: stat) {
+    func judgeRetention(_ result: inout FileResult, modifiedAt: Double) {
         guard let schedule = scan.classifier.policy.retention else { return }
-        let modified = CalendarDay(secondsSinceEpoch: Double(status.st_mtim.tv_sec))
+        let modified = CalendarDay(secondsSinceEpoch: modifiedAt)
         var events = opened.retention?.events ?? [:]
         let births = result.findings.filter { $0.match.typeId == "dob" }.compactMap { CalendarDay(iso: $0.match.normalized) }
         if let youngest = births.max() { events[.birth] = youngest }
@@ -97,11 +96,10 @@ extension FileJob {
     func emit(_ entry: FileResult, isMember: Bool) throws(ReportWriteError) {
         var result = entry
         if !isMember && result.holdsFindings {
-            // Both read the file as it is open now, from one fstat.
-            var status = stat()
-            if opened.descriptor >= 0, fstat(opened.descriptor, &status) == 0 {
-                describeAccess(&result, status: status)
-                judgeRetention(&result, status: status)
+            // Both read the file as it is open now (one fstat of a local file).
+            if let now = opened.file?.describe() {
+                if let access = now.access { describeAccess(&result, access: access) }
+                judgeRetention(&result, modifiedAt: now.modified)
             }
         }
         if result.outcome == .error {

@@ -3,6 +3,7 @@
 // not read is reported from its head, unread.
 import Foundation
 import TrawlClassify
+import TrawlCrawl
 import TrawlDetect
 import TrawlExtract
 import TrawlModel
@@ -10,7 +11,7 @@ import TrawlReport
 
 extension FileJob {
     /// Returns whether the file was read whole and unchanged (its result may be kept).
-    func processStreamed(_ ref: FileRef, descriptor: Int32, head: [UInt8], sniffed: SniffedFormat) throws(ReportWriteError) -> Bool {
+    func processStreamed(_ ref: FileRef, source: any SourceFile, head: [UInt8], sniffed: SniffedFormat) throws(ReportWriteError) -> Bool {
         var result = FileResult(path: ref.path, size: ref.size, format: sniffed.name, outcome: .scanned)
         let fallback: UInt8? = sniffed == .document(.csv) ? 44 : sniffed == .document(.tsv) ? 9 : nil
         guard sniffed == .document(.text) || fallback != nil else {
@@ -39,7 +40,7 @@ extension FileJob {
         }
         var atStart = true
         var read = 0
-        let failure = FileReading.stream(ref.path, descriptor: descriptor) { block in
+        let failure = source.stream { block in
             scan.progress.bytes.add(block.count, ordering: .relaxed)
             read += block.count
             hasher.update(block)

@@ -53,7 +53,7 @@ struct FileJob {
     let reader: DocumentReader
     /// The entries this file produced, as the sink returned them, for the state.
     let lines = LineCollector()
-    /// The file on disk while it is read: who may read it is told from its descriptor.
+    /// The file of the share while it is read: who may read it is told from it.
     let opened = OpenedFile()
 
     var options: ScanOptions { scan.options }
@@ -67,6 +67,8 @@ struct FileJob {
             try emit(notRead(FileResult(path: path, size: 0, outcome: .error, issues: [issue])), isMember: false)
         case .file(let ref, let directory):
             try handleFile(ref, in: directory, descriptor: nil)
+        case .remoteFile(let ref, let source):
+            try handleRemote(ref, source: source)
         case .listedFile(let path, let directory):
             switch openListed(path, in: directory) {
             case .skipped(let size, let issue):
@@ -140,23 +142,43 @@ struct FileJob {
             }
         }
         defer { if let opened { close(opened) } }
-        let fd = descriptor ?? opened!
-        self.opened.descriptor = fd
+        try read(LocalFile(descriptor: descriptor ?? opened!, path: ref.path), ref: ref, listed: listed)
+    }
+
+    /// A file of a remote share (SMB), as its listing described it: carried over when unchanged,
+    /// else opened through its source and processed as a local file is.
+    private func handleRemote(_ listed: FileRef, source: any RemoteSource) throws(ReportWriteError) {
+        if let carry = scan.carry, try carry.carryOver(listed, worker: worker, into: scan.sink, problems: scan.problems) {
+            scan.progress.carried.add(1, ordering: .relaxed)
+            return
+        }
+        switch source.open(listed, worker: worker) {
+        case .failure(let issue):
+            try emit(notRead(FileResult(path: listed.path, size: listed.size, outcome: .error, issues: [issue])), isMember: false)
+        case .success(let file):
+            try read(file, ref: listed, listed: listed)
+        }
+    }
+
+    /// Reads an open file and writes its entries: a large text or CSV file streamed, anything
+    /// else whole. `ref` is the file as opened, `listed` as the walk saw it (the state's key).
+    private func read(_ source: any SourceFile, ref: FileRef, listed: FileRef) throws(ReportWriteError) {
+        self.opened.file = source
         self.opened.retention = scan.classifier.policy.retention.map(RetentionObserver.init)
         defer {
-            self.opened.descriptor = -1
+            self.opened.file = nil
             self.opened.retention = nil
         }
-        if ref.size > options.streamAbove, let head = try? FileReading.readHead(ref.path, count: 64 * 1024, descriptor: fd).get() {
+        if ref.size > options.streamAbove, let head = try? source.readHead(count: 64 * 1024).get() {
             let sniffed = Sniffer.sniff(head, name: ref.path)
             let rows = (sniffed == .document(.csv) || sniffed == .document(.tsv)) && TextDecoding.startsAsUTF8(head)
             if sniffed == .document(.text) || rows || { if case .unsupported = sniffed { return true } else { return false } }() {
-                let complete = try processStreamed(ref, descriptor: fd, head: head, sniffed: sniffed)
+                let complete = try processStreamed(ref, source: source, head: head, sniffed: sniffed)
                 if complete { scan.carry?.keep(listed, lines: lines.bytes) }
                 return
             }
         }
-        switch FileReading.readAll(ref.path, descriptor: fd, expectedSize: ref.size, limit: options.crawl.maxFileSize) {
+        switch source.readAll(expectedSize: ref.size, limit: options.crawl.maxFileSize) {
         case .failure(let issue):
             let outcome: Outcome = issue.kind == .tooLarge ? .skipped : .error
             try emit(notRead(FileResult(path: ref.path, size: ref.size, outcome: outcome, issues: [issue])), isMember: false)
@@ -232,9 +254,9 @@ final class LineCollector {
     var bytes: [UInt8] = []
 }
 
-/// The file on disk a job is reading: its descriptor (-1 when none is open), and what its text
-/// says that the retention schedule looks at (when the policy names one).
+/// The file of the share a job is reading (nil when none is open), and what its text says that
+/// the retention schedule looks at (when the policy names one).
 final class OpenedFile {
-    var descriptor: Int32 = -1
+    var file: (any SourceFile)?
     var retention: RetentionObserver?
 }

@@ -172,3 +172,29 @@ enum FileReading {
 
 /// O_NOATIME (Linux, <fcntl.h> under _GNU_SOURCE, which Swift's Glibc module does not define).
 private let noAccessTime: Int32 = 0o1000000
+
+/// A file of a local folder open as `descriptor` (not closed here): the local source's
+/// `SourceFile`.
+struct LocalFile: SourceFile {
+    let descriptor: Int32
+    let path: [UInt8]
+
+    func readAll(expectedSize: Int, limit: Int) -> Result<[UInt8], ScanIssue> {
+        FileReading.readAll(path, descriptor: descriptor, expectedSize: expectedSize, limit: limit)
+    }
+
+    func readHead(count: Int) -> Result<[UInt8], ScanIssue> {
+        FileReading.readHead(path, count: count, descriptor: descriptor)
+    }
+
+    func stream(_ body: (ArraySlice<UInt8>) -> Void) -> ScanIssue? {
+        FileReading.stream(path, descriptor: descriptor, body)
+    }
+
+    /// From one `fstat` of the open file: who may read it (mode bits and ACL) and its time.
+    func describe() -> (access: FileAccess?, modified: Double)? {
+        var status = stat()
+        guard fstat(descriptor, &status) == 0 else { return nil }
+        return (LocalAccess.of(descriptor: descriptor, status: status), Double(status.st_mtim.tv_sec))
+    }
+}

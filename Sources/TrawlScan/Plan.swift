@@ -9,6 +9,7 @@
 // whatever files are added or removed between their walks, and whichever host mounts the share
 // where. Split by top-level folder would not balance: one folder can hold most of a share. A
 // file's archive members and attachments go with the file.
+import SMBClient
 import TrawlCrawl
 
 /// One of `count` disjoint parts of a scan, numbered from 0.
@@ -55,13 +56,17 @@ struct ScanPlan {
         rootBytes = roots.map { Array($0.utf8) }.sorted { $0.count > $1.count }
     }
 
-    /// The walk of every root by `jobs` threads. With a state to compare with, the walk stats each
-    /// file (size and change time decide what is carried over); without one, a regular file is
-    /// listed unstat'ed and stat'ed through its descriptor when opened (`FileJob`).
-    func walker(jobs: Int, comparesWithState: Bool) -> Walker {
+    /// Walks every root with `jobs` threads, local folders first, then SMB shares, calling
+    /// `visit` for each item. With a state to compare with, the local walk stats each file (size
+    /// and change time decide what is carried over); without one, a regular file is listed
+    /// unstat'ed and stat'ed through its descriptor when opened (`FileJob`). An SMB listing
+    /// always gives each file's size and times.
+    func walk(jobs: Int, comparesWithState: Bool, smb: SMBSettings, _ visit: @escaping @Sendable (CrawlItem, Int) -> Void) {
         var crawl = crawl
         crawl.statFiles = comparesWithState
-        return Walker(roots: roots, options: crawl, jobs: jobs)
+        let local = roots.filter { !SMBSource.isSMB($0) }, shares = roots.filter(SMBSource.isSMB)
+        if !local.isEmpty { Walker(roots: local, options: crawl, jobs: jobs).run(visit) }
+        if !shares.isEmpty { SMBSource(settings: smb, options: crawl, jobs: jobs).run(roots: shares, jobs: jobs, visit) }
     }
 
     /// Whether this process scans `item` (always, without a shard).
@@ -90,6 +95,7 @@ extension CrawlItem {
         switch self {
         case .file(let ref, _): ref.path
         case .listedFile(let path, _): path
+        case .remoteFile(let ref, _): ref.path
         case .skipped(let path, _, _): path
         case .failed(let path, _): path
         }

@@ -1,6 +1,7 @@
 // What a scan is asked to do (`ScanOptions`), what it tells a progress display while it runs
 // (`ScanProgress`), and where the entries that could not be read are told (`ProblemSink`).
 import Foundation
+import SMBClient
 import Synchronization
 import TrawlCrawl
 import TrawlExtract
@@ -36,6 +37,8 @@ package struct ScanOptions: Sendable {
     package var contentIds: ContentIds = .withFindings
     /// Scan only this part of the walk (`ScanPlan`); nil: all of it.
     package var shard: Shard?
+    /// How `smb://` roots are reached: the account, Kerberos, encryption, timeouts.
+    package var smb = SMBSettings()
 
     package init(roots: [String]) { self.roots = roots }
 }

@@ -48,9 +48,8 @@ package final class Scanner: Sendable {
             return LocalReader(limits: options.limits, recognizeText: options.ocr)
         })
         let failure = FirstError()
-        let walker = plan.walker(jobs: jobs, comparesWithState: context.carry != nil)
         let plan = plan
-        walker.run { item, worker in
+        plan.walk(jobs: jobs, comparesWithState: context.carry != nil, smb: options.smb) { item, worker in
             guard failure.value == nil, plan.keeps(item) else { return }
             let job = FileJob(scan: self.context, worker: worker, detector: scratch.detector(worker), reader: scratch.reader(worker))
             do throws(ReportWriteError) {

@@ -2,7 +2,9 @@ import ArgumentParser
 import Foundation
 import Logging
 import OCR
+import SMBClient
 import TrawlClassify
+import TrawlCrawl
 import TrawlDecisions
 import TrawlDetect
 import TrawlModel
@@ -27,7 +29,7 @@ struct Scan: ParsableCommand {
               trawl scan Samples --output - --findings-only | jq .
             """)
 
-    @Argument(help: "Folders or files to scan.")
+    @Argument(help: "Folders or files to scan, and SMB shares as smb://server/share[/folder].")
     var roots: [String]
 
     @Option(name: [.short, .long], help: ArgumentHelp("Where to write the report (JSON Lines); '-' for standard output.", valueName: "file"))
@@ -99,6 +101,18 @@ struct Scan: ParsableCommand {
     @Option(help: ArgumentHelp("Report only findings at or above this confidence: low, medium, high.", valueName: "level"))
     var minConfidence: String = "medium"
 
+    @Option(help: ArgumentHelp("The account for smb:// roots: a file of 'username = ', 'password = ' and 'domain = ' lines (smbclient's -A format), readable by its owner only (default: $TRAWL_SMB_CREDENTIALS; without either, a guest session, or Kerberos with --smb-kerberos).", valueName: "file"))
+    var smbCredentials: String?
+
+    @Flag(help: "Reach smb:// roots with the Kerberos ticket of the account running the scan (kinit, or a keytab's ticket cache).")
+    var smbKerberos = false
+
+    @Option(help: ArgumentHelp("SMB3 encryption for smb:// roots: request (used where the server offers it), require (a server that refuses it is not read) or off.", valueName: "level"))
+    var smbEncryption: String = "request"
+
+    @Option(help: ArgumentHelp("Longest wait for an SMB server to connect or answer.", valueName: "seconds"))
+    var smbTimeout: Double = 20
+
     @Option(help: ArgumentHelp("Pattern directory (default: $TRAWL_PATTERNS, or the Patterns folder installed with trawl).", valueName: "dir"))
     var patterns: String?
 
@@ -151,7 +165,14 @@ struct Scan: ParsableCommand {
         if let failOn, Level.allCases.first(where: { $0.rawValue.lowercased() == failOn.lowercased() }) == nil {
             throw ValidationError("--fail-on must be Confidential, Restricted, Internal or Public")
         }
-        for root in roots where !FileManager.default.fileExists(atPath: root) {
+        guard SMBSettings.Encryption(rawValue: smbEncryption) != nil else {
+            throw ValidationError("--smb-encryption must be request, require or off")
+        }
+        if smbTimeout <= 0 { throw ValidationError("--smb-timeout must be positive") }
+        for root in roots where SMBSource.isSMB(root) {
+            if let problem = SMBRoot.problem(root) { throw ValidationError(problem) }
+        }
+        for root in roots where !SMBSource.isSMB(root) && !FileManager.default.fileExists(atPath: root) {
             throw ValidationError("\(root): no such file or folder")
         }
     }

@@ -9,7 +9,9 @@
 // the key lets results made under it reach reports made without it: the raw values of a
 // `--show-values` run, for one.
 import Foundation
+import ArgumentParser
 import LibCrypto
+import SMBClient
 import TrawlClassify
 import TrawlDecisions
 import TrawlModel
@@ -43,6 +45,7 @@ struct ScanConfiguration {
         "scan.roots": "results are stored and looked up by path",
         "output": "where the report goes, not what it holds",
         "scan.jobs": "how many files are read at once",
+        "scan.smb": "how SMB shares are reached (the account, encryption, timeouts), not what is read in them",
         "scan.asOf": "the report's due dates do not depend on it; overdue is judged against the begin record's as_of",
         "scan.isolation.executable": "the worker is this very build, whose digest is in the rules",
         "stateFile": "the state database itself",
@@ -157,6 +160,12 @@ extension Scan {
         options.shard = shard.flatMap(Shard.init(parsing:))
         options.contentIds = ContentIds(rawValue: contentId) ?? .withFindings
         if let day = asOf.flatMap(CalendarDay.init(iso:)) { options.asOf = day }
+        options.smb.kerberos = smbKerberos
+        options.smb.encryption = SMBSettings.Encryption(rawValue: smbEncryption) ?? .request
+        options.smb.timeoutMilliseconds = Int(smbTimeout * 1000)
+        if let file = smbCredentials ?? ProcessInfo.processInfo.environment["TRAWL_SMB_CREDENTIALS"], !file.isEmpty {
+            do { try SMBCredentialsFile.load(file, into: &options.smb) } catch { throw ValidationError("--smb-credentials: \(error)") }
+        }
         let patternDir = try Resources.patternsDirectory(patterns)
         return ScanConfiguration(
             roots: roots, output: output, scan: options, showValues: showValues, findingsOnly: findingsOnly,

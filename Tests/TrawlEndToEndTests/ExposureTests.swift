@@ -5,6 +5,16 @@ import Testing
 import TrawlModel
 import TrawlReport
 
+/// Runs a system tool (chmod, setfacl) and requires it to succeed.
+func runTool(_ tool: String, _ args: [String]) throws {
+    let p = Process()
+    p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    p.arguments = [tool] + args
+    try p.run()
+    p.waitUntilExit()
+    try #require(p.terminationStatus == 0, "\(tool) \(args)")
+}
+
 @Suite struct Exposure {
     /// A folder of files holding the same personal data, each readable by someone else.
     final class Share {
@@ -35,14 +45,7 @@ import TrawlReport
 
         func path(_ name: String) -> String { tree.appendingPathComponent(name).path }
 
-        func run(_ tool: String, _ args: [String]) throws {
-            let p = Process()
-            p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            p.arguments = [tool] + args
-            try p.run()
-            p.waitUntilExit()
-            try #require(p.terminationStatus == 0, "\(tool) \(args)")
-        }
+        func run(_ tool: String, _ args: [String]) throws { try runTool(tool, args) }
 
         func policy(_ extra: String) throws -> String {
             let file = dir.appendingPathComponent("policy-\(UUID()).yaml")

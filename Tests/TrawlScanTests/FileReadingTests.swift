@@ -124,7 +124,7 @@ import TrawlCrawl
         func add(_ item: CrawlItem) {
             let path: [UInt8]
             switch item {
-            case .file(let ref, _): path = ref.path
+            case .file(let ref, _), .remoteFile(let ref, _): path = ref.path
             case .listedFile(let p, _): path = p
             case .skipped(let p, _, _), .failed(let p, _): path = p
             }

@@ -1,0 +1,178 @@
+// The SMB source: roots named `smb://server/share/path`, walked and read through libsmbclient
+// (the SMBClient wrapper) without mounting anything.
+//
+// Design decision: each worker of the pool has its own connection (a libsmbclient context, with
+// its own sessions), made on its first use and used by that worker only; the walk is the local
+// walk's shape (one shared stack of folders and files, depth first) with the server's listing,
+// which gives every entry's type, size and times, so a file is not stat'ed again before it is
+// read. Paths are the URLs as the root was given plus the names below it, unescaped; they are
+// escaped only to be handed to the library. Nothing here writes to a server: files are opened
+// read-only, and no attribute or time is set.
+import SMBClient
+import Synchronization
+import TrawlModel
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+package final class SMBSource: RemoteSource, @unchecked Sendable {
+    // SAFETY: `connections[i]` is made, used and released only by worker i (the walker and the
+    // scanner give every thread a distinct index); the array itself is never resized after init.
+    private var connections: [SMBConnection?]
+    private let settings: SMBSettings
+    private let options: CrawlOptions
+
+    /// `jobs`: the number of workers that will use it (one connection each).
+    package init(settings: SMBSettings, options: CrawlOptions, jobs: Int) {
+        self.settings = settings
+        self.options = options
+        connections = Array(repeating: nil, count: max(1, jobs))
+    }
+
+    /// Whether `root` names an SMB share ("smb://").
+    package static func isSMB(_ root: String) -> Bool { root.lowercased().hasPrefix("smb://") }
+
+    /// Walks `roots` (each `smb://server/share[/path]`) with `jobs` workers, calling `visit` for
+    /// every item as the local walk does.
+    package func run(roots: [String], jobs: Int, _ visit: @escaping @Sendable (_ item: CrawlItem, _ worker: Int) -> Void) {
+        let queue = WorkQueue<SMBWork>()
+        for root in roots {
+            let path = Array(SMBSource.trimmed(root).utf8)
+            queue.push(SMBWork(path: path, relativeStart: path.count, status: nil))
+        }
+        queue.run(jobs: min(jobs, connections.count)) { work, worker in self.process(work, worker: worker, queue: queue, visit: visit) }
+    }
+
+    /// The connection of worker `worker`, made on first use.
+    private func connection(_ worker: Int) -> Result<SMBConnection, ScanIssue> {
+        if let made = connections[worker] { return .success(made) }
+        do {
+            let made = try SMBConnection(settings)
+            connections[worker] = made
+            return .success(made)
+        } catch {
+            return .failure(ScanIssue(.unreadable, "cannot use SMB: \(error.description)"))
+        }
+    }
+
+    private func process(_ work: SMBWork, worker: Int, queue: WorkQueue<SMBWork>, visit: @Sendable (CrawlItem, Int) -> Void) {
+        let path = work.path
+        let relative = path[work.relativeStart...]
+        let isRoot = relative.isEmpty
+        let connection: SMBConnection
+        switch self.connection(worker) {
+        case .success(let made): connection = made
+        case .failure(let issue): return visit(.failed(path: path, issue: issue), worker)
+        }
+        var status: SMBStatus
+        if let known = work.status {
+            status = known
+        } else {
+            do { status = try connection.status(SMBSource.url(path)) } catch {
+                return visit(.failed(path: path, issue: SMBSource.issue(error)), worker)
+            }
+        }
+        if status.isDirectory {
+            if !isRoot && Walker.matches(options.exclude, relative: relative) { return }
+            var children: [SMBWork] = []
+            do {
+                try connection.list(SMBSource.url(path)) { name, child in
+                    var childPath = path
+                    if childPath.last != 47 { childPath.append(47) }
+                    let nameStart = childPath.count
+                    childPath += name
+                    children.append(SMBWork(path: childPath, relativeStart: isRoot ? nameStart : work.relativeStart, status: child))
+                }
+            } catch {
+                return visit(.failed(path: path, issue: SMBSource.issue(error, doing: "list folder")), worker)
+            }
+            queue.push(moving: &children)
+            return
+        }
+        guard status.isRegular else {
+            return visit(.skipped(path: path, size: 0, issue: ScanIssue(.specialFile, "not a regular file")), worker)
+        }
+        if !isRoot, let skip = Walker.globSkip(path: path, size: status.size, relative: relative, options: options) {
+            return visit(skip, worker)
+        }
+        if let skip = Walker.sizeSkip(path: path, size: status.size, limit: options.maxFileSize) { return visit(skip, worker) }
+        visit(.remoteFile(FileRef(path: path, smb: status), source: self), worker)
+    }
+
+    package func open(_ ref: FileRef, worker: Int) -> Result<any SourceFile, ScanIssue> {
+        let connection: SMBConnection
+        switch self.connection(worker) {
+        case .success(let made): connection = made
+        case .failure(let issue): return .failure(issue)
+        }
+        let url = SMBSource.url(ref.path)
+        do {
+            let file = try connection.open(url)
+            return .success(SMBShareFile(file: file, connection: connection, url: url, listed: ref))
+        } catch {
+            return .failure(SMBSource.issue(error, doing: "open"))
+        }
+    }
+
+    /// The root without a trailing "/" (the share itself keeps its name).
+    static func trimmed(_ root: String) -> String {
+        var r = Substring(root)
+        while r.hasSuffix("/") && r.count > "smb://".count { r = r.dropLast() }
+        return String(r)
+    }
+
+    /// `path` as libsmbclient takes it: the URL's names percent-escaped, except letters, digits,
+    /// "-._~" and the "/" between them (the library unescapes what it is given, so a "%" in a
+    /// name must reach it as "%25").
+    static func url(_ path: [UInt8]) -> String {
+        let scheme = Array("smb://".utf8)
+        var out = "smb://"
+        for b in path.dropFirst(scheme.count) {
+            if b.isASCIIAlphanumeric || b == 45 || b == 46 || b == 95 || b == 126 || b == 47 {
+                out.unicodeScalars.append(Unicode.Scalar(b))
+            } else {
+                out += "%" + String(b, radix: 16, uppercase: true).leftPadded(2)
+            }
+        }
+        return out
+    }
+
+    /// A ledger issue for a failed call, in words a person understands.
+    static func issue(_ error: SMBError, doing: String? = nil) -> ScanIssue {
+        let detail = doing.map { "\($0): " } ?? ""
+        switch error.code {
+        case EACCES, EPERM:
+            return ScanIssue(.permission, detail + "access denied by the server (the account may not read it, or the credentials were refused): \(error.description)")
+        case ETIMEDOUT:
+            return ScanIssue(.unreadable, detail + "no answer from the server in time: \(error.description)")
+        case ECONNREFUSED, EHOSTUNREACH, ENETUNREACH:
+            return ScanIssue(.unreadable, detail + "server unreachable: \(error.description)")
+        case ENOENT, ENODEV:
+            return ScanIssue(.unreadable, detail + "no such share or path on the server: \(error.description)")
+        default:
+            return ScanIssue(.unreadable, detail + error.description)
+        }
+    }
+}
+
+/// A folder to list or a file to visit; `path[relativeStart...]` is its path below its root.
+private struct SMBWork: Sendable {
+    var path: [UInt8]
+    var relativeStart: Int
+    /// What the listing said of it; nil for a root, which is stat'ed first.
+    var status: SMBStatus?
+}
+
+extension FileRef {
+    /// A file of an SMB share as its folder's listing described it. The device is 0 (one share
+    /// is one namespace for the state); the inode is the server's file id.
+    init(path: [UInt8], smb status: SMBStatus) {
+        self.init(path: path, size: status.size, mtime: status.modified, ctime: status.changed, inode: status.fileId, device: 0,
+                  mode: UInt32(S_IFREG))
+    }
+}
+
+extension String {
+    func leftPadded(_ width: Int) -> String { String(repeating: "0", count: max(0, width - count)) + self }
+}

@@ -1,0 +1,171 @@
+// Scans of a real Samba server (scripts/smb-server, started by scripts/test as root, named by
+// TRAWL_SMB_SERVER): the Samples over SMB give what was planted, as a local scan does; who may
+// read each file comes from its Windows security descriptor; every kind of failure is reported;
+// and nothing on the share changes.
+import Foundation
+import Testing
+import TrawlModel
+import TrawlReport
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The running test server: its folder (credentials) and the folder its shares serve.
+struct SMBServer {
+    let dir: URL
+    var credentials: String { dir.appendingPathComponent("credentials").path }
+    /// FOLDER/samples is //127.0.0.1/samples (and /public), FOLDER/access is //127.0.0.1/access.
+    var folder: URL {
+        URL(fileURLWithPath: (try? String(contentsOf: dir.appendingPathComponent("folder"), encoding: .utf8))?
+            .trimmingCharacters(in: .whitespacesAndNewlines) ?? "")
+    }
+
+    static var running: SMBServer? {
+        ProcessInfo.processInfo.environment["TRAWL_SMB_SERVER"].map { SMBServer(dir: URL(fileURLWithPath: $0)) }
+    }
+}
+
+@Suite(.serialized, .enabled(if: SMBServer.running != nil, "needs scripts/smb-server (scripts/test starts it as root)"))
+struct SMB {
+    let server = SMBServer.running!
+
+    @Test func samplesOverSMBGiveExactlyWhatWasPlanted() throws {
+        let run = try trawl(["scan", "smb://127.0.0.1/samples", "--smb-credentials", server.credentials,
+                             "--exclude", "expected.json", "--show-values", "--quiet"])
+        #expect(run.status == 1, "\(run.stderr)")
+        // SMB names are Unicode: a name that is not UTF-8 on the server's disk is not shown to
+        // clients (Samba leaves it out of listings), so that one planted file cannot be reached.
+        try expectPlanted(run, under: "smb://127.0.0.1/samples/") { String(validating: $0.rawPath, as: UTF8.self) != nil }
+    }
+
+    @Test func aGuestShareIsReadWithoutCredentials() throws {
+        let run = try trawl(["scan", "smb://127.0.0.1/public", "--exclude", "expected.json", "--quiet"])
+        #expect(run.status == 1, "\(run.stderr)")
+        #expect(run.files.count > 70)
+        #expect(run.files.allSatisfy { $0.path.display.hasPrefix("smb://127.0.0.1/public/") })
+    }
+
+    @Test func anUnchangedShareIsCarriedOverWithTheSameEntries() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("trawl-smb-state-\(UUID())")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let args = ["scan", "smb://127.0.0.1/samples", "--smb-credentials", server.credentials, "--quiet",
+                    "--state", dir.appendingPathComponent("state.db").path]
+        let key = dir.appendingPathComponent("key").path
+        let first = try trawl(args, key: key), second = try trawl(args, key: key)
+        #expect(first.files.allSatisfy { $0.carriedOver != true })
+        let carried = second.files.filter { $0.carriedOver == true && $0.members == nil }
+        // Every file read whole is carried over; those not wholly read are read again.
+        let whole = first.files.filter { $0.members == nil && $0.outcome == .scanned }
+        #expect(carried.count >= whole.count - 5 && carried.count > 50, "carried \(carried.count) of \(whole.count)")
+        #expect(Set(first.files.map { $0.path.display + "\($0.level)" }) == Set(second.files.map { $0.path.display + "\($0.level)" }))
+    }
+
+    /// Files of the access share, each readable by the test account and by some others, set with
+    /// real modes and POSIX ACLs that Samba shows as Windows ACLs.
+    @Test func whoMayReadComesFromTheSecurityDescriptor() throws {
+        let access = server.folder.appendingPathComponent("access")
+        let record = Data("Student: Jane Doe\nNI number: AB 12 34 56 C\n".utf8)
+        for name in ["world.txt", "staff.txt", "students.txt", "locked.txt", "hidden/inside.txt"] {
+            let file = access.appendingPathComponent(name)
+            try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try record.write(to: file)
+        }
+        defer { for name in ["world.txt", "staff.txt", "students.txt", "locked.txt", "hidden"] {
+            try? FileManager.default.removeItem(at: access.appendingPathComponent(name))
+        } }
+        func path(_ name: String) -> String { access.appendingPathComponent(name).path }
+        try runTool("chmod", ["644", path("world.txt")])
+        try runTool("chmod", ["640", path("staff.txt"), path("students.txt")])
+        try runTool("setfacl", ["-m", "u:trawltest:r", path("staff.txt")])
+        try runTool("setfacl", ["-m", "u:trawltest:r,g:users:r", path("students.txt")])
+        try runTool("chmod", ["600", path("locked.txt")])
+        try runTool("chmod", ["700", path("hidden")])
+        let policy = access.deletingLastPathComponent().appendingPathComponent("policy-\(UUID()).yaml")
+        defer { try? FileManager.default.removeItem(at: policy) }
+        let base = try String(contentsOf: root.appendingPathComponent("Patterns/policy.yaml"), encoding: .utf8)
+            .replacingOccurrences(of: #"(?m)^exposure:\n(  .*\n)*"#, with: "", options: .regularExpression)
+        try Data((base + "\nexposure:\n  broad: [other, group:users]\n  levels: [Confidential, Restricted]\n").utf8).write(to: policy)
+
+        let run = try trawl(["scan", "smb://127.0.0.1/access", "--smb-credentials", server.credentials, "--quiet",
+                             "--patterns", root.appendingPathComponent("Patterns").path, "--policy", policy.path])
+        func entry(_ name: String) throws -> FileRecord {
+            try #require(run.files.first { $0.path.display == "smb://127.0.0.1/access/" + name }, "\(name): \(run.stderr)")
+        }
+        let world = try entry("world.txt"), staff = try entry("staff.txt"), students = try entry("students.txt")
+        // 644: the owner, the owning group and everyone (Windows' Everyone is POSIX other).
+        #expect(world.permissions?.readers == ["group:root", "other", "user:root"])
+        #expect(world.exposedTo == ["other"])
+        // The test account is a Samba account (a SID of the server's own domain, named
+        // "SERVER\\trawltest"): whether such a SID is a user or a group takes a directory lookup,
+        // so it is an "account:".
+        func named(_ readers: [String]?) -> [String] {
+            (readers ?? []).map { $0.hasPrefix("account:") && $0.hasSuffix("\\trawltest") ? "account:trawltest" : $0 }
+        }
+        #expect(named(staff.permissions?.readers) == ["account:trawltest", "group:root", "user:root"])
+        #expect(staff.exposedTo == nil)
+        #expect(named(students.permissions?.readers) == ["account:trawltest", "group:root", "group:users", "user:root"])
+        #expect(students.exposedTo == ["group:users"])
+        #expect([world, staff, students].allSatisfy { $0.level == .restricted && $0.permissions?.owner == "root" })
+        // What the account may not read or list is in the ledger with the reason.
+        let locked = try entry("locked.txt"), hidden = try entry("hidden")
+        #expect(locked.outcome == .error && locked.issues?.first?.kind == .permission)
+        #expect(hidden.outcome == .error && hidden.issues?.first?.kind == .permission)
+        #expect(run.stderr.isEmpty)
+    }
+
+    @Test func wrongAccountsMissingSharesAndUnreachableServersAreReported() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("trawl-smb-bad-\(UUID())")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let wrong = dir.appendingPathComponent("wrong").path
+        try Data("username = trawltest\npassword = not-the-password\n".utf8).write(to: URL(fileURLWithPath: wrong))
+        #expect(chmod(wrong, 0o600) == 0)
+        let refused = try trawl(["scan", "smb://127.0.0.1/samples", "--smb-credentials", wrong])
+        #expect(refused.status == 1 && refused.files.count == 1 && refused.files[0].issues?.first?.kind == .permission)
+        #expect(refused.stderr.contains("credentials were refused"), "\(refused.stderr)")
+
+        let missing = try trawl(["scan", "smb://127.0.0.1/no-such-share", "--smb-credentials", server.credentials])
+        #expect(missing.status == 1 && missing.files.first?.outcome == .error, "\(missing.stderr)")
+        #expect(missing.stderr.contains("smb://127.0.0.1/no-such-share"))
+
+        // Nothing listens on 127.0.0.2:445 (the server is bound to 127.0.0.1): refused at once.
+        let unreachable = try trawl(["scan", "smb://127.0.0.2/samples", "--smb-timeout", "5"])
+        #expect(unreachable.status == 1 && unreachable.files.first?.outcome == .error, "\(unreachable.stderr)")
+
+        // Credentials others may read, or on the command line, are refused before anything is read.
+        let open = dir.appendingPathComponent("open").path
+        try Data("username = trawltest\npassword = x\n".utf8).write(to: URL(fileURLWithPath: open))
+        #expect(chmod(open, 0o644) == 0)
+        let loose = try trawl(["scan", "smb://127.0.0.1/samples", "--smb-credentials", open])
+        #expect(loose.status == 2 && loose.stderr.contains("chmod 600"), "\(loose.stderr)")
+        let inline = try trawl(["scan", "smb://trawltest:secret@127.0.0.1/samples"])
+        #expect(inline.status == 2 && inline.stderr.contains("--smb-credentials"), "\(inline.stderr)")
+    }
+
+    /// Every file and folder of the share as the server's disk has it: content digest, size,
+    /// mode, owner, and modification and change times (any write, rename or change of attributes
+    /// or times moves the change time).
+    @Test func aScanChangesNothingOnTheShare() throws {
+        let samples = server.folder.appendingPathComponent("samples")
+        func snapshot() throws -> [String: String] {
+            var out: [String: String] = [:]
+            let walker = FileManager.default.enumerator(atPath: samples.path)!
+            while let name = walker.nextObject() as? String {
+                var st = stat()
+                // A name that is not UTF-8 does not survive the String path (it is counted all the same).
+                guard lstat(samples.appendingPathComponent(name).path, &st) == 0 else { out[name] = "?"; continue }
+                let data = (st.st_mode & S_IFMT) == S_IFREG ? (FileManager.default.contents(atPath: samples.appendingPathComponent(name).path) ?? Data()) : Data()
+                out[name] = "\(data.hashValue) \(st.st_size) \(st.st_mode) \(st.st_uid) \(st.st_mtim.tv_sec).\(st.st_mtim.tv_nsec) \(st.st_ctim.tv_sec).\(st.st_ctim.tv_nsec)"
+            }
+            return out
+        }
+        let before = try snapshot()
+        let run = try trawl(["scan", "smb://127.0.0.1/samples", "--smb-credentials", server.credentials, "--quiet"])
+        #expect(run.files.count > 70)
+        let after = try snapshot()
+        #expect(before.count == after.count && before.count > 60)
+        #expect(before.filter { after[$0.key] != $0.value }.map(\.key).isEmpty, "changed on the share")
+    }
+}
