@@ -1,6 +1,7 @@
 // A file of an SMB share open for reading, and who may read it from its Windows security
 // descriptor: the SMB source's `SourceFile`.
 import SMBClient
+import Synchronization
 import TrawlModel
 
 #if canImport(Glibc)
@@ -25,13 +26,33 @@ final class SMBShareFile: SourceFile {
 
     func readAll(expectedSize: Int, limit: Int) -> Result<[UInt8], ScanIssue> {
         do { try file.rewind() } catch { return .failure(SMBSource.issue(error)) }
-        var out: [UInt8] = []
-        out.reserveCapacity(min(max(expectedSize, 0), limit) + 1)
-        let failure = readBlocks { block in
-            out.append(contentsOf: block)
-            return out.count <= limit
+        // One buffer of the listed size and 4 KiB more, read into directly. A read that returns
+        // less than asked, at exactly the listed size, is the end: the read that would return 0
+        // (a round trip to the server) is not made.
+        var failure: SMBError?
+        var filled = 0
+        var out = [UInt8](unsafeUninitializedCapacity: min(max(expectedSize, 0), limit) + 4096) { buffer, count in
+            while filled < buffer.count {
+                let room = UnsafeMutableRawBufferPointer(UnsafeMutableBufferPointer(rebasing: buffer[filled...]))
+                let n: Int
+                do throws(SMBError) { n = try file.read(into: room) } catch {
+                    failure = error
+                    break
+                }
+                if n == 0 { break }
+                filled += n
+                if filled == expectedSize && n < room.count { break }
+            }
+            count = filled
         }
-        if let failure { return .failure(failure) }
+        if let failure { return .failure(SMBSource.issue(failure, doing: "read")) }
+        // Grown past the room since it was listed: read on in blocks, within the limit.
+        if filled == out.count && out.count > expectedSize {
+            if let failure = readBlocks({ block in
+                out.append(contentsOf: block)
+                return out.count <= limit
+            }) { return .failure(failure) }
+        }
         if out.count > limit { return .failure(ScanIssue(.tooLarge, "grew past the limit of \(limit) bytes while being read")) }
         return .success(out)
     }
@@ -39,7 +60,7 @@ final class SMBShareFile: SourceFile {
     func readHead(count: Int) -> Result<[UInt8], ScanIssue> {
         do { try file.rewind() } catch { return .failure(SMBSource.issue(error)) }
         var out: [UInt8] = []
-        let failure = readBlocks { block in
+        let failure = readBlocks(blockSize: count) { block in
             out.append(contentsOf: block.prefix(count - out.count))
             return out.count < count
         }
@@ -55,8 +76,8 @@ final class SMBShareFile: SourceFile {
     }
 
     /// Reads from the current offset to the end in blocks, while `body` returns true.
-    private func readBlocks(_ body: (ArraySlice<UInt8>) -> Bool) -> ScanIssue? {
-        var buffer = [UInt8](repeating: 0, count: SMBShareFile.block)
+    private func readBlocks(blockSize: Int = SMBShareFile.block, _ body: (ArraySlice<UInt8>) -> Bool) -> ScanIssue? {
+        var buffer = [UInt8](repeating: 0, count: max(1, blockSize))
         while true {
             var failure: SMBError?
             let n = buffer.withUnsafeMutableBytes { raw -> Int in
@@ -76,38 +97,80 @@ final class SMBShareFile: SourceFile {
 }
 
 /// Who may read a file, from its security descriptor as libsmbclient gives it: the descriptor
-/// with security identifiers (`system.nt_sec_desc.*`) to decide what each principal is, and with
-/// names (`...*+`, looked up by the server) to name it.
+/// with security identifiers (`system.nt_sec_desc.*`) to decide what each principal is, and the
+/// server's names for them (`...*+`, which makes the server look every one up), fetched only for
+/// a descriptor naming an identifier not seen before on that server: a share's files mostly name
+/// the same few principals.
 package enum WindowsAccess {
+    /// Names by server and identifier ("fs01|S-1-5-21-...-513").
+    private static let names = Mutex<[String: String]>([:])
+
     static func of(_ url: String, connection: SMBConnection) -> FileAccess? {
         guard let numeric = try? connection.attribute(url, "system.nt_sec_desc.*") else { return nil }
-        let named = (try? connection.attribute(url, "system.nt_sec_desc.*+")) ?? numeric
-        return parse(numeric: numeric, named: named)
+        let server = url.dropFirst("smb://".count).prefix { $0 != "/" }
+        let sids = identifiers(numeric)
+        var known = names.withLock { cache -> [String: String] in
+            var found: [String: String] = [:]
+            for sid in sids { if let name = cache[server + "|" + sid] { found[sid] = name } }
+            return found
+        }
+        if known.count < sids.count, let named = try? connection.attribute(url, "system.nt_sec_desc.*+") {
+            known = pairs(numeric: numeric, named: named)
+            let learned = known
+            names.withLock { cache in for (sid, name) in learned { cache[server + "|" + sid] = name } }
+        }
+        return parse(numeric: numeric, names: known)
     }
 
     /// The descriptor's text is "REVISION:1,OWNER:sid,GROUP:sid,ACL:sid:type/flags/mask,..."; the
     /// named form has the same entries in the same order, with names for the identifiers.
     package static func parse(numeric: String, named: String) -> FileAccess {
-        let sids = fields(numeric), names = fields(named)
-        func name(_ key: String, at index: Int) -> String {
-            index < names.count && names[index].key == key ? names[index].value : sids[index].value
-        }
+        parse(numeric: numeric, names: pairs(numeric: numeric, named: named))
+    }
+
+    /// `names`: the server's name for each identifier it could name.
+    static func parse(numeric: String, names: [String: String]) -> FileAccess {
+        func principal(_ sid: String) -> (name: String, reader: String) { WindowsAccess.principal(sid: sid, name: names[sid] ?? sid) }
         var owner = "", group = ""
         var allowed: [String] = [], denied: Set<String> = []
-        for (index, field) in sids.enumerated() {
+        for field in fields(numeric) {
             switch field.key {
-            case "OWNER": owner = principal(sid: field.value, name: name("OWNER", at: index)).name
-            case "GROUP": group = principal(sid: field.value, name: name("GROUP", at: index)).name
+            case "OWNER": owner = principal(field.value).name
+            case "GROUP": group = principal(field.value).name
             case "ACL":
                 guard let ace = ACE(field.value), ace.appliesToFile, ace.grantsRead else { continue }
-                let namedACE = index < names.count ? ACE(names[index].value) : nil
-                let reader = principal(sid: ace.trustee, name: namedACE?.trustee ?? ace.trustee).reader
+                let reader = principal(ace.trustee).reader
                 if ace.allowed { allowed.append(reader) } else { denied.insert(reader) }
             default: continue
             }
         }
         let readers = Set(allowed).subtracting(denied)
         return FileAccess(owner: owner, group: group, mode: nil, readers: readers.sorted(), acl: true)
+    }
+
+    /// Every identifier the descriptor names (owner, group, each entry's trustee).
+    static func identifiers(_ numeric: String) -> Set<String> {
+        Set(fields(numeric).compactMap { field in
+            switch field.key {
+            case "OWNER", "GROUP": field.value
+            case "ACL": ACE(field.value)?.trustee
+            default: nil
+            }
+        })
+    }
+
+    /// Each identifier with its name, from the two forms of one descriptor, entry by entry.
+    static func pairs(numeric: String, named: String) -> [String: String] {
+        var out: [String: String] = [:]
+        for (sid, name) in zip(fields(numeric), fields(named)) where sid.key == name.key {
+            switch sid.key {
+            case "OWNER", "GROUP": out[sid.value] = name.value
+            case "ACL":
+                if let a = ACE(sid.value), let b = ACE(name.value) { out[a.trustee] = b.trustee }
+            default: continue
+            }
+        }
+        return out
     }
 
     private static func fields(_ text: String) -> [(key: String, value: String)] {

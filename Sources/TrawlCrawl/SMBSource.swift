@@ -122,13 +122,14 @@ package final class SMBSource: RemoteSource, @unchecked Sendable {
         return String(r)
     }
 
-    /// `path` as libsmbclient takes it: the URL's names percent-escaped, except letters, digits,
-    /// "-._~" and the "/" between them (the library unescapes what it is given, so a "%" in a
-    /// name must reach it as "%25").
+    /// `path` as libsmbclient takes it: the server (and port) as given, then the share and the
+    /// names below it percent-escaped, except letters, digits, "-._~" and the "/" between them
+    /// (the library unescapes what it is given, so a "%" in a name must reach it as "%25").
     static func url(_ path: [UInt8]) -> String {
-        let scheme = Array("smb://".utf8)
-        var out = "smb://"
-        for b in path.dropFirst(scheme.count) {
+        let rest = path.dropFirst("smb://".utf8.count)
+        let hostEnd = rest.firstIndex(of: 47) ?? rest.endIndex
+        var out = "smb://" + String(decoding: rest[..<hostEnd], as: UTF8.self)
+        for b in rest[hostEnd...] {
             if b.isASCIIAlphanumeric || b == 45 || b == 46 || b == 95 || b == 126 || b == 47 {
                 out.unicodeScalars.append(Unicode.Scalar(b))
             } else {

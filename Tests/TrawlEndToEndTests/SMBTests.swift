@@ -144,6 +144,29 @@ struct SMB {
         #expect(inline.status == 2 && inline.stderr.contains("--smb-credentials"), "\(inline.stderr)")
     }
 
+    /// A server that takes the connection and never answers (a socket listening on loopback that
+    /// nobody reads): the root is reported after the timeout, and the scan ends.
+    @Test func aServerThatNeverAnswersCostsTheTimeoutNotTheNight() throws {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        try #require(fd >= 0)
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = 0
+        let bound = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
+        try #require(bound == 0 && listen(fd, 8) == 0)
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) } }
+        let port = UInt16(bigEndian: address.sin_port)
+        let started = Date()
+        let run = try trawl(["scan", "smb://127.0.0.1:\(port)/share", "--smb-timeout", "2"])
+        let seconds = Date().timeIntervalSince(started)
+        #expect(run.status == 1 && run.files.count == 1 && run.files.first?.outcome == .error, "\(run.stderr)")
+        #expect(run.stderr.contains("smb://127.0.0.1:\(port)/share") && run.stderr.contains("no answer from the server in time"), "\(run.stderr)")
+        #expect(seconds >= 2 && seconds < 30, "took \(seconds) s")
+    }
+
     /// Every file and folder of the share as the server's disk has it: content digest, size,
     /// mode, owner, and modification and change times (any write, rename or change of attributes
     /// or times moves the change time).
