@@ -1,0 +1,49 @@
+// What is new since the last run, for the end-of-run summary: this run's report compared, as
+// `trawl diff` compares two reports, with the last run's. The last run's report is the one the
+// state remembers (--state), else the newest other report in the folder this one is written to
+// (the nightly reports folder). Nothing is said when neither is found or readable, or when the
+// two were made under different keys: the summary says only what it knows.
+import Foundation
+import TrawlReport
+
+struct SinceLastRun {
+    /// The earlier report compared with.
+    var report: String
+    var totals: ReportDiff.Totals
+
+    /// Reports in the folder looked at, newest first, before giving up: a folder of other JSON
+    /// files is not read through.
+    static let candidatesTried = 3
+
+    /// The comparison of the report at `output` with the last run's, or nil when there is none.
+    static func find(output: String, remembered: String?) -> SinceLastRun? {
+        let current = URL(fileURLWithPath: output).standardizedFileURL
+        var candidates: [URL] = []
+        if let remembered, FileManager.default.fileExists(atPath: remembered) {
+            candidates.append(URL(fileURLWithPath: remembered).standardizedFileURL)
+        }
+        candidates += earlierReports(beside: current).prefix(candidatesTried)
+        guard !candidates.isEmpty, let new = try? LoadedReport.load(path: current.path) else { return nil }
+        var tried: Set<String> = [current.path]
+        for candidate in candidates where tried.insert(candidate.path).inserted {
+            guard let old = try? LoadedReport.load(path: candidate.path),
+                  let diff = try? ReportDiff.compare(old: old, oldName: candidate.path, new: new, newName: current.path) else { continue }
+            return SinceLastRun(report: candidate.path, totals: diff.totals)
+        }
+        return nil
+    }
+
+    /// The other .json and .jsonl files in the report's folder, newest first.
+    static func earlierReports(beside report: URL) -> [URL] {
+        let folder = report.deletingLastPathComponent()
+        let keys: [URLResourceKey] = [.contentModificationDateKey, .isRegularFileKey]
+        let files = (try? FileManager.default.contentsOfDirectory(at: folder, includingPropertiesForKeys: keys)) ?? []
+        let dated = files.compactMap { url -> (URL, Date)? in
+            let url = url.standardizedFileURL
+            guard ["json", "jsonl"].contains(url.pathExtension), url.path != report.path,
+                  let values = try? url.resourceValues(forKeys: Set(keys)), values.isRegularFile == true else { return nil }
+            return (url, values.contentModificationDate ?? .distantPast)
+        }
+        return dated.sorted { $0.1 > $1.1 }.map(\.0)
+    }
+}
