@@ -25,12 +25,22 @@ struct SinceLastRun {
         candidates += earlierReports(beside: current).prefix(candidatesTried)
         guard !candidates.isEmpty, let new = try? LoadedReport.load(path: current.path) else { return nil }
         var tried: Set<String> = [current.path]
-        for candidate in candidates where tried.insert(candidate.path).inserted {
+        for candidate in candidates where tried.insert(candidate.path).inserted && looksLikeReport(candidate) {
             guard let old = try? LoadedReport.load(path: candidate.path),
                   let diff = try? ReportDiff.compare(old: old, oldName: candidate.path, new: new, newName: current.path) else { continue }
             return SinceLastRun(report: candidate.path, totals: diff.totals)
         }
         return nil
+    }
+
+    /// Whether the file opens with a Trawl report's begin record: read whole only then, so that
+    /// a large JSON file of another kind beside the report is not.
+    static func looksLikeReport(_ url: URL) -> Bool {
+        guard let handle = try? FileHandle(forReadingFrom: url) else { return false }
+        defer { try? handle.close() }
+        guard let head = try? handle.read(upToCount: 1 << 16) else { return false }
+        let firstLine = head.prefix { $0 != UInt8(ascii: "\n") }
+        return String(decoding: firstLine, as: UTF8.self).contains("\"schema\":\"trawl.report/")
     }
 
     /// The other .json and .jsonl files in the report's folder, newest first.

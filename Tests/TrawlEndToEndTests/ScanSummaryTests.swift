@@ -93,7 +93,9 @@ private struct Planted {
         #expect(two.contains("trawl:   new since the last run (\(first.path)): 1 findings added, 1 new files, 0 levels rose, "
                              + "1 newly overdue, 1 newly exposed; 0 findings gone"), "\(two)")
         #expect(two.contains("trawl:   overdue: 2 files past the retention period the schedule gives (retention.due)"), "\(two)")
-        // Without a state: the newest other report in the folder, and the counts as JSON numbers.
+        // Without a state: the newest other report in the folder (a newer JSON file that is not a
+        // report is passed over), and the counts as JSON numbers.
+        try Data(#"{"notes": "not a report"}"#.utf8).write(to: third.deletingLastPathComponent().appendingPathComponent("notes.json"))
         let three = try night(third, asOf: "2026-12-07", ["--log-format", "json"])
         let records = try three.split(separator: "\n").map { try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] ?? [:] }
         let finished = try #require(records.first { $0["msg"] as? String == "scan finished" }, "\(three)")
