@@ -1,8 +1,9 @@
 // What is new since the last run, for the end-of-run summary: this run's report compared, as
 // `trawl diff` compares two reports, with the last run's. The last run's report is the one the
 // state remembers (--state), else the newest other report in the folder this one is written to
-// (the nightly reports folder). Nothing is said when neither is found or readable, or when the
-// two were made under different keys: the summary says only what it knows.
+// (the nightly reports folder), made by an earlier run over the same roots and shard. Nothing is
+// said when neither is found or readable, or when the two were made under different keys: the
+// summary says only what it knows.
 import Foundation
 import TrawlReport
 
@@ -26,11 +27,17 @@ struct SinceLastRun {
         guard !candidates.isEmpty, let new = try? LoadedReport.load(path: current.path) else { return nil }
         var tried: Set<String> = [current.path]
         for candidate in candidates where tried.insert(candidate.path).inserted && looksLikeReport(candidate) {
-            guard let old = try? LoadedReport.load(path: candidate.path),
+            guard let old = try? LoadedReport.load(path: candidate.path), isEarlierRunOfTheSameScan(old, new),
                   let diff = try? ReportDiff.compare(old: old, oldName: candidate.path, new: new, newName: current.path) else { continue }
             return SinceLastRun(report: candidate.path, totals: diff.totals)
         }
         return nil
+    }
+
+    /// Whether `old` is an earlier run over the same roots and the same shard: a folder of a
+    /// night's shard reports holds the other shards' too, which are no last run of this one.
+    static func isEarlierRunOfTheSameScan(_ old: LoadedReport, _ new: LoadedReport) -> Bool {
+        old.begin.roots == new.begin.roots && old.begin.shard == new.begin.shard && old.begin.started < new.begin.started
     }
 
     /// Whether the file opens with a Trawl report's begin record: read whole only then, so that

@@ -93,8 +93,15 @@ private struct Planted {
         #expect(two.contains("trawl:   new since the last run (\(first.path)): 1 findings added, 1 new files, 0 levels rose, "
                              + "1 newly overdue, 1 newly exposed; 0 findings gone"), "\(two)")
         #expect(two.contains("trawl:   overdue: 2 files past the retention period the schedule gives (retention.due)"), "\(two)")
-        // Without a state: the newest other report in the folder (a newer JSON file that is not a
-        // report is passed over), and the counts as JSON numbers.
+        // Without a state: the newest other report of the same roots in the folder, and the counts
+        // as JSON numbers. A newer report of another folder, and a newer JSON file that is not a
+        // report, are passed over.
+        let elsewhere = share.dir.appendingPathComponent("elsewhere")
+        try FileManager.default.createDirectory(at: elsewhere, withIntermediateDirectories: true)
+        try Data("Contact: someone.else@gmail.com\n".utf8).write(to: elsewhere.appendingPathComponent("a.txt"))
+        let (otherStatus, _, otherErr) = try run(["scan", elsewhere.path, "--key-file", share.key, "--quiet",
+                                                  "-o", third.deletingLastPathComponent().appendingPathComponent("elsewhere.json").path])
+        #expect(otherStatus == 0, "\(otherErr)")
         try Data(#"{"notes": "not a report"}"#.utf8).write(to: third.deletingLastPathComponent().appendingPathComponent("notes.json"))
         let three = try night(third, asOf: "2026-12-07", ["--log-format", "json"])
         let records = try three.split(separator: "\n").map { try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] ?? [:] }
