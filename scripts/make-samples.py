@@ -1069,6 +1069,46 @@ def pdf_form():
                                        finding("email", "grace.okoye@yahoo.co.uk")])
 
 
+# ---------------------------------------------------------------- retention and exposure
+
+def retention_set():
+    """Documents of seed 003's retention schedule (Patterns/retention/student-data.yaml), each
+    showing its kind and the date its period runs from. Their modes, ACLs and modification times
+    cannot live in git: scripts/make-samples-permissions gives a copy of this folder those, and
+    the test of that copy holds the exposure and retention outcome each file must get."""
+    docs = {
+        "retention/health-declaration.txt": (
+            "Post arrival health declaration\nStudent email: amira.haddad@gmail.com\nDate of birth: 12/03/2004\n"
+            "Course end date: 15/07/2024\n",
+            [finding("email", "amira.haddad@gmail.com"), finding("dob", "12/03/2004")]),
+        "retention/health-declaration-no-show.txt": (
+            "Health declaration\nStudent email: ola.nowak@outlook.com\nCourse end date: 10/07/2026\nNo show: 08/09/2025\n",
+            [finding("email", "ola.nowak@outlook.com")]),
+        "retention/pre-cas-interview.txt": (
+            "Pre-CAS interview record\nApplicant email: chen.yu88@gmail.com\nInterview date: 03/03/2025\n",
+            [finding("email", "chen.yu88@gmail.com")]),
+        "retention/guardian-form.txt": (
+            "College guardian form\nStudent email: tom.reilly09@hotmail.co.uk\nDate of birth: 01/06/2009\n",
+            [finding("email", "tom.reilly09@hotmail.co.uk"), finding("dob", "01/06/2009")]),
+        "retention/tenancy-agreement.txt": (
+            "Tenancy agreement for Room 14, Hall B\nTenant email: sara.novak@yahoo.co.uk\n",
+            [finding("email", "sara.novak@yahoo.co.uk")]),
+        "retention/shared/offer-letter.txt": (
+            "Offer letter\nWe are pleased to offer you a place.\nApplicant email: kwame.asante@gmail.com\n",
+            [finding("email", "kwame.asante@gmail.com")]),
+        "retention/model-release.txt": (
+            "Model release form\nI agree to the use of my photograph.\nEmail: joe.bloggs77@outlook.com\n",
+            [finding("email", "joe.bloggs77@outlook.com")]),
+        "retention/tutor-minutes.txt": (
+            "Minutes of the tutor meeting\nContact: priya.shah@btinternet.com\n",
+            [finding("email", "priya.shah@btinternet.com")]),
+        "retention/room-list.txt": ("Rooms for the open evening: B14, B15, C2.\n", []),
+    }
+    for path, (text, findings) in docs.items():
+        write(path, text.encode())
+        entry(path, findings)
+
+
 def main():
     if os.path.isdir(ROOT):
         shutil.rmtree(ROOT)
@@ -1089,6 +1129,7 @@ def main():
     legacy_office()
     archives()
     other()
+    retention_set()
     # The test scans with --exclude expected.json: this file holds the planted values in clear.
     entry("expected.json", outcome="skipped", issue="excluded")
     expected.sort(key=lambda e: (e.get("path", ""), e["members"]))

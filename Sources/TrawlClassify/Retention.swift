@@ -6,7 +6,8 @@
 // introduce an event's date in a document ("course end date:", "date of refusal:"), and rules in
 // the schedule's order. A rule covers a file when each of its criteria that is given holds: one of
 // its kinds is shown in the file, one of its path globs matches, one of its finding types was
-// found. The first rule that covers a file decides. The period runs from the event's date found
+// found, the document dates one of its events (a no-show, for a rule that applies only to
+// students who did not arrive). The first rule that covers a file decides. The period runs from the event's date found
 // in the document (the latest date of birth among the findings, for birth), else from the file's
 // modification time, and the result says which. The clock is never read here: what a scan judges
 // overdue is judged against its `--as-of` day.
@@ -21,8 +22,9 @@ import Glibc
 package struct RetentionSchedule: Sendable {
     /// What a period runs from.
     package enum Event: String, Sendable, CaseIterable, Decodable {
-        case modified, birth, completion, refusal, receipt
+        case modified, birth, completion, refusal, receipt, interview, sent
         case lastAction = "last action"
+        case noShow = "no show"
         case academicYearEnd = "end of academic year"
     }
 
@@ -33,6 +35,8 @@ package struct RetentionSchedule: Sendable {
         package var kinds: [String]?
         package var paths: [String]?
         package var types: [String]?
+        /// Events the document must date for the rule to cover it.
+        package var events: [Event]?
         /// "6 years", "18 months", "0 days"; or a period that cannot be checked: "until consent
         /// is revoked", "n/a".
         package var keep: String
@@ -40,7 +44,7 @@ package struct RetentionSchedule: Sendable {
         /// Years after the date of birth the period starts from ("12 months after the age of 18").
         package var afterAge: Int?
 
-        enum CodingKeys: String, CodingKey { case id, row, kinds, paths, types, keep, from, afterAge = "after_age" }
+        enum CodingKeys: String, CodingKey { case id, row, kinds, paths, types, events, keep, from, afterAge = "after_age" }
     }
 
     private struct File: Decodable {
@@ -83,6 +87,9 @@ package struct RetentionSchedule: Sendable {
             }
             for kind in rule.kinds ?? [] where kinds[kind] == nil {
                 throw PolicyError(message: "\(path): rule \(rule.id): the kind '\(kind)' is not in the schedule's kinds")
+            }
+            for event in rule.events ?? [] where event != .birth && labels[event] == nil {
+                throw PolicyError(message: "\(path): rule \(rule.id): the event '\(event.rawValue)' has no labels in the schedule's events")
             }
         }
         rules += file.rules
@@ -141,6 +148,7 @@ package struct RetentionSchedule: Sendable {
         if let kinds = rule.kinds, !kinds.contains(where: facts.kinds.contains) { return false }
         if let paths = rule.paths, !paths.contains(where: { fnmatch($0, facts.path, 0) == 0 }) { return false }
         if let types = rule.types, !types.contains(where: { t in facts.types.contains { $0 == t || $0.hasPrefix(t + ".") } }) { return false }
+        if let events = rule.events, !events.contains(where: { facts.events[$0] != nil }) { return false }
         return true
     }
 
@@ -168,6 +176,9 @@ package struct RetentionSchedule: Sendable {
         case .completion: "course completion date"
         case .refusal: "refusal date"
         case .receipt: "date received"
+        case .interview: "interview date"
+        case .sent: "date sent"
+        case .noShow: "no-show date"
         case .lastAction: "date of the last action"
         case .academicYearEnd: "end of the academic year"
         }

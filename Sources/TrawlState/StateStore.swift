@@ -305,6 +305,23 @@ package final class StateStore: Sendable {
         }
     }
 
+    /// The report that the last run with this state wrote, as `remember(report:)` kept it.
+    package func lastReport() -> String? {
+        writer.withLock { w in
+            guard let rows = try? w.db?.prepare("SELECT value FROM meta WHERE key = 'last_report'").run(),
+                  case .text(let path)? = rows.first?.first else { return nil }
+            return path
+        }
+    }
+
+    /// Keeps the path of the report this run wrote, so that the next run can say what is new
+    /// since. Call after `finish`; a state moved aside keeps nothing.
+    package func remember(report: String) {
+        writer.withLock { w in
+            _ = try? w.db?.prepare("INSERT OR REPLACE INTO meta(key, value) VALUES ('last_report', ?)").run([.text(report)])
+        }
+    }
+
     /// Commits what is pending and forgets files under `roots` that this run did not see (deleted
     /// or moved away since). Call once, at the end of a complete run, after the workers are done.
     /// When the file was found damaged during the run, every connection is closed and the file

@@ -106,20 +106,22 @@ struct Review: ParsableCommand {
 struct Export: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "export",
-        abstract: "Export a report's findings for a spreadsheet: one row per finding (docs/export.md).")
+        abstract: "Export a report's findings: CSV for a spreadsheet, SARIF 2.1.0 for code-scanning tools (docs/export.md).")
 
     @Argument(help: "The report ('-' for standard input).") var report: String
-    @Option(help: "The format: csv.") var format = "csv"
+    @Option(help: "The format: csv or sarif.") var format = "csv"
     @Option(name: [.short, .long], help: ArgumentHelp("Where to write ('-' for standard output).", valueName: "file")) var output: String = "-"
     @Option(help: ArgumentHelp("Show current decisions on the findings.", valueName: "file")) var decisions: String?
     @Flag(help: "Leave out the byte-order mark that tells Excel the file is UTF-8 (for tools that do not expect one).") var noBom = false
 
     func validate() throws {
-        guard format == "csv" else { throw ValidationError("--format must be csv") }
+        guard ["csv", "sarif"].contains(format) else { throw ValidationError("--format must be csv or sarif") }
     }
 
     func run() throws {
-        try writeOutput(CSVExport.csv(try loadReport(report, decisions: decisions), byteOrderMark: !noBom), to: output, what: "export")
+        let loaded = try loadReport(report, decisions: decisions)
+        let text = format == "sarif" ? SARIFExport.sarif(loaded) : CSVExport.csv(loaded, byteOrderMark: !noBom)
+        try writeOutput(text, to: output, what: "export")
     }
 }
 

@@ -137,7 +137,11 @@ struct ScanRun {
         if let decisions = config.decisionsFile, output != "-" {
             for line in followMovedFiles(decisions: decisions, report: output) where !quiet { logger.notice("\(line)") }
         }
-        let ending = ScanSummary(summary: summary, output: output, incremental: state != nil, failOn: config.failOn)
+        var ending = ScanSummary(summary: summary, output: output, incremental: state != nil, failOn: config.failOn)
+        if output != "-" {
+            if !quiet { ending.sinceLastRun = SinceLastRun.find(output: output, remembered: store?.lastReport()) }
+            store?.remember(report: URL(fileURLWithPath: output).standardizedFileURL.path)
+        }
         if !quiet { ending.log(to: logger, format: format) }
         if ending.exitStatus != ExitStatus.complete { throw ExitCode(ending.exitStatus) }
     }

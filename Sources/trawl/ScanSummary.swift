@@ -1,6 +1,7 @@
 // What a scan says when it ends: a few lines on standard error for the person or the log that
-// reads them (what was scanned, skipped and not read and why, the levels, the findings, time and
-// throughput, where the report is) and the exit status with what it means for IT. Everything is
+// reads them (what was scanned, skipped and not read and why, the levels, the findings, what is
+// new since the last run where that is known, what is overdue and exposed, time and throughput,
+// where the report is) and the exit status with what it means for IT. Everything is
 // taken from the report's own summary record, so the lines and the report cannot disagree.
 import Foundation
 import Logging
@@ -14,6 +15,8 @@ struct ScanSummary {
     /// Whether the run used a state (so "carried over" means something).
     let incremental: Bool
     let failOn: Level?
+    /// This run against the last one, when the last run's report was found.
+    var sinceLastRun: SinceLastRun? = nil
 
     /// Issue kinds of entries left unread on purpose; every other kind means a file was not read,
     /// or was read only in part, against the scan's will.
@@ -64,6 +67,12 @@ struct ScanSummary {
         let problems = issues(skipped: false), skips = issues(skipped: true)
         if !problems.isEmpty { out.append("  not read, or read in part: " + listed(problems)) }
         if !skips.isEmpty { out.append("  skipped: " + listed(skips)) }
+        if let since = sinceLastRun {
+            let t = since.totals
+            out.append("  new since the last run (\(since.report)): \(t.findingsAdded) findings added, \(t.filesNew) new files, "
+                       + "\(t.levelsRose) levels rose, \(t.newlyOverdue) newly overdue, \(t.becameExposed) newly exposed; "
+                       + "\(t.findingsResolved) findings gone")
+        }
         if let overdue = summary.filesOverdue, overdue > 0 {
             out.append("  overdue: \(overdue) file\(overdue == 1 ? "" : "s") past the retention period the schedule gives (retention.due)")
         }
@@ -91,6 +100,16 @@ struct ScanSummary {
         ]
         for level in Level.allCases { m["level_" + level.rawValue.lowercased().replacingOccurrences(of: " ", with: "_")] = number(summary.entriesByLevel[level.rawValue] ?? 0) }
         if let overdue = summary.filesOverdue { m["files_overdue"] = number(overdue) }
+        if let since = sinceLastRun {
+            let t = since.totals
+            m["since_report"] = .string(since.report)
+            m["new_findings"] = number(t.findingsAdded)
+            m["new_files"] = number(t.filesNew)
+            m["levels_rose"] = number(t.levelsRose)
+            m["newly_overdue"] = number(t.newlyOverdue)
+            m["newly_exposed"] = number(t.becameExposed)
+            m["findings_gone"] = number(t.findingsResolved)
+        }
         m["issues"] = .dictionary(summary.issuesByKind.mapValues { number($0) })
         return m
     }

@@ -86,6 +86,55 @@ import TrawlReport
         #expect(bad.status == 2 && bad.stderr.contains("--as-of must be a date"))
     }
 
+    /// The schedule's events beyond completion and birth: the Pre-CAS interview's date, the day a
+    /// form was sent to the GP, and a no-show, which puts a form under a shorter rule of its own.
+    @Test func interviewsFormsSentAndNoShowsStartTheirOwnPeriods() throws {
+        let share = try Share()
+        let files = [
+            "pre-cas.txt": "Pre-CAS interview record\nApplicant email: chen.yu@example.org\nInterview date: 03/03/2024\n",
+            "health-no-show.txt": "Health declaration\nStudent email: ola.nowak@example.org\nCourse end date: 10/07/2026\nNo show: 08/09/2025\n",
+            "rooms-no-show.txt": "Accommodation preference form\nStudent email: ines.duarte@example.org\nDid not arrive: 14/01/2026\n",
+            "rooms.txt": "Accommodation preference form\nStudent email: kofi.mensah@example.org\nCourse end date: 10/07/2026\n",
+            "gp-form.txt": "Nursing assessment form\nStudent email: maya.singh@example.org\nDate sent: 02/02/2026\n",
+        ]
+        for (name, text) in files { try Data(text.utf8).write(to: share.tree.appendingPathComponent(name)) }
+        let run = try share.scan(["--as-of", "2026-12-07"])
+        // 18 months from completion of the Pre-CAS interview (3 March 2024).
+        let interview = try #require(Self.retention(run, "pre-cas.txt"))
+        #expect(interview.rule == "student.pre-cas-interview" && interview.from == "interview date in the document", "\(interview)")
+        #expect(interview.eventDate == "2024-03-03" && interview.due == "2025-09-03")
+        // A no-show's health declaration: deleted at the half-term point, 6 weeks after 8 September
+        // 2025, although the form also gives a course end date.
+        let noShow = try #require(Self.retention(run, "health-no-show.txt"))
+        #expect(noShow.rule == "student.health-declaration.no-show" && noShow.due == "2025-10-20", "\(noShow)")
+        // Accommodation preferences: one term (4 months) after a no-show, else on completion.
+        let roomsNoShow = try #require(Self.retention(run, "rooms-no-show.txt"))
+        #expect(roomsNoShow.rule == "student.accommodation-preference.no-show" && roomsNoShow.due == "2026-05-14", "\(roomsNoShow)")
+        let rooms = try #require(Self.retention(run, "rooms.txt"))
+        #expect(rooms.rule == "student.accommodation-preference" && rooms.due == "2026-07-10", "\(rooms)")
+        // A GP form: deleted when sent.
+        let gp = try #require(Self.retention(run, "gp-form.txt"))
+        #expect(gp.rule == "student.nursing-assessment" && gp.from == "date sent in the document" && gp.due == "2026-02-02", "\(gp)")
+    }
+
+    /// A rule that needs an event the schedule cannot find in a document is refused before any
+    /// file is read.
+    @Test func aRuleOnAnEventWithoutLabelsIsRefused() throws {
+        let share = try Share()
+        let schedule = share.dir.appendingPathComponent("schedule.yaml")
+        try Data("""
+            name: bad
+            kinds: {form: [form]}
+            rules:
+              - {id: form.no-show, row: "a row", kinds: [form], events: [no show], keep: 1 month}
+            """.utf8).write(to: schedule)
+        let policy = share.dir.appendingPathComponent("bad-policy.yaml")
+        let base = try String(contentsOf: root.appendingPathComponent("Patterns/policy.yaml"), encoding: .utf8)
+        try Data((base + "\nretention: [\"\(schedule.path)\"]\n").utf8).write(to: policy)
+        let refused = try trawl(["scan", share.tree.path, "--policy", policy.path], key: share.key)
+        #expect(refused.status == 2 && refused.stderr.contains("the event 'no show' has no labels"), "\(refused.stderr)")
+    }
+
     /// A diff lists the files that became overdue between two runs.
     @Test func aDiffListsTheFilesNewlyOverdue() throws {
         let share = try Share()
