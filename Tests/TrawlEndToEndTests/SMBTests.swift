@@ -144,6 +144,37 @@ struct SMB {
         #expect(inline.status == 2 && inline.stderr.contains("--smb-credentials"), "\(inline.stderr)")
     }
 
+    /// The nightly run with an SMB share, its account handed over as systemd hands a credential
+    /// (mode 0400, which trawl would refuse as it is; trawl-nightly copies it, 0600, into the
+    /// run's own folder).
+    @Test func theNightlyRunReadsTheAccountAsACredential() throws {
+        let dir = try scratchFolder("nightly-smb")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let credentials = dir.appendingPathComponent("credentials"), runtime = dir.appendingPathComponent("runtime")
+        for folder in [credentials, runtime] { try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true) }
+        _ = FileManager.default.createFile(atPath: credentials.appendingPathComponent("fingerprint.key").path,
+                                           contents: Data((0..<32).map { UInt8($0) }), attributes: [.posixPermissions: 0o400])
+        let account = try Data(contentsOf: URL(fileURLWithPath: server.credentials))
+        _ = FileManager.default.createFile(atPath: credentials.appendingPathComponent("smb.credentials").path, contents: account,
+                                           attributes: [.posixPermissions: 0o440])
+        let config = dir.appendingPathComponent("nightly.conf")
+        try """
+            SHARES=(smb://127.0.0.1/samples/tables)
+            SCAN_OPTIONS=(--quiet)
+            STATE_DIR=\(dir.path)
+            REPORTS_DIR=\(dir.path)
+            """.write(to: config, atomically: true, encoding: .utf8)
+        let result = try runScript(root.appendingPathComponent("deploy/trawl-nightly").path, [], environment: [
+            "TRAWL_CONFIG": config.path, "TRAWL_BINARY": try binary().path, "CREDENTIALS_DIRECTORY": credentials.path,
+            "RUNTIME_DIRECTORY": runtime.path,
+        ])
+        #expect(result.status == 0, "\(result.err)")
+        let report = try #require(try FileManager.default.contentsOfDirectory(atPath: dir.path).first { $0.hasPrefix("report-") })
+        let records = try ReportReader.records(from: Data(contentsOf: dir.appendingPathComponent(report)))
+        let files = records.compactMap { if case .file(let f) = $0 { f } else { nil } }
+        #expect(files.count > 3 && files.allSatisfy { $0.outcome == .scanned && $0.path.display.hasPrefix("smb://127.0.0.1/samples/tables/") })
+    }
+
     /// A server that takes the connection and never answers (a socket listening on loopback that
     /// nobody reads): the root is reported after the timeout, and the scan ends.
     @Test func aServerThatNeverAnswersCostsTheTimeoutNotTheNight() throws {
