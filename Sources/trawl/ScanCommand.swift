@@ -27,6 +27,7 @@ struct Scan: ParsableCommand {
             Examples:
               trawl scan /srv/share --output /var/lib/trawl/report.json
               trawl scan Samples --output - --findings-only | jq .
+              trawl scan smb://fs01/staff --smb-credentials /etc/trawl/smb.credentials -o report.json
             """)
 
     @Argument(help: "Folders or files to scan, and SMB shares as smb://server/share[/folder].")

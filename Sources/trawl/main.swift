@@ -26,7 +26,7 @@ struct Trawl: ParsableCommand {
         commandName: "trawl",
         abstract: "Find and classify personal data in file shares and the archives inside them.",
         discussion: """
-            Trawl walks the given folders, reads every document and archive member it can (plain text, \
+            Trawl walks the given folders and SMB shares (smb://server/share, without mounting), reads every document and archive member it can (plain text, \
             CSV/TSV, HTML, XML, JSON, docx/xlsx/pptx, odt/ods/odp, PDF, RTF, legacy .doc/.xls/.ppt, email: \
             .eml, mbox and Outlook .msg; images' EXIF, XMP and PNG text, and their picture with --ocr; zip, \
             tar, gzip, bzip2, xz, 7z and RAR nested in one another), finds personal data, classifies every \
