@@ -429,7 +429,8 @@ def mis(s):
             d = p.birth_date()
             eth = r.choice(["31", "32", "33", "34", "35", "36", "37", "38", "39", "40", "41", "42", "43", "44", "46", "98", "99"])
             lldd = r.choice(["1", "2", "2", "9"])
-            if eth not in ("98", "99"):
+            # The ILR's 98 is "any other ethnic group", an answer; 99 is "not provided".
+            if eth != "99":
                 doc.v("special.ethnicity", eth)
             if lldd == "1":
                 doc.v("special.health", "LLDDHealthProb 1")

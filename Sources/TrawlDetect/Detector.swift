@@ -246,7 +246,13 @@ package final class Detector {
     }
 
     private static func validate(_ value: String, _ compiled: CompiledDefinition) -> Validation {
-        if compiled.isField, !FieldValue.isMeaningful(value) { return .invalid }
+        if compiled.isField {
+            if !compiled.fieldCodes.isEmpty, FieldValue.isCode(value, of: compiled.fieldCodes) {
+                return compiled.validator.map { $0(value) } ?? .valid
+            }
+            guard FieldValue.isMeaningful(value) else { return .invalid }
+            if !compiled.answerTerms.isEmpty, !FieldValue.names(value, oneOf: compiled.answerTerms) { return .invalid }
+        }
         return compiled.validator.map { $0(value) } ?? .valid
     }
 
