@@ -94,11 +94,12 @@ enum FieldValue {
         return trimmed.utf8.count <= 8 && codes.contains(trimmed.lowercased())
     }
 
-    /// Whether one of the value's words starts with one of `terms` (lower-cased): "Work-related
-    /// stress" names "stress", "Gastroenteritis" names "gastro".
+    /// Whether one of the value's words is one of `terms` (lower-cased), or starts with one of
+    /// four letters or more: "Work-related stress" names "stress", "Gastroenteritis" "gastro",
+    /// "Ill" names "ill" and "Illegal" does not.
     static func names(_ value: String, oneOf terms: [String]) -> Bool {
         let words = value.lowercased().split(whereSeparator: { !$0.isLetter && !$0.isNumber })
-        return words.contains { word in terms.contains { word.hasPrefix($0) } }
+        return words.contains { word in terms.contains { word == $0 || ($0.count >= 4 && word.hasPrefix($0)) } }
     }
 
     /// The value ends at the end of its clause: ". " or a closing bracket; trailing punctuation goes.

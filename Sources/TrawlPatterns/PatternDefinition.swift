@@ -39,9 +39,10 @@ package struct FieldRule: Codable, Sendable {
     /// Ethnicity "31" to "47", LLDDHealthProb "1"): a value equal to one of these (ignoring case)
     /// is an answer though it has no letters. The set's codes for "not provided" are left out.
     package var codes: [String]?
-    /// When present, a value is an answer only if one of its words starts with one of these
-    /// terms: for a label whose answers are of many kinds ("Reason for absence": holiday,
-    /// jury service, migraine), the terms name the kind this pattern reports.
+    /// When present, a value is an answer only if one of its words is one of these terms, or
+    /// starts with one of four letters or more ("gastro" names "Gastroenteritis", "ill" does not
+    /// name "illegal"): for a label whose answers are of many kinds ("Reason for absence":
+    /// holiday, jury service, migraine), the terms name the kind this pattern reports.
     package var answerTerms: [String]?
 
     enum CodingKeys: String, CodingKey { case labels, codes, answerTerms = "answer_terms" }
