@@ -94,6 +94,13 @@ enum FieldValue {
         return trimmed.utf8.count <= 8 && codes.contains(trimmed.lowercased())
     }
 
+    /// Whether a label's words are exactly those of one of `labels` ("LLDDHealthProb" is "lldd
+    /// health prob"; "Send newsletter" is not "send"); separators around it do not count.
+    static func label<C: Collection>(_ text: C, isOneOf labels: [Keyword]) -> Bool where C.Element == UInt8 {
+        let joined = Tokens(text).joined
+        return labels.contains { $0.joined == joined }
+    }
+
     /// Whether one of the value's words is one of `terms` (lower-cased), or starts with one of
     /// four letters or more: "Work-related stress" names "stress", "Gastroenteritis" "gastro",
     /// "Ill" names "ill" and "Illegal" does not.

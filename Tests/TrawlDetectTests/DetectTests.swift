@@ -261,6 +261,11 @@ func detect(_ text: String, cells: [Cell] = [], minimum: Confidence = .medium) t
         #expect(try row("38", "1") == ["special.ethnicity=38", "special.health=1"])
         #expect(try row("99", "2").isEmpty)
         #expect(try row("98", "9") == ["special.ethnicity=98"])
+        // A code counts only under a column named for the field itself: a flag under "Send
+        // newsletter" is no SEND answer.
+        let text = "6636370393\t1"
+        let cells = [Cell(range: 0..<10, label: "ULN"), Cell(range: 11..<12, label: "Send newsletter")]
+        #expect(try detect(text, cells: cells).filter { $0.typeId.hasPrefix("special.") }.isEmpty)
     }
 
     @Test func aKeywordBeforeAnotherIdentifierDoesNotReachPastIt() throws {
