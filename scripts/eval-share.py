@@ -5,7 +5,7 @@
 
 Writes OUT_DIR/share/ (a few hundred files at scale 1: admissions, hr, mis-exports, safeguarding,
 network-logs, public-website, governance, teaching, policies, finance, equality, it, mail,
-archive) and OUT_DIR/truth.json. The documents are written from what a college's documents look
+archive, absence records) and OUT_DIR/truth.json. The documents are written from what a college's documents look
 like, not from the detector's rules; the truth records, for every file, its level under the
 classification policy in PRODUCT.md with a one-line why, the values planted in it (type and value
 as written), the decoys (values that look like personal data and must not be reported: examples
@@ -284,7 +284,9 @@ def hr(s):
                 ["Do you have any ongoing medical conditions?",
                  doc.v("special.health", r.choice(["Lower back pain (sciatica)", "Depression, on sertraline", "Hypertension",
                                                   "Recovering from knee replacement", "Migraines"])) if sick else "None"],
-                ["Are you taking any medication?", r.choice(["Yes - see above", "No"]) if sick else "No"],
+                # Yes to a question about medication says the employee takes some: health data.
+                ["Are you taking any medication?", (lambda a: doc.v("special.health", a) if a.startswith("Yes") else a)(
+                    r.choice(["Yes - see above", "No"])) if sick else "No"],
                 ["GP practice", r.choice(["Westcotes Health Centre", "Charnwood Medical Group"])]]
         fmt = s.fmt(["docx", "odt", "txt"])
         s.add(f"hr/occupational-health/OH_referral_{last.replace(' ', '').replace(chr(39), '')}.{fmt}",
@@ -429,7 +431,8 @@ def mis(s):
             d = p.birth_date()
             eth = r.choice(["31", "32", "33", "34", "35", "36", "37", "38", "39", "40", "41", "42", "43", "44", "46", "98", "99"])
             lldd = r.choice(["1", "2", "2", "9"])
-            if eth not in ("98", "99"):
+            # The ILR's 98 is "any other ethnic group", an answer; 99 is "not provided".
+            if eth != "99":
                 doc.v("special.ethnicity", eth)
             if lldd == "1":
                 doc.v("special.health", "LLDDHealthProb 1")
@@ -881,6 +884,52 @@ def archives(s):
           members=["site/*.html: Internal (college contact details)"])
 
 
+# ---------------------------------------------------------------- absence records
+
+# Reasons as HR and MIS systems record them: sickness in the CIPD absence survey's categories
+# (what such systems offer in their drop-down lists) or in a learner's own words, and every other
+# reason for being away, which is no health data.
+SICKNESS_REASONS = ["Minor illness (cold, flu, stomach upset)", "Back pain", "Stress", "Mental ill health",
+                    "Musculoskeletal injury", "Headache / migraine", "Hospital appointment", "Pregnancy-related",
+                    "Recurring medical condition (asthma)", "Non-work injury / accident"]
+OTHER_ABSENCE_REASONS = ["Annual leave", "Bereavement", "Jury service", "Dependant leave", "Training course",
+                         "Unpaid leave", "Compassionate leave", "TOIL"]
+LEARNER_SICK_REASONS = ["Ill", "Illness", "Sick - vomiting bug", "Dentist", "Doctor's appointment", "Hay fever"]
+LEARNER_OTHER_REASONS = ["Holiday", "Family emergency", "Bus late", "Driving test", "Job interview", "Work placement",
+                         "Unauthorised", "Car broke down"]
+
+
+def absences(s):
+    r, p = s.r, s.p
+    # A year's absence log exported from the HR system: a reason per absence against named staff.
+    cols = ["Staff No", "Surname", "Forename", "Department", "Work Email"]
+    doc = Doc()
+    rows = [cols + ["First day", "Last day", "Days", "Absence reason"]]
+    for _ in range(s.n(40)):
+        row = staff(s, doc, cols)
+        day = r.randrange(1, 20)
+        length = r.randrange(1, 6)
+        month = r.choice(["09", "10", "11", "01", "02", "03"])
+        reason = (doc.v("special.health", r.choice(SICKNESS_REASONS)) if r.random() < 0.5
+                  else r.choice(OTHER_ABSENCE_REASONS))
+        rows.append(row + [f"{day:02d}/{month}/2025", f"{day + length:02d}/{month}/2025", str(length), reason])
+    s.add("hr/absence/absence-log-2024-25.xlsx", xlsx("Absences", rows), doc,
+          "staff absence log: sickness reasons (health) and other reasons against named staff")
+    # A week's learner absences from the register system, with the reason the learner gave.
+    cols = ["ULN", "Surname", "Forename"]
+    for week, sick_share in (("12", 0.3), ("13", 0.0)):
+        doc = Doc()
+        rows = [cols + ["Date", "Session", "Reason for absence"]]
+        for _ in range(s.n(25)):
+            row = learner_row(s, doc, cols, special=False)
+            reason = (doc.v("special.health", r.choice(LEARNER_SICK_REASONS)) if r.random() < sick_share
+                      else r.choice(LEARNER_OTHER_REASONS))
+            rows.append(row + [f"{r.randrange(1, 28):02d}/11/2025", r.choice(["AM", "PM"]), reason])
+        s.add(f"mis-exports/attendance/absence-reasons-wk{week}.csv", "\n".join(",".join(x) for x in rows) + "\n", doc,
+              "learner absences with reasons: ULNs" + (", some reasons are illnesses (health)" if doc.special
+                                                       else "; reasons are holidays, transport and the like, no health"))
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("out")
@@ -888,7 +937,8 @@ def main():
     ap.add_argument("--scale", type=float, default=1.0)
     a = ap.parse_args()
     s = Share(a.out, a.seed, a.scale)
-    for family in (admissions, hr, mis, safeguarding, netlogs, website, governance, teaching, policies, finance_and_equality, it, mail, archives):
+    for family in (admissions, hr, mis, safeguarding, netlogs, website, governance, teaching, policies, finance_and_equality, it, mail, archives,
+                   absences):
         family(s)
     with open(os.path.join(a.out, "truth.json"), "w") as f:
         json.dump({"schema": "trawl.eval-share/1", "seed": a.seed, "scale": a.scale, "share": "share",

@@ -145,7 +145,10 @@ package final class Detector {
                 sink.shapes.append(range)
                 if compiled.isField { range = FieldValue.trim(range, in: subject) }
                 let value = String(decoding: subject[range], as: UTF8.self)
-                let validation = Self.validate(value, compiled)
+                let labelStart = groups[0]?.lowerBound ?? range.lowerBound
+                let validation = Self.validate(value, compiled) {
+                    FieldValue.label(subject[labelStart..<range.lowerBound], isOneOf: compiled.fieldLabels)
+                }
                 if case .invalid = validation { return true }
                 sink.candidates.append(Candidate(range: range, value: value, validation: validation))
                 return true
@@ -245,8 +248,17 @@ package final class Detector {
         }
     }
 
-    private static func validate(_ value: String, _ compiled: CompiledDefinition) -> Validation {
-        if compiled.isField, !FieldValue.isMeaningful(value) { return .invalid }
+    /// `labelIsTheField` says whether the value's label is one of the field's labels and nothing
+    /// more; asked only of a code, which counts only there ("Disability: Y", not "Send
+    /// newsletter: Y").
+    private static func validate(_ value: String, _ compiled: CompiledDefinition, labelIsTheField: () -> Bool) -> Validation {
+        if compiled.isField {
+            if !compiled.fieldCodes.isEmpty, FieldValue.isCode(value, of: compiled.fieldCodes), labelIsTheField() {
+                return compiled.validator.map { $0(value) } ?? .valid
+            }
+            guard FieldValue.isMeaningful(value) else { return .invalid }
+            if !compiled.answerTerms.isEmpty, !FieldValue.names(value, oneOf: compiled.answerTerms) { return .invalid }
+        }
         return compiled.validator.map { $0(value) } ?? .valid
     }
 
@@ -259,7 +271,7 @@ package final class Detector {
             guard let label = cell.label, let meaning = labels.meaning(i), meaning.namesField[index],
                   !excluding.contains(where: { cell.range.contains($0.range.lowerBound) }) else { continue }
             let value = String(decoding: chunk.text[cell.range], as: UTF8.self)
-            let validation = Self.validate(value, compiled)
+            let validation = Self.validate(value, compiled) { FieldValue.label(label.utf8, isOneOf: compiled.fieldLabels) }
             if case .invalid = validation { continue }
             out.append(Candidate(range: cell.range, value: value, validation: validation, evidence: ["column '\(label)'"]))
         }

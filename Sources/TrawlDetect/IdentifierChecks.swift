@@ -302,12 +302,15 @@ enum IdentifierChecks {
 
     // MARK: Credentials
 
-    /// Values that stand where a password would and are none: placeholders, settings, answers.
+    /// Values that stand where a password would and are none: placeholders, settings, answers,
+    /// and the passwords that documentation, tests and teaching use as the example of one
+    /// ("hunter2", xkcd's "correct horse battery staple").
     static let notPasswords: Set<String> = [
         "password", "passwd", "pass", "pwd", "null", "nil", "none", "redacted", "hidden", "secret", "changeme", "change_me",
         "change-me", "your_password", "yourpassword", "example", "placeholder", "required", "optional", "string", "true",
         "false", "empty", "default", "unset", "disabled", "enabled", "prompt", "ask", "same", "unchanged", "blank",
-        "notset", "not_set", "undefined", "tbc", "todo", "test", "sample", "dummy", "letmein", "secret_here", "yourtoken"]
+        "notset", "not_set", "undefined", "tbc", "todo", "test", "sample", "dummy", "letmein", "secret_here", "yourtoken",
+        "hunter2", "correct horse battery staple", "correcthorsebatterystaple"]
 
     /// What every password check refuses: a placeholder or setting word, a template variable
     /// ("${DB_PASSWORD}", "<password>", "{{ pw }}", "%PASS%"), masking ("********", "xxxxxxxx"),

@@ -23,6 +23,10 @@ package final class CompiledDefinition: Sendable {
     let fieldLabels: [Keyword]
     let nearby: CompiledPattern?
     let isField: Bool
+    /// The field's coded answers, lower-cased (`FieldRule.codes`); empty for most fields.
+    let fieldCodes: Set<String>
+    /// The field's answer terms, lower-cased (`FieldRule.answerTerms`); empty: any answer.
+    let answerTerms: [String]
     /// An identifying pattern (category personal): its values claim the keywords before them.
     let isPersonal: Bool
     let prefilter: Prefilter?
@@ -60,6 +64,8 @@ package final class CompiledDefinition: Sendable {
         self.fieldLabels = fieldLabels
         self.nearby = nearby
         isField = definition.field != nil
+        fieldCodes = Set((definition.field?.codes ?? []).map { $0.lowercased() })
+        answerTerms = (definition.field?.answerTerms ?? []).map { $0.lowercased() }
         isPersonal = definition.category == .personal
         prefilter = definition.prefilter
         anchorRule = definition.prefilter.map(AnchorRule.init)

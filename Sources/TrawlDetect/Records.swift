@@ -56,7 +56,9 @@ enum FieldValue {
     static let emptyAnswers: Set<String> = [
         "none", "no", "na", "n a", "nil", "not known", "unknown", "not applicable", "not disclosed", "prefer not to say",
         "not stated", "not recorded", "tbc", "nothing", "no known", "none known", "none declared", "not provided", "refused",
-        "information refused", "see below", "see above", "yes no"]
+        "information refused", "see below", "see above", "yes no",
+        // The school census's codes for refused and not obtained.
+        "refu", "nobt"]
 
     /// Tick boxes as forms print them: an empty box, and a ticked one.
     static let emptyBoxes = ["[ ]", "[  ]", "\u{2610}"]
@@ -83,6 +85,28 @@ enum FieldValue {
         // A blank form's choices ("Yes / No / Prefer not to say"), not an answer.
         if tokens.contains("yes") && tokens.contains("no") { return false }
         return !(words.hasPrefix("none ") || words.hasPrefix("no known") || words.hasPrefix("not "))
+    }
+
+    /// Whether the whole value (spaces around it aside) is one of a field's codes, given
+    /// lower-cased.
+    static func isCode(_ value: String, of codes: Set<String>) -> Bool {
+        let trimmed = value.trimmingCharacters(in: .whitespaces)
+        return trimmed.utf8.count <= 8 && codes.contains(trimmed.lowercased())
+    }
+
+    /// Whether a label's words are exactly those of one of `labels` ("LLDDHealthProb" is "lldd
+    /// health prob"; "Send newsletter" is not "send"); separators around it do not count.
+    static func label<C: Collection>(_ text: C, isOneOf labels: [Keyword]) -> Bool where C.Element == UInt8 {
+        let joined = Tokens(text).joined
+        return labels.contains { $0.joined == joined }
+    }
+
+    /// Whether one of the value's words is one of `terms` (lower-cased), or starts with one of
+    /// four letters or more: "Work-related stress" names "stress", "Gastroenteritis" "gastro",
+    /// "Ill" names "ill" and "Illegal" does not.
+    static func names(_ value: String, oneOf terms: [String]) -> Bool {
+        let words = value.lowercased().split(whereSeparator: { !$0.isLetter && !$0.isNumber })
+        return words.contains { word in terms.contains { word == $0 || ($0.count >= 4 && word.hasPrefix($0)) } }
     }
 
     /// The value ends at the end of its clause: ". " or a closing bracket; trailing punctuation goes.

@@ -35,6 +35,19 @@ package enum PatternCategory: String, Codable, Sendable {
 /// detector builds the text regex from the labels and also reads cells whose label matches.
 package struct FieldRule: Codable, Sendable {
     package var labels: [String]
+    /// Answers written as a code of a published code set rather than in words (the ILR's
+    /// Ethnicity "31" to "47", LLDDHealthProb "1"): a value equal to one of these (ignoring case),
+    /// under a label that is one of `labels` and nothing more, is an answer though it has no
+    /// letters ("Send newsletter: Y" is no answer for the label "send"). The set's codes for
+    /// "not provided" are left out.
+    package var codes: [String]?
+    /// When present, a value is an answer only if one of its words is one of these terms, or
+    /// starts with one of four letters or more ("gastro" names "Gastroenteritis", "ill" does not
+    /// name "illegal"): for a label whose answers are of many kinds ("Reason for absence":
+    /// holiday, jury service, migraine), the terms name the kind this pattern reports.
+    package var answerTerms: [String]?
+
+    enum CodingKeys: String, CodingKey { case labels, codes, answerTerms = "answer_terms" }
 }
 
 /// Where a match can be: every match holds an anchor (a digit, or one of the literals) within

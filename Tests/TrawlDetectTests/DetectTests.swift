@@ -248,6 +248,26 @@ func detect(_ text: String, cells: [Cell] = [], minimum: Confidence = .medium) t
         #expect(found.first?.value == "White Scottish")
     }
 
+    /// An ILR record holds ethnicity and LLDD as codes: a code of the field's set is its answer,
+    /// and the set's "not provided" codes are not.
+    @Test func aCodedAnswerUnderAFieldsColumnIsThatField() throws {
+        func row(_ ethnicity: String, _ lldd: String) throws -> [String] {
+            let text = "6636370393\t\(ethnicity)\t\(lldd)"
+            let e = 11 + ethnicity.utf8.count
+            let cells = [Cell(range: 0..<10, label: "ULN"), Cell(range: 11..<e, label: "Ethnicity"),
+                         Cell(range: (e + 1)..<(e + 1 + lldd.utf8.count), label: "LLDDHealthProb")]
+            return try detect(text, cells: cells).filter { $0.typeId.hasPrefix("special.") }.map { "\($0.typeId)=\($0.value)" }
+        }
+        #expect(try row("38", "1") == ["special.ethnicity=38", "special.health=1"])
+        #expect(try row("99", "2").isEmpty)
+        #expect(try row("98", "9") == ["special.ethnicity=98"])
+        // A code counts only under a column named for the field itself: a flag under "Send
+        // newsletter" is no SEND answer.
+        let text = "6636370393\t1"
+        let cells = [Cell(range: 0..<10, label: "ULN"), Cell(range: 11..<12, label: "Send newsletter")]
+        #expect(try detect(text, cells: cells).filter { $0.typeId.hasPrefix("special.") }.isEmpty)
+    }
+
     @Test func aKeywordBeforeAnotherIdentifierDoesNotReachPastIt() throws {
         // "device" belongs to the MAC address; the version number after it is not an IP address.
         let found = try detect("User: Chloe, device a4-83-e7-12-34-56\nBuild server version 2.4.1.3")
