@@ -23,9 +23,13 @@ func loadReport(_ path: String, decisions: String?) throws -> LoadedReport {
 }
 
 func writeOutput(_ text: String, to path: String?, what: String) throws {
+    try writeOutput(Array(text.utf8), to: path, what: what)
+}
+
+func writeOutput(_ bytes: [UInt8], to path: String?, what: String) throws {
     // Reviews and exports describe where personal data is: written as a report is (OutputFile).
     do {
-        try OutputFile.write(Array(text.utf8), to: path ?? "-", for: what)
+        try OutputFile.write(bytes, to: path ?? "-", for: what)
     } catch {
         printError("\(error)")
         throw ExitCode(ExitStatus.usageOrFatal)
@@ -42,7 +46,9 @@ struct Diff: ParsableCommand {
             matched by their path below the scanned root, so the same share scanned as /srv/share and \
             /srv/share/, or through another mount point, compares file by file. Reports made under different \
             fingerprint keys, or with incompatible schema versions, are refused. Either report may be '-' \
-            (standard input).
+            (standard input). With --decisions, the decisions taken, closed or moved between the two scans' \
+            starts are listed too. --format writes it as text, JSON, CSV (one row per change) or an HTML page \
+            (docs/diff.md).
 
             Exit status: 0 nothing rose; 1 something rose (a file's level, a new or copied file at Restricted or \
             above, or a counted finding added); 2 the reports could not be read or compared.
@@ -50,35 +56,31 @@ struct Diff: ParsableCommand {
 
     @Argument(help: "The older report ('-' for standard input).") var old: String
     @Argument(help: "The newer report ('-' for standard input).") var new: String
-    @Flag(help: "Print the comparison as JSON (docs/diff.schema.json) instead of text.") var json = false
+    @Option(help: ArgumentHelp("How to write the comparison: text, json (docs/diff.schema.json), csv (one row per change, docs/diff.md) or html (a page that loads nothing).", valueName: "format"))
+    var format: String = "text"
+    @Flag(help: "The same as --format json.") var json = false
+    @Option(name: [.short, .long], help: ArgumentHelp("Where to write the comparison ('-' for standard output).", valueName: "file")) var output: String = "-"
+    @Flag(help: "Leave out the byte-order mark at the start of CSV (for tools that do not expect one).") var noBom = false
     @Option(help: ArgumentHelp("The decisions store: current decisions on the findings listed, and the decisions taken between the two scans.", valueName: "file")) var decisions: String?
+
+    func validate() throws {
+        guard let f = DiffFormat(rawValue: format) else { throw ValidationError("--format must be text, json, csv or html") }
+        if json && f != .text && f != .json { throw ValidationError("--json and --format \(format) disagree") }
+    }
 
     func run() throws {
         let a = try loadReport(old, decisions: decisions)
         let b = try loadReport(new, decisions: decisions)
         var diff: ReportDiff
-        do { diff = try ReportDiff.compare(old: a, oldName: old, new: b, newName: new) } catch {
+        do {
+            diff = try ReportDiff.compare(old: a, oldName: old, new: b, newName: new)
+            if let decisions { try diff.listDecisions(from: DecisionStore(path: decisions)) }
+        } catch {
             printError("\(error)")
             throw ExitCode(ExitStatus.usageOrFatal)
         }
-        if let decisions {
-            let (from, to) = (min(a.begin.started, b.begin.started), max(a.begin.started, b.begin.started))
-            do {
-                diff.decisionsBetween = try DecisionStore(path: decisions).history().filter { $0.at >= from && $0.at < to }.map {
-                    ReportDiff.DecisionChange(at: $0.at, by: $0.by, action: $0.action, decisionId: $0.decisionId, detail: $0.detail)
-                }
-            } catch {
-                printError("\(error)")
-                throw ExitCode(ExitStatus.usageOrFatal)
-            }
-        }
-        if json {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
-            try writeOutput(String(decoding: try encoder.encode(diff), as: UTF8.self) + "\n", to: nil, what: "comparison")
-        } else {
-            try writeOutput(diff.text, to: nil, what: "comparison")
-        }
+        let written = try diff.written(as: json ? .json : DiffFormat(rawValue: format) ?? .text, byteOrderMark: !noBom)
+        try writeOutput(written, to: output, what: "comparison")
         if diff.rose { throw ExitCode(1) }
     }
 }

@@ -157,4 +157,41 @@ struct Runs {
             }
         }
     }
+
+    @Test func twoRunsAreComparedAsTheDiffCommandDoesWithTheDecisionsTakenBetween() async throws {
+        let runs = try Runs()
+        defer { runs.remove() }
+        // One decision between Monday's and Tuesday's scans, one after Tuesday's: only the first is listed.
+        let store = try DecisionStore(path: runs.store)
+        _ = try store.add(StoredDecision(scope: .folder, path: "/srv/share/it", kind: .falsePositive, reason: "test files",
+                                         by: "auditor", at: "2026-12-07T12:00:00Z"))
+        _ = try store.add(StoredDecision(scope: .folder, path: "/srv/share/hr", kind: .ownData, reason: "staff records",
+                                         by: "auditor", at: "2026-12-09T12:00:00Z"))
+        try await app(runs).test(.router) { client in
+            try await client.execute(uri: "/api/diff?old=monday.json&new=tuesday.json", method: .get, headers: bearer) { r in
+                let diff = try #require(decode(ReportDiff.self, r), "the body is `trawl diff --format json`: \(String(buffer: r.body))")
+                #expect(diff.moved.map(\.to) == ["/srv/share/it/archive/plan-old.txt"])
+                #expect(diff.filesNew.map(\.path) == ["/srv/share/hr/new.csv"])
+                #expect(diff.decisionsBetween?.map(\.detail) == ["false_positive on folder /srv/share/it: test files"])
+            }
+            try await client.execute(uri: "/api/diff?old=monday.json&new=tuesday.json&format=csv", method: .get, headers: bearer) { r in
+                #expect(r.headers[.contentType]?.hasPrefix("text/csv") == true)
+                let lines = String(buffer: r.body).split(separator: "\r\n")
+                #expect(lines.contains { $0.hasPrefix("moved,/srv/share/it/archive/plan-old.txt,/srv/share/it/plan.txt,") })
+                #expect(lines.contains { $0.hasPrefix("decision_decided,") && $0.contains("auditor") })
+            }
+            try await client.execute(uri: "/api/diff?old=monday.json&new=tuesday.json&format=html", method: .get, headers: bearer) { r in
+                #expect(r.headers[.contentType]?.hasPrefix("text/html") == true)
+                let page = String(buffer: r.body)
+                #expect(page.contains("<td>/srv/share/it/plan.txt</td><td>/srv/share/it/archive/plan-old.txt</td>"))
+                #expect(page.contains("<table id=\"decisions-between\">"))
+            }
+            try await client.execute(uri: "/api/diff?old=monday.json&new=tuesday.json&format=xml", method: .get, headers: bearer) { r in
+                #expect(r.status == .badRequest)
+            }
+            try await client.execute(uri: "/api/diff?old=monday.json&new=broken.json", method: .get, headers: bearer) { r in
+                #expect(r.status == .unprocessableContent)
+            }
+        }
+    }
 }
