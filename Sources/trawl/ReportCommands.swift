@@ -108,20 +108,29 @@ struct Review: ParsableCommand {
 struct Export: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "export",
-        abstract: "Export a report's findings for a spreadsheet: one row per finding (docs/export.md).")
+        abstract: "Export a report for a spreadsheet: CSV, one row per finding, or an .xlsx workbook with a sheet of files and one of findings (docs/export.md).")
 
     @Argument(help: "The report ('-' for standard input).") var report: String
-    @Option(help: "The format: csv.") var format = "csv"
+    @Option(help: "The format: csv or xlsx.") var format = "csv"
     @Option(name: [.short, .long], help: ArgumentHelp("Where to write ('-' for standard output).", valueName: "file")) var output: String = "-"
     @Option(help: ArgumentHelp("Show current decisions on the findings.", valueName: "file")) var decisions: String?
-    @Flag(help: "Leave out the byte-order mark that tells Excel the file is UTF-8 (for tools that do not expect one).") var noBom = false
+    @Flag(help: "Leave out the byte-order mark that tells Excel a CSV file is UTF-8 (for tools that do not expect one).") var noBom = false
 
     func validate() throws {
-        guard format == "csv" else { throw ValidationError("--format must be csv") }
+        guard format == "csv" || format == "xlsx" else { throw ValidationError("--format must be csv or xlsx") }
     }
 
     func run() throws {
-        try writeOutput(CSVExport.csv(try loadReport(report, decisions: decisions), byteOrderMark: !noBom), to: output, what: "export")
+        let loaded = try loadReport(report, decisions: decisions)
+        guard format == "xlsx" else {
+            return try writeOutput(CSVExport.csv(loaded, byteOrderMark: !noBom), to: output, what: "export")
+        }
+        let bytes: [UInt8]
+        do { bytes = try SpreadsheetExport.xlsx(loaded) } catch {
+            printError("cannot write the workbook: \(error)")
+            throw ExitCode(ExitStatus.usageOrFatal)
+        }
+        try writeOutput(bytes, to: output, what: "export")
     }
 }
 
