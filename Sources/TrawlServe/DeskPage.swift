@@ -43,6 +43,7 @@ enum DeskPage {
         <select id="f-type"><option value="">All types</option></select>
         <input id="f-folder" list="folders" placeholder="Folder"><datalist id="folders"></datalist>
         <select id="f-owner"><option value="">Any owner</option></select>
+        <select id="f-assignee"><option value="">Any remediation owner</option></select>
         <select id="f-decided"><option value="">With or without a decision</option><option value="no">Without a decision</option><option value="yes">With a decision</option></select>
         <label><input id="f-new" type="checkbox"> New since the previous run</label>
         <input id="f-text" placeholder="Path contains">
@@ -50,7 +51,7 @@ enum DeskPage {
         </div>
         <div id="files-message"></div>
         <div id="count"></div>
-        <table><thead><tr><th>Level</th><th>File</th><th>Findings</th><th>Types</th><th>Decided</th></tr></thead><tbody id="rows"></tbody></table>
+        <table><thead><tr><th>Level</th><th>File</th><th>Findings</th><th>Types</th><th>Decided</th><th>Owner</th></tr></thead><tbody id="rows"></tbody></table>
         <div class="bar" style="margin-top:6px"><button id="prev">Previous</button><span id="pageinfo"></span><button id="next">Next</button></div>
         <div id="panel" hidden></div>
         </section>
@@ -91,7 +92,7 @@ enum DeskPage {
         }
         function query() {
           const p = new URLSearchParams({run: $("f-run").value, page, size: 50});
-          for (const [k, id] of [["level", "f-level"], ["type", "f-type"], ["folder", "f-folder"], ["owner", "f-owner"], ["decided", "f-decided"], ["q", "f-text"]])
+          for (const [k, id] of [["level", "f-level"], ["type", "f-type"], ["folder", "f-folder"], ["owner", "f-owner"], ["assignee", "f-assignee"], ["decided", "f-decided"], ["q", "f-text"]])
             if ($(id).value) p.set(k, $(id).value);
           if ($("f-new").checked) p.set("new", "1");
           return p;
@@ -100,12 +101,12 @@ enum DeskPage {
           message("files-message", "");
           let data;
           try { data = await api("/api/files?" + query()); } catch (e) { message("files-message", e.message); $("rows").innerHTML = ""; return; }
-          fill("f-type", data.types, "All types"); fill("f-owner", data.owners, "Any owner");
+          fill("f-type", data.types, "All types"); fill("f-owner", data.owners, "Any owner"); fill("f-assignee", data.assignees, "Any remediation owner");
           $("folders").innerHTML = data.folders.map(f => `<option value="${esc(f)}">`).join("");
           $("count").textContent = `${data.matched} of ${data.total} files` + (data.previous ? ` (previous run: ${data.previous})` : " (no previous run)");
           $("rows").innerHTML = data.rows.map((r, i) => `<tr class="file" data-i="${i}"><td><span class="${r.level}">${r.level}</span></td>
             <td>${esc(r.path)}${r.new ? ' <span class="new">new</span>' : ""}</td><td>${r.findings}</td><td>${esc(r.types.join(", "))}</td>
-            <td class="decided">${r.decided ? r.decided + " decided" : ""}</td></tr>`).join("");
+            <td class="decided">${r.decided ? r.decided + " decided" : ""}</td><td class="owner">${esc(r.owner ?? "")}</td></tr>`).join("");
           const pages = Math.max(1, Math.ceil(data.matched / data.page_size));
           $("pageinfo").textContent = ` page ${data.page + 1} of ${pages} `;
           $("prev").disabled = data.page === 0; $("next").disabled = data.page + 1 >= pages;

@@ -136,6 +136,7 @@ package func deskRouter(desk: Desk, access: Access, title: String = "Trawl desk"
         q.type = value("type")
         q.folder = value("folder")
         q.owner = value("owner")
+        q.assignee = value("assignee")
         q.text = value("q")
         q.newOnly = value("new") == "1"
         q.decided = value("decided").map { $0 == "yes" }

@@ -89,7 +89,7 @@ struct Review: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "review",
         abstract: "Write a self-contained HTML page for the DPO to review a report in a browser.",
-        discussion: "The page holds totals by level and type with charts, and every file, sortable and filterable by level, type, folder and text, each with its findings (masked), where they are, their confidence and the rule that set the file's level. It loads nothing from the network.")
+        discussion: "The page holds totals by level and type with charts, and every file, sortable and filterable by level, type, folder, owner (the account owning the file) and text, each with its findings (masked), where they are, their confidence and the rule that set the file's level. It loads nothing from the network.")
 
     @Argument(help: "The report.") var report: String
     @Option(name: [.short, .long], help: ArgumentHelp("The HTML file to write ('-' for standard output).", valueName: "file")) var output: String

@@ -7,6 +7,7 @@ comes from that layout, not from Trawl's output. Screenshots go to $TRAWL_SCREEN
 import json
 import os
 import pathlib
+import pwd
 import shutil
 import tempfile
 
@@ -25,7 +26,7 @@ def screenshot(driver, name):
 
 def apply_filters(driver, **values):
     before = driver.find_element(By.ID, "rows").get_attribute("data-loads")
-    for field in ("f-level", "f-decided"):
+    for field in ("f-level", "f-decided", "f-owner"):
         Select(driver.find_element(By.ID, field)).select_by_value(values.get(field, ""))
     folder = driver.find_element(By.ID, "f-folder")
     folder.clear()
@@ -55,6 +56,14 @@ def test_desk_decides_on_a_folder_and_the_decision_sticks():
         log_in(driver, server)
         assert driver.find_element(By.ID, "who").text == "dpo"
         screenshot(driver, "desk-files")
+
+        # The owner filter: the account that owns the copied files (this test's), recorded in the
+        # report for each file with findings; files without findings have no owner recorded.
+        me = pwd.getpwuid(os.getuid()).pw_name
+        everything = apply_filters(driver)
+        mine = apply_filters(driver, **{"f-owner": me})
+        assert mine and all(r[5] == me and r[2] != "0" for r in mine), mine
+        assert len(mine) == len([r for r in everything if r[2] != "0"]), "every file with findings is owned by the test's account"
 
         restricted = apply_filters(driver, **{"f-level": "Restricted"})
         assert restricted and all(r[0] == "Restricted" for r in restricted)
