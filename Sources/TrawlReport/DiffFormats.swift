@@ -1,6 +1,7 @@
-// A comparison of two reports written for an auditor to keep: JSON (docs/diff.schema.json), CSV
-// with one row per change (docs/diff.md) and a self-contained HTML page. All three are written from
-// the one `ReportDiff` that `trawl diff` and `trawl serve` compute; nothing here reads a report.
+// A comparison of two reports written for people and for an auditor to keep: text for a terminal,
+// JSON (docs/diff.schema.json), CSV with one row per change (docs/diff.md) and a self-contained
+// HTML page. All four are written from the one `ReportDiff` that `trawl diff` and `trawl serve`
+// compute; nothing here reads a report.
 import Foundation
 
 package enum DiffFormat: String, CaseIterable, Sendable {
@@ -25,6 +26,42 @@ extension ReportDiff {
             encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
             return String(decoding: try encoder.encode(self), as: UTF8.self) + "\n"
         }
+    }
+
+    // MARK: Text
+
+    /// A readable summary for a terminal.
+    package var text: String {
+        var out = "trawl diff: \(old.report) (\(old.started)) → \(new.report) (\(new.started))\n"
+        let t = totals
+        out += "findings: \(t.findingsAdded) added, \(t.findingsResolved) resolved, \(t.findingsUnchanged) unchanged\n"
+        out += "files: \(t.filesNew) new, \(t.filesGone) gone, \(t.filesMoved) moved, \(t.filesCopied) copied; "
+        out += "levels: \(t.levelsRose) rose, \(t.levelsFell) fell; exposed: \(t.becameExposed) became, \(t.noLongerExposed) no longer; "
+        out += "newly overdue: \(t.newlyOverdue)\n"
+        func section(_ title: String, _ lines: [String]) {
+            guard !lines.isEmpty else { return }
+            out += "\n\(title):\n"
+            for l in lines.prefix(200) { out += "  \(l)\n" }
+            if lines.count > 200 { out += "  ... and \(lines.count - 200) more (use --json)\n" }
+        }
+        func change(_ c: LevelChange) -> String {
+            "\(c.path): \(c.from.rawValue) → \(c.to.rawValue)" + (c.movedFrom.map { " (moved from \($0))" } ?? "")
+        }
+        section("levels rose", levelChanges.filter { $0.to > $0.from }.map(change))
+        section("levels fell", levelChanges.filter { $0.to < $0.from }.map(change))
+        section("became exposed", exposureChanges.filter { $0.from.isEmpty }.map { "\($0.path) (\($0.level.rawValue)): readable by \($0.to.joined(separator: ", "))" })
+        section("no longer exposed", exposureChanges.filter { $0.to.isEmpty }.map { "\($0.path): no longer readable by \($0.from.joined(separator: ", "))" })
+        section("exposed to others", exposureChanges.filter { !$0.from.isEmpty && !$0.to.isEmpty }.map { "\($0.path): \($0.from.joined(separator: ", ")) → \($0.to.joined(separator: ", "))" })
+        section("newly overdue (retention)", newlyOverdue.map { "\($0.path): \($0.rule), due \($0.due)" })
+        section("new files", filesNew.map { "\($0.path) (\($0.level.rawValue))" })
+        section("files gone", filesGone.map { "\($0.path) (\($0.level.rawValue))" })
+        section("moved", moved.map { "\($0.from) → \($0.to)" })
+        section("copied", copied.map { "\($0.from) → \($0.to)" })
+        section("findings added", findingsAdded.map { "\($0.path): \($0.type) \($0.masked)\($0.level == nil ? " (not counted)" : "")" })
+        section("findings resolved", findingsResolved.map { "\($0.path): \($0.type) \($0.masked)" })
+        section("decisions between the runs", (decisionsBetween ?? []).map { "\($0.at) \($0.by) \($0.action) #\($0.decisionId): \($0.detail)" })
+        out += rose ? "\nsomething rose.\n" : "\nnothing rose.\n"
+        return out
     }
 
     // MARK: CSV
