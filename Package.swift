@@ -27,6 +27,7 @@ let package = Package(
         .systemLibrary(name: "CGMime", pkgConfig: "gmime-3.0", providers: [.apt(["libgmime-3.0-dev"])]),
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
         .systemLibrary(name: "CACL", pkgConfig: "libacl", providers: [.apt(["libacl1-dev"])]),
+        .systemLibrary(name: "CXlsxWriter", pkgConfig: "xlsxwriter", providers: [.apt(["libxlsxwriter-dev"])]),
         // poppler-glib and Tesseract are opened when first needed (DynamicLibrary), not linked:
         // their targets hold only the declarations of the calls made through dlopen.
         .systemLibrary(name: "CPoppler"),
@@ -51,6 +52,7 @@ let package = Package(
         .target(name: "PhoneNumbers", dependencies: ["CPhoneNumber"], exclude: ["README.md"]),
         .target(name: "SQLite", dependencies: ["CSQLite"], exclude: ["README.md"]),
         .target(name: "POSIXACL", dependencies: ["CACL"], exclude: ["README.md"]),
+        .target(name: "XlsxWriter", dependencies: ["CXlsxWriter"], exclude: ["README.md"]),
         .target(name: "DynamicLibrary", exclude: ["README.md"]),
         .target(name: "OwnerOnlyFiles", exclude: ["README.md"]),
         .target(name: "Poppler", dependencies: ["CPoppler", "DynamicLibrary"], exclude: ["README.md"]),
@@ -68,7 +70,7 @@ let package = Package(
         .target(name: "TrawlPatterns", dependencies: ["TrawlModel", "YAMLFiles"], exclude: ["README.md"]),
         .target(name: "TrawlDetect", dependencies: ["TrawlModel", "TrawlPatterns", "PCRE2", "Hyperscan", "PhoneNumbers"], exclude: ["README.md"]),
         .target(name: "TrawlClassify", dependencies: ["TrawlModel", "YAMLFiles"], exclude: ["README.md"]),
-        .target(name: "TrawlReport", dependencies: ["TrawlModel", "LibCrypto", "OwnerOnlyFiles"], exclude: ["README.md"]),
+        .target(name: "TrawlReport", dependencies: ["TrawlModel", "LibCrypto", "OwnerOnlyFiles", "XlsxWriter"], exclude: ["README.md"]),
         .target(name: "TrawlState", dependencies: ["TrawlModel", "SQLite", "OwnerOnlyFiles"], exclude: ["README.md"]),
         .target(name: "TrawlDecisions", dependencies: ["TrawlModel", "TrawlReport", "SQLite", "Yams", "YAMLFiles"], exclude: ["README.md"]),
         // The review desk: a thin HTTP layer over the report and decisions modules.

@@ -1,6 +1,7 @@
 // Comparing two reports, as an auditor does month on month. Works on any two reports: no scan,
 // no patterns, no key needed, since findings are matched by their keyed fingerprints, never by
-// value. Reports made under different keys cannot be compared and are refused.
+// value. Reports made under different keys cannot be compared and are refused. How a comparison
+// is written (text, JSON, CSV, HTML) is DiffFormats.swift's.
 import Foundation
 import TrawlModel
 
@@ -306,39 +307,5 @@ package struct ReportDiff: Codable, Sendable {
             || diff.filesNew.contains { $0.level >= .restricted }
             || diff.copied.contains { $0.level >= .restricted }
         return diff
-    }
-
-    /// A readable summary for a terminal.
-    package var text: String {
-        var out = "trawl diff: \(old.report) (\(old.started)) → \(new.report) (\(new.started))\n"
-        let t = totals
-        out += "findings: \(t.findingsAdded) added, \(t.findingsResolved) resolved, \(t.findingsUnchanged) unchanged\n"
-        out += "files: \(t.filesNew) new, \(t.filesGone) gone, \(t.filesMoved) moved, \(t.filesCopied) copied; "
-        out += "levels: \(t.levelsRose) rose, \(t.levelsFell) fell; exposed: \(t.becameExposed) became, \(t.noLongerExposed) no longer; "
-        out += "newly overdue: \(t.newlyOverdue)\n"
-        func section(_ title: String, _ lines: [String]) {
-            guard !lines.isEmpty else { return }
-            out += "\n\(title):\n"
-            for l in lines.prefix(200) { out += "  \(l)\n" }
-            if lines.count > 200 { out += "  ... and \(lines.count - 200) more (use --json)\n" }
-        }
-        func change(_ c: LevelChange) -> String {
-            "\(c.path): \(c.from.rawValue) → \(c.to.rawValue)" + (c.movedFrom.map { " (moved from \($0))" } ?? "")
-        }
-        section("levels rose", levelChanges.filter { $0.to > $0.from }.map(change))
-        section("levels fell", levelChanges.filter { $0.to < $0.from }.map(change))
-        section("became exposed", exposureChanges.filter { $0.from.isEmpty }.map { "\($0.path) (\($0.level.rawValue)): readable by \($0.to.joined(separator: ", "))" })
-        section("no longer exposed", exposureChanges.filter { $0.to.isEmpty }.map { "\($0.path): no longer readable by \($0.from.joined(separator: ", "))" })
-        section("exposed to others", exposureChanges.filter { !$0.from.isEmpty && !$0.to.isEmpty }.map { "\($0.path): \($0.from.joined(separator: ", ")) → \($0.to.joined(separator: ", "))" })
-        section("newly overdue (retention)", newlyOverdue.map { "\($0.path): \($0.rule), due \($0.due)" })
-        section("new files", filesNew.map { "\($0.path) (\($0.level.rawValue))" })
-        section("files gone", filesGone.map { "\($0.path) (\($0.level.rawValue))" })
-        section("moved", moved.map { "\($0.from) → \($0.to)" })
-        section("copied", copied.map { "\($0.from) → \($0.to)" })
-        section("findings added", findingsAdded.map { "\($0.path): \($0.type) \($0.masked)\($0.level == nil ? " (not counted)" : "")" })
-        section("findings resolved", findingsResolved.map { "\($0.path): \($0.type) \($0.masked)" })
-        section("decisions between the runs", (decisionsBetween ?? []).map { "\($0.at) \($0.by) \($0.action) #\($0.decisionId): \($0.detail)" })
-        out += rose ? "\nsomething rose.\n" : "\nnothing rose.\n"
-        return out
     }
 }

@@ -16,6 +16,13 @@ package enum CSVExport {
     /// after a byte-order mark unless `byteOrderMark` is false.
     package static func csv(_ report: LoadedReport, byteOrderMark bom: Bool = true) -> String {
         var out = (bom ? byteOrderMark : "") + columns.joined(separator: ",") + "\r\n"
+        forEachFinding(in: report) { row in out += row.map(field).joined(separator: ",") + "\r\n" }
+        return out
+    }
+
+    /// Calls `body` with each finding of `report` as the cells of its row (`columns`), in the
+    /// report's order: the one description of a finding's row for the CSV and the .xlsx export.
+    package static func forEachFinding<E: Error>(in report: LoadedReport, _ body: ([String]) throws(E) -> Void) throws(E) {
         for f in report.files {
             let names = [f.path] + (f.members ?? [])
             let exact = names.allSatisfy { $0.text != nil }
@@ -29,10 +36,9 @@ package enum CSVExport {
                 row += [g.decision?.decision.rawValue ?? "", g.decision?.by ?? "", g.decision?.at ?? ""]
                 row += [g.masked, g.fingerprint, l.part ?? "", line, l.cell ?? "", l.column ?? "", String(l.offset)]
                 row += [g.evidence.joined(separator: "; "), g.value ?? "", exact ? "utf-8" : "escaped"]
-                out += row.map(field).joined(separator: ",") + "\r\n"
+                try body(row)
             }
         }
-        return out
     }
 
     /// A path or member name as a cell: its text when it is UTF-8; otherwise its bytes with each

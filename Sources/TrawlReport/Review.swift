@@ -19,6 +19,7 @@ package enum ReviewPage {
             var w: Bool        // new since the previous run ("what's new")
             var e: [String]    // broad readers (exposed_to)
             var u: String      // overdue: the retention rule and the day its period ended, or ""
+            var a: String      // the account that owns the file (permissions), or ""
         }
         struct Row: Encodable {
             var t: String
@@ -53,7 +54,7 @@ package enum ReviewPage {
         let known = previous.map { p in Set(p.report.files.map(RootRelative(roots: p.report.begin.roots).key)) } ?? []
         let knownContent = Set(previous?.report.files.compactMap(\.contentId) ?? [])
         let key = RootRelative(roots: report.begin.roots)
-        let files = report.files.map { f -> PageData.FileRow in
+        let files = zip(report.files, report.owners).map { f, owner -> PageData.FileRow in
             let name = f.displayName
             let folder = f.path.display.split(separator: "/").dropLast().joined(separator: "/")
             return PageData.FileRow(
@@ -74,7 +75,8 @@ package enum ReviewPage {
                 w: previous != nil && !known.contains(key.key(f)) && !(f.contentId.map(knownContent.contains) ?? false),
                 e: f.exposedTo ?? [],
                 u: f.retention.flatMap { r in r.due.flatMap { due in
-                    report.begin.asOf.map { due < $0 } == true ? "\(r.rule): \(r.keep), due \(due)" : nil } } ?? "")
+                    report.begin.asOf.map { due < $0 } == true ? "\(r.rule): \(r.keep), due \(due)" : nil } } ?? "",
+                a: owner ?? "")
         }
         var entriesByLevel = report.summary?.entriesByLevel ?? [:]
         if report.summary == nil { for f in report.files { entriesByLevel[f.level.rawValue, default: 0] += 1 } }
@@ -125,6 +127,7 @@ tr.detail td{background:#fafbfc}.mono{font-family:ui-monospace,Menlo,Consolas,mo
 <section class="files"><h2>Files <span class="muted" id="shown"></span></h2>
 <div class="filters"><select id="f-level"><option value="">All levels</option></select>
 <select id="f-type"><option value="">All types</option></select><select id="f-folder"><option value="">All folders</option></select>
+<select id="f-owner"><option value="">All owners</option></select>
 <input id="f-text" type="search" placeholder="Filter by text"><label id="new-filter" hidden><input id="f-new" type="checkbox"> New since the previous run</label>
 <label><input id="f-exposed" type="checkbox"> Exposed (broad readers)</label>
 <label><input id="f-overdue" type="checkbox"> Overdue (retention)</label></div>
@@ -177,13 +180,14 @@ hbars(document.getElementById("chart-types"), Object.entries(D.findingsByType).s
 const files = D.files.map(f => ({...f, n: f.f.filter(g => g.l !== "—").length, t: [...new Set(f.f.map(g => g.t))].sort().join(" ")}));
 const fill = (id, values) => { const s = document.getElementById(id); for (const v of values) s.append(el("option", {value: v}, v)); };
 fill("f-level", LEVELS); fill("f-type", [...new Set(files.flatMap(f => f.f.map(g => g.t)))].sort()); fill("f-folder", [...new Set(files.map(f => f.d))].sort());
+fill("f-owner", [...new Set(files.map(f => f.a).filter(Boolean))].sort());
 let sortKey = "l", sortDir = -1, page = 0;
 const PAGE = 100;
 function render() {
-  const lv = document.getElementById("f-level").value, ty = document.getElementById("f-type").value, fo = document.getElementById("f-folder").value;
+  const lv = document.getElementById("f-level").value, ty = document.getElementById("f-type").value, fo = document.getElementById("f-folder").value, ow = document.getElementById("f-owner").value;
   const tx = document.getElementById("f-text").value.toLowerCase(), nw = document.getElementById("f-new").checked;
   const ex = document.getElementById("f-exposed").checked, od = document.getElementById("f-overdue").checked;
-  const shown = files.filter(f => (!nw || f.w) && (!ex || f.e.length) && (!od || f.u) && (!lv || f.l === lv) && (!ty || f.f.some(g => g.t === ty)) && (!fo || f.d === fo)
+  const shown = files.filter(f => (!nw || f.w) && (!ex || f.e.length) && (!od || f.u) && (!lv || f.l === lv) && (!ty || f.f.some(g => g.t === ty)) && (!fo || f.d === fo) && (!ow || f.a === ow)
     && (!tx || (f.p + " " + f.t + " " + f.r.join(" ") + " " + f.i.join(" ")).toLowerCase().includes(tx)));
   shown.sort((a, b) => { const x = sortKey === "l" ? RANK[a.l] : a[sortKey], y = sortKey === "l" ? RANK[b.l] : b[sortKey]; return (x < y ? -1 : x > y ? 1 : 0) * sortDir || a.p.localeCompare(b.p); });
   const body = document.getElementById("rows"); body.replaceChildren();
@@ -205,6 +209,7 @@ function detail(f) {
   const box = el("div");
   box.append(el("div", {}, el("b", {}, "Level set by: "), f.r.length ? f.r[0] : "—"));
   if (f.r.length > 1) box.append(el("div", {class: "muted"}, "Also: " + f.r.slice(1).join("; ")));
+  if (f.a) box.append(el("div", {}, el("b", {}, "Owner: "), f.a));
   if (f.m.length) box.append(el("div", {}, "Markings: " + f.m.join(", ")));
   if (f.e.length) box.append(el("div", {}, el("b", {}, "Exposed: "), "readable by " + f.e.join(", ")));
   if (f.u) box.append(el("div", {}, el("b", {}, "Overdue: "), f.u));
@@ -218,7 +223,9 @@ function detail(f) {
 }
 for (const th of document.querySelectorAll("th[data-k]")) th.addEventListener("click", () => { page = 0; const k = th.dataset.k; sortDir = sortKey === k ? -sortDir : (k === "p" ? 1 : -1); sortKey = k; render(); });
 if (D.previous) { document.getElementById("new-filter").hidden = false; document.getElementById("meta").textContent += ` · new since ${D.previous}: ${files.filter(f => f.w).length}`; }
-for (const id of ["f-level", "f-type", "f-folder", "f-text", "f-new", "f-exposed", "f-overdue"]) document.getElementById(id).addEventListener("input", () => { page = 0; render(); });
+// "change" too: a choice made by a script or a driver, not a person, may fire only that.
+for (const id of ["f-level", "f-type", "f-folder", "f-owner", "f-text", "f-new", "f-exposed", "f-overdue"])
+  for (const ev of ["input", "change"]) document.getElementById(id).addEventListener(ev, () => { page = 0; render(); });
 render();
 </script></body></html>
 """#

@@ -44,13 +44,6 @@ package struct DecisionRequest: Codable, Sendable {
     }
 }
 
-/// Two runs compared, and what was decided between them.
-package struct RunComparison: Codable, Sendable {
-    package var diff: ReportDiff
-    package var decisionsBetween: [DecisionEvent]
-    enum CodingKeys: String, CodingKey { case diff, decisionsBetween = "decisions_between" }
-}
-
 /// A decision as the desk lists it: stale when it matches nothing in the latest run.
 package struct DecisionRow: Codable, Sendable {
     package var decision: StoredDecision
@@ -180,17 +173,16 @@ package actor Desk {
         return entries
     }
 
-    /// Two runs compared as `trawl diff` compares them, with the decisions taken, closed or moved
-    /// between the starts of the two scans.
-    package func diff(old: String, new: String) throws(DeskError) -> RunComparison {
+    /// Two runs compared as `trawl diff --decisions` compares them: the current decisions on the
+    /// findings, and the decisions taken, closed or moved between the starts of the two scans.
+    package func diff(old: String, new: String) throws(DeskError) -> ReportDiff {
         var a = try view(old).report, b = try view(new).report
         a.overlay(book)
         b.overlay(book)
-        let diff: ReportDiff
+        var diff: ReportDiff
         do { diff = try ReportDiff.compare(old: a, oldName: old, new: b, newName: new) } catch { throw DeskError(422, error.message) }
-        let (from, to) = (min(a.begin.started, b.begin.started), max(a.begin.started, b.begin.started))
-        let between = try history().filter { $0.at >= from && $0.at < to }
-        return RunComparison(diff: diff, decisionsBetween: between)
+        do { try diff.listDecisions(from: store) } catch { throw DeskError(500, error.message) }
+        return diff
     }
 
     // MARK: Decisions

@@ -43,6 +43,7 @@ enum DeskPage {
         <select id="f-type"><option value="">All types</option></select>
         <input id="f-folder" list="folders" placeholder="Folder"><datalist id="folders"></datalist>
         <select id="f-owner"><option value="">Any owner</option></select>
+        <select id="f-assignee"><option value="">Any remediation owner</option></select>
         <select id="f-decided"><option value="">With or without a decision</option><option value="no">Without a decision</option><option value="yes">With a decision</option></select>
         <label><input id="f-new" type="checkbox"> New since the previous run</label>
         <input id="f-text" placeholder="Path contains">
@@ -50,12 +51,13 @@ enum DeskPage {
         </div>
         <div id="files-message"></div>
         <div id="count"></div>
-        <table><thead><tr><th>Level</th><th>File</th><th>Findings</th><th>Types</th><th>Decided</th></tr></thead><tbody id="rows"></tbody></table>
+        <table><thead><tr><th>Level</th><th>File</th><th>Findings</th><th>Types</th><th>Decided</th><th>Owner</th></tr></thead><tbody id="rows"></tbody></table>
         <div class="bar" style="margin-top:6px"><button id="prev">Previous</button><span id="pageinfo"></span><button id="next">Next</button></div>
         <div id="panel" hidden></div>
         </section>
         <section id="runs" hidden><table><thead><tr><th>Run</th><th>Started</th><th>Roots</th><th>Size</th><th></th></tr></thead><tbody id="run-rows"></tbody></table>
-        <div class="bar" style="margin-top:12px">Compare <select id="cmp-old"></select> with <select id="cmp-new"></select> <button id="compare">Compare</button></div>
+        <div class="bar" style="margin-top:12px">Compare <select id="cmp-old"></select> with <select id="cmp-new"></select> <button id="compare">Compare</button>
+        <a id="cmp-html" target="_blank" rel="noopener">as a page</a> <a id="cmp-csv">as CSV</a></div>
         <div id="comparison"></div></section>
         <section id="decisions" hidden><div id="decisions-message"></div>
         <table><thead><tr><th>#</th><th>Decision</th><th>On</th><th>Reason</th><th>By</th><th>At</th><th></th></tr></thead><tbody id="decision-rows"></tbody></table></section>
@@ -90,7 +92,7 @@ enum DeskPage {
         }
         function query() {
           const p = new URLSearchParams({run: $("f-run").value, page, size: 50});
-          for (const [k, id] of [["level", "f-level"], ["type", "f-type"], ["folder", "f-folder"], ["owner", "f-owner"], ["decided", "f-decided"], ["q", "f-text"]])
+          for (const [k, id] of [["level", "f-level"], ["type", "f-type"], ["folder", "f-folder"], ["owner", "f-owner"], ["assignee", "f-assignee"], ["decided", "f-decided"], ["q", "f-text"]])
             if ($(id).value) p.set(k, $(id).value);
           if ($("f-new").checked) p.set("new", "1");
           return p;
@@ -99,12 +101,12 @@ enum DeskPage {
           message("files-message", "");
           let data;
           try { data = await api("/api/files?" + query()); } catch (e) { message("files-message", e.message); $("rows").innerHTML = ""; return; }
-          fill("f-type", data.types, "All types"); fill("f-owner", data.owners, "Any owner");
+          fill("f-type", data.types, "All types"); fill("f-owner", data.owners, "Any owner"); fill("f-assignee", data.assignees, "Any remediation owner");
           $("folders").innerHTML = data.folders.map(f => `<option value="${esc(f)}">`).join("");
           $("count").textContent = `${data.matched} of ${data.total} files` + (data.previous ? ` (previous run: ${data.previous})` : " (no previous run)");
           $("rows").innerHTML = data.rows.map((r, i) => `<tr class="file" data-i="${i}"><td><span class="${r.level}">${r.level}</span></td>
             <td>${esc(r.path)}${r.new ? ' <span class="new">new</span>' : ""}</td><td>${r.findings}</td><td>${esc(r.types.join(", "))}</td>
-            <td class="decided">${r.decided ? r.decided + " decided" : ""}</td></tr>`).join("");
+            <td class="decided">${r.decided ? r.decided + " decided" : ""}</td><td class="owner">${esc(r.owner ?? "")}</td></tr>`).join("");
           const pages = Math.max(1, Math.ceil(data.matched / data.page_size));
           $("pageinfo").textContent = ` page ${data.page + 1} of ${pages} `;
           $("prev").disabled = data.page === 0; $("next").disabled = data.page + 1 >= pages;
@@ -160,21 +162,28 @@ enum DeskPage {
           const options = good.map(r => `<option value="${esc(r.name)}">${esc(r.name)}</option>`).join("");
           $("cmp-old").innerHTML = options; $("cmp-new").innerHTML = options;
           if (good.length > 1) { $("cmp-old").value = good[good.length - 2].name; $("cmp-new").value = good[good.length - 1].name; }
+          comparisonLinks();
           $("run-rows").innerHTML = runs.slice().reverse().map(r => `<tr><td>${esc(r.name)}</td><td>${esc(r.started ?? "")}</td>
             <td>${esc((r.roots || []).join(", "))}</td><td>${r.bytes}</td><td>${r.problem ? '<span class="stale">' + esc(r.problem) + "</span>" : ""}</td></tr>`).join("");
         }
+        function comparisonLinks() {
+          const p = new URLSearchParams({old: $("cmp-old").value, new: $("cmp-new").value});
+          $("cmp-html").href = "/api/diff?format=html&" + p; $("cmp-csv").href = "/api/diff?format=csv&" + p;
+        }
+        $("cmp-old").onchange = comparisonLinks; $("cmp-new").onchange = comparisonLinks;
         $("compare").onclick = async () => {
+          comparisonLinks();
           let c;
           try { c = await api("/api/diff?" + new URLSearchParams({old: $("cmp-old").value, new: $("cmp-new").value})); }
           catch (e) { $("comparison").innerHTML = `<div class="msg err">${esc(e.message)}</div>`; return; }
-          const d = c.diff, t = d.totals, list = (title, items) => items.length ?
+          const d = c, t = d.totals, list = (title, items) => items.length ?
             `<h4>${esc(title)} (${items.length})</h4><ul>${items.slice(0, 200).map(x => `<li>${esc(x)}</li>`).join("")}</ul>` : "";
           $("comparison").innerHTML = `<p id="cmp-totals">findings: ${t.findings_added} added, ${t.findings_resolved} resolved;
             files: ${t.files_new} new, ${t.files_gone} gone, ${t.files_moved} moved, ${t.files_copied} copied; levels: ${t.levels_rose} rose, ${t.levels_fell} fell</p>`
             + list("Levels changed", d.level_changes.map(x => `${x.path}: ${x.from} → ${x.to}` + (x.moved_from ? ` (moved from ${x.moved_from})` : "")))
             + list("Moved", d.moved.map(x => `${x.from} → ${x.to}`)) + list("New files", d.files_new.map(x => `${x.path} (${x.level})`))
             + list("Files gone", d.files_gone.map(x => `${x.path} (${x.level})`))
-            + list("Decisions between the two runs", c.decisions_between.map(e => `${e.at} ${e.by} ${e.action} #${e.decision_id}: ${e.detail}`));
+            + list("Decisions between the two runs", d.decisions_between.map(e => `${e.at} ${e.by} ${e.action} #${e.decision_id}: ${e.detail}`));
         };
         async function loadDecisions() {
           const rows = await api("/api/decisions");

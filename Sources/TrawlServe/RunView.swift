@@ -1,6 +1,6 @@
 // One run's report as the desk pages through it: the report read with TrawlReport's own types,
 // the current decisions laid over it, and a few per-file facts (folder, types, new since the
-// previous run, decided, owners) computed once so that a filter over 200,000 files is a loop
+// previous run, decided, owner) computed once so that a filter over 200,000 files is a loop
 // over small values, not over the report's records.
 import Foundation
 import TrawlDecisions
@@ -13,8 +13,11 @@ package struct FileQuery: Sendable, Equatable {
     package var type: String?
     /// A folder: files under it.
     package var folder: String?
-    /// The owner named on a to_remediate decision on one of the file's findings.
+    /// The account that owns the file (its `permissions` in the report; an archive member's is
+    /// the archive's).
     package var owner: String?
+    /// The owner named on a to_remediate decision on one of the file's findings.
+    package var assignee: String?
     /// Only files that are new since the previous run (not there by name or content).
     package var newOnly = false
     /// true: only files with a decision on some finding; false: only files with none.
@@ -40,9 +43,10 @@ package struct FileRow: Codable, Sendable, Equatable {
     package var decided: Int
     package var isNew: Bool
     package var contentId: String?
+    package var owner: String?
 
     enum CodingKeys: String, CodingKey {
-        case path, folder, level, outcome, findings, types, decided
+        case path, folder, level, outcome, findings, types, decided, owner
         case isNew = "new", contentId = "content_id"
     }
 }
@@ -58,11 +62,14 @@ package struct FilePage: Codable, Sendable {
     /// Facets for the filters: every level, type and top-level folder in the run.
     package var types: [String]
     package var folders: [String]
+    /// The accounts that own files of the run.
     package var owners: [String]
+    /// The owners named on to_remediate decisions.
+    package var assignees: [String]
     package var previous: String?
 
     enum CodingKeys: String, CodingKey {
-        case run, total, matched, page, rows, types, folders, owners, previous
+        case run, total, matched, page, rows, types, folders, owners, assignees, previous
         case pageSize = "page_size"
     }
 }
@@ -74,6 +81,8 @@ package final class RunView: Sendable {
     private let folders: [String]
     private let types: [[String]]
     private let isNew: [Bool]
+    private let owners: [String?]
+    private let allOwners: [String]
     private let allTypes: [String]
     private let topFolders: [String]
 
@@ -104,6 +113,8 @@ package final class RunView: Sendable {
         self.folders = folders
         self.types = types
         self.isNew = isNew
+        owners = report.owners
+        allOwners = Set(owners.compactMap { $0 }).sorted()
         allTypes = every.sorted()
         topFolders = tops.sorted()
     }
@@ -154,18 +165,19 @@ package final class RunView: Sendable {
             if let type = q.type, !types[i].contains(type) { continue }
             if q.newOnly && !isNew[i] { continue }
             if let d = q.decided, (decided.counts[i] > 0) != d { continue }
-            if let owner = q.owner, !decided.owners[i].contains(owner) { continue }
+            if let owner = q.owner, owners[i] != owner { continue }
+            if let assignee = q.assignee, !decided.owners[i].contains(assignee) { continue }
             let name = f.displayName
             if let folder, folder != "/", !(name.hasPrefix(folder) && name.utf8.dropFirst(folder.utf8.count).first == UInt8(ascii: "/")) { continue }
             if let text, !text.isEmpty, !name.lowercased().contains(text) { continue }
             if matched >= start && rows.count < size {
                 rows.append(FileRow(path: name, folder: folders[i], level: f.level, outcome: f.outcome.rawValue, findings: f.findings.count,
-                                    types: types[i], decided: decided.counts[i], isNew: isNew[i], contentId: f.contentId))
+                                    types: types[i], decided: decided.counts[i], isNew: isNew[i], contentId: f.contentId, owner: owners[i]))
             }
             matched += 1
         }
         return FilePage(run: name, total: report.files.count, matched: matched, page: max(0, q.page), pageSize: size, rows: rows,
-                        types: allTypes, folders: topFolders, owners: decided.allOwners, previous: previousName)
+                        types: allTypes, folders: topFolders, owners: allOwners, assignees: decided.allOwners, previous: previousName)
     }
 
     /// A file's entries (the file and, for an archive, its members), with the current decisions on

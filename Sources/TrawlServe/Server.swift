@@ -96,6 +96,11 @@ enum DeskResponse {
         return json(["error": e.message], status: HTTPResponse.Status(code: e.status))
     }
 
+    static func download(_ text: String, type: String, name: String) -> Response {
+        Response(status: .ok, headers: [.contentType: type, .cacheControl: "no-store", .contentDisposition: "attachment; filename=\"\(name)\""],
+                 body: .init(byteBuffer: ByteBuffer(string: text)))
+    }
+
     static func html(_ text: String) -> Response {
         Response(status: .ok, headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "no-store",
                                         .contentSecurityPolicy: "default-src 'self'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:"],
@@ -131,6 +136,7 @@ package func deskRouter(desk: Desk, access: Access, title: String = "Trawl desk"
         q.type = value("type")
         q.folder = value("folder")
         q.owner = value("owner")
+        q.assignee = value("assignee")
         q.text = value("q")
         q.newOnly = value("new") == "1"
         q.decided = value("decided").map { $0 == "yes" }
@@ -150,7 +156,18 @@ package func deskRouter(desk: Desk, access: Access, title: String = "Trawl desk"
         guard let old = p["old"].map(String.init), let new = p["new"].map(String.init) else {
             return DeskResponse.error(DeskError(400, "which runs? (old=...&new=...)"))
         }
-        do { return DeskResponse.json(try await desk.diff(old: old, new: new)) } catch { return DeskResponse.error(error) }
+        let format = p["format"].map(String.init) ?? "json"
+        guard let written = DiffFormat(rawValue: format), written != .text else {
+            return DeskResponse.error(DeskError(400, "format is json, csv or html"))
+        }
+        do {
+            let diff = try await desk.diff(old: old, new: new)
+            switch written {
+            case .html: return DeskResponse.html(diff.html)
+            case .csv: return DeskResponse.download(diff.csv(), type: "text/csv; charset=utf-8", name: "diff.csv")
+            default: return DeskResponse.json(diff)
+            }
+        } catch { return DeskResponse.error(error) }
     }
     router.get("/api/decisions") { _, _ in
         do { return DeskResponse.json(try await desk.decisions()) } catch { return DeskResponse.error(error) }

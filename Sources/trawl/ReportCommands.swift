@@ -23,9 +23,13 @@ func loadReport(_ path: String, decisions: String?) throws -> LoadedReport {
 }
 
 func writeOutput(_ text: String, to path: String?, what: String) throws {
+    try writeOutput(Array(text.utf8), to: path, what: what)
+}
+
+func writeOutput(_ bytes: [UInt8], to path: String?, what: String) throws {
     // Reviews and exports describe where personal data is: written as a report is (OutputFile).
     do {
-        try OutputFile.write(Array(text.utf8), to: path ?? "-", for: what)
+        try OutputFile.write(bytes, to: path ?? "-", for: what)
     } catch {
         printError("\(error)")
         throw ExitCode(ExitStatus.usageOrFatal)
@@ -42,7 +46,9 @@ struct Diff: ParsableCommand {
             matched by their path below the scanned root, so the same share scanned as /srv/share and \
             /srv/share/, or through another mount point, compares file by file. Reports made under different \
             fingerprint keys, or with incompatible schema versions, are refused. Either report may be '-' \
-            (standard input).
+            (standard input). With --decisions, the decisions taken, closed or moved between the two scans' \
+            starts are listed too. --format writes it as text, JSON, CSV (one row per change) or an HTML page \
+            (docs/diff.md).
 
             Exit status: 0 nothing rose; 1 something rose (a file's level, a new or copied file at Restricted or \
             above, or a counted finding added); 2 the reports could not be read or compared.
@@ -50,35 +56,31 @@ struct Diff: ParsableCommand {
 
     @Argument(help: "The older report ('-' for standard input).") var old: String
     @Argument(help: "The newer report ('-' for standard input).") var new: String
-    @Flag(help: "Print the comparison as JSON (docs/diff.schema.json) instead of text.") var json = false
+    @Option(help: ArgumentHelp("How to write the comparison: text, json (docs/diff.schema.json), csv (one row per change, docs/diff.md) or html (a page that loads nothing).", valueName: "format"))
+    var format: String = "text"
+    @Flag(help: "The same as --format json.") var json = false
+    @Option(name: [.short, .long], help: ArgumentHelp("Where to write the comparison ('-' for standard output).", valueName: "file")) var output: String = "-"
+    @Flag(help: "Leave out the byte-order mark at the start of CSV (for tools that do not expect one).") var noBom = false
     @Option(help: ArgumentHelp("The decisions store: current decisions on the findings listed, and the decisions taken between the two scans.", valueName: "file")) var decisions: String?
+
+    func validate() throws {
+        guard let f = DiffFormat(rawValue: format) else { throw ValidationError("--format must be text, json, csv or html") }
+        if json && f != .text && f != .json { throw ValidationError("--json and --format \(format) disagree") }
+    }
 
     func run() throws {
         let a = try loadReport(old, decisions: decisions)
         let b = try loadReport(new, decisions: decisions)
         var diff: ReportDiff
-        do { diff = try ReportDiff.compare(old: a, oldName: old, new: b, newName: new) } catch {
+        do {
+            diff = try ReportDiff.compare(old: a, oldName: old, new: b, newName: new)
+            if let decisions { try diff.listDecisions(from: DecisionStore(path: decisions)) }
+        } catch {
             printError("\(error)")
             throw ExitCode(ExitStatus.usageOrFatal)
         }
-        if let decisions {
-            let (from, to) = (min(a.begin.started, b.begin.started), max(a.begin.started, b.begin.started))
-            do {
-                diff.decisionsBetween = try DecisionStore(path: decisions).history().filter { $0.at >= from && $0.at < to }.map {
-                    ReportDiff.DecisionChange(at: $0.at, by: $0.by, action: $0.action, decisionId: $0.decisionId, detail: $0.detail)
-                }
-            } catch {
-                printError("\(error)")
-                throw ExitCode(ExitStatus.usageOrFatal)
-            }
-        }
-        if json {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
-            try writeOutput(String(decoding: try encoder.encode(diff), as: UTF8.self) + "\n", to: nil, what: "comparison")
-        } else {
-            try writeOutput(diff.text, to: nil, what: "comparison")
-        }
+        let written = try diff.written(as: json ? .json : DiffFormat(rawValue: format) ?? .text, byteOrderMark: !noBom)
+        try writeOutput(written, to: output, what: "comparison")
         if diff.rose { throw ExitCode(1) }
     }
 }
@@ -87,7 +89,7 @@ struct Review: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "review",
         abstract: "Write a self-contained HTML page for the DPO to review a report in a browser.",
-        discussion: "The page holds totals by level and type with charts, and every file, sortable and filterable by level, type, folder and text, each with its findings (masked), where they are, their confidence and the rule that set the file's level. It loads nothing from the network.")
+        discussion: "The page holds totals by level and type with charts, and every file, sortable and filterable by level, type, folder, owner (the account owning the file) and text, each with its findings (masked), where they are, their confidence and the rule that set the file's level. It loads nothing from the network.")
 
     @Argument(help: "The report.") var report: String
     @Option(name: [.short, .long], help: ArgumentHelp("The HTML file to write ('-' for standard output).", valueName: "file")) var output: String
@@ -106,22 +108,33 @@ struct Review: ParsableCommand {
 struct Export: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "export",
-        abstract: "Export a report's findings: CSV for a spreadsheet, SARIF 2.1.0 for code-scanning tools (docs/export.md).")
+        abstract: "Export a report: CSV, one row per finding, or an .xlsx workbook with a sheet of files and one of findings, for a spreadsheet; SARIF 2.1.0 for code-scanning tools (docs/export.md).")
 
     @Argument(help: "The report ('-' for standard input).") var report: String
-    @Option(help: "The format: csv or sarif.") var format = "csv"
+    @Option(help: "The format: csv, xlsx or sarif.") var format = "csv"
     @Option(name: [.short, .long], help: ArgumentHelp("Where to write ('-' for standard output).", valueName: "file")) var output: String = "-"
     @Option(help: ArgumentHelp("Show current decisions on the findings.", valueName: "file")) var decisions: String?
-    @Flag(help: "Leave out the byte-order mark that tells Excel the file is UTF-8 (for tools that do not expect one).") var noBom = false
+    @Flag(help: "Leave out the byte-order mark that tells Excel a CSV file is UTF-8 (for tools that do not expect one).") var noBom = false
 
     func validate() throws {
-        guard ["csv", "sarif"].contains(format) else { throw ValidationError("--format must be csv or sarif") }
+        guard ["csv", "xlsx", "sarif"].contains(format) else { throw ValidationError("--format must be csv, xlsx or sarif") }
     }
 
     func run() throws {
         let loaded = try loadReport(report, decisions: decisions)
-        let text = format == "sarif" ? SARIFExport.sarif(loaded) : CSVExport.csv(loaded, byteOrderMark: !noBom)
-        try writeOutput(text, to: output, what: "export")
+        switch format {
+        case "sarif":
+            try writeOutput(SARIFExport.sarif(loaded), to: output, what: "export")
+        case "xlsx":
+            let bytes: [UInt8]
+            do { bytes = try SpreadsheetExport.xlsx(loaded) } catch {
+                printError("cannot write the workbook: \(error)")
+                throw ExitCode(ExitStatus.usageOrFatal)
+            }
+            try writeOutput(bytes, to: output, what: "export")
+        default:
+            try writeOutput(CSVExport.csv(loaded, byteOrderMark: !noBom), to: output, what: "export")
+        }
     }
 }
 

@@ -3,11 +3,14 @@ printed token, filter, decide that a folder's findings are false positives, see 
 after serve restarts, and kept by the next scan after a file in the folder moved.
 
 The share is Samples/ copied into two folders; what the test expects (which folder, which file)
-comes from that layout, not from Trawl's output. Screenshots go to $TRAWL_SCREENSHOTS when set."""
+comes from that layout, not from Trawl's output. Screenshots of the parts of the page shown in
+docs/review.md go to $TRAWL_SCREENSHOTS when set (TRAWL_SCREENSHOTS=docs/images renews them)."""
 import json
 import os
 import pathlib
+import pwd
 import shutil
+import subprocess
 import tempfile
 
 from selenium.webdriver.common.by import By
@@ -16,16 +19,25 @@ from selenium.webdriver.support.ui import Select
 from desk import ROOT, Server, browser, log_in, rows, trawl, wait
 
 
-def screenshot(driver, name):
+def screenshot(driver, name, part=None):
+    """The element with id `part` (the whole window when None) as NAME.png: a part of the page
+    keeps the picture small and about one thing."""
     folder = os.environ.get("TRAWL_SCREENSHOTS")
     if folder:
         pathlib.Path(folder).mkdir(parents=True, exist_ok=True)
-        driver.save_screenshot(os.path.join(folder, name + ".png"))
+        path = os.path.join(folder, name + ".png")
+        if part:
+            driver.find_element(By.ID, part).screenshot(path)
+        else:
+            driver.save_screenshot(path)
+        # Fewer colours, a third of the bytes, the same picture to the eye (pngquant, when installed).
+        if shutil.which("pngquant"):
+            subprocess.run(["pngquant", "--force", "--quality", "60-90", "--strip", "--output", path, path], check=False)
 
 
 def apply_filters(driver, **values):
     before = driver.find_element(By.ID, "rows").get_attribute("data-loads")
-    for field in ("f-level", "f-decided"):
+    for field in ("f-level", "f-decided", "f-owner"):
         Select(driver.find_element(By.ID, field)).select_by_value(values.get(field, ""))
     folder = driver.find_element(By.ID, "f-folder")
     folder.clear()
@@ -54,7 +66,16 @@ def test_desk_decides_on_a_folder_and_the_decision_sticks():
         wait(driver, lambda d: d.find_element(By.ID, "login").is_displayed())
         log_in(driver, server)
         assert driver.find_element(By.ID, "who").text == "dpo"
-        screenshot(driver, "desk-files")
+        screenshot(driver, "desk-files", "files")
+
+        # The owner filter: the account that owns the copied files (this test's), recorded in the
+        # report for each file with findings; files without findings have no owner recorded.
+        me = pwd.getpwuid(os.getuid()).pw_name
+        everything = apply_filters(driver)
+        mine = apply_filters(driver, **{"f-owner": me})
+        assert mine and all(r[5] == me and r[2] != "0" for r in mine), mine
+        assert len(mine) == len([r for r in everything if r[2] != "0"]), "every file with findings is owned by the test's account"
+        screenshot(driver, "desk-owner", "files")
 
         restricted = apply_filters(driver, **{"f-level": "Restricted"})
         assert restricted and all(r[0] == "Restricted" for r in restricted)
@@ -75,7 +96,7 @@ def test_desk_decides_on_a_folder_and_the_decision_sticks():
         driver.find_element(By.ID, "d-reason").send_keys("test data from the MIS supplier")
         driver.find_element(By.ID, "d-submit").click()
         wait(driver, lambda d: "Recorded" in d.find_element(By.ID, "d-message").text)
-        screenshot(driver, "desk-decision")
+        screenshot(driver, "desk-decision", "panel")
         undecided = apply_filters(driver, **{"f-folder": "share/hr", "f-decided": "no"})
         assert [r for r in undecided if r[2] != "0"] == [], "every finding under hr/ is decided"
         decided = apply_filters(driver, **{"f-folder": "share/hr", "f-decided": "yes"})
@@ -90,7 +111,7 @@ def test_desk_decides_on_a_folder_and_the_decision_sticks():
         wait(driver, lambda d: len(d.find_elements(By.CSS_SELECTOR, "#decision-rows tr")) == 1)
         cells = [td.text for td in driver.find_elements(By.CSS_SELECTOR, "#decision-rows td")]
         assert cells[1] == "false_positive" and cells[4] == "dpo" and "stale" not in cells[2]
-        screenshot(driver, "desk-decisions")
+        screenshot(driver, "desk-decisions", "decisions")
         driver.find_element(By.ID, "tab-runs").click()
         wait(driver, lambda d: "not a Trawl report" in d.find_element(By.ID, "run-rows").text)
 
@@ -106,7 +127,7 @@ def test_desk_decides_on_a_folder_and_the_decision_sticks():
         wait(driver, lambda d: "2-tuesday.json" in d.find_element(By.ID, "f-run").get_attribute("value"))
         new = apply_filters(driver, **{"f-folder": "share/hr", "f-decided": "yes"})
         assert any(r[1].endswith("2025/hr-record-old.txt") for r in new)
-        screenshot(driver, "desk-after-move")
+        screenshot(driver, "desk-after-move", "files")
 
         # The Runs tab compares Monday with Tuesday: the move, and the decision taken between.
         driver.find_element(By.ID, "tab-runs").click()
@@ -116,7 +137,15 @@ def test_desk_decides_on_a_folder_and_the_decision_sticks():
         text = driver.find_element(By.ID, "comparison").text
         assert "share/hr/hr-record.txt → share/hr/2025/hr-record-old.txt" in text, text
         assert "Decisions between the two runs (1)" in text and "dpo decided" in text, text
-        screenshot(driver, "desk-compare")
+        screenshot(driver, "desk-compare", "runs")
+
+        # The same comparison as the page `trawl diff --format html` writes, through its link.
+        driver.get(driver.find_element(By.ID, "cmp-html").get_attribute("href"))
+        wait(driver, lambda d: d.find_elements(By.ID, "moved"))
+        moved = driver.find_element(By.ID, "moved").text
+        assert "share/hr/hr-record.txt" in moved and "share/hr/2025/hr-record-old.txt" in moved, moved
+        assert "dpo" in driver.find_element(By.ID, "decisions-between").text
+        screenshot(driver, "desk-diff-page")
     finally:
         if driver:
             driver.quit()

@@ -97,6 +97,17 @@ import TrawlReport
                             "--json", "--decisions", store])
         let between = try JSONDecoder().decode(ReportDiff.self, from: Data(diff.out.utf8)).decisionsBetween ?? []
         #expect(between.map(\.action) == ["decided", "decided"] && between.allSatisfy { $0.by == "dpo" })
+        // The same comparison as CSV and as a page, written to files the auditor keeps.
+        let csvDiff = dir.appendingPathComponent("diff.csv").path, pageDiff = dir.appendingPathComponent("diff.html").path
+        _ = try run(["diff", dir.appendingPathComponent("1.json").path, dir.appendingPathComponent("2.json").path,
+                     "--format", "csv", "-o", csvDiff, "--decisions", store])
+        let rows = String(decoding: FileManager.default.contents(atPath: csvDiff) ?? Data(), as: UTF8.self).split(separator: "\r\n")
+        #expect(rows.filter { $0.hasPrefix("decision_decided,") }.count == 2 && rows.contains { $0.hasPrefix("moved,") && $0.contains("renamed.txt") })
+        _ = try run(["diff", dir.appendingPathComponent("1.json").path, dir.appendingPathComponent("2.json").path,
+                     "--format", "html", "-o", pageDiff, "--decisions", store])
+        let page = String(decoding: FileManager.default.contents(atPath: pageDiff) ?? Data(), as: UTF8.self)
+        #expect(page.contains("<table id=\"moved\">") && page.contains("<table id=\"decisions-between\">"))
+        #expect(try run(["diff", dir.appendingPathComponent("1.json").path, dir.appendingPathComponent("2.json").path, "--format", "pdf"]).status == 2)
         // The next night's scan applies it: the findings count towards nothing.
         let third = try scan(share, "3.json", decisions: store)
         let again = try #require(third.files.first { $0.path.display.hasSuffix("/moved/renamed.txt") })

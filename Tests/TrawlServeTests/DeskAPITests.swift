@@ -17,11 +17,13 @@ struct Runs {
     var store: String { dir.appendingPathComponent("decisions.db").path }
     var reports: String { dir.appendingPathComponent("reports").path }
 
-    static func file(_ path: String, _ content: String, level: String, findings: [(String, String, String)]) -> String {
+    /// One file's record; `owner` gives it the `permissions` a scan records for a file with findings.
+    static func file(_ path: String, _ content: String, level: String, findings: [(String, String, String)], owner: String? = nil) -> String {
         let f = findings.map { t, fp, masked in
             #"{"type":"\#(t)","pattern":"\#(t)","level":"\#(level)","confidence":"high","location":{"offset":0,"line":1},"masked":"\#(masked)","fingerprint":"\#(fp)","value":"SECRET-\#(masked)","evidence":[]}"#
         }.joined(separator: ",")
-        return #"{"type":"file","data":{"path":{"text":"\#(path)"},"size":10,"outcome":"scanned","level":"\#(level)","reasons":[],"findings":[\#(f)],"content_id":"\#(content)"}}"#
+        let permissions = owner.map { #","permissions":{"owner":"\#($0)","group":"staff","mode":"0640","readers":["user:\#($0)","group:staff"],"acl":false}"# } ?? ""
+        return #"{"type":"file","data":{"path":{"text":"\#(path)"},"size":10,"outcome":"scanned","level":"\#(level)","reasons":[],"findings":[\#(f)],"content_id":"\#(content)"\#(permissions)}}"#
     }
 
     static func begin(_ started: String) -> String {
@@ -31,12 +33,12 @@ struct Runs {
     init() throws {
         dir = FileManager.default.temporaryDirectory.appendingPathComponent("trawl-serve-\(UUID())")
         try FileManager.default.createDirectory(atPath: dir.appendingPathComponent("reports").path, withIntermediateDirectories: true)
-        let staff = Self.file("/srv/share/hr/staff.csv", "c1", level: "Restricted", findings: [("uk.nino", "f1", "AB******C"), ("email", "f2", "j***@x.uk")])
-        let plan = Self.file("/srv/share/it/plan.txt", "c2", level: "Internal", findings: [("email", "f3", "a***@x.uk")])
+        let staff = Self.file("/srv/share/hr/staff.csv", "c1", level: "Restricted", findings: [("uk.nino", "f1", "AB******C"), ("email", "f2", "j***@x.uk")], owner: "hr.admin")
+        let plan = Self.file("/srv/share/it/plan.txt", "c2", level: "Internal", findings: [("email", "f3", "a***@x.uk")], owner: "it.admin")
         let clean = Self.file("/srv/share/it/clean.txt", "c3", level: "Public", findings: [])
         let monday = [Self.begin("2026-12-07T01:00:00Z"), staff, plan, clean]
-        let moved = Self.file("/srv/share/it/archive/plan-old.txt", "c2", level: "Internal", findings: [("email", "f3", "a***@x.uk")])
-        let fresh = Self.file("/srv/share/hr/new.csv", "c4", level: "Restricted", findings: [("uk.nino", "f4", "CD******E")])
+        let moved = Self.file("/srv/share/it/archive/plan-old.txt", "c2", level: "Internal", findings: [("email", "f3", "a***@x.uk")], owner: "it.admin")
+        let fresh = Self.file("/srv/share/hr/new.csv", "c4", level: "Restricted", findings: [("uk.nino", "f4", "CD******E")], owner: "j.smith")
         let tuesday = [Self.begin("2026-12-08T01:00:00Z"), staff, moved, clean, fresh]
         try Data((monday.joined(separator: "\n") + "\n").utf8).write(to: dir.appendingPathComponent("reports/monday.json"))
         try Data((tuesday.joined(separator: "\n") + "\n").utf8).write(to: dir.appendingPathComponent("reports/tuesday.json"))
@@ -109,6 +111,19 @@ struct Runs {
             try await client.execute(uri: "/api/files?level=Restricted&folder=/srv/share/hr/&type=email", method: .get, headers: bearer) { r in
                 #expect(decode(FilePage.self, r)?.rows.map(\.path) == ["/srv/share/hr/staff.csv"])
             }
+            // The owner: the account that owns the file, from its permissions in the report.
+            try await client.execute(uri: "/api/files?owner=it.admin", method: .get, headers: bearer) { r in
+                let page = try #require(decode(FilePage.self, r))
+                #expect(page.rows.map(\.path) == ["/srv/share/it/archive/plan-old.txt"])
+                #expect(page.rows.map(\.owner) == ["it.admin"])
+                #expect(page.owners == ["hr.admin", "it.admin", "j.smith"])
+            }
+            try await client.execute(uri: "/api/files?owner=hr.admin&level=Restricted", method: .get, headers: bearer) { r in
+                #expect(decode(FilePage.self, r)?.rows.map(\.path) == ["/srv/share/hr/staff.csv"])
+            }
+            try await client.execute(uri: "/api/files?owner=nobody", method: .get, headers: bearer) { r in
+                #expect(decode(FilePage.self, r)?.matched == 0)
+            }
             try await client.execute(uri: "/api/files?run=broken.json", method: .get, headers: bearer) { r in
                 #expect(r.status == .unprocessableContent)
                 #expect(decode([String: String].self, r)?["error"]?.contains("not a Trawl report") == true)
@@ -142,8 +157,13 @@ struct Runs {
             try await client.execute(uri: "/api/files?decided=yes", method: .get, headers: bearer) { r in
                 #expect(Set(decode(FilePage.self, r)?.rows.map(\.path) ?? []) == ["/srv/share/hr/staff.csv", "/srv/share/hr/new.csv"])
             }
-            try await client.execute(uri: "/api/files?owner=hr.manager&decided=no", method: .get, headers: bearer) { r in
+            try await client.execute(uri: "/api/files?assignee=hr.manager&decided=no", method: .get, headers: bearer) { r in
                 #expect(decode(FilePage.self, r)?.rows.isEmpty == true)
+            }
+            try await client.execute(uri: "/api/files?assignee=hr.manager", method: .get, headers: bearer) { r in
+                let page = try #require(decode(FilePage.self, r))
+                #expect(Set(page.rows.map(\.path)) == ["/srv/share/hr/staff.csv", "/srv/share/hr/new.csv"])
+                #expect(page.assignees == ["hr.manager"])
             }
             try await client.execute(uri: "/api/decisions", method: .get, headers: bearer) { r in
                 let rows = try #require(decode([DecisionRow].self, r))
@@ -154,6 +174,43 @@ struct Runs {
             }
             try await client.execute(uri: "/api/history", method: .get, headers: bearer) { r in
                 #expect(decode([DecisionEvent].self, r)?.map(\.action) == ["decided", "closed"])
+            }
+        }
+    }
+
+    @Test func twoRunsAreComparedAsTheDiffCommandDoesWithTheDecisionsTakenBetween() async throws {
+        let runs = try Runs()
+        defer { runs.remove() }
+        // One decision between Monday's and Tuesday's scans, one after Tuesday's: only the first is listed.
+        let store = try DecisionStore(path: runs.store)
+        _ = try store.add(StoredDecision(scope: .folder, path: "/srv/share/it", kind: .falsePositive, reason: "test files",
+                                         by: "auditor", at: "2026-12-07T12:00:00Z"))
+        _ = try store.add(StoredDecision(scope: .folder, path: "/srv/share/hr", kind: .ownData, reason: "staff records",
+                                         by: "auditor", at: "2026-12-09T12:00:00Z"))
+        try await app(runs).test(.router) { client in
+            try await client.execute(uri: "/api/diff?old=monday.json&new=tuesday.json", method: .get, headers: bearer) { r in
+                let diff = try #require(decode(ReportDiff.self, r), "the body is `trawl diff --format json`: \(String(buffer: r.body))")
+                #expect(diff.moved.map(\.to) == ["/srv/share/it/archive/plan-old.txt"])
+                #expect(diff.filesNew.map(\.path) == ["/srv/share/hr/new.csv"])
+                #expect(diff.decisionsBetween?.map(\.detail) == ["false_positive on folder /srv/share/it: test files"])
+            }
+            try await client.execute(uri: "/api/diff?old=monday.json&new=tuesday.json&format=csv", method: .get, headers: bearer) { r in
+                #expect(r.headers[.contentType]?.hasPrefix("text/csv") == true)
+                let lines = String(buffer: r.body).split(separator: "\r\n")
+                #expect(lines.contains { $0.hasPrefix("moved,/srv/share/it/archive/plan-old.txt,/srv/share/it/plan.txt,") })
+                #expect(lines.contains { $0.hasPrefix("decision_decided,") && $0.contains("auditor") })
+            }
+            try await client.execute(uri: "/api/diff?old=monday.json&new=tuesday.json&format=html", method: .get, headers: bearer) { r in
+                #expect(r.headers[.contentType]?.hasPrefix("text/html") == true)
+                let page = String(buffer: r.body)
+                #expect(page.contains("<td>/srv/share/it/plan.txt</td><td>/srv/share/it/archive/plan-old.txt</td>"))
+                #expect(page.contains("<table id=\"decisions-between\">"))
+            }
+            try await client.execute(uri: "/api/diff?old=monday.json&new=tuesday.json&format=xml", method: .get, headers: bearer) { r in
+                #expect(r.status == .badRequest)
+            }
+            try await client.execute(uri: "/api/diff?old=monday.json&new=broken.json", method: .get, headers: bearer) { r in
+                #expect(r.status == .unprocessableContent)
             }
         }
     }
