@@ -314,7 +314,11 @@ package final class StateStore: Sendable {
             guard w.db != nil else { return }
             for reader in readers {
                 reader.state.withLock { r in
+                    // The larger set takes in the smaller: on an unchanged night the writer saw
+                    // nothing and a worker saw every file, whose set is then taken as it is.
+                    if r.seen.count > w.seen.count { swap(&w.seen, &r.seen) }
                     w.seen.formUnion(r.seen)
+                    r.seen = []
                     w.carried += r.carried
                     w.damaged += r.damaged
                     if w.damage == nil { w.damage = r.damage }
