@@ -62,44 +62,66 @@ struct EntryStats {
     private static let levels = Level.allCases.map { (Array($0.rawValue.utf8), $0) }
 
     init?(decoding line: ArraySlice<UInt8>) {
-        // Read on every carried-over entry: fields are found by index, and strings are made only
-        // for the lists that are not empty.
-        var fields: [ArraySlice<UInt8>] = []
-        fields.reserveCapacity(9)
-        var start = line.startIndex
-        for i in line.indices where line[i] == 9 {
-            fields.append(line[start..<i])
-            start = i + 1
+        // Read on every carried-over entry: fields are ranges of the line's bytes, read in place
+        // (each slice of the line would retain and release its storage), and strings are made
+        // only for the lists that are not empty.
+        typealias Decoded = (Outcome, Level, Bool, Int, [IssueKind], [(type: String, level: Level?, count: Int)], Bool, CalendarDay?)
+        let decoded = line.withUnsafeBufferPointer { b -> Decoded? in
+            withUnsafeTemporaryAllocation(of: Range<Int>.self, capacity: 9) { fields -> Decoded? in
+                fields.initialize(repeating: 0..<0)
+                var count = 0, start = 0
+                for i in 0..<b.count where b[i] == 9 {
+                    guard count < 8 else { return nil }
+                    fields[count] = start..<i
+                    count += 1
+                    start = i + 1
+                }
+                guard count == 8 else { return nil }
+                fields[8] = start..<b.count
+                func field(_ k: Int) -> UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(rebasing: b[fields[k]]) }
+                func text(_ f: UnsafeBufferPointer<UInt8>) -> String { String(decoding: f, as: UTF8.self) }
+                guard field(0).elementsEqual([83]),
+                      let outcome = Self.outcomes.first(where: { $0.0.elementsEqual(field(1)) })?.1,
+                      let level = Self.levels.first(where: { $0.0.elementsEqual(field(2)) })?.1 else { return nil }
+                var size = 0
+                for d in field(4) {
+                    guard d >= 48 && d <= 57 else { return nil }
+                    size = size * 10 + Int(d - 48)
+                }
+                let kinds = field(5).isEmpty ? [] : text(field(5)).split(separator: ",").compactMap { IssueKind(rawValue: String($0)) }
+                // "type=level" per finding, or "type=level*count" for a group counted but not
+                // listed; groups separated by commas (an empty one is passed over).
+                var findings: [(type: String, level: Level?, count: Int)] = []
+                let list = field(6)
+                var groupStart = 0
+                while groupStart < list.count {
+                    let groupEnd = list[groupStart...].firstIndex(of: 44) ?? list.count  // ","
+                    defer { groupStart = groupEnd + 1 }
+                    guard groupEnd > groupStart else { continue }
+                    let group = UnsafeBufferPointer(rebasing: list[groupStart..<groupEnd])
+                    guard let equals = group.firstIndex(of: 61) else { return nil }  // "="
+                    let star = group[equals...].firstIndex(of: 42) ?? group.count  // "*"
+                    let levelName = UnsafeBufferPointer(rebasing: group[(equals + 1)..<star])
+                    var n = star == group.count ? 1 : 0
+                    for d in group[min(star + 1, group.count)...] {
+                        guard d >= 48 && d <= 57 else { return nil }
+                        n = n * 10 + Int(d - 48)
+                    }
+                    findings.append((text(UnsafeBufferPointer(rebasing: group[..<equals])),
+                                     Self.levels.first(where: { $0.0.elementsEqual(levelName) })?.1, n))
+                }
+                let due = field(8).isEmpty ? nil : CalendarDay(iso: text(field(8)))
+                return (outcome, level, field(3).first == 49, size, kinds, findings, field(7).first == 120, due)  // "1", "x"
+            }
         }
-        fields.append(line[start...])
-        func text(_ f: ArraySlice<UInt8>) -> String { String(decoding: f, as: UTF8.self) }
-        guard fields.count == 9, fields[0].elementsEqual([83]),
-              let outcome = Self.outcomes.first(where: { $0.0.elementsEqual(fields[1]) })?.1,
-              let level = Self.levels.first(where: { $0.0.elementsEqual(fields[2]) })?.1 else { return nil }
-        var size = 0
-        for d in fields[4] {
-            guard d >= 48 && d <= 57 else { return nil }
-            size = size * 10 + Int(d - 48)
-        }
+        guard let (outcome, level, isMember, size, issueKinds, findings, exposed, due) = decoded else { return nil }
         self.outcome = outcome
         self.level = level
-        isMember = fields[3].first == 49
+        self.isMember = isMember
         self.size = size
-        exposed = fields[7].first == 120  // "x"
-        due = fields[8].isEmpty ? nil : CalendarDay(iso: text(fields[8]))
-        issueKinds = fields[5].isEmpty ? [] : text(fields[5]).split(separator: ",").compactMap { IssueKind(rawValue: String($0)) }
-        // "type=level" per finding, or "type=level*count" for a group counted but not listed.
-        findings = []
-        for group in fields[6].split(separator: 44) {  // ","
-            guard let equals = group.firstIndex(of: 61) else { return nil }  // "="
-            let star = group[equals...].firstIndex(of: 42) ?? group.endIndex  // "*"
-            let levelName = group[(equals + 1)..<star]
-            var count = star == group.endIndex ? 1 : 0
-            for d in group[min(star + 1, group.endIndex)...] {
-                guard d >= 48 && d <= 57 else { return nil }
-                count = count * 10 + Int(d - 48)
-            }
-            findings.append((text(group[..<equals]), Self.levels.first(where: { $0.0.elementsEqual(levelName) })?.1, count))
-        }
+        self.issueKinds = issueKinds
+        self.findings = findings
+        self.exposed = exposed
+        self.due = due
     }
 }

@@ -18,6 +18,7 @@ import TrawlModel
 import TrawlPatterns
 import TrawlReport
 import TrawlScan
+import TrawlState
 
 struct ScanConfiguration {
     var roots: [String]
@@ -116,10 +117,12 @@ struct ScanConfiguration {
         ]
     }
 
-    /// This build of trawl: a digest of its own executable. Another build may read a file
-    /// differently (an extractor mended, a validator changed), so the state keeps no result of one
-    /// build for another; the version alone does not change with every build.
+    /// This build of trawl: its GNU build ID (a hash the linker made of it), else a digest of its
+    /// own executable. Another build may read a file differently (an extractor mended, a validator
+    /// changed), so the state keeps no result of one build for another; the version alone does not
+    /// change with every build.
     static func buildIdentity() -> String {
+        if let id = BuildID.of() { return "build-id \(id)" }
         guard let file = fopen("/proc/self/exe", "rb") else { return "build unknown" }
         defer { fclose(file) }
         var hasher = SHA256()
