@@ -39,7 +39,7 @@ public struct SMBSettings: Sendable, Equatable {
         case require
     }
 
-    /// nil: a guest (anonymous) session, or Kerberos when `kerberos` is set.
+    /// nil: a guest (anonymous) session, or the ticket cache's principal when `kerberos` is set.
     public var username: String?
     public var password: String?
     public var domain: String?
@@ -307,14 +307,20 @@ private final class SMBLibrary: Sendable {
 }
 
 /// The account a context connects as, as C strings for the authentication callback. An empty
-/// user name is a guest (anonymous) session, or Kerberos's own principal.
+/// user name is a guest (anonymous) session.
 final class Account: Sendable {
     let user: [CChar]
     let password: [CChar]
     let domain: [CChar]
 
+    /// The user name given for a Kerberos session without an account of its own. libsmbclient
+    /// takes an empty name for an anonymous session and never tries Kerberos for it; with a
+    /// ticket cache and no password the name is not used (the ticket's principal is), but the
+    /// library shows it when Kerberos is not possible ("Kerberos auth with 'NAME@...'").
+    static let kerberosUser = "kerberos-ticket"
+
     init(_ settings: SMBSettings) {
-        user = Array((settings.username ?? "").utf8CString)
+        user = Array((settings.username ?? (settings.kerberos ? Account.kerberosUser : "")).utf8CString)
         password = Array((settings.password ?? "").utf8CString)
         domain = Array((settings.domain ?? "").utf8CString)
     }
