@@ -283,9 +283,13 @@ private final class SMBLibrary: Sendable {
         setTimeout(context, Int32(clamping: settings.timeoutMilliseconds))
         // SMB 2.1 at the least: SMB1 is neither signed by default nor safe.
         _ = setProtocols(context, "SMB2_10", "SMB3")
+        // A guest (anonymous) session has no session key to encrypt with, so a request for
+        // encryption can only fail, and the library prints that failure on standard output,
+        // where it would become a line of a report written there ("--output -").
+        let guest = settings.username == nil && !settings.kerberos
         switch settings.encryption {
         case .off: setEncryption(context, SMBC_ENCRYPTLEVEL_NONE)
-        case .request: setEncryption(context, SMBC_ENCRYPTLEVEL_REQUEST)
+        case .request: setEncryption(context, guest ? SMBC_ENCRYPTLEVEL_NONE : SMBC_ENCRYPTLEVEL_REQUEST)
         case .require: setEncryption(context, SMBC_ENCRYPTLEVEL_REQUIRE)
         }
         setKerberos(context, settings.kerberos ? 1 : 0)

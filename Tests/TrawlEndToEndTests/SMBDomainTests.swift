@@ -128,6 +128,31 @@ struct SMBKerberos {
         #expect(address.stderr.contains("by its address"), "\(address.stderr)")
     }
 
+    /// An anonymous session (no account, no ticket) cannot be encrypted: libsmbclient prints
+    /// that failure on standard output when asked, which would put a line into a report
+    /// written there.
+    @Test func aReportOnStandardOutputIsOnlyTheReport() throws {
+        let process = Process()
+        process.executableURL = try binary()
+        let (dir, environment) = try scratch()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        process.arguments = ["scan", "smb://dc.trawl.test/files", "--output", "-", "--key-file", dir.appendingPathComponent("key").path]
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        let errData = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        let lines = String(decoding: data, as: UTF8.self).split(separator: "\n")
+        #expect(process.terminationStatus == 1, "\(String(decoding: errData, as: UTF8.self))")
+        #expect(lines.count == 3 && lines.allSatisfy { $0.hasPrefix("{") && $0.hasSuffix("}") }, "\(lines)")
+        let records = try ReportReader.records(from: data)
+        let root = records.compactMap { if case .file(let f) = $0 { f } else { nil } }
+        #expect(root.count == 1 && root.first?.issues?.first?.kind == .permission)
+    }
+
     /// Files owned by the domain's account and groups (the Unix ids the server maps them to),
     /// with modes and a POSIX ACL that the server shows as Windows ACLs.
     @Test func domainAccountsAndGroupsAreNamedFromTheDescriptor() throws {
