@@ -1,7 +1,8 @@
 // Scans of a real Active Directory domain (scripts/smb-domain, started by scripts/test as root,
 // named by TRAWL_SMB_DOMAIN): a domain account's Kerberos ticket, got with kinit from its keytab,
 // reads the domain controller's share; without a usable ticket the share is reported, not read;
-// and who may read a file is named as the domain names its accounts and groups.
+// who may read a file is named as the domain names its accounts and groups; and a report written
+// to standard output holds nothing but the report.
 import Foundation
 import Testing
 import TrawlModel
