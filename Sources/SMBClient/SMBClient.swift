@@ -39,7 +39,7 @@ public struct SMBSettings: Sendable, Equatable {
         case require
     }
 
-    /// nil: a guest (anonymous) session, or Kerberos when `kerberos` is set.
+    /// nil: a guest (anonymous) session, or the ticket cache's principal when `kerberos` is set.
     public var username: String?
     public var password: String?
     public var domain: String?
@@ -283,9 +283,13 @@ private final class SMBLibrary: Sendable {
         setTimeout(context, Int32(clamping: settings.timeoutMilliseconds))
         // SMB 2.1 at the least: SMB1 is neither signed by default nor safe.
         _ = setProtocols(context, "SMB2_10", "SMB3")
+        // A guest (anonymous) session has no session key to encrypt with, so a request for
+        // encryption can only fail, and the library prints that failure on standard output,
+        // where it would become a line of a report written there ("--output -").
+        let guest = settings.username == nil && !settings.kerberos
         switch settings.encryption {
         case .off: setEncryption(context, SMBC_ENCRYPTLEVEL_NONE)
-        case .request: setEncryption(context, SMBC_ENCRYPTLEVEL_REQUEST)
+        case .request: setEncryption(context, guest ? SMBC_ENCRYPTLEVEL_NONE : SMBC_ENCRYPTLEVEL_REQUEST)
         case .require: setEncryption(context, SMBC_ENCRYPTLEVEL_REQUIRE)
         }
         setKerberos(context, settings.kerberos ? 1 : 0)
@@ -307,14 +311,20 @@ private final class SMBLibrary: Sendable {
 }
 
 /// The account a context connects as, as C strings for the authentication callback. An empty
-/// user name is a guest (anonymous) session, or Kerberos's own principal.
+/// user name is a guest (anonymous) session.
 final class Account: Sendable {
     let user: [CChar]
     let password: [CChar]
     let domain: [CChar]
 
+    /// The user name given for a Kerberos session without an account of its own. libsmbclient
+    /// takes an empty name for an anonymous session and never tries Kerberos for it; with a
+    /// ticket cache and no password the name is not used (the ticket's principal is), but the
+    /// library shows it when Kerberos is not possible ("Kerberos auth with 'NAME@...'").
+    static let kerberosUser = "kerberos-ticket"
+
     init(_ settings: SMBSettings) {
-        user = Array((settings.username ?? "").utf8CString)
+        user = Array((settings.username ?? (settings.kerberos ? Account.kerberosUser : "")).utf8CString)
         password = Array((settings.password ?? "").utf8CString)
         domain = Array((settings.domain ?? "").utf8CString)
     }

@@ -70,7 +70,7 @@ package final class SMBSource: RemoteSource, @unchecked Sendable {
             status = known
         } else {
             do { status = try connection.status(SMBSource.url(path)) } catch {
-                return visit(.failed(path: path, issue: SMBSource.issue(error)), worker)
+                return visit(.failed(path: path, issue: SMBSource.issue(error, kerberos: settings.kerberos)), worker)
             }
         }
         if status.isDirectory {
@@ -85,7 +85,7 @@ package final class SMBSource: RemoteSource, @unchecked Sendable {
                     children.append(SMBWork(path: childPath, relativeStart: isRoot ? nameStart : work.relativeStart, status: child))
                 }
             } catch {
-                return visit(.failed(path: path, issue: SMBSource.issue(error, doing: "list folder")), worker)
+                return visit(.failed(path: path, issue: SMBSource.issue(error, doing: "list folder", kerberos: settings.kerberos)), worker)
             }
             queue.push(moving: &children)
             return
@@ -111,7 +111,7 @@ package final class SMBSource: RemoteSource, @unchecked Sendable {
             let file = try connection.open(url)
             return .success(SMBShareFile(file: file, connection: connection, url: url, listed: ref))
         } catch {
-            return .failure(SMBSource.issue(error, doing: "open"))
+            return .failure(SMBSource.issue(error, doing: "open", kerberos: settings.kerberos))
         }
     }
 
@@ -139,10 +139,17 @@ package final class SMBSource: RemoteSource, @unchecked Sendable {
         return out
     }
 
-    /// A ledger issue for a failed call, in words a person understands.
-    static func issue(_ error: SMBError, doing: String? = nil) -> ScanIssue {
+    /// A ledger issue for a failed call, in words a person understands. `kerberos`: the session
+    /// was to be made with a Kerberos ticket, whose usual failures are named: libsmbclient gives
+    /// EINVAL when there is no ticket to use, and EACCES or EPERM when the server refused the
+    /// session (an expired ticket) or Kerberos was not possible (a server named by its address).
+    static func issue(_ error: SMBError, doing: String? = nil, kerberos: Bool = false) -> ScanIssue {
         let detail = doing.map { "\($0): " } ?? ""
         switch error.code {
+        case EINVAL where kerberos:
+            return ScanIssue(.permission, detail + "no Kerberos ticket to use (run kinit, or point KRB5CCNAME at the ticket cache): \(error.description)")
+        case EACCES where kerberos, EPERM where kerberos:
+            return ScanIssue(.permission, detail + "access denied by the server (the account may not read it, its Kerberos ticket has expired, or the server was named by its address, which Kerberos cannot use): \(error.description)")
         case EACCES, EPERM:
             return ScanIssue(.permission, detail + "access denied by the server (the account may not read it, or the credentials were refused): \(error.description)")
         case ETIMEDOUT:

@@ -105,7 +105,7 @@ struct Scan: ParsableCommand {
     @Option(help: ArgumentHelp("The account for smb:// roots: a file of 'username = ', 'password = ' and 'domain = ' lines (smbclient's -A format), readable by its owner only (default: $TRAWL_SMB_CREDENTIALS; without either, a guest session, or Kerberos with --smb-kerberos).", valueName: "file"))
     var smbCredentials: String?
 
-    @Flag(help: "Reach smb:// roots with the Kerberos ticket of the account running the scan (kinit, or a keytab's ticket cache).")
+    @Flag(help: "Reach smb:// roots with the Kerberos ticket of the account running the scan (kinit, or a keytab's ticket cache named by KRB5CCNAME); name each server as its Kerberos principal does, not by its address.")
     var smbKerberos = false
 
     @Option(help: ArgumentHelp("SMB3 encryption for smb:// roots: request (used where the server offers it), require (a server that refuses it is not read) or off.", valueName: "level"))

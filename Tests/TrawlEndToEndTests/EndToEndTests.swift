@@ -21,8 +21,8 @@ struct Run {
 }
 
 /// Runs `trawl ARGS`; when `report` is true, adds `--output` and a key file (`key`, or a new
-/// scratch one) and decodes the report.
-func trawl(_ args: [String], report: Bool = true, key: String? = nil) throws -> Run {
+/// scratch one) and decodes the report. `environment`: variables set for that run only.
+func trawl(_ args: [String], report: Bool = true, key: String? = nil, environment: [String: String] = [:]) throws -> Run {
     let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("trawl-e2e-\(UUID())")
     try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: scratch) }
@@ -31,6 +31,7 @@ func trawl(_ args: [String], report: Bool = true, key: String? = nil) throws -> 
     process.executableURL = try binary()
     process.arguments = args + (report ? ["--output", out.path, "--key-file", key ?? scratch.appendingPathComponent("key").path] : [])
     process.currentDirectoryURL = root
+    if !environment.isEmpty { process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 } }
     let err = Pipe()
     process.standardError = err
     process.standardOutput = FileHandle.nullDevice
