@@ -173,10 +173,26 @@ package enum WindowsAccess {
         return out
     }
 
+    /// The "KEY:value" fields of a descriptor's text. A field ends at a "," or a line end that
+    /// the next field's key (capital letters and a ":") follows, so that a name holding a ","
+    /// ("COLLEGE\Smith, Jane") stays in its field and the two forms keep the same entries.
     private static func fields(_ text: String) -> [(key: String, value: String)] {
-        text.split(whereSeparator: { $0 == "," || $0 == "\n" }).compactMap { part in
-            guard let colon = part.firstIndex(of: ":") else { return nil }
-            return (String(part[..<colon]), String(part[colon...].dropFirst()))
+        let bytes = Array(text.utf8)
+        func startsField(_ i: Int) -> Bool {
+            var j = i
+            while j < bytes.count, (65...90).contains(bytes[j]) { j += 1 }
+            return j > i && j < bytes.count && bytes[j] == 58
+        }
+        var parts: [ArraySlice<UInt8>] = []
+        var start = 0
+        for i in bytes.indices where (bytes[i] == 44 || bytes[i] == 10) && startsField(i + 1) {
+            parts.append(bytes[start..<i])
+            start = i + 1
+        }
+        parts.append(bytes[start...])
+        return parts.compactMap { part in
+            guard let colon = part.firstIndex(of: 58) else { return nil }
+            return (String(decoding: part[..<colon], as: UTF8.self), String(decoding: part[(colon + 1)...], as: UTF8.self))
         }
     }
 
@@ -211,11 +227,15 @@ package enum WindowsAccess {
         var flags: UInt32
         var mask: UInt32
 
+        /// Read from the right: the last two "/" and the ":" before them end the trustee,
+        /// whose name may hold any of them.
         init?(_ text: String) {
-            guard let slash = text.firstIndex(of: "/"), let colon = text[..<slash].lastIndex(of: ":") else { return nil }
+            guard let maskSlash = text.lastIndex(of: "/"), let flagsSlash = text[..<maskSlash].lastIndex(of: "/"),
+                  let colon = text[..<flagsSlash].lastIndex(of: ":") else { return nil }
             trustee = String(text[..<colon])
-            let rest = text[text.index(after: colon)...].split(separator: "/")
-            guard rest.count == 3 else { return nil }
+            let rest = [text[text.index(after: colon)..<flagsSlash], text[text.index(after: flagsSlash)..<maskSlash],
+                        text[text.index(after: maskSlash)...]]
+            guard !trustee.isEmpty, !rest[2].isEmpty else { return nil }
             let type = String(rest[0])
             allowed = type == "0" || type == "ALLOWED"
             guard allowed || type == "1" || type == "DENIED" else { return nil }

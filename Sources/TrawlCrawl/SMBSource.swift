@@ -39,7 +39,7 @@ package final class SMBSource: RemoteSource, @unchecked Sendable {
         let queue = WorkQueue<SMBWork>()
         for root in roots {
             let path = Array(SMBSource.trimmed(root).utf8)
-            queue.push(SMBWork(path: path, relativeStart: path.count, status: nil))
+            queue.push(SMBWork(path: path, relativeStart: path.count, status: nil, folders: []))
         }
         queue.run(jobs: min(jobs, connections.count)) { work, worker in self.process(work, worker: worker, queue: queue, visit: visit) }
     }
@@ -75,6 +75,13 @@ package final class SMBSource: RemoteSource, @unchecked Sendable {
         }
         if status.isDirectory {
             if !isRoot && Walker.matches(options.exclude, relative: relative) { return }
+            // A server may show a link as the folder it leads to (Samba follows links; a Windows
+            // junction lists what its target holds): a folder that is one of those it is inside
+            // is not entered again.
+            if status.fileId != 0 && work.folders.contains(status.fileId) {
+                return visit(.skipped(path: path, size: 0, issue: ScanIssue(.symlink, "folder loop: the same folder as one it is inside (a link on the server); not entered again")), worker)
+            }
+            let folders = status.fileId != 0 ? work.folders + [status.fileId] : work.folders
             var children: [SMBWork] = []
             do {
                 try connection.list(SMBSource.url(path)) { name, child in
@@ -82,7 +89,7 @@ package final class SMBSource: RemoteSource, @unchecked Sendable {
                     if childPath.last != 47 { childPath.append(47) }
                     let nameStart = childPath.count
                     childPath += name
-                    children.append(SMBWork(path: childPath, relativeStart: isRoot ? nameStart : work.relativeStart, status: child))
+                    children.append(SMBWork(path: childPath, relativeStart: isRoot ? nameStart : work.relativeStart, status: child, folders: folders))
                 }
             } catch {
                 return visit(.failed(path: path, issue: SMBSource.issue(error, doing: "list folder", kerberos: settings.kerberos)), worker)
@@ -170,6 +177,8 @@ private struct SMBWork: Sendable {
     var relativeStart: Int
     /// What the listing said of it; nil for a root, which is stat'ed first.
     var status: SMBStatus?
+    /// The server's file ids of the folders it is inside, from its root down.
+    var folders: [UInt64]
 }
 
 extension FileRef {

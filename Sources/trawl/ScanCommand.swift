@@ -169,7 +169,10 @@ struct Scan: ParsableCommand {
         guard SMBSettings.Encryption(rawValue: smbEncryption) != nil else {
             throw ValidationError("--smb-encryption must be request, require or off")
         }
-        if smbTimeout <= 0 { throw ValidationError("--smb-timeout must be positive") }
+        // Under a millisecond is 0 to libsmbclient, which then waits for ever.
+        guard smbTimeout >= 0.001 && smbTimeout <= 86_400 else {
+            throw ValidationError("--smb-timeout must be a number of seconds from 0.001 to 86400")
+        }
         for root in roots where SMBSource.isSMB(root) {
             if let problem = SMBRoot.problem(root) { throw ValidationError(problem) }
         }

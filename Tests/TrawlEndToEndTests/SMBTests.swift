@@ -15,10 +15,24 @@ import Glibc
 struct SMBServer {
     let dir: URL
     var credentials: String { dir.appendingPathComponent("credentials").path }
-    /// FOLDER/samples is //127.0.0.1/samples (and /public), FOLDER/access is //127.0.0.1/access.
+    /// FOLDER/samples is //HOST/samples (and /public), FOLDER/access is //HOST/access.
     var folder: URL {
         URL(fileURLWithPath: (try? String(contentsOf: dir.appendingPathComponent("folder"), encoding: .utf8))?
             .trimmingCharacters(in: .whitespacesAndNewlines) ?? "")
+    }
+
+    /// The address the server listens on: 127.0.0.1, as scripts/smb-server binds it, unless
+    /// TRAWL_SMB_HOST names another.
+    var host: String { ProcessInfo.processInfo.environment["TRAWL_SMB_HOST"] ?? "127.0.0.1" }
+    /// The test account's name and password, from its credentials file.
+    var account: (user: String, password: String) {
+        var user = "", password = ""
+        for line in ((try? String(contentsOfFile: credentials, encoding: .utf8)) ?? "").split(separator: "\n") {
+            let parts = line.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+            if parts.count == 2 && parts[0] == "username" { user = parts[1] }
+            if parts.count == 2 && parts[0] == "password" { password = parts[1] }
+        }
+        return (user, password)
     }
 
     static var running: SMBServer? {
@@ -31,26 +45,26 @@ struct SMB {
     let server = SMBServer.running!
 
     @Test func samplesOverSMBGiveExactlyWhatWasPlanted() throws {
-        let run = try trawl(["scan", "smb://127.0.0.1/samples", "--smb-credentials", server.credentials,
+        let run = try trawl(["scan", "smb://\(server.host)/samples", "--smb-credentials", server.credentials,
                              "--exclude", "expected.json", "--show-values", "--quiet"])
         #expect(run.status == 1, "\(run.stderr)")
         // SMB names are Unicode: a name that is not UTF-8 on the server's disk is not shown to
         // clients (Samba leaves it out of listings), so that one planted file cannot be reached.
-        try expectPlanted(run, under: "smb://127.0.0.1/samples/") { String(validating: $0.rawPath, as: UTF8.self) != nil }
+        try expectPlanted(run, under: "smb://\(server.host)/samples/") { String(validating: $0.rawPath, as: UTF8.self) != nil }
     }
 
     @Test func aGuestShareIsReadWithoutCredentials() throws {
-        let run = try trawl(["scan", "smb://127.0.0.1/public", "--exclude", "expected.json", "--quiet"])
+        let run = try trawl(["scan", "smb://\(server.host)/public", "--exclude", "expected.json", "--quiet"])
         #expect(run.status == 1, "\(run.stderr)")
         #expect(run.files.count > 70)
-        #expect(run.files.allSatisfy { $0.path.display.hasPrefix("smb://127.0.0.1/public/") })
+        #expect(run.files.allSatisfy { $0.path.display.hasPrefix("smb://\(server.host)/public/") })
     }
 
     @Test func anUnchangedShareIsCarriedOverWithTheSameEntries() throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("trawl-smb-state-\(UUID())")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
-        let args = ["scan", "smb://127.0.0.1/samples", "--smb-credentials", server.credentials, "--quiet",
+        let args = ["scan", "smb://\(server.host)/samples", "--smb-credentials", server.credentials, "--quiet",
                     "--state", dir.appendingPathComponent("state.db").path]
         let key = dir.appendingPathComponent("key").path
         let first = try trawl(args, key: key), second = try trawl(args, key: key)
@@ -88,10 +102,10 @@ struct SMB {
             .replacingOccurrences(of: #"(?m)^exposure:\n(  .*\n)*"#, with: "", options: .regularExpression)
         try Data((base + "\nexposure:\n  broad: [other, group:users]\n  levels: [Confidential, Restricted]\n").utf8).write(to: policy)
 
-        let run = try trawl(["scan", "smb://127.0.0.1/access", "--smb-credentials", server.credentials, "--quiet",
+        let run = try trawl(["scan", "smb://\(server.host)/access", "--smb-credentials", server.credentials, "--quiet",
                              "--patterns", root.appendingPathComponent("Patterns").path, "--policy", policy.path])
         func entry(_ name: String) throws -> FileRecord {
-            try #require(run.files.first { $0.path.display == "smb://127.0.0.1/access/" + name }, "\(name): \(run.stderr)")
+            try #require(run.files.first { $0.path.display == "smb://\(server.host)/access/" + name }, "\(name): \(run.stderr)")
         }
         let world = try entry("world.txt"), staff = try entry("staff.txt"), students = try entry("students.txt")
         // 644: the owner, the owning group and everyone (Windows' Everyone is POSIX other).
@@ -122,13 +136,13 @@ struct SMB {
         let wrong = dir.appendingPathComponent("wrong").path
         try Data("username = trawltest\npassword = not-the-password\n".utf8).write(to: URL(fileURLWithPath: wrong))
         #expect(chmod(wrong, 0o600) == 0)
-        let refused = try trawl(["scan", "smb://127.0.0.1/samples", "--smb-credentials", wrong])
+        let refused = try trawl(["scan", "smb://\(server.host)/samples", "--smb-credentials", wrong])
         #expect(refused.status == 1 && refused.files.count == 1 && refused.files[0].issues?.first?.kind == .permission)
         #expect(refused.stderr.contains("credentials were refused"), "\(refused.stderr)")
 
-        let missing = try trawl(["scan", "smb://127.0.0.1/no-such-share", "--smb-credentials", server.credentials])
+        let missing = try trawl(["scan", "smb://\(server.host)/no-such-share", "--smb-credentials", server.credentials])
         #expect(missing.status == 1 && missing.files.first?.outcome == .error, "\(missing.stderr)")
-        #expect(missing.stderr.contains("smb://127.0.0.1/no-such-share"))
+        #expect(missing.stderr.contains("smb://\(server.host)/no-such-share"))
 
         // Nothing listens on 127.0.0.2:445 (the server is bound to 127.0.0.1): refused at once.
         let unreachable = try trawl(["scan", "smb://127.0.0.2/samples", "--smb-timeout", "5"])
@@ -138,7 +152,7 @@ struct SMB {
         let open = dir.appendingPathComponent("open").path
         try Data("username = trawltest\npassword = x\n".utf8).write(to: URL(fileURLWithPath: open))
         #expect(chmod(open, 0o644) == 0)
-        let loose = try trawl(["scan", "smb://127.0.0.1/samples", "--smb-credentials", open])
+        let loose = try trawl(["scan", "smb://\(server.host)/samples", "--smb-credentials", open])
         #expect(loose.status == 2 && loose.stderr.contains("chmod 600"), "\(loose.stderr)")
         let inline = try trawl(["scan", "smb://trawltest:secret@127.0.0.1/samples"])
         #expect(inline.status == 2 && inline.stderr.contains("--smb-credentials"), "\(inline.stderr)")
@@ -159,7 +173,7 @@ struct SMB {
                                            attributes: [.posixPermissions: 0o440])
         let config = dir.appendingPathComponent("nightly.conf")
         try """
-            SHARES=(smb://127.0.0.1/samples/tables)
+            SHARES=(smb://\(server.host)/samples/tables)
             SCAN_OPTIONS=(--quiet)
             STATE_DIR=\(dir.path)
             REPORTS_DIR=\(dir.path)
@@ -172,7 +186,7 @@ struct SMB {
         let report = try #require(try FileManager.default.contentsOfDirectory(atPath: dir.path).first { $0.hasPrefix("report-") })
         let records = try ReportReader.records(from: Data(contentsOf: dir.appendingPathComponent(report)))
         let files = records.compactMap { if case .file(let f) = $0 { f } else { nil } }
-        #expect(files.count > 3 && files.allSatisfy { $0.outcome == .scanned && $0.path.display.hasPrefix("smb://127.0.0.1/samples/tables/") })
+        #expect(files.count > 3 && files.allSatisfy { $0.outcome == .scanned && $0.path.display.hasPrefix("smb://\(server.host)/samples/tables/") })
     }
 
     /// A server that takes the connection and never answers (a socket listening on loopback that
@@ -216,10 +230,147 @@ struct SMB {
             return out
         }
         let before = try snapshot()
-        let run = try trawl(["scan", "smb://127.0.0.1/samples", "--smb-credentials", server.credentials, "--quiet"])
+        let run = try trawl(["scan", "smb://\(server.host)/samples", "--smb-credentials", server.credentials, "--quiet"])
         #expect(run.files.count > 70)
         let after = try snapshot()
         #expect(before.count == after.count && before.count > 60)
         #expect(before.filter { after[$0.key] != $0.value }.map(\.key).isEmpty, "changed on the share")
+    }
+
+    // Names, credentials files and state over SMB.
+
+    /// A folder of the access share holding `names`, each with a planted NI number; removed after.
+    func plant(_ names: [String], in folder: String, _ body: (URL) throws -> Void) throws {
+        let base = server.folder.appendingPathComponent("access").appendingPathComponent(folder)
+        defer { try? FileManager.default.removeItem(at: base) }
+        for name in names {
+            let file = base.appendingPathComponent(name)
+            try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try Data("Student: Jane Doe\nNI number: AB 12 34 56 C\n".utf8).write(to: file)
+        }
+        try body(base)
+    }
+
+    /// Names that a URL would take apart ("%", "#", "?", ";", "@", spaces) or that are not ASCII,
+    /// a name of 255 bytes and a path of some 1,500 bytes: each is read, under its own name.
+    @Test func namesThatAURLWouldTakeApartAreReadUnderTheirOwnNames() throws {
+        let folder = "names-\(UUID())"
+        let deep = (1...12).map { "level \($0) " + String(repeating: "d", count: 110) }.joined(separator: "/") + "/deep.txt"
+        let names = ["100% sure.txt", "%41%zz%.txt", "a#b.txt", "semi;colon & plus+eq=at@.txt", "  spaced  name.txt",
+                     "caf\u{E9} \u{2013} r\u{E9}sum\u{E9} \u{65E5}\u{672C}.txt", String(repeating: "n", count: 251) + ".txt",
+                     "sub folder %2F/x.txt", deep]
+        try plant(names, in: folder) { _ in
+            let run = try trawl(["scan", "smb://\(server.host)/access/\(folder)", "--smb-credentials", server.credentials, "--quiet"])
+            let found = Dictionary(run.files.map { ($0.path.display, $0) }, uniquingKeysWith: { a, _ in a })
+            for name in names {
+                let entry = found["smb://\(server.host)/access/\(folder)/\(name)"]
+                #expect(entry?.outcome == .scanned && entry?.level == .restricted, "\(name): \(found.keys.sorted()) \(run.stderr)")
+            }
+            #expect(run.files.count == names.count, "\(found.keys.sorted())")
+        }
+    }
+
+    /// The credentials file as editors and other tools write it: CRLF line ends, a byte order
+    /// mark, tabs and spaces around "=", comments; each gives the same account.
+    @Test func credentialsFilesAsEditorsWriteThemGiveTheSameAccount() throws {
+        let dir = try scratchFolder("smb-credentials")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let (user, password) = server.account
+        let variants = [
+            "crlf": "username = \(user)\r\npassword = \(password)\r\ndomain = TRAWLTEST\r\n",
+            "bom": "\u{FEFF}username = \(user)\npassword = \(password)\n",
+            "spacing": "# the scanning account\n; kept by IT\n\n\tusername\t=\t\(user)  \npassword=\(password)\n",
+        ]
+        for (name, text) in variants {
+            let path = dir.appendingPathComponent(name).path
+            try Data(text.utf8).write(to: URL(fileURLWithPath: path))
+            #expect(chmod(path, 0o600) == 0)
+            let run = try trawl(["scan", "smb://\(server.host)/samples/tables", "--smb-credentials", path, "--quiet"])
+            #expect(run.status != 2 && run.files.count > 3 && run.files.allSatisfy { $0.outcome == .scanned }, "\(name): \(run.stderr)")
+        }
+    }
+
+    /// A password holding "=", "#", ";" and spaces inside is the whole rest of its line (the
+    /// test account is given such a password for the test, and its own back after).
+    @Test func aPasswordHoldingEqualsAndHashIsTakenWhole() throws {
+        let dir = try scratchFolder("smb-password")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let (user, original) = server.account
+        let conf = server.dir.appendingPathComponent("smb.conf").path
+        func setPassword(_ password: String) throws {
+            let p = Process()
+            p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+            p.arguments = ["smbpasswd", "-c", conf, "-s", user]
+            let input = Pipe()
+            p.standardInput = input
+            p.standardOutput = FileHandle.nullDevice
+            try p.run()
+            input.fileHandleForWriting.write(Data("\(password)\n\(password)\n".utf8))
+            try input.fileHandleForWriting.close()
+            p.waitUntilExit()
+            try #require(p.terminationStatus == 0)
+        }
+        let odd = "p=ss #word; = x"
+        try setPassword(odd)
+        defer { try? setPassword(original) }
+        let path = dir.appendingPathComponent("odd").path
+        try Data("username = \(user)\npassword = \(odd)\n".utf8).write(to: URL(fileURLWithPath: path))
+        #expect(chmod(path, 0o600) == 0)
+        let run = try trawl(["scan", "smb://\(server.host)/samples/tables", "--smb-credentials", path, "--quiet"])
+        #expect(run.status != 2 && run.files.count > 3 && run.files.allSatisfy { $0.outcome == .scanned }, "\(run.stderr)")
+    }
+
+    /// A file rewritten on the server at the same size: the modification and change times the
+    /// server's listing gives differ, so the next run with the state reads it again while the
+    /// unchanged file beside it is carried over. (Samba gives the modification time as the change
+    /// time, so a rewrite that also puts the modification time back is not seen over Samba.)
+    @Test func aFileRewrittenAtTheSameSizeIsReadAgain() throws {
+        let folder = "carry-\(UUID())"
+        let dir = try scratchFolder("smb-carry")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try plant(["record.txt", "other.txt"], in: folder) { base in
+            let args = ["scan", "smb://\(server.host)/access/\(folder)", "--smb-credentials", server.credentials, "--quiet",
+                        "--state", dir.appendingPathComponent("state.db").path]
+            let key = dir.appendingPathComponent("key").path
+            let first = try trawl(args, key: key)
+            #expect(first.files.count == 2 && first.files.allSatisfy { $0.level == .restricted }, "\(first.stderr)")
+            let record = base.appendingPathComponent("record.txt")
+            let replaced = Data("Student: Jane Doe\nNI number: withheld, n/a\n".utf8)
+            try #require(replaced.count == Data("Student: Jane Doe\nNI number: AB 12 34 56 C\n".utf8).count)
+            Thread.sleep(forTimeInterval: 1.1)
+            try replaced.write(to: record)
+            let second = try trawl(args, key: key)
+            let entry = try #require(second.files.first { $0.path.display.hasSuffix("/record.txt") }, "\(second.stderr)")
+            #expect(entry.carriedOver != true && !entry.findings.contains { $0.type == "uk.nino" } && !entry.findings.isEmpty)
+            let other = try #require(second.files.first { $0.path.display.hasSuffix("/other.txt") })
+            #expect(other.carriedOver == true && other.level == .restricted)
+        }
+    }
+
+    /// A link on the server back to a folder above it (Samba follows links and shows them as
+    /// folders): each file is read once and the link is a skipped entry with why, not a walk
+    /// round the loop until the path is too long.
+    @Test func aLinkLoopOnTheShareIsWalkedOnce() throws {
+        let folder = "loop-\(UUID())"
+        try plant(["a.txt", "inner/b.txt"], in: folder) { base in
+            #expect(symlink("..", base.appendingPathComponent("inner/up").path) == 0)
+            let run = try trawl(["scan", "smb://\(server.host)/access/\(folder)", "--smb-credentials", server.credentials, "--quiet"])
+            let prefix = "smb://\(server.host)/access/\(folder)/"
+            let scanned = run.files.filter { $0.outcome == .scanned }.map { String($0.path.display.dropFirst(prefix.count)) }
+            #expect(scanned.sorted() == ["a.txt", "inner/b.txt"], "\(run.files.count) entries")
+            let loops = run.files.filter { $0.issues?.first?.kind == .symlink }.map { String($0.path.display.dropFirst(prefix.count)) }
+            #expect(loops == ["inner/up"], "\(run.stderr)")
+        }
+    }
+}
+
+/// A timeout that is not a number, is endless, or is under a millisecond (0 to the library, which
+/// then waits for ever) is refused before anything is read.
+@Suite struct SMBTimeoutOption {
+    @Test func aTimeoutThatWouldNeverEndIsRefused() throws {
+        for value in ["nan", "inf", "1e300", "0.0001"] {
+            let run = try trawl(["scan", "smb://127.0.0.9/share", "--smb-timeout", value])
+            #expect(run.status == 2 && run.stderr.contains("--smb-timeout"), "\(value): \(run.status) \(run.stderr)")
+        }
     }
 }

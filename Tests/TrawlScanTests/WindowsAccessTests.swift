@@ -41,3 +41,39 @@ import TrawlCrawl
         #expect(access.readers == ["group:S-1-22-2-100", "group:\(domain)-513", "other"])
     }
 }
+
+/// Descriptors a server may give that are odd: names holding the text form's own separators
+/// (",", ":", "/"), and text that is empty, cut short or not a descriptor at all.
+@Suite struct OddSecurityDescriptors {
+    let domain = "S-1-5-21-1004336348-1177238915-682003330"
+
+    @Test func namesWithCommasColonsAndSlashesStayWithTheirOwnIdentifiers() {
+        let numeric = [
+            "REVISION:1", "OWNER:\(domain)-1104", "GROUP:\(domain)-513",
+            "ACL:\(domain)-1104:0/0x0/0x001f01ff",
+            "ACL:\(domain)-2201:0/0x0/0x00120089",
+            "ACL:\(domain)-2202:0/0x0/0x00120089",
+            "ACL:\(domain)-513:0/0x0/0x00120089",
+        ].joined(separator: ",")
+        let named = [
+            "REVISION:1", "OWNER:COLLEGE\\Smith, Jane", "GROUP:COLLEGE\\Domain Users",
+            "ACL:COLLEGE\\Smith, Jane:ALLOWED/0x0/FULL",
+            "ACL:COLLEGE\\HR: Payroll:ALLOWED/0x0/READ",
+            "ACL:COLLEGE\\Exams/Board:ALLOWED/0x0/READ",
+            "ACL:COLLEGE\\Domain Users:ALLOWED/0x0/READ",
+        ].joined(separator: ",")
+        let access = WindowsAccess.parse(numeric: numeric, named: named)
+        #expect(access.owner == "COLLEGE\\Smith, Jane")
+        #expect(access.group == "COLLEGE\\Domain Users")
+        #expect(access.readers == ["account:COLLEGE\\Exams/Board", "account:COLLEGE\\HR: Payroll", "account:COLLEGE\\Smith, Jane",
+                                   "group:COLLEGE\\Domain Users"])
+    }
+
+    @Test func emptyCutShortAndForeignTextGivesNoReaders() {
+        for text in ["", ",", ":", "REVISION:1,OWNER:", "ACL:", "ACL:S-1-1-0", "ACL:S-1-1-0:0", "ACL:S-1-1-0:0/0x0",
+                     "ACL:S-1-1-0:7/0x0/0x001200a9", "ACL:S-1-1-0:0/0x0/0xZZ", "ACL:/0/1/2/3", "\u{0}\u{FFFF}"] {
+            let access = WindowsAccess.parse(numeric: text, named: text)
+            #expect(access.readers == [], "\(text)")
+        }
+    }
+}
