@@ -159,8 +159,9 @@ package struct FileRecord: Codable, Sendable {
     /// The retention rule that covers the file and when its period ends (a file with findings,
     /// under a policy that names a schedule).
     package var retention: RetentionResult? = nil
-    /// Which root the entry was found under and its path below that root; absent in reports
-    /// written before the field existed (`RootRelative` then works it out from the roots).
+    /// Which root the entry was found under and its path below that root; absent in reports of
+    /// format 1.0 and for an entry under none of the roots (`RootRelative` then works it out from
+    /// the roots).
     package var belowRoot: BelowRoot? = nil
 
     enum CodingKeys: String, CodingKey {

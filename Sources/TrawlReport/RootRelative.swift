@@ -2,8 +2,8 @@
 // independently of how its root was spelled (`/srv/share`, `/srv/share/`, another mount point,
 // `smb://server/share`). The writer records it in each file record (`below_root`); every reader
 // that matches entries across reports (diff, review, the desk) names them through `RootRelative`,
-// which takes the recorded field and, for a report written before the field existed, works the
-// same answer out from the begin record's roots.
+// which takes the recorded field and, for a report of format 1.0 (without it), works the same
+// answer out from the begin record's roots.
 import TrawlModel
 
 /// Finds which root a path lies under, by bytes: the longest root that is a prefix of the path
