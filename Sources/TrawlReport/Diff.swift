@@ -47,37 +47,6 @@ package struct ReportLoadError: Error, CustomStringConvertible, Sendable {
     package var description: String { message }
 }
 
-/// A report's entries named by their path below the root they were found under: the root's
-/// spelling (a trailing slash, the mount point) drops out. With several roots, the root's place
-/// in the list is part of the name.
-struct RootRelative {
-    private let roots: [String]
-
-    init(roots: [PathText]) {
-        self.roots = roots.map { r in
-            var p = r.display
-            while p.count > 1 && p.hasSuffix("/") { p.removeLast() }
-            return p
-        }
-    }
-
-    func key(_ f: FileRecord) -> String {
-        let name = f.displayName
-        for (i, root) in roots.enumerated() {
-            let base = root == "/" ? "" : root
-            guard name.hasPrefix(base + "/") else { continue }
-            let below = String(name.dropFirst(base.count))
-            return roots.count == 1 ? below : "\(i):" + below
-        }
-        return name
-    }
-}
-
-extension FileRecord {
-    /// The entry's name for people and for matching: the path, then members after "!/".
-    package var displayName: String { ([path] + (members ?? [])).map(\.display).joined(separator: "!/") }
-}
-
 /// The result of `trawl diff`, also its `--json` output (docs/diff.schema.json).
 package struct ReportDiff: Codable, Sendable {
     package struct Side: Codable, Sendable {

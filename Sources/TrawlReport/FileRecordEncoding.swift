@@ -267,19 +267,37 @@ extension FileRecord {
 
     /// Appends the report line to `j`, its findings (the whole JSON array) written by
     /// `writeFindings` in place of the record's own: the report writer writes a file's findings
-    /// straight from what was found, without a record and its strings for each.
-    func writeLine(to j: inout JSONBytes, findings writeFindings: (inout JSONBytes) -> Void) {
+    /// straight from what was found, without a record and its strings for each. `writeBelowRoot`,
+    /// when given, writes the `below_root` object in place of the record's own, from the path's
+    /// bytes without a string made for it.
+    /// - Returns: how many bytes the `below_root` member took (its key and object, 0 without
+    ///   one): it is the line's first member, right after `{"data":{`.
+    @discardableResult
+    func writeLine(to j: inout JSONBytes, belowRoot writeBelowRoot: ((inout JSONBytes) -> Void)? = nil,
+                   findings writeFindings: (inout JSONBytes) -> Void) -> Int {
         j.raw("{\"data\":")
-        write(to: &j, findings: writeFindings)
+        let written = write(to: &j, belowRoot: writeBelowRoot, findings: writeFindings)
         j.raw(",\"type\":\"file\"}\n")
+        return written
     }
 
     func write(to j: inout JSONBytes) {
         write(to: &j) { j in j.array(findings) { j, f in f.write(to: &j) } }
     }
 
-    func write(to j: inout JSONBytes, findings writeFindings: (inout JSONBytes) -> Void) {
+    @discardableResult
+    func write(to j: inout JSONBytes, belowRoot writeBelowRoot: ((inout JSONBytes) -> Void)? = nil,
+               findings writeFindings: (inout JSONBytes) -> Void) -> Int {
         j.beginObject()
+        let start = j.count
+        if let writeBelowRoot {
+            j.key("below_root")
+            writeBelowRoot(&j)
+        } else if let belowRoot {
+            j.key("below_root")
+            belowRoot.write(to: &j)
+        }
+        let belowRootBytes = j.count - start
         if let carriedOver { j.key("carried_over"); j.bool(carriedOver) }
         if let contentId { j.plainField("content_id", contentId) }
         if let exposedTo { j.key("exposed_to"); j.array(exposedTo) { j, r in j.string(r) } }
@@ -340,6 +358,16 @@ extension FileRecord {
             j.endObject()
         }
         j.field("size", size)
+        j.endObject()
+        return belowRootBytes
+    }
+}
+
+extension BelowRoot {
+    func write(to j: inout JSONBytes) {
+        j.beginObject()
+        j.key("path"); path.write(to: &j)
+        j.field("root", root)
         j.endObject()
     }
 }

@@ -8,8 +8,9 @@
 import Foundation
 import TrawlModel
 
-/// The version of the wire format. Bump the number on any incompatible change.
-package let reportSchema = "trawl.report/1"
+/// The version of the wire format: `trawl.report/MAJOR.MINOR`. Bump the major number on any
+/// incompatible change, the minor on an added field; a reader of one major reads every minor.
+package let reportSchema = "trawl.report/1.1"
 
 /// A path or member name: text when it is valid UTF-8, otherwise its bytes in base64.
 package struct PathText: Codable, Sendable, Hashable {
@@ -23,6 +24,9 @@ package struct PathText: Codable, Sendable, Hashable {
         else if let s = String(validating: raw, as: UTF8.self) { text = s; bytes = nil }
         else { text = nil; bytes = Data(raw).base64EncodedString() }
     }
+
+    /// Whether `raw` is written as text (valid UTF-8), not as bytes.
+    static func isText(_ raw: [UInt8]) -> Bool { isASCII(raw) || String(validating: raw, as: UTF8.self) != nil }
 
     static func isASCII(_ raw: [UInt8]) -> Bool {
         raw.withUnsafeBytes { b in
@@ -155,14 +159,33 @@ package struct FileRecord: Codable, Sendable {
     /// The retention rule that covers the file and when its period ends (a file with findings,
     /// under a policy that names a schedule).
     package var retention: RetentionResult? = nil
+    /// Which root the entry was found under and its path below that root; absent in reports of
+    /// format 1.0 and for an entry under none of the roots (`RootRelative` then works it out from
+    /// the roots).
+    package var belowRoot: BelowRoot? = nil
 
     enum CodingKeys: String, CodingKey {
         case path, members, size, format, outcome, issues, level, reasons, findings, markings, permissions, retention
+        case belowRoot = "below_root"
         case exposedTo = "exposed_to"
         case memberCount = "member_count"
         case carriedOver = "carried_over"
         case contentId = "content_id"
         case findingsOmitted = "findings_omitted"
+    }
+}
+
+/// An entry's place below the roots of its scan: `root` is the index of its root in the begin
+/// record's `roots`, `path` the path below that root without the separating "/" (empty for a root
+/// that is itself a file). The same share scanned under two spellings of its root (a trailing
+/// slash, another mount point) gives the same `path`.
+package struct BelowRoot: Codable, Sendable, Hashable {
+    package var path: PathText
+    package var root: Int
+
+    package init(path: PathText, root: Int) {
+        self.path = path
+        self.root = root
     }
 }
 

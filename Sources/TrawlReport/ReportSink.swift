@@ -19,10 +19,10 @@ package protocol ReportSink: AnyObject, Sendable {
     func write(_ result: FileResult, isMember: Bool, worker: Int, keep: Bool) throws(ReportWriteError) -> [UInt8]
 
     /// The entries of a file carried over from a previous run: what `write` returned for the file
-    /// and its members then, concatenated.
+    /// and its members then, concatenated; `path` is the file's path.
     /// - Returns: the entries among them that could not be read, as (path then members, issue).
     @discardableResult
-    func writeCarried(_ stored: [UInt8], worker: Int) throws(ReportWriteError) -> [([[UInt8]], ScanIssue)]
+    func writeCarried(_ stored: [UInt8], path: [UInt8], worker: Int) throws(ReportWriteError) -> [([[UInt8]], ScanIssue)]
 
     /// Ends the report with its summary, after every worker is done; returns the summary.
     func finish(started: Date) throws(ReportWriteError) -> SummaryRecord

@@ -32,6 +32,8 @@ package final class ReportWriter: ReportSink, Sendable {
     private let findingsOnly: Bool
     /// The day retention periods are judged against; nil: none is.
     private let asOf: CalendarDay?
+    /// Which root each entry is under, for its `below_root`.
+    private let placement: RootPlacement
 
     /// Lines not yet written (begin and summary): output goes out in writes of about 256 KiB.
     private struct Output {
@@ -112,10 +114,14 @@ package final class ReportWriter: ReportSink, Sendable {
         return slots[worker]
     }
 
-    /// - Parameter workers: how many workers write to it at once (each with its index below it).
-    package init(path: String, key: Keyring, showValues: Bool, findingsOnly: Bool, workers: Int = 1,
+    /// - Parameters:
+    ///   - roots: the roots scanned, as the begin record lists them: each entry's `below_root`
+    ///     names its root by its place in this list.
+    ///   - workers: how many workers write to it at once (each with its index below it).
+    package init(path: String, key: Keyring, showValues: Bool, findingsOnly: Bool, roots: [[UInt8]] = [], workers: Int = 1,
                  asOf: CalendarDay? = nil) throws(ReportWriteError) {
         self.asOf = asOf
+        placement = RootPlacement(roots: roots)
         slots = (0..<max(1, workers)).map { _ in Slot() }
         output = Mutex(Output())
         self.key = key
@@ -152,32 +158,46 @@ package final class ReportWriter: ReportSink, Sendable {
     package func write(_ result: FileResult, isMember: Bool, worker: Int, keep: Bool) throws(ReportWriteError) -> [UInt8] {
         let record = fileRecord(result)
         let stats = EntryStats(record, findings: result.findings, isMember: isMember)
+        let placed = placement.place(result.path)
+        let pathIsText = record.path.text != nil
         return try slot(worker).state.withLock { state throws(ReportWriteError) -> [UInt8] in
             state.count(stats, carried: false, asOf: asOf)
             guard listed(stats) else {
                 guard keep else { return [] }
                 var line = JSONBytes(capacity: 512 + result.findings.count * 320)
-                writeLine(record, findings: result.findings, to: &line)
-                return stats.encoded + [10] + Self.markedCarried(line.out)
+                let below = writeLine(record, path: result.path, pathIsText: pathIsText, placed: placed, findings: result.findings, to: &line)
+                return stats.encoded + [10] + Self.markedCarried(line.out, droppingFirstMember: below)
             }
             let start = state.lines.count
-            writeLine(record, findings: result.findings, to: &state.lines)
-            let kept = keep ? stats.encoded + [10] + Self.markedCarried(Array(state.lines.written[start...])) : []
+            let below = writeLine(record, path: result.path, pathIsText: pathIsText, placed: placed, findings: result.findings, to: &state.lines)
+            let kept = keep ? stats.encoded + [10] + Self.markedCarried(Array(state.lines.written[start...]), droppingFirstMember: below) : []
             try flushIfFull(&state)
             return kept
         }
     }
 
     /// Writes the entries of a file carried over from a previous run: `stored` is what `write`
-    /// returned then for the file and its members, concatenated. The lines are written as stored
-    /// (already marked `carried_over`), with no decoding: a rescan of an unchanged share costs
-    /// little more than its walk.
+    /// returned then for the file and its members, concatenated; `path` is the file's path. The
+    /// lines are written as stored (already marked `carried_over`), with no decoding: a rescan of
+    /// an unchanged share costs little more than its walk. Stored lines hold no `below_root`:
+    /// each is given this run's, since the roots may be listed differently from the run that
+    /// stored them.
     /// - Returns: the entries among them that could not be read, as (path then members, issue), so
     ///   they are reported on stderr again as on the night they were first read.
     /// - Throws: `ReportWriteError` when the stored bytes are damaged.
     @discardableResult
-    package func writeCarried(_ stored: [UInt8], worker: Int) throws(ReportWriteError) -> [([[UInt8]], ScanIssue)] {
+    package func writeCarried(_ stored: [UInt8], path: [UInt8], worker: Int) throws(ReportWriteError) -> [([[UInt8]], ScanIssue)] {
         var failures: [([[UInt8]], ScanIssue)] = []
+        // The `below_root` member with its separating comma, put after each line's `{"data":{`.
+        let head = Array(#"{"data":{"#.utf8)
+        var belowRoot: [UInt8] = []
+        if let placed = placement.place(path) {
+            var member = JSONBytes(capacity: 64 + 2 * path.count)
+            member.beginObject()
+            member.key("below_root")
+            Self.writeBelowRoot(path, isText: PathText.isText(path), placed: placed, to: &member)
+            belowRoot = Array(member.written.dropFirst()) + [44]
+        }
         let damaged = ReportWriteError(message: "a stored result is damaged; delete the state database to rebuild it")
         var position = stored.startIndex
         /// The next line, with its newline when `terminated`, read in place.
@@ -194,7 +214,13 @@ package final class ReportWriter: ReportSink, Sendable {
             try slot(worker).state.withLock { state throws(ReportWriteError) in
                 state.count(stats, carried: true, asOf: asOf)
                 if listed(stats) {
-                    json.withUnsafeBufferPointer { state.lines.append($0) }
+                    if !belowRoot.isEmpty && json.starts(with: head) {
+                        head.withUnsafeBufferPointer { state.lines.append($0) }
+                        belowRoot.withUnsafeBufferPointer { state.lines.append($0) }
+                        json.dropFirst(head.count).withUnsafeBufferPointer { state.lines.append($0) }
+                    } else {
+                        json.withUnsafeBufferPointer { state.lines.append($0) }
+                    }
                     try flushIfFull(&state)
                 }
             }
@@ -206,12 +232,14 @@ package final class ReportWriter: ReportSink, Sendable {
         return failures
     }
 
-    /// The line with `"carried_over":true` as its first field. Keys are sorted, and "carried_over"
-    /// sorts before every other key of a file record, so it goes right after `{"data":{`.
-    static func markedCarried(_ line: [UInt8]) -> [UInt8] {
+    /// The line as the state keeps it: without its first member when that is `below_root`
+    /// (`droppingFirstMember`: that member's length; its comma goes too), and with
+    /// `"carried_over":true` as its first field. Keys are sorted, and "carried_over" sorts before
+    /// every other key of a file record but "below_root", so it goes right after `{"data":{`.
+    static func markedCarried(_ line: [UInt8], droppingFirstMember dropped: Int = 0) -> [UInt8] {
         let head = Array(#"{"data":{"#.utf8)
         guard line.starts(with: head) else { return line }
-        return head + Array(#""carried_over":true,"#.utf8) + line[head.count...]
+        return head + Array(#""carried_over":true,"#.utf8) + line[(head.count + (dropped > 0 ? dropped + 1 : 0))...]
     }
 
     /// Whether the entry's line goes into the report (--findings-only leaves out the clean ones).
@@ -285,8 +313,13 @@ package final class ReportWriter: ReportSink, Sendable {
     /// two new strings, cost some 1,300 instructions a finding besides its digest). The same bytes
     /// as the line of a record made of each finding's masked value and fingerprint (a test
     /// compares).
-    private func writeLine(_ record: FileRecord, findings: [Finding], to j: inout JSONBytes) {
-        record.writeLine(to: &j) { j in
+    /// - Returns: how many bytes the line's `below_root` member took (`FileRecord.writeLine`).
+    private func writeLine(_ record: FileRecord, path: [UInt8], pathIsText: Bool, placed: (root: Int, start: Int)?,
+                           findings: [Finding], to j: inout JSONBytes) -> Int {
+        let belowRoot: ((inout JSONBytes) -> Void)? = placed.map { placed in
+            { j in Self.writeBelowRoot(path, isText: pathIsText, placed: placed, to: &j) }
+        }
+        return record.writeLine(to: &j, belowRoot: belowRoot) { j in
             j.array(findings) { j, f in
                 FindingRecord.write(
                     to: &j, confidence: f.match.confidence, decision: f.decision.map(DecisionRecord.init), evidence: f.match.evidence,
@@ -297,6 +330,24 @@ package final class ReportWriter: ReportSink, Sendable {
                     pattern: f.match.patternId, type: f.match.typeId, value: showValues ? f.match.value : nil)
             }
         }
+    }
+
+    /// The `below_root` object of an entry at `path`, `placed` under a root: the bytes below the
+    /// root written in place, as `BelowRoot.write` writes the record's own (a test compares).
+    /// `isText`: the path is valid UTF-8 (so is what follows a "/" in it).
+    static func writeBelowRoot(_ path: [UInt8], isText: Bool, placed: (root: Int, start: Int), to j: inout JSONBytes) {
+        j.beginObject()
+        j.key("path")
+        if isText {
+            j.beginObject()
+            j.key("text")
+            path.withUnsafeBufferPointer { b in j.string(UnsafeBufferPointer(rebasing: b[placed.start...]), plain: false) }
+            j.endObject()
+        } else {
+            PathText(Array(path[placed.start...])).write(to: &j)
+        }
+        j.field("root", placed.root)
+        j.endObject()
     }
 
     /// The report's record of a result without its findings, which `writeLine` writes straight

@@ -14,7 +14,7 @@ struct Carry: Sendable {
     /// `problems` again, as on the night they were first read.
     func carryOver(_ file: FileRef, worker: Int, into sink: any ReportSink, problems: ProblemSink) throws(ReportWriteError) -> Bool {
         guard let stored = state.unchangedResult(path: file.path, identity: FileIdentity(file), worker: worker) else { return false }
-        for (name, issue) in try sink.writeCarried(stored, worker: worker) { problems(name, issue) }
+        for (name, issue) in try sink.writeCarried(stored, path: file.path, worker: worker) { problems(name, issue) }
         return true
     }
 

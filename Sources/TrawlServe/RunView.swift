@@ -91,22 +91,27 @@ package final class RunView: Sendable {
         self.name = name
         self.report = report
         previousName = previous?.name
+        // A file is known by its path below its root, so that a share scanned under another
+        // spelling of its root (a trailing slash, another mount point) is not all new.
         var known = Set<String>(), knownContent = Set<String>()
-        for f in previous?.report.files ?? [] {
-            known.insert(f.displayName)
-            if let c = f.contentId { knownContent.insert(c) }
+        if let previous {
+            let previousKey = RootRelative(roots: previous.report.begin.roots)
+            for f in previous.report.files {
+                known.insert(previousKey.key(f))
+                if let c = f.contentId { knownContent.insert(c) }
+            }
         }
+        let key = RootRelative(roots: report.begin.roots)
         var folders: [String] = [], types: [[String]] = [], isNew: [Bool] = []
         var every = Set<String>(), tops = Set<String>()
         folders.reserveCapacity(report.files.count)
         for f in report.files {
-            let name = f.displayName
             let folder = DecisionBook.folders(of: f.path.display).first ?? "/"
             folders.append(folder)
             let t = Array(Set(f.findings.map(\.type))).sorted()
             types.append(t)
             every.formUnion(t)
-            isNew.append(previous != nil && !known.contains(name) && !(f.contentId.map(knownContent.contains) ?? false))
+            isNew.append(previous != nil && !known.contains(key.key(f)) && !(f.contentId.map(knownContent.contains) ?? false))
             let parts = folder.split(separator: "/", maxSplits: 3, omittingEmptySubsequences: true)
             tops.insert((folder.hasPrefix("/") ? "/" : "") + parts.prefix(3).joined(separator: "/"))
         }

@@ -54,7 +54,7 @@ struct ScanRun {
         let writer: ReportWriter
         do {
             writer = try ReportWriter(path: output, key: key, showValues: config.showValues, findingsOnly: config.findingsOnly,
-                                      workers: options.jobs, asOf: retentionDay)
+                                      roots: config.roots.map { Array($0.utf8) }, workers: options.jobs, asOf: retentionDay)
             try writer.begin(BeginRecord(
                 schema: reportSchema, tool: "trawl \(Trawl.version)", started: Timestamp.string(started),
                 roots: config.roots.map { PathText(Array($0.utf8)) },

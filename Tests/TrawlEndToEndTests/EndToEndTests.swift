@@ -192,7 +192,7 @@ func expectPlanted(_ run: Run, under prefix: String, planted: (Expected.Entry) -
         let run = try trawl(["scan", "Samples/text", "--quiet"])
         #expect(run.status == 0, "\(run.stderr)")
         let begin = try #require(run.begin)
-        #expect(begin.schema == "trawl.report/1")
+        #expect(begin.schema == "trawl.report/1.1")
         #expect(begin.patterns.id.hasPrefix("sha256:"))
         #expect(begin.policy.name == "default")
         #expect(!begin.keyId.isEmpty)

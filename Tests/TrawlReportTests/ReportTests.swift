@@ -160,9 +160,13 @@ import TrawlModel
             reasons: [LevelReason(rule: "types", level: .confidential, detail: tricky)], findings: [finding, bare], memberCount: 0,
             markings: ["marking.internal", tricky], carriedOver: true, contentId: "hmac-sha256:k:0",
             findingsOmitted: [OmittedFindings(type: "email", level: .restricted, count: 12_345), OmittedFindings(type: tricky, level: nil, count: 1)])
+        var placed = full
+        placed.belowRoot = BelowRoot(path: PathText(Array("r".utf8) + [0xE9] + Array("sum.txt".utf8)), root: 0)
+        var placedText = full
+        placedText.belowRoot = BelowRoot(path: PathText(Array(tricky.utf8)), root: 12)
         let empty = FileRecord(path: PathText(Array("/".utf8)), members: nil, size: 0, format: nil, outcome: .scanned, issues: nil,
                                level: .public, reasons: [], findings: [], memberCount: nil, markings: nil, carriedOver: nil, contentId: nil)
-        for record in [full, empty] {
+        for record in [full, placed, placedText, empty] {
             let reference = Array(try encoder.encode(ReportRecord.file(record))) + [10]
             #expect(record.reportLine() == reference, "\(String(decoding: record.reportLine(), as: UTF8.self))")
         }
