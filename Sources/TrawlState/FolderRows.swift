@@ -1,7 +1,8 @@
-// A worker's stored rows of the folders it is scanning, read one folder at a time: the first
-// lookup in a folder reads the rows of every file directly in it with one query (a range of the
-// path's key), and the folder's other files are answered from memory. A folder past the limits
-// below keeps what was read and has its other files looked up one by one.
+// A worker's stored rows of the folder it is scanning: the first lookup in a folder reads the rows
+// of every file directly in it with one query (a range of the path's key), and the folder's other
+// files are answered from memory. Only the last folder read is held (a walk visits a folder's
+// files one after another), so memory stays at one folder's rows; a folder past the limits below
+// keeps what was read and has its other files looked up one by one.
 import SQLite
 
 /// What the state stored for one file, as a lookup compares it.
@@ -32,8 +33,7 @@ struct PathKey: Hashable {
 struct FolderRows {
     /// Rows read for one folder at most; a folder with more files has the rest looked up one by one.
     let maxRowsPerFolder: Int
-    /// Bytes of paths and stored results held at once; past it, everything held is let go of
-    /// before the next folder is read.
+    /// Bytes of paths and stored results read for one folder at most.
     let maxBytes: Int
 
     /// Columns: path, then those `StoredRow` reads.
@@ -41,13 +41,12 @@ struct FolderRows {
     /// Columns: those `StoredRow` reads.
     static let fileQuery = "SELECT size, mtime, ctime, inode, device, rules, result FROM files WHERE path = ?"
 
+    /// The rows read of `folder`'s files.
     private var rows: [PathKey: StoredRow] = [:]
-    /// Folders read (each path ends with "/"), and whether all of their rows were read.
-    private var folders: [PathKey: Bool] = [:]
-    private var bytes = 0
-    /// The folder of the last lookup, and whether all of its rows were read.
-    private var lastFolder: [UInt8] = []
-    private var lastComplete = false
+    /// The folder last read (its path ends with "/"; empty before the first), and whether all of
+    /// its rows were read.
+    private var folder: [UInt8] = []
+    private var complete = false
 
     init(maxRowsPerFolder: Int = 10_000, maxBytes: Int = 8 << 20) {
         self.maxRowsPerFolder = maxRowsPerFolder
@@ -57,34 +56,21 @@ struct FolderRows {
     /// What the state stored for `path`, or nil when it stored nothing.
     mutating func row(for path: [UInt8], folderQuery: Statement, fileQuery: Statement) throws(SQLiteError) -> StoredRow? {
         guard let slash = path.lastIndex(of: 47) else { return try Self.lookUp(path, fileQuery) }
-        if let found = rows[PathKey(bytes: path)] { return found }
-        let complete: Bool
-        if slash + 1 == lastFolder.count && path.starts(with: lastFolder) {
-            complete = lastComplete
-        } else {
-            let folder = Array(path[...slash])
-            if let known = folders[PathKey(bytes: folder)] {
-                complete = known
-            } else {
-                complete = try read(folder, folderQuery)
-                if let found = rows[PathKey(bytes: path)] { return found }
-            }
-            lastFolder = folder
-            lastComplete = complete
+        if !(slash + 1 == folder.count && path.starts(with: folder)) {
+            try read(Array(path[...slash]), folderQuery)
         }
+        if let found = rows[PathKey(bytes: path)] { return found }
         return complete ? nil : try Self.lookUp(path, fileQuery)
     }
 
-    /// Reads the rows of the files directly in `folder` (a path ending with "/"); returns whether
-    /// all were read. The rows below it are one range of the key, from "folder/" up to "folder0"
+    /// Reads the rows of the files directly in `folder` (a path ending with "/") in place of those
+    /// held, noting whether all were read. The rows below it are one range of the key, from "folder/" up to "folder0"
     /// ('0' is the byte after '/'); a subfolder's rows are passed over with a new range from past
     /// them, so that a folder's own files cost one row each.
-    private mutating func read(_ folder: [UInt8], _ query: Statement) throws(SQLiteError) -> Bool {
-        if bytes > maxBytes {
-            rows = [:]
-            folders = [:]
-            bytes = 0
-        }
+    private mutating func read(_ folder: [UInt8], _ query: Statement) throws(SQLiteError) {
+        rows.removeAll(keepingCapacity: rows.count <= 4096)
+        self.folder = []
+        var bytes = 0
         let end = Array(folder.dropLast()) + [48]
         var from = folder
         var count = 0
@@ -107,8 +93,8 @@ struct FolderRows {
             guard let next = resume else { break }
             from = next
         }
-        folders[PathKey(bytes: folder)] = complete
-        return complete
+        self.folder = folder
+        self.complete = complete
     }
 
     private static func lookUp(_ path: [UInt8], _ query: Statement) throws(SQLiteError) -> StoredRow? {
