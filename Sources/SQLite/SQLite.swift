@@ -94,6 +94,25 @@ public final class Statement {
         return body(Row(handle: handle))
     }
 
+    /// Binds `blobs` to the parameters (1-based, in order) and calls `body` with each row until
+    /// it returns false or the rows end. The statement is reset afterwards.
+    public func forEachRow(blobs: [[UInt8]], _ body: (Row) -> Bool) throws(SQLiteError) {
+        defer {
+            sqlite3_reset(handle)
+            sqlite3_clear_bindings(handle)
+        }
+        for (i, blob) in blobs.enumerated() {
+            let rc = blob.withUnsafeBytes { sqlite3_bind_blob(handle, Int32(i + 1), $0.baseAddress, Int32($0.count), trawl_sqlite_transient()) }
+            guard rc == SQLITE_OK else { throw database.error(rc, "bind") }
+        }
+        while true {
+            let step = sqlite3_step(handle)
+            if step == SQLITE_DONE { return }
+            guard step == SQLITE_ROW else { throw database.error(step, "step") }
+            if !body(Row(handle: handle)) { return }
+        }
+    }
+
     /// Runs the statement with `values` bound to its parameters (1-based, in order) and returns
     /// every row. The statement is reset afterwards and can be run again.
     @discardableResult
@@ -140,7 +159,7 @@ public final class Statement {
     }
 }
 
-/// The current row of a statement, valid only inside `Statement.withFirstRow`.
+/// The current row of a statement, valid only inside `Statement.withFirstRow` or `forEachRow`.
 public struct Row {
     let handle: OpaquePointer
 

@@ -214,10 +214,8 @@ package final class Walker: Sendable {
             if path.last != 47 { childPath.append(47) }
             let nameStart = childPath.count
             withUnsafeBytes(of: entry.pointee.d_name) { raw in
-                for b in raw {
-                    if b == 0 { break }
-                    childPath.append(b)
-                }
+                let name = raw.bindMemory(to: UInt8.self)
+                childPath.append(contentsOf: UnsafeBufferPointer(rebasing: name[..<(name.firstIndex(of: 0) ?? name.count)]))
             }
             let nameLength = childPath.count - nameStart
             if nameLength == 1 && childPath[nameStart] == 46 { continue }  // "."

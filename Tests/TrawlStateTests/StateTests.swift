@@ -243,3 +243,60 @@ struct DamagedStateTests {
         }
     }
 }
+
+/// A folder's rows read with one query: the files directly in it, not its subfolders' nor a
+/// sibling's whose name starts with its own; past the limit, the rest looked up one by one.
+@Suite("Folder rows")
+struct FolderRowsTests {
+    let identity = FileIdentity(size: 10, mtime: 1, ctime: 1, inode: 7, device: 1)
+    let stored = ["/s/d/a", "/s/d/b", "/s/d/sub/c", "/s/d/sub/deeper/e", "/s/d/z", "/s/d.x", "/s/d0/f", "/s/dd/g", "/top"]
+
+    func withStoredRows(_ body: (Database) throws -> Void) throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("trawl-state-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let path = dir.appendingPathComponent("state.db").path
+        do {
+            let store = try StateStore(path: path, rules: "rules-1")
+            for p in stored { store.store(path: Array(p.utf8), identity: identity, result: Array("result of \(p)".utf8)) }
+            try store.finish(roots: [])
+        }
+        try body(try Database(path: path))
+    }
+
+    func result(_ rows: inout FolderRows, _ path: String, _ db: Database) throws -> String? {
+        let row = try rows.row(for: Array(path.utf8), folderQuery: db.prepare(FolderRows.folderQuery),
+                               fileQuery: db.prepare(FolderRows.fileQuery))
+        #expect(row == nil || row?.identity == identity)
+        return row?.result.map { String(decoding: $0, as: UTF8.self) }
+    }
+
+    @Test func everyStoredFileIsFoundAndNoOther() throws {
+        for limit in [1, 2, 10_000] {
+            try withStoredRows { db in
+                var rows = FolderRows(maxRowsPerFolder: limit)
+                // Asked in an order that moves between folders, as a walk does.
+                for p in ["/s/d/b", "/s/d/sub/c", "/s/d/a", "/s/d/new", "/s/d/sub/deeper/e", "/s/d/z", "/s/d.x", "/s/d0/f",
+                          "/s/d0/g", "/s/dd/g", "/top", "/s/d/sub", "/s/d/sub/deeper", "/s/d/sub/e"] {
+                    let found = try result(&rows, p, db)
+                    #expect(found == (stored.contains(p) ? "result of \(p)" : nil), "\(p), limit \(limit)")
+                }
+            }
+        }
+    }
+
+    /// The folder's rows are read at its first file: a row deleted since is still answered from
+    /// memory, and one of its subfolder's, not read with it, is not.
+    @Test func aFolderIsReadAtItsFirstFileAndItsSubfoldersAreNot() throws {
+        try withStoredRows { db in
+            var rows = FolderRows()
+            let first = try result(&rows, "/s/d/a", db)
+            try db.execute("DELETE FROM files WHERE path IN (x'2f732f642f7a', x'2f732f642f7375622f63')")  // /s/d/z, /s/d/sub/c
+            let sameFolder = try result(&rows, "/s/d/z", db)
+            let subfolder = try result(&rows, "/s/d/sub/c", db)
+            #expect(first == "result of /s/d/a")
+            #expect(sameFolder == "result of /s/d/z")
+            #expect(subfolder == nil)
+        }
+    }
+}
