@@ -130,21 +130,9 @@ package final class SMBSource: RemoteSource, @unchecked Sendable {
     }
 
     /// `path` as libsmbclient takes it: the server (and port) as given, then the share and the
-    /// names below it percent-escaped, except letters, digits, "-._~" and the "/" between them
-    /// (the library unescapes what it is given, so a "%" in a name must reach it as "%25").
-    static func url(_ path: [UInt8]) -> String {
-        let rest = path.dropFirst("smb://".utf8.count)
-        let hostEnd = rest.firstIndex(of: 47) ?? rest.endIndex
-        var out = "smb://" + String(decoding: rest[..<hostEnd], as: UTF8.self)
-        for b in rest[hostEnd...] {
-            if b.isASCIIAlphanumeric || b == 45 || b == 46 || b == 95 || b == 126 || b == 47 {
-                out.unicodeScalars.append(Unicode.Scalar(b))
-            } else {
-                out += "%" + String(b, radix: 16, uppercase: true).leftPadded(2)
-            }
-        }
-        return out
-    }
+    /// names below it percent-encoded (the library unescapes what it is given, so a "%" in a name
+    /// must reach it as "%25").
+    static func url(_ path: [UInt8]) -> String { PercentEncoding.uri(path) }
 
     /// A ledger issue for a failed call, in words a person understands. `kerberos`: the session
     /// was to be made with a Kerberos ticket, whose usual failures are named: libsmbclient gives
@@ -188,8 +176,4 @@ extension FileRef {
         self.init(path: path, size: status.size, mtime: status.modified, ctime: status.changed, inode: status.fileId, device: 0,
                   mode: UInt32(S_IFREG))
     }
-}
-
-extension String {
-    func leftPadded(_ width: Int) -> String { String(repeating: "0", count: max(0, width - count)) + self }
 }

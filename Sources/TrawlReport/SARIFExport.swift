@@ -84,22 +84,10 @@ package enum SARIFExport {
                       partialFingerprints: ["trawl/v1": finding.fingerprint], suppressions: suppressions, properties: properties)
     }
 
-    /// A path as a URI reference: file:// for an absolute path, relative otherwise, with every
-    /// byte outside the unreserved set and "/" percent-encoded, so a name that is not UTF-8 keeps
-    /// its exact bytes.
-    static func uri(_ path: [UInt8]) -> String {
-        var out = path.first == UInt8(ascii: "/") ? "file://" : ""
-        for byte in path {
-            switch byte {
-            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
-                 UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"), UInt8(ascii: "/"):
-                out.append(Character(UnicodeScalar(byte)))
-            default:
-                out += String(format: "%%%02X", byte)
-            }
-        }
-        return out
-    }
+    /// A path as a URI reference (`PercentEncoding.uri`): file:// for an absolute path, the
+    /// share's URL for an SMB path, relative otherwise, every byte outside the unreserved set
+    /// and "/" percent-encoded, so a name that is not UTF-8 keeps its exact bytes.
+    static func uri(_ path: [UInt8]) -> String { PercentEncoding.uri(path) }
 
     // The SARIF objects written, by the names the standard gives them.
     struct Log: Encodable {

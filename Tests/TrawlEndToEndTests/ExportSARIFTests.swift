@@ -7,15 +7,8 @@ import TrawlReport
 @Suite struct ExportSARIF {
     /// Runs scripts/check-sarif.py on `file`: its exit status and what it said.
     static func check(_ file: URL) throws -> (Int32, String) {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = ["python3", root.appendingPathComponent("scripts/check-sarif.py").path, file.path]
-        let err = Pipe()
-        p.standardError = err
-        try p.run()
-        let said = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        p.waitUntilExit()
-        return (p.terminationStatus, said)
+        let run = try runScript("/usr/bin/env", ["python3", root.appendingPathComponent("scripts/check-sarif.py").path, file.path])
+        return (run.status, run.err)
     }
 
     @Test func findingsAreValidSARIFWithMaskedValuesOnly() throws {

@@ -7,12 +7,8 @@ import TrawlReport
 
 /// Runs a system tool (chmod, setfacl) and requires it to succeed.
 func runTool(_ tool: String, _ args: [String]) throws {
-    let p = Process()
-    p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    p.arguments = [tool] + args
-    try p.run()
-    p.waitUntilExit()
-    try #require(p.terminationStatus == 0, "\(tool) \(args)")
+    let run = try runScript("/usr/bin/env", [tool] + args)
+    try #require(run.status == 0, "\(tool) \(args): \(run.err)")
 }
 
 @Suite struct Exposure {
