@@ -95,7 +95,7 @@ let package = Package(
         .testTarget(name: "TrawlExtractTests", dependencies: ["TrawlExtract", "TrawlModel", "DynamicLibrary", "LibXML2", "LibArchive"]),
         .testTarget(name: "TrawlReportTests", dependencies: ["TrawlReport", "TrawlModel"]),
         .testTarget(name: "TrawlClassifyTests", dependencies: ["TrawlClassify", "TrawlModel"]),
-        .testTarget(name: "TrawlEndToEndTests", dependencies: ["TrawlReport", "TrawlModel", "TrawlDecisions", "TrawlServe"]),
+        .testTarget(name: "TrawlEndToEndTests", dependencies: ["TrawlReport", "TrawlModel", "TrawlDecisions", "TrawlServe", "SMBClient"]),
         .testTarget(name: "TrawlDecisionsTests", dependencies: ["TrawlDecisions", "TrawlReport", "TrawlModel", "SQLite"]),
         .testTarget(name: "TrawlServeTests", dependencies: [
             "TrawlServe", "TrawlDecisions", "TrawlReport", "TrawlModel",

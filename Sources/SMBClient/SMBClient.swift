@@ -233,6 +233,7 @@ private final class SMBLibrary: Sendable {
     let setTimeout: trawl_smbc_set_int
     let setKerberos: trawl_smbc_set_bool
     let setFallbackAfterKerberos: trawl_smbc_set_bool
+    let setDebugToStandardError: trawl_smbc_set_bool
     let setCCache: trawl_smbc_set_bool
     let setNoAutoAnonymous: trawl_smbc_set_bool
     let setEncryption: trawl_smbc_set_encryption
@@ -259,6 +260,7 @@ private final class SMBLibrary: Sendable {
         setTimeout = try lib.function("smbc_setTimeout", as: trawl_smbc_set_int.self)
         setKerberos = try lib.function("smbc_setOptionUseKerberos", as: trawl_smbc_set_bool.self)
         setFallbackAfterKerberos = try lib.function("smbc_setOptionFallbackAfterKerberos", as: trawl_smbc_set_bool.self)
+        setDebugToStandardError = try lib.function("smbc_setOptionDebugToStderr", as: trawl_smbc_set_bool.self)
         setCCache = try lib.function("smbc_setOptionUseCCache", as: trawl_smbc_set_bool.self)
         setNoAutoAnonymous = try lib.function("smbc_setOptionNoAutoAnonymousLogin", as: trawl_smbc_set_bool.self)
         setEncryption = try lib.function("smbc_setOptionSmbEncryptionLevel", as: trawl_smbc_set_encryption.self)
@@ -280,6 +282,8 @@ private final class SMBLibrary: Sendable {
     func makeContext(_ settings: SMBSettings, account: Account) throws(SMBError) -> UnsafeMutablePointer<SMBCCTX> {
         guard let context = newContext() else { throw SMBError(code: errno, "smbc_new_context failed") }
         setDebug(context, 0)
+        // The library's messages ("Kinit for ... failed") on standard error, not standard output.
+        setDebugToStandardError(context, 1)
         setTimeout(context, Int32(clamping: settings.timeoutMilliseconds))
         // SMB 2.1 at the least: SMB1 is neither signed by default nor safe.
         _ = setProtocols(context, "SMB2_10", "SMB3")

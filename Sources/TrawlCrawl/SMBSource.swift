@@ -22,11 +22,14 @@ package final class SMBSource: RemoteSource, @unchecked Sendable {
     private var connections: [SMBConnection?]
     private let settings: SMBSettings
     private let options: CrawlOptions
+    private let encryption: ServerEncryption
 
-    /// `jobs`: the number of workers that will use it (one connection each).
-    package init(settings: SMBSettings, options: CrawlOptions, jobs: Int) {
+    /// `jobs`: the number of workers that will use it (one connection each). `notices`: where
+    /// a server read without encryption is told, once.
+    package init(settings: SMBSettings, options: CrawlOptions, jobs: Int, notices: @escaping @Sendable (String) -> Void = { _ in }) {
         self.settings = settings
         self.options = options
+        encryption = ServerEncryption(settings: settings, notices: notices)
         connections = Array(repeating: nil, count: max(1, jobs))
     }
 
@@ -69,8 +72,9 @@ package final class SMBSource: RemoteSource, @unchecked Sendable {
         if let known = work.status {
             status = known
         } else {
+            if let refused = encryption.check(root: path) { return visit(.failed(path: path, issue: refused), worker) }
             do { status = try connection.status(SMBSource.url(path)) } catch {
-                return visit(.failed(path: path, issue: SMBSource.issue(error, kerberos: settings.kerberos)), worker)
+                return visit(.failed(path: path, issue: SMBSource.issue(error, kerberos: settings.kerberos, password: settings.password != nil)), worker)
             }
         }
         if status.isDirectory {
@@ -92,7 +96,7 @@ package final class SMBSource: RemoteSource, @unchecked Sendable {
                     children.append(SMBWork(path: childPath, relativeStart: isRoot ? nameStart : work.relativeStart, status: child, folders: folders))
                 }
             } catch {
-                return visit(.failed(path: path, issue: SMBSource.issue(error, doing: "list folder", kerberos: settings.kerberos)), worker)
+                return visit(.failed(path: path, issue: SMBSource.issue(error, doing: "list folder", kerberos: settings.kerberos, password: settings.password != nil)), worker)
             }
             queue.push(moving: &children)
             return
@@ -118,7 +122,7 @@ package final class SMBSource: RemoteSource, @unchecked Sendable {
             let file = try connection.open(url)
             return .success(SMBShareFile(file: file, connection: connection, url: url, listed: ref))
         } catch {
-            return .failure(SMBSource.issue(error, doing: "open", kerberos: settings.kerberos))
+            return .failure(SMBSource.issue(error, doing: "open", kerberos: settings.kerberos, password: settings.password != nil))
         }
     }
 
@@ -138,9 +142,15 @@ package final class SMBSource: RemoteSource, @unchecked Sendable {
     /// was to be made with a Kerberos ticket, whose usual failures are named: libsmbclient gives
     /// EINVAL when there is no ticket to use, and EACCES or EPERM when the server refused the
     /// session (an expired ticket) or Kerberos was not possible (a server named by its address).
-    static func issue(_ error: SMBError, doing: String? = nil, kerberos: Bool = false) -> ScanIssue {
+    /// `password`: the Kerberos ticket is got by the library with the credentials file's
+    /// password, so a missing ticket means that sign-in failed.
+    static func issue(_ error: SMBError, doing: String? = nil, kerberos: Bool = false, password: Bool = false) -> ScanIssue {
         let detail = doing.map { "\($0): " } ?? ""
         switch error.code {
+        case EINVAL where kerberos && password:
+            return ScanIssue(.permission, detail + "Kerberos sign-in with the credentials file's account failed (its 'domain =' line must name the Kerberos realm, e.g. EXAMPLE.ORG, or its user name be user@REALM; and the realm's KDC must answer): \(error.description)")
+        case EACCES where kerberos && password, EPERM where kerberos && password:
+            return ScanIssue(.permission, detail + "access denied by the server (a wrong password for Kerberos, an account that may not read it, or a server named by its address, which Kerberos cannot use): \(error.description)")
         case EINVAL where kerberos:
             return ScanIssue(.permission, detail + "no Kerberos ticket to use (run kinit, or point KRB5CCNAME at the ticket cache): \(error.description)")
         case EACCES where kerberos, EPERM where kerberos:

@@ -54,7 +54,7 @@ package enum ReportMerge {
         }
 
         let sink: OutputFile
-        do { sink = output == "-" ? .direct(fd: STDOUT_FILENO) : try OutputFile.open(output, for: "merged report") } catch {
+        do { sink = output == "-" ? .direct(fd: StandardOutput.report) : try OutputFile.open(output, for: "merged report") } catch {
             throw MergeError(message: error.message)
         }
         let fd: Int32
@@ -74,7 +74,7 @@ package enum ReportMerge {
         }
         switch sink {
         case .direct(let d):
-            if d != STDOUT_FILENO { close(d) }
+            if output != "-" { close(d) }
         case .temporary(let d, let temporary):
             if fsync(d) != 0 || close(d) != 0 {
                 unlink(temporary)

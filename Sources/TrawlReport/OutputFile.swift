@@ -44,10 +44,10 @@ package enum OutputFile {
     /// Writes all of `bytes` to `path` ("-": standard output) as `open` says, renamed into place
     /// when complete.
     package static func write(_ bytes: [UInt8], to path: String, for what: String) throws(ReportWriteError) {
-        let output: OutputFile = path == "-" ? .direct(fd: STDOUT_FILENO) : try open(path, for: what)
+        let output: OutputFile = path == "-" ? .direct(fd: StandardOutput.report) : try open(path, for: what)
         switch output {
         case .direct(let fd):
-            defer { if fd != STDOUT_FILENO { close(fd) } }
+            defer { if path != "-" { close(fd) } }
             try writeAll(bytes, to: fd, path: path, for: what)
         case .temporary(let fd, let temporary):
             do {

@@ -128,7 +128,7 @@ package final class ReportWriter: ReportSink, Sendable {
         self.showValues = showValues
         self.findingsOnly = findingsOnly
         if path == "-" {
-            fd = STDOUT_FILENO
+            fd = StandardOutput.report
             finalPath = nil
             temporaryPath = nil
             return

@@ -61,12 +61,13 @@ struct ScanPlan {
     /// and change time decide what is carried over); without one, a regular file is listed
     /// unstat'ed and stat'ed through its descriptor when opened (`FileJob`). An SMB listing
     /// always gives each file's size and times.
-    func walk(jobs: Int, comparesWithState: Bool, smb: SMBSettings, _ visit: @escaping @Sendable (CrawlItem, Int) -> Void) {
+    func walk(jobs: Int, comparesWithState: Bool, smb: SMBSettings, notices: @escaping @Sendable (String) -> Void,
+              _ visit: @escaping @Sendable (CrawlItem, Int) -> Void) {
         var crawl = crawl
         crawl.statFiles = comparesWithState
         let local = roots.filter { !SMBSource.isSMB($0) }, shares = roots.filter(SMBSource.isSMB)
         if !local.isEmpty { Walker(roots: local, options: crawl, jobs: jobs).run(visit) }
-        if !shares.isEmpty { SMBSource(settings: smb, options: crawl, jobs: jobs).run(roots: shares, jobs: jobs, visit) }
+        if !shares.isEmpty { SMBSource(settings: smb, options: crawl, jobs: jobs, notices: notices).run(roots: shares, jobs: jobs, visit) }
     }
 
     /// Whether this process scans `item` (always, without a shard).

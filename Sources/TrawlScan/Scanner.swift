@@ -17,6 +17,7 @@ package final class Scanner: Sendable {
     private let plan: ScanPlan
     private let patterns: PatternSet
     private let context: ScanContext
+    private let notices: @Sendable (String) -> Void
     /// Counters for a progress display.
     package var progress: ScanProgress { context.progress }
 
@@ -26,9 +27,13 @@ package final class Scanner: Sendable {
     /// - Parameter state: the incremental state; unchanged files are carried over from it and every
     ///   file read is recorded in it. Nil for a full scan that remembers nothing.
     /// - Parameter decisions: the DPO's decisions; a false positive counts towards no level.
+    /// - Parameter notices: what the user should know of how a root is read, once each (an SMB
+    ///   server read without encryption).
     package init(options: ScanOptions, patterns: PatternSet, classifier: Classifier, sink: any ReportSink, keyring: Keyring,
-                 state: StateStore? = nil, decisions: DecisionBook? = nil, problems: @escaping ProblemSink) {
+                 state: StateStore? = nil, decisions: DecisionBook? = nil, notices: @escaping @Sendable (String) -> Void = { _ in },
+                 problems: @escaping ProblemSink) {
         plan = ScanPlan(roots: options.roots, crawl: options.crawl, shard: options.shard)
+        self.notices = notices
         self.patterns = patterns
         context = ScanContext(options: options, classifier: classifier, sink: sink, keyring: keyring, carry: state.map(Carry.init),
                               decisions: decisions, problems: problems, progress: ScanProgress())
@@ -49,7 +54,7 @@ package final class Scanner: Sendable {
         })
         let failure = FirstError()
         let plan = plan
-        plan.walk(jobs: jobs, comparesWithState: context.carry != nil, smb: options.smb) { item, worker in
+        plan.walk(jobs: jobs, comparesWithState: context.carry != nil, smb: options.smb, notices: self.notices) { item, worker in
             guard failure.value == nil, plan.keeps(item) else { return }
             let job = FileJob(scan: self.context, worker: worker, detector: scratch.detector(worker), reader: scratch.reader(worker))
             do throws(ReportWriteError) {

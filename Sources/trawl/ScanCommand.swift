@@ -105,10 +105,10 @@ struct Scan: ParsableCommand {
     @Option(help: ArgumentHelp("The account for smb:// roots: a file of 'username = ', 'password = ' and 'domain = ' lines (smbclient's -A format), readable by its owner only (default: $TRAWL_SMB_CREDENTIALS; without either, a guest session, or Kerberos with --smb-kerberos).", valueName: "file"))
     var smbCredentials: String?
 
-    @Flag(help: "Reach smb:// roots with the Kerberos ticket of the account running the scan (kinit, or a keytab's ticket cache named by KRB5CCNAME); name each server as its Kerberos principal does, not by its address.")
+    @Flag(help: "Reach smb:// roots with Kerberos: the ticket of the account running the scan (kinit, or a keytab's ticket cache named by KRB5CCNAME), or one got with --smb-credentials' password (its domain line the realm); name each server as its Kerberos principal does, not by its address.")
     var smbKerberos = false
 
-    @Option(help: ArgumentHelp("SMB3 encryption for smb:// roots: request (used where the server offers it), require (a server that refuses it is not read) or off.", valueName: "level"))
+    @Option(help: ArgumentHelp("SMB3 encryption for smb:// roots: request (used where the server offers it; a server that offers none is read signed, with a warning), require (a server that offers none is not read) or off.", valueName: "level"))
     var smbEncryption: String = "request"
 
     @Option(help: ArgumentHelp("Longest wait for an SMB server to connect or answer.", valueName: "seconds"))

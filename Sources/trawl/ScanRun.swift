@@ -91,7 +91,9 @@ struct ScanRun {
         defer { withExtendedLifetime(runLock) {} }
 
         let scanner = Scanner(options: options, patterns: set, classifier: Classifier(policy: loadedPolicy), sink: writer,
-                              keyring: key, state: store, decisions: book) { path, issue in
+                              keyring: key, state: store, decisions: book, notices: { notice in
+                                  if !quiet { logger.warning("\(notice)") }
+                              }) { path, issue in
             guard !quiet else { return }
             let entry = path.map { TerminalText.escaping(bytes: $0) }.joined(separator: "!/")
             if format == .json {

@@ -6,6 +6,7 @@
 import Foundation
 import Testing
 import TrawlModel
+import SMBClient
 import TrawlReport
 
 #if canImport(Glibc)
@@ -18,6 +19,11 @@ struct SMBDomain {
     /// //dc.trawl.test/files serves this folder.
     var share: URL { dir.appendingPathComponent("share") }
     var keytab: String { dir.appendingPathComponent("scanner.keytab").path }
+    /// The account "scanner"'s password: the domain's Administrator password with "-s".
+    var scannerPassword: String {
+        ((try? String(contentsOf: dir.appendingPathComponent("admin-password"), encoding: .utf8)) ?? "")
+            .trimmingCharacters(in: .whitespacesAndNewlines) + "-s"
+    }
 
     /// KRB5_CONFIG, NSS_WRAPPER_HOSTS and LD_PRELOAD, from DIR/env.
     var client: [String: String] {
@@ -67,6 +73,22 @@ struct SMBKerberos {
         process.waitUntilExit()
         try #require(process.terminationStatus == 0, "\(tool) \(args)")
         return String(decoding: data, as: UTF8.self)
+    }
+
+    /// `trawl scan ARGS --output -` (its key in `dir`): its status, standard output and error.
+    private func scanToStandardOutput(_ args: [String], dir: URL, environment: [String: String]) throws -> (Int32, Data, String) {
+        let process = Process()
+        process.executableURL = try binary()
+        process.arguments = ["scan"] + args + ["--output", "-", "--key-file", dir.appendingPathComponent("key").path]
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        return (process.terminationStatus, data, stderr)
     }
 
     /// Plants `files` (name: content) on the share, made by root with mode 644 unless changed.
@@ -133,25 +155,93 @@ struct SMBKerberos {
     /// that failure on standard output when asked, which would put a line into a report
     /// written there.
     @Test func aReportOnStandardOutputIsOnlyTheReport() throws {
-        let process = Process()
-        process.executableURL = try binary()
         let (dir, environment) = try scratch()
         defer { try? FileManager.default.removeItem(at: dir) }
-        process.arguments = ["scan", "smb://dc.trawl.test/files", "--output", "-", "--key-file", dir.appendingPathComponent("key").path]
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        let errData = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
+        let (status, data, stderr) = try scanToStandardOutput(["smb://dc.trawl.test/files"], dir: dir, environment: environment)
         let lines = String(decoding: data, as: UTF8.self).split(separator: "\n")
-        #expect(process.terminationStatus == 1, "\(String(decoding: errData, as: UTF8.self))")
+        #expect(status == 1, "\(stderr)")
         #expect(lines.count == 3 && lines.allSatisfy { $0.hasPrefix("{") && $0.hasSuffix("}") }, "\(lines)")
         let records = try ReportReader.records(from: data)
         let root = records.compactMap { if case .file(let f) = $0 { f } else { nil } }
         #expect(root.count == 1 && root.first?.issues?.first?.kind == .permission)
+    }
+
+    /// A credentials file with `--smb-kerberos`: the library gets the ticket with the file's
+    /// password, with no ticket cache to start from. That it is Kerberos and not a password
+    /// sent to the server: the same file fails when the realm's KDC cannot be reached.
+    @Test func aPasswordFromTheCredentialsFileGetsTheTicket() throws {
+        clearShare()
+        defer { clearShare() }
+        try plant(["records/student.txt": record])
+        let (dir, environment) = try scratch()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        func credentials(_ name: String, _ lines: String) throws -> String {
+            let path = dir.appendingPathComponent(name).path
+            #expect(FileManager.default.createFile(atPath: path, contents: Data(lines.utf8), attributes: [.posixPermissions: 0o600]))
+            return path
+        }
+        let realm = try credentials("realm", "username = scanner\npassword = \(domain.scannerPassword)\ndomain = TRAWL.TEST\n")
+        let principal = try credentials("principal", "username = scanner@TRAWL.TEST\npassword = \(domain.scannerPassword)\n")
+        for file in [realm, principal] {
+            let run = try trawl(["scan", "smb://dc.trawl.test/files", "--smb-kerberos", "--smb-credentials", file, "--smb-encryption", "off", "--quiet"],
+                                environment: environment)
+            #expect(run.status == 0, "\(run.stderr)")
+            #expect(run.files.map(\.path.display) == ["smb://dc.trawl.test/files/records/student.txt"], "\(run.stderr)")
+            #expect(run.files.first?.findings.map(\.type).sorted() == ["person.name", "uk.nino"])
+        }
+
+        // No KDC answers for the realm: the sign-in fails, and nothing is read.
+        let nowhere = dir.appendingPathComponent("krb5.conf")
+        try Data("[libdefaults]\n    default_realm = TRAWL.TEST\n    dns_lookup_kdc = false\n[realms]\n    TRAWL.TEST = {\n        kdc = 127.0.0.9\n    }\n".utf8)
+            .write(to: nowhere)
+        let noKDC = try trawl(["scan", "smb://dc.trawl.test/files", "--smb-kerberos", "--smb-credentials", realm, "--smb-encryption", "off"],
+                              environment: environment.merging(["KRB5_CONFIG": nowhere.path]) { $1 })
+        #expect(noKDC.status == 1 && noKDC.files.count == 1 && noKDC.files.first?.outcome == .error, "\(noKDC.stderr)")
+        #expect(noKDC.files.first?.issues?.first?.message.contains("Kerberos sign-in with the credentials file's account failed") == true,
+                "\(noKDC.files.first?.issues ?? [])")
+
+        // The NetBIOS domain is not the realm.
+        let netbios = try credentials("netbios", "username = scanner\npassword = \(domain.scannerPassword)\ndomain = TRAWL\n")
+        let wrongRealm = try trawl(["scan", "smb://dc.trawl.test/files", "--smb-kerberos", "--smb-credentials", netbios, "--smb-encryption", "off"],
+                                   environment: environment)
+        #expect(wrongRealm.status == 1 && wrongRealm.files.first?.outcome == .error, "\(wrongRealm.stderr)")
+        #expect(wrongRealm.stderr.contains("must name the Kerberos realm"), "\(wrongRealm.stderr)")
+
+        // A wrong password.
+        let wrong = try credentials("wrong", "username = scanner\npassword = not-the-password\ndomain = TRAWL.TEST\n")
+        let refused = try trawl(["scan", "smb://dc.trawl.test/files", "--smb-kerberos", "--smb-credentials", wrong, "--smb-encryption", "off"],
+                                environment: environment)
+        #expect(refused.status == 1 && refused.files.first?.outcome == .error, "\(refused.stderr)")
+        #expect(refused.stderr.contains("a wrong password"), "\(refused.stderr)")
+    }
+
+    /// The domain controller offers no SMB3 encryption (scripts/smb-domain sets it so, as older
+    /// servers and NAS boxes are): its own answer says so; `require` refuses the share, reading
+    /// nothing, and a report written to standard output stays the report alone; `request` reads
+    /// it and says it was not encrypted.
+    @Test func requiredEncryptionRefusesAServerThatOffersNone() throws {
+        clearShare()
+        defer { clearShare() }
+        try plant(["records/student.txt": record])
+        let offer = try SMBEncryptionProbe.ask(host: "127.0.0.3", timeout: 10)
+        #expect(!offer.encrypts && offer.dialect == "3.1.1")
+        let (dir, environment) = try scratch()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try kerberos("kinit", ["-k", "-t", domain.keytab, "scanner@TRAWL.TEST"], environment)
+
+        let (status, data, stderr) = try scanToStandardOutput(["smb://dc.trawl.test/files", "--smb-kerberos", "--smb-encryption", "require"],
+                                                              dir: dir, environment: environment)
+        #expect(status == 1, "\(stderr)")
+        let lines = String(decoding: data, as: UTF8.self).split(separator: "\n")
+        #expect(lines.count == 3 && lines.allSatisfy { $0.hasPrefix("{") && $0.hasSuffix("}") }, "\(lines)")
+        let files = try ReportReader.records(from: data).compactMap { if case .file(let f) = $0 { f } else { nil } }
+        #expect(files.count == 1 && files.first?.path.display == "smb://dc.trawl.test/files" && files.first?.outcome == .error)
+        #expect(files.first?.issues?.first?.message.contains("the server offers no SMB3 encryption") == true, "\(files.first?.issues ?? [])")
+
+        let requested = try trawl(["scan", "smb://dc.trawl.test/files", "--smb-kerberos"], environment: environment)
+        #expect(requested.status == 0 && requested.files.first?.outcome == .scanned, "\(requested.stderr)")
+        #expect(requested.stderr.contains("smb://dc.trawl.test: the server offers no SMB3 encryption (it chose SMB 3.1.1): read signed, unencrypted"),
+                "\(requested.stderr)")
     }
 
     /// Files owned by the domain's account and groups (the Unix ids the server maps them to),

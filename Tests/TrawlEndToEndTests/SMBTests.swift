@@ -5,6 +5,7 @@
 import Foundation
 import Testing
 import TrawlModel
+import SMBClient
 import TrawlReport
 
 #if canImport(Glibc)
@@ -51,6 +52,22 @@ struct SMB {
         // SMB names are Unicode: a name that is not UTF-8 on the server's disk is not shown to
         // clients (Samba leaves it out of listings), so that one planted file cannot be reached.
         try expectPlanted(run, under: "smb://\(server.host)/samples/") { String(validating: $0.rawPath, as: UTF8.self) != nil }
+    }
+
+    /// The test server offers SMB3 encryption (Samba's default): the server's own answer says
+    /// so, and a scan that requires encryption reads the share; a guest cannot be encrypted, so
+    /// requiring it without an account refuses the root.
+    @Test func requiredEncryptionReadsAServerThatOffersIt() throws {
+        let offer = try SMBEncryptionProbe.ask(host: server.host, timeout: 10)
+        #expect(offer.encrypts && offer.dialect == "3.1.1")
+        let run = try trawl(["scan", "smb://\(server.host)/samples/tables", "--smb-credentials", server.credentials,
+                             "--smb-encryption", "require"])
+        #expect(run.status == 0 && run.files.count > 3 && run.files.allSatisfy { $0.outcome == .scanned }, "\(run.stderr)")
+        #expect(!run.stderr.contains("encrypt"), "\(run.stderr)")
+
+        let guest = try trawl(["scan", "smb://\(server.host)/public/tables", "--smb-encryption", "require"])
+        #expect(guest.status == 1 && guest.files.count == 1 && guest.files.first?.outcome == .error, "\(guest.stderr)")
+        #expect(guest.files.first?.issues?.first?.message.contains("guest session cannot be encrypted") == true)
     }
 
     @Test func aGuestShareIsReadWithoutCredentials() throws {
@@ -210,6 +227,15 @@ struct SMB {
         #expect(run.status == 1 && run.files.count == 1 && run.files.first?.outcome == .error, "\(run.stderr)")
         #expect(run.stderr.contains("smb://127.0.0.1:\(port)/share") && run.stderr.contains("no answer from the server in time"), "\(run.stderr)")
         #expect(seconds >= 2 && seconds < 30, "took \(seconds) s")
+
+        // With an account, the server is first asked whether it encrypts: that wait is the only
+        // one (the library is not left to wait again).
+        let asked = Date()
+        let account = try trawl(["scan", "smb://127.0.0.1:\(port)/share", "--smb-timeout", "3", "--smb-credentials", server.credentials])
+        let waited = Date().timeIntervalSince(asked)
+        #expect(account.status == 1 && account.files.count == 1 && account.files.first?.outcome == .error, "\(account.stderr)")
+        #expect(account.stderr.contains("no answer from the server in time"), "\(account.stderr)")
+        #expect(waited >= 3 && waited < 5.5, "took \(waited) s")
     }
 
     /// Every file and folder of the share as the server's disk has it: content digest, size,
