@@ -178,6 +178,39 @@ package final class DecisionStore {
         }
     }
 
+    /// Points every open decision at or under `old` (a folder, a share's root) at the same place
+    /// under `new`: a share scanned under another path (a new mount point, the server's full
+    /// name). Folder and type decisions are keyed by their path, so without this they would
+    /// match nothing under the new name. Each move has a line in the history. Returns the moved
+    /// decisions as they are now.
+    /// - Throws: `DecisionError` when either path is empty or they are the same.
+    package func moveRoot(from old: String, to new: String, by: String, at: String = Timestamp.string(Date())) throws(DecisionError) -> [StoredDecision] {
+        let from = Self.withoutTrailingSlash(old), to = Self.withoutTrailingSlash(new)
+        guard !from.isEmpty, !to.isEmpty else { throw DecisionError("moving decisions needs the old and the new path") }
+        guard from != to else { throw DecisionError("\(from): the old and the new path are the same") }
+        let moving = try open().filter { $0.path == from || $0.path.hasPrefix(from + "/") || $0.path.hasPrefix(from + "!/") }
+        var moved: [StoredDecision] = []
+        try wrap("cannot move the decisions") { () throws(SQLiteError) in
+            try transaction { () throws(SQLiteError) in
+                for var d in moving {
+                    let path = to + d.path.dropFirst(from.count)
+                    try db.prepare("UPDATE decision SET path = ? WHERE id = ?").run([.text(path), .integer(d.id)])
+                    try log(d.id, "moved", by: by, at: at, detail: "the share moved: \(d.path) → \(path)")
+                    d.path = path
+                    moved.append(d)
+                }
+            }
+        }
+        return moved
+    }
+
+    /// `path` without trailing "/" (a root "/" and "smb://" stay as they are).
+    private static func withoutTrailingSlash(_ path: String) -> String {
+        var p = Substring(path)
+        while p.count > 1 && p.hasSuffix("/") && !p.hasSuffix("://") { p = p.dropLast() }
+        return String(p)
+    }
+
     /// Gives a finding's or file's decision the content id of its file (a migrated decision has
     /// none until its file is seen in a report).
     package func identify(id: Int64, contentId: String, by: String, at: String = Timestamp.string(Date())) throws(DecisionError) {

@@ -164,8 +164,8 @@ struct Triage: ParsableCommand {
 struct Decisions: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "decisions",
-        abstract: "Export or import the decisions store as JSON, or print its history.",
-        subcommands: [ExportJSON.self, ImportJSON.self, History.self])
+        abstract: "Export or import the decisions store as JSON, print its history, or move it to a share's new path.",
+        subcommands: [ExportJSON.self, ImportJSON.self, History.self, MoveRoot.self])
 
     struct Dump: Codable {
         var format = "trawl.decisions/2"
@@ -210,6 +210,34 @@ struct Decisions: ParsableCommand {
                 do { _ = try store.add(d); n += 1 } catch { printError("decision \(d.id) of \(file) refused: \(error)") }
             }
             print("imported \(n) decisions (by \(who))")
+        }
+    }
+
+    struct MoveRoot: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "move-root",
+            abstract: "Point the decisions under a share's old path at its new one (a new mount point, the server's full name).",
+            discussion: """
+                A decision about a folder, or a type across a folder, is keyed by the folder's path, so a share \
+                scanned under another path (/mnt/share after /srv/share, smb://fs01.college.local/hr after \
+                smb://fs01/hr) needs its decisions moved once: every open decision at or under OLD is pointed at \
+                the same place under NEW, with a line each in the history. Decisions on findings and files follow \
+                their content anyway; their paths are moved too, as hints.
+                """)
+        @Option(help: ArgumentHelp("The decisions store.", valueName: "file")) var decisions: String
+        @Argument(help: "The share's path as the decisions name it.") var old: String
+        @Argument(help: "The path it is scanned under from now on.") var new: String
+        @Option(help: "Who moves them (default: the account running the command).") var by: String?
+
+        func run() throws {
+            let who = try decider(by)
+            let moved: [StoredDecision]
+            do { moved = try openStore(decisions).moveRoot(from: old, to: new, by: who) } catch {
+                printError("\(error)")
+                throw ExitCode(ExitStatus.usageOrFatal)
+            }
+            for d in moved { print("\(d.id)\t\(d.scope.rawValue)\t\(d.path)") }
+            print("moved \(moved.count) decision\(moved.count == 1 ? "" : "s") (by \(who))")
         }
     }
 

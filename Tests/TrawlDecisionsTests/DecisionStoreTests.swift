@@ -145,3 +145,29 @@ import TrawlReport
         #expect(FileManager.default.contents(atPath: bad) == Data("decisions: [[[".utf8), "a file that does not parse is left alone")
     }
 }
+
+/// A share scanned under a new path: its folder decisions (keyed by path) are moved once, and
+/// then match there; a neighbour whose name starts the same is left alone.
+@Suite struct MovingAShare {
+    @Test func decisionsUnderTheOldPathMatchUnderTheNewOne() throws {
+        let s = try Scratch()
+        defer { s.remove() }
+        let store = try DecisionStore(path: s.path("decisions.db"))
+        func add(_ scope: DecisionScope, _ path: String, type: String? = nil) throws -> StoredDecision {
+            try store.add(StoredDecision(scope: scope, path: path, type: type, kind: .falsePositive, reason: "test data", by: "dpo",
+                                         at: "2026-12-01T09:00:00Z"))
+        }
+        let hr = try add(.folder, "/srv/share/hr")
+        let emails = try add(.type, "/srv/share", type: "email")
+        let neighbour = try add(.folder, "/srv/shared/hr")
+        let moved = try store.moveRoot(from: "/srv/share/", to: "/mnt/share", by: "it")
+        #expect(Set(moved.map(\.id)) == [hr.id, emails.id])
+        let book = try store.book()
+        #expect(book.decision(fingerprint: nino, type: "uk.nino", path: "/mnt/share/hr/staff.csv")?.id == hr.id)
+        #expect(book.decision(fingerprint: email, type: "email", path: "/mnt/share/it/plan.txt")?.id == emails.id)
+        #expect(book.decision(fingerprint: nino, type: "uk.nino", path: "/srv/share/hr/staff.csv") == nil, "the old path is gone")
+        #expect(try store.decision(id: neighbour.id)?.path == "/srv/shared/hr")
+        #expect(try store.history().filter { $0.action == "moved" }.map(\.by) == ["it", "it"])
+        #expect(throws: DecisionError.self) { try store.moveRoot(from: "/mnt/share", to: "/mnt/share/", by: "it") }
+    }
+}
