@@ -350,6 +350,40 @@ struct SMB {
     /// server's listing gives differ, so the next run with the state reads it again while the
     /// unchanged file beside it is carried over. (Samba gives the modification time as the change
     /// time, so a rewrite that also puts the modification time back is not seen over Samba.)
+    /// A run over a share killed midway (SIGKILL, once the state has committed a batch) leaves
+    /// no report under its name, and the next run carries over what the killed one read.
+    @Test func aRunKilledMidwayIsResumedFromTheState() throws {
+        let folder = "killed-\(UUID())"
+        let dir = try scratchFolder("smb-killed")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try plant((0..<2000).map { "n\($0).txt" }, in: folder) { _ in
+            let output = dir.appendingPathComponent("report.json")
+            let state = dir.appendingPathComponent("state.db").path
+            let key = dir.appendingPathComponent("key").path
+            let root = "smb://\(server.host)/access/\(folder)"
+            let process = Process()
+            process.executableURL = try binary()
+            process.arguments = ["scan", root, "--smb-credentials", server.credentials, "--output", output.path, "--state", state,
+                                 "--key-file", key, "--quiet", "--jobs", "1"]
+            try process.run()
+            let deadline = Date().addingTimeInterval(300)
+            while Date() < deadline, process.isRunning {
+                if let rows = try? String(contentsOfFile: state + "-wal", encoding: .isoLatin1), rows.count > 200_000 { break }
+                usleep(20_000)
+            }
+            try #require(process.isRunning, "the scan ended before it could be killed midway")
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+            #expect(!FileManager.default.fileExists(atPath: output.path), "no partial report under the output name")
+
+            let next = try trawl(["scan", root, "--smb-credentials", server.credentials, "--state", state, "--quiet"], key: key)
+            #expect(next.status == 0, "\(next.stderr)")
+            #expect(next.files.count == 2000 && next.files.allSatisfy { $0.level == .restricted })
+            let carried = next.summary?.filesCarriedOver ?? 0
+            #expect(carried > 0 && carried < 2000, "work of the killed run is reused: \(carried) carried over")
+        }
+    }
+
     @Test func aFileRewrittenAtTheSameSizeIsReadAgain() throws {
         let folder = "carry-\(UUID())"
         let dir = try scratchFolder("smb-carry")
