@@ -157,10 +157,31 @@ package struct ReportDiff: Codable, Sendable {
     package var copied: [Move] = []
     /// With a decisions store: what was decided, closed or moved between the two scans' starts.
     package var decisionsBetween: [DecisionChange]?
+    /// Set when each list holds only its first this many (`limited(to:)`); the totals are whole.
+    package var listsLimitedTo: Int?
+
+    /// The diff with each list cut to its first `n` and the totals whole: what a page that shows
+    /// the totals and the first changes needs, without carrying every change of two unrelated
+    /// reports to the browser.
+    package func limited(to n: Int) -> ReportDiff {
+        var out = self
+        out.findingsAdded = Array(findingsAdded.prefix(n))
+        out.findingsResolved = Array(findingsResolved.prefix(n))
+        out.levelChanges = Array(levelChanges.prefix(n))
+        out.exposureChanges = Array(exposureChanges.prefix(n))
+        out.newlyOverdue = Array(newlyOverdue.prefix(n))
+        out.filesNew = Array(filesNew.prefix(n))
+        out.filesGone = Array(filesGone.prefix(n))
+        out.moved = Array(moved.prefix(n))
+        out.copied = Array(copied.prefix(n))
+        out.decisionsBetween = decisionsBetween.map { Array($0.prefix(n)) }
+        out.listsLimitedTo = n
+        return out
+    }
 
     enum CodingKeys: String, CodingKey {
         case schema, old, new, totals, rose, moved, copied
-        case decisionsBetween = "decisions_between"
+        case decisionsBetween = "decisions_between", listsLimitedTo = "lists_limited_to"
         case findingsAdded = "findings_added", findingsResolved = "findings_resolved", levelChanges = "level_changes"
         case filesNew = "files_new", filesGone = "files_gone", exposureChanges = "exposure_changes", newlyOverdue = "newly_overdue"
     }

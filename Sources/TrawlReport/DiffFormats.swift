@@ -15,7 +15,7 @@ extension ReportDiff {
         case .text: return text
         case .json: return try jsonText
         case .csv: return csv(byteOrderMark: byteOrderMark)
-        case .html: return html
+        case .html: return html()
         }
     }
 
@@ -109,9 +109,14 @@ extension ReportDiff {
 
     // MARK: HTML
 
+    /// The most rows a section of the page lists: a page of two unrelated 200,000-file reports
+    /// would otherwise be some 100 MB, more than a browser opens usefully. The JSON and the CSV
+    /// list every change.
+    package static let pageRowsPerSection = 5_000
+
     /// A page that loads nothing from elsewhere and runs no script: the two runs, the totals, and
-    /// a table for each kind of change, every name escaped.
-    package var html: String {
+    /// a table for each kind of change (its first `rowsPerSection` rows), every name escaped.
+    package func html(rowsPerSection: Int = ReportDiff.pageRowsPerSection) -> String {
         let t = totals
         var out = """
         <!doctype html>
@@ -139,11 +144,15 @@ extension ReportDiff {
         func section(_ id: String, _ title: String, _ head: [String], _ rows: [[String]], classes: [String?] = []) {
             guard !rows.isEmpty else { return }
             out += "<h2>\(Self.escape(title)) (\(rows.count))</h2>\n<table id=\"\(id)\"><tr>" + head.map { "<th>\(Self.escape($0))</th>" }.joined() + "</tr>\n"
-            for (i, r) in rows.enumerated() {
+            for (i, r) in rows.prefix(rowsPerSection).enumerated() {
                 let c = i < classes.count ? classes[i].map { " class=\"\($0)\"" } ?? "" : ""
                 out += "<tr\(c)>" + r.map { "<td>\(Self.escape($0))</td>" }.joined() + "</tr>\n"
             }
             out += "</table>\n"
+            if rows.count > rowsPerSection {
+                out += "<p class=\"more\" id=\"\(id)-more\">The first \(rowsPerSection) of \(rows.count); the CSV and JSON diffs "
+                    + "(<code>trawl diff --format csv</code> or <code>json</code>) list every one.</p>\n"
+            }
         }
         section("level-changes", "Levels changed", ["File", "Was", "Is", "Moved from"],
                 levelChanges.map { [$0.path, $0.from.rawValue, $0.to.rawValue, $0.movedFrom ?? ""] },

@@ -174,16 +174,20 @@ enum DeskPage {
         $("compare").onclick = async () => {
           comparisonLinks();
           let c;
-          try { c = await api("/api/diff?" + new URLSearchParams({old: $("cmp-old").value, new: $("cmp-new").value})); }
+          try { c = await api("/api/diff?" + new URLSearchParams({old: $("cmp-old").value, new: $("cmp-new").value, limit: 200})); }
           catch (e) { $("comparison").innerHTML = `<div class="msg err">${esc(e.message)}</div>`; return; }
-          const d = c, t = d.totals, list = (title, items) => items.length ?
-            `<h4>${esc(title)} (${items.length})</h4><ul>${items.slice(0, 200).map(x => `<li>${esc(x)}</li>`).join("")}</ul>` : "";
+          const d = c, t = d.totals, list = (title, items, total) => items.length ?
+            `<h4>${esc(title)} (${total})</h4><ul>${items.map(x => `<li>${esc(x)}</li>`).join("")}</ul>`
+            + (total > items.length ? `<p class="more">The first ${items.length} of ${total}: the HTML, CSV and JSON diffs list more.</p>` : "") : "";
           $("comparison").innerHTML = `<p id="cmp-totals">findings: ${t.findings_added} added, ${t.findings_resolved} resolved;
             files: ${t.files_new} new, ${t.files_gone} gone, ${t.files_moved} moved, ${t.files_copied} copied; levels: ${t.levels_rose} rose, ${t.levels_fell} fell</p>`
-            + list("Levels changed", d.level_changes.map(x => `${x.path}: ${x.from} → ${x.to}` + (x.moved_from ? ` (moved from ${x.moved_from})` : "")))
-            + list("Moved", d.moved.map(x => `${x.from} → ${x.to}`)) + list("New files", d.files_new.map(x => `${x.path} (${x.level})`))
-            + list("Files gone", d.files_gone.map(x => `${x.path} (${x.level})`))
-            + list("Decisions between the two runs", d.decisions_between.map(e => `${e.at} ${e.by} ${e.action} #${e.decision_id}: ${e.detail}`));
+            + list("Levels changed", d.level_changes.map(x => `${x.path}: ${x.from} → ${x.to}` + (x.moved_from ? ` (moved from ${x.moved_from})` : "")),
+                   t.levels_rose + t.levels_fell)
+            + list("Moved", d.moved.map(x => `${x.from} → ${x.to}`), t.files_moved)
+            + list("New files", d.files_new.map(x => `${x.path} (${x.level})`), t.files_new)
+            + list("Files gone", d.files_gone.map(x => `${x.path} (${x.level})`), t.files_gone)
+            + list("Decisions between the two runs", d.decisions_between.map(e => `${e.at} ${e.by} ${e.action} #${e.decision_id}: ${e.detail}`),
+                   d.decisions_between.length);
         };
         async function loadDecisions() {
           const rows = await api("/api/decisions");

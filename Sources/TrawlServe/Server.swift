@@ -163,9 +163,12 @@ package func deskRouter(desk: Desk, access: Access, title: String = "Trawl desk"
         do {
             let diff = try await desk.diff(old: old, new: new)
             switch written {
-            case .html: return DeskResponse.html(diff.html)
+            case .html: return DeskResponse.html(diff.html())
             case .csv: return DeskResponse.download(diff.csv(), type: "text/csv; charset=utf-8", name: "diff.csv")
-            default: return DeskResponse.json(diff)
+            default:
+                // `limit`: each list cut to its first so many (the desk's comparison shows 200).
+                if let limit = p["limit"].flatMap({ Int(String($0)) }), limit >= 0 { return DeskResponse.json(diff.limited(to: limit)) }
+                return DeskResponse.json(diff)
             }
         } catch { return DeskResponse.error(error) }
     }

@@ -84,7 +84,7 @@ func parseCSV(_ text: String) -> [[String]] {
     }
 
     @Test func theHTMLPageListsEachChangeEscapedAndLoadsNothing() throws {
-        let page = try diff().html
+        let page = try diff().html()
         #expect(page.contains("<table id=\"level-changes\">"))
         #expect(page.contains("<td>/srv/share/archive/staff-2025.csv</td><td>Internal</td><td>Confidential</td><td>/srv/share/hr/staff.csv</td>"))
         #expect(page.contains("&lt;b&gt;odd&lt;/b&gt;, &quot;name&quot;.txt") && !page.contains("<b>odd"), "a name is text, never markup")
@@ -94,8 +94,29 @@ func parseCSV(_ text: String) -> [[String]] {
         // A diff without a decisions store says nothing of decisions; with one and none taken, it says so.
         var none = try diff()
         none.decisionsBetween = nil
-        #expect(!none.html.contains("Decisions between"))
+        #expect(!none.html().contains("Decisions between"))
         none.decisionsBetween = []
-        #expect(none.html.contains("<p id=\"decisions-between\">None.</p>"))
+        #expect(none.html().contains("<p id=\"decisions-between\">None.</p>"))
+    }
+
+    /// A section longer than the page's limit lists its first rows and says where the rest is;
+    /// the totals, the JSON and the CSV keep every change. `limited(to:)` cuts every list and
+    /// says so, the totals whole.
+    @Test func longSectionsAreCutOnThePageNotInTheData() throws {
+        let full = try diff()
+        #expect(full.findingsResolved.count == 1 && full.filesNew.count == 1 && full.findingsAdded.count == 2)
+        let page = full.html(rowsPerSection: 1)
+        let added = try #require(page.range(of: "<table id=\"findings-added\">").map { page[$0.upperBound...] })
+        #expect(added.components(separatedBy: "</table>").first?.components(separatedBy: "<tr>").count == 3,
+                "the header and one row")
+        #expect(page.contains("<h2>Findings added (2)</h2>"))
+        #expect(page.contains("<p class=\"more\" id=\"findings-added-more\">The first 1 of 2;"))
+        #expect(!page.contains("id=\"files-new-more\""), "a section within the limit says nothing more")
+        #expect(full.csv().components(separatedBy: "finding_added").count == 3, "the CSV lists both")
+
+        let limited = full.limited(to: 1)
+        #expect(limited.findingsAdded.count == 1 && limited.totals.findingsAdded == 2 && limited.listsLimitedTo == 1)
+        #expect(try limited.jsonText.contains("\"lists_limited_to\" : 1"))
+        #expect(try !full.jsonText.contains("lists_limited_to"))
     }
 }

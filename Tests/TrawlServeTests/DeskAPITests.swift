@@ -194,6 +194,12 @@ struct Runs {
                 #expect(diff.filesNew.map(\.path) == ["/srv/share/hr/new.csv"])
                 #expect(diff.decisionsBetween?.map(\.detail) == ["false_positive on folder /srv/share/it: test files"])
             }
+            // The desk's own comparison asks for the first changes of each list and the whole totals.
+            try await client.execute(uri: "/api/diff?old=monday.json&new=tuesday.json&limit=0", method: .get, headers: bearer) { r in
+                let diff = try #require(decode(ReportDiff.self, r), "\(String(buffer: r.body))")
+                #expect(diff.moved.isEmpty && diff.filesNew.isEmpty && diff.listsLimitedTo == 0)
+                #expect(diff.totals.filesMoved == 1 && diff.totals.filesNew == 1)
+            }
             try await client.execute(uri: "/api/diff?old=monday.json&new=tuesday.json&format=csv", method: .get, headers: bearer) { r in
                 #expect(r.headers[.contentType]?.hasPrefix("text/csv") == true)
                 let lines = String(buffer: r.body).split(separator: "\r\n")
