@@ -55,7 +55,10 @@ package enum Validators {
     // MARK: NI number (HMRC NIM39110)
 
     /// Letters D, F, I, Q, U, V are never used in the prefix; O is never the second letter; some
-    /// pairs are not allocated, and some prefixes are administrative or temporary, not NI numbers.
+    /// pairs are not allocated. HMRC's administrative prefixes (CR, MW, NC, PY, PZ: an
+    /// investigation's, a migrant worker's, a pension scheme member's, a tax-only account's
+    /// reference) stand for a person on HMRC's or DWP's records, so they are NI numbers here; PP
+    /// is a pension scheme's stand-in for "no number" and stands for no one.
     @Sendable static func ukNINO(_ value: String) -> Validation {
         var value = value
         return value.withUTF8 { bytes in
@@ -84,12 +87,12 @@ package enum Validators {
         }
     }
 
-    /// `ninoNeverUsed`, `ninoNotAllocated` and `ninoAdministrative` as bits, A at bit 0: the
+    /// `ninoNeverUsed`, `ninoNotAllocated` and `ninoStandIns` as bits, A at bit 0: the
     /// letters never used, and for each first letter the second letters of its refused pairs.
     private static let ninoLetterRules: (neverUsed: UInt32, refusedSeconds: [UInt32]) = {
         let neverUsed = ninoNeverUsed.reduce(UInt32(0)) { $0 | 1 << UInt32($1.asciiValue! - 65) }
         var refusedSeconds = [UInt32](repeating: 0, count: 26)
-        for pair in ninoNotAllocated.union(ninoAdministrative) {
+        for pair in ninoNotAllocated.union(ninoStandIns) {
             let b = Array(pair.utf8)
             refusedSeconds[Int(b[0] - 65)] |= 1 << UInt32(b[1] - 65)
         }
@@ -106,14 +109,16 @@ package enum Validators {
         // HMRC's own example (QQ 12 34 56 A) is shown as example data; it can never be issued.
         if prefix == "QQ" { return "ABCD".contains(chars.last!) ? .exempt(.exampleData) : .invalid }
         if ninoNeverUsed.contains(a) || ninoNeverUsed.contains(b) || b == "O" { return .invalid }
-        if ninoNotAllocated.contains(prefix) || ninoAdministrative.contains(prefix) { return .invalid }
+        if ninoNotAllocated.contains(prefix) || ninoStandIns.contains(prefix) { return .invalid }
         guard let suffix = chars.last, "ABCD".contains(suffix) else { return .invalid }
         return .valid
     }
 
     private static let ninoNeverUsed: Set<Character> = ["D", "F", "I", "Q", "U", "V"]
     private static let ninoNotAllocated: Set<String> = ["BG", "GB", "KN", "NK", "NT", "TN", "ZZ"]
-    private static let ninoAdministrative: Set<String> = ["OO", "CR", "FY", "MW", "NC", "PP", "PY", "PZ"]
+    /// Administrative prefixes that stand for no person: PP (a pension scheme's "no number"), and
+    /// OO and FY, which the letter rules refuse anyway.
+    private static let ninoStandIns: Set<String> = ["OO", "FY", "PP"]
 
     // MARK: Dates of birth
 

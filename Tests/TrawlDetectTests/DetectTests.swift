@@ -109,7 +109,8 @@ func detect(_ text: String, cells: [Cell] = [], minimum: Confidence = .medium) t
 @Suite struct ValidatorRules {
     @Test(arguments: [
         ("AB123456C", true), ("QQ123456A", false), ("GB123456A", false), ("TN123456A", false), ("DA123456A", false),
-        ("AO123456A", false), ("AB123456E", false), ("OO123456A", false), ("CR123456A", false),
+        ("AO123456A", false), ("AB123456E", false), ("OO123456A", false), ("PP123456A", false),
+        ("CR123456A", true), ("MW123456B", true), ("NC123456C", true), ("PY123456D", true), ("PZ123456A", true),
     ])
     func niNumberPrefixAndSuffix(_ value: String, _ valid: Bool) {
         #expect((Validators.ukNINO(value) == .valid) == valid)
