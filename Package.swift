@@ -24,7 +24,7 @@ let package = Package(
         .systemLibrary(name: "CArchive", pkgConfig: "libarchive", providers: [.apt(["libarchive-dev"])]),
         .systemLibrary(name: "CPCRE2", pkgConfig: "libpcre2-8", providers: [.apt(["libpcre2-dev"])]),
         .systemLibrary(name: "CXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
-        .systemLibrary(name: "CGMime", pkgConfig: "gmime-3.0", providers: [.apt(["libgmime-3.0-dev"])]),
+        .systemLibrary(name: "CGMime", providers: [.apt(["libgmime-3.0-0"])]),
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
         .systemLibrary(name: "CACL", pkgConfig: "libacl", providers: [.apt(["libacl1-dev"])]),
         .systemLibrary(name: "CXlsxWriter", pkgConfig: "xlsxwriter", providers: [.apt(["libxlsxwriter-dev"])]),
@@ -45,7 +45,7 @@ let package = Package(
         .target(name: "PCRE2", dependencies: ["CPCRE2"], exclude: ["README.md"]),
         .target(name: "LibArchive", dependencies: ["CArchive"], exclude: ["README.md"]),
         .target(name: "LibXML2", dependencies: ["CXML2"], exclude: ["README.md"]),
-        .target(name: "GMime", dependencies: ["CGMime"], exclude: ["README.md"]),
+        .target(name: "GMime", dependencies: ["CGMime", "DynamicLibrary"], exclude: ["README.md"]),
         // libphonenumber is C++: a small C++ target gives it a C interface that Swift calls.
         .target(name: "CPhoneNumber", exclude: ["README.md"],
                 linkerSettings: [.linkedLibrary("phonenumber"), .linkedLibrary("protobuf")]),

@@ -97,7 +97,8 @@ enum Mail {
             message.headers = parsed.headers.map { ($0.name, windows1252Controls($0.value)) }
             if let body = parsed.body { walk(body, into: &message, depth: 0) }
         } catch {
-            message.unread = .corrupt("email: \(error)")
+            message.unread = error.libraryMissing
+                ? .unsupported("email reading is not available on this machine: \(error.message)") : .corrupt("email: \(error)")
         }
         return message
     }
