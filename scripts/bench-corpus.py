@@ -350,6 +350,7 @@ def main():
     ap.add_argument("--xlsx", type=int, default=0)
     ap.add_argument("--tree", type=int, default=0)
     ap.add_argument("--prose-mb", type=int, default=0)
+    ap.add_argument("--pdf", type=int, default=0)
     ap.add_argument("--share", type=int, default=0)
     ap.add_argument("--seed", type=int, default=1)
     a = ap.parse_args()
@@ -400,6 +401,13 @@ def main():
         os.makedirs(os.path.join(a.dir, "prose"), exist_ok=True)
         with open(os.path.join(a.dir, "prose", f"papers-{i:05d}.txt"), "wb") as f:
             f.write(english(rp, 512 * 1024))
+    # Text PDFs of several sizes (1 to 60 pages, a median of 3), prose with personal data as
+    # dense as the text corpus's; on a random stream of their own, as the prose.
+    rf = random.Random(a.seed + 2000)
+    for i in range(a.pdf):
+        os.makedirs(os.path.join(a.dir, "pdf"), exist_ok=True)
+        with open(os.path.join(a.dir, "pdf", f"report-{i:05d}.pdf"), "wb") as f:
+            f.write(share_pdf(rf))
     for i in range(a.tree):
         d = os.path.join(a.dir, "tree", f"d{i % 100:02d}", f"e{(i // 100) % 40:02d}")
         os.makedirs(d, exist_ok=True)
