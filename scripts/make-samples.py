@@ -204,7 +204,7 @@ def plain_text():
 def delimited():
     rows = [
         ["Learner ID", "Full name", "Date of Birth", "NI Number", "Email", "Postcode"],
-        ["L1001", "Aisha Khan", "17/05/2004", "AB123456C", "aisha.khan04@gmail.com", "M1 1AE"],
+        ["L1001", "Aisha Khan", "17/05/2004", "JH471953C", "aisha.khan04@gmail.com", "M1 1AE"],
         ["L1002", "Ben Carter", "02/11/2003", "CE 65 43 21 D", "ben.carter@hotmail.co.uk", "SW1A 2AA"],
         ["L1003", "Chloe Evans", "29/02/2004", "WL112233B", "chloe.e@icloud.com", "CF10 3AT"],
     ]

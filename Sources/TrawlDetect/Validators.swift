@@ -76,6 +76,7 @@ package enum Validators {
             guard count == 9 else { return .invalid }
             let suffixOK = last >= 65 && last <= 68  // A-D
             if a == 81 && b == 81 { return suffixOK ? .exempt(.exampleData) : .invalid }  // QQ
+            if a == 65 && b == 66 && suffixOK && isTextbookDigits(bytes) { return .exempt(.exampleData) }  // AB 12 34 56
             if b == 79 { return .invalid }  // O
             // The prefix's rules by bits (a set's lookup hashed each letter, several hundred
             // instructions a value); a digit in the prefix is in none of them, as on characters.
@@ -108,10 +109,24 @@ package enum Validators {
         let prefix = String([a, b])
         // HMRC's own example (QQ 12 34 56 A) is shown as example data; it can never be issued.
         if prefix == "QQ" { return "ABCD".contains(chars.last!) ? .exempt(.exampleData) : .invalid }
+        if prefix == "AB" && chars.dropFirst(2).prefix(6) == "123456" && "ABCD".contains(chars.last!) { return .exempt(.exampleData) }
         if ninoNeverUsed.contains(a) || ninoNeverUsed.contains(b) || b == "O" { return .invalid }
         if ninoNotAllocated.contains(prefix) || ninoStandIns.contains(prefix) { return .invalid }
         guard let suffix = chars.last, "ABCD".contains(suffix) else { return .invalid }
         return .valid
+    }
+
+    /// Whether the six digits of an ASCII NI number are 123456: with the prefix AB, the example
+    /// NI number of forms, payroll guidance and teaching material ("AB 12 34 56 C"), shown as
+    /// example data as HMRC's own QQ 12 34 56 C is. Both are in docs/patterns.md.
+    private static func isTextbookDigits(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        var digits = 0, expected: UInt8 = 49  // "1"
+        for c in bytes where c >= 48 && c <= 57 {
+            guard c == expected else { return false }
+            expected += 1
+            digits += 1
+        }
+        return digits == 6
     }
 
     private static let ninoNeverUsed: Set<Character> = ["D", "F", "I", "Q", "U", "V"]
