@@ -1,9 +1,16 @@
 // A small safe wrapper over PCRE2 (8-bit, JIT). It knows nothing of Trawl.
 //
-// Design: a pattern is compiled and JIT-compiled once and shared read-only by every worker
-// (`CompiledPattern`, Sendable); the mutable part of matching, the match data, belongs to one worker
-// (`MatchScratch`, not Sendable). Input is always bytes; no String crosses the hot path.
+// Design: a pattern is compiled once and shared read-only by every worker (`CompiledPattern`,
+// Sendable); the mutable part of matching, the match data, belongs to one worker (`MatchScratch`,
+// not Sendable). Input is always bytes; no String crosses the hot path.
+//
+// A pattern is JIT-compiled when it is first matched, not when it is compiled: the JIT is most of
+// a pattern's compile time (some 15M instructions of every scan's start-up for Trawl's set), and
+// a scan meets only the patterns whose anchors its files hold. Compiling still checks the pattern
+// at once; the JIT is made under a lock, before any match of that pattern runs (PCRE2's compiled
+// code is read-only only once its JIT code is in place).
 internal import CPCRE2
+import Synchronization
 
 /// An error from PCRE2, with PCRE2's own message.
 public struct PCRE2Error: Error, CustomStringConvertible, Sendable {
@@ -38,13 +45,14 @@ public struct CompileOptions: OptionSet, Sendable {
     public static let utf = CompileOptions(rawValue: PCRE2_UTF)
 }
 
-/// A compiled and (when the platform allows) JIT-compiled pattern.
+/// A compiled pattern, JIT-compiled (when the platform allows) at its first match.
 public final class CompiledPattern {
     let code: OpaquePointer
-    /// True when the JIT compiled the pattern; matching then uses the fast JIT entry point.
-    public let isJIT: Bool
     /// Number of capture groups in the pattern.
     public let captureCount: Int
+    /// Whether the JIT has been tried: 0 not yet, 1 it compiled the pattern, 2 it could not.
+    private let jitState = Atomic<UInt8>(0)
+    private let jitLock = Mutex(())
 
     /// Compiles `pattern`.
     /// - Throws: `PCRE2Error` with PCRE2's message and the offset of the fault.
@@ -58,18 +66,33 @@ public final class CompiledPattern {
         }
         guard let compiled else { throw PCRE2Error(code: errorCode, offset: errorOffset, operation: "compile") }
         code = compiled
-        isJIT = pcre2_jit_compile_8(compiled, UInt32(PCRE2_JIT_COMPLETE)) == 0
         var count: UInt32 = 0
         pcre2_pattern_info_8(compiled, UInt32(PCRE2_INFO_CAPTURECOUNT), &count)
         captureCount = Int(count)
     }
 
     deinit { pcre2_code_free_8(code) }
+
+    /// True when the JIT compiled the pattern (it is tried now if it has not been): matching then
+    /// uses the fast JIT entry point. Every match asks this first, so none runs while the JIT
+    /// code is being made.
+    public var isJIT: Bool {
+        let state = jitState.load(ordering: .acquiring)
+        if state != 0 { return state == 1 }
+        return jitLock.withLock { _ in
+            let state = jitState.load(ordering: .acquiring)
+            if state != 0 { return state == 1 }
+            let compiled = pcre2_jit_compile_8(code, UInt32(PCRE2_JIT_COMPLETE)) == 0
+            jitState.store(compiled ? 1 : 2, ordering: .releasing)
+            return compiled
+        }
+    }
 }
 
 // SAFETY: PCRE2 documents compiled code (and its JIT code) as read-only after compilation and safe
 // to use from many threads at once, provided each thread has its own match data. Match data lives
-// in `MatchScratch`, which is not Sendable.
+// in `MatchScratch`, which is not Sendable. The JIT code is added once, under the pattern's lock,
+// before any match of the pattern (`isJIT`).
 extension CompiledPattern: @unchecked Sendable {}
 
 /// Per-worker scratch for matching one pattern: PCRE2 match data, a match context with resource
@@ -77,7 +100,9 @@ extension CompiledPattern: @unchecked Sendable {}
 public final class MatchScratch {
     let data: OpaquePointer
     let context: OpaquePointer
-    let jitStack: OpaquePointer?
+    /// Made at the first JIT match of this worker: nil before, and for a pattern the JIT could
+    /// not compile.
+    private var jitStack: OpaquePointer?
     let pattern: CompiledPattern
 
     /// - Parameter matchLimit: PCRE2's match limit: a pathological pattern and subject give up with
@@ -93,10 +118,18 @@ public final class MatchScratch {
         self.context = context
         pcre2_set_match_limit_8(context, matchLimit)
         pcre2_set_depth_limit_8(context, 100_000)
-        // The default JIT stack (32 KiB, on the machine stack) is too small for some patterns on
-        // long subjects; give each worker its own, growing to 1 MiB.
-        jitStack = pattern.isJIT ? pcre2_jit_stack_create_8(32 * 1024, 1024 * 1024, nil) : nil
-        if let jitStack { pcre2_jit_stack_assign_8(context, nil, UnsafeMutableRawPointer(jitStack)) }
+    }
+
+    /// Whether to match with the JIT; at the first JIT match, this worker's JIT stack is made:
+    /// the default one (32 KiB, on the machine stack) is too small for some patterns on long
+    /// subjects, so each worker has its own, growing to 1 MiB.
+    private var useJIT: Bool {
+        guard pattern.isJIT else { return false }
+        if jitStack == nil, let made = pcre2_jit_stack_create_8(32 * 1024, 1024 * 1024, nil) {
+            jitStack = made
+            pcre2_jit_stack_assign_8(context, nil, UnsafeMutableRawPointer(made))
+        }
+        return true
     }
 
     deinit {
@@ -145,8 +178,9 @@ public final class MatchScratch {
         // No match may start past the window: without this limit a search that finds nothing
         // in its window would run on to the next match in the rest of the subject.
         pcre2_set_offset_limit_8(context, window.upperBound - 1)
+        let jit = useJIT
         while start < window.upperBound && start <= length {
-            let rc: Int32 = pattern.isJIT
+            let rc: Int32 = jit
                 ? pcre2_jit_match_8(pattern.code, base, length, start, 0, data, context)
                 : pcre2_match_8(pattern.code, base, length, start, 0, data, context)
             if rc == PCRE2_ERROR_NOMATCH { break }
@@ -173,9 +207,10 @@ public final class MatchScratch {
         guard let base = subject.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return windows }
         let length = subject.count
         var kept: [Range<Int>] = []
+        let jit = useJIT
         for window in windows where window.lowerBound <= length {
             pcre2_set_offset_limit_8(context, window.upperBound - 1)
-            let rc: Int32 = pattern.isJIT
+            let rc: Int32 = jit
                 ? pcre2_jit_match_8(pattern.code, base, length, window.lowerBound, 0, data, context)
                 : pcre2_match_8(pattern.code, base, length, window.lowerBound, 0, data, context)
             if rc == PCRE2_ERROR_NOMATCH { continue }
