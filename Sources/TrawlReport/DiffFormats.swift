@@ -143,16 +143,18 @@ extension ReportDiff {
         """
         func section(_ id: String, _ title: String, _ head: [String], _ rows: [[String]], classes: [String?] = []) {
             guard !rows.isEmpty else { return }
-            out += "<h2>\(Self.escape(title)) (\(rows.count))</h2>\n<table id=\"\(id)\"><tr>" + head.map { "<th>\(Self.escape($0))</th>" }.joined() + "</tr>\n"
+            out += "<h2>\(Self.escape(title)) (\(rows.count))</h2>\n"
+            // Said above the table, where a reader of a long section sees it.
+            if rows.count > rowsPerSection {
+                out += "<p class=\"more\" id=\"\(id)-more\">The first \(rowsPerSection) of \(rows.count); the CSV and JSON diffs "
+                    + "(<code>trawl diff --format csv</code> or <code>json</code>) list every one.</p>\n"
+            }
+            out += "<table id=\"\(id)\"><tr>" + head.map { "<th>\(Self.escape($0))</th>" }.joined() + "</tr>\n"
             for (i, r) in rows.prefix(rowsPerSection).enumerated() {
                 let c = i < classes.count ? classes[i].map { " class=\"\($0)\"" } ?? "" : ""
                 out += "<tr\(c)>" + r.map { "<td>\(Self.escape($0))</td>" }.joined() + "</tr>\n"
             }
             out += "</table>\n"
-            if rows.count > rowsPerSection {
-                out += "<p class=\"more\" id=\"\(id)-more\">The first \(rowsPerSection) of \(rows.count); the CSV and JSON diffs "
-                    + "(<code>trawl diff --format csv</code> or <code>json</code>) list every one.</p>\n"
-            }
         }
         section("level-changes", "Levels changed", ["File", "Was", "Is", "Moved from"],
                 levelChanges.map { [$0.path, $0.from.rawValue, $0.to.rawValue, $0.movedFrom ?? ""] },
