@@ -29,7 +29,8 @@ public enum SMBEncryptionProbe {
         try send(request(), to: fd, deadline: deadline)
         let header = try receive(4, from: fd, deadline: deadline)
         let length = Int(header[1]) << 16 | Int(header[2]) << 8 | Int(header[3])
-        guard header[0] == 0, length >= 64 + 65, length <= 1 << 16 else {
+        // An error answer is the SMB2 header and a 9-byte body; a negotiate answer is longer.
+        guard header[0] == 0, length >= 64 + 9, length <= 1 << 16 else {
             throw SMBError(code: EPROTO, "\(host): not an SMB2 answer to a negotiate request")
         }
         return try offer(in: receive(length, from: fd, deadline: deadline), host: host)
@@ -72,12 +73,13 @@ public enum SMBEncryptionProbe {
     public static func offer(in m: [UInt8], host: String) throws(SMBError) -> Offer {
         func u16(_ at: Int) -> Int { at >= 0 && at + 2 <= m.count ? Int(m[at]) | Int(m[at + 1]) << 8 : -1 }
         func u32(_ at: Int) -> Int { u16(at) < 0 || u16(at + 2) < 0 ? -1 : u16(at) | u16(at + 2) << 16 }
-        guard m.count >= 64 + 65, m[0] == 0xfe, m[1] == 0x53, m[2] == 0x4d, m[3] == 0x42, u16(12) == 0 else {
+        guard m.count >= 64 + 9, m[0] == 0xfe, m[1] == 0x53, m[2] == 0x4d, m[3] == 0x42, u16(12) == 0 else {
             throw SMBError(code: EPROTO, "\(host): not an SMB2 answer to a negotiate request")
         }
         guard u32(8) == 0 else {
             throw SMBError(code: EPROTO, "\(host): the server refused the negotiate request (status 0x\(String(u32(8), radix: 16)))")
         }
+        guard m.count >= 64 + 65 else { throw SMBError(code: EPROTO, "\(host): a negotiate answer cut short") }
         let body = 64
         let dialect = u16(body + 4)
         let name = "\(dialect >> 8).\(dialect >> 4 & 0xf)" + (dialect & 0xf == 0 ? "" : ".\(dialect & 0xf)")

@@ -6,6 +6,10 @@
 // is made here: `require` refuses such a server's roots with the reason in the ledger; `request`
 // reads them signed and says once that they are not encrypted. A guest session has no key to
 // encrypt with, so `require` without an account refuses every root.
+//
+// Limits, in docs/operations.md: the probe asks the first address of the server's name that
+// answers, which is the library's too unless the name has several (round-robin DNS); and a DFS
+// referral to another server is followed by the library without a probe of that server.
 import Synchronization
 import SMBClient
 import TrawlModel
@@ -17,8 +21,15 @@ import Glibc
 final class ServerEncryption: Sendable {
     private let settings: SMBSettings
     private let notices: @Sendable (String) -> Void
-    /// Each server's offer, by "host" or "host:port" as its roots name it.
-    private let offers = Mutex<[String: Result<SMBEncryptionProbe.Offer, SMBError>]>([:])
+    /// Each server's offer, by "host" or "host:port" as its roots name it: asked under that
+    /// server's own lock, so that servers are asked at once and an unreachable one delays only
+    /// the roots on it.
+    private let offers = Mutex<[String: ServerOffer]>([:])
+
+    /// One server's offer, asked once.
+    private final class ServerOffer: Sendable {
+        let answer = Mutex<Result<SMBEncryptionProbe.Offer, SMBError>?>(nil)
+    }
 
     init(settings: SMBSettings, notices: @escaping @Sendable (String) -> Void) {
         self.settings = settings
@@ -38,13 +49,19 @@ final class ServerEncryption: Sendable {
         guard let server = Self.server(path) else { return nil }
         let key = server.port.map { "\(server.host):\($0)" } ?? server.host
         var asked = false
-        let answer = offers.withLock { known in
-            if let answer = known[key] { return answer }
+        let entry = offers.withLock { known in
+            if let entry = known[key] { return entry }
+            let entry = ServerOffer()
+            known[key] = entry
+            return entry
+        }
+        let answer = entry.answer.withLock { known in
+            if let known { return known }
             let answer: Result<SMBEncryptionProbe.Offer, SMBError>
             do throws(SMBError) { answer = .success(try SMBEncryptionProbe.ask(host: server.host, port: server.port ?? 445, timeout: Double(settings.timeoutMilliseconds) / 1000)) } catch {
                 answer = .failure(error)
             }
-            known[key] = answer
+            known = answer
             asked = true
             return answer
         }
@@ -58,12 +75,14 @@ final class ServerEncryption: Sendable {
             return nil
         case (.failure(let error), .require):
             return SMBSource.issue(SMBError(code: error.code, "cannot ask whether the server encrypts: \(error.description)"))
-        case (.failure(let error), _) where error.code != EPROTO:
-            // A server that cannot be reached or does not answer: reported now, rather than
-            // waited for again by the library.
+        case (.failure(let error), _) where error.code == ETIMEDOUT:
+            // A server that takes no connection or gives no answer in time: reported now, rather
+            // than waited for again by the library.
             return SMBSource.issue(error)
         case (.failure, _):
-            // An answer the request could not read: the library makes its own connection.
+            // Anything else (a NetBIOS name with no address here, port 445 refused where the
+            // library may use 139, an answer the request could not read): the library makes its
+            // own connection and reports its own failure.
             return nil
         }
     }

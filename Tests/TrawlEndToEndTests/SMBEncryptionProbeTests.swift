@@ -47,9 +47,15 @@ struct SMBEncryptionProbeAnswers {
     @Test func aDamagedAnswerIsAnErrorOrAnAnswerNeverACrash() {
         let valid = answer(dialect: 0x0311, contexts: [integrity, (2, [1, 0, 2, 0])])
         #expect(throws: SMBError.self) { try SMBEncryptionProbe.offer(in: Array(valid.prefix(100)), host: "s") }
-        var failed = valid
-        failed[8] = 0x22; failed[11] = 0xc0  // STATUS_ACCESS_DENIED
-        #expect(throws: SMBError.self) { try SMBEncryptionProbe.offer(in: failed, host: "s") }
+        // An error answer: the header with its status (STATUS_ACCESS_DENIED), a 9-byte body.
+        var failed = Array(valid.prefix(64 + 9))
+        failed[8] = 0x22; failed[11] = 0xc0
+        do {
+            _ = try SMBEncryptionProbe.offer(in: failed, host: "s")
+            Issue.record("an error answer read as an offer")
+        } catch {
+            #expect(error.description.contains("refused the negotiate request (status 0xc0000022)"), "\(error)")
+        }
         var generator = SystemRandomNumberGenerator()
         for _ in 0..<20_000 {
             var m = valid
