@@ -62,6 +62,22 @@ func keepDocumentBuffersInTheHeap() {
     #endif
 }
 
+/// Standard input, output and error open, on /dev/null where the caller closed one (`trawl ...
+/// >&-`): otherwise the next file opened (a report, the state) would take that descriptor, and
+/// whatever writes to standard output or error would write into it.
+func keepStandardDescriptorsOpen() {
+    #if canImport(Glibc)
+    for fd: Int32 in 0...2 where fcntl(fd, F_GETFD) == -1 && errno == EBADF {
+        let opened = open("/dev/null", fd == 0 ? O_RDONLY : O_WRONLY)
+        if opened >= 0 && opened != fd {
+            _ = dup2(opened, fd)
+            close(opened)
+        }
+    }
+    #endif
+}
+
+keepStandardDescriptorsOpen()
 keepDocumentBuffersInTheHeap()
 
 // ArgumentParser exits 64 on a usage error; Trawl documents 2, so map it here.
