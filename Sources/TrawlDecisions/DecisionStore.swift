@@ -183,17 +183,29 @@ package final class DecisionStore {
     /// name). Folder and type decisions are keyed by their path, so without this they would
     /// match nothing under the new name. Each move has a line in the history. Returns the moved
     /// decisions as they are now.
-    /// - Throws: `DecisionError` when either path is empty or they are the same.
+    /// - Throws: `DecisionError` when either path is not absolute (a "/" path or an smb:// URL,
+    ///   as reports name them), they are the same, or no open decision is at or under `old`.
     package func moveRoot(from old: String, to new: String, by: String, at: String = Timestamp.string(Date())) throws(DecisionError) -> [StoredDecision] {
         let from = Self.withoutTrailingSlash(old), to = Self.withoutTrailingSlash(new)
-        guard !from.isEmpty, !to.isEmpty else { throw DecisionError("moving decisions needs the old and the new path") }
+        for path in [from, to] where !path.hasPrefix("/") && !path.lowercased().hasPrefix("smb://") {
+            throw DecisionError("\(path): not a path as reports name them (an absolute path, or an smb:// URL)")
+        }
         guard from != to else { throw DecisionError("\(from): the old and the new path are the same") }
-        let moving = try open().filter { $0.path == from || $0.path.hasPrefix(from + "/") || $0.path.hasPrefix(from + "!/") }
+        // Below "/" is every absolute path; below any other path, what follows it after "/" (or
+        // "!/", an archive's member).
+        func isUnder(_ path: String) -> Bool {
+            from == "/" ? path.hasPrefix("/") : path == from || path.hasPrefix(from + "/") || path.hasPrefix(from + "!/")
+        }
+        let moving = try open().filter { isUnder($0.path) }
+        guard !moving.isEmpty else { throw DecisionError("\(from): no open decision is at or under it (trawl triage list shows their paths)") }
         var moved: [StoredDecision] = []
         try wrap("cannot move the decisions") { () throws(SQLiteError) in
             try transaction { () throws(SQLiteError) in
                 for var d in moving {
-                    let path = to + d.path.dropFirst(from.count)
+                    let rest = from == "/" ? d.path.dropFirst(1) : d.path.dropFirst(from.count)
+                    // The rest starts with "/" (or "!/"), or is the whole path below "/".
+                    let path = from == "/" ? (to == "/" ? "/" + rest : to + "/" + rest)
+                        : (to == "/" && rest.hasPrefix("/") ? String(rest) : to + rest)
                     try db.prepare("UPDATE decision SET path = ? WHERE id = ?").run([.text(path), .integer(d.id)])
                     try log(d.id, "moved", by: by, at: at, detail: "the share moved: \(d.path) → \(path)")
                     d.path = path

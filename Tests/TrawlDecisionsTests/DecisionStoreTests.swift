@@ -169,5 +169,19 @@ import TrawlReport
         #expect(try store.decision(id: neighbour.id)?.path == "/srv/shared/hr")
         #expect(try store.history().filter { $0.action == "moved" }.map(\.by) == ["it", "it"])
         #expect(throws: DecisionError.self) { try store.moveRoot(from: "/mnt/share", to: "/mnt/share/", by: "it") }
+        #expect(throws: DecisionError.self, "a relative path") { try store.moveRoot(from: "mnt/share", to: "/srv/share", by: "it") }
+        #expect(throws: DecisionError.self, "nothing under it") { try store.moveRoot(from: "/nowhere", to: "/srv/share", by: "it") }
+    }
+
+    /// The file system's root on either side: "/" is the prefix of every path.
+    @Test func theRootMovesToAFolderAndBack() throws {
+        let s = try Scratch()
+        defer { s.remove() }
+        let store = try DecisionStore(path: s.path("decisions.db"))
+        let hr = try store.add(StoredDecision(scope: .folder, path: "/hr", kind: .falsePositive, reason: "test data", by: "dpo",
+                                              at: "2026-12-01T09:00:00Z"))
+        #expect(try store.moveRoot(from: "/", to: "/mnt/share", by: "it").map(\.path) == ["/mnt/share/hr"])
+        #expect(try store.moveRoot(from: "/mnt/share", to: "/", by: "it").map(\.path) == ["/hr"])
+        #expect(try store.decision(id: hr.id)?.path == "/hr")
     }
 }
