@@ -73,6 +73,16 @@ public final class CompiledPattern {
 
     deinit { pcre2_code_free_8(code) }
 
+    /// The size of the pattern's JIT code in bytes: 0 until its first match (and for a pattern
+    /// the JIT could not compile). Asking does not compile it.
+    public var jitCodeSize: Int {
+        jitLock.withLock { _ in
+            var size = 0
+            pcre2_pattern_info_8(code, UInt32(PCRE2_INFO_JITSIZE), &size)
+            return size
+        }
+    }
+
     /// True when the JIT compiled the pattern (it is tried now if it has not been): matching then
     /// uses the fast JIT entry point. Every match asks this first, so none runs while the JIT
     /// code is being made.
