@@ -902,7 +902,7 @@ def images():
     draw = ImageDraw.Draw(form)
     font = ImageFont.load_default(size=40)
     draw.text((20, 20), "Passport application", fill=0, font=font)
-    draw.text((20, 90), "NI number: AB 12 34 56 C", fill=0, font=font)
+    draw.text((20, 90), "NI number: JT 48 27 93 C", fill=0, font=font)
     from PIL import PngImagePlugin
     info = PngImagePlugin.PngInfo()
     info.add_text("Comment", "scanned for amelia.cole@gmail.com")

@@ -19,7 +19,7 @@ func runTool(_ tool: String, _ args: [String]) throws {
 
         init() throws {
             try FileManager.default.createDirectory(at: tree, withIntermediateDirectories: true)
-            let record = Data("Student: Jane Doe\nNI number: AB 12 34 56 C\n".utf8)
+            let record = Data("Student: Jane Doe\nNI number: JT 48 27 93 C\n".utf8)
             for name in ["world.txt", "private.txt", "students.txt", "masked.txt", "inherited/new.txt"] {
                 let file = tree.appendingPathComponent(name)
                 try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
@@ -34,7 +34,7 @@ func runTool(_ tool: String, _ args: [String]) throws {
             // A folder's default ACL, which a file made in it inherits.
             try FileManager.default.removeItem(at: tree.appendingPathComponent("inherited/new.txt"))
             try run("setfacl", ["-d", "-m", "g:users:r", path("inherited")])
-            try Data("Student: Jane Doe\nNI number: AB 12 34 56 C\n".utf8).write(to: tree.appendingPathComponent("inherited/new.txt"))
+            try Data("Student: Jane Doe\nNI number: JT 48 27 93 C\n".utf8).write(to: tree.appendingPathComponent("inherited/new.txt"))
         }
 
         deinit { try? FileManager.default.removeItem(at: dir) }

@@ -13,7 +13,7 @@ import TrawlServe
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("trawl-roots-\(UUID())")
         let share = dir.appendingPathComponent("share")
         defer { try? FileManager.default.removeItem(at: dir) }
-        let planted = ["hr/staff.txt": "Staff record\nNI number: AB 12 34 56 C\n", "it/plan.txt": "The plan for the network.\n",
+        let planted = ["hr/staff.txt": "Staff record\nNI number: JT 48 27 93 C\n", "it/plan.txt": "The plan for the network.\n",
                        "notes.txt": "Nothing personal here.\n"]
         for (name, text) in planted {
             let file = share.appendingPathComponent(name)

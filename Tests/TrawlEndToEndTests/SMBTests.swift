@@ -97,7 +97,7 @@ struct SMB {
     /// real modes and POSIX ACLs that Samba shows as Windows ACLs.
     @Test func whoMayReadComesFromTheSecurityDescriptor() throws {
         let access = server.folder.appendingPathComponent("access")
-        let record = Data("Student: Jane Doe\nNI number: AB 12 34 56 C\n".utf8)
+        let record = Data("Student: Jane Doe\nNI number: JT 48 27 93 C\n".utf8)
         for name in ["world.txt", "staff.txt", "students.txt", "locked.txt", "hidden/inside.txt"] {
             let file = access.appendingPathComponent(name)
             try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
@@ -272,7 +272,7 @@ struct SMB {
         for name in names {
             let file = base.appendingPathComponent(name)
             try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
-            try Data("Student: Jane Doe\nNI number: AB 12 34 56 C\n".utf8).write(to: file)
+            try Data("Student: Jane Doe\nNI number: JT 48 27 93 C\n".utf8).write(to: file)
         }
         try body(base)
     }
@@ -396,7 +396,7 @@ struct SMB {
             #expect(first.files.count == 2 && first.files.allSatisfy { $0.level == .restricted }, "\(first.stderr)")
             let record = base.appendingPathComponent("record.txt")
             let replaced = Data("Student: Jane Doe\nNI number: withheld, n/a\n".utf8)
-            try #require(replaced.count == Data("Student: Jane Doe\nNI number: AB 12 34 56 C\n".utf8).count)
+            try #require(replaced.count == Data("Student: Jane Doe\nNI number: JT 48 27 93 C\n".utf8).count)
             Thread.sleep(forTimeInterval: 1.1)
             try replaced.write(to: record)
             let second = try trawl(args, key: key)
