@@ -18,9 +18,6 @@
 // characters XML allows (valid UTF-8, no control character but tab and line feed), the names,
 // the nesting, one root, no attribute twice, no "]]>" in text.
 import LibXML2
-#if canImport(Glibc)
-import Glibc
-#endif
 
 /// The name of the element `PlainXMLReader` is on, compared with names known in advance.
 struct PlainName {
@@ -122,15 +119,21 @@ final class PlainXMLReader {
 
     // MARK: Reading
 
-    /// Whether two stretches of the input hold the same bytes.
+    /// Whether two stretches of the input hold the same bytes. Compared here, not by memcmp:
+    /// they are names of a few bytes, where the call cost more than the comparison.
     @inline(__always) private func same(_ a: Range<Int>, _ b: Range<Int>) -> Bool {
-        a.count == b.count && memcmp(input.baseAddress! + a.lowerBound, input.baseAddress! + b.lowerBound, a.count) == 0
+        guard a.count == b.count else { return false }
+        let p = input.baseAddress!
+        for i in 0..<a.count where p[a.lowerBound + i] != p[b.lowerBound + i] { return false }
+        return true
     }
 
     /// Whether a stretch of the input is `literal` (false where it runs past the end).
     @inline(__always) private func same(_ a: Range<Int>, _ literal: StaticString) -> Bool {
-        a.count == literal.utf8CodeUnitCount && a.upperBound <= input.count
-            && memcmp(input.baseAddress! + a.lowerBound, literal.utf8Start, a.count) == 0
+        guard a.count == literal.utf8CodeUnitCount, a.upperBound <= input.count else { return false }
+        let p = input.baseAddress!, l = literal.utf8Start
+        for i in 0..<a.count where p[a.lowerBound + i] != l[i] { return false }
+        return true
     }
 
     /// XML's white space, less the carriage return (which libxml2 turns into a line feed).
