@@ -37,8 +37,8 @@ final class PlainXMLReader {
     /// with `XMLStreamReader`.
     struct Unsupported: Error {}
 
-    // Bounds well inside libxml2's own (256 levels, 10 MB of text, 50,000 bytes of name), so that
-    // nothing libxml2 refuses for its size passes here.
+    // What this reader takes on: past these bounds (below any limit of libxml2's, such as 50,000
+    // bytes of name) the part is libxml2's, with its limits.
     static let maxDepth = 128
     static let maxText = 1 << 20
     static let maxName = 256
