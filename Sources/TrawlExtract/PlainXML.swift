@@ -2,8 +2,8 @@
 // straight from the bytes, with libxml2 (`XMLStreamReader`) left to do everything else.
 //
 // Why: a worksheet is a long run of small elements (`<c r="B2" t="s"><v>7</v></c>`); libxml2's
-// parser, its callbacks and the events they record were a quarter of reading a workbook. The
-// elements, attributes and text of plain XML need no more than a scan of the bytes.
+// parser, its callbacks and the events they record take a quarter of reading a workbook, where
+// the elements, attributes and text of plain XML need no more than a scan of the bytes.
 //
 // What plain XML is here: UTF-8 (an optional byte-order mark and an XML declaration saying version
 // 1.0 and at most UTF-8 and standalone); elements whose names have no prefix; attributes in
@@ -14,9 +14,10 @@
 // reads the part again with libxml2 (`SpreadsheetExtractor`): where this reader gives a node, it
 // is the node `XMLStreamReader` gives, kind, name, attributes and text (a differential test holds
 // the two to that), but for a text right before what it leaves to libxml2 (a CDATA section, an
-// entity's reference), which libxml2 goes on with in the same node. So every check libxml2 makes of what passes here is made here too: the
-// characters XML allows (valid UTF-8, no control character but tab and line feed), the names,
-// the nesting, one root, no attribute twice, no "]]>" in text.
+// entity's reference), which libxml2 goes on with in the same node. So every check libxml2 makes
+// of what passes here is made here too: the characters XML allows (valid UTF-8, no control
+// character but tab and line feed), the names, the nesting, one root, no attribute twice, no
+// "]]>" in text.
 import LibXML2
 
 /// The name of the element `PlainXMLReader` is on, compared with names known in advance.
@@ -51,7 +52,7 @@ final class PlainXMLReader {
     }
 
     // The state below is touched by one thread, the reader's user: unchecked exclusivity (the
-    // dynamic checks of a class's fields cost more than the scan they guarded).
+    // dynamic checks of a class's fields cost more than the scan they guard).
     private let input: UnsafeBufferPointer<UInt8>
     @exclusivity(unchecked) private var at = 0
     /// The names of the open elements.
@@ -99,7 +100,11 @@ final class PlainXMLReader {
     /// Appends the text of the current text node to `out`; nothing for an element.
     func appendValue(to out: inout [UInt8]) {
         guard kind == .text || kind == .whitespace else { return }
-        if textIsDecoded { out.append(contentsOf: decoded) } else { out.append(contentsOf: UnsafeBufferPointer(rebasing: input[textRange])) }
+        if textIsDecoded {
+            out.append(contentsOf: decoded)
+        } else {
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: input[textRange]))
+        }
     }
 
     /// Reads in place, with `body`, the value of the attribute with this name and no prefix on the
@@ -119,8 +124,8 @@ final class PlainXMLReader {
 
     // MARK: Reading
 
-    /// Whether two stretches of the input hold the same bytes. Compared here, not by memcmp:
-    /// they are names of a few bytes, where the call cost more than the comparison.
+    /// Whether two stretches of the input hold the same bytes (names of a few bytes, compared
+    /// in place).
     @inline(__always) private func same(_ a: Range<Int>, _ b: Range<Int>) -> Bool {
         guard a.count == b.count else { return false }
         let p = input.baseAddress!
@@ -494,7 +499,8 @@ final class PlainXMLReader {
             guard v >= 0x800, !(0xD800...0xDFFF).contains(v), v != 0xFFFE, v != 0xFFFF else { throw Unsupported() }
             return i + 3
         case 0xF0...0xF4:
-            let v = (UInt32(b0 & 0x07) << 18) | (try continuation(i + 1) << 12) | (try continuation(i + 2) << 6) | (try continuation(i + 3))
+            let v = (UInt32(b0 & 0x07) << 18) | (try continuation(i + 1) << 12) | (try continuation(i + 2) << 6)
+                | (try continuation(i + 3))
             guard v >= 0x10000, v <= 0x10FFFF else { throw Unsupported() }
             return i + 4
         default:
