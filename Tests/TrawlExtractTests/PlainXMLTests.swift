@@ -286,6 +286,70 @@ import TrawlModel
     }
 }
 
+extension PlainXMLReading {
+    /// Small documents of random tokens (tags, attributes, references, characters XML forbids,
+    /// what the plain reader leaves to libxml2), most inside one root: node for node.
+    @Test func randomDocuments() {
+        let tokens: [[UInt8]] = ["<a>", "</a>", "<b>", "</b>", "<c/>", "<c r=\"A1\" t='s'>", "</c>", "<v>", "</v>", "<t xml:space=\"preserve\">",
+                                 "</t>", "<a q:r=\"1\">", "<a r=\"1\" r=\"2\">", "<a\tr = \"x\" >", "<a r=\"x\ty\">", "<a r=\"&amp;\">",
+                                 "<x:a xmlns:x=\"u\">", "</x:a>", "<a xmlns=\"urn:a\">", "<a xmlns:p=\"\">", "text", "12", " ", "\t", "\n",
+                                 "\r", "&amp;", "&lt;", "&#65;", "&#x1F600;", "&#0;", "&#13;", "&#32;", "&bad;", "&", "]]>", "]]", "]", ">",
+                                 "<", "\"", "'", "=", "/", "\u{E9}", "\u{FFFD}", "<!--x-->", "<?p x?>", "<![CDATA[y]]>", "<!DOCTYPE a>",
+                                 "<?xml version=\"1.0\"?>", "\u{FEFF}"].map { Array($0.utf8) }
+            + [[0xC3], [0xFF], [0xED, 0xA0, 0x80], [0xEF, 0xBF, 0xBE], [0x01], [0x00], [0x7F]]
+        var random = SplitMix(seed: 5)
+        var plainWhole = 0
+        let count = 3000
+        for n in 0..<count {
+            var doc: [UInt8] = random.below(8) == 0 ? [] : Array("<?xml version=\"1.0\" encoding=\"UTF-8\"?>".utf8)
+            let wrapped = random.below(6) != 0
+            if wrapped { doc += Array("<r>".utf8) }
+            for _ in 0..<(1 + random.below(12)) { doc += tokens[random.below(tokens.count)] }
+            if wrapped { doc += Array("</r>".utf8) }
+            if Self.expectSameNodes(doc, "document \(n): \(String(decoding: doc, as: UTF8.self).debugDescription)") { plainWhole += 1 }
+        }
+        #expect(plainWhole > 0 && plainWhole < count, "\(plainWhole) of \(count) read whole by the plain reader")
+    }
+
+    /// Random well-nested documents: elements with random attributes and texts of plain and
+    /// edge tokens, sometimes one character XML forbids. Node for node.
+    @Test func randomNestedDocuments() {
+        let names = ["a", "row", "c", "v", "t", "is", "si", "r", "rPh", "b-c", "_d.e"]
+        let attributes = [" r=\"A1\"", " t='s'", " s=\"3\"", " x14ac:dyDescent=\"0.25\"", " xml:space=\"preserve\"",
+                          " xmlns=\"urn:main\"", " xmlns:x=\"urn:x\"", " q:r=\"1\"", " r = \"B2\" ", " spans=\"1:5\"",
+                          " u=\"caf\u{E9} \u{1F600}\"", " v=\"a>b\"", " w='say \"hi\"'"]
+        let texts: [[UInt8]] = ["Ava Reid", "AB 12 34 56 C", "  ", "\n", "\t", "&amp;", "&lt;&gt;", "&quot;&apos;", "&#65;", "&#x42;",
+                                "&#10;", "&#13;", "&#32;", "\u{E9}", "\u{1F600}", "\u{FFFD}", "]", "]]", ">", "'\"", "x]]y"].map { Array($0.utf8) }
+        let rare: [[UInt8]] = ["]]>", "\r", "&nbsp;", "&#0;", "<!--c-->", "<![CDATA[z]]>"].map { Array($0.utf8) } + [[0xC3], [0x01], [0xEF, 0xBF, 0xBF]]
+        var random = SplitMix(seed: 11)
+        func element(_ depth: Int, into doc: inout [UInt8]) {
+            let name = names[random.below(names.count)]
+            doc += Array("<\(name)".utf8)
+            for _ in 0..<random.below(3) { doc += Array(attributes[random.below(attributes.count)].utf8) }
+            if depth > 3 || random.below(4) == 0 {
+                doc += Array("/>".utf8)
+                return
+            }
+            doc += Array(">".utf8)
+            for _ in 0..<random.below(4) {
+                switch random.below(3) {
+                case 0: element(depth + 1, into: &doc)
+                default: doc += random.below(40) == 0 ? rare[random.below(rare.count)] : texts[random.below(texts.count)]
+                }
+            }
+            doc += Array("</\(name)>".utf8)
+        }
+        var plainWhole = 0
+        let count = 3000
+        for n in 0..<count {
+            var doc: [UInt8] = random.below(3) == 0 ? [] : Array("<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n".utf8)
+            element(0, into: &doc)
+            if Self.expectSameNodes(doc, "document \(n): \(String(decoding: doc, as: UTF8.self).debugDescription)") { plainWhole += 1 }
+        }
+        #expect(plainWhole > count / 2, "\(plainWhole) of \(count) read whole by the plain reader")
+    }
+}
+
 /// A seeded generator (SplitMix64): the same mutants on every run.
 struct SplitMix {
     var state: UInt64
