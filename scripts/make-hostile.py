@@ -54,6 +54,14 @@ mail/ (messages whose structure would make GMime allocate without bound):
   many-parts.eml         300,000 empty parts in 2 MB (1.3 KiB of GMime objects each, 400 MB in
                          all): not parsed, reported over the limit
   many-headers.eml       1,000,000 header lines in 5 MB (0.5 KiB each in GMime): likewise
+sheets/ (workbooks read as plain XML until a point, then by libxml2 from the start; a header row
+and six rows, each with an NI number of its own, the fourth row's cell the odd one):
+  plain-then-comment.xlsx  a comment after the rows: every number found once, none twice
+  plain-then-cdata.xlsx    the fourth number in a CDATA section: every number found once
+  plain-then-broken.xlsx   an end tag that closes nothing in the fourth row: not well-formed,
+                           reported corrupt; the first three numbers found once, no other
+  plain-then-deep.xlsx     300 elements nested in the fourth row's cell (the plain reader reads
+                           128 levels): every number found once
 """
 import argparse
 import bz2
@@ -206,6 +214,42 @@ def main():
 
     write_numbers(os.path.join(tree, "numbers"))
     write_mail(os.path.join(tree, "mail"))
+    write_sheets(os.path.join(tree, "sheets"))
+
+
+# ---------------------------------------------------------------- sheets past plain XML
+
+SHEET_NINOS = [f"AB 12 34 5{k} C" for k in range(6)]
+
+
+def sheet_xlsx(row4_ni_cell, tail=""):
+    """A workbook of a header row and six rows, each an NI number of SHEET_NINOS; the fourth row's
+    NI cell is `row4_ni_cell` (its `<c>` element whole), and `tail` follows the sheet's data."""
+    ns = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
+    rows = ['<row r="1"><c r="A1" t="inlineStr"><is><t>Name</t></is></c><c r="B1" t="inlineStr"><is><t>NI number</t></is></c></row>']
+    for k, ni in enumerate(SHEET_NINOS):
+        r = k + 2
+        cell = row4_ni_cell if k == 3 else f'<c r="B{r}" t="inlineStr"><is><t>{ni}</t></is></c>'
+        rows.append(f'<row r="{r}"><c r="A{r}" t="inlineStr"><is><t>Learner {k}</t></is></c>{cell}</row>')
+    sheet = f'<?xml version="1.0" encoding="UTF-8"?><worksheet {ns}><sheetData>{"".join(rows)}</sheetData>{tail}</worksheet>'
+    workbook = f'<workbook {ns}><sheets/></workbook>'
+    return zip_of([("[Content_Types].xml", b"<Types/>"), ("xl/workbook.xml", workbook.encode()),
+                   ("xl/worksheets/sheet1.xml", sheet.encode())])
+
+
+def write_sheets(folder):
+    os.makedirs(folder, exist_ok=True)
+
+    def write(name, data):
+        with open(os.path.join(folder, name), "wb") as f:
+            f.write(data)
+
+    plain = f'<c r="B5" t="inlineStr"><is><t>{SHEET_NINOS[3]}</t></is></c>'
+    write("plain-then-comment.xlsx", sheet_xlsx(plain, tail="<!-- written by a tool -->"))
+    write("plain-then-cdata.xlsx", sheet_xlsx(f'<c r="B5" t="inlineStr"><is><t><![CDATA[{SHEET_NINOS[3]}]]></t></is></c>'))
+    write("plain-then-broken.xlsx", sheet_xlsx(f'<c r="B5" t="inlineStr"><is><t>{SHEET_NINOS[3]}</t></is></x></c>'))
+    deep = "<x>" * 300 + "</x>" * 300
+    write("plain-then-deep.xlsx", sheet_xlsx(f'<c r="B5" t="inlineStr"><is><t>{SHEET_NINOS[3]}</t></is>{deep}</c>'))
 
 
 # ESC [2J clears the screen, ESC ]0;...BEL sets the window title, CR LF starts a forged log line.

@@ -49,14 +49,23 @@ enum SpreadsheetExtractor {
         return text.reduce(0) { $0 * 10 + Int($1 - 48) }
     }
 
+    /// Which reader reads the shared strings and the sheets' cells.
+    enum CellReading {
+        /// `PlainXMLReader` where a part is plain XML, libxml2 for the rest.
+        case plainWherePossible
+        /// libxml2 alone: what the plain reader is checked against.
+        case libxml2
+    }
+
     /// - Parameter parts: the package's parts by name (only those the extractor needs).
-    static func extract(parts: [String: [UInt8]], emit: (TextChunk) -> Void) throws {
-        let shared = try sharedStrings(parts["xl/sharedStrings.xml"])
+    static func extract(parts: [String: [UInt8]], cellReading: CellReading = .plainWherePossible,
+                        emit: (TextChunk) -> Void) throws {
+        let shared = try sharedStrings(parts["xl/sharedStrings.xml"], cellReading)
         let dateStyles = try dateStyleIndexes(parts["xl/styles.xml"])
         var commentsRead: Set<String> = []
         for sheet in try sheets(parts) {
             guard let xml = parts[sheet.path] else { continue }
-            try extractSheet(xml, name: sheet.name, shared: shared, dateStyles: dateStyles, emit: emit)
+            try extractSheet(xml, name: sheet.name, shared: shared, dateStyles: dateStyles, cellReading, emit: emit)
             for path in try commentParts(of: sheet, parts) where !commentsRead.contains(path) {
                 guard let comments = parts[path] else { continue }
                 try extractComments(comments, part: "\(sheet.name) comments", emit: emit)
@@ -209,8 +218,34 @@ enum SpreadsheetExtractor {
         }
     }
 
-    private static func extractSheet(_ xml: [UInt8], name: String, shared: [[UInt8]], dateStyles: Set<Int>,
-                                     emit: (TextChunk) -> Void) throws {
+    /// A sheet's rows, read by the plain reader where it can; where the sheet holds what that
+    /// reader leaves to libxml2, libxml2 reads it again from the start and the rows already
+    /// handed on (the same rows: the two readers give the same nodes) are not handed on twice.
+    private static func extractSheet(_ xml: [UInt8], name: String, shared: SharedStrings, dateStyles: Set<Int>,
+                                     _ cellReading: CellReading, emit: (TextChunk) -> Void) throws {
+        var emitted = 0
+        if cellReading == .plainWherePossible {
+            do {
+                try PlainXMLReader.read(xml) { r in
+                    try readSheet(r, name: name, shared: shared, dateStyles: dateStyles) { chunk in
+                        emitted += 1
+                        emit(chunk)
+                    }
+                }
+                return
+            } catch is PlainXMLReader.Unsupported {}
+        }
+        try xml.withUnsafeBytes { raw in
+            try XMLStreamReader.read(raw) { r in
+                try readSheet(r, name: name, shared: shared, dateStyles: dateStyles) { chunk in
+                    if emitted > 0 { emitted -= 1 } else { emit(chunk) }
+                }
+            }
+        }
+    }
+
+    private static func readSheet<R: CellNodeReader>(_ r: R, name: String, shared: SharedStrings, dateStyles: Set<Int>,
+                                                     emit: (TextChunk) -> Void) throws {
         var cursor = PartCursor(part: name)
         // The header row's label of each column, by 0-based index. An array, not a dictionary:
         // every cell looks its column up. Only columns a sheet can have are kept (a cell without
@@ -231,7 +266,7 @@ enum SpreadsheetExtractor {
         var headerFooterText: [UInt8] = []
         var headerFooterLines: [[UInt8]] = []
 
-        try XMLNodes.forEach(in: xml) { r throws in
+        while try r.next() {
             switch r.kind {
             case .element:
                 switch r.name {
@@ -354,34 +389,68 @@ enum SpreadsheetExtractor {
         var text: Range<Int>
     }
 
-    /// The shared-strings table; rich-text runs of one item are joined; phonetic runs are skipped.
-    private static func sharedStrings(_ xml: [UInt8]?) throws -> [[UInt8]] {
-        guard let xml else { return [] }
-        var out: [[UInt8]] = []
-        var current: [UInt8] = []
+    /// The shared-strings table, read by the plain reader where it can, else by libxml2.
+    private static func sharedStrings(_ xml: [UInt8]?, _ cellReading: CellReading) throws -> SharedStrings {
+        guard let xml else { return SharedStrings() }
+        if cellReading == .plainWherePossible, let table = try? PlainXMLReader.read(xml, readSharedStrings) { return table }
+        return try xml.withUnsafeBytes { raw in try XMLStreamReader.read(raw, readSharedStrings) }
+    }
+
+    /// Each item of the table (`si`): its rich-text runs joined, its phonetic runs skipped. An
+    /// item ends at its end tag: an empty `<si/>` is no item.
+    private static func readSharedStrings<R: CellNodeReader>(_ r: R) throws -> SharedStrings {
+        var table = SharedStrings()
         var inT = false, inPhonetic = false
-        try XMLNodes.forEach(in: xml) { r throws in
+        while try r.next() {
             switch r.kind {
             case .element:
                 switch r.name {
-                case "si": current = []
+                case "si": table.startItem()
                 case "t": inT = !r.isEmptyElement
                 case "rPh": inPhonetic = !r.isEmptyElement
                 default: break
                 }
             case .endElement:
                 switch r.name {
-                case "si": out.append(current)
+                case "si": table.endItem()
                 case "t": inT = false
                 case "rPh": inPhonetic = false
                 default: break
                 }
             case .text, .whitespace:
-                if inT && !inPhonetic { r.appendValue(to: &current) }
+                if inT && !inPhonetic { r.appendValue(to: &table.bytes) }
             case .other: break
             }
         }
-        return out
+        return table
+    }
+
+    /// The shared-strings table as one buffer of text and each item's place in it: a workbook's
+    /// table holds tens of thousands of short strings, an allocation each as arrays of their own.
+    struct SharedStrings {
+        /// The items' text; past the last item's end, the text of the item being read.
+        fileprivate(set) var bytes: [UInt8] = []
+        private var items: [Range<Int>] = []
+        /// Where the item being read starts, and where the text items hold ends.
+        private var start = 0
+        private var kept = 0
+
+        var count: Int { items.count }
+
+        subscript(index: Int) -> ArraySlice<UInt8> { bytes[items[index]] }
+
+        /// An item starts: text read since the last item's end belongs to none and is dropped.
+        mutating func startItem() {
+            if bytes.count > kept { bytes.removeSubrange(kept...) }
+            start = bytes.count
+        }
+
+        /// The item ends with the text read since its start (an item inside another, which no
+        /// writer makes, is also part of the outer one's text).
+        mutating func endItem() {
+            items.append(start..<bytes.count)
+            kept = bytes.count
+        }
     }
 
     /// Sheets in workbook order, resolved to part names through the workbook's relationships.

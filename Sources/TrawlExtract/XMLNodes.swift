@@ -17,3 +17,27 @@ enum XMLNodes {
         }
     }
 }
+
+/// What the workbook's readers of cells and shared strings read of a node, from either reader:
+/// `PlainXMLReader` for the plain XML nearly every workbook is written in, `XMLStreamReader`
+/// (libxml2) for the rest. One reading of cells serves both, so that they cannot differ but in
+/// the nodes they give.
+protocol CellNodeReader: AnyObject {
+    associatedtype Name: ElementNameMatching
+    func next() throws -> Bool
+    var kind: XMLNodeKind { get }
+    var name: Name { get }
+    var isEmptyElement: Bool { get }
+    @discardableResult func withAttribute(_ name: StaticString, _ body: (UnsafeBufferPointer<UInt8>) -> Void) -> Bool
+    func appendValue(to out: inout [UInt8])
+}
+
+/// An element's name that a switch compares with names known in advance (`case "row":`).
+protocol ElementNameMatching {
+    static func ~= (literal: StaticString, name: Self) -> Bool
+}
+
+extension XMLName: ElementNameMatching {}
+extension PlainName: ElementNameMatching {}
+extension XMLStreamReader: CellNodeReader {}
+extension PlainXMLReader: CellNodeReader {}
