@@ -5,6 +5,10 @@
 // keeps what was read and has its other files looked up one by one.
 import SQLite
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// What the state stored for one file, as a lookup compares it.
 struct StoredRow {
     var identity: FileIdentity
@@ -21,12 +25,26 @@ struct StoredRow {
     }
 }
 
-/// A path's bytes as a dictionary key, hashed in one call (an array hashes element by element).
+/// A path's bytes as a dictionary key, hashed in one call and compared with memcmp (an array
+/// hashes and compares element by element).
 struct PathKey: Hashable {
     let bytes: [UInt8]
 
     func hash(into hasher: inout Hasher) {
         bytes.withUnsafeBytes { hasher.combine(bytes: $0) }
+    }
+
+    static func == (a: PathKey, b: PathKey) -> Bool {
+        a.bytes.count == b.bytes.count && a.bytes.starts(withBytes: b.bytes)
+    }
+}
+
+extension Array where Element == UInt8 {
+    /// Whether these bytes begin with `prefix`, compared with memcmp.
+    func starts(withBytes prefix: [UInt8]) -> Bool {
+        guard prefix.count <= count else { return false }
+        guard !prefix.isEmpty else { return true }
+        return withUnsafeBytes { a in prefix.withUnsafeBytes { b in memcmp(a.baseAddress!, b.baseAddress!, b.count) == 0 } }
     }
 }
 
@@ -56,7 +74,7 @@ struct FolderRows {
     /// What the state stored for `path`, or nil when it stored nothing.
     mutating func row(for path: [UInt8], folderQuery: Statement, fileQuery: Statement) throws(SQLiteError) -> StoredRow? {
         guard let slash = path.lastIndex(of: 47) else { return try Self.lookUp(path, fileQuery) }
-        if !(slash + 1 == folder.count && path.starts(with: folder)) {
+        if !(slash + 1 == folder.count && path.starts(withBytes: folder)) {
             try read(Array(path[...slash]), folderQuery)
         }
         if let found = rows[PathKey(bytes: path)] { return found }

@@ -89,12 +89,24 @@ package final class StateStore: Sendable {
     private final class Reader: Sendable {
         let state: Mutex<ReaderState>
 
-        init(path: String) throws(SQLiteError) {
+        /// Bytes of the state that the readers map into memory, and bytes of pages they cache
+        /// beyond that, all of them together: each connection maps and caches on its own, so one
+        /// reader's share is these over the readers' count, and the run's memory stays the same
+        /// whatever `--jobs` is.
+        static let mapBytes = 64 << 20
+        static let cacheBytes = 16 << 20
+
+        /// A read connection to the state at `path`, one of `of` readers.
+        init(path: String, of readers: Int) throws(SQLiteError) {
             let db = try Database(path: path)
             // Pages through a memory map rather than a read system call each; 64 MiB of map is as
-            // fast as 1 GiB on a 2.5 GB state, and a large state no longer shows as a resident set
-            // of its own size (1.3 GB with a 1 GiB map, 190 MB with this one).
-            try db.execute("PRAGMA query_only=ON; PRAGMA mmap_size=67108864; PRAGMA cache_size=-16384; BEGIN;")
+            // fast as 1 GiB on a 2.5 GB state, and a large state does not show as a resident set
+            // of its own size (1.3 GB with a 1 GiB map, 190 MB with this one). Every page a
+            // connection touches in its map counts in the process's resident set, even when
+            // another connection has the same page mapped.
+            let share = max(1, readers)
+            try db.execute("PRAGMA query_only=ON; PRAGMA mmap_size=\(Self.mapBytes / share); "
+                + "PRAGMA cache_size=-\(Self.cacheBytes / share / 1024); BEGIN;")
             state = Mutex(ReaderState(db: db, fileQuery: try db.prepare(FolderRows.fileQuery),
                                       folderQuery: try db.prepare(FolderRows.folderQuery)))
         }
@@ -248,12 +260,15 @@ package final class StateStore: Sendable {
                     run INTEGER NOT NULL);
                 INSERT OR IGNORE INTO meta(key, value) VALUES ('schema', '\(Self.schema)');
                 """)
-            // The run counter lives in meta: finding it with MAX(run) would read the whole table.
-            let last = try db.prepare("SELECT COALESCE((SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'last_run'), MAX(run), 0) FROM files").run()
+            // The run counter lives in meta: MAX(run) reads the whole table, so it is asked only of
+            // a state that has no counter. (Asked in one query with the counter, as an argument
+            // of COALESCE, the aggregate reads every row whatever the counter holds.)
+            let counter = try db.prepare("SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'last_run'").run()
+            let last = counter.isEmpty ? try db.prepare("SELECT MAX(run) FROM files").run() : counter
             let run: Int64
             if case .integer(let n) = last.first?.first { run = n + 1 } else { run = 1 }
             try db.prepare("INSERT OR REPLACE INTO meta(key, value) VALUES ('last_run', ?)").run([.text(String(run))])
-            let readers = try (0..<max(1, readers)).map { _ throws(SQLiteError) in try Reader(path: path) }
+            let readers = try (0..<max(1, readers)).map { _ throws(SQLiteError) in try Reader(path: path, of: max(1, readers)) }
             let upsert = try db.prepare("""
                 INSERT INTO files(path, size, mtime, ctime, inode, device, rules, result, run) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT(path) DO UPDATE SET size = excluded.size, mtime = excluded.mtime, ctime = excluded.ctime,
