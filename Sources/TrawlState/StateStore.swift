@@ -23,7 +23,9 @@
 //   lock.
 // - A worker reads the stored rows of a folder with one query when it meets the folder's first
 //   file, and answers its other files from memory (`FolderRows`): one range of the key for a
-//   folder costs far less than a lookup of the key for each of its files.
+//   folder costs far less than a lookup of the key for each of its files. The table is keyed by
+//   the path alone (WITHOUT ROWID), so that a folder's rows are one run of the table's own
+//   leaves, not an index's entries each followed by a descent of the table.
 // - Files carried over are remembered in memory (a set of path hashes), not rewritten, so a
 //   rescan of an unchanged share writes almost nothing; rows of files under the roots that the
 //   run did not see are deleted at the end.
@@ -173,8 +175,13 @@ package final class StateStore: Sendable {
         package var whileRunning: Bool
     }
 
+    /// The bytes of a page of a new state. A folder's rows are read as one range of the table's
+    /// key (`FolderRows`), so fewer, larger pages mean fewer pages fetched, and a row of a file's
+    /// report lines (most under 2 KB) fits in its page without an overflow page.
+    static let pageSize = 16384
+
     /// The schema this trawl writes. Any other `trawl.state/N` was written by another version.
-    static let schema = "trawl.state/3"
+    static let schema = "trawl.state/4"
 
     /// Opens (creating if needed) the state database. One that is damaged (its structure fails
     /// SQLite's quick check, or it is not a database at all) is moved aside (`movedAside`) and a new
@@ -222,10 +229,15 @@ package final class StateStore: Sendable {
         do {
             let db = try Database(path: path)
             // The structure of every page, quickly (not whether the indexes agree with the table);
-            // damage found later is handled where it is met.
+            // damage found later is handled where it is met. The check reads every page twice
+            // (the pages' structure, then each row's header): through a memory map as large as a
+            // reader's, not a read system call for each page, and let go of before the readers
+            // map the state themselves.
+            try db.execute("PRAGMA mmap_size=\(Reader.mapBytes)")
             let check = try db.prepare("PRAGMA quick_check").run().compactMap { row -> String? in
                 if case .text(let line) = row.first { line } else { nil }
             }
+            try db.execute("PRAGMA mmap_size=0")
             guard check == ["ok"] else {
                 // One line for the log: the first problems found, not the heading SQLite puts first.
                 let problems = check.flatMap { $0.split(separator: "\n") }.filter { !$0.hasPrefix("***") }
@@ -244,12 +256,16 @@ package final class StateStore: Sendable {
                     break
                 case .text(let older) where older.hasPrefix("trawl.state/"):
                     try db.execute("BEGIN IMMEDIATE; DROP TABLE IF EXISTS files; DELETE FROM meta; COMMIT;")
+                    // Emptied, the file is rewritten with this version's page size (which a file
+                    // in WAL mode cannot change) and its free pages given back.
+                    try db.execute("PRAGMA journal_mode=DELETE; PRAGMA page_size=\(Self.pageSize); VACUUM;")
                     resetFrom = older
                 default:
                     throw StateError(message: "\(path): not a Trawl state database")
                 }
             }
             try db.execute("""
+                PRAGMA page_size=\(Self.pageSize);
                 PRAGMA journal_mode=WAL;
                 PRAGMA synchronous=NORMAL;
                 PRAGMA wal_autocheckpoint=0;
@@ -257,7 +273,7 @@ package final class StateStore: Sendable {
                 CREATE TABLE IF NOT EXISTS files(
                     path BLOB PRIMARY KEY, size INTEGER NOT NULL, mtime REAL NOT NULL, ctime REAL NOT NULL,
                     inode INTEGER NOT NULL, device INTEGER NOT NULL, rules INTEGER NOT NULL, result BLOB NOT NULL,
-                    run INTEGER NOT NULL);
+                    run INTEGER NOT NULL) WITHOUT ROWID;
                 INSERT OR IGNORE INTO meta(key, value) VALUES ('schema', '\(Self.schema)');
                 """)
             // The run counter lives in meta: MAX(run) reads the whole table, so it is asked only of
