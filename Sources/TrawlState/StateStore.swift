@@ -303,11 +303,12 @@ package final class StateStore: Sendable {
     /// The stored result for a file whose identity and rules are unchanged, or nil. `worker`
     /// (below the `readers` given at init) picks the connection; each worker uses its own.
     package func unchangedResult(path: [UInt8], identity: FileIdentity, worker: Int = 0) -> [UInt8]? {
-        readers[worker % readers.count].state.withLock { reader -> [UInt8]? in
+        let hash = Self.hash(path)
+        return readers[worker % readers.count].state.withLock { reader -> [UInt8]? in
             guard reader.damage == nil, let fileQuery = reader.fileQuery, let folderQuery = reader.folderQuery else { return nil }
             let found: StoredRow?
             do throws(SQLiteError) {
-                found = try reader.rows.row(for: path, folderQuery: folderQuery, fileQuery: fileQuery)
+                found = try reader.rows.row(for: path, hash: hash, folderQuery: folderQuery, fileQuery: fileQuery)
             } catch {
                 if error.isDamage { reader.damage = error.message }
                 return nil
@@ -318,7 +319,7 @@ package final class StateStore: Sendable {
                 return nil
             }
             reader.carried += 1
-            reader.seen.insert(Self.hash(path))
+            reader.seen.insert(hash)
             return result
         }
     }
@@ -442,8 +443,12 @@ package final class StateStore: Sendable {
 
     /// A hash of a path's bytes in one call (hashing an array element by element is slow).
     static func hash(_ path: [UInt8]) -> Int {
+        path.withUnsafeBytes { hash($0) }
+    }
+
+    static func hash(_ path: UnsafeRawBufferPointer) -> Int {
         var h = Hasher()
-        path.withUnsafeBytes { h.combine(bytes: $0) }
+        h.combine(bytes: path)
         return h.finalize()
     }
 
@@ -488,10 +493,13 @@ enum Seal {
 
     /// The result, or nil when the check does not hold (or there is none).
     static func open(_ sealed: UnsafeRawBufferPointer) -> [UInt8]? {
-        guard sealed.count >= 8 else { return nil }
-        let result = UnsafeRawBufferPointer(rebasing: sealed[8...])
-        guard UInt64(littleEndian: sealed.loadUnaligned(as: UInt64.self)) == check(result) else { return nil }
-        return Array(result)
+        holds(sealed) ? Array(UnsafeRawBufferPointer(rebasing: sealed[8...])) : nil
+    }
+
+    /// Whether the check holds (false when there is none).
+    static func holds(_ sealed: UnsafeRawBufferPointer) -> Bool {
+        guard sealed.count >= 8 else { return false }
+        return UInt64(littleEndian: sealed.loadUnaligned(as: UInt64.self)) == check(UnsafeRawBufferPointer(rebasing: sealed[8...]))
     }
 
     static func open(_ sealed: [UInt8]) -> [UInt8]? {

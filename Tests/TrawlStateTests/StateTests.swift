@@ -265,7 +265,7 @@ struct FolderRowsTests {
     }
 
     func result(_ rows: inout FolderRows, _ path: String, _ db: Database) throws -> String? {
-        let row = try rows.row(for: Array(path.utf8), folderQuery: db.prepare(FolderRows.folderQuery),
+        let row = try rows.row(for: Array(path.utf8), hash: StateStore.hash(Array(path.utf8)), folderQuery: db.prepare(FolderRows.folderQuery),
                                fileQuery: db.prepare(FolderRows.fileQuery))
         #expect(row == nil || row?.identity == identity)
         return row?.result.map { String(decoding: $0, as: UTF8.self) }
