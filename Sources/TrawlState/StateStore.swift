@@ -26,9 +26,9 @@
 //   folder costs far less than a lookup of the key for each of its files. The table is keyed by
 //   the path alone (WITHOUT ROWID), so that a folder's rows are one run of the table's own
 //   leaves, not an index's entries each followed by a descent of the table.
-// - Files carried over are remembered in memory (a set of path hashes), not rewritten, so a
-//   rescan of an unchanged share writes almost nothing; rows of files under the roots that the
-//   run did not see are deleted at the end.
+// - Files carried over are remembered in memory (their paths' hashes, `SeenPaths`), not
+//   rewritten, so a rescan of an unchanged share writes almost nothing; rows of files under the
+//   roots that the run did not see are deleted at the end.
 import Foundation
 import SQLite
 import Synchronization
@@ -122,7 +122,7 @@ package final class StateStore: Sendable {
         /// The stored rows of the folders this reader's worker is in.
         var rows = FolderRows()
         /// Hashes of the paths this reader carried over.
-        var seen: Set<Int> = []
+        var seen = SeenPaths()
         var carried = 0
         var damaged = 0
         /// What SQLite said when it found the file damaged; from then on this reader looks up
@@ -137,7 +137,7 @@ package final class StateStore: Sendable {
         var upsert: Statement?
         let run: Int64
         /// Hashes of the paths this run saw (carried over or stored).
-        var seen: Set<Int> = []
+        var seen = SeenPaths()
         var pending: [(path: [UInt8], identity: FileIdentity, result: [UInt8])] = []
         var lastCommit = Date()
         /// What SQLite said when the writer found the file damaged; nothing is stored from then on.
@@ -361,11 +361,9 @@ package final class StateStore: Sendable {
             guard w.db != nil else { return }
             for reader in readers {
                 reader.state.withLock { r in
-                    // The larger set takes in the smaller: on an unchanged night the writer saw
-                    // nothing and a worker saw every file, whose set is then taken as it is.
-                    if r.seen.count > w.seen.count { swap(&w.seen, &r.seen) }
-                    w.seen.formUnion(r.seen)
-                    r.seen = []
+                    // The longer list takes in the shorter: on an unchanged night the writer saw
+                    // nothing and a worker saw every file, whose list is then taken as it is.
+                    w.seen.take(&r.seen)
                     r.rows = FolderRows()
                     w.carried += r.carried
                     w.damaged += r.damaged
@@ -400,6 +398,7 @@ package final class StateStore: Sendable {
     private func forgetUnseen(roots: [[UInt8]], in w: inout Writer) throws(SQLiteError) {
         guard let db = w.db else { return }
         try commit(&w)
+        w.seen.settle()
         let seen = w.seen
         // Forget files under the roots that this run did not see: deleted or moved away. A root
         // is its own path (a root that is a file) and the paths below it, one range of the
