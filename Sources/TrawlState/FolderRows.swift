@@ -8,6 +8,7 @@
 // path's hash (`StateStore.hash`, which the run's set of paths seen takes too): a row costs no
 // allocation of its own when read, nor a release when the next folder is read.
 import SQLite
+import TrawlModel
 
 #if canImport(Glibc)
 import Glibc
@@ -37,15 +38,6 @@ struct StoredRow {
     static func identity(_ row: Row, first: Int32) -> FileIdentity {
         FileIdentity(size: Int(row.int64(first)), mtime: row.double(first + 1), ctime: row.double(first + 2),
                      inode: UInt64(bitPattern: row.int64(first + 3)), device: UInt64(bitPattern: row.int64(first + 4)))
-    }
-}
-
-extension Array where Element == UInt8 {
-    /// Whether these bytes begin with `prefix`, compared with memcmp.
-    func starts(withBytes prefix: [UInt8]) -> Bool {
-        guard prefix.count <= count else { return false }
-        guard !prefix.isEmpty else { return true }
-        return withUnsafeBytes { a in prefix.withUnsafeBytes { b in memcmp(a.baseAddress!, b.baseAddress!, b.count) == 0 } }
     }
 }
 
