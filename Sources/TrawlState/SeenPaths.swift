@@ -1,8 +1,8 @@
 // The paths a run saw, as their hashes (`StateStore.hash`), for finding at the end the stored
 // files it did not see. Eight bytes a path, appended as each is seen and sorted once at the end:
-// a set of them took two to four times the bytes (its table is kept at most three quarters full
-// and doubles as it grows, the old table beside the new while it does), and it is the part of a
-// rescan's memory that grows with the share.
+// a set of them would take two to four times the bytes (its table is kept at most three quarters
+// full and doubles as it grows, the old table beside the new while it does), and this is the part
+// of a rescan's memory that grows with the share.
 
 struct SeenPaths {
     private var hashes: [Int] = []
