@@ -2,6 +2,10 @@
 // that a carried-over entry counts in the summary without its line being decoded.
 import TrawlModel
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// What one entry adds to the summary, in a compact line the state database keeps beside the
 /// entry's report line: outcome, level, member flag, size, issue kinds, each finding's type and
 /// level ("-" when exempt), whether broad principals may read it ("x"), and the day its retention
@@ -80,9 +84,13 @@ struct EntryStats {
                 fields[8] = start..<b.count
                 func field(_ k: Int) -> UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(rebasing: b[fields[k]]) }
                 func text(_ f: UnsafeBufferPointer<UInt8>) -> String { String(decoding: f, as: UTF8.self) }
-                guard field(0).elementsEqual([83]),
-                      let outcome = Self.outcomes.first(where: { $0.0.elementsEqual(field(1)) })?.1,
-                      let level = Self.levels.first(where: { $0.0.elementsEqual(field(2)) })?.1 else { return nil }
+                // Names compared with memcmp: `elementsEqual` steps through a sequence's iterator.
+                func same(_ name: [UInt8], _ f: UnsafeBufferPointer<UInt8>) -> Bool {
+                    name.count == f.count && (f.isEmpty || name.withUnsafeBufferPointer { memcmp($0.baseAddress!, f.baseAddress!, f.count) == 0 })
+                }
+                guard field(0).count == 1, field(0)[0] == 83,
+                      let outcome = Self.outcomes.first(where: { same($0.0, field(1)) })?.1,
+                      let level = Self.levels.first(where: { same($0.0, field(2)) })?.1 else { return nil }
                 var size = 0
                 for d in field(4) {
                     guard d >= 48 && d <= 57 else { return nil }
@@ -108,7 +116,7 @@ struct EntryStats {
                         n = n * 10 + Int(d - 48)
                     }
                     findings.append((text(UnsafeBufferPointer(rebasing: group[..<equals])),
-                                     Self.levels.first(where: { $0.0.elementsEqual(levelName) })?.1, n))
+                                     Self.levels.first(where: { same($0.0, levelName) })?.1, n))
                 }
                 let due = field(8).isEmpty ? nil : CalendarDay(iso: text(field(8)))
                 return (outcome, level, field(3).first == 49, size, kinds, findings, field(7).first == 120, due)  // "1", "x"

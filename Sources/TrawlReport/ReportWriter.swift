@@ -189,7 +189,7 @@ package final class ReportWriter: ReportSink, Sendable {
     package func writeCarried(_ stored: [UInt8], path: [UInt8], worker: Int) throws(ReportWriteError) -> [([[UInt8]], ScanIssue)] {
         var failures: [([[UInt8]], ScanIssue)] = []
         // The `below_root` member with its separating comma, put after each line's `{"data":{`.
-        let head = Array(#"{"data":{"#.utf8)
+        let head = Self.recordHead
         var belowRoot: [UInt8] = []
         if let placed = placement.place(path) {
             var member = JSONBytes(capacity: 64 + 2 * path.count)
@@ -214,7 +214,7 @@ package final class ReportWriter: ReportSink, Sendable {
             try slot(worker).state.withLock { state throws(ReportWriteError) in
                 state.count(stats, carried: true, asOf: asOf)
                 if listed(stats) {
-                    if !belowRoot.isEmpty && json.starts(with: head) {
+                    if !belowRoot.isEmpty && json.starts(withBytes: head) {
                         head.withUnsafeBufferPointer { state.lines.append($0) }
                         belowRoot.withUnsafeBufferPointer { state.lines.append($0) }
                         json.dropFirst(head.count).withUnsafeBufferPointer { state.lines.append($0) }
@@ -231,6 +231,9 @@ package final class ReportWriter: ReportSink, Sendable {
         }
         return failures
     }
+
+    /// How a file record's line begins.
+    static let recordHead = Array(#"{"data":{"#.utf8)
 
     /// The line as the state keeps it: without its first member when that is `below_root`
     /// (`droppingFirstMember`: that member's length; its comma goes too), and with

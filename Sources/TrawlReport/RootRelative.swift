@@ -21,7 +21,7 @@ package struct RootPlacement: Sendable {
     /// separating slashes; `path.count` for the root itself); nil when it lies under none.
     @inline(__always)
     package func place(_ path: [UInt8]) -> (root: Int, start: Int)? {
-        for root in roots where path.count >= root.bytes.count && path.starts(with: root.bytes) {
+        for root in roots where path.starts(withBytes: root.bytes) {
             var start = root.bytes.count
             if start == path.count { return (root.index, start) }
             guard root.bytes.last == 47 || path[start] == 47 else { continue }

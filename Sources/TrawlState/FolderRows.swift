@@ -3,7 +3,16 @@
 // files are answered from memory. Only the last folder read is held (a walk visits a folder's
 // files one after another), so memory stays at one folder's rows; a folder past the limits below
 // keeps what was read and has its other files looked up one by one.
+//
+// A folder's paths and stored results are held end to end in one buffer, each row found by its
+// path's hash (`StateStore.hash`, which the run's set of paths seen takes too): a row costs no
+// allocation of its own when read, nor a release when the next folder is read.
 import SQLite
+import TrawlModel
+
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// What the state stored for one file, as a lookup compares it.
 struct StoredRow {
@@ -14,19 +23,21 @@ struct StoredRow {
 
     /// The row's columns from `first` on: size, mtime, ctime, inode, device, rules, sealed result.
     init(_ row: Row, first: Int32) {
-        identity = FileIdentity(size: Int(row.int64(first)), mtime: row.double(first + 1), ctime: row.double(first + 2),
-                                inode: UInt64(bitPattern: row.int64(first + 3)), device: UInt64(bitPattern: row.int64(first + 4)))
+        identity = Self.identity(row, first: first)
         rules = row.int64(first + 5)
         result = row.withBlob(first + 6, Seal.open)
     }
-}
 
-/// A path's bytes as a dictionary key, hashed in one call (an array hashes element by element).
-struct PathKey: Hashable {
-    let bytes: [UInt8]
+    init(identity: FileIdentity, rules: Int64, result: [UInt8]?) {
+        self.identity = identity
+        self.rules = rules
+        self.result = result
+    }
 
-    func hash(into hasher: inout Hasher) {
-        bytes.withUnsafeBytes { hasher.combine(bytes: $0) }
+    /// The identity in the row's columns from `first` on: size, mtime, ctime, inode, device.
+    static func identity(_ row: Row, first: Int32) -> FileIdentity {
+        FileIdentity(size: Int(row.int64(first)), mtime: row.double(first + 1), ctime: row.double(first + 2),
+                     inode: UInt64(bitPattern: row.int64(first + 3)), device: UInt64(bitPattern: row.int64(first + 4)))
     }
 }
 
@@ -41,8 +52,21 @@ struct FolderRows {
     /// Columns: those `StoredRow` reads.
     static let fileQuery = "SELECT size, mtime, ctime, inode, device, rules, result FROM files WHERE path = ?"
 
-    /// The rows read of `folder`'s files.
-    private var rows: [PathKey: StoredRow] = [:]
+    /// One row read: where its path and its result (nil: its seal did not hold) are in `bytes`,
+    /// and the next row whose path has the same hash (-1: none).
+    private struct Held {
+        var path: Range<Int>
+        var result: Range<Int>?
+        var identity: FileIdentity
+        var rules: Int64
+        var next: Int
+    }
+
+    /// The paths and results of the rows read of `folder`'s files, end to end.
+    private var bytes: [UInt8] = []
+    private var held: [Held] = []
+    /// The first row held for each path's hash.
+    private var byHash: [Int: Int] = [:]
     /// The folder last read (its path ends with "/"; empty before the first), and whether all of
     /// its rows were read.
     private var folder: [UInt8] = []
@@ -53,13 +77,23 @@ struct FolderRows {
         self.maxBytes = maxBytes
     }
 
-    /// What the state stored for `path`, or nil when it stored nothing.
-    mutating func row(for path: [UInt8], folderQuery: Statement, fileQuery: Statement) throws(SQLiteError) -> StoredRow? {
+    /// What the state stored for `path`, or nil when it stored nothing. `hash` is
+    /// `StateStore.hash(path)`.
+    mutating func row(for path: [UInt8], hash: Int, folderQuery: Statement, fileQuery: Statement) throws(SQLiteError) -> StoredRow? {
         guard let slash = path.lastIndex(of: 47) else { return try Self.lookUp(path, fileQuery) }
-        if !(slash + 1 == folder.count && path.starts(with: folder)) {
+        if !(slash + 1 == folder.count && path.starts(withBytes: folder)) {
             try read(Array(path[...slash]), folderQuery)
         }
-        if let found = rows[PathKey(bytes: path)] { return found }
+        var at = byHash[hash] ?? -1
+        while at >= 0 {
+            let row = held[at]
+            if row.path.count == path.count && bytes[row.path].withUnsafeBytes({ a in
+                path.withUnsafeBytes { b in memcmp(a.baseAddress!, b.baseAddress!, a.count) == 0 }
+            }) {
+                return StoredRow(identity: row.identity, rules: row.rules, result: row.result.map { Array(bytes[$0]) })
+            }
+            at = row.next
+        }
         return complete ? nil : try Self.lookUp(path, fileQuery)
     }
 
@@ -68,26 +102,37 @@ struct FolderRows {
     /// ('0' is the byte after '/'); a subfolder's rows are passed over with a new range from past
     /// them, so that a folder's own files cost one row each.
     private mutating func read(_ folder: [UInt8], _ query: Statement) throws(SQLiteError) {
-        rows.removeAll(keepingCapacity: rows.count <= 4096)
+        bytes.removeAll(keepingCapacity: bytes.capacity <= 1 << 20)
+        held.removeAll(keepingCapacity: held.capacity <= 4096)
+        byHash.removeAll(keepingCapacity: byHash.capacity <= 4096)
         self.folder = []
-        var bytes = 0
         let end = Array(folder.dropLast()) + [48]
         var from = folder
-        var count = 0
         var complete = true
         while complete {
             var resume: [UInt8]?
             try query.forEachRow(blobs: [from, end]) { row in
-                let path = row.blob(0)
-                if let slash = path[folder.count...].firstIndex(of: 47) {
-                    resume = Array(path[..<slash]) + [48]
-                    return false
+                let start = bytes.count
+                let hash: Int? = row.withBlob(0) { path in
+                    if path.count > folder.count, let slash = memchr(path.baseAddress! + folder.count, 47, path.count - folder.count) {
+                        resume = Array(UnsafeRawBufferPointer(rebasing: path[..<(UnsafeRawPointer(slash) - path.baseAddress!)])) + [48]
+                        return nil
+                    }
+                    bytes.append(contentsOf: path)
+                    return StateStore.hash(path)
                 }
-                let stored = StoredRow(row, first: 1)
-                bytes += path.count + (stored.result?.count ?? 0)
-                rows[PathKey(bytes: path)] = stored
-                count += 1
-                if count >= maxRowsPerFolder || bytes > maxBytes { complete = false }
+                guard let hash else { return false }
+                let path = start..<bytes.count
+                let result: Range<Int>? = row.withBlob(7) { sealed in
+                    guard Seal.holds(sealed) else { return nil }
+                    let at = bytes.count
+                    bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: sealed[8...]))
+                    return at..<bytes.count
+                }
+                held.append(Held(path: path, result: result, identity: StoredRow.identity(row, first: 1), rules: row.int64(6),
+                                 next: byHash[hash] ?? -1))
+                byHash[hash] = held.count - 1
+                if held.count >= maxRowsPerFolder || bytes.count > maxBytes { complete = false }
                 return complete
             }
             guard let next = resume else { break }

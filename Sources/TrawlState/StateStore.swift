@@ -23,10 +23,12 @@
 //   lock.
 // - A worker reads the stored rows of a folder with one query when it meets the folder's first
 //   file, and answers its other files from memory (`FolderRows`): one range of the key for a
-//   folder costs far less than a lookup of the key for each of its files.
-// - Files carried over are remembered in memory (a set of path hashes), not rewritten, so a
-//   rescan of an unchanged share writes almost nothing; rows of files under the roots that the
-//   run did not see are deleted at the end.
+//   folder costs far less than a lookup of the key for each of its files. The table is keyed by
+//   the path alone (WITHOUT ROWID), so that a folder's rows are one run of the table's own
+//   leaves, not an index's entries each followed by a descent of the table.
+// - Files carried over are remembered in memory (their paths' hashes, `SeenPaths`), not
+//   rewritten, so a rescan of an unchanged share writes almost nothing; rows of files under the
+//   roots that the run did not see are deleted at the end.
 import Foundation
 import SQLite
 import Synchronization
@@ -89,12 +91,24 @@ package final class StateStore: Sendable {
     private final class Reader: Sendable {
         let state: Mutex<ReaderState>
 
-        init(path: String) throws(SQLiteError) {
+        /// Bytes of the state that the readers map into memory, and bytes of pages they cache
+        /// beyond that, all of them together: each connection maps and caches on its own, so one
+        /// reader's share is these over the readers' count, and the run's memory stays the same
+        /// whatever `--jobs` is.
+        static let mapBytes = 64 << 20
+        static let cacheBytes = 16 << 20
+
+        /// A read connection to the state at `path`, one of `of` readers.
+        init(path: String, of readers: Int) throws(SQLiteError) {
             let db = try Database(path: path)
             // Pages through a memory map rather than a read system call each; 64 MiB of map is as
-            // fast as 1 GiB on a 2.5 GB state, and a large state no longer shows as a resident set
-            // of its own size (1.3 GB with a 1 GiB map, 190 MB with this one).
-            try db.execute("PRAGMA query_only=ON; PRAGMA mmap_size=67108864; PRAGMA cache_size=-16384; BEGIN;")
+            // fast as 1 GiB on a 2.5 GB state, and a large state does not show as a resident set
+            // of its own size (1.3 GB with a 1 GiB map, 190 MB with this one). Every page a
+            // connection touches in its map counts in the process's resident set, even when
+            // another connection has the same page mapped.
+            let share = max(1, readers)
+            try db.execute("PRAGMA query_only=ON; PRAGMA mmap_size=\(Self.mapBytes / share); "
+                + "PRAGMA cache_size=-\(Self.cacheBytes / share / 1024); BEGIN;")
             state = Mutex(ReaderState(db: db, fileQuery: try db.prepare(FolderRows.fileQuery),
                                       folderQuery: try db.prepare(FolderRows.folderQuery)))
         }
@@ -108,7 +122,7 @@ package final class StateStore: Sendable {
         /// The stored rows of the folders this reader's worker is in.
         var rows = FolderRows()
         /// Hashes of the paths this reader carried over.
-        var seen: Set<Int> = []
+        var seen = SeenPaths()
         var carried = 0
         var damaged = 0
         /// What SQLite said when it found the file damaged; from then on this reader looks up
@@ -123,7 +137,7 @@ package final class StateStore: Sendable {
         var upsert: Statement?
         let run: Int64
         /// Hashes of the paths this run saw (carried over or stored).
-        var seen: Set<Int> = []
+        var seen = SeenPaths()
         var pending: [(path: [UInt8], identity: FileIdentity, result: [UInt8])] = []
         var lastCommit = Date()
         /// What SQLite said when the writer found the file damaged; nothing is stored from then on.
@@ -161,8 +175,13 @@ package final class StateStore: Sendable {
         package var whileRunning: Bool
     }
 
+    /// The bytes of a page of a new state. A folder's rows are read as one range of the table's
+    /// key (`FolderRows`), so fewer, larger pages mean fewer pages fetched, and a row of a file's
+    /// report lines (most under 2 KB) fits in its page without an overflow page.
+    static let pageSize = 16384
+
     /// The schema this trawl writes. Any other `trawl.state/N` was written by another version.
-    static let schema = "trawl.state/3"
+    static let schema = "trawl.state/4"
 
     /// Opens (creating if needed) the state database. One that is damaged (its structure fails
     /// SQLite's quick check, or it is not a database at all) is moved aside (`movedAside`) and a new
@@ -210,10 +229,15 @@ package final class StateStore: Sendable {
         do {
             let db = try Database(path: path)
             // The structure of every page, quickly (not whether the indexes agree with the table);
-            // damage found later is handled where it is met.
+            // damage found later is handled where it is met. The check reads every page twice
+            // (the pages' structure, then each row's header): through a memory map as large as a
+            // reader's, not a read system call for each page, and let go of before the readers
+            // map the state themselves.
+            try db.execute("PRAGMA mmap_size=\(Reader.mapBytes)")
             let check = try db.prepare("PRAGMA quick_check").run().compactMap { row -> String? in
                 if case .text(let line) = row.first { line } else { nil }
             }
+            try db.execute("PRAGMA mmap_size=0")
             guard check == ["ok"] else {
                 // One line for the log: the first problems found, not the heading SQLite puts first.
                 let problems = check.flatMap { $0.split(separator: "\n") }.filter { !$0.hasPrefix("***") }
@@ -232,12 +256,16 @@ package final class StateStore: Sendable {
                     break
                 case .text(let older) where older.hasPrefix("trawl.state/"):
                     try db.execute("BEGIN IMMEDIATE; DROP TABLE IF EXISTS files; DELETE FROM meta; COMMIT;")
+                    // Emptied, the file is rewritten with this version's page size (which a file
+                    // in WAL mode cannot change) and its free pages given back.
+                    try db.execute("PRAGMA journal_mode=DELETE; PRAGMA page_size=\(Self.pageSize); VACUUM;")
                     resetFrom = older
                 default:
                     throw StateError(message: "\(path): not a Trawl state database")
                 }
             }
             try db.execute("""
+                PRAGMA page_size=\(Self.pageSize);
                 PRAGMA journal_mode=WAL;
                 PRAGMA synchronous=NORMAL;
                 PRAGMA wal_autocheckpoint=0;
@@ -245,15 +273,18 @@ package final class StateStore: Sendable {
                 CREATE TABLE IF NOT EXISTS files(
                     path BLOB PRIMARY KEY, size INTEGER NOT NULL, mtime REAL NOT NULL, ctime REAL NOT NULL,
                     inode INTEGER NOT NULL, device INTEGER NOT NULL, rules INTEGER NOT NULL, result BLOB NOT NULL,
-                    run INTEGER NOT NULL);
+                    run INTEGER NOT NULL) WITHOUT ROWID;
                 INSERT OR IGNORE INTO meta(key, value) VALUES ('schema', '\(Self.schema)');
                 """)
-            // The run counter lives in meta: finding it with MAX(run) would read the whole table.
-            let last = try db.prepare("SELECT COALESCE((SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'last_run'), MAX(run), 0) FROM files").run()
+            // The run counter lives in meta: MAX(run) reads the whole table, so it is asked only of
+            // a state that has no counter. (Asked in one query with the counter, as an argument
+            // of COALESCE, the aggregate reads every row whatever the counter holds.)
+            let counter = try db.prepare("SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'last_run'").run()
+            let last = counter.isEmpty ? try db.prepare("SELECT MAX(run) FROM files").run() : counter
             let run: Int64
             if case .integer(let n) = last.first?.first { run = n + 1 } else { run = 1 }
             try db.prepare("INSERT OR REPLACE INTO meta(key, value) VALUES ('last_run', ?)").run([.text(String(run))])
-            let readers = try (0..<max(1, readers)).map { _ throws(SQLiteError) in try Reader(path: path) }
+            let readers = try (0..<max(1, readers)).map { _ throws(SQLiteError) in try Reader(path: path, of: max(1, readers)) }
             let upsert = try db.prepare("""
                 INSERT INTO files(path, size, mtime, ctime, inode, device, rules, result, run) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT(path) DO UPDATE SET size = excluded.size, mtime = excluded.mtime, ctime = excluded.ctime,
@@ -272,11 +303,12 @@ package final class StateStore: Sendable {
     /// The stored result for a file whose identity and rules are unchanged, or nil. `worker`
     /// (below the `readers` given at init) picks the connection; each worker uses its own.
     package func unchangedResult(path: [UInt8], identity: FileIdentity, worker: Int = 0) -> [UInt8]? {
-        readers[worker % readers.count].state.withLock { reader -> [UInt8]? in
+        let hash = Self.hash(path)
+        return readers[worker % readers.count].state.withLock { reader -> [UInt8]? in
             guard reader.damage == nil, let fileQuery = reader.fileQuery, let folderQuery = reader.folderQuery else { return nil }
             let found: StoredRow?
             do throws(SQLiteError) {
-                found = try reader.rows.row(for: path, folderQuery: folderQuery, fileQuery: fileQuery)
+                found = try reader.rows.row(for: path, hash: hash, folderQuery: folderQuery, fileQuery: fileQuery)
             } catch {
                 if error.isDamage { reader.damage = error.message }
                 return nil
@@ -287,7 +319,7 @@ package final class StateStore: Sendable {
                 return nil
             }
             reader.carried += 1
-            reader.seen.insert(Self.hash(path))
+            reader.seen.insert(hash)
             return result
         }
     }
@@ -329,11 +361,9 @@ package final class StateStore: Sendable {
             guard w.db != nil else { return }
             for reader in readers {
                 reader.state.withLock { r in
-                    // The larger set takes in the smaller: on an unchanged night the writer saw
-                    // nothing and a worker saw every file, whose set is then taken as it is.
-                    if r.seen.count > w.seen.count { swap(&w.seen, &r.seen) }
-                    w.seen.formUnion(r.seen)
-                    r.seen = []
+                    // The longer list takes in the shorter: on an unchanged night the writer saw
+                    // nothing and a worker saw every file, whose list is then taken as it is.
+                    w.seen.take(&r.seen)
                     r.rows = FolderRows()
                     w.carried += r.carried
                     w.damaged += r.damaged
@@ -368,6 +398,7 @@ package final class StateStore: Sendable {
     private func forgetUnseen(roots: [[UInt8]], in w: inout Writer) throws(SQLiteError) {
         guard let db = w.db else { return }
         try commit(&w)
+        w.seen.settle()
         let seen = w.seen
         // Forget files under the roots that this run did not see: deleted or moved away. A root
         // is its own path (a root that is a file) and the paths below it, one range of the
@@ -411,8 +442,12 @@ package final class StateStore: Sendable {
 
     /// A hash of a path's bytes in one call (hashing an array element by element is slow).
     static func hash(_ path: [UInt8]) -> Int {
+        path.withUnsafeBytes { hash($0) }
+    }
+
+    static func hash(_ path: UnsafeRawBufferPointer) -> Int {
         var h = Hasher()
-        path.withUnsafeBytes { h.combine(bytes: $0) }
+        h.combine(bytes: path)
         return h.finalize()
     }
 
@@ -457,10 +492,13 @@ enum Seal {
 
     /// The result, or nil when the check does not hold (or there is none).
     static func open(_ sealed: UnsafeRawBufferPointer) -> [UInt8]? {
-        guard sealed.count >= 8 else { return nil }
-        let result = UnsafeRawBufferPointer(rebasing: sealed[8...])
-        guard UInt64(littleEndian: sealed.loadUnaligned(as: UInt64.self)) == check(result) else { return nil }
-        return Array(result)
+        holds(sealed) ? Array(UnsafeRawBufferPointer(rebasing: sealed[8...])) : nil
+    }
+
+    /// Whether the check holds (false when there is none).
+    static func holds(_ sealed: UnsafeRawBufferPointer) -> Bool {
+        guard sealed.count >= 8 else { return false }
+        return UInt64(littleEndian: sealed.loadUnaligned(as: UInt64.self)) == check(UnsafeRawBufferPointer(rebasing: sealed[8...]))
     }
 
     static func open(_ sealed: [UInt8]) -> [UInt8]? {

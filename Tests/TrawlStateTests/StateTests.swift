@@ -80,12 +80,15 @@ struct StateTests {
     }
 
     /// A state written by an older trawl is emptied and used: none of its results could be
-    /// reused, and an upgrade must not stop the nightly run.
+    /// reused, and an upgrade must not stop the nightly run. It is rewritten with this version's
+    /// page size, which its WAL mode would otherwise keep as it was.
     @Test func aStateFromAnOlderTrawlIsEmptiedAndUsed() throws {
         try withDatabase { db in
             do {
                 let raw = try Database(path: db)
                 try raw.execute("""
+                    PRAGMA page_size=4096;
+                    PRAGMA journal_mode=WAL;
                     CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
                     INSERT INTO meta VALUES ('schema', 'trawl.state/2');
                     CREATE TABLE files(path BLOB PRIMARY KEY, size INTEGER, mtime REAL, ctime REAL, inode INTEGER,
@@ -103,6 +106,9 @@ struct StateTests {
             let again = try StateStore(path: db, rules: "rules-1")
             #expect(again.resetFrom == nil)
             #expect(again.unchangedResult(path: Array("/x".utf8), identity: identity) == [1])
+            let raw = try Database(path: db)
+            #expect(try raw.prepare("PRAGMA page_size").run().first?.first == .integer(Int64(StateStore.pageSize)))
+            #expect(try raw.prepare("PRAGMA journal_mode").run().first?.first == .text("wal"))
         }
     }
 
@@ -265,7 +271,7 @@ struct FolderRowsTests {
     }
 
     func result(_ rows: inout FolderRows, _ path: String, _ db: Database) throws -> String? {
-        let row = try rows.row(for: Array(path.utf8), folderQuery: db.prepare(FolderRows.folderQuery),
+        let row = try rows.row(for: Array(path.utf8), hash: StateStore.hash(Array(path.utf8)), folderQuery: db.prepare(FolderRows.folderQuery),
                                fileQuery: db.prepare(FolderRows.fileQuery))
         #expect(row == nil || row?.identity == identity)
         return row?.result.map { String(decoding: $0, as: UTF8.self) }
