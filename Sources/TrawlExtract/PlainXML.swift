@@ -397,6 +397,17 @@ final class PlainXMLReader {
 
     private func endTag() throws {
         at += 2
+        // Nearly every end tag is `</name>`: compared in place with the open element's name.
+        if let expected = open.last, at + expected.count < input.count, input[at + expected.count] == UInt8(ascii: ">"),
+           same(at..<(at + expected.count), expected) {
+            nameRange = resolvesPrefixes ? localPart(expected) : expected
+            at += expected.count + 1
+            open.removeLast()
+            if !prefixes.isEmpty { endScope() }
+            kind = .endElement
+            isEmptyElement = false
+            return
+        }
         let (nameEnd, hasPrefix) = try scanName(allowingPrefix: resolvesPrefixes)
         guard let expected = open.last, same(at..<nameEnd, expected) else { throw Unsupported() }
         // The start tag's prefix was found bound.
@@ -413,11 +424,10 @@ final class PlainXMLReader {
 
     // MARK: Prefixes
 
-    /// The local part of a name with a prefix (one ":", checked by `scanName`).
+    /// The local part of a name: past its prefix's ":", where it has one.
     private func localPart(_ name: Range<Int>) -> Range<Int> {
-        var i = name.lowerBound
-        while input[i] != UInt8(ascii: ":") { i += 1 }
-        return (i + 1)..<name.upperBound
+        for i in name where input[i] == UInt8(ascii: ":") { return (i + 1)..<name.upperBound }
+        return name
     }
 
     /// The local part of an element's name whose prefix is bound in scope.
