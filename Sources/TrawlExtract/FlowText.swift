@@ -101,7 +101,8 @@ enum FlowExtractor {
                         tables[tables.count - 1].column += min(max(repeats, 1), maxRepeat)
                     } else {
                         tables[tables.count - 1].inCell = true
-                        tables[tables.count - 1].cellText = []
+                        // Emptied, its storage kept from cell to cell.
+                        tables[tables.count - 1].cellText.removeAll(keepingCapacity: true)
                     }
                 }
             case .endElement:
@@ -109,18 +110,18 @@ enum FlowExtractor {
                 if v.paragraph.contains(where: { $0 ~= name }) {
                     paragraphDepth = max(0, paragraphDepth - 1)
                     if paragraphDepth == 0 {
-                        // Read in place: `tables.last` is a copy of the whole state.
-                        if !tables.isEmpty && tables[tables.count - 1].inCell {
-                            // Taken out and put back: a copy of the table's state would
-                            // share its buffers, and every append would copy them.
-                            var t = tables.removeLast()
-                            if !t.cellText.isEmpty { t.cellText.append(32) }
-                            t.cellText.append(contentsOf: paragraph)
-                            tables.append(t)
+                        // The innermost table's state, taken out and put back: read through the
+                        // array it was copied whole, and a copy shares its buffers, so that every
+                        // append would copy them.
+                        var innermost = tables.popLast()
+                        if innermost?.inCell == true {
+                            if innermost?.cellText.isEmpty == false { innermost?.cellText.append(32) }
+                            innermost?.cellText.append(contentsOf: paragraph)
                         } else {
                             block.add(paragraph: paragraph)
                             if block.isFull, let chunk = block.take(&cursor) { emit(chunk) }
                         }
+                        if let t = innermost.take() { tables.append(consume t) }
                         paragraph.removeAll(keepingCapacity: true)
                     }
                 } else if let t = v.textElements, t.contains(where: { $0 ~= name }) {
@@ -135,9 +136,8 @@ enum FlowExtractor {
                     }
                     t.row.add(t.cellText, ref: ref, label: header)
                     t.inCell = false
-                    t.cellText = []
                     t.column += 1
-                    tables.append(t)
+                    tables.append(consume t)
                 } else if v.row ~= name, !tables.isEmpty {
                     // Taken out and put back, as above: read in place, not copied.
                     var t = tables.removeLast()
@@ -146,7 +146,7 @@ enum FlowExtractor {
                     if !tablesAreParts { t.row.joinPairAsField() }
                     if let chunk = cursor.row(t.row) { emit(chunk) }
                     if !t.row.isEmpty { t.rowIndex += 1 }
-                    tables.append(t)
+                    tables.append(consume t)
                 } else if v.table ~= name, !tables.isEmpty {
                     tables.removeLast()
                 }
