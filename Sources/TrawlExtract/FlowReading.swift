@@ -3,11 +3,12 @@
 // (`XMLStreamReader`) for the rest, and for a part again, from its start, where the plain reader
 // meets what it leaves to libxml2.
 //
-// Why: a Word document is a long run of small elements (`<w:r><w:t>text</w:t></w:r>`), and
-// libxml2's parser, its callbacks and the events they record were over half of reading one. The
-// chunks a part's nodes make are made by one walker from either reader (`FlowExtractor.walk`);
-// where libxml2 reads a part again, the chunks the plain reader's nodes made (libxml2's first
-// nodes, so the same chunks) are not handed on twice.
+// Why: a Word document is a long run of small elements (`<w:r><w:t>text</w:t></w:r>`); read by
+// libxml2's parser, its callbacks and the events they record, its parts cost over twice what they
+// cost read from the bytes (docs/performance.md). The chunks a part's nodes make are made by one
+// walker from either reader (`FlowExtractor.walk`); where libxml2 reads a part again, the chunks
+// the plain reader's nodes made (libxml2's first nodes, so the same chunks) are not handed on
+// twice.
 import LibXML2
 import TrawlModel
 

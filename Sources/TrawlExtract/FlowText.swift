@@ -110,9 +110,9 @@ enum FlowExtractor {
                 if v.paragraph.contains(where: { $0 ~= name }) {
                     paragraphDepth = max(0, paragraphDepth - 1)
                     if paragraphDepth == 0 {
-                        // The innermost table's state, taken out and put back: read through the
-                        // array it was copied whole, and a copy shares its buffers, so that every
-                        // append would copy them.
+                        // The innermost table's state, taken out and moved back: read through
+                        // the array, the whole state is copied, and a copy shares its buffers,
+                        // so that every append would copy them.
                         var innermost = tables.popLast()
                         if innermost?.inCell == true {
                             if innermost?.cellText.isEmpty == false { innermost?.cellText.append(32) }
