@@ -62,6 +62,14 @@ and six rows, each with an NI number of its own, the fourth row's cell the odd o
                            reported corrupt; the first three numbers found once, no other
   plain-then-deep.xlsx     300 elements nested in the fourth row's cell (the plain reader reads
                            128 levels): every number found once
+word/ (Word documents read as plain XML until a point, then by libxml2 from the start; a table of
+a header row and six rows, each with an NI number of its own, the fourth row's the odd one):
+  plain-then-comment.docx  a comment after the table: every number found once, none twice
+  plain-then-cdata.docx    the fourth number in a CDATA section: every number found once
+  plain-then-broken.docx   an end tag that closes nothing in the fourth row: not well-formed,
+                           reported corrupt; the first three numbers found once, no other
+  plain-then-deep.docx     300 elements nested in the fourth row's cell (the plain reader reads
+                           128 levels): every number found once
 """
 import argparse
 import bz2
@@ -215,6 +223,7 @@ def main():
     write_numbers(os.path.join(tree, "numbers"))
     write_mail(os.path.join(tree, "mail"))
     write_sheets(os.path.join(tree, "sheets"))
+    write_word(os.path.join(tree, "word"))
 
 
 # ---------------------------------------------------------------- sheets past plain XML
@@ -250,6 +259,39 @@ def write_sheets(folder):
     write("plain-then-broken.xlsx", sheet_xlsx(f'<c r="B5" t="inlineStr"><is><t>{SHEET_NINOS[3]}</t></is></x></c>'))
     deep = "<x>" * 300 + "</x>" * 300
     write("plain-then-deep.xlsx", sheet_xlsx(f'<c r="B5" t="inlineStr"><is><t>{SHEET_NINOS[3]}</t></is>{deep}</c>'))
+
+
+# ---------------------------------------------------------------- Word documents past plain XML
+
+def word_docx(row4_ni_cell, tail=""):
+    """A Word document of a table: a header row and six rows, each an NI number of SHEET_NINOS;
+    the fourth row's NI cell is `row4_ni_cell` (its `<w:tc>` element whole), and `tail` follows
+    the table."""
+    def cell(text):
+        return f"<w:tc><w:p><w:r><w:t>{text}</w:t></w:r></w:p></w:tc>"
+    rows = [f"<w:tr>{cell('Name')}{cell('NI number')}</w:tr>"]
+    for k, ni in enumerate(SHEET_NINOS):
+        rows.append(f"<w:tr>{cell(f'Learner {k}')}{row4_ni_cell if k == 3 else cell(ni)}</w:tr>")
+    ns = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+    document = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:document {ns}><w:body>'
+                f'<w:p><w:r><w:t>Learners</w:t></w:r></w:p><w:tbl>{"".join(rows)}</w:tbl>{tail}</w:body></w:document>')
+    return zip_of([("[Content_Types].xml", b"<Types/>"), ("word/document.xml", document.encode())])
+
+
+def write_word(folder):
+    os.makedirs(folder, exist_ok=True)
+
+    def write(name, data):
+        with open(os.path.join(folder, name), "wb") as f:
+            f.write(data)
+
+    ni = SHEET_NINOS[3]
+    write("plain-then-comment.docx", word_docx(f"<w:tc><w:p><w:r><w:t>{ni}</w:t></w:r></w:p></w:tc>",
+                                               tail="<!-- written by a tool --><w:p/>"))
+    write("plain-then-cdata.docx", word_docx(f"<w:tc><w:p><w:r><w:t><![CDATA[{ni}]]></w:t></w:r></w:p></w:tc>"))
+    write("plain-then-broken.docx", word_docx(f"<w:tc><w:p><w:r><w:t>{ni}</w:t></w:r></w:x></w:p></w:tc>"))
+    deep = "<w:x>" * 300 + "</w:x>" * 300
+    write("plain-then-deep.docx", word_docx(f"<w:tc><w:p><w:r><w:t>{ni}</w:t></w:r>{deep}</w:p></w:tc>"))
 
 
 # ESC [2J clears the screen, ESC ]0;...BEL sets the window title, CR LF starts a forged log line.

@@ -50,10 +50,17 @@ enum FlowExtractor {
         var name: String?
     }
 
-    /// Extracts paragraphs and table rows from one XML part.
+    /// Extracts paragraphs and table rows from one XML part: read by the plain reader where
+    /// `reading` and the vocabulary allow it, else by libxml2 (`FlowReading`).
     /// - Parameter tablesAreParts: for spreadsheets, each named table is its own part.
     static func extract(_ xml: [UInt8], part: String, vocabulary v: FlowVocabulary, tablesAreParts: Bool = false,
-                        emit: (TextChunk) -> Void) throws {
+                        reading: FlowReading = .libxml2, emit: (TextChunk) -> Void) throws {
+        try reading.read(xml, part: part, vocabulary: v, tablesAreParts: tablesAreParts, emit: emit)
+    }
+
+    /// The paragraphs and table rows of the part `r` reads.
+    static func walk<R: FlowNodeReader>(_ r: R, part: String, vocabulary v: FlowVocabulary, tablesAreParts: Bool,
+                                        emit: (TextChunk) -> Void) throws {
         var cursor = PartCursor(part: part)
         var tables: [TableState] = []
         var paragraph: [UInt8] = []
@@ -62,63 +69,64 @@ enum FlowExtractor {
         var textDepth = 0
         let maxRepeat = 64  // ODF can repeat an empty cell a million times; real data repeats little
 
-        try XMLNodes.forEach(in: xml) { r throws in
+        while try r.next() {
             switch r.kind {
             case .element:
                 let name = r.name
                 let empty = r.isEmptyElement
-                if v.paragraph.contains(where: { name == $0 }) {
+                if v.paragraph.contains(where: { $0 ~= name }) {
                     if !empty { paragraphDepth += 1 }
-                } else if let t = v.textElements, t.contains(where: { name == $0 }) {
+                } else if let t = v.textElements, t.contains(where: { $0 ~= name }) {
                     if !empty { textDepth += 1 }
-                } else if v.tab.contains(where: { name == $0 }) {
+                } else if v.tab.contains(where: { $0 ~= name }) {
                     paragraph.append(9)
-                } else if v.lineBreak.contains(where: { name == $0 }) {
+                } else if v.lineBreak.contains(where: { $0 ~= name }) {
                     paragraph.append(10)
-                } else if let space = v.space, name == space {
+                } else if let space = v.space, space ~= name {
                     let count = Int(r.attribute("text:c") ?? "1") ?? 1
                     paragraph.append(contentsOf: repeatElement(32, count: min(max(count, 1), 64)))
-                } else if name == v.table {
+                } else if v.table ~= name {
                     if let chunk = block.take(&cursor) { emit(chunk) }
                     var state = TableState()
                     state.name = v.tableName.flatMap { r.attribute($0) }
                     if tablesAreParts, let n = state.name { cursor = PartCursor(part: n) }
                     tables.append(state)
                     if empty { tables.removeLast() }
-                } else if name == v.row, !tables.isEmpty {
+                } else if v.row ~= name, !tables.isEmpty {
                     tables[tables.count - 1].row.removeAll()
                     tables[tables.count - 1].column = 0
-                } else if name == v.cell, !tables.isEmpty {
+                } else if v.cell ~= name, !tables.isEmpty {
                     let repeats = v.repeatCells.flatMap { r.attribute($0) }.flatMap { Int($0) } ?? 1
                     if empty {
                         tables[tables.count - 1].column += min(max(repeats, 1), maxRepeat)
                     } else {
                         tables[tables.count - 1].inCell = true
-                        tables[tables.count - 1].cellText = []
+                        // Emptied, its storage kept from cell to cell.
+                        tables[tables.count - 1].cellText.removeAll(keepingCapacity: true)
                     }
                 }
             case .endElement:
                 let name = r.name
-                if v.paragraph.contains(where: { name == $0 }) {
+                if v.paragraph.contains(where: { $0 ~= name }) {
                     paragraphDepth = max(0, paragraphDepth - 1)
                     if paragraphDepth == 0 {
-                        // Read in place: `tables.last` is a copy of the whole state.
-                        if !tables.isEmpty && tables[tables.count - 1].inCell {
-                            // Taken out and put back: a copy of the table's state would
-                            // share its buffers, and every append would copy them.
-                            var t = tables.removeLast()
-                            if !t.cellText.isEmpty { t.cellText.append(32) }
-                            t.cellText.append(contentsOf: paragraph)
-                            tables.append(t)
+                        // The innermost table's state, taken out and moved back: read through
+                        // the array, the whole state is copied, and a copy shares its buffers,
+                        // so that every append would copy them.
+                        var innermost = tables.popLast()
+                        if innermost?.inCell == true {
+                            if innermost?.cellText.isEmpty == false { innermost?.cellText.append(32) }
+                            innermost?.cellText.append(contentsOf: paragraph)
                         } else {
                             block.add(paragraph: paragraph)
                             if block.isFull, let chunk = block.take(&cursor) { emit(chunk) }
                         }
+                        if let t = innermost.take() { tables.append(consume t) }
                         paragraph.removeAll(keepingCapacity: true)
                     }
-                } else if let t = v.textElements, t.contains(where: { name == $0 }) {
+                } else if let t = v.textElements, t.contains(where: { $0 ~= name }) {
                     textDepth = max(0, textDepth - 1)
-                } else if name == v.cell, !tables.isEmpty {
+                } else if v.cell ~= name, !tables.isEmpty {
                     var t = tables.removeLast()
                     // A cell reference only where tables are sheets (ODF spreadsheets).
                     let ref = tablesAreParts ? "\(columnLetters(t.column))\(t.rowIndex + 1)" : nil
@@ -128,10 +136,9 @@ enum FlowExtractor {
                     }
                     t.row.add(t.cellText, ref: ref, label: header)
                     t.inCell = false
-                    t.cellText = []
                     t.column += 1
-                    tables.append(t)
-                } else if name == v.row, !tables.isEmpty {
+                    tables.append(consume t)
+                } else if v.row ~= name, !tables.isEmpty {
                     // Taken out and put back, as above: read in place, not copied.
                     var t = tables.removeLast()
                     // In a document (not a sheet), a row of two cells is a form's
@@ -139,8 +146,8 @@ enum FlowExtractor {
                     if !tablesAreParts { t.row.joinPairAsField() }
                     if let chunk = cursor.row(t.row) { emit(chunk) }
                     if !t.row.isEmpty { t.rowIndex += 1 }
-                    tables.append(t)
-                } else if name == v.table, !tables.isEmpty {
+                    tables.append(consume t)
+                } else if v.table ~= name, !tables.isEmpty {
                     tables.removeLast()
                 }
             case .text, .whitespace:

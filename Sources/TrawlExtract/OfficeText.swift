@@ -12,7 +12,8 @@ enum OfficeText {
         }
         guard parts["word/document.xml"] != nil else { throw ExtractError.corrupt("docx without word/document.xml") }
         for name in ["word/document.xml"] + parts.keys.filter({ $0 != "word/document.xml" }).sorted() {
-            try FlowExtractor.extract(parts[name]!, part: name, vocabulary: .wordprocessingML, emit: emit)
+            try FlowExtractor.extract(parts[name]!, part: name, vocabulary: .wordprocessingML, reading: .plainWherePossible,
+                                      emit: emit)
         }
     }
 

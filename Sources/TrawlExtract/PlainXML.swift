@@ -6,7 +6,8 @@
 // the elements, attributes and text of plain XML need no more than a scan of the bytes.
 //
 // What plain XML is here: UTF-8 (an optional byte-order mark and an XML declaration saying version
-// 1.0 and at most UTF-8 and standalone); elements whose names have no prefix; attributes in
+// 1.0 and at most UTF-8 and standalone); elements whose names have no prefix (or, where the caller
+// asks, a prefix bound in scope: `Prefixes`); attributes in
 // quotes, whose values hold no reference, no tab, no line break; text whose references are the
 // five predefined entities and character references; no carriage return anywhere; no comment,
 // processing instruction, CDATA section or document type; nothing past the bounds below.
@@ -38,6 +39,17 @@ final class PlainXMLReader {
     /// with `XMLStreamReader`.
     struct Unsupported: Error {}
 
+    /// How element names with a prefix are read.
+    enum Prefixes {
+        /// Left to libxml2: an element whose name has a prefix is not plain XML.
+        case unsupported
+        /// As libxml2 reads a prefix bound to a namespace: the element's name is its local name
+        /// (`w:p` is "p"). A prefix bound to none in scope (which libxml2 reads on, naming the
+        /// element "w:p"), or a prefix declared for the xml or xmlns namespace's name (a
+        /// declaration libxml2 drops), is left to libxml2.
+        case resolved
+    }
+
     // What this reader takes on: past these bounds (below any limit of libxml2's, such as 50,000
     // bytes of name) the part is libxml2's, with its limits.
     static let maxDepth = 128
@@ -54,7 +66,13 @@ final class PlainXMLReader {
     // The state below is touched by one thread, the reader's user: unchecked exclusivity (the
     // dynamic checks of a class's fields cost more than the scan they guard).
     private let input: UnsafeBufferPointer<UInt8>
+    private let resolvesPrefixes: Bool
     @exclusivity(unchecked) private var at = 0
+    /// The prefixes declared in scope, with the depth of the element declaring each
+    /// (`Prefixes.resolved` only).
+    @exclusivity(unchecked) private var prefixes: [(prefix: Range<Int>, depth: Int)] = []
+    /// The index in `prefixes` of the last prefix an element's name was found bound by.
+    @exclusivity(unchecked) private var lastBinding = 0
     /// The names of the open elements.
     @exclusivity(unchecked) private var open: [Range<Int>] = []
     @exclusivity(unchecked) private var rootSeen = false
@@ -74,19 +92,20 @@ final class PlainXMLReader {
     @exclusivity(unchecked) private var textIsDecoded = false
     @exclusivity(unchecked) private var decoded: [UInt8] = []
 
-    private init(_ input: UnsafeBufferPointer<UInt8>) {
+    private init(_ input: UnsafeBufferPointer<UInt8>, _ prefixes: Prefixes) {
         self.input = input
+        resolvesPrefixes = prefixes == .resolved
         attributes.reserveCapacity(8)
         open.reserveCapacity(8)
     }
 
     /// Reads `xml`; the reader is valid only inside `body`.
     /// - Throws: `Unsupported` (see the file's opening comment), or what `body` throws.
-    static func read<R>(_ xml: [UInt8], _ body: (PlainXMLReader) throws -> R) throws -> R {
+    static func read<R>(_ xml: [UInt8], prefixes: Prefixes = .unsupported, _ body: (PlainXMLReader) throws -> R) throws -> R {
         try xml.withUnsafeBufferPointer { input in
             // An empty part is not well-formed: libxml2 says so.
             guard !input.isEmpty else { throw Unsupported() }
-            let reader = PlainXMLReader(input)
+            let reader = PlainXMLReader(input, prefixes)
             try reader.readProlog()
             return try body(reader)
         }
@@ -293,8 +312,8 @@ final class PlainXMLReader {
 
     private func startTag() throws {
         at += 1
-        let (nameEnd, _) = try scanName(allowingPrefix: false)
-        nameRange = at..<nameEnd
+        let (nameEnd, hasPrefix) = try scanName(allowingPrefix: resolvesPrefixes)
+        let qualifiedName = at..<nameEnd
         at = nameEnd
         attributeCount = 0
         while true {
@@ -315,9 +334,12 @@ final class PlainXMLReader {
             guard spaced, attributeCount < Self.maxAttributes else { throw Unsupported() }
             try attribute()
         }
+        nameRange = hasPrefix ? try localName(bound: qualifiedName) : qualifiedName
         if !isEmptyElement {
             guard open.count < Self.maxDepth else { throw Unsupported() }
-            open.append(nameRange)
+            open.append(qualifiedName)
+        } else if !prefixes.isEmpty {
+            endScope()
         }
         kind = .element
     }
@@ -328,10 +350,10 @@ final class PlainXMLReader {
         let (nameEnd, hasPrefix) = try scanName(allowingPrefix: true)
         let name = at..<nameEnd
         let declaresNamespace = same(name, "xmlns") || (hasPrefix && same(name.lowerBound..<(name.lowerBound + 6), "xmlns:"))
+        let prefix = declaresNamespace && hasPrefix ? (name.lowerBound + 6)..<name.upperBound : name
         if declaresNamespace && hasPrefix {
             // The rules libxml2 checks of a prefix's declaration (not "xml", not "xmlns") are
             // left to it.
-            let prefix = (name.lowerBound + 6)..<name.upperBound
             guard !same(prefix, "xml"), !same(prefix, "xmlns") else { throw Unsupported() }
         }
         at = nameEnd
@@ -366,6 +388,13 @@ final class PlainXMLReader {
         // An empty namespace name is left to libxml2 too.
         if (declaresNamespace && value.isEmpty) || value.count > Self.maxText { throw Unsupported() }
         for i in 0..<attributeCount where same(attributes[i].name, name) { throw Unsupported() }
+        if resolvesPrefixes && declaresNamespace && hasPrefix {
+            // libxml2 drops a declaration of these names, leaving the prefix unbound.
+            guard !same(value, "http://www.w3.org/XML/1998/namespace"), !same(value, "http://www.w3.org/2000/xmlns/") else {
+                throw Unsupported()
+            }
+            prefixes.append((prefix, open.count))
+        }
         let a = Attribute(name: name, value: value, hasPrefix: hasPrefix)
         if attributeCount < attributes.count { attributes[attributeCount] = a } else { attributes.append(a) }
         attributeCount += 1
@@ -373,16 +402,60 @@ final class PlainXMLReader {
 
     private func endTag() throws {
         at += 2
-        let (nameEnd, _) = try scanName(allowingPrefix: false)
+        // Nearly every end tag is `</name>`: compared in place with the open element's name.
+        if let expected = open.last, at + expected.count < input.count, input[at + expected.count] == UInt8(ascii: ">"),
+           same(at..<(at + expected.count), expected) {
+            nameRange = resolvesPrefixes ? localPart(expected) : expected
+            at += expected.count + 1
+            open.removeLast()
+            if !prefixes.isEmpty { endScope() }
+            kind = .endElement
+            isEmptyElement = false
+            return
+        }
+        let (nameEnd, hasPrefix) = try scanName(allowingPrefix: resolvesPrefixes)
         guard let expected = open.last, same(at..<nameEnd, expected) else { throw Unsupported() }
-        nameRange = expected
+        // The start tag's prefix was found bound.
+        nameRange = hasPrefix ? localPart(expected) : expected
         at = nameEnd
         skipSpace()
         guard at < input.count, input[at] == UInt8(ascii: ">") else { throw Unsupported() }
         at += 1
         open.removeLast()
+        if !prefixes.isEmpty { endScope() }
         kind = .endElement
         isEmptyElement = false
+    }
+
+    // MARK: Prefixes
+
+    /// The local part of a name: past its prefix's ":", where it has one.
+    private func localPart(_ name: Range<Int>) -> Range<Int> {
+        for i in name where input[i] == UInt8(ascii: ":") { return (i + 1)..<name.upperBound }
+        return name
+    }
+
+    /// The local part of an element's name whose prefix is bound in scope.
+    /// - Throws: `Unsupported` for a prefix bound to nothing (among them "xml" and "xmlns").
+    private func localName(bound name: Range<Int>) throws -> Range<Int> {
+        let local = localPart(name)
+        let prefix = name.lowerBound..<(local.lowerBound - 1)
+        // Nearly every element of a document has the prefix the one before it had.
+        if lastBinding < prefixes.count && same(prefixes[lastBinding].prefix, prefix) { return local }
+        var i = prefixes.count
+        while i > 0 {
+            i -= 1
+            if same(prefixes[i].prefix, prefix) {
+                lastBinding = i
+                return local
+            }
+        }
+        throw Unsupported()
+    }
+
+    /// The element at depth `open.count` has ended: the prefixes it declared go out of scope.
+    private func endScope() {
+        while let last = prefixes.last, last.depth >= open.count { prefixes.removeLast() }
     }
 
     /// Character data up to the next "<": checked as libxml2 checks it, and with its references

@@ -323,4 +323,32 @@ func makeHostile(_ dir: URL, lineMB: Int? = nil) throws {
         #expect(broken?.findings.map { $0.value } == Array(planted.prefix(3)))
         #expect(files.count == 4)
     }
+
+    /// Word documents read as plain XML up to a point, then by libxml2 from the start
+    /// (scripts/make-hostile.py's word/ folder): the table rows read before that point are
+    /// reported once, not once by each reader, and a document that is not well-formed keeps the
+    /// rows before its error and is reported corrupt, as libxml2 alone reads it.
+    @Test func wordPastPlainXMLIsReadOnce() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("trawl-word-\(UUID())")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try makeHostile(dir, lineMB: 1)
+
+        let report = dir.appendingPathComponent("report.json")
+        let (status, _) = try runMeasured(["scan", dir.appendingPathComponent("tree/word").path, "--output", report.path,
+                                           "--show-values", "--key-file", dir.appendingPathComponent("key").path])
+        #expect(status == 1)  // the broken document is reported as not wholly read
+        let files = try ReportReader.records(from: Data(contentsOf: report)).compactMap { if case .file(let f) = $0 { f } else { nil } }
+        func entry(_ name: String) -> FileRecord? { files.first { $0.path.display.hasSuffix("/word/" + name) } }
+        // The six NI numbers the generator planted, one a row.
+        let planted: [String?] = (0..<6).map { "AB 12 34 5\($0) C" }
+        for name in ["plain-then-comment.docx", "plain-then-cdata.docx", "plain-then-deep.docx"] {
+            #expect(entry(name)?.outcome == .scanned, "\(name)")
+            #expect(entry(name)?.findings.map { $0.value } == planted, "\(name)")
+        }
+        let broken = entry("plain-then-broken.docx")
+        #expect(broken?.outcome == .error)
+        #expect(broken?.issues?.first?.kind == .corrupt)
+        #expect(broken?.findings.map { $0.value } == Array(planted.prefix(3)))
+        #expect(files.count == 4)
+    }
 }
