@@ -100,6 +100,9 @@ import TrawlModel
         ("a prefix for the xmlns namespace's name", "<w:a xmlns:w=\"http://www.w3.org/2000/xmlns/\"><w:t>x</w:t></w:a>"),
         ("an element with the prefix xml", "<a><xml:t>x</xml:t></a>"),
         ("an element with the prefix xmlns", "<a xmlns:x=\"urn:x\"><xmlns:x>t</xmlns:x></a>"),
+        ("a namespace name that is not a URI", "<w:a xmlns:w=\"a b%zz[\"><w:t>x</w:t></w:a>"),
+        ("a relative namespace name", "<w:a xmlns:w=\"main\"><w:t>x</w:t></w:a>"),
+        ("a default namespace name that is not a URI", "<a xmlns=\"a b%zz[\"><w:t \(w)>x</w:t></a>"),
         ("an empty namespace for a prefix", "<w:a xmlns:w=\"\"><w:t>x</w:t></w:a>"),
         ("a default namespace", "<document xmlns=\"urn:w\" \(w)><p><w:t>x</w:t></p></document>"),
         ("two colons", "<w:a \(w)><w:t:u>x</w:t:u></w:a>"),
@@ -127,7 +130,9 @@ import TrawlModel
         // The plain reader reads these itself.
         for what in ["a document", "a prefix declared on the element itself", "a prefix declared below the root",
                      "a prefix declared again inside", "a default namespace", "a prefixed attribute bound to no namespace",
-                     "the declaration after its use on the element", "text after the last paragraph"] {
+                     "the declaration after its use on the element", "text after the last paragraph",
+                     "a namespace name that is not a URI", "a relative namespace name",
+                     "a default namespace name that is not a URI"] {
             let xml = Self.cases.first { $0.0 == what }!.1
             #expect(Self.expectSameNodes(Array(xml.utf8), what), "\(what): read by the plain reader")
         }
