@@ -42,9 +42,12 @@ package struct DelimitedDialect: Equatable, Sendable {
         var best: (dialect: DelimitedDialect, share: Double)?
         for (c, d) in candidates.enumerated() {
             let column = counts.map { $0[c] }
-            // The header is the first line with the number of fields most lines have.
+            // The header is the first line with the number of fields most lines have, but for a
+            // title padded to the table's width (Excel writes "Payroll export;;;;;" above a
+            // header it exports): a line with most of its fields empty.
             let modal = mostCommon(column.count > 1 ? column.dropFirst() : column[...])
-            guard modal >= 2, let header = column.firstIndex(of: modal) else { continue }
+            guard modal >= 2, let header = column.indices.first(where: { column[$0] == modal && !isPaddedTitle(lines[$0], delimiter: d) })
+            else { continue }
             let below = column[(header + 1)...]
             guard !below.isEmpty else { continue }
             let share = Double(below.filter { $0 == modal }.count) / Double(below.count)
@@ -109,6 +112,13 @@ package struct DelimitedDialect: Equatable, Sendable {
             if run >= bestRun { best = c; bestRun = run }
         }
         return best
+    }
+
+    /// Fewer than half of the line's fields hold anything but spaces and quotes.
+    private static func isPaddedTitle(_ line: ArraySlice<UInt8>, delimiter: UInt8) -> Bool {
+        let fields = line.split(separator: delimiter, omittingEmptySubsequences: false)
+        let filled = fields.filter { f in f.contains { $0 != 32 && $0 != 34 && $0 != 9 } }
+        return filled.count * 2 < fields.count
     }
 
     /// Most of the line's fields hold a letter and no digit: column names, not values.

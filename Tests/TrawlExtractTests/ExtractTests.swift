@@ -915,6 +915,20 @@ func allMembers(_ data: [UInt8], format: ContainerFormat, name: String) throws -
         #expect(dialect("\u{FEFF}ULN,Surname\n9276308686,Hart\n") == DelimitedDialect(delimiter: 44))
     }
 
+    /// Excel pads a title row to the table's width when it saves a sheet as CSV: the title has
+    /// the header's number of fields, most of them empty, and is not the header.
+    @Test func aTitlePaddedToTheTablesWidthIsNotTheHeader() {
+        let payroll = "Airedale Vale College - Payroll Export - Period 07 (October 2024);;;;;\n"
+            + "Emp No;Surname;NI Number;Gross Pay;Sort Code;Account No\n"
+            + "004100;EDWARDS;YL580798D;3625.99;86-36-15;25334076\n004107;MARSDEN;AZ549413C;3164.10;74-16-53;88753667\n"
+        #expect(dialect(payroll) == DelimitedDialect(delimiter: 59, headerRow: 2))
+        let quoted = "\"Learners on roll, 1 October\",,,\nStudent ID,Surname,Forename,Date of Birth\n24270295,Green,Megan,26/07/2008\n"
+        #expect(dialect(quoted) == DelimitedDialect(delimiter: 44, headerRow: 2))
+        // A header with one or two blank column names is still the header.
+        #expect(dialect("Name;;Date of birth;Postcode\nHart;x;03/03/2007;LE8 0HW\nBose;y;04/04/2006;NG4 4LJ\n")
+                == DelimitedDialect(delimiter: 59))
+    }
+
     @Test func proseAndLogsAreNotTablesUnlessTheirNameSaysSo() {
         let log = "2025-10-01 08:00:01 | user=jsmith | ip=10.0.4.17\n2025-10-01 08:00:09 | user=abose | ip=10.0.4.18\n"
         #expect(dialect(log, requireHeader: true) == nil)
