@@ -162,6 +162,8 @@ package struct FindingTally: Sendable {
     /// that a file repeating one value keeps a short list: a set cost a second hash of every
     /// digest.
     fileprivate var digests: [DistinctValues] = []
+    /// The table rows (by part and row) holding an identifying value: a row is one person's record.
+    fileprivate var rows = DistinctValues()
     fileprivate var markings: [String] = []
     /// Special-category values whose record named no one (`Match.needsPerson`), with the DPO's
     /// decision on each: counted if the entry turns out to be about one person, else dropped.
@@ -181,15 +183,19 @@ package struct FindingTally: Sendable {
     /// Nothing found: no finding, listed or not, and no marking.
     package var isEmpty: Bool { findings.isEmpty && omitted.isEmpty && markings.isEmpty && unattributed.isEmpty }
 
-    /// The people the file is about, as far as its identifiers tell: the most distinct values of
-    /// any one identifying type (a person has one NI number, one date of birth: 320 staff with
-    /// five identifiers each are 320 people), with that type.
-    fileprivate var people: (count: Int, type: String)? {
-        var best: (count: Int, type: String)?
+    /// The people the file is about, as far as its identifiers tell, and how they were counted:
+    /// the most distinct values of any one identifying type (a person has one NI number, one date
+    /// of birth: 320 staff with five identifiers each are 320 people), or the table rows holding
+    /// an identifying value where there are more (a row is one person's record: 1,240 learners
+    /// share fewer than 900 dates of birth).
+    fileprivate var people: (count: Int, counted: String)? {
+        var best: (count: Int, counted: String)?
         for (i, entry) in countsByType.enumerated() where entry.identifies {
             let n = digests[i].count
-            if n > best?.count ?? 0 { best = (n, entry.type) }
+            if n > best?.count ?? 0 { best = (n, "\(n) distinct \(entry.type)") }
         }
+        let n = rows.count
+        if n > best?.count ?? 0 { best = (n, "\(n) table rows holding an identifier") }
         return best
     }
 
@@ -262,7 +268,10 @@ package struct Classifier: Sendable {
             tally.countsByType.append((m.typeId, 1, l, identifies))
             tally.digests.append(DistinctValues())
         }
-        if identifies { tally.digests[entry].add(Self.valueDigest(m.normalized)) }
+        if identifies {
+            tally.digests[entry].add(Self.valueDigest(m.normalized))
+            if let cell = m.location.cell { tally.rows.add(Self.rowDigest(part: m.location.part, cell: cell)) }
+        }
         tally.level = max(tally.level ?? l, l)
         tally.keep(Finding(match: m, level: l, decision: decision))
     }
@@ -274,6 +283,15 @@ package struct Classifier: Sendable {
         var h: UInt64 = 0xcbf2_9ce4_8422_2325
         var value = value
         value.withUTF8 { for b in $0 { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 } }
+        return h
+    }
+
+    /// The table row a cell is in ("D17" is row 17 of its part), as a digest.
+    static func rowDigest(part: String?, cell: String) -> UInt64 {
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        for b in (part ?? "").utf8 { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
+        h = h &* 0x100_0000_01b3  // a 0 byte between the part and the row
+        for b in cell.utf8 where b >= 0x30 && b <= 0x39 { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
         return h
     }
 
@@ -388,7 +406,7 @@ package struct Classifier: Sendable {
         if let a = policy.aggregate, let people, people.count >= a.threshold {
             fileLevel = max(fileLevel, a.level)
             reasons.append(LevelReason(rule: "aggregate", level: a.level,
-                                       detail: "\(people.count) people: \(people.count) distinct \(people.type) (threshold \(a.threshold))"))
+                                       detail: "\(people.count) people: \(people.counted) (threshold \(a.threshold))"))
         }
         if let (type, l) = strongestMarking {
             fileLevel = max(fileLevel, l)

@@ -69,6 +69,32 @@ func match(_ type: String, _ value: String, exempt: Exemption? = nil, marking: B
         #expect(many.reasons.first { $0.rule == "aggregate" }?.detail.hasPrefix("1000 people: ") == true)
     }
 
+    /// A table's row is one person's record: 1,240 learners with a date of birth each are 1,240
+    /// people, though they share 882 dates; a row holding several identifiers is counted once;
+    /// the same row numbers in two sheets are two rows.
+    @Test func theAggregateRuleCountsTableRowsHoldingAnIdentifier() {
+        func row(_ type: String, _ value: String, sheet: String, row: Int, column: String) -> Match {
+            Match(typeId: type, patternId: type, value: value, normalized: value, confidence: .high, evidence: [],
+                  location: Location(part: sheet, cell: "\(column)\(row)", offset: row))
+        }
+        let learners = (2..<1242).map { row("dob", "2007-01-\($0 % 882)", sheet: "Learners", row: $0, column: "D") }
+        let list = classifier.classify(learners, path: "/x")
+        #expect(list.level == .confidential)
+        #expect(list.reasons.first { $0.rule == "aggregate" }?.detail == "1240 people: 1240 table rows holding an identifier (threshold 1000)")
+        // 600 rows of two identifiers each, in each of two sheets: 1,200 rows, each counted once.
+        let twoSheets = ["A", "B"].flatMap { sheet in
+            (2..<602).flatMap { r in
+                [row("dob", "1990-02-\(r % 28)", sheet: sheet, row: r, column: "C"),
+                 row("email", "\(sheet)\(r)@gmail.com", sheet: sheet, row: r, column: "D")]
+            }
+        }
+        let both = classifier.classify(twoSheets, path: "/x")
+        #expect(both.reasons.first { $0.rule == "aggregate" }?.detail == "1200 people: 1200 distinct email (threshold 1000)")
+        let oneSheet = classifier.classify(Array(twoSheets.prefix(1_000)), path: "/x")
+        #expect(oneSheet.level == .restricted, "500 rows of one sheet")
+        #expect(!oneSheet.reasons.contains { $0.rule == "aggregate" })
+    }
+
     /// A form about one person is one record: a special-category answer far from the form's
     /// identifiers belongs to its person. In a document about several people (two dates of birth)
     /// or about no one, such an answer counts for nothing and is not listed.
