@@ -1,8 +1,7 @@
 #!/usr/bin/env python3
 """Build a seeded benchmark corpus outside the repository.
 
-  scripts/bench-corpus.py DIR [--text-mb 100] [--docx 1000] [--xlsx 0] [--large-xlsx-rows 0] [--tree 0]
-                             [--share 0] [--seed 1]
+  scripts/bench-corpus.py DIR [--text-mb 100] [--docx 1000] [--xlsx 0] [--tree 0] [--share 0] [--seed 1]
 
 DIR/text/: prose in files of about 512 KiB with personal data at a realistic density (about one
 person's record per 10 KiB: NI numbers, dates of birth, emails, postcodes, with decoys), its
@@ -10,13 +9,11 @@ sentences made of a few dozen words; DIR/prose/ (--prose-mb): the same records i
 organisation writes them (policies, minutes, reports), with the punctuation, numbers, years and
 common words ("may", "consent", "third-party") of real English;
 DIR/docx/: Word documents of a few paragraphs and a table each; DIR/xlsx/: workbooks of a few
-hundred rows; DIR/large-xlsx/export.xlsx: one workbook of --large-xlsx-rows such rows (a sheet of
-some 370 bytes a row); DIR/archives/: a zip and a tar.gz of some of those; DIR/tree/: many small text files
+hundred rows; DIR/archives/: a zip and a tar.gz of some of those; DIR/tree/: many small text files
 in nested folders; DIR/share/: a file share in miniature (--share files, see `share`).
 Deterministic for a given seed.
 """
 import argparse
-import io
 import importlib.util
 import os
 import random
@@ -351,7 +348,6 @@ def main():
     ap.add_argument("--text-mb", type=int, default=100)
     ap.add_argument("--docx", type=int, default=1000)
     ap.add_argument("--xlsx", type=int, default=0)
-    ap.add_argument("--large-xlsx-rows", type=int, default=0)
     ap.add_argument("--tree", type=int, default=0)
     ap.add_argument("--prose-mb", type=int, default=0)
     ap.add_argument("--pdf", type=int, default=0)
@@ -389,31 +385,6 @@ def main():
                              f"{f_.lower()}.{l_.lower()}@outlook.com", " ".join(r.choice(WORDS) for _ in range(8))])
             with open(os.path.join(a.dir, "xlsx", f"register-{i:04d}.xlsx"), "wb") as f:
                 f.write(ev.xlsx(rows))
-    if a.large_xlsx_rows:
-        # One workbook whose sheet inflates past what a part may be held in (64 MiB at 190,000
-        # rows): the rows of the bench's workbooks, written to the zip as they are made.
-        import zipfile
-        from xml.sax.saxutils import escape
-        os.makedirs(os.path.join(a.dir, "large-xlsx"), exist_ok=True)
-        ev = importlib.util.module_from_spec(importlib.util.spec_from_file_location("eval_corpus", os.path.join(here, "eval-corpus.py")))
-        ev.__spec__.loader.exec_module(ev)
-        small = zipfile.ZipFile(io.BytesIO(ev.xlsx([["x"]])))
-        with zipfile.ZipFile(os.path.join(a.dir, "large-xlsx", "export.xlsx"), "w", zipfile.ZIP_DEFLATED) as z:
-            for name in small.namelist():
-                if name != "xl/worksheets/sheet1.xml":
-                    z.writestr(name, small.read(name))
-            with z.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as sheet:
-                def row(i, values):
-                    cells = "".join(f'<c r="{chr(65 + j)}{i}" t="inlineStr"><is><t>{escape(v)}</t></is></c>' for j, v in enumerate(values))
-                    return f'<row r="{i}">{cells}</row>'.encode()
-                sheet.write(b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
-                            b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>')
-                sheet.write(row(1, ["Name", "Date of Birth", "NI Number", "Email", "Notes"]))
-                for i in range(2, a.large_xlsx_rows + 2):
-                    f_, l_ = r.choice(FIRST), r.choice(LAST)
-                    sheet.write(row(i, [f"{f_} {l_}", f"{r.randint(1,28):02d}/{r.randint(1,12):02d}/{r.randint(1960,2010)}", nino(r),
-                                        f"{f_.lower()}.{l_.lower()}@outlook.com", " ".join(r.choice(WORDS) for _ in range(8))]))
-                sheet.write(b"</sheetData></worksheet>")
     if a.docx or a.xlsx:
         import tarfile, zipfile
         os.makedirs(os.path.join(a.dir, "archives"), exist_ok=True)

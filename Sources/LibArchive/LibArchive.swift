@@ -158,17 +158,6 @@ public final class ArchiveReader {
         }
     }
 
-    /// Reads the current entry's next bytes into `buffer`, as they inflate.
-    /// - Returns: their count; 0 at the entry's end.
-    /// - Throws: `ArchiveError` when the data is corrupt or encrypted.
-    public func readData(into buffer: UnsafeMutableRawBufferPointer) throws(ArchiveError) -> Int {
-        while true {
-            let n = archive_read_data(handle, buffer.baseAddress, buffer.count)
-            if n >= 0 { return n }
-            try check(Int32(n), "archive_read_data")
-        }
-    }
-
     /// The archive's format name as libarchive reports it ("ZIP 2.0 (deflation)", "raw", ...).
     public var formatName: String {
         guard let name = archive_format_name(handle) else { return "unknown" }

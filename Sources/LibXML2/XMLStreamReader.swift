@@ -1,5 +1,4 @@
-// A forward-only reader over an XML document, in memory or pulled in pieces from its reader as it
-// is read (an Office package's part as it inflates), driven by libxml2's SAX2 parser. It knows
+// A forward-only reader over an XML document in memory, driven by libxml2's SAX2 parser. It knows
 // nothing of Trawl.
 //
 // Why not xmlTextReader: the text reader builds a tree node for every element, attribute and text
@@ -98,14 +97,8 @@ public final class XMLStreamReader: XMLNodeReader {
     // which run inside `parseMore` while it holds no access to it: unchecked exclusivity (the
     // dynamic checks cost more than the parsing they guarded).
     private let context: xmlParserCtxtPtr
-    /// A document in memory: the whole of it. A document pulled in pieces: the piece being fed,
-    /// in `pieceBuffer`.
-    @exclusivity(unchecked) private var input: UnsafeRawBufferPointer
+    private let input: UnsafeRawBufferPointer
     @exclusivity(unchecked) private var fed = 0
-    /// Fills a buffer with the document's next bytes: their count, 0 at its end, below 0 when it
-    /// cannot be read. Nil for a document in memory.
-    private let pull: ((UnsafeMutableRawBufferPointer) -> Int)?
-    private let pieceBuffer: UnsafeMutableRawBufferPointer?
     @exclusivity(unchecked) private var parsed = false
     @exclusivity(unchecked) private var failure: XMLError?
 
@@ -123,9 +116,6 @@ public final class XMLStreamReader: XMLNodeReader {
     @exclusivity(unchecked) private var openLines: [Int32] = []
     /// Bytes of entity values still to be handed out at references (see the opening comment).
     @exclusivity(unchecked) private var referenceBudget = 0
-
-    /// What a document pulled in pieces fails with where its reader could not give the rest.
-    private static let unreadable = XMLError(message: "the document could not be read to its end", line: 0)
 
     /// How much of the document is handed to the parser at a time.
     private static let pieceSize = 64 * 1024
@@ -147,16 +137,12 @@ public final class XMLStreamReader: XMLNodeReader {
         return h
     }
 
-    private init(context: xmlParserCtxtPtr, input: UnsafeRawBufferPointer,
-                 pull: ((UnsafeMutableRawBufferPointer) -> Int)? = nil, pieceBuffer: UnsafeMutableRawBufferPointer? = nil) {
+    private init(context: xmlParserCtxtPtr, input: UnsafeRawBufferPointer) {
         self.context = context
         self.input = input
-        self.pull = pull
-        self.pieceBuffer = pieceBuffer
     }
 
     deinit {
-        pieceBuffer?.deallocate()
         context.pointee._private = nil
         if let doc = context.pointee.myDoc {
             context.pointee.myDoc = nil
@@ -168,57 +154,25 @@ public final class XMLStreamReader: XMLNodeReader {
     /// Reads `bytes` as XML. The reader is valid only inside `body`.
     /// - Throws: `XMLError` when no parser can be made, and whatever `body` throws.
     public static func read<R>(_ bytes: UnsafeRawBufferPointer, _ body: (XMLStreamReader) throws -> R) throws -> R {
-        try read(input: bytes, referenceBudget: bytes.count, piece: min(bytes.count, pieceSize), body)
-    }
-
-    /// Reads as XML the bytes `pull` gives, a piece at a time: it fills the buffer it is given
-    /// with the document's next bytes and returns their count, 0 at the document's end, or a
-    /// negative count when the rest cannot be read (the reader then fails as on a document cut
-    /// there, and the caller says why). No more of the document is held than a piece and its
-    /// events. The reader is valid only inside `body`.
-    /// - Throws: `XMLError` when no parser can be made, and whatever `body` throws.
-    public static func read<R>(pulling pull: (UnsafeMutableRawBufferPointer) -> Int,
-                               _ body: (XMLStreamReader) throws -> R) throws -> R {
-        try withoutActuallyEscaping(pull) { pull in
-            let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: pieceSize, alignment: 1)
-            let pulled = pull(buffer)
-            // The budget grows by every piece read, as a document in memory's is its size.
-            return try read(input: UnsafeRawBufferPointer(rebasing: buffer[0..<max(0, pulled)]), referenceBudget: pulled,
-                            piece: pieceSize, pull: pull, pieceBuffer: buffer) { reader in
-                if pulled < 0 {
-                    reader.failure = unreadable
-                    reader.parsed = true
-                }
-                return try body(reader)
-            }
-        }
-    }
-
-    /// A parser over `input` (the whole document, or the first piece of one pulled in pieces),
-    /// and the reader on it.
-    private static func read<R>(input: UnsafeRawBufferPointer, referenceBudget: Int, piece: Int,
-                                pull: ((UnsafeMutableRawBufferPointer) -> Int)? = nil,
-                                pieceBuffer: UnsafeMutableRawBufferPointer? = nil,
-                                _ body: (XMLStreamReader) throws -> R) throws -> R {
         LibXML2Library.initialize()
         // The first four bytes go in with the parser's creation, for the encoding to be detected
         // from them, as xmlTextReader does.
-        let head = min(4, input.count)
+        let head = min(4, bytes.count)
         var sax = handler()
-        let base = input.baseAddress?.assumingMemoryBound(to: CChar.self)
+        let base = bytes.baseAddress?.assumingMemoryBound(to: CChar.self)
         guard let ctxt = xmlCreatePushParserCtxt(&sax, nil, base, Int32(head), nil) else {
-            pieceBuffer?.deallocate()
             throw XMLError(message: "libxml2 could not create a parser", line: 0)
         }
         xmlCtxtUseOptions(ctxt, XMLError.parseOptions)
         ctxt.pointee.linenumbers = 1
         ctxt.pointee.dictNames = 1
-        let reader = XMLStreamReader(context: ctxt, input: input, pull: pull, pieceBuffer: pieceBuffer)
+        let reader = XMLStreamReader(context: ctxt, input: bytes)
         reader.fed = head
-        reader.referenceBudget = max(referenceBudget, 1 << 20)
+        reader.referenceBudget = max(bytes.count, 1 << 20)
         // Room for a piece's worth at once (an element is rarely under eight bytes, an attribute
         // under sixteen): grown through every size on the way, the buffers were copied several
         // times for each document.
+        let piece = min(bytes.count, pieceSize)
         reader.events.reserveCapacity(piece / 8)
         reader.attributeStore.reserveCapacity(piece / 16)
         reader.bytes.reserveCapacity(piece)
@@ -266,31 +220,8 @@ public final class XMLStreamReader: XMLNodeReader {
         }
         attributeStore.removeAll(keepingCapacity: true)
         position = 0
-        if let pull, let pieceBuffer, fed == input.count {
-            // The piece held is fed: the next one, or the end.
-            let count = pull(pieceBuffer)
-            if count < 0 {
-                failure = Self.unreadable
-                parsed = true
-                return
-            }
-            input = UnsafeRawBufferPointer(rebasing: pieceBuffer[0..<count])
-            fed = 0
-            referenceBudget += count
-            let rc = xmlParseChunk(context, pieceBuffer.baseAddress?.assumingMemoryBound(to: CChar.self), Int32(count),
-                                   count == 0 ? 1 : 0)
-            fed = count
-            if rc != 0 || context.pointee.wellFormed == 0 {
-                failure = XMLError.last()
-                parsed = true
-            } else if count == 0 {
-                parsed = true
-            }
-            return
-        }
         let n = min(Self.pieceSize, input.count - fed)
-        // A document pulled in pieces ends when `pull` says so, not with the piece held.
-        let last = fed + n == input.count && pull == nil
+        let last = fed + n == input.count
         let base = input.baseAddress.map { ($0 + fed).assumingMemoryBound(to: CChar.self) }
         let rc = xmlParseChunk(context, base, Int32(n), last ? 1 : 0)
         fed += n

@@ -9,8 +9,7 @@ import TrawlModel
 
 /// Limits that bound the work one file can cause.
 package struct ExtractLimits: Sendable {
-    /// Largest archive member (or office part) read into memory; larger members are reported too
-    /// large, larger office parts are read by libxml2 as they inflate (`OfficePart.streamed`).
+    /// Largest archive member (or office part) read into memory; larger members are reported too large.
     package var maxMemberSize = 64 * 1024 * 1024
     /// Most members read from one archive; the rest are reported as a limit breach.
     package var maxMembers = 100_000

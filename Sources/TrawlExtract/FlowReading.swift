@@ -42,14 +42,13 @@ enum FlowReading {
     /// libxml2 alone (and what the plain reader is checked against).
     case libxml2
 
-    /// Reads the paragraphs and table rows of `xml` (`FlowExtractor.walk`). A part too large to
-    /// hold (`OfficePart.streamed`) is libxml2's as it inflates.
+    /// Reads the paragraphs and table rows of `xml` (`FlowExtractor.walk`).
     /// - Throws: `XMLError` when the part is not well-formed (after the chunks of the nodes
     ///   before the error).
-    func read(_ xml: OfficePart, part: String, vocabulary: FlowVocabulary, tablesAreParts: Bool,
+    func read(_ xml: [UInt8], part: String, vocabulary: FlowVocabulary, tablesAreParts: Bool,
               emit: (TextChunk) -> Void) throws {
         var emitted = 0
-        if self == .plainWherePossible && !vocabulary.looksUpAttributes, case .held(let xml) = xml {
+        if self == .plainWherePossible && !vocabulary.looksUpAttributes {
             do {
                 try PlainXMLReader.read(xml, prefixes: .resolved) { r in
                     try FlowExtractor.walk(r, part: part, vocabulary: vocabulary, tablesAreParts: tablesAreParts) { chunk in
@@ -60,9 +59,11 @@ enum FlowReading {
                 return
             } catch is PlainXMLReader.Unsupported {}
         }
-        try xml.withLibXML2 { r in
-            try FlowExtractor.walk(r, part: part, vocabulary: vocabulary, tablesAreParts: tablesAreParts) { chunk in
-                if emitted > 0 { emitted -= 1 } else { emit(chunk) }
+        try xml.withUnsafeBytes { raw in
+            try XMLStreamReader.read(raw) { r in
+                try FlowExtractor.walk(r, part: part, vocabulary: vocabulary, tablesAreParts: tablesAreParts) { chunk in
+                    if emitted > 0 { emitted -= 1 } else { emit(chunk) }
+                }
             }
         }
     }

@@ -53,7 +53,7 @@ enum FlowExtractor {
     /// Extracts paragraphs and table rows from one XML part: read by the plain reader where
     /// `reading` and the vocabulary allow it, else by libxml2 (`FlowReading`).
     /// - Parameter tablesAreParts: for spreadsheets, each named table is its own part.
-    static func extract(_ xml: OfficePart, part: String, vocabulary v: FlowVocabulary, tablesAreParts: Bool = false,
+    static func extract(_ xml: [UInt8], part: String, vocabulary v: FlowVocabulary, tablesAreParts: Bool = false,
                         reading: FlowReading = .libxml2, emit: (TextChunk) -> Void) throws {
         try reading.read(xml, part: part, vocabulary: v, tablesAreParts: tablesAreParts, emit: emit)
     }

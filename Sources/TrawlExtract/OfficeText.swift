@@ -65,7 +65,40 @@ enum OfficeText {
     }
 }
 
-extension OfficePackage {
+/// An Office Open XML or OpenDocument package: a zip whose parts we read selectively.
+enum OfficePackage {
+    static func read(_ bytes: [UInt8], limits: ExtractLimits, wanted: (String) -> Bool) throws(ExtractError) -> [String: [UInt8]] {
+        var parts: [String: [UInt8]] = [:]
+        do {
+            try bytes.withUnsafeBytes { raw in
+                // A package is a zip (the sniffer said so from its first bytes).
+                try ArchiveReader.read(raw, formats: .zip) { reader in
+                    while let entry = try reader.nextEntry() {
+                        let name = String(decoding: entry.pathBytes, as: UTF8.self)
+                        guard wanted(name) else { continue }
+                        if entry.isEncrypted {
+                            throw ExtractError.encrypted("part \(name) is encrypted")
+                        }
+                        let (data, truncated) = try reader.readData(limit: limits.maxMemberSize)
+                        if truncated {
+                            throw ExtractError.tooLarge("part \(name) expands past the limit of \(limits.maxMemberSize) bytes")
+                        }
+                        parts[name] = data
+                    }
+                }
+            }
+        } catch let error as ExtractError {
+            throw error
+        } catch let error as ArchiveError {
+            let lowered = error.message.lowercased()
+            if lowered.contains("encrypt") || lowered.contains("passphrase") { throw .encrypted(error.message) }
+            throw .corrupt("package: \(error.message)")
+        } catch {
+            throw .corrupt("package: \(error)")
+        }
+        return parts
+    }
+
     /// "slide2.xml" before "slide10.xml".
     static func naturalOrder(_ a: String, _ b: String) -> Bool {
         let na = Int(a.filter(\.isNumber)) ?? 0, nb = Int(b.filter(\.isNumber)) ?? 0

@@ -58,7 +58,7 @@ enum SpreadsheetExtractor {
     }
 
     /// - Parameter parts: the package's parts by name (only those the extractor needs).
-    static func extract(parts: [String: OfficePart], cellReading: CellReading = .plainWherePossible,
+    static func extract(parts: [String: [UInt8]], cellReading: CellReading = .plainWherePossible,
                         emit: (TextChunk) -> Void) throws {
         let shared = try sharedStrings(parts["xl/sharedStrings.xml"], cellReading)
         let dateStyles = try dateStyleIndexes(parts["xl/styles.xml"])
@@ -107,7 +107,7 @@ enum SpreadsheetExtractor {
 
     /// Each record of a pivot cache as a row labelled by its fields' names. A record holds each
     /// field's value in field order, inline or as an index (`x`) into the field's shared items.
-    private static func extractPivotCache(definition: OfficePart, records: OfficePart, part: String, emit: (TextChunk) -> Void) throws {
+    private static func extractPivotCache(definition: [UInt8], records: [UInt8], part: String, emit: (TextChunk) -> Void) throws {
         var fields: [(name: String?, items: [String?])] = []
         var inItems = false
         try XMLNodes.forEach(in: definition) { r throws in
@@ -159,7 +159,7 @@ enum SpreadsheetExtractor {
     }
 
     /// The comment parts a sheet's relationships name.
-    private static func commentParts(of sheet: Sheet, _ parts: [String: OfficePart]) throws -> [String] {
+    private static func commentParts(of sheet: Sheet, _ parts: [String: [UInt8]]) throws -> [String] {
         let slash = sheet.path.lastIndex(of: "/").map { sheet.path[...$0] } ?? ""
         let file = sheet.path.dropFirst(slash.count)
         guard let rels = parts["\(slash)_rels/\(file).rels"] else { return [] }
@@ -185,7 +185,7 @@ enum SpreadsheetExtractor {
 
     /// Each comment as a one-cell row at its cell. The text is the comment's runs joined (Excel
     /// starts a note with its author's name, in a run of its own).
-    private static func extractComments(_ xml: OfficePart, part: String, emit: (TextChunk) -> Void) throws {
+    private static func extractComments(_ xml: [UInt8], part: String, emit: (TextChunk) -> Void) throws {
         var cursor = PartCursor(part: part)
         var row = RowBuilder()
         var ref: String?
@@ -221,12 +221,12 @@ enum SpreadsheetExtractor {
     /// A sheet's rows, read by the plain reader where it can; where the sheet holds what that
     /// reader leaves to libxml2, libxml2 reads it again from the start and the rows already
     /// handed on (the same rows: the two readers give the same nodes) are not handed on twice.
-    private static func extractSheet(_ xml: OfficePart, name: String, shared: SharedStrings, dateStyles: Set<Int>,
+    private static func extractSheet(_ xml: [UInt8], name: String, shared: SharedStrings, dateStyles: Set<Int>,
                                      _ cellReading: CellReading, emit: (TextChunk) -> Void) throws {
         var emitted = 0
-        if cellReading == .plainWherePossible, case .held(let bytes) = xml {
+        if cellReading == .plainWherePossible {
             do {
-                try PlainXMLReader.read(bytes) { r in
+                try PlainXMLReader.read(xml) { r in
                     try readSheet(r, name: name, shared: shared, dateStyles: dateStyles) { chunk in
                         emitted += 1
                         emit(chunk)
@@ -235,9 +235,11 @@ enum SpreadsheetExtractor {
                 return
             } catch is PlainXMLReader.Unsupported {}
         }
-        try xml.withLibXML2 { r in
-            try readSheet(r, name: name, shared: shared, dateStyles: dateStyles) { chunk in
-                if emitted > 0 { emitted -= 1 } else { emit(chunk) }
+        try xml.withUnsafeBytes { raw in
+            try XMLStreamReader.read(raw) { r in
+                try readSheet(r, name: name, shared: shared, dateStyles: dateStyles) { chunk in
+                    if emitted > 0 { emitted -= 1 } else { emit(chunk) }
+                }
             }
         }
     }
@@ -388,11 +390,10 @@ enum SpreadsheetExtractor {
     }
 
     /// The shared-strings table, read by the plain reader where it can, else by libxml2.
-    private static func sharedStrings(_ xml: OfficePart?, _ cellReading: CellReading) throws -> SharedStrings {
+    private static func sharedStrings(_ xml: [UInt8]?, _ cellReading: CellReading) throws -> SharedStrings {
         guard let xml else { return SharedStrings() }
-        if cellReading == .plainWherePossible, case .held(let bytes) = xml,
-           let table = try? PlainXMLReader.read(bytes, readSharedStrings) { return table }
-        return try xml.withLibXML2(readSharedStrings)
+        if cellReading == .plainWherePossible, let table = try? PlainXMLReader.read(xml, readSharedStrings) { return table }
+        return try xml.withUnsafeBytes { raw in try XMLStreamReader.read(raw, readSharedStrings) }
     }
 
     /// Each item of the table (`si`): its rich-text runs joined, its phonetic runs skipped. An
@@ -453,7 +454,7 @@ enum SpreadsheetExtractor {
     }
 
     /// Sheets in workbook order, resolved to part names through the workbook's relationships.
-    private static func sheets(_ parts: [String: OfficePart]) throws -> [Sheet] {
+    private static func sheets(_ parts: [String: [UInt8]]) throws -> [Sheet] {
         var targets: [String: String] = [:]
         if let rels = parts["xl/_rels/workbook.xml.rels"] {
             try XMLNodes.forEach(in: rels) { r throws in
@@ -482,7 +483,7 @@ enum SpreadsheetExtractor {
     }
 
     /// Indexes into cellXfs whose number format is a date.
-    private static func dateStyleIndexes(_ xml: OfficePart?) throws -> Set<Int> {
+    private static func dateStyleIndexes(_ xml: [UInt8]?) throws -> Set<Int> {
         guard let xml else { return [] }
         var customDate: Set<Int> = []
         var result: Set<Int> = []

@@ -18,15 +18,6 @@ enum XMLNodes {
     }
 }
 
-extension XMLNodes {
-    /// Calls `visit` with libxml2's reader on each node of a package's part, held or streamed.
-    static func forEach(in part: OfficePart, _ visit: (XMLStreamReader) throws -> Void) throws {
-        try part.withLibXML2 { r throws in
-            while try r.next() { try visit(r) }
-        }
-    }
-}
-
 /// What the workbook's readers of cells and shared strings read of a node, from either reader:
 /// `PlainXMLReader` for the plain XML nearly every workbook is written in, `XMLStreamReader`
 /// (libxml2) for the rest. One reading of cells serves both, so that they cannot differ but in

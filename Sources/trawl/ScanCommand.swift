@@ -54,7 +54,7 @@ struct Scan: ParsableCommand {
     @Option(help: ArgumentHelp("Skip files larger than this many bytes (suffixes K, M, G).", valueName: "size"))
     var maxFileSize: String = "256M"
 
-    @Option(help: ArgumentHelp("Largest archive member read into memory (suffixes K, M, G); a larger part of an Office package is read as it inflates.", valueName: "size"))
+    @Option(help: ArgumentHelp("Largest archive member read into memory (suffixes K, M, G).", valueName: "size"))
     var maxMemberSize: String = "64M"
 
     @Option(help: ArgumentHelp("Most bytes unpacked from one file over all the archives nested in it (suffixes K, M, G).", valueName: "size"))

@@ -75,7 +75,7 @@ import TrawlModel
 
     /// The parts `OfficeText.word` reads.
     static func wordParts(of docx: [UInt8]) throws -> [String: [UInt8]] {
-        try OfficePackage.heldParts(docx) { $0.hasPrefix("word/") && $0.hasSuffix(".xml") }
+        try OfficePackage.read(docx, limits: ExtractLimits()) { $0.hasPrefix("word/") && $0.hasSuffix(".xml") }
     }
 
     static let w = "xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\""

@@ -121,7 +121,7 @@ import TrawlModel
     }
 
     static func parts(of xlsx: [UInt8]) throws -> [String: [UInt8]] {
-        try OfficePackage.heldParts(xlsx) { $0.hasSuffix(".xml") || $0.hasSuffix(".rels") }
+        try OfficePackage.read(xlsx, limits: ExtractLimits()) { $0.hasSuffix(".xml") || $0.hasSuffix(".rels") }
     }
 
     /// The parts the plain reader reads.
