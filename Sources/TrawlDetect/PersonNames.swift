@@ -35,6 +35,11 @@ enum PersonNames {
     /// Titles that may stand before a surname.
     static let titles: Set<String> = ["mr", "mrs", "ms", "miss", "mx", "dr"]
 
+    /// The names English forms and teaching material use for a made-up person ("Employee name:
+    /// Joe Bloggs" on a specimen payslip): shown as example data, as HMRC's QQ 12 34 56 C is.
+    static let placeholders: Set<String> = ["joe bloggs", "jo bloggs", "fred bloggs", "joe public", "john doe", "jane doe",
+                                            "joe soap", "a n other", "an other"]
+
     /// A person's name: two or three capitalised words (a title may stand first), none of them
     /// a word that is not a name.
     @Sendable static func check(_ value: String) -> Validation {
@@ -46,6 +51,6 @@ enum PersonNames {
             let lower = word.lowercased()
             if notNames.contains(lower) && (k == 0 || !alsoSurnames.contains(lower)) { return .invalid }
         }
-        return .valid
+        return placeholders.contains(named.joined(separator: " ").lowercased()) ? .exempt(.exampleData) : .valid
     }
 }

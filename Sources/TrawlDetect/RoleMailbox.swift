@@ -16,7 +16,8 @@ enum RoleMailbox {
         training courses course bookings booking events compliance legal governance clerk head headteacher principal
         registry records library alumni partnerships employers employer business enrolment enrolments
         international funding payroll billing invoices invoice orders order secretary school college academy
-        university group uk us the and of for all staff everyone parents governors
+        university group uk us the and of for all staff everyone parents governors attendance absence absences
+        timetable timetabling estates facilities transport catering lettings counselling reports
         """.split(whereSeparator: { $0.isWhitespace }).map(String.init))
 
     static func isRole(localPart: String) -> Bool {
