@@ -341,7 +341,7 @@ def learner_row(s, doc, cols, special=True):
         if k in ("uln",):
             out.append(doc.v("uk.uln", p.uln()))
         elif k in ("learner ref", "learnrefnumber", "student id", "stu_id"):
-            out.append(f"{r.randrange(24000000, 24999999)}")
+            out.append(doc.v("student.id", f"{r.randrange(24000000, 24999999)}"))
         elif k in ("surname", "family name", "last_name"):
             out.append(last)
         elif k in ("forename", "given names", "first_name"):
@@ -437,7 +437,7 @@ def mis(s):
             if lldd == "1":
                 doc.v("special.health", "LLDDHealthProb 1")
             learners.append(
-                f"  <Learner>\n    <LearnRefNumber>{r.randrange(24000000, 24999999)}</LearnRefNumber>\n"
+                f"  <Learner>\n    <LearnRefNumber>{doc.v('student.id', str(r.randrange(24000000, 24999999)))}</LearnRefNumber>\n"
                 f"    <ULN>{doc.v('uk.uln', p.uln())}</ULN>\n    <FamilyName>{last}</FamilyName>\n    <GivenNames>{first}</GivenNames>\n"
                 f"    <DateOfBirth>{doc.v('dob', d.isoformat())}</DateOfBirth>\n    <Ethnicity>{eth}</Ethnicity>\n"
                 f"    <Sex>{r.choice('FM')}</Sex>\n    <LLDDHealthProb>{lldd}</LLDDHealthProb>\n"
@@ -453,7 +453,7 @@ def mis(s):
         recs = []
         for _ in range(r.randrange(5, 15)):
             first, last = p.name()
-            recs.append({"learnerId": r.randrange(24000000, 24999999), "uln": doc.v("uk.uln", p.uln()), "surname": last,
+            recs.append({"learnerId": int(doc.v("student.id", str(r.randrange(24000000, 24999999)))), "uln": doc.v("uk.uln", p.uln()), "surname": last,
                          "forename": first, "dateOfBirth": doc.v("dob", p.birth_date().isoformat()),
                          "mobile": doc.v("uk.phone", p.mobile()), "email": doc.v("email", p.email(first, last)),
                          "course": r.choice(COURSES)})

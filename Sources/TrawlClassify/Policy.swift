@@ -298,7 +298,7 @@ package struct Classifier: Sendable {
     /// Identifiers a person has one of: an entry holding one value of each such type it holds
     /// (and at least one) is about one person. Phone numbers, postcodes and addresses are not
     /// among them: a form gives an emergency contact's as well as its subject's.
-    static let onePerPerson: Set<String> = ["uk.nino", "dob", "uk.uln", "uk.upn", "ucas.id", "uk.passport", "uk.brp",
+    static let onePerPerson: Set<String> = ["uk.nino", "dob", "uk.uln", "uk.upn", "ucas.id", "student.id", "uk.passport", "uk.brp",
                                             "uk.nhs", "uk.driving_licence", "uk.utr", "email", "person.name"]
 
     /// Whether the entry is about one person: it holds identifiers of the kinds a person has one
