@@ -63,7 +63,10 @@ enum SpreadsheetExtractor {
         let shared = try sharedStrings(parts["xl/sharedStrings.xml"], cellReading)
         let dateStyles = try dateStyleIndexes(parts["xl/styles.xml"])
         var commentsRead: Set<String> = []
-        for sheet in try sheets(parts) {
+        // A part is read once, however many of the workbook's sheets name it: a crafted workbook
+        // naming one large sheet thousands of times would otherwise be read as many times.
+        var sheetsRead: Set<String> = []
+        for sheet in try sheets(parts) where sheetsRead.insert(sheet.path).inserted {
             guard let xml = parts[sheet.path] else { continue }
             try extractSheet(xml, name: sheet.name, shared: shared, dateStyles: dateStyles, cellReading, emit: emit)
             for path in try commentParts(of: sheet, parts) where !commentsRead.contains(path) {

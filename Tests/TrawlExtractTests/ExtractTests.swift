@@ -85,6 +85,22 @@ func text(_ c: [TextChunk]) -> String { c.map { String(decoding: $0.text, as: UT
         #expect(out.allSatisfy { $0.cells.map(\.ref) == ["C4"] })
     }
 
+    /// A workbook whose sheets all name one part reads that part once: a crafted workbook naming
+    /// a large sheet thousands of times costs one reading of it.
+    @Test func aSheetNamedManyTimesIsReadOnce() throws {
+        let sheets = (1...500).map { #"<sheet name="S\#($0)" sheetId="\#($0)" r:id="rId1"/>"# }.joined()
+        let workbook = #"<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets>"#
+            + sheets + "</sheets></workbook>"
+        let rels = #"<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>"#
+        let sheet = #"<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>Name</t></is></c></row></sheetData></worksheet>"#
+        var out: [TextChunk] = []
+        try SpreadsheetExtractor.extract(parts: [
+            "xl/workbook.xml": Array(workbook.utf8), "xl/_rels/workbook.xml.rels": Array(rels.utf8),
+            "xl/worksheets/sheet1.xml": Array(sheet.utf8),
+        ]) { out.append($0) }
+        #expect(out.map(\.part) == ["S1"])
+    }
+
     /// A page header's sections are lines of their own, its codes left out; a marking found only
     /// there marks the file (office/budget.xlsx: the end-to-end test sees it Confidential).
     @Test(arguments: [
