@@ -7,6 +7,8 @@ DIR/tree/ is what gets scanned; DIR/outside/secret.txt is a file an XML external
 at, whose content must never appear in a report. Prints nothing; the test knows the names:
   bomb.zip          one member of 512 MiB of zeros (small file, huge expansion)
   bomb-nested.zip   20 copies of a zip holding 60 MiB of zeros (total and ratio limits)
+  office-bomb.docx  24 header parts of 40 MiB each in 1 MB, held together while the document is
+                    read (total and ratio limits, as for archive members)
   nested-30.zip     zips nested 30 deep, an NI number at the bottom (depth limit)
   billion-laughs.xml, xxe.xml
   one-line.txt      one line of LINE_MB MiB with an email address in the middle
@@ -125,6 +127,12 @@ def main():
     write("bomb.zip", zeros_zip("zeros.bin", 512 << 20))
     inner = zeros_zip("zeros.bin", 60 << 20)
     write("bomb-nested.zip", zip_of([(f"part{i:02d}.zip", inner) for i in range(20)], zipfile.ZIP_STORED))
+    # A Word document's parts are held together while it is read: 24 headers of 40 MiB each.
+    header = (b'<w:hdr xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:p><w:r><w:t>'
+              + b"A" * (40 << 20) + b"</w:t></w:r></w:p></w:hdr>")
+    document = b'<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body/></w:document>'
+    write("office-bomb.docx", zip_of([("[Content_Types].xml", b"<Types/>"), ("word/document.xml", document)]
+                                     + [(f"word/header{i + 1}.xml", header) for i in range(24)]))
 
     data = b"NI number: AB 12 34 56 C\n"
     name = "bottom.txt"

@@ -67,8 +67,13 @@ enum OfficeText {
 
 /// An Office Open XML or OpenDocument package: a zip whose parts we read selectively.
 enum OfficePackage {
+    /// The parts whose names `wanted` accepts, each held whole. Together they are held at once,
+    /// so they are charged to one `ExpansionBudget` as archive members are: a small package of
+    /// many large, repetitive parts (a zip bomb of headers) stops at the file's limits of
+    /// expansion, not at the machine's memory.
     static func read(_ bytes: [UInt8], limits: ExtractLimits, wanted: (String) -> Bool) throws(ExtractError) -> [String: [UInt8]] {
         var parts: [String: [UInt8]] = [:]
+        let budget = ExpansionBudget(limits: limits, outerSize: bytes.count)
         do {
             try bytes.withUnsafeBytes { raw in
                 // A package is a zip (the sniffer said so from its first bytes).
@@ -83,6 +88,7 @@ enum OfficePackage {
                         if truncated {
                             throw ExtractError.tooLarge("part \(name) expands past the limit of \(limits.maxMemberSize) bytes")
                         }
+                        try budget.charge(data.count)
                         parts[name] = data
                     }
                 }

@@ -61,6 +61,8 @@ func makeHostile(_ dir: URL, lineMB: Int? = nil) throws {
         #expect(kind("bomb.zip", member: "zeros.bin") == .tooLarge)
         // 20 x 60 MiB from a 1 MiB file: stopped by the expansion limits.
         #expect(kind("bomb-nested.zip") == .limitExceeded)
+        // An Office package's parts count towards the same limits: 24 x 40 MiB from 1 MB.
+        #expect(kind("office-bomb.docx") == .limitExceeded)
         // Nested 30 deep: opened to the depth limit, the next one reported.
         #expect(kind("nested-30.zip", member: "level08.zip") == .limitExceeded)
         #expect(!files.contains { $0.path.display.hasSuffix("/nested-30.zip") && $0.findings.contains { $0.type == "uk.nino" } })
