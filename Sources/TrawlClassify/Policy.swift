@@ -153,8 +153,9 @@ package struct FindingTally: Sendable {
     package fileprivate(set) var findings: [Finding] = []
     /// By type, in the order first met: a file holds a few types, so a look along the list costs
     /// less than hashing the type of every finding.
-    /// Each type also carries its level and whether it identifies a person, worked out when first met.
-    fileprivate var countsByType: [(type: String, count: Int, level: Level, identifies: Bool)] = []
+    /// Each type also carries its level, whether it identifies a person and whether a person has
+    /// one value of it (`Classifier.onePerPerson`), worked out when first met.
+    fileprivate var countsByType: [(type: String, count: Int, level: Level, identifies: Bool, oneEach: Bool)] = []
     /// By entry of `countsByType`: digests of that type's identifying values (normalised,
     /// `valueDigest`), for the aggregate rule: 8 bytes a value rather than its text. Two values
     /// sharing a 64-bit digest among millions is vanishingly unlikely, and would only count them
@@ -162,7 +163,9 @@ package struct FindingTally: Sendable {
     /// that a file repeating one value keeps a short list: a set cost a second hash of every
     /// digest.
     fileprivate var digests: [DistinctValues] = []
-    /// The table rows (by part and row) holding an identifying value: a row is one person's record.
+    /// The table rows (by part and row) holding a value of a type a person has one of: a row is
+    /// one person's record. A phone number or a postcode is not counted here: an organisation's
+    /// or a contact's, repeated on every row, says nothing of how many people the rows are.
     fileprivate var rows = DistinctValues()
     fileprivate var markings: [String] = []
     /// Special-category values whose record named no one (`Match.needsPerson`), with the DPO's
@@ -186,8 +189,8 @@ package struct FindingTally: Sendable {
     /// The people the file is about, as far as its identifiers tell, and how they were counted:
     /// the most distinct values of any one identifying type (a person has one NI number, one date
     /// of birth: 320 staff with five identifiers each are 320 people), or the table rows holding
-    /// an identifying value where there are more (a row is one person's record: 1,240 learners
-    /// share fewer than 900 dates of birth).
+    /// an identifier a person has one of where there are more (a row is one person's record:
+    /// 1,240 learners share fewer than 900 dates of birth).
     fileprivate var people: (count: Int, counted: String)? {
         var best: (count: Int, counted: String)?
         for (i, entry) in countsByType.enumerated() where entry.identifies {
@@ -259,19 +262,19 @@ package struct Classifier: Sendable {
             tally.keep(Finding(match: m, level: nil, decision: decision))
             return
         }
-        let l: Level, identifies: Bool, entry: Int
+        let l: Level, identifies: Bool, oneEach: Bool, entry: Int
         if let i = tally.countsByType.firstIndex(where: { $0.type == m.typeId }) {
             tally.countsByType[i].count += 1
-            (l, identifies, entry) = (tally.countsByType[i].level, tally.countsByType[i].identifies, i)
+            (l, identifies, oneEach, entry) = (tally.countsByType[i].level, tally.countsByType[i].identifies,
+                                               tally.countsByType[i].oneEach, i)
         } else {
             (l, identifies, entry) = (policy.level(ofType: m.typeId), Self.isIdentifier(m.typeId), tally.countsByType.count)
-            tally.countsByType.append((m.typeId, 1, l, identifies))
+            oneEach = identifies && Self.onePerPerson.contains(m.typeId)
+            tally.countsByType.append((m.typeId, 1, l, identifies, oneEach))
             tally.digests.append(DistinctValues())
         }
-        if identifies {
-            tally.digests[entry].add(Self.valueDigest(m.normalized))
-            if let cell = m.location.cell { tally.rows.add(Self.rowDigest(part: m.location.part, cell: cell)) }
-        }
+        if identifies { tally.digests[entry].add(Self.valueDigest(m.normalized)) }
+        if oneEach, let cell = m.location.cell { tally.rows.add(Self.rowDigest(part: m.location.part, cell: cell)) }
         tally.level = max(tally.level ?? l, l)
         tally.keep(Finding(match: m, level: l, decision: decision))
     }
@@ -400,7 +403,7 @@ package struct Classifier: Sendable {
                                   reasons: [LevelReason(rule: "default", level: policy.defaultFileLevel, detail: "no personal data found")], markings: markings)
         }
         var fileLevel = found
-        for (type, count, level, _) in countsByType.sorted(by: { $0.type < $1.type }) {
+        for (type, count, level, _, _) in countsByType.sorted(by: { $0.type < $1.type }) {
             reasons.append(LevelReason(rule: Self.rule(forType: type), level: level, detail: "\(count) × \(type)"))
         }
         if let a = policy.aggregate, let people, people.count >= a.threshold {

@@ -71,7 +71,8 @@ func match(_ type: String, _ value: String, exempt: Exemption? = nil, marking: B
 
     /// A table's row is one person's record: 1,240 learners with a date of birth each are 1,240
     /// people, though they share 882 dates; a row holding several identifiers is counted once;
-    /// the same row numbers in two sheets are two rows.
+    /// the same row numbers in two sheets are two rows; rows holding only a phone number or a
+    /// postcode that repeats are not people.
     @Test func theAggregateRuleCountsTableRowsHoldingAnIdentifier() {
         func row(_ type: String, _ value: String, sheet: String, row: Int, column: String) -> Match {
             Match(typeId: type, patternId: type, value: value, normalized: value, confidence: .high, evidence: [],
@@ -90,6 +91,13 @@ func match(_ type: String, _ value: String, exempt: Exemption? = nil, marking: B
         }
         let both = classifier.classify(twoSheets, path: "/x")
         #expect(both.reasons.first { $0.rule == "aggregate" }?.detail == "1200 people: 1200 distinct email (threshold 1000)")
+        // The same landline and postcode on 1,500 rows (a room-booking export): not 1,500 people.
+        let bookings = (2..<1502).flatMap { r in
+            [row("uk.phone", "01274 496 000", sheet: "Bookings", row: r, column: "C"),
+             row("uk.postcode", "BD18 3JW", sheet: "Bookings", row: r, column: "D")]
+        }
+        let rooms = classifier.classify(bookings, path: "/x")
+        #expect(!rooms.reasons.contains { $0.rule == "aggregate" })
         let oneSheet = classifier.classify(Array(twoSheets.prefix(1_000)), path: "/x")
         #expect(oneSheet.level == .restricted, "500 rows of one sheet")
         #expect(!oneSheet.reasons.contains { $0.rule == "aggregate" })
