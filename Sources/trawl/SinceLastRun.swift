@@ -24,11 +24,18 @@ struct SinceLastRun {
             candidates.append(URL(fileURLWithPath: remembered).standardizedFileURL)
         }
         candidates += earlierReports(beside: current).prefix(candidatesTried)
-        guard !candidates.isEmpty, let new = try? LoadedReport.load(path: current.path) else { return nil }
+        // Each report's begin line is read first, and a report is read whole only when it is an
+        // earlier run of this scan: a reports folder also holds other shares' reports, and
+        // reading one of those through cost seconds and its size in memory at every run's end.
+        guard !candidates.isEmpty, let newBegin = beginRecord(of: current) else { return nil }
         var tried: Set<String> = [current.path]
-        for candidate in candidates where tried.insert(candidate.path).inserted && looksLikeReport(candidate) {
-            guard let old = try? LoadedReport.load(path: candidate.path), isEarlierRunOfTheSameScan(old, new),
-                  let diff = try? ReportDiff.compare(old: old, oldName: candidate.path, new: new, newName: current.path) else { continue }
+        var new: LoadedReport?
+        for candidate in candidates where tried.insert(candidate.path).inserted {
+            guard let oldBegin = beginRecord(of: candidate), isEarlierRunOfTheSameScan(oldBegin, newBegin),
+                  let old = try? LoadedReport.load(path: candidate.path) else { continue }
+            if new == nil { new = try? LoadedReport.load(path: current.path) }
+            guard let new, let diff = try? ReportDiff.compare(old: old, oldName: candidate.path, new: new, newName: current.path)
+            else { continue }
             return SinceLastRun(report: candidate.path, totals: diff.totals)
         }
         return nil
@@ -36,18 +43,20 @@ struct SinceLastRun {
 
     /// Whether `old` is an earlier run over the same roots and the same shard: a folder of a
     /// night's shard reports holds the other shards' too, which are no last run of this one.
-    static func isEarlierRunOfTheSameScan(_ old: LoadedReport, _ new: LoadedReport) -> Bool {
-        old.begin.roots == new.begin.roots && old.begin.shard == new.begin.shard && old.begin.started < new.begin.started
+    static func isEarlierRunOfTheSameScan(_ old: BeginRecord, _ new: BeginRecord) -> Bool {
+        old.roots == new.roots && old.shard == new.shard && old.started < new.started
     }
 
-    /// Whether the file opens with a Trawl report's begin record: read whole only then, so that
-    /// a large JSON file of another kind beside the report is not.
-    static func looksLikeReport(_ url: URL) -> Bool {
-        guard let handle = try? FileHandle(forReadingFrom: url) else { return false }
+    /// The begin record on a Trawl report's first line, or nil when the file does not open with
+    /// one: a large JSON file of another kind beside the report is not read further.
+    static func beginRecord(of url: URL) -> BeginRecord? {
+        guard let handle = try? FileHandle(forReadingFrom: url) else { return nil }
         defer { try? handle.close() }
-        guard let head = try? handle.read(upToCount: 1 << 16) else { return false }
+        guard let head = try? handle.read(upToCount: 1 << 16) else { return nil }
         let firstLine = head.prefix { $0 != UInt8(ascii: "\n") }
-        return String(decoding: firstLine, as: UTF8.self).contains("\"schema\":\"trawl.report/")
+        guard String(decoding: firstLine, as: UTF8.self).contains("\"schema\":\"trawl.report/"),
+              case .begin(let begin)? = try? ReportReader.records(from: Data(firstLine)).first else { return nil }
+        return begin
     }
 
     /// The other .json and .jsonl files in the report's folder, newest first.
