@@ -25,7 +25,8 @@ enum RecordScope {
 
     static let nameLabels = ["name", "full name", "first name", "forename", "forenames", "surname", "last name",
                              "learner", "pupil", "student", "employee", "patient", "candidate", "apprentice", "child",
-                             "applicant", "staff member", "client", "member"].map(Keyword.init)
+                             "applicant", "staff member", "staff name", "client", "member", "young person", "injured person",
+                             "service user"].map(Keyword.init)
 
     /// A filled-in name field in the record: a cell under a name column, or "Name: X" in the text.
     static func hasNameField(_ chunk: TextChunk, in scope: Range<Int>) -> Bool {

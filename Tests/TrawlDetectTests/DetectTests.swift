@@ -260,6 +260,28 @@ func detect(_ text: String, cells: [Cell] = [], minimum: Confidence = .medium) t
         #expect(found.first?.value == "White Scottish")
     }
 
+    /// A register whose only identifier is its staff's names: the name column ties the row's
+    /// answers to its person, and a condition under a column that names no field is a value.
+    @Test func aStaffNameColumnMakesTheRowAPersonsRecord() throws {
+        func row(_ label: String, _ answer: String, _ answerLabel: String) throws -> Match? {
+            let text = "Shannon Roberts\tCleaner\t\(answer)"
+            let start = 24
+            let cells = [Cell(range: 0..<15, ref: "A4", label: label), Cell(range: 16..<23, ref: "B4", label: "Role"),
+                         Cell(range: start..<(start + answer.utf8.count), ref: "H4", label: answerLabel)]
+            return try detect(text, cells: cells).first { $0.typeId.hasPrefix("special.") }
+        }
+        let conviction = try row("Staff name", "Yes - conviction 2014, drink driving", "Disclosure content")
+        #expect(conviction?.typeId == "special.criminal")
+        #expect(conviction?.needsPerson == false)
+        // A column headed by something other than a person's name identifies no one.
+        #expect(try row("Cost centre", "Yes - conviction 2014, drink driving", "Disclosure content")?.needsPerson == true)
+        let need = try row("Staff name", "ADHD - letter from paediatrician", "Evidence of need")
+        #expect(need?.typeId == "special.health")
+        #expect(need?.value == "ADHD")
+        #expect(need?.needsPerson == false)
+        #expect(try row("Staff name", "Autism awareness (Level 2)", "Training") == nil)
+    }
+
     /// An ILR record holds ethnicity and LLDD as codes: a code of the field's set is its answer,
     /// and the set's "not provided" codes are not.
     @Test func aCodedAnswerUnderAFieldsColumnIsThatField() throws {
