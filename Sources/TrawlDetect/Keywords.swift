@@ -59,11 +59,24 @@ struct Tokens {
         func isUpper(_ b: UInt8) -> Bool { b >= 65 && b <= 90 }
         func isLower(_ b: UInt8) -> Bool { b >= 97 && b <= 122 }
         var previous: UInt8 = 0
+        // The tokens of the current run of words joined by dots ("login.microsoftonline.com"),
+        // from this bound on, and whether a dot has joined two of them.
+        var dottedFrom = 0
+        var dotted = false
         var i = text.startIndex
         while i != text.endIndex {
             let b = text[i]
             let after = text.index(after: i)
             let lower = isUpper(b) ? b + 32 : b
+            if b == 46, bytes.count > start, after != text.endIndex, Tokens.isWordByte(text[after]) {
+                dotted = true
+            } else if !Tokens.isWordByte(b) {
+                if bytes.count > start { bounds.append(start..<bytes.count); start = bytes.count }
+                Tokens.dropHostName(&bytes, &bounds, from: dottedFrom, dotted: dotted)
+                start = bytes.count
+                dottedFrom = bounds.count
+                dotted = false
+            }
             if (lower >= 97 && lower <= 122) || (lower >= 48 && lower <= 57) {
                 // A camelCase boundary: "aB", or "ABc" (the last capital starts a new word).
                 if bytes.count > start && isUpper(b) {
@@ -82,8 +95,29 @@ struct Tokens {
             i = after
         }
         if bytes.count > start { bounds.append(start..<bytes.count) }
+        Tokens.dropHostName(&bytes, &bounds, from: dottedFrom, dotted: dotted)
         self.bytes = bytes
         self.bounds = bounds
+    }
+
+    @inline(__always) private static func isWordByte(_ b: UInt8) -> Bool {
+        (b >= 97 && b <= 122) || (b >= 65 && b <= 90) || (b >= 48 && b <= 57)
+    }
+
+    /// The last labels of host names, as they end a name in logs, URLs and addresses.
+    private static let topLevelDomains: Set<[UInt8]> = Set(
+        ["com", "net", "org", "uk", "io", "edu", "gov", "info", "biz", "ac", "co", "local", "lan", "internal", "ie",
+         "eu", "de", "fr", "nl", "us", "ca", "au", "cloud", "app", "dev", "ms"].map { Array($0.utf8) })
+
+    /// Drops the tokens of a dotted run from `from` on when it is a host name (its last label
+    /// a top-level domain): the words of a host are no one's field ("login" in
+    /// login.microsoftonline.com is not a login), while a dotted header such as "Date.of.Birth"
+    /// or "D.O.B." keeps its words.
+    private static func dropHostName(_ bytes: inout [UInt8], _ bounds: inout [Range<Int>], from: Int, dotted: Bool) {
+        guard dotted, bounds.count - from >= 2, let last = bounds.last,
+              topLevelDomains.contains(Array(bytes[last])) else { return }
+        bytes.removeSubrange(bounds[from].lowerBound...)
+        bounds.removeSubrange(from...)
     }
 
     /// Hands the buffers back for the next `init(_:storage:)`.

@@ -528,6 +528,9 @@ extension RequiredLiterals {
         ("DateOfBirth", "date of birth", 0, 3), ("the D.O.B. is", "dob", 1, 5), ("adobe", "dob", nil, 1),
         ("NINumber", "ni number", 0, 2), ("brpNumber:", "brp number", 0, 2), ("ABCdef", "ab", 0, 2), ("x9Y", "x9", nil, 1),
         ("", "dob", nil, 0), ("...", "dob", nil, 0), ("Pupil name", "name", 1, 2),
+        // A host name's words are no field's: "login" in a proxy log's upstream host is not a login.
+        ("GET https://login.microsoftonline.com/ 10.1.2.3", "login", nil, 6), ("Login.Live.COM", "login", nil, 0),
+        ("Date.of.Birth", "date of birth", 0, 3), ("user login.php", "login", 1, 3), ("e.g. jsmith", "eg", 0, 3),
     ] as [(String, String, Int?, Int)])
     func tokensAndKeywords(_ text: String, _ keyword: String, _ at: Int?, _ count: Int) {
         let tokens = Tokens(Array(text.utf8))
