@@ -13,6 +13,7 @@ import ArgumentParser
 import LibCrypto
 import SMBClient
 import TrawlClassify
+import TrawlCrawl
 import TrawlDecisions
 import TrawlModel
 import TrawlPatterns
@@ -137,9 +138,20 @@ struct ScanConfiguration {
 }
 
 extension Scan {
+    /// A local root as an absolute path, the working directory's path before a relative one:
+    /// the report, the state, the policy's published paths and the DPO's folder decisions all
+    /// name files by their full path, which must not depend on where a scan was started from.
+    /// An absolute path and an smb:// URL are kept as given.
+    static func absoluteRoot(_ root: String) -> String {
+        guard !root.hasPrefix("/"), !SMBSource.isSMB(root) else { return root }
+        let cwd = FileManager.default.currentDirectoryPath
+        return URL(fileURLWithPath: root, relativeTo: URL(fileURLWithPath: cwd, isDirectory: true)).standardizedFileURL.path
+    }
+
     /// The configuration these options ask for. The pattern directory is looked up here (a
     /// configuration error exits before anything is read).
     func configuration() throws -> ScanConfiguration {
+        let roots = roots.map(Scan.absoluteRoot)
         var options = ScanOptions(roots: roots)
         options.jobs = jobs ?? ProcessInfo.processInfo.activeProcessorCount
         options.crawl.include = include

@@ -112,7 +112,9 @@ func expectPlanted(_ run: Run, under prefix: String, planted: (Expected.Entry) -
         let run = try trawl(["scan", "Samples", "--exclude", "expected.json", "--show-values", "--quiet"])
         // Two entries cannot be read by design (a corrupt zip, an encrypted member): exit 1.
         #expect(run.status == 1, "\(run.stderr)")
-        try expectPlanted(run, under: "Samples/")
+        // Given relative to the working directory, the root is reported by its full path: the
+        // policy's published paths and the DPO's folder decisions name files by it.
+        try expectPlanted(run, under: root.appendingPathComponent("Samples").path + "/")
     }
 
     @Test func findingsPastTheLimitAreCountedNotListed() throws {
