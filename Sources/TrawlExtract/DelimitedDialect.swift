@@ -27,7 +27,7 @@ package struct DelimitedDialect: Equatable, Sendable {
     /// row, and one delimiter splitting at least four in five of the sampled lines below the
     /// header into the same number (two or more) of fields. With `requireHeader` (a file whose
     /// name does not say it is delimited), the header must read as one: most of its fields are
-    /// words, not numbers or dates (a log's first line is not a header). `preferred` wins a tie.
+    /// words, not numbers or dates (a log's first line is not a header).
     package static func sniff(_ utf8: ArraySlice<UInt8>, preferred: UInt8? = nil, requireHeader: Bool = false) -> DelimitedDialect? {
         var lines = sampleOfLines(utf8)
         var sepLine: UInt8?
@@ -39,7 +39,11 @@ package struct DelimitedDialect: Equatable, Sendable {
         // Every line's fields for every candidate delimiter, in one pass over its bytes.
         let candidates = sepLine.map { [$0] } ?? Self.candidates
         let counts = lines.map { fieldCounts($0, delimiters: candidates) }
-        var best: (dialect: DelimitedDialect, share: Double)?
+        // The best so far, by the share of lines below its header that fit, then the header
+        // nearer the top (a delimiter that leaves the first lines out of its table explains less
+        // of the file: commas inside "Hirst, Courtney" on every row of a tab export), then more
+        // fields; `preferred` wins what is left of a tie.
+        var best: (dialect: DelimitedDialect, share: Double, header: Int, fields: Int)?
         for (c, d) in candidates.enumerated() {
             let column = counts.map { $0[c] }
             // The header is the first line with the number of fields most lines have, but for a
@@ -54,7 +58,11 @@ package struct DelimitedDialect: Equatable, Sendable {
             guard share >= 0.8 else { continue }
             if requireHeader && !readsAsHeader(lines[header], delimiter: d) { continue }
             let dialect = DelimitedDialect(delimiter: d, headerRow: header + 1 + (sepLine == nil ? 0 : 1))
-            if best == nil || share > best!.share || (share == best!.share && d == preferred) { best = (dialect, share) }
+            if let b = best {
+                let key = (share, -header, modal), bestKey = (b.share, -b.header, b.fields)
+                guard key > bestKey || (key == bestKey && d == preferred) else { continue }
+            }
+            best = (dialect, share, header, modal)
         }
         return best?.dialect
     }

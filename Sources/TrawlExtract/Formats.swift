@@ -101,11 +101,15 @@ package enum Sniffer {
     }
 
     /// Text whose first lines read as a table with a header (an export named .txt or .dat):
-    /// read as CSV, in the dialect its lines show (`DelimitedDialect`). Only UTF-8 (or ASCII)
-    /// text is looked at; other encodings stay text.
+    /// read as CSV, in the dialect its lines show (`DelimitedDialect`). Text in another encoding
+    /// is looked at decoded: Excel's "Unicode Text" export is UTF-16 with tabs.
     private static func looksDelimited(_ bytes: [UInt8]) -> Bool {
-        let head = Array(bytes.prefix(DelimitedDialect.sampleBytes))
-        return TextDecoding.startsAsUTF8(head) && DelimitedDialect.sniff(head[...], requireHeader: true) != nil
+        var head = Array(bytes.prefix(DelimitedDialect.sampleBytes))
+        if !TextDecoding.startsAsUTF8(head) {
+            if head.count % 2 == 1 { head.removeLast() }  // UTF-16 cut between a unit's bytes
+            head = TextDecoding.toUTF8(head).text
+        }
+        return DelimitedDialect.sniff(head[...], requireHeader: true) != nil
     }
 
     /// What a file name's extension says, looked up once (it was compared with some twenty names).

@@ -255,6 +255,8 @@ enum SpreadsheetExtractor {
         // a reference is placed by its position in the row, which could be anything).
         var headers: [String?] = []
         var headerRowSeen = false
+        // The first one-cell row above the header: a title, or a one-column list's header.
+        var singleCellTitle: (column: Int, label: String)?
         var row = RowBuilder()
         var type = CellType.number, style = 0
         var inValue = false
@@ -318,7 +320,22 @@ enum SpreadsheetExtractor {
                     rowCells.append(RowCell(ref: ref, column: column, text: valueStart..<rowBytes.count))
                 case "row":
                     row.removeAll()
-                    let isHeader = !headerRowSeen && rowCells.contains { !rowBytes[$0.text].trimmingWhitespace().isEmpty }
+                    // The header is the first row of two or more filled cells: a sheet's title,
+                    // its period or its source line above the table fills one cell each. Until
+                    // it comes, a row of one cell is a title, or the header of a one-column list
+                    // for the one-cell rows below it in its column.
+                    let filled = rowCells.count { !rowBytes[$0.text].trimmingWhitespace().isEmpty }
+                    let isHeader = !headerRowSeen && filled >= 2
+                    if !headerRowSeen && filled == 1, let cell = rowCells.first(where: { !rowBytes[$0.text].trimmingWhitespace().isEmpty }) {
+                        if let title = singleCellTitle, title.column == cell.column {
+                            row.add(rowBytes[cell.text], ref: String(decoding: rowBytes[cell.ref], as: UTF8.self), label: title.label)
+                        } else {
+                            row.add(rowBytes[cell.text], ref: String(decoding: rowBytes[cell.ref], as: UTF8.self))
+                            singleCellTitle = label(from: String(decoding: rowBytes[cell.text], as: UTF8.self)).map { (cell.column, $0) }
+                        }
+                        if let chunk = cursor.row(row) { emit(chunk) }
+                        break
+                    }
                     for cell in rowCells {
                         let text = rowBytes[cell.text]
                         let header = !isHeader && cell.column < headers.count ? headers[cell.column] : nil

@@ -602,6 +602,33 @@ func allMembers(_ data: [UInt8], format: ContainerFormat, name: String) throws -
         #expect(row.cells.first?.label == "Name")
     }
 
+    /// A sheet's title and period lines, one cell each, above its header: the header is the first
+    /// row of two or more cells, and labels the rows below it.
+    @Test func aSheetsTitleRowsAreNotItsHeader() throws {
+        func cell(_ ref: String, _ text: String) -> String { "<c r=\"\(ref)\" t=\"inlineStr\"><is><t>\(text)</t></is></c>" }
+        let sheet = """
+            <worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>
+            <row r="1">\(cell("A1", "Sickness absence record 2024-25 (HR only)"))</row>
+            <row r="2">\(cell("A2", "Period: 01/08/2024 - 28/02/2025"))</row>
+            <row r="4">\(cell("A4", "Employee"))\(cell("B4", "Reason for absence"))</row>
+            <row r="5">\(cell("A5", "Marcus Lyle"))\(cell("B5", "Migraine"))</row>
+            </sheetData></worksheet>
+            """
+        var out: [TextChunk] = []
+        try SpreadsheetExtractor.extract(parts: ["xl/worksheets/sheet1.xml": Array(sheet.utf8)]) { out.append($0) }
+        let row = try #require(out.first { String(decoding: $0.text, as: UTF8.self).contains("Marcus Lyle") })
+        #expect(row.cells.map(\.label) == ["Employee", "Reason for absence"])
+        // A one-column list: its first cell heads the cells below it.
+        let list = """
+            <worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>
+            <row r="1">\(cell("A1", "Student ID"))</row><row r="2">\(cell("A2", "24107462"))</row>
+            </sheetData></worksheet>
+            """
+        out = []
+        try SpreadsheetExtractor.extract(parts: ["xl/worksheets/sheet1.xml": Array(list.utf8)]) { out.append($0) }
+        #expect(out.last?.cells.first?.label == "Student ID")
+    }
+
     /// RTF's parameters are 16- or 32-bit; \u takes a signed 16-bit one. Values past a scalar
     /// read as U+FFFD; a 23-digit parameter overflowed and stopped the scan.
     @Test func rtfParametersPastTheirRangeAreHeldNotTrapped() throws {
@@ -943,6 +970,23 @@ func allMembers(_ data: [UInt8], format: ContainerFormat, name: String) throws -
         // A header with one or two blank column names is still the header.
         #expect(dialect("Name;;Date of birth;Postcode\nHart;x;03/03/2007;LE8 0HW\nBose;y;04/04/2006;NG4 4LJ\n")
                 == DelimitedDialect(delimiter: 59))
+    }
+
+    /// A tab export whose name column reads "Surname, Forename" has a comma on every data row:
+    /// the tab, which makes the first line the header, is the delimiter, not the comma, which
+    /// would leave the header out of its table.
+    @Test func theDelimiterThatKeepsTheFirstLineInTheTableWins() {
+        let caseload = "Coach\tLearner\tULN\tDOB\nJoe Brannigan\tHirst, Courtney\t5391044420\t13/07/1982\n"
+            + "Nadia Iqbal\tMahmood, Emily\t8799476907\t29/03/2003\n"
+        #expect(DelimitedDialect.sniff(Array(caseload.utf8)[...], preferred: 44) == DelimitedDialect(delimiter: 9))
+    }
+
+    /// Excel's "Unicode Text" export: UTF-16 with a byte-order mark and tabs, named .txt.
+    @Test func aUTF16TabExportNamedTxtIsReadAsATable() {
+        let text = "Coach\tLearner\tULN\tDOB\r\nJoe Brannigan\tHirst, Courtney\t5391044420\t13/07/1982\r\n"
+            + "Nadia Iqbal\tMahmood, Emily\t8799476907\t29/03/2003\r\n"
+        let utf16: [UInt8] = [0xFF, 0xFE] + text.utf16.flatMap { [UInt8($0 & 0xFF), UInt8($0 >> 8)] }
+        #expect(Sniffer.sniff(utf16, name: Array("Caseload by coach.txt".utf8)) == .document(.csv))
     }
 
     @Test func proseAndLogsAreNotTablesUnlessTheirNameSaysSo() {
