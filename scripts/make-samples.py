@@ -455,7 +455,8 @@ def opendocument():
             '<text:p>Personal email: callum.reid04@gmail.com</text:p></office:text>')
     write("opendocument/agreement.odt", odf("text", body))
     entry("opendocument/agreement.odt", [
-        finding("dob", "23 June 2004"), finding("uk.nino", "PR 13 57 91 B"), finding("email", "callum.reid04@gmail.com")])
+        finding("dob", "23 June 2004"), finding("uk.nino", "PR 13 57 91 B"), finding("email", "callum.reid04@gmail.com"),
+        finding("person.name", "Callum Reid")])
 
     def cell(v, date=None):
         attr = f' office:value-type="date" office:date-value="{date}"' if date else ' office:value-type="string"'

@@ -121,6 +121,55 @@ struct ExamplesInText: ChunkPass {
     private static func isAlphanumeric(_ b: UInt8) -> Bool { (b | 32) >= 97 && (b | 32) <= 122 || (b >= 48 && b <= 57) }
 }
 
+/// A landline given with a role mailbox on the same line ("contact safeguarding@... or call
+/// 01484 438219") is that office's number, as the mailbox is the office's address: an
+/// organisation's details, counted towards nothing. A mobile number stays a person's.
+struct RoleMailboxLines: ChunkPass {
+    static let reach = 160
+
+    /// Whether a UK number (07..., +44 7..., +44 (0)7...) is a mobile's.
+    static func isMobile(_ number: String) -> Bool {
+        var digits = Substring(number.filter(\.isNumber))
+        if digits.hasPrefix("44") { digits = digits.dropFirst(2) }
+        if digits.hasPrefix("0") { digits = digits.dropFirst() }
+        return digits.hasPrefix("7")
+    }
+
+    func apply(to found: inout [Detector.Found], chunk: TextChunk) {
+        guard found.indices.contains(where: { found[$0].match.exemption == .roleMailbox }) else { return }
+        for i in found.indices where found[i].match.typeId == "uk.phone" && found[i].match.exemption == nil
+            && !Self.isMobile(found[i].match.normalized) {
+            let beside = found.indices.contains { j in
+                guard found[j].match.exemption == .roleMailbox else { return false }
+                let (a, b) = (min(found[i].offset, found[j].offset), max(found[i].end, found[j].end))
+                return b - a <= Self.reach && !chunk.text[a..<b].contains(10)
+            }
+            if beside {
+                found[i].match.exemption = .organisation
+                found[i].match.evidence.append("an office's landline, given with its role mailbox")
+            }
+        }
+    }
+}
+
+/// A table row whose person is an example (an address at a reserved domain such as
+/// example.com, a stock name such as Joe Bloggs) is an example record, as an exercise's sample
+/// data or a template's filled-in row is: its other values (a date of birth, a phone number) are
+/// example data too.
+struct ExampleRows: ChunkPass {
+    static let personTypes: Set<String> = ["email", "person.name"]
+
+    func apply(to found: inout [Detector.Found], chunk: TextChunk) {
+        guard !chunk.cells.isEmpty, found.indices.contains(where: {
+            found[$0].match.exemption == .exampleData && Self.personTypes.contains(found[$0].match.typeId)
+        }) else { return }
+        for i in found.indices where found[i].match.exemption == nil && !found[i].match.isMarking && found[i].category == .personal {
+            found[i].match.exemption = .exampleData
+            found[i].match.evidence.append("in a row of example data")
+        }
+    }
+}
+
 /// Special-category values count only about a person: in a record that also holds a personal
 /// identifier (at the reported confidence) or a filled-in name field; a value whose record names
 /// no one is marked `needsPerson`, for the classifier to keep if the whole document is about

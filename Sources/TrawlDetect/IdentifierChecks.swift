@@ -310,7 +310,9 @@ enum IdentifierChecks {
         "change-me", "your_password", "yourpassword", "example", "placeholder", "required", "optional", "string", "true",
         "false", "empty", "default", "unset", "disabled", "enabled", "prompt", "ask", "same", "unchanged", "blank",
         "notset", "not_set", "undefined", "tbc", "todo", "test", "sample", "dummy", "letmein", "secret_here", "yourtoken",
-        "hunter2", "correct horse battery staple", "correcthorsebatterystaple"]
+        "hunter2", "correct horse battery staple", "correcthorsebatterystaple",
+        // FreeRADIUS's shipped secret for the localhost client, in every clients.conf.
+        "testing123"]
 
     /// What every password check refuses: a placeholder or setting word, a template variable
     /// ("${DB_PASSWORD}", "<password>", "{{ pw }}", "%PASS%"), masking ("********", "xxxxxxxx"),

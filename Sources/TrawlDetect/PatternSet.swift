@@ -264,6 +264,8 @@ enum RegexJoining {
 /// line, cell or clause. A form's question may go on past the label to its question mark or
 /// colon ("Do you have any unspent criminal convictions?: Yes - details: ...", "Medical
 /// conditions we should know about (tick all that apply): [x] Asthma"): up to eight more words.
+/// A label alone on its line, as a Word form's heading above its answer, labels the next line
+/// ("Reason for absence" then "Return to work after surgery - left knee replacement").
 enum FieldRegex {
     static func build(labels: [String]) -> String {
         let alternatives = labels.map { label in
@@ -271,7 +273,9 @@ enum FieldRegex {
                 word.map { c in c.isLetter || c.isNumber ? String(c) : "\\" + String(c) }.joined()
             }.joined(separator: "[\\s_-]*")
         }.joined(separator: "|")
-        return "(?<![A-Za-z0-9])(?:\(alternatives))(?![A-Za-z0-9])(?:[ \\t]*,?[ \\t]+[A-Za-z'/&-]+){0,8}[ \\t]*\\??"
+        // Either form's value is group 1 (a branch reset).
+        return "(?|(?<![A-Za-z0-9])(?:\(alternatives))(?![A-Za-z0-9])(?:[ \\t]*,?[ \\t]+[A-Za-z'/&-]+){0,8}[ \\t]*\\??"
             + "(?:[ \\t]*\\([^)\\n]{0,40}\\))?[ \\t]*[:=][ \\t]*([^\\n\\t;|]{1,80})"
+            + "|(?m:^)[ \\t]*(?:\(alternatives))[ \\t]*\\??(?:[ \\t]*\\([^)\\n]{0,40}\\))?[ \\t]*\\r?\\n[ \\t]*([^\\n\\t;|]{1,80}))"
     }
 }

@@ -260,6 +260,31 @@ func detect(_ text: String, cells: [Cell] = [], minimum: Confidence = .medium) t
         #expect(found.first?.value == "White Scottish")
     }
 
+    /// A landline on a role mailbox's line is the office's; a mobile there, or a landline on
+    /// another line, is counted as before.
+    @Test func anOfficesLandlineBesideItsRoleMailboxIsTheOrganisations() throws {
+        func phone(_ text: String) throws -> String? {
+            try detect(text).first { $0.typeId == "uk.phone" }.map { $0.exemption?.rawValue ?? "counted" }
+        }
+        #expect(try phone("If you are worried, contact safeguarding@hsp.co.uk or call 01484 438219.") == "organisation")
+        #expect(try phone("If you are worried, contact safeguarding@hsp.co.uk or call 07911 123456.") == "counted")
+        #expect(try phone("Contact safeguarding@hsp.co.uk.\nOr call Amy on 01484 438219.") == "counted")
+    }
+
+    /// An exercise's sample data: a row whose person is an example (a reserved domain's address)
+    /// is an example record, its date of birth included; a real address's row is not.
+    @Test func aRowOfAnExamplePersonIsExampleData() throws {
+        func row(_ email: String) throws -> [String: String] {
+            let text = "Sam Sample\t\(email)\t04/02/1964"
+            let e = 11 + email.utf8.count
+            let cells = [Cell(range: 0..<10, ref: "A3", label: "Name"), Cell(range: 11..<e, ref: "B3", label: "Email"),
+                         Cell(range: (e + 1)..<(e + 11), ref: "C3", label: "Date of birth")]
+            return Dictionary(try detect(text, cells: cells).map { ($0.typeId, $0.exemption?.rawValue ?? "counted") }) { a, _ in a }
+        }
+        #expect(try row("sam.sample@example.com") == ["email": "example_data", "dob": "example_data"])
+        #expect(try row("sam.sample@gmail.com") == ["email": "counted", "dob": "counted"])
+    }
+
     /// A register whose only identifier is its staff's names: the name column ties the row's
     /// answers to its person, and a condition under a column that names no field is a value.
     @Test func aStaffNameColumnMakesTheRowAPersonsRecord() throws {
