@@ -41,6 +41,9 @@ package struct Policy: Sendable {
     package var notReadLevels: [String: Level]
     /// Globs (fnmatch, "*" crosses "/") of locations that are published.
     package var publishedPaths: [String]
+    /// The organisation's own email domains, lower-cased: an address at one of them is a member
+    /// of staff's work address (`work_domains`).
+    package var workDomains: Set<String>
     package var aggregate: Aggregate?
     /// Level each protective marking type implies ("marking.internal": Internal).
     package var markings: [String: Level]
@@ -61,6 +64,7 @@ package struct Policy: Sendable {
         var not_read_level: Level?
         var not_read_levels: [String: Level]?
         var published_paths: [String]?
+        var work_domains: [String]?
         var aggregate: Aggregate?
         var markings: [String: Level]?
         var photographs: Level?
@@ -86,6 +90,9 @@ package struct Policy: Sendable {
         for principal in file.exposure?.broad ?? [] where principal != "other" && !principal.hasPrefix("group:") && !principal.hasPrefix("user:") {
             throw PolicyError(message: "\(path): exposure.broad: '\(principal)' is not \"other\", \"group:NAME\" or \"user:NAME\"")
         }
+        for domain in file.work_domains ?? [] where domain.isEmpty || domain.contains("@") || !domain.contains(".") || domain.contains(" ") {
+            throw PolicyError(message: "\(path): work_domains: '\(domain)' is not a domain such as college.ac.uk")
+        }
         if let a = file.aggregate, a.threshold < 1 {
             throw PolicyError(message: "\(path): aggregate.threshold must be at least 1")
         }
@@ -106,6 +113,7 @@ package struct Policy: Sendable {
             name: file.name ?? "unnamed", types: file.types, defaultTypeLevel: file.default_type_level ?? .restricted,
             defaultFileLevel: file.default_file_level ?? .internal, notReadLevel: file.not_read_level,
             notReadLevels: file.not_read_levels ?? [:], publishedPaths: file.published_paths ?? [],
+            workDomains: Set((file.work_domains ?? []).map { $0.lowercased() }),
             aggregate: file.aggregate, markings: file.markings ?? [:], photographs: file.photographs,
             exposure: file.exposure ?? Exposure(broad: ["other"], levels: [.confidential, .restricted]), retention: schedule,
             source: source)
@@ -150,6 +158,10 @@ package struct Classification: Sendable {
 /// however many values one file holds.
 package struct FindingTally: Sendable {
     package let limit: Int
+    /// Whether the entry is a message's own text (its headers and bodies): its email addresses
+    /// are its correspondents' (From, To, a quoted reply's headers, signatures), which say
+    /// nothing of whom it is about.
+    package var isMessage = false
     package fileprivate(set) var findings: [Finding] = []
     /// By type, in the order first met: a file holds a few types, so a look along the list costs
     /// less than hashing the type of every finding.
@@ -247,6 +259,11 @@ package struct Classifier: Sendable {
             tally.namesOrganisation = true
             return
         }
+        var m = m
+        if !policy.workDomains.isEmpty, m.exemption == nil, m.typeId == "email", isWorkAddress(m.value) {
+            m.exemption = .workAddress
+            m.evidence.append("a work address at the organisation's own domain (work_domains)")
+        }
         let decision = decide(m)
         if m.needsPerson {
             if tally.unattributed.count < tally.limit { tally.unattributed.append((m, decision)) }
@@ -279,6 +296,13 @@ package struct Classifier: Sendable {
         tally.keep(Finding(match: m, level: l, decision: decision))
     }
 
+    /// Whether an address's domain (after its last "@", in any case) is one of the policy's
+    /// `work_domains`: exactly, not a subdomain (students.college.ac.uk is the students' own).
+    private func isWorkAddress(_ address: String) -> Bool {
+        guard let at = address.lastIndex(of: "@") else { return false }
+        return policy.workDomains.contains(address[address.index(after: at)...].lowercased())
+    }
+
     /// FNV-1a, 64 bits, over a value: a digest for counting distinct values, which needs no key
     /// and no seed (Hasher's SipHash, and a set's second hash of it, cost more than the rest of
     /// counting a finding).
@@ -309,6 +333,7 @@ package struct Classifier: Sendable {
     static func isAboutOnePerson(_ tally: FindingTally) -> Bool {
         var any = false
         for (i, entry) in tally.countsByType.enumerated() where entry.identifies && onePerPerson.contains(entry.type) {
+            if tally.isMessage && entry.type == "email" { continue }
             if tally.digests[i].count > 1 { return false }
             any = true
         }

@@ -139,6 +139,9 @@ package enum Exemption: String, Codable, Sendable {
     /// An organisation's address, landline or bank details, in an entry that names the
     /// organisation and no person (a letterhead, an invoice, a campus page).
     case organisation
+    /// A member of staff's work address, at one of the organisation's own email domains that
+    /// the policy names (`work_domains`): contact details in a work role.
+    case workAddress = "work_address"
 }
 
 /// How a found value is written in the report when values are masked.

@@ -84,6 +84,7 @@ extension FileJob {
             }
             // An email's own text (headers, bodies) is searched like a document's.
             var own = FindingTally(limit: options.maxFindingsPerEntry)
+            own.isMessage = format == .email || format == .outlook
             var scratch: [Match] = []
             Extraction.containerText(bytes, format: format) { chunk in
                 guard !file.timedOut else { return }

@@ -124,6 +124,23 @@ func match(_ type: String, _ value: String, exempt: Exemption? = nil, marking: B
         #expect(contactsOnly.level == .restricted)
     }
 
+    /// A message's addresses are its correspondents': an email between two colleagues about a
+    /// named apprentice is a document about the apprentice. Elsewhere two addresses are two people.
+    @Test func aMessagesCorrespondentsAreNotWhomItIsAbout() {
+        var injury = match("special.health", "broken his right wrist")
+        injury.needsPerson = true
+        let matches = [match("email", "joe.brannigan@hsp.co.uk"), match("email", "lisa.bentley@erfreight.co.uk"),
+                       match("person.name", "Kyle Denton"), injury]
+        func classify(message: Bool) -> Classification {
+            var tally = FindingTally()
+            tally.isMessage = message
+            for m in matches { classifier.add(m, to: &tally) }
+            return classifier.classify(tally, path: "/x")
+        }
+        #expect(classify(message: true).level == .confidential)
+        #expect(classify(message: false).level == .restricted)
+    }
+
     @Test func markingsSetAFloorAndPublicMarksCleanFilesPublic() {
         #expect(classifier.classify([match("marking.confidential", "CONFIDENTIAL", marking: true)], path: "/x").level == .confidential)
         #expect(classifier.classify([match("marking.public", "PUBLIC", marking: true)], path: "/x").level == .public)
@@ -140,5 +157,26 @@ func match(_ type: String, _ value: String, exempt: Exemption? = nil, marking: B
         defer { try? FileManager.default.removeItem(at: file) }
         let strict = Classifier(policy: try Policy.load(path: file.path))
         #expect(strict.classify([match("email", "a@b.com")], path: "/x").level == .confidential)
+    }
+
+    /// A staff directory: work addresses at the organisation's own domain are a work role's
+    /// contact details; an address at another domain, or a subdomain, is a person's as before.
+    @Test func workAddressesAtTheOrganisationsDomainsCountTowardsNothing() throws {
+        func policy(_ line: String) throws -> Classifier {
+            let text = try String(contentsOfFile: policyPath, encoding: .utf8).replacingOccurrences(of: "work_domains: []", with: line)
+            let file = FileManager.default.temporaryDirectory.appendingPathComponent("policy-\(UUID()).yaml")
+            try Data(text.utf8).write(to: file)
+            defer { try? FileManager.default.removeItem(at: file) }
+            return Classifier(policy: try Policy.load(path: file.path))
+        }
+        let site = try policy("work_domains: [harrowgateskills.co.uk]")
+        let directory = site.classify([match("email", "Louise.Ackroyd@HarrowgateSkills.co.uk"), match("email", "luke.ahmed@harrowgateskills.co.uk")], path: "/x")
+        #expect(directory.level == .internal)
+        #expect(directory.findings.map(\.match.exemption) == [.workAddress, .workAddress])
+        #expect(site.classify([match("email", "amy.hart@students.harrowgateskills.co.uk")], path: "/x").level == .restricted)
+        #expect(site.classify([match("email", "amy.hart@gmail.com")], path: "/x").level == .restricted)
+        // Without the setting, a work address is an email address like any other.
+        #expect(classifier.classify([match("email", "luke.ahmed@harrowgateskills.co.uk")], path: "/x").level == .restricted)
+        #expect(throws: PolicyError.self) { try policy("work_domains: [\"staff@harrowgateskills.co.uk\"]") }
     }
 }
