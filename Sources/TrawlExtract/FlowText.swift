@@ -42,6 +42,9 @@ struct FlowVocabulary {
 enum FlowExtractor {
     private struct TableState {
         var headers: [Int: String] = [:]
+        /// The labels of the row being read while no header has been taken (`headerTaken`).
+        var candidateHeaders: [Int: String] = [:]
+        var headerTaken = false
         var rowIndex = 0
         var row = RowBuilder()
         var column = 0
@@ -130,9 +133,9 @@ enum FlowExtractor {
                     var t = tables.removeLast()
                     // A cell reference only where tables are sheets (ODF spreadsheets).
                     let ref = tablesAreParts ? "\(columnLetters(t.column))\(t.rowIndex + 1)" : nil
-                    let header = t.rowIndex == 0 ? nil : t.headers[t.column]
-                    if t.rowIndex == 0, let l = label(from: String(decoding: t.cellText, as: UTF8.self)) {
-                        t.headers[t.column] = l
+                    let header = t.headerTaken ? t.headers[t.column] : nil
+                    if !t.headerTaken, let l = label(from: String(decoding: t.cellText, as: UTF8.self)) {
+                        t.candidateHeaders[t.column] = l
                     }
                     t.row.add(t.cellText, ref: ref, label: header)
                     t.inCell = false
@@ -145,8 +148,16 @@ enum FlowExtractor {
                     // question and answer: read as "question: answer".
                     if !tablesAreParts { t.row.joinPairAsField() }
                     if let chunk = cursor.row(t.row) { emit(chunk) }
+                    // A document's table takes its first row as its header; a sheet its first
+                    // row of two or more filled cells, below its title lines (an OpenDocument
+                    // sheet of one column has no header; an xlsx sheet's does, `Spreadsheet`).
+                    if !t.headerTaken && !t.row.isEmpty && (!tablesAreParts || t.row.cells.count >= 2) {
+                        t.headers = t.candidateHeaders
+                        t.headerTaken = true
+                    }
+                    t.candidateHeaders.removeAll()
                     if !t.row.isEmpty { t.rowIndex += 1 }
-                    tables.append(consume t)
+                    tables.append(t)
                 } else if v.table ~= name, !tables.isEmpty {
                     tables.removeLast()
                 }

@@ -629,6 +629,24 @@ func allMembers(_ data: [UInt8], format: ContainerFormat, name: String) throws -
         #expect(out.last?.cells.first?.label == "Student ID")
     }
 
+    /// An OpenDocument sheet's title line above its header, as an xlsx sheet's.
+    @Test func anOpenDocumentSheetsTitleRowIsNotItsHeader() throws {
+        func cell(_ text: String) -> String { "<table:table-cell><text:p>\(text)</text:p></table:table-cell>" }
+        let xml = """
+            <office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" \
+            xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0">\
+            <office:body><office:spreadsheet><table:table table:name="Absence">
+            <table:table-row>\(cell("Sickness absence 2024-25"))</table:table-row>
+            <table:table-row>\(cell("Employee"))\(cell("Reason for absence"))</table:table-row>
+            <table:table-row>\(cell("Marcus Lyle"))\(cell("Migraine"))</table:table-row>
+            </table:table></office:spreadsheet></office:body></office:document-content>
+            """
+        var out: [TextChunk] = []
+        try FlowExtractor.extract(Array(xml.utf8), part: "content.xml", vocabulary: .openDocument, tablesAreParts: true) { out.append($0) }
+        let row = try #require(out.first { String(decoding: $0.text, as: UTF8.self).contains("Marcus Lyle") })
+        #expect(row.cells.map(\.label) == ["Employee", "Reason for absence"])
+    }
+
     /// RTF's parameters are 16- or 32-bit; \u takes a signed 16-bit one. Values past a scalar
     /// read as U+FFFD; a 23-digit parameter overflowed and stopped the scan.
     @Test func rtfParametersPastTheirRangeAreHeldNotTrapped() throws {
