@@ -53,6 +53,17 @@ enum FlowExtractor {
         var name: String?
     }
 
+    /// Whether a document table's first row reads as a form's question and its answer rather
+    /// than as column headers: two cells, the first a question or a label (it ends with "?" or
+    /// ":", or runs past four words: "Do you have any medical condition we should know about?").
+    static func isQuestionRow(_ row: RowBuilder) -> Bool {
+        guard row.cells.count == 2 else { return false }
+        let first = row.text[row.cells[0].range]
+        guard let last = first.last else { return false }
+        if last == UInt8(ascii: "?") || last == UInt8(ascii: ":") { return true }
+        return first.split(whereSeparator: { $0 == 32 || $0 == 9 }).count > 4
+    }
+
     /// Extracts paragraphs and table rows from one XML part: read by the plain reader where
     /// `reading` and the vocabulary allow it, else by libxml2 (`FlowReading`).
     /// - Parameter tablesAreParts: for spreadsheets, each named table is its own part.
@@ -152,7 +163,10 @@ enum FlowExtractor {
                     // row of two or more filled cells, below its title lines (an OpenDocument
                     // sheet of one column has no header; an xlsx sheet's does, `Spreadsheet`).
                     if !t.headerTaken && !t.row.isEmpty && (!tablesAreParts || t.row.cells.count >= 2) {
-                        t.headers = t.candidateHeaders
+                        // A form laid out as a table of questions and answers has no header: its
+                        // first row is a question like the others, and its text would label the
+                        // next rows' questions as answers.
+                        t.headers = !tablesAreParts && Self.isQuestionRow(t.row) ? [:] : t.candidateHeaders
                         t.headerTaken = true
                     }
                     t.candidateHeaders.removeAll()

@@ -629,6 +629,25 @@ func allMembers(_ data: [UInt8], format: ContainerFormat, name: String) throws -
         #expect(out.last?.cells.first?.label == "Student ID")
     }
 
+    /// A Word form laid out as a table of questions and answers has no header row: the first
+    /// question does not label the questions below it as its answers. A table whose first row is
+    /// short column names keeps them as headers.
+    @Test func aFormsQuestionRowIsNotAHeader() throws {
+        func labels(_ rows: [(String, String)]) throws -> [[String?]] {
+            let body = rows.map { "<w:tr><w:tc><w:p><w:r><w:t>\($0.0)</w:t></w:r></w:p></w:tc><w:tc><w:p><w:r><w:t>\($0.1)</w:t></w:r></w:p></w:tc></w:tr>" }
+            let xml = "<w:document xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\"><w:body><w:tbl>"
+                + body.joined() + "</w:tbl></w:body></w:document>"
+            var out: [TextChunk] = []
+            try FlowExtractor.extract(Array(xml.utf8), part: "word/document.xml", vocabulary: .wordprocessingML) { out.append($0) }
+            return out.map { $0.cells.map(\.label) }
+        }
+        let form = try labels([("Do you have any medical condition we should know about in an emergency?", "None"),
+                               ("Medication carried", "None"), ("Support or adjustments you would like", "None")])
+        #expect(form.allSatisfy { $0.allSatisfy { $0 == nil } })
+        let table = try labels([("Name", "Medical condition"), ("Jane Smith", "Asthma")])
+        #expect(table.last == ["Name", "Medical condition"])
+    }
+
     /// An OpenDocument sheet's title line above its header, as an xlsx sheet's.
     @Test func anOpenDocumentSheetsTitleRowIsNotItsHeader() throws {
         func cell(_ text: String) -> String { "<table:table-cell><text:p>\(text)</text:p></table:table-cell>" }
