@@ -179,6 +179,10 @@ package struct FindingTally: Sendable {
     /// one person's record. A phone number or a postcode is not counted here: an organisation's
     /// or a contact's, repeated on every row, says nothing of how many people the rows are.
     fileprivate var rows = DistinctValues()
+    /// Of `rows`, those holding an identifier no two people share (`Classifier.uniquePerPerson`):
+    /// such rows are counted by their identifiers' distinct values instead, so that a results
+    /// file listing 520 candidates on 1,460 rows is 520 people.
+    fileprivate var rowsWithUniqueIdentifier = DistinctValues()
     fileprivate var markings: [String] = []
     /// Special-category values whose record named no one (`Match.needsPerson`), with the DPO's
     /// decision on each: counted if the entry turns out to be about one person, else dropped.
@@ -209,7 +213,13 @@ package struct FindingTally: Sendable {
             let n = digests[i].count
             if n > best?.count ?? 0 { best = (n, "\(n) distinct \(entry.type)") }
         }
-        let n = rows.count
+        // Rows with an identifier no two people share are as many people as those identifiers'
+        // distinct values; the other rows (a date of birth, a name) one person each.
+        var unique = 0
+        for (i, entry) in countsByType.enumerated() where Classifier.uniquePerPerson.contains(entry.type) {
+            unique = max(unique, digests[i].count)
+        }
+        let n = rows.count - rowsWithUniqueIdentifier.count + (rowsWithUniqueIdentifier.count > 0 ? unique : 0)
         if n > best?.count ?? 0 { best = (n, "\(n) table rows holding an identifier") }
         return best
     }
@@ -291,7 +301,11 @@ package struct Classifier: Sendable {
             tally.digests.append(DistinctValues())
         }
         if identifies { tally.digests[entry].add(Self.valueDigest(m.normalized)) }
-        if oneEach, let cell = m.location.cell { tally.rows.add(Self.rowDigest(part: m.location.part, cell: cell)) }
+        if oneEach, let cell = m.location.cell {
+            let row = Self.rowDigest(part: m.location.part, cell: cell)
+            tally.rows.add(row)
+            if Self.uniquePerPerson.contains(m.typeId) { tally.rowsWithUniqueIdentifier.add(row) }
+        }
         tally.level = max(tally.level ?? l, l)
         tally.keep(Finding(match: m, level: l, decision: decision))
     }
@@ -327,6 +341,10 @@ package struct Classifier: Sendable {
     /// among them: a form gives an emergency contact's as well as its subject's.
     static let onePerPerson: Set<String> = ["uk.nino", "dob", "uk.uln", "uk.upn", "ucas.id", "student.id", "uk.passport", "uk.brp",
                                             "uk.nhs", "uk.driving_licence", "uk.utr", "email", "person.name"]
+
+    /// Of `onePerPerson`, the identifiers no two people share: a date of birth or a name may be
+    /// two people's, a candidate number or an NI number only one's.
+    static let uniquePerPerson: Set<String> = onePerPerson.subtracting(["dob", "person.name"])
 
     /// Whether the entry is about one person: it holds identifiers of the kinds a person has one
     /// of, and one value of each (a form, a letter, a reference, case notes about a named person).
@@ -375,6 +393,39 @@ package struct Classifier: Sendable {
         tally.level = tally.countsByType.map(\.level).max()
     }
 
+    /// Whether the entry's person is an example: it gives an identifier no two people share as
+    /// example data (HMRC's specimen NI number QQ 12 34 56 C, an address at example.com), not
+    /// as a format hint ("e.g. QQ 12 34 56 C"), and no real identifier of that kind. A specimen
+    /// exam paper's case study, a training exercise, a template's filled-in example.
+    static func isAboutAnExamplePerson(_ tally: FindingTally) -> Bool {
+        guard tally.findings.contains(where: { f in
+            f.match.exemption == .exampleData && uniquePerPerson.contains(f.match.typeId) && !f.match.evidence.contains("given as an example")
+        }) else { return false }
+        return !tally.countsByType.contains { uniquePerPerson.contains($0.type) }
+    }
+
+    /// The types an example person's other values are taken as examples of: personal data and
+    /// special-category values, not credentials or payment details, which count wherever given.
+    static let notTakenAsExamples: Set<String> = ["payment.card", "uk.bank.account", "iban"]
+
+    /// Makes the counted values of an entry about an example person example data: its date of
+    /// birth, its name, what it says of the person's health.
+    static func takeValuesAsExamples(_ tally: inout FindingTally) {
+        func taken(_ type: String) -> Bool { !type.hasPrefix("credential.") && !notTakenAsExamples.contains(type) }
+        for k in tally.findings.indices where tally.findings[k].level != nil && taken(tally.findings[k].match.typeId) {
+            tally.findings[k].level = nil
+            tally.findings[k].match.exemption = .exampleData
+            tally.findings[k].match.evidence.append("about an example person (the document's identifier is example data)")
+        }
+        for i in tally.countsByType.indices.reversed() where taken(tally.countsByType[i].type) {
+            tally.countsByType.remove(at: i)
+            tally.digests.remove(at: i)
+        }
+        tally.rows = DistinctValues()
+        tally.rowsWithUniqueIdentifier = DistinctValues()
+        tally.level = tally.countsByType.map(\.level).max()
+    }
+
     /// A UK mobile number (07..., +44 7...), as normalised (digits only).
     static func isMobile(_ digits: String) -> Bool { digits.hasPrefix("07") || digits.hasPrefix("447") }
 
@@ -395,6 +446,7 @@ package struct Classifier: Sendable {
                 }
             }
         }
+        if Self.isAboutAnExamplePerson(tally) { Self.takeValuesAsExamples(&tally) }
         if tally.namesOrganisation && !Self.namesAPerson(tally) { Self.takeContactsForTheOrganisation(&tally) }
         var c = classifyTally(tally, path: path)
         c.omitted = tally.omitted.map { OmittedFindings(type: $0.key.type, level: $0.key.level, count: $0.value) }

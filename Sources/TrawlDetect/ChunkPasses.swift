@@ -152,6 +152,30 @@ struct RoleMailboxLines: ChunkPass {
     }
 }
 
+/// A table row that names an organisation and no person (a list of approved centres, of
+/// suppliers, of employers: "Pennine Catering Academy, Unit 12 ..., HD6 1QT, 01484 717 300")
+/// gives that organisation's address and landline, as a letterhead does: organisation's details,
+/// counted towards nothing. A row with a person's identifier (an email, a date of birth...) or
+/// a filled-in name column (a contact's name) keeps them all; a mobile number stays a person's.
+struct OrganisationRows: ChunkPass {
+    /// The identifiers that say a row is about a person (`Classifier.onePerPerson`'s kinds).
+    static let personTypes: Set<String> = ["uk.nino", "dob", "uk.uln", "uk.upn", "ucas.id", "student.id", "uk.passport",
+                                           "uk.brp", "uk.nhs", "uk.driving_licence", "uk.utr", "email", "person.name"]
+
+    func apply(to found: inout [Detector.Found], chunk: TextChunk) {
+        guard !chunk.cells.isEmpty, found.indices.contains(where: { found[$0].match.isOrganisation }),
+              !found.indices.contains(where: { found[$0].match.exemption == nil && Self.personTypes.contains(found[$0].match.typeId) }),
+              !RecordScope.hasNameField(chunk, in: 0..<chunk.text.count)
+        else { return }
+        for i in found.indices where found[i].match.exemption == nil {
+            let type = found[i].match.typeId
+            guard type == "uk.postcode" || (type == "uk.phone" && !RoleMailboxLines.isMobile(found[i].match.normalized)) else { continue }
+            found[i].match.exemption = .organisation
+            found[i].match.evidence.append("an organisation's details: its row names the organisation and no person")
+        }
+    }
+}
+
 /// A table row whose person is an example (an address at a reserved domain such as
 /// example.com, a stock name such as Joe Bloggs) is an example record, as an exercise's sample
 /// data or a template's filled-in row is: its other values (a date of birth, a phone number) are
@@ -171,7 +195,8 @@ struct ExampleRows: ChunkPass {
 }
 
 /// Special-category values count only about a person: in a record that also holds a personal
-/// identifier (at the reported confidence) or a filled-in name field; a value whose record names
+/// identifier (at the reported confidence) or a filled-in name field, or on a line that names
+/// someone with a title; a value whose record names
 /// no one is marked `needsPerson`, for the classifier to keep if the whole document is about
 /// one person (a form whose answers sit far from its identifiers) and to drop otherwise.
 struct SpecialCategoryRecords: ChunkPass {
@@ -188,7 +213,11 @@ struct SpecialCategoryRecords: ChunkPass {
                 other.category == .personal && other.match.exemption == nil && scope.contains(other.offset)
                     && other.match.confidence >= minimumConfidence
             }
+            // A person named with a title on the value's own line ("The centre dismissed Mrs
+            // Nowak ... reported as suspected fraud") is the one it is about; a title further
+            // off (minutes' "Present: Mrs Oakes (Chair)") says nothing of the value.
             return identifier || RecordScope.hasNameField(chunk, in: scope)
+                || RecordScope.namesSomeoneWithATitle(chunk.text[RecordScope.line(around: found[i].offset, in: chunk.text)])
         }
         for i in found.indices where found[i].category == .special {
             if inRecord[i] {

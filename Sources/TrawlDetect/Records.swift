@@ -25,7 +25,7 @@ enum RecordScope {
 
     static let nameLabels = ["name", "full name", "first name", "forename", "forenames", "surname", "last name",
                              "learner", "pupil", "student", "employee", "patient", "candidate", "apprentice", "child",
-                             "applicant", "staff member", "staff name", "client", "member", "young person", "injured person",
+                             "applicant", "staff member", "staff name", "contact name", "client", "member", "young person", "injured person",
                              "service user"].map(Keyword.init)
 
     /// A filled-in name field in the record: a cell under a name column, or "Name: X" in the text.
@@ -46,6 +46,42 @@ enum RecordScope {
                 if rest.contains(where: { ($0 >= 65 && $0 <= 90) }) { return true }
             }
             i = colon + 1
+        }
+        return false
+    }
+}
+
+extension RecordScope {
+    /// Titles that say the capitalised word after them is a person's name.
+    private static let titles: [[UInt8]] = ["Mr", "Mrs", "Ms", "Miss", "Mx", "Dr"].map { Array($0.utf8) }
+
+    /// The line around `offset` (at most 2,000 bytes each way): a paragraph of a Word document,
+    /// a line of text.
+    static func line(around offset: Int, in text: [UInt8]) -> Range<Int> {
+        var start = min(offset, text.count), end = min(offset, text.count)
+        while start > 0 && offset - start < 2000 && text[start - 1] != 10 { start -= 1 }
+        while end < text.count && end - offset < 2000 && text[end] != 10 { end += 1 }
+        return start..<end
+    }
+
+    /// Whether the text names someone with a title: "Mr", "Mrs", "Ms", "Miss", "Mx" or "Dr" as a
+    /// word (a full stop after it allowed), then a capitalised word of two letters or more, or an
+    /// initial and a full stop ("Dr S. Ramsden"). A title is said only of a person.
+    static func namesSomeoneWithATitle(_ text: ArraySlice<UInt8>) -> Bool {
+        func isUpper(_ b: UInt8) -> Bool { b >= 65 && b <= 90 }
+        func isLower(_ b: UInt8) -> Bool { b >= 97 && b <= 122 }
+        var i = text.startIndex
+        while i < text.endIndex {
+            guard isUpper(text[i]), i == text.startIndex || !(isUpper(text[i - 1]) || isLower(text[i - 1])) else { i += 1; continue }
+            for title in titles where text[i...].starts(with: title) {
+                var j = i + title.count
+                if j < text.endIndex && text[j] == 46 { j += 1 }  // "Dr."
+                guard j < text.endIndex, text[j] == 32 else { continue }
+                while j < text.endIndex && text[j] == 32 { j += 1 }
+                guard j + 1 < text.endIndex, isUpper(text[j]) else { continue }
+                if isLower(text[j + 1]) || text[j + 1] == 46 { return true }
+            }
+            i += 1
         }
         return false
     }

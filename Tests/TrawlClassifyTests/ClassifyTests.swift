@@ -101,6 +101,12 @@ func match(_ type: String, _ value: String, exempt: Exemption? = nil, marking: B
         let oneSheet = classifier.classify(Array(twoSheets.prefix(1_000)), path: "/x")
         #expect(oneSheet.level == .restricted, "500 rows of one sheet")
         #expect(!oneSheet.reasons.contains { $0.rule == "aggregate" })
+        // A results file: 520 candidates, each on two to three rows with their candidate number,
+        // 1,460 rows. A number no two people share counts its people, not its rows.
+        let results = (2..<1462).map { row("student.id", "2310\(6000 + ($0 - 2) % 520)", sheet: "Results", row: $0, column: "A") }
+        let unitResults = classifier.classify(results, path: "/x")
+        #expect(unitResults.level == .restricted)
+        #expect(!unitResults.reasons.contains { $0.rule == "aggregate" })
     }
 
     /// A form about one person is one record: a special-category answer far from the form's
@@ -122,6 +128,23 @@ func match(_ type: String, _ value: String, exempt: Exemption? = nil, marking: B
         // are on the form too).
         let contactsOnly = classifier.classify([match("uk.phone", "07700 111111"), answer], path: "/x")
         #expect(contactsOnly.level == .restricted)
+    }
+
+    /// A specimen paper's case study: its person's NI number is HMRC's specimen, so its name,
+    /// date of birth and what it says of health are examples too. A real NI number beside it, or
+    /// the specimen given as a format hint, leaves the document personal.
+    @Test func aDocumentAboutAnExamplePersonIsExampleData() {
+        var pregnant = match("special.health", "pregnant")
+        pregnant.needsPerson = true
+        let specimen = [match("person.name", "Sam Fletcher"), match("dob", "1998-03-14"),
+                        match("uk.nino", "QQ123456C", exempt: .exampleData), pregnant]
+        let paper = classifier.classify(specimen, path: "/x")
+        #expect(paper.level == .internal)
+        #expect(paper.findings.allSatisfy { $0.level == nil })
+        #expect(classifier.classify(specimen + [match("uk.nino", "JT482793C")], path: "/x").level == .confidential)
+        var hint = match("uk.nino", "QQ123456C", exempt: .exampleData)
+        hint.evidence = ["given as an example"]
+        #expect(classifier.classify([match("person.name", "Sam Fletcher"), match("dob", "1998-03-14"), hint, pregnant], path: "/x").level == .confidential)
     }
 
     /// A message's addresses are its correspondents': an email between two colleagues about a

@@ -271,6 +271,20 @@ func detect(_ text: String, cells: [Cell] = [], minimum: Confidence = .medium) t
         #expect(try phone("Contact safeguarding@hsp.co.uk.\nOr call Amy on 01484 438219.") == "counted")
     }
 
+    /// A list of centres: a row that names an organisation and no person gives the
+    /// organisation's postcode and landline; a row with a contact's name column keeps them.
+    @Test func aRowThatNamesAnOrganisationAndNoPersonGivesItsDetails() throws {
+        func row(_ firstLabel: String) throws -> [String: String] {
+            let text = "Pennine Catering Academy\tHD6 1QT\t01484 717 300"
+            let cells = [Cell(range: 0..<24, ref: "B3", label: firstLabel), Cell(range: 25..<32, ref: "C3", label: "Postcode"),
+                         Cell(range: 33..<46, ref: "D3", label: "Telephone")]
+            return Dictionary(try detect(text, cells: cells).filter { !$0.isOrganisation }
+                .map { ($0.typeId, $0.exemption?.rawValue ?? "counted") }) { a, _ in a }
+        }
+        #expect(try row("Centre name") == ["uk.postcode": "organisation", "uk.phone": "organisation"])
+        #expect(try row("Contact name") == ["uk.postcode": "counted", "uk.phone": "counted"])
+    }
+
     /// An exercise's sample data: a row whose person is an example (a reserved domain's address)
     /// is an example record, its date of birth included; a real address's row is not.
     @Test func aRowOfAnExamplePersonIsExampleData() throws {
