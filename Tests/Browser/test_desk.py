@@ -55,8 +55,10 @@ def test_desk_decides_on_a_folder_and_the_decision_sticks():
         shutil.copytree(ROOT / "Samples" / "text", share / "hr")
         shutil.copytree(ROOT / "Samples" / "tables", share / "tables")
         reports.mkdir()
-        # Scanned as "share", the name people see on the page, from the folder above it.
+        # Scanned as "share" from the folder above it: the report and the page name it by its
+        # absolute path (the working directory's, as getcwd gives it).
         trawl("scan", "share", "-o", reports / "1-monday.json", "--key-file", key, "--quiet", cwd=work)
+        hr_folder = os.path.realpath(share / "hr")
         (reports / "0-broken.json").write_text("this is not a report\n")
 
         server = Server(reports, store)
@@ -79,8 +81,8 @@ def test_desk_decides_on_a_folder_and_the_decision_sticks():
 
         restricted = apply_filters(driver, **{"f-level": "Restricted"})
         assert restricted and all(r[0] == "Restricted" for r in restricted)
-        hr = apply_filters(driver, **{"f-folder": "share/hr", "f-decided": "no"})
-        assert hr and all("share/hr" in r[1] for r in hr)
+        hr = apply_filters(driver, **{"f-folder": hr_folder, "f-decided": "no"})
+        assert hr and all(hr_folder in r[1] for r in hr)
         hr_with_findings = [r for r in hr if r[2] != "0"]
         assert hr_with_findings
 
@@ -91,22 +93,22 @@ def test_desk_decides_on_a_folder_and_the_decision_sticks():
         masked = [td.text for td in driver.find_elements(By.CSS_SELECTOR, "#findings td.value")]
         assert masked and all("*" in v for v in masked), masked
         Select(driver.find_element(By.ID, "d-scope")).select_by_value("folder")
-        assert driver.find_element(By.ID, "d-folder").get_attribute("value") == "share/hr"
+        assert driver.find_element(By.ID, "d-folder").get_attribute("value") == hr_folder
         Select(driver.find_element(By.ID, "d-kind")).select_by_value("false_positive")
         driver.find_element(By.ID, "d-reason").send_keys("test data from the MIS supplier")
         driver.find_element(By.ID, "d-submit").click()
         wait(driver, lambda d: "Recorded" in d.find_element(By.ID, "d-message").text)
         screenshot(driver, "desk-decision", "panel")
-        undecided = apply_filters(driver, **{"f-folder": "share/hr", "f-decided": "no"})
+        undecided = apply_filters(driver, **{"f-folder": hr_folder, "f-decided": "no"})
         assert [r for r in undecided if r[2] != "0"] == [], "every finding under hr/ is decided"
-        decided = apply_filters(driver, **{"f-folder": "share/hr", "f-decided": "yes"})
+        decided = apply_filters(driver, **{"f-folder": hr_folder, "f-decided": "yes"})
         assert len(decided) == len(hr_with_findings)
 
         # Restarted with a new token: the decision is still there, and recorded as the token's user.
         server.stop()
         server = Server(reports, store)
         log_in(driver, server)
-        assert len(apply_filters(driver, **{"f-folder": "share/hr", "f-decided": "yes"})) == len(hr_with_findings)
+        assert len(apply_filters(driver, **{"f-folder": hr_folder, "f-decided": "yes"})) == len(hr_with_findings)
         driver.find_element(By.ID, "tab-decisions").click()
         wait(driver, lambda d: len(d.find_elements(By.CSS_SELECTOR, "#decision-rows tr")) == 1)
         cells = [td.text for td in driver.find_elements(By.CSS_SELECTOR, "#decision-rows td")]
@@ -125,7 +127,7 @@ def test_desk_decides_on_a_folder_and_the_decision_sticks():
         driver.find_element(By.ID, "tab-files").click()
         driver.refresh()
         wait(driver, lambda d: "2-tuesday.json" in d.find_element(By.ID, "f-run").get_attribute("value"))
-        new = apply_filters(driver, **{"f-folder": "share/hr", "f-decided": "yes"})
+        new = apply_filters(driver, **{"f-folder": hr_folder, "f-decided": "yes"})
         assert any(r[1].endswith("2025/hr-record-old.txt") for r in new)
         screenshot(driver, "desk-after-move", "files")
 
@@ -135,7 +137,7 @@ def test_desk_decides_on_a_folder_and_the_decision_sticks():
         driver.find_element(By.ID, "compare").click()
         wait(driver, lambda d: d.find_elements(By.ID, "cmp-totals"))
         text = driver.find_element(By.ID, "comparison").text
-        assert "share/hr/hr-record.txt → share/hr/2025/hr-record-old.txt" in text, text
+        assert f"{hr_folder}/hr-record.txt → {hr_folder}/2025/hr-record-old.txt" in text, text
         assert "Decisions between the two runs (1)" in text and "dpo decided" in text, text
         screenshot(driver, "desk-compare", "runs")
 
@@ -143,7 +145,7 @@ def test_desk_decides_on_a_folder_and_the_decision_sticks():
         driver.get(driver.find_element(By.ID, "cmp-html").get_attribute("href"))
         wait(driver, lambda d: d.find_elements(By.ID, "moved"))
         moved = driver.find_element(By.ID, "moved").text
-        assert "share/hr/hr-record.txt" in moved and "share/hr/2025/hr-record-old.txt" in moved, moved
+        assert f"{hr_folder}/hr-record.txt" in moved and f"{hr_folder}/2025/hr-record-old.txt" in moved, moved
         assert "dpo" in driver.find_element(By.ID, "decisions-between").text
         screenshot(driver, "desk-diff-page")
     finally:
