@@ -336,15 +336,10 @@ package struct Classifier: Sendable {
         return h
     }
 
-    /// Identifiers a person has one of: an entry holding one value of each such type it holds
-    /// (and at least one) is about one person. Phone numbers, postcodes and addresses are not
-    /// among them: a form gives an emergency contact's as well as its subject's.
-    static let onePerPerson: Set<String> = ["uk.nino", "dob", "uk.uln", "uk.upn", "ucas.id", "student.id", "uk.passport", "uk.brp",
-                                            "uk.nhs", "uk.driving_licence", "uk.utr", "email", "person.name"]
-
-    /// Of `onePerPerson`, the identifiers no two people share: a date of birth or a name may be
-    /// two people's, a candidate number or an NI number only one's.
-    static let uniquePerPerson: Set<String> = onePerPerson.subtracting(["dob", "person.name"])
+    /// Identifiers a person has one of, and of them those no two people share
+    /// (`PersonIdentifiers`).
+    static let onePerPerson = PersonIdentifiers.onePerPerson
+    static let uniquePerPerson = PersonIdentifiers.uniquePerPerson
 
     /// Whether the entry is about one person: it holds identifiers of the kinds a person has one
     /// of, and one value of each (a form, a letter, a reference, case notes about a named person).
@@ -378,7 +373,7 @@ package struct Classifier: Sendable {
             guard organisationDetails.contains(type), tally.digests[i].count <= organisationDetailsAtMost else { continue }
             var taken = 0
             for k in tally.findings.indices where tally.findings[k].match.typeId == type && tally.findings[k].level != nil {
-                if type == "uk.phone" && isMobile(tally.findings[k].match.normalized) { continue }
+                if type == "uk.phone" && PersonIdentifiers.isUKMobile(tally.findings[k].match.normalized) { continue }
                 tally.findings[k].level = nil
                 tally.findings[k].match.exemption = .organisation
                 tally.findings[k].match.evidence.append("an organisation's details: the file names an organisation and no person")
@@ -399,7 +394,7 @@ package struct Classifier: Sendable {
     /// exam paper's case study, a training exercise, a template's filled-in example.
     static func isAboutAnExamplePerson(_ tally: FindingTally) -> Bool {
         guard tally.findings.contains(where: { f in
-            f.match.exemption == .exampleData && uniquePerPerson.contains(f.match.typeId) && !f.match.evidence.contains("given as an example")
+            f.match.exemption == .exampleData && uniquePerPerson.contains(f.match.typeId) && !f.match.evidence.contains(Evidence.givenAsExample)
         }) else { return false }
         return !tally.countsByType.contains { uniquePerPerson.contains($0.type) }
     }
@@ -425,9 +420,6 @@ package struct Classifier: Sendable {
         tally.rowsWithUniqueIdentifier = DistinctValues()
         tally.level = tally.countsByType.map(\.level).max()
     }
-
-    /// A UK mobile number (07..., +44 7...), as normalised (digits only).
-    static func isMobile(_ digits: String) -> Bool { digits.hasPrefix("07") || digits.hasPrefix("447") }
 
     /// The entry's level and reasons from everything counted into `tally`. A special-category
     /// value whose record named no one counts when the entry is about one person (the document

@@ -90,7 +90,7 @@ struct ExamplesInText: ChunkPass {
             for i in found.indices where found[i].match.exemption == nil && !found[i].match.isMarking {
                 if Self.givenAsExample(text, before: min(found[i].offset, text.count)) {
                     found[i].match.exemption = .exampleData
-                    found[i].match.evidence.append("given as an example")
+                    found[i].match.evidence.append(Evidence.givenAsExample)
                 }
             }
         }
@@ -127,18 +127,10 @@ struct ExamplesInText: ChunkPass {
 struct RoleMailboxLines: ChunkPass {
     static let reach = 160
 
-    /// Whether a UK number (07..., +44 7..., +44 (0)7...) is a mobile's.
-    static func isMobile(_ number: String) -> Bool {
-        var digits = Substring(number.filter(\.isNumber))
-        if digits.hasPrefix("44") { digits = digits.dropFirst(2) }
-        if digits.hasPrefix("0") { digits = digits.dropFirst() }
-        return digits.hasPrefix("7")
-    }
-
     func apply(to found: inout [Detector.Found], chunk: TextChunk) {
         guard found.indices.contains(where: { found[$0].match.exemption == .roleMailbox }) else { return }
         for i in found.indices where found[i].match.typeId == "uk.phone" && found[i].match.exemption == nil
-            && !Self.isMobile(found[i].match.normalized) {
+            && !PersonIdentifiers.isUKMobile(found[i].match.normalized) {
             let beside = found.indices.contains { j in
                 guard found[j].match.exemption == .roleMailbox else { return false }
                 let (a, b) = (min(found[i].offset, found[j].offset), max(found[i].end, found[j].end))
@@ -158,18 +150,14 @@ struct RoleMailboxLines: ChunkPass {
 /// counted towards nothing. A row with a person's identifier (an email, a date of birth...) or
 /// a filled-in name column (a contact's name) keeps them all; a mobile number stays a person's.
 struct OrganisationRows: ChunkPass {
-    /// The identifiers that say a row is about a person (`Classifier.onePerPerson`'s kinds).
-    static let personTypes: Set<String> = ["uk.nino", "dob", "uk.uln", "uk.upn", "ucas.id", "student.id", "uk.passport",
-                                           "uk.brp", "uk.nhs", "uk.driving_licence", "uk.utr", "email", "person.name"]
-
     func apply(to found: inout [Detector.Found], chunk: TextChunk) {
         guard !chunk.cells.isEmpty, found.indices.contains(where: { found[$0].match.isOrganisation }),
-              !found.indices.contains(where: { found[$0].match.exemption == nil && Self.personTypes.contains(found[$0].match.typeId) }),
+              !found.indices.contains(where: { found[$0].match.exemption == nil && PersonIdentifiers.onePerPerson.contains(found[$0].match.typeId) }),
               !RecordScope.hasNameField(chunk, in: 0..<chunk.text.count)
         else { return }
         for i in found.indices where found[i].match.exemption == nil {
             let type = found[i].match.typeId
-            guard type == "uk.postcode" || (type == "uk.phone" && !RoleMailboxLines.isMobile(found[i].match.normalized)) else { continue }
+            guard type == "uk.postcode" || (type == "uk.phone" && !PersonIdentifiers.isUKMobile(found[i].match.normalized)) else { continue }
             found[i].match.exemption = .organisation
             found[i].match.evidence.append("an organisation's details: its row names the organisation and no person")
         }

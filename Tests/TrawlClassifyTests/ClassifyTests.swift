@@ -130,6 +130,20 @@ func match(_ type: String, _ value: String, exempt: Exemption? = nil, marking: B
         #expect(contactsOnly.level == .restricted)
     }
 
+    /// A letterhead's landline and postcode are the organisation's; a mobile beside them stays a
+    /// person's however it is written, "+44 (0)7911 ..." included.
+    @Test func anOrganisationsLetterheadKeepsAMobileAsAPersons() {
+        var name = match("organisation.name", "Colne Valley Print Ltd")
+        name.isOrganisation = true
+        for mobile in ["07911123456", "447911123456", "4407911123456"] {
+            let c = classifier.classify([name, match("uk.postcode", "HD1 1QX"), match("uk.phone", "01484438200"),
+                                         match("uk.phone", mobile)], path: "/x")
+            #expect(c.level == .restricted, "\(mobile)")
+            #expect(c.findings.first { $0.match.value == "01484438200" }?.match.exemption == .organisation)
+            #expect(c.findings.first { $0.match.value == mobile }?.match.exemption == nil, "\(mobile)")
+        }
+    }
+
     /// A specimen paper's case study: its person's NI number is HMRC's specimen, so its name,
     /// date of birth and what it says of health are examples too. A real NI number beside it, or
     /// the specimen given as a format hint, leaves the document personal.
@@ -143,7 +157,7 @@ func match(_ type: String, _ value: String, exempt: Exemption? = nil, marking: B
         #expect(paper.findings.allSatisfy { $0.level == nil })
         #expect(classifier.classify(specimen + [match("uk.nino", "JT482793C")], path: "/x").level == .confidential)
         var hint = match("uk.nino", "QQ123456C", exempt: .exampleData)
-        hint.evidence = ["given as an example"]
+        hint.evidence = [Evidence.givenAsExample]
         #expect(classifier.classify([match("person.name", "Sam Fletcher"), match("dob", "1998-03-14"), hint, pregnant], path: "/x").level == .confidential)
     }
 

@@ -1,0 +1,33 @@
+// What a finding's type says of the person it identifies, and the evidence phrases more than one
+// stage reads: shared by detection (whose record a value is in) and classification (how many
+// people a file is about), so that both mean the same.
+
+/// The identifying types, by what a person has of them.
+package enum PersonIdentifiers {
+    /// Identifiers a person has one of: an entry holding one value of each such type it holds
+    /// (and at least one) is about one person, and a table row holding one is a person's record.
+    /// Phone numbers, postcodes and addresses are not among them: a form gives an emergency
+    /// contact's as well as its subject's, and an organisation repeats its own on every row.
+    package static let onePerPerson: Set<String> = ["uk.nino", "dob", "uk.uln", "uk.upn", "ucas.id", "student.id", "uk.passport",
+                                                    "uk.brp", "uk.nhs", "uk.driving_licence", "uk.utr", "email", "person.name"]
+
+    /// Of `onePerPerson`, the identifiers no two people share: a date of birth or a name may be
+    /// two people's, a candidate number or an NI number only one's.
+    package static let uniquePerPerson: Set<String> = onePerPerson.subtracting(["dob", "person.name"])
+
+    /// Whether a UK phone number, as written or normalised (07..., +44 7..., +44 (0)7...), is a
+    /// mobile's: a mobile stays a person's where a landline may be an office's.
+    package static func isUKMobile(_ number: String) -> Bool {
+        var digits = Substring(number.filter { $0.isASCII && $0.isNumber })
+        if digits.hasPrefix("44") { digits = digits.dropFirst(2) }
+        if digits.hasPrefix("0") { digits = digits.dropFirst() }
+        return digits.hasPrefix("7")
+    }
+}
+
+/// Evidence a match carries that a later stage acts on.
+package enum Evidence {
+    /// A value the text gives as an example of its kind ("e.g. QQ 12 34 56 C"): a format hint,
+    /// not anyone's value.
+    package static let givenAsExample = "given as an example"
+}
