@@ -183,13 +183,18 @@ package final class DecisionStore {
     /// name). Folder and type decisions are keyed by their path, so without this they would
     /// match nothing under the new name. Each move has a line in the history. Returns the moved
     /// decisions as they are now.
-    /// - Throws: `DecisionError` when either path is not absolute (a "/" path or an smb:// URL,
-    ///   as reports name them), they are the same, or no open decision is at or under `old`.
+    /// `old` may be relative: decisions made on reports that named a share by the relative path
+    /// it was scanned under ("share/hr"), before reports named every local root by its absolute
+    /// path, are moved to that path this way.
+    /// - Throws: `DecisionError` when `new` is not absolute (a "/" path or an smb:// URL, as
+    ///   reports name them), `old` is empty, they are the same, or no open decision is at or
+    ///   under `old`.
     package func moveRoot(from old: String, to new: String, by: String, at: String = Timestamp.string(Date())) throws(DecisionError) -> [StoredDecision] {
         let from = Self.withoutTrailingSlash(old), to = Self.withoutTrailingSlash(new)
-        for path in [from, to] where !path.hasPrefix("/") && !path.lowercased().hasPrefix("smb://") {
-            throw DecisionError("\(path): not a path as reports name them (an absolute path, or an smb:// URL)")
+        guard to.hasPrefix("/") || to.lowercased().hasPrefix("smb://") else {
+            throw DecisionError("\(to): not a path as reports name them (an absolute path, or an smb:// URL)")
         }
+        guard !from.isEmpty else { throw DecisionError("the old path is empty") }
         guard from != to else { throw DecisionError("\(from): the old and the new path are the same") }
         // Below "/" is every absolute path; below any other path, what follows it after "/" (or
         // "!/", an archive's member).

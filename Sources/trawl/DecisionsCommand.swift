@@ -222,7 +222,9 @@ struct Decisions: ParsableCommand {
                 scanned under another path (/mnt/share after /srv/share, smb://fs01.college.local/hr after \
                 smb://fs01/hr) needs its decisions moved once: every open decision at or under OLD is pointed at \
                 the same place under NEW, with a line each in the history. Decisions on findings and files follow \
-                their content anyway; their paths are moved too, as hints.
+                their content anyway; their paths are moved too, as hints. OLD may be relative, as reports \
+                wrote a share scanned by a relative path before they named every local root by its \
+                absolute path; NEW must be absolute.
                 """)
         @Option(help: ArgumentHelp("The decisions store.", valueName: "file")) var decisions: String
         @Argument(help: "The share's path as the decisions name it.") var old: String

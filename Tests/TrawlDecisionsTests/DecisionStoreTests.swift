@@ -169,7 +169,14 @@ import TrawlReport
         #expect(try store.decision(id: neighbour.id)?.path == "/srv/shared/hr")
         #expect(try store.history().filter { $0.action == "moved" }.map(\.by) == ["it", "it"])
         #expect(throws: DecisionError.self) { try store.moveRoot(from: "/mnt/share", to: "/mnt/share/", by: "it") }
-        #expect(throws: DecisionError.self, "a relative path") { try store.moveRoot(from: "mnt/share", to: "/srv/share", by: "it") }
+        #expect(throws: DecisionError.self, "a relative new path") { try store.moveRoot(from: "/mnt/share", to: "srv/share", by: "it") }
+        // A decision made on a report that named the share by a relative path moves to the
+        // absolute path it is recorded under now; a path that only starts the same stays.
+        let relative = try add(.folder, "share/hr")
+        let other = try add(.folder, "shares/hr")
+        #expect(try store.moveRoot(from: "share", to: "/srv/trawl/share", by: "it").map(\.id) == [relative.id])
+        #expect(try store.decision(id: relative.id)?.path == "/srv/trawl/share/hr")
+        #expect(try store.decision(id: other.id)?.path == "shares/hr")
         #expect(throws: DecisionError.self, "nothing under it") { try store.moveRoot(from: "/nowhere", to: "/srv/share", by: "it") }
     }
 
