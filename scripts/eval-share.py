@@ -462,7 +462,7 @@ def mis(s):
     doc = Doc()
     pcs = [doc.v("ucas.id", s.p.ucas()) for _ in range(12)]
     rows = [["Name", "UCAS Personal ID", "Firm choice", "Insurance"]] + [
-        [" ".join(s.p.name()), pc, r.choice(["De Montfort", "Leicester", "Loughborough", "NTU"]), r.choice(["Derby", "Coventry", "Lincoln"])]
+        [doc.v("person.name", " ".join(s.p.name())), pc, r.choice(["De Montfort", "Leicester", "Loughborough", "NTU"]), r.choice(["Derby", "Coventry", "Lincoln"])]
         for pc in pcs]
     s.add("mis-exports/he-progression-ucas.xlsx", xlsx("UCAS", rows), doc, "HE progression tracker: names with UCAS personal IDs")
     doc = Doc()
@@ -528,7 +528,8 @@ def safeguarding(s):
                  "had a seizure in the workshop; ambulance called"])) + ".")
         doc.person = True
         fmt = s.fmt(["txt", "docx"])
-        s.add(f"safeguarding/casework/{first} {last} - case notes.{fmt}", render(fmt, f"Case notes: {doc.v('person.name', f'{first} {last}')}", notes), doc,
+        # The file is named after its student, as casework is: the name in it is planted too.
+        s.add(f"safeguarding/casework/{doc.v('person.name', f'{first} {last}')} - case notes.{fmt}", render(fmt, f"Case notes: {doc.v('person.name', f'{first} {last}')}", notes), doc,
               "casework notes about a named student" + (" with health content" if special else " (attendance, finance only)"))
 
 
@@ -632,7 +633,8 @@ def website(s):
     rows = [["Name", "Email", "Mobile", "Session"]]
     for _ in range(14):
         first, last = s.p.name()
-        rows.append([f"{first} {last}", doc.v("email", s.p.email(first, last)), doc.v("uk.phone", s.p.mobile()), r.choice(["10:00", "13:30"])])
+        rows.append([doc.v("person.name", f"{first} {last}"), doc.v("email", s.p.email(first, last)), doc.v("uk.phone", s.p.mobile()),
+                     r.choice(["10:00", "13:30"])])
     s.add("public-website/events/open-evening-bookings.html", html("Open evening bookings (staff view)", [rows], nav), doc,
           "booking list published by mistake: visitors' personal emails and mobiles (an exposure)")
 

@@ -211,7 +211,7 @@ def delimited():
     write("tables/learners.csv", ("\r\n".join(",".join(r) for r in rows) + "\r\n").encode())
     f = []
     for r in rows[1:]:
-        f += [finding("dob", r[2]), finding("uk.nino", r[3]), finding("email", r[4]), finding("uk.postcode", r[5])]
+        f += [finding("person.name", r[1]), finding("dob", r[2]), finding("uk.nino", r[3]), finding("email", r[4]), finding("uk.postcode", r[5])]
     entry("tables/learners.csv", f)
 
     staff = [
@@ -228,6 +228,7 @@ def delimited():
     ]
     write("data/students.json", json.dumps({"students": students}, indent=2).encode())
     entry("data/students.json", [
+        finding("person.name", "Grace Wilson"), finding("person.name", "Leo Martin"),
         finding("dob", "2007-06-30"), finding("email", "grace.wilson07@gmail.com"), finding("uk.postcode", "EH1 1YZ"),
         finding("dob", "2006-01-09"), finding("email", "leo.martin@btinternet.com")])
 
@@ -243,7 +244,7 @@ def delimited():
         "</learners>\n"
     )
     write("data/learners.xml", xml.encode())
-    entry("data/learners.xml", [finding("dob", "2005-10-12"), finding("uk.nino", "HS 20 48 62 C")])
+    entry("data/learners.xml", [finding("person.name", "Sofia Rossi"), finding("dob", "2005-10-12"), finding("uk.nino", "HS 20 48 62 C")])
 
     html = (
         "<!DOCTYPE html>\n<html><head><title>Emergency contacts</title>\n"
@@ -257,7 +258,7 @@ def delimited():
     )
     write("web/emergency-contacts.html", html.encode())
     entry("web/emergency-contacts.html", [
-        finding("email", "office@greenfield-primary.sch.uk", "role_mailbox"),
+        finding("person.name", "Jack Turner"), finding("person.name", "Mia Scott"), finding("email", "office@greenfield-primary.sch.uk", "role_mailbox"),
         finding("dob", "08/04/2016"), finding("email", "kate.turner@gmail.com"), finding("uk.postcode", "BS1 4DJ"),
         finding("dob", "21/12/2015"), finding("email", "r.scott@outlook.com"), finding("uk.postcode", "NE1 7RU")])
 
@@ -341,7 +342,7 @@ def office():
     )
     write("office/referral.docx", docx(body))
     entry("office/referral.docx", [
-        finding("uk.nino", "JR 54 32 10 B"), finding("email", "ethan.brooks@gmail.com"),
+        finding("person.name", "Ethan Brooks"), finding("uk.nino", "JR 54 32 10 B"), finding("email", "ethan.brooks@gmail.com"),
         finding("dob", "11/07/2007"), finding("uk.postcode", "G2 1DY")])
 
     write("office/blank-template.docx", docx(w_p("Enrolment form") + w_table([["Name", "Date of Birth", "NI Number"], ["", "", ""]])))
@@ -385,7 +386,7 @@ def office():
         ("xl/styles.xml", styles), ("xl/sharedStrings.xml", sst), ("xl/worksheets/sheet1.xml", sheet)]))
     # Date cells are read as ISO dates: the value as Trawl reports it is the rendered date.
     entry("office/learner-register.xlsx", [
-        finding("dob", "2005-03-12"), finding("uk.postcode", "OX1 2JD"),
+        finding("person.name", "Noah Patel"), finding("person.name", "Ruby Hughes"), finding("dob", "2005-03-12"), finding("uk.postcode", "OX1 2JD"),
         finding("dob", "2006-11-01"), finding("uk.postcode", "LS11 5QR")])
 
     a_ns = 'xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" xmlns:p="http://schemas.openxmlformats.org/presentationml/2006/main"'
@@ -469,7 +470,7 @@ def opendocument():
     table += "</table:table>"
     write("opendocument/class-list.ods", odf("spreadsheet", f"<office:spreadsheet>{table}</office:spreadsheet>"))
     entry("opendocument/class-list.ods", [
-        finding("dob", "04/05/2012"), finding("uk.postcode", "KY16 9AJ"), finding("dob", "19/09/2011"), finding("uk.postcode", "DD1 4HN")])
+        finding("person.name", "Isla Murray"), finding("person.name", "Finn Walsh"), finding("dob", "04/05/2012"), finding("uk.postcode", "KY16 9AJ"), finding("dob", "19/09/2011"), finding("uk.postcode", "DD1 4HN")])
 
     pres = ('<office:presentation><draw:page draw:name="page1"><draw:frame><draw:text-box>'
             '<text:p>Governors briefing</text:p><text:p>Clerk: amelia.shaw@btinternet.com</text:p>'
@@ -515,7 +516,7 @@ def more_types():
     ]
     write("tables/sen-register.csv", ("\n".join(",".join(r) for r in sen) + "\n").encode())
     entry("tables/sen-register.csv", [
-        finding("uk.upn", "B801200005001"), finding("dob", "04/05/2012"), finding("special.ethnicity", "White Scottish"),
+        finding("person.name", "Isla Murray"), finding("person.name", "Finn Walsh"), finding("uk.upn", "B801200005001"), finding("dob", "04/05/2012"), finding("special.ethnicity", "White Scottish"),
         finding("special.health", "Autism spectrum condition"), finding("uk.phone", "07812 345678"),
         finding("uk.upn", "F340201512003"), finding("dob", "19/09/2011"), finding("uk.phone", "+44 7700 900456", "example_data")])
 
@@ -560,6 +561,7 @@ def more_types():
     ]}
     write("data/applicants.json", json.dumps(applicants, indent=2).encode())
     entry("data/applicants.json", [
+        finding("person.name", "Ella Price"), finding("person.name", "George Hall"),
         finding("dob", "2005-01-30"), finding("ucas.id", "123-456-7891"), finding("uk.passport", "533401372"),
         finding("uk.driving_licence", "PRICE051305E99AB"), finding("uk.nhs", "943 476 5919"), finding("uk.uln", "9276308686"),
         finding("uk.brp", "ZW9005196"), finding("uk.utr", "1955839661"), finding("special.criminal", "Yes, driving offence 2021")])
@@ -571,7 +573,7 @@ def more_types():
         first, last = ["Amy", "Ravi", "Owen", "Zara", "Liam", "Nina", "Theo", "Lucy"][i % 8], ["Hart", "Bose", "Reid", "Shah", "Kerr"][i % 5]
         email = f"{first.lower()}.{last.lower()}{i:04d}@gmail.com"
         rows.append(f"{first} {last},{email}")
-        found.append(finding("email", email))
+        found += [finding("person.name", f"{first} {last}"), finding("email", email)]
     write("tables/alumni-mailing-list.csv", ("\n".join(rows) + "\n").encode())
     entry("tables/alumni-mailing-list.csv", found, level="Confidential")
 
@@ -716,7 +718,7 @@ def other_formats():
     entry("email/enrolment.eml", [
         finding("email", "renee.moss@outlook.com"), finding("email", "admissions@northfield-college.ac.uk", "role_mailbox"),
         finding("uk.phone", "07700 900321", "example_data"), finding("uk.phone", "07823 456789")])
-    entry("email/enrolment.eml", [finding("dob", "21/03/2007"), finding("email", "ravi.bose07@gmail.com")], members=["enrolment.csv"])
+    entry("email/enrolment.eml", [finding("person.name", "Ravi Bose"), finding("dob", "21/03/2007"), finding("email", "ravi.bose07@gmail.com")], members=["enrolment.csv"])
 
     mbox = ("From alice@example.org Mon Jan 15 09:00:00 2024\n"
             "From: Liam Kerr <liam.kerr@gmail.com>\nTo: hr@northfield-college.ac.uk\nSubject: My new address\n\n"
@@ -745,7 +747,7 @@ def other_formats():
         finding("email", "kate.turner@gmail.com"), finding("email", "office@greenfield-primary.sch.uk", "role_mailbox"),
         finding("uk.postcode", "BS7 8PA")])
     entry("email/absence.msg", [finding("dob", "08/04/2016"), finding("person.name", "Jack Turner")], members=["absence-note.txt"])
-    entry("email/absence.msg", [finding("uk.nino", "WL 20 40 60 A")], members=["absence-form.docx"])
+    entry("email/absence.msg", [finding("person.name", "Jack Turner"), finding("uk.nino", "WL 20 40 60 A")], members=["absence-form.docx"])
 
     # 7z, one member plain and one encrypted (headers unencrypted, so the names are listed).
     seven = tool_output(["7z", "a", "-bd", "-mtm=off", "-mtc=off", "-mta=off", "bundle.7z", "notes.txt"], "bundle.7z",
@@ -788,14 +790,14 @@ def archives():
     entry("archives/nested.zip", level="Restricted")
     entry("archives/nested.zip", members=["inner.zip"], level="Restricted")
     entry("archives/nested.zip", [finding("uk.nino", "KL 24 68 02 D")], members=["inner.zip", "case-note.txt"])
-    entry("archives/nested.zip", [finding("dob", "30/01/2005"), finding("uk.nino", "NA 11 22 33 C")], members=["forms/enrolment.docx"])
+    entry("archives/nested.zip", [finding("person.name", "Ella Price"), finding("dob", "30/01/2005"), finding("uk.nino", "NA 11 22 33 C")], members=["forms/enrolment.docx"])
     entry("archives/nested.zip", members=["readme.txt"])
 
     staff_csv = b"Name,Email,Post code\nGeorge Hall,george.hall@gmail.com,YO1 7HH\n"
     write("archives/hr-export.tar.gz", gzip_bytes(tar_bytes([("export/staff.csv", staff_csv), ("export/notes.txt", b"Exported for the annual audit.\n")])))
     # A compressed tar is one archive (libarchive reads the filter and the tar together).
     entry("archives/hr-export.tar.gz", level="Restricted")
-    entry("archives/hr-export.tar.gz", [finding("email", "george.hall@gmail.com"), finding("uk.postcode", "YO1 7HH")], members=["export/staff.csv"])
+    entry("archives/hr-export.tar.gz", [finding("person.name", "George Hall"), finding("email", "george.hall@gmail.com"), finding("uk.postcode", "YO1 7HH")], members=["export/staff.csv"])
     entry("archives/hr-export.tar.gz", members=["export/notes.txt"])
 
     write("archives/call-log.txt.gz", gzip_bytes(b"Call from parent, email harriet.moss@gmail.com, re: transport.\n"))
@@ -805,7 +807,7 @@ def archives():
     records = json.dumps([{"learner": "Yusuf Ali", "dob": "2008-02-14", "postcode": "LE1 5WW"}]).encode()
     write("archives/backup.tar.xz", lzma.compress(tar_bytes([("records.json", records)]), format=lzma.FORMAT_XZ))
     entry("archives/backup.tar.xz", level="Restricted")
-    entry("archives/backup.tar.xz", [finding("dob", "2008-02-14"), finding("uk.postcode", "LE1 5WW")], members=["records.json"])
+    entry("archives/backup.tar.xz", [finding("person.name", "Yusuf Ali"), finding("dob", "2008-02-14"), finding("uk.postcode", "LE1 5WW")], members=["records.json"])
 
     import bz2
     write("archives/old-notes.txt.bz2", bz2.compress(b"Nothing to see: timetable changes for next week.\n"))
@@ -952,7 +954,7 @@ def office_comments():
     write("office/staff-notes.xlsx", zip_bytes([
         ("[Content_Types].xml", ct), ("_rels/.rels", rels), ("xl/workbook.xml", workbook), ("xl/_rels/workbook.xml.rels", wb_rels),
         ("xl/worksheets/sheet1.xml", sheet), ("xl/worksheets/_rels/sheet1.xml.rels", sheet_rels), ("xl/comments1.xml", comments)]))
-    entry("office/staff-notes.xlsx", [finding("uk.nino", "SN 48 27 36 B"), finding("email", "priya.shah@outlook.com")])
+    entry("office/staff-notes.xlsx", [finding("person.name", "Priya Shah", "work_role"), finding("uk.nino", "SN 48 27 36 B"), finding("email", "priya.shah@outlook.com")])
 
 
 def office_embedded():
@@ -977,7 +979,7 @@ def office_embedded():
     name = "Microsoft_Excel_Worksheet.xlsx"
     write("office/staffing-review.docx", docx(body, embedded=[(name, workbook)]))
     entry("office/staffing-review.docx", level="Restricted")
-    entry("office/staffing-review.docx", [finding("uk.nino", "KL 63 52 41 A"), finding("dob", "03/09/1979")],
+    entry("office/staffing-review.docx", [finding("person.name", "Tom Becker"), finding("uk.nino", "KL 63 52 41 A"), finding("dob", "03/09/1979")],
           members=["word/embeddings/" + name])
 
 
@@ -1019,7 +1021,7 @@ def office_pivot():
         ("xl/_rels/workbook.xml.rels", wb_rels), ("xl/worksheets/sheet1.xml", summary),
         ("xl/pivotCache/pivotCacheDefinition1.xml", definition), ("xl/pivotCache/_rels/pivotCacheDefinition1.xml.rels", cache_rels),
         ("xl/pivotCache/pivotCacheRecords1.xml", records)]))
-    entry("office/staff-summary.xlsx", [finding("uk.nino", "KL 63 52 41 A"), finding("dob", "1979-09-03"),
+    entry("office/staff-summary.xlsx", [finding("person.name", "Nadia Okafor"), finding("person.name", "Tom Becker"), finding("uk.nino", "KL 63 52 41 A"), finding("dob", "1979-09-03"),
                                         finding("uk.nino", "PC 19 28 37 D"), finding("dob", "1985-01-20")])
 
 
@@ -1066,7 +1068,7 @@ def pdf_form():
                              ("dob", "Date of birth", "12/08/1990"),
                              ("email", "", "grace.okoye@yahoo.co.uk")])  # no tooltip: the field's own name
     write("pdf/application-form.pdf", form)
-    entry("pdf/application-form.pdf", [finding("uk.nino", "TW 31 42 53 C"), finding("dob", "12/08/1990"),
+    entry("pdf/application-form.pdf", [finding("person.name", "Grace Okoye"), finding("uk.nino", "TW 31 42 53 C"), finding("dob", "12/08/1990"),
                                        finding("email", "grace.okoye@yahoo.co.uk")])
 
 

@@ -170,7 +170,10 @@ final class LabelMeanings {
                 guard compiled.contextWindow != nil, let k = compiled.keywords.first(where: { tokens.firstOccurrence(of: $0) != nil }) else { return nil }
                 return ["column '\(label)' (keyword '\(k.text)')"]
             },
-            namesField: set.patterns.map { compiled in compiled.fieldLabels.contains { tokens.firstOccurrence(of: $0) != nil } })
+            namesField: set.patterns.map { compiled in
+                compiled.fieldWholeLabel ? compiled.fieldLabels.contains { $0.joined == tokens.joined }
+                    : compiled.fieldLabels.contains { tokens.firstOccurrence(of: $0) != nil }
+            })
         if table.count >= capacity { table.removeAll(keepingCapacity: true) }
         table[label] = m
         return m

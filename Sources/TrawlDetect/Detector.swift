@@ -53,7 +53,7 @@ package final class Detector {
         self.nearbyScratch = set.patterns.map { $0.nearby.map { MatchScratch(for: $0) } }
         self.unionScratch = set.unions.map { MatchScratch(for: $0) }
         self.minimumConfidence = minimumConfidence
-        passes = [OverlapResolution(), DrivingLicenceCorroboration(), ExamplesInText(), ExampleRows(), RoleMailboxLines(), OrganisationRows(), SpecialCategoryRecords(minimumConfidence: minimumConfidence)]
+        passes = [OverlapResolution(), DrivingLicenceCorroboration(), ExamplesInText(), ExampleRows(), RoleMailboxLines(), OrganisationRows(), WorkRoleRows(), SpecialCategoryRecords(minimumConfidence: minimumConfidence)]
     }
 
     struct Candidate {

@@ -27,6 +27,8 @@ package final class CompiledDefinition: Sendable {
     let fieldCodes: Set<String>
     /// The field's answer terms, lower-cased (`FieldRule.answerTerms`); empty: any answer.
     let answerTerms: [String]
+    /// A column is the field only when its whole header is a label (`FieldRule.wholeLabel`).
+    let fieldWholeLabel: Bool
     /// An identifying pattern (category personal): its values claim the keywords before them.
     let isPersonal: Bool
     let prefilter: Prefilter?
@@ -66,6 +68,7 @@ package final class CompiledDefinition: Sendable {
         isField = definition.field != nil
         fieldCodes = Set((definition.field?.codes ?? []).map { $0.lowercased() })
         answerTerms = (definition.field?.answerTerms ?? []).map { $0.lowercased() }
+        fieldWholeLabel = definition.field?.wholeLabel ?? false
         isPersonal = definition.category == .personal
         prefilter = definition.prefilter
         anchorRule = definition.prefilter.map(AnchorRule.init)

@@ -1,10 +1,10 @@
 // Personal names where a document says whose it is: the subject of case notes, a reference or a
 // referral ("Case notes: Ama Jones", "Reference for Grace Reid"), a person's field on a form or
 // record ("Student: Yasmin Patel", "Employee name: Liam Patel") and a letter's salutation
-// ("Dear Ms Reid"). Trawl ships no gazetteer of names: the context says a person is named, and
-// the validator refuses what is a role, a team, a place or a course rather than a person. Names
-// in a work role (attendees, authors, signatories, "From:") have no such context and are not
-// found.
+// ("Dear Ms Reid"), a table's name column. Trawl ships no gazetteer of names: the context says a
+// person is named, and the validator refuses what is a role, a team, a place or a course rather
+// than a person. Names in a work role in prose (attendees, authors, signatories, "From:") have no
+// such context and are not found; in a table, `WorkRoleRows` tells them apart.
 import TrawlModel
 
 enum PersonNames {
@@ -15,15 +15,15 @@ enum PersonNames {
         applicants application apprentice apprentices apprenticeship april art arts assessment assessor assistant august
         award board british building business campus candidate care carer carers case centre chair child children class
         college colleague colleagues committee community concern council counselling course courses curriculum customer
-        data date day dean december department deputy design development diploma director disability disciplinary district dsl
-        education employee employees engineering english equality estates evening event exam examinations exams extended faculty family
+        data date day dean december department deputy design desk development diploma director disability disciplinary district dsl
+        education employee employees engineering english enquiries equality estates evening event exam examinations exams extended faculty family
         february finance first foundation friday further governor governors group guidance hall head health hearing
         higher history house human incident information january july june learner learners learning level library
         limited ltd madam manager march may meeting member members mental monday morning national network new night notes november
         october office officer online open outcome panel parent parents partnership pastoral payroll personal placement plan
-        policy principal programme progress record records referral report resources review road room safeguarding
+        policy principal programme progress reception record records referral report resources review road room safeguarding
         saturday school science september service services sir social staff street student students studies status study
-        sunday support teacher teaching team term the thursday training trust tuesday tutor unit university vice wednesday
+        sunday support switchboard teacher teaching team term the thursday training trust tuesday tutor unit university vice wednesday
         week welfare wellbeing year young your
         """.split(whereSeparator: { $0 == " " || $0 == "\n" }).map(String.init))
 

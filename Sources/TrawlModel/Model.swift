@@ -142,6 +142,9 @@ package enum Exemption: String, Codable, Sendable {
     /// A member of staff's work address, at one of the organisation's own email domains that
     /// the policy names (`work_domains`): contact details in a work role.
     case workAddress = "work_address"
+    /// A person named in a work role: a table row that says only what they do at work and how to
+    /// reach them there (a staff directory, a meeting's attendance list).
+    case workRole = "work_role"
 }
 
 /// How a found value is written in the report when values are masked.

@@ -46,8 +46,11 @@ package struct FieldRule: Codable, Sendable {
     /// name "illegal"): for a label whose answers are of many kinds ("Reason for absence":
     /// holiday, jury service, migraine), the terms name the kind this pattern reports.
     package var answerTerms: [String]?
+    /// When true, a column is the field only when its whole header is one of `labels` ("Pupil",
+    /// "Student name"), not when a label is one of its words ("Pupil premium", "Tutor name").
+    package var wholeLabel: Bool?
 
-    enum CodingKeys: String, CodingKey { case labels, codes, answerTerms = "answer_terms" }
+    enum CodingKeys: String, CodingKey { case labels, codes, answerTerms = "answer_terms", wholeLabel = "whole_label" }
 }
 
 /// Where a match can be: every match holds an anchor (a digit, or one of the literals) within

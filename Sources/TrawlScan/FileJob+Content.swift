@@ -36,6 +36,7 @@ extension FileJob {
             var tally = FindingTally(limit: options.maxFindingsPerEntry)
             var scratch: [Match] = []
             var own: Classification?
+            searchName(name, into: &tally, scratch: &scratch, path: display, contentId: content)
             do {
                 result.issues = try reader.read(bytes, format: format, deadline: file.deadline) { chunk in
                     // Past the time limit, the rest of the document is not searched.
@@ -86,6 +87,7 @@ extension FileJob {
             var own = FindingTally(limit: options.maxFindingsPerEntry)
             own.isMessage = format == .email || format == .outlook
             var scratch: [Match] = []
+            searchName(name, into: &own, scratch: &scratch, path: display, contentId: content)
             Extraction.containerText(bytes, format: format) { chunk in
                 guard !file.timedOut else { return }
                 if depth == 0 { opened.retention?.observe(chunk) }
@@ -192,6 +194,11 @@ extension FileJob {
         var read = MembersRead()
         read.failure = ScanIssue(.limitExceeded, "embedded files nested deeper than \(options.maxArchiveDepth) levels; not opened")
         return read
+    }
+
+    /// Searches an entry's own name (`Extraction.fileNameChunk`) as the text of its title.
+    func searchName(_ name: [UInt8], into tally: inout FindingTally, scratch: inout [Match], path: String, contentId: String?) {
+        if let chunk = Extraction.fileNameChunk(name) { countMatches(in: chunk, into: &tally, scratch: &scratch, path: path, contentId: contentId) }
     }
 
     /// Finds the matches of one chunk and counts them into the entry's tally at once, with the

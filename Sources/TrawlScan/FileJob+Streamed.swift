@@ -31,6 +31,7 @@ extension FileJob {
             self.opened.retention?.observe(chunk)
             self.countMatches(in: chunk, into: &tally, scratch: &scratch, path: result.displayName)
         }
+        searchName(ref.path, into: &tally, scratch: &scratch, path: result.displayName, contentId: nil)
         // Text in blocks cut at line ends; CSV and TSV (UTF-8, decided from the head) in blocks
         // cut at row ends, their header row carried from block to block, in the dialect the
         // head shows (as the reader of a whole file finds it).

@@ -135,6 +135,8 @@ struct Patterns: ParsableCommand {
                     print("empty")
                 }
             }
+            // A scan searches the file's own name too, as its title.
+            if input != "-", let name = Extraction.fileNameChunk(Array(input.utf8)) { chunks.insert(name, at: 0) }
             var matches: [Match] = []
             for chunk in chunks { detector.detect(chunk, into: &matches) }
             for m in matches {

@@ -85,13 +85,44 @@ func detect(_ text: String, cells: [Cell] = [], minimum: Confidence = .medium) t
     @Test func aColumnHeaderIsContextForTheValuesUnderIt() throws {
         let text = "Aisha Khan\t17/05/2004"
         let cells = [Cell(range: 0..<10, ref: "A2", label: "Full name"), Cell(range: 11..<21, ref: "B2", label: "Date of Birth")]
-        let found = try detect(text, cells: cells)
+        let found = try detect(text, cells: cells).filter { $0.typeId == "dob" }
         #expect(found.count == 1)
         #expect(found.first?.location.cell == "B2")
         #expect(found.first?.location.column == "Date of Birth")
         #expect(found.first?.evidence.first?.contains("column") == true)
         let unlabelled = [Cell(range: 0..<10, ref: "A2", label: "Full name"), Cell(range: 11..<21, ref: "B2", label: "Start date")]
-        #expect(try detect(text, cells: unlabelled).isEmpty)
+        #expect(try detect(text, cells: unlabelled).filter { $0.typeId == "dob" }.isEmpty)
+    }
+
+    /// A column whose whole header names a person holds names; a generic one (Name, Employee)
+    /// in a row that says only what someone does at work names them in a work role.
+    @Test func aNameColumnNamesItsPeople() throws {
+        func names(_ labels: [String], _ values: [String]) throws -> [String] {
+            var text = "", cells: [Cell] = []
+            for (label, value) in zip(labels, values) {
+                if !text.isEmpty { text += "\t" }
+                cells.append(Cell(range: text.utf8.count..<(text.utf8.count + value.utf8.count), label: label))
+                text += value
+            }
+            return try detect(text, cells: cells).filter { $0.typeId == "person.name" }
+                .map { "\($0.value) \($0.exemption?.rawValue ?? "counted")" }
+        }
+        #expect(try names(["Pupil", "Reg", "Behaviour"], ["Zara Thompson", "9DL", "Helping others"]) == ["Zara Thompson counted"])
+        #expect(try names(["Pupil", "Class"], ["Kirk, Jessica", "10RW"]) == ["Kirk, Jessica counted"])
+        #expect(try names(["Name", "Attendance %", "Notes"], ["Ahmed, Arjun", "65.5", "Letter 2 sent"]) == ["Ahmed, Arjun counted"])
+        #expect(try names(["Employee", "Days absent", "Reason"], ["Sarah Whitworth", "4", "Back pain"]) == ["Sarah Whitworth counted"])
+        // A staff directory, a meeting's attendance list, a training log: a row that gives the
+        // person's job names them in a work role.
+        #expect(try names(["Name", "Job title", "Team", "Extension"], ["Sarah Whitworth", "Head of Year 10", "Pastoral", "2214"])
+            == ["Sarah Whitworth work_role"])
+        #expect(try names(["Name", "Role", "Present"], ["Gareth Lomas", "DSL", "Yes"]) == ["Gareth Lomas work_role"])
+        #expect(try names(["Staff member", "Role", "Prevent"], ["Tom Rennie", "Teacher", "Y"]) == ["Tom Rennie work_role"])
+        // Without a job, a list of people is about them: an alumni list.
+        #expect(try names(["Name", "Email"], ["Amy Hart", "amy.hart@gmail.com"]) == ["Amy Hart counted"])
+        // A subject's column names them whatever else the row holds.
+        #expect(try names(["Student name", "Role"], ["Amira Khan", "Form rep"]) == ["Amira Khan counted"])
+        // Headers that hold a name word but are not name columns.
+        #expect(try names(["Pupil premium", "Tutor name", "Course name"], ["Free School Meals", "Sarah Whitworth", "Business Studies"]).isEmpty)
     }
 
     @Test func contextRaisesConfidence() throws {
@@ -256,8 +287,8 @@ func detect(_ text: String, cells: [Cell] = [], minimum: Confidence = .medium) t
         let text = "Isla Murray\tWhite Scottish"
         let cells = [Cell(range: 0..<11, ref: "A2", label: "Pupil"), Cell(range: 12..<26, ref: "B2", label: "Ethnicity")]
         let found = try detect(text, cells: cells)
-        #expect(found.map(\.typeId) == ["special.ethnicity"])
-        #expect(found.first?.value == "White Scottish")
+        #expect(found.map(\.typeId) == ["person.name", "special.ethnicity"])
+        #expect(found.last?.value == "White Scottish")
     }
 
     /// A landline on a role mailbox's line is the office's; a mobile there, or a landline on
@@ -295,8 +326,8 @@ func detect(_ text: String, cells: [Cell] = [], minimum: Confidence = .medium) t
                          Cell(range: (e + 1)..<(e + 11), ref: "C3", label: "Date of birth")]
             return Dictionary(try detect(text, cells: cells).map { ($0.typeId, $0.exemption?.rawValue ?? "counted") }) { a, _ in a }
         }
-        #expect(try row("sam.sample@example.com") == ["email": "example_data", "dob": "example_data"])
-        #expect(try row("sam.sample@gmail.com") == ["email": "counted", "dob": "counted"])
+        #expect(try row("sam.sample@example.com") == ["person.name": "example_data", "email": "example_data", "dob": "example_data"])
+        #expect(try row("sam.sample@gmail.com") == ["person.name": "counted", "email": "counted", "dob": "counted"])
     }
 
     /// A register whose only identifier is its staff's names: the name column ties the row's
