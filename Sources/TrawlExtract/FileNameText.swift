@@ -8,13 +8,22 @@ extension Extraction {
     package static let fileNamePart = "file name"
 
     /// The last component of `name` (a path or a member's name) without its extension, with
-    /// underscores read as spaces ("Case_notes_Ama_Jones"), as one chunk; nil when nothing is
-    /// left.
+    /// underscores read as spaces ("Case_notes_Ama_Jones"), as one chunk; nil unless it holds
+    /// two words of two letters or more: a name of one word ("IMG_1234", an export's
+    /// "n000123") names no one, and is not searched (most of a tree of small files).
     package static func fileNameChunk(_ name: [UInt8]) -> TextChunk? {
         var base = name.split(separator: 47, omittingEmptySubsequences: false).last ?? name[...]
         if let dot = base.lastIndex(of: 46), dot > base.startIndex, base.endIndex - dot <= 6 { base = base[..<dot] }
-        let text = base.map { $0 == 95 ? 32 : $0 }
-        guard text.contains(where: { $0 != 32 }) else { return nil }
-        return TextChunk(text: text, part: fileNamePart)
+        var words = 0, run = 0
+        for b in base {
+            if (b | 32) >= 97 && (b | 32) <= 122 {
+                run += 1
+                if run == 2 { words += 1 }
+            } else {
+                run = 0
+            }
+        }
+        guard words >= 2 else { return nil }
+        return TextChunk(text: base.map { $0 == 95 ? 32 : $0 }, part: fileNamePart)
     }
 }

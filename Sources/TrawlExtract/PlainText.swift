@@ -25,7 +25,9 @@ enum PlainTextExtractor {
             }
             // A file that is one block is passed as it is, not copied.
             let block = start == 0 && end == n ? utf8 : Array(utf8[start..<end])
-            emit(TextChunk(text: block, part: nil, firstLine: line, offset: start))
+            if !PipeTables.emit(block, offset: start, line: line, emit: emit) {
+                emit(TextChunk(text: block, part: nil, firstLine: line, offset: start))
+            }
             // The next block's first line; after the last block there is none to number.
             if end < n { line += newlines(in: block) }
             start = end

@@ -220,6 +220,38 @@ func text(_ c: [TextChunk]) -> String { c.map { String(decoding: $0.text, as: UT
             #expect(out.first?.firstLine == 1)
         }
     }
+
+    /// A Markdown pipe table in notes: each row a record its header labels; the lines around it
+    /// prose, on their own line numbers. Pipes in prose make no table.
+    @Test func pipeTablesInTextAreReadAsRows() throws {
+        let text = Array(#"""
+            # DSL weekly
+            Present: GL, KB
+
+            | Student | Year | Update |
+            |---|:---:|---|
+            | Lacey Ward | 10RW | Safety plan updated |
+            | Kieran Doyle | 9PS | Early help \| YJS |
+
+            Next meeting 13/03.
+            """#.utf8)
+        var out: [TextChunk] = []
+        PlainTextExtractor.extract(text) { out.append($0) }
+        let rows = out.filter { !$0.cells.isEmpty }
+        #expect(rows.map { String(decoding: $0.text, as: UTF8.self) } == ["Lacey Ward\t10RW\tSafety plan updated", "Kieran Doyle\t9PS\tEarly help \\| YJS"])
+        let labels: [String?] = try #require(rows.first).cells.map(\.label)
+        #expect(labels == ["Student", "Year", "Update"])
+        #expect(rows.map(\.firstLine) == [6, 7] as [Int?])
+        let prose = out.filter { $0.cells.isEmpty }
+        #expect(prose.map(\.firstLine) == [1, 8] as [Int?])
+        let last = String(decoding: try #require(prose.last).text, as: UTF8.self)
+        #expect(last.contains("Next meeting"))
+
+        let pipes = Array("Options: A | B | C\nNo table here\n".utf8)
+        var plain: [TextChunk] = []
+        PlainTextExtractor.extract(pipes) { plain.append($0) }
+        #expect(plain.count == 1 && plain.first?.text == pipes)
+    }
 }
 
 @Suite struct Archives {
