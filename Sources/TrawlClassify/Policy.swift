@@ -272,7 +272,7 @@ package struct Classifier: Sendable {
         var m = m
         if !policy.workDomains.isEmpty, m.exemption == nil, m.typeId == "email", isWorkAddress(m.value) {
             m.exemption = .workAddress
-            m.evidence.append("a work address at the organisation's own domain (work_domains)")
+            m.evidence.append(Evidence.workAddress)
         }
         let decision = decide(m)
         if m.needsPerson {

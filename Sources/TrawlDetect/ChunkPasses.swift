@@ -121,26 +121,76 @@ struct ExamplesInText: ChunkPass {
     private static func isAlphanumeric(_ b: UInt8) -> Bool { (b | 32) >= 97 && (b | 32) <= 122 || (b >= 48 && b <= 57) }
 }
 
+/// An address at one of the organisation's own email domains (the policy's `work_domains`,
+/// exactly that domain) is a member of staff's work address: contact details in a work role,
+/// counted towards nothing (docs/policy.md). Marked here, before `RoleMailboxLines` looks for
+/// the landlines given with it.
+struct WorkAddresses: ChunkPass {
+    let domains: Set<String>
+
+    func apply(to found: inout [Detector.Found], chunk: TextChunk) {
+        guard !domains.isEmpty else { return }
+        for i in found.indices where found[i].match.typeId == "email" && found[i].match.exemption == nil {
+            guard let at = found[i].match.value.lastIndex(of: "@"),
+                  domains.contains(found[i].match.value[found[i].match.value.index(after: at)...].lowercased()) else { continue }
+            found[i].match.exemption = .workAddress
+            found[i].match.evidence.append(Evidence.workAddress)
+        }
+    }
+}
+
 /// A landline given with a role mailbox on the same line ("contact safeguarding@... or call
 /// 01484 438219") is that office's number, as the mailbox is the office's address: an
-/// organisation's details, counted towards nothing. A mobile number stays a person's.
+/// organisation's details, counted towards nothing. One given with a member of staff's work
+/// address (`work_domains`) on the same line or in the same table row ("Helen Marsh, Centre
+/// Director, helen.marsh@... , tel 0115 857 3401") is their work number: contact details in a
+/// work role, as the address is. A mobile number stays a person's.
 struct RoleMailboxLines: ChunkPass {
     static let reach = 160
 
     func apply(to found: inout [Detector.Found], chunk: TextChunk) {
-        guard found.indices.contains(where: { found[$0].match.exemption == .roleMailbox }) else { return }
+        guard found.indices.contains(where: { found[$0].match.exemption == .roleMailbox || found[$0].match.exemption == .workAddress })
+        else { return }
         for i in found.indices where found[i].match.typeId == "uk.phone" && found[i].match.exemption == nil
             && !PersonIdentifiers.isUKMobile(found[i].match.normalized) {
-            let beside = found.indices.contains { j in
-                guard found[j].match.exemption == .roleMailbox else { return false }
+            var beside: Exemption?
+            for j in found.indices {
+                guard let e = found[j].match.exemption, e == .roleMailbox || e == .workAddress else { continue }
                 let (a, b) = (min(found[i].offset, found[j].offset), max(found[i].end, found[j].end))
-                return b - a <= Self.reach && !chunk.text[a..<b].contains(10)
+                if !chunk.cells.isEmpty || (b - a <= Self.reach && !chunk.text[a..<b].contains(10)) {
+                    beside = e
+                    if e == .roleMailbox { break }
+                }
             }
-            if beside {
+            if beside == .roleMailbox {
                 found[i].match.exemption = .organisation
                 found[i].match.evidence.append("an office's landline, given with its role mailbox")
+            } else if beside == .workAddress {
+                found[i].match.exemption = .workAddress
+                found[i].match.evidence.append("a work landline, given with a work address at the organisation's own domain (work_domains)")
             }
         }
+    }
+}
+
+/// A date after "born on or after", "born before", "born between" is an eligibility cut-off
+/// ("Students born after 12/09/2008 will be under 18"), not anyone's date of birth: dropped.
+struct BirthDateCutoffs: ChunkPass {
+    static let phrases = ["or after", "or before", "born after", "born before", "born between", "born from", "born since"]
+        .map { Array($0.utf8) }
+    /// How far before a date its phrase may start, on its line.
+    static let reach = 48
+
+    func apply(to found: inout [Detector.Found], chunk: TextChunk) {
+        guard found.contains(where: { $0.match.typeId == "dob" }) else { return }
+        let keep = found.indices.map { i in
+            guard found[i].match.typeId == "dob" else { return true }
+            let start = max(0, found[i].offset - Self.reach)
+            var window = chunk.text[start..<found[i].offset].map { $0 >= 65 && $0 <= 90 ? $0 + 32 : $0 }
+            if let newline = window.lastIndex(of: 10) { window.removeSubrange(...newline) }
+            return !Self.phrases.contains { phrase in window.indices.contains { window[$0...].starts(with: phrase) } }
+        }
+        if keep.contains(false) { found.keepOnly(keep) }
     }
 }
 

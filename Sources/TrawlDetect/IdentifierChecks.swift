@@ -288,6 +288,7 @@ enum IdentifierChecks {
         guard inet_pton(AF_INET, value, &buffer) == 1 else { return .invalid }
         let (a, b, c) = (buffer[0], buffer[1], buffer[2])
         if a == 0 || a == 127 || a >= 224 { return .invalid }  // this network, loopback, multicast and reserved
+        if buffer[3] == 0 { return .invalid }  // a network's address ("10.40.0.0/24" in an IP plan), not a device's
         // RFC 5737 documentation ranges.
         if (a, b, c) == (192, 0, 2) || (a, b, c) == (198, 51, 100) || (a, b, c) == (203, 0, 113) { return .exempt(.exampleData) }
         return .valid
@@ -311,6 +312,10 @@ enum IdentifierChecks {
         "false", "empty", "default", "unset", "disabled", "enabled", "prompt", "ask", "same", "unchanged", "blank",
         "notset", "not_set", "undefined", "tbc", "todo", "test", "sample", "dummy", "letmein", "secret_here", "yourtoken",
         "hunter2", "correct horse battery staple", "correcthorsebatterystaple",
+        // The top of the published lists of the commonest passwords, which lessons and awareness
+        // training show as what not to use.
+        "qwerty", "qwerty123", "iloveyou", "abc123", "password1", "password123", "monkey", "dragon", "football", "welcome",
+        "admin",
         // FreeRADIUS's shipped secret for the localhost client, in every clients.conf.
         "testing123"]
 

@@ -32,6 +32,9 @@ enum PersonNames {
     static let alsoSurnames: Set<String> = ["hall", "house", "young", "dean", "may", "march", "head", "new", "day", "page",
                                              "law", "chair", "green", "room", "street", "road", "park", "bishop", "rose"]
 
+    /// Words that make any name a made-up one ("Mr Bloggs", "Mrs Example").
+    static let placeholderWords: Set<String> = ["bloggs", "example", "specimen"]
+
     /// Titles that may stand before a surname.
     static let titles: Set<String> = ["mr", "mrs", "ms", "miss", "mx", "dr"]
 
@@ -51,6 +54,8 @@ enum PersonNames {
             let lower = word.lowercased()
             if notNames.contains(lower) && (k == 0 || !alsoSurnames.contains(lower)) { return .invalid }
         }
-        return placeholders.contains(named.joined(separator: " ").lowercased()) ? .exempt(.exampleData) : .valid
+        let lower = named.map { $0.lowercased() }
+        return placeholders.contains(lower.joined(separator: " ")) || lower.contains(where: placeholderWords.contains)
+            ? .exempt(.exampleData) : .valid
     }
 }

@@ -157,17 +157,22 @@ package enum Validators {
             // The domain's labels, by its dots, without making them: none may be empty, the last
             // (the top-level domain) is two or more letters.
             let domain = UnsafeBufferPointer(rebasing: bytes[(at + 1)...])
-            var lastDot = -1, dotBefore = -1
+            var lastDot = -1
             for i in domain.indices where domain[i] == 46 {  // "."
                 if i == lastDot + 1 { return .invalid }
-                dotBefore = lastDot
                 lastDot = i
             }
             guard lastDot >= 0, domain.count - lastDot - 1 >= 2 else { return .invalid }
             let tld = UnsafeBufferPointer(rebasing: domain[(lastDot + 1)...])
             guard tld.allSatisfy({ ($0 | 32) >= 97 && ($0 | 32) <= 122 }) else { return .invalid }
-            let secondLevel = UnsafeBufferPointer(rebasing: domain[(dotBefore + 1)..<lastDot])
-            if reservedDomainBytes.contains(where: { sameLetters(tld, $0) }) || sameLetters(secondLevel, exampleBytes) {
+            // A reserved top-level domain, or a label "example" below the top-level domain
+            // (example.com, example.ac.uk): an example's address.
+            var labelStart = 0, exampleLabel = false
+            for i in 0...lastDot where i == lastDot || domain[i] == 46 {
+                if sameLetters(UnsafeBufferPointer(rebasing: domain[labelStart..<i]), exampleBytes) { exampleLabel = true }
+                labelStart = i + 1
+            }
+            if reservedDomainBytes.contains(where: { sameLetters(tld, $0) }) || exampleLabel {
                 return .exempt(.exampleData)
             }
             return RoleMailbox.isRole(localPart: UnsafeBufferPointer(rebasing: bytes[..<at])) ? .exempt(.roleMailbox) : .valid
@@ -190,7 +195,7 @@ package enum Validators {
         let labels = parts[1].split(separator: ".", omittingEmptySubsequences: false)
         guard labels.count >= 2, labels.allSatisfy({ !$0.isEmpty }), let tld = labels.last,
               tld.count >= 2, tld.allSatisfy({ $0.isASCII && $0.isLetter }) else { return .invalid }
-        if reservedDomains.contains(tld.lowercased()) || labels.dropLast().last.map({ $0.lowercased() == "example" }) == true {
+        if reservedDomains.contains(tld.lowercased()) || labels.dropLast().contains(where: { $0.lowercased() == "example" }) {
             return .exempt(.exampleData)
         }
         return RoleMailbox.isRole(localPart: String(parts[0])) ? .exempt(.roleMailbox) : .valid

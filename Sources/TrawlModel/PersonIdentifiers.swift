@@ -30,4 +30,6 @@ package enum Evidence {
     /// A value the text gives as an example of its kind ("e.g. QQ 12 34 56 C"): a format hint,
     /// not anyone's value.
     package static let givenAsExample = "given as an example"
+    /// An address at one of the policy's `work_domains`.
+    package static let workAddress = "a work address at the organisation's own domain (work_domains)"
 }

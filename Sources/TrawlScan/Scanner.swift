@@ -45,7 +45,8 @@ package final class Scanner: Sendable {
         let options = context.options
         let jobs = max(1, options.jobs)
         let scratch = WorkerScratch(count: jobs, detector: {
-            Detector(self.patterns, minimumConfidence: options.minimumConfidence, usePrefilter: !options.plainMatcher)
+            Detector(self.patterns, minimumConfidence: options.minimumConfidence, usePrefilter: !options.plainMatcher,
+                     workDomains: self.context.classifier.policy.workDomains)
         }, reader: {
             if let isolation = options.isolation {
                 return SupervisedReader(options: isolation, limits: options.limits, recognizeText: options.ocr)
