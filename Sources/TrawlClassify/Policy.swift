@@ -44,6 +44,8 @@ package struct Policy: Sendable {
     /// The organisation's own email domains, lower-cased: an address at one of them is a member
     /// of staff's work address (`work_domains`).
     package var workDomains: Set<String>
+    /// The organisation's own postcodes, landlines and bank accounts (`own_details`).
+    package var ownDetails = OwnDetails()
     package var aggregate: Aggregate?
     /// Level each protective marking type implies ("marking.internal": Internal).
     package var markings: [String: Level]
@@ -65,6 +67,7 @@ package struct Policy: Sendable {
         var not_read_levels: [String: Level]?
         var published_paths: [String]?
         var work_domains: [String]?
+        var own_details: OwnDetails.File?
         var aggregate: Aggregate?
         var markings: [String: Level]?
         var photographs: Level?
@@ -93,6 +96,10 @@ package struct Policy: Sendable {
         for domain in file.work_domains ?? [] where domain.isEmpty || domain.contains("@") || !domain.contains(".") || domain.contains(" ") {
             throw PolicyError(message: "\(path): work_domains: '\(domain)' is not a domain such as college.ac.uk")
         }
+        var own = OwnDetails()
+        if let details = file.own_details {
+            do throws(OwnDetails.Invalid) { own = try OwnDetails(details) } catch { throw PolicyError(message: "\(path): \(error.message)") }
+        }
         if let a = file.aggregate, a.threshold < 1 {
             throw PolicyError(message: "\(path): aggregate.threshold must be at least 1")
         }
@@ -109,7 +116,7 @@ package struct Policy: Sendable {
             }
             schedule = joined
         }
-        return Policy(
+        var policy = Policy(
             name: file.name ?? "unnamed", types: file.types, defaultTypeLevel: file.default_type_level ?? .restricted,
             defaultFileLevel: file.default_file_level ?? .internal, notReadLevel: file.not_read_level,
             notReadLevels: file.not_read_levels ?? [:], publishedPaths: file.published_paths ?? [],
@@ -117,6 +124,8 @@ package struct Policy: Sendable {
             aggregate: file.aggregate, markings: file.markings ?? [:], photographs: file.photographs,
             exposure: file.exposure ?? Exposure(broad: ["other"], levels: [.confidential, .restricted]), retention: schedule,
             source: source)
+        policy.ownDetails = own
+        return policy
     }
 
     package func level(ofType type: String) -> Level { types[type] ?? defaultTypeLevel }
@@ -273,6 +282,10 @@ package struct Classifier: Sendable {
         if !policy.workDomains.isEmpty, m.exemption == nil, m.typeId == "email", isWorkAddress(m.value) {
             m.exemption = .workAddress
             m.evidence.append(Evidence.workAddress)
+        }
+        if m.exemption == nil, !policy.ownDetails.isEmpty, policy.ownDetails.contains(type: m.typeId, normalized: m.normalized) {
+            m.exemption = .organisation
+            m.evidence.append(Evidence.ownDetails)
         }
         let decision = decide(m)
         if m.needsPerson {

@@ -139,6 +139,21 @@ struct WorkAddresses: ChunkPass {
     }
 }
 
+/// The organisation's own postcodes, landlines and bank accounts, as the policy declares them
+/// (`own_details`): the organisation's wherever they appear, counted towards nothing.
+struct OwnDetailsPass: ChunkPass {
+    let details: OwnDetails
+
+    func apply(to found: inout [Detector.Found], chunk: TextChunk) {
+        guard !details.isEmpty else { return }
+        for i in found.indices where found[i].match.exemption == nil
+            && details.contains(type: found[i].match.typeId, normalized: found[i].match.normalized) {
+            found[i].match.exemption = .organisation
+            found[i].match.evidence.append(Evidence.ownDetails)
+        }
+    }
+}
+
 /// A landline given with a role mailbox on the same line ("contact safeguarding@... or call
 /// 01484 438219") is that office's number, as the mailbox is the office's address: an
 /// organisation's details, counted towards nothing. One given with a member of staff's work

@@ -45,9 +45,11 @@ package final class Detector {
     /// The passes over a chunk's matches, in order.
     private let passes: [any ChunkPass]
 
-    /// `workDomains`: the policy's own email domains (`work_domains`), whose addresses are staff's
-    /// work addresses (`WorkAddresses`).
-    package init(_ set: PatternSet, minimumConfidence: Confidence = .medium, usePrefilter: Bool = true, workDomains: Set<String> = []) {
+    /// `workDomains` and `ownDetails`: the policy's own email domains (`work_domains`), whose
+    /// addresses are staff's work addresses, and the organisation's own postcodes, landlines and
+    /// bank accounts (`own_details`), marked before the record passes look for a person.
+    package init(_ set: PatternSet, minimumConfidence: Confidence = .medium, usePrefilter: Bool = true, workDomains: Set<String> = [],
+                 ownDetails: OwnDetails = OwnDetails()) {
         self.set = set
         self.usePrefilter = usePrefilter
         self.literalScanner = set.literals.flatMap { try? LiteralScanner(for: $0) }
@@ -55,7 +57,7 @@ package final class Detector {
         self.nearbyScratch = set.patterns.map { $0.nearby.map { MatchScratch(for: $0) } }
         self.unionScratch = set.unions.map { MatchScratch(for: $0) }
         self.minimumConfidence = minimumConfidence
-        passes = [OverlapResolution(), DrivingLicenceCorroboration(), BirthDateCutoffs(), ExamplesInText(), ExampleRows(), WorkAddresses(domains: workDomains), RoleMailboxLines(), OrganisationRows(), WorkRoleRows(), SpecialCategoryRecords(minimumConfidence: minimumConfidence)]
+        passes = [OverlapResolution(), DrivingLicenceCorroboration(), BirthDateCutoffs(), ExamplesInText(), ExampleRows(), WorkAddresses(domains: workDomains), OwnDetailsPass(details: ownDetails), RoleMailboxLines(), OrganisationRows(), WorkRoleRows(), SpecialCategoryRecords(minimumConfidence: minimumConfidence)]
     }
 
     struct Candidate {

@@ -32,4 +32,6 @@ package enum Evidence {
     package static let givenAsExample = "given as an example"
     /// An address at one of the policy's `work_domains`.
     package static let workAddress = "a work address at the organisation's own domain (work_domains)"
+    /// One of the organisation's own postcodes, landlines or bank accounts (`own_details`).
+    package static let ownDetails = "the organisation's own details (own_details)"
 }

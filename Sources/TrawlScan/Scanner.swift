@@ -46,7 +46,7 @@ package final class Scanner: Sendable {
         let jobs = max(1, options.jobs)
         let scratch = WorkerScratch(count: jobs, detector: {
             Detector(self.patterns, minimumConfidence: options.minimumConfidence, usePrefilter: !options.plainMatcher,
-                     workDomains: self.context.classifier.policy.workDomains)
+                     workDomains: self.context.classifier.policy.workDomains, ownDetails: self.context.classifier.policy.ownDetails)
         }, reader: {
             if let isolation = options.isolation {
                 return SupervisedReader(options: isolation, limits: options.limits, recognizeText: options.ocr)

@@ -112,7 +112,8 @@ struct Patterns: ParsableCommand {
                 printError("\(error)")
                 throw ExitCode(ExitStatus.usageOrFatal)
             }
-            let detector = Detector(set, minimumConfidence: Confidence(rawValue: minConfidence) ?? .low, workDomains: loadedPolicy.workDomains)
+            let detector = Detector(set, minimumConfidence: Confidence(rawValue: minConfidence) ?? .low, workDomains: loadedPolicy.workDomains,
+                                    ownDetails: loadedPolicy.ownDetails)
             let bytes = [UInt8](data)
             var chunks: [TextChunk] = []
             if input == "-" {

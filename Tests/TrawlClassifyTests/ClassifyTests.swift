@@ -216,4 +216,36 @@ func match(_ type: String, _ value: String, exempt: Exemption? = nil, marking: B
         #expect(classifier.classify([match("email", "luke.ahmed@harrowgateskills.co.uk")], path: "/x").level == .restricted)
         #expect(throws: PolicyError.self) { try policy("work_domains: [\"staff@harrowgateskills.co.uk\"]") }
     }
+
+    /// An invoice to a student that carries the centre's own address, switchboard, a direct line
+    /// in its block and its bank account: the organisation's, wherever written; the student's
+    /// own details count as before.
+    @Test func theOrganisationsOwnDetailsCountTowardsNothing() throws {
+        func policy(_ lines: String) throws -> Classifier {
+            let text = try String(contentsOfFile: policyPath, encoding: .utf8) + "\n" + lines + "\n"
+            let file = FileManager.default.temporaryDirectory.appendingPathComponent("policy-\(UUID()).yaml")
+            try Data(text.utf8).write(to: file)
+            defer { try? FileManager.default.removeItem(at: file) }
+            return Classifier(policy: try Policy.load(path: file.path))
+        }
+        let site = try policy("""
+            own_details:
+              postcodes: [NG2 3HW]
+              phones: ["0115 857 34*", "0114 299 6100"]
+              bank_accounts: ["20-17-68 73914062"]
+            """)
+        let own = [match("uk.postcode", "NG23HW"), match("uk.phone", "+44 (0)115 857 3440"), match("uk.phone", "01142996100"),
+                   match("uk.bank.account", "201768ACCOUNT73914062")]
+        let invoice = site.classify(own, path: "/x")
+        #expect(invoice.level == .internal)
+        #expect(invoice.findings.map(\.match.exemption) == Array(repeating: .organisation, count: 4))
+        // The student's postcode, a number outside the block, another account: counted.
+        #expect(site.classify([match("uk.postcode", "NG75DX")], path: "/x").level == .restricted)
+        #expect(site.classify([match("uk.phone", "01158573500")], path: "/x").level == .restricted)
+        #expect(site.classify([match("uk.bank.account", "201768ACCOUNT11112222")], path: "/x").level == .confidential)
+        // Without the setting, they count as any other.
+        #expect(classifier.classify(own, path: "/x").level == .confidential)
+        #expect(throws: PolicyError.self) { try policy("own_details:\n  postcodes: [\"not a postcode\"]") }
+        #expect(throws: PolicyError.self) { try policy("own_details:\n  phones: [\"0115\"]") }
+    }
 }
