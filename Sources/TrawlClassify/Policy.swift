@@ -356,15 +356,25 @@ package struct Classifier: Sendable {
 
     /// Whether the entry is about one person: it holds identifiers of the kinds a person has one
     /// of, and one value of each (a form, a letter, a reference, case notes about a named person).
+    /// Beside another such identifier, a few email addresses are contacts' as well as the
+    /// subject's (a referee's, a parent's, a line manager's on an application form), as phone
+    /// numbers are: they say nothing of how many people the entry is about.
     static func isAboutOnePerson(_ tally: FindingTally) -> Bool {
+        let identifying = tally.countsByType.indices.filter {
+            tally.countsByType[$0].identifies && onePerPerson.contains(tally.countsByType[$0].type)
+        }
+        let other = identifying.contains { tally.countsByType[$0].type != "email" }
         var any = false
-        for (i, entry) in tally.countsByType.enumerated() where entry.identifies && onePerPerson.contains(entry.type) {
-            if tally.isMessage && entry.type == "email" { continue }
+        for i in identifying {
+            if tally.countsByType[i].type == "email" && (tally.isMessage || (other && tally.digests[i].count <= contactAddressesAtMost)) { continue }
             if tally.digests[i].count > 1 { return false }
             any = true
         }
         return any
     }
+
+    /// The most email addresses a form about one person gives for its subject and contacts.
+    static let contactAddressesAtMost = 3
 
     /// Details an organisation gives as its own: an address, a landline, bank details.
     static let organisationDetails: Set<String> = ["uk.postcode", "uk.phone", "uk.bank.account", "iban", "uk.vat", "uk.paye_reference"]

@@ -43,14 +43,15 @@ enum PersonNames {
     static let placeholders: Set<String> = ["joe bloggs", "jo bloggs", "fred bloggs", "joe public", "john doe", "jane doe",
                                             "joe soap", "a n other", "an other"]
 
-    /// A person's name: two or three capitalised words (a title may stand first), none of them
-    /// a word that is not a name.
+    /// A person's name: two or three capitalised words (a title may stand first, an initial may
+    /// stand for the first name), none of them a word that is not a name.
     @Sendable static func check(_ value: String) -> Validation {
         let words = value.split(whereSeparator: { $0 == " " || $0 == "\t" }).map { $0.trimmingCharacters(in: .punctuationCharacters) }
         let named = words.filter { !titles.contains($0.lowercased()) }
         guard !named.isEmpty, words.count >= 2 || words.count == named.count + 1, named.count <= 3 else { return .invalid }
         for (k, word) in named.enumerated() {
-            guard let first = word.first, first.isUppercase, word.count >= 2 else { return .invalid }
+            // An initial may stand for the first name ("R Hallworth"), not for the surname.
+            guard let first = word.first, first.isUppercase, word.count >= 2 || (k == 0 && named.count >= 2) else { return .invalid }
             let lower = word.lowercased()
             if notNames.contains(lower) && (k == 0 || !alsoSurnames.contains(lower)) { return .invalid }
         }
