@@ -197,15 +197,29 @@ struct BirthDateCutoffs: ChunkPass {
     static let reach = 48
 
     func apply(to found: inout [Detector.Found], chunk: TextChunk) {
-        guard found.contains(where: { $0.match.typeId == "dob" }) else { return }
+        // By index: a copy of a Found retains each of its match's strings.
+        guard found.indices.contains(where: { found[$0].match.typeId == "dob" }) else { return }
         let keep = found.indices.map { i in
-            guard found[i].match.typeId == "dob" else { return true }
-            let start = max(0, found[i].offset - Self.reach)
-            var window = chunk.text[start..<found[i].offset].map { $0 >= 65 && $0 <= 90 ? $0 + 32 : $0 }
-            if let newline = window.lastIndex(of: 10) { window.removeSubrange(...newline) }
-            return !Self.phrases.contains { phrase in window.indices.contains { window[$0...].starts(with: phrase) } }
+            found[i].match.typeId != "dob" || !Self.cutOff(chunk.text, before: min(found[i].offset, chunk.text.count))
         }
         if keep.contains(false) { found.keepOnly(keep) }
+    }
+
+    /// Whether one of the phrases starts in the `reach` bytes of the line before `end`.
+    static func cutOff(_ text: [UInt8], before end: Int) -> Bool {
+        var start = max(0, end - reach)
+        if let newline = text[start..<end].lastIndex(of: 10) { start = newline + 1 }
+        for k in start..<end {
+            for phrase in phrases where k + phrase.count <= end {
+                var same = true
+                for (n, p) in phrase.enumerated() where (text[k + n] >= 65 && text[k + n] <= 90 ? text[k + n] + 32 : text[k + n]) != p {
+                    same = false
+                    break
+                }
+                if same { return true }
+            }
+        }
+        return false
     }
 }
 
