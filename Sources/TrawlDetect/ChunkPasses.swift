@@ -225,10 +225,14 @@ struct BirthDateCutoffs: ChunkPass {
 
 /// A table row that names an organisation and no person (a list of approved centres, of
 /// suppliers, of employers: "Pennine Catering Academy, Unit 12 ..., HD6 1QT, 01484 717 300")
-/// gives that organisation's address and landline, as a letterhead does: organisation's details,
-/// counted towards nothing. A row with a person's identifier (an email, a date of birth...) or
-/// a filled-in name column (a contact's name) keeps them all; a mobile number stays a person's.
+/// gives that organisation's address, landline and bank details (a supplier master's sort code
+/// and account, its IBAN), as a letterhead does: organisation's details, counted towards
+/// nothing. A row with a person's identifier (an email, a date of birth...) or a filled-in name
+/// column (a contact's name) keeps them all; a mobile number stays a person's.
 struct OrganisationRows: ChunkPass {
+    /// What an organisation's row gives of its own, besides a landline.
+    static let details: Set<String> = ["uk.postcode", "uk.bank.account", "iban"]
+
     func apply(to found: inout [Detector.Found], chunk: TextChunk) {
         guard !chunk.cells.isEmpty, found.indices.contains(where: { found[$0].match.isOrganisation }),
               !found.indices.contains(where: { found[$0].match.exemption == nil && PersonIdentifiers.onePerPerson.contains(found[$0].match.typeId) }),
@@ -236,7 +240,7 @@ struct OrganisationRows: ChunkPass {
         else { return }
         for i in found.indices where found[i].match.exemption == nil {
             let type = found[i].match.typeId
-            guard type == "uk.postcode" || (type == "uk.phone" && !PersonIdentifiers.isUKMobile(found[i].match.normalized)) else { continue }
+            guard Self.details.contains(type) || (type == "uk.phone" && !PersonIdentifiers.isUKMobile(found[i].match.normalized)) else { continue }
             found[i].match.exemption = .organisation
             found[i].match.evidence.append("an organisation's details: its row names the organisation and no person")
         }

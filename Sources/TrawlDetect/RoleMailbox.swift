@@ -17,7 +17,9 @@ enum RoleMailbox {
         registry records library alumni partnerships employers employer business enrolment enrolments
         international funding payroll billing invoices invoice orders order secretary school college academy
         university group uk us the and of for all staff everyone parents governors attendance absence absences
-        timetable timetabling estates facilities transport catering lettings counselling reports
+        timetable timetabling estates facilities transport catering lettings counselling reports conference
+        conferences venue venues rent credit control membership members registrar appeals centre centres center
+        reservations ledger purchase purchasing procurement ar ap
         """.split(whereSeparator: { $0.isWhitespace }).map(String.init))
 
     static func isRole(localPart: String) -> Bool {
