@@ -5,6 +5,7 @@
 // person is named, and the validator refuses what is a role, a team, a place or a course rather
 // than a person. Names in a work role in prose (attendees, authors, signatories, "From:") have no
 // such context and are not found; in a table, `WorkRoleRows` tells them apart.
+import Foundation
 import TrawlModel
 
 enum PersonNames {
@@ -44,9 +45,41 @@ enum PersonNames {
                                             "joe soap", "a n other", "an other"]
 
     /// A person's name: two or three capitalised words (a title may stand first, an initial may
-    /// stand for the first name), none of them a word that is not a name.
+    /// stand for the first name), none of them a word that is not a name. An ASCII value is split
+    /// into its words on its bytes; anything else on its characters (`checkCharacters`, the
+    /// definition the byte path is tested against).
     @Sendable static func check(_ value: String) -> Validation {
-        let words = value.split(whereSeparator: { $0 == " " || $0 == "\t" }).map { $0.trimmingCharacters(in: .punctuationCharacters) }
+        var value = value
+        return value.withUTF8 { bytes in
+            guard bytes.allSatisfy({ $0 < 128 }) else { return checkCharacters(String(decoding: bytes, as: UTF8.self)) }
+            // Trimmed here, not by Foundation: its trimming of each word cost several times the
+            // rest of the check.
+            let punctuation = asciiPunctuation
+            var words: [String] = []
+            for word in bytes.split(whereSeparator: { $0 == 32 || $0 == 9 }) {
+                var start = word.startIndex, end = word.endIndex
+                while start < end && punctuation[Int(word[start])] { start += 1 }
+                while end > start && punctuation[Int(word[end - 1])] { end -= 1 }
+                words.append(String(decoding: word[start..<end], as: UTF8.self))
+            }
+            return check(words: words)
+        }
+    }
+
+    /// `check` on characters, for a value that is not ASCII (and the definition the byte path is
+    /// held to).
+    static func checkCharacters(_ value: String) -> Validation {
+        check(words: value.split(whereSeparator: { $0 == " " || $0 == "\t" }).map { $0.trimmingCharacters(in: .punctuationCharacters) })
+    }
+
+    /// Whether `CharacterSet.punctuationCharacters` (Unicode's P categories) holds each ASCII
+    /// byte: !"#%&'()*,-./:;?@[\]_{}.
+    private static let asciiPunctuation: [Bool] = (0..<128).map {
+        CharacterSet.punctuationCharacters.contains(Unicode.Scalar(UInt8($0)))
+    }
+
+    /// The check of a value's words, each trimmed of the punctuation around it.
+    private static func check(words: [String]) -> Validation {
         let named = words.filter { !titles.contains($0.lowercased()) }
         guard !named.isEmpty, words.count >= 2 || words.count == named.count + 1, named.count <= 3 else { return .invalid }
         for (k, word) in named.enumerated() {

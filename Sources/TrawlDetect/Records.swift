@@ -102,8 +102,45 @@ enum FieldValue {
     static let tickedBoxes = ["[x]", "[X]", "[\u{2713}]", "[\u{2714}]", "\u{2612}", "\u{2611}"]
 
     /// "none", "N/A", "no", "prefer not to say", a blank line of underscores: not data. An
-    /// answer of tick boxes is data only when a box is ticked.
+    /// answer of tick boxes is data only when a box is ticked. An ASCII value is read on its
+    /// bytes; anything else on its characters (`isMeaningfulCharacters`, the definition the byte
+    /// path is tested against). Foundation's searches and trimming, which the character path
+    /// calls, cost tens of thousands of instructions a value: a name column's every cell.
     static func isMeaningful(_ value: String) -> Bool {
+        var value = value
+        return value.withUTF8 { bytes in
+            guard bytes.allSatisfy({ $0 < 128 }) else { return isMeaningfulCharacters(String(decoding: bytes, as: UTF8.self)) }
+            // Of the tick boxes, these are the ASCII ones.
+            if holds(bytes, "[ ]") || holds(bytes, "[  ]"), !holds(bytes, "[x]") && !holds(bytes, "[X]") { return false }
+            // The runs of letters, lower-cased, with bracketed asides and the brackets left out
+            // (a run goes on across them, as across the characters they are cut from).
+            var tokens: [String] = []
+            var token: [UInt8] = []
+            var letters = 0, depth = 0
+            for b in bytes {
+                switch b {
+                case UInt8(ascii: "("), UInt8(ascii: "["): depth += 1
+                case UInt8(ascii: ")"), UInt8(ascii: "]"): depth = max(0, depth - 1)
+                default:
+                    guard depth == 0 else { break }
+                    let lower = b | 0x20
+                    if lower >= UInt8(ascii: "a") && lower <= UInt8(ascii: "z") {
+                        token.append(lower)
+                        letters += 1
+                    } else if !token.isEmpty {
+                        tokens.append(String(decoding: token, as: UTF8.self))
+                        token.removeAll(keepingCapacity: true)
+                    }
+                }
+            }
+            if !token.isEmpty { tokens.append(String(decoding: token, as: UTF8.self)) }
+            return letters >= 2 && isAnswer(tokens)
+        }
+    }
+
+    /// `isMeaningful` on characters, for a value that is not ASCII (and the definition the byte
+    /// path is held to).
+    static func isMeaningfulCharacters(_ value: String) -> Bool {
         if emptyBoxes.contains(where: value.contains) && !tickedBoxes.contains(where: value.contains) { return false }
         // Bracketed asides ("(optional)") and tick boxes are form furniture, not answers.
         var plain = ""
@@ -116,12 +153,23 @@ enum FieldValue {
         let lower = plain.lowercased().trimmingCharacters(in: .whitespaces)
         let letters = lower.filter { $0.isLetter }
         guard letters.count >= 2 else { return false }
-        let tokens = lower.split(whereSeparator: { !$0.isLetter })
+        return isAnswer(lower.split(whereSeparator: { !$0.isLetter }).map(String.init))
+    }
+
+    /// Whether an answer's words (its runs of letters, lower-cased) say something: not one of
+    /// the empty answers, nor a blank form's choices ("Yes / No / Prefer not to say").
+    private static func isAnswer(_ tokens: [String]) -> Bool {
         let words = tokens.joined(separator: " ")
         if emptyAnswers.contains(words) { return false }
-        // A blank form's choices ("Yes / No / Prefer not to say"), not an answer.
         if tokens.contains("yes") && tokens.contains("no") { return false }
         return !(words.hasPrefix("none ") || words.hasPrefix("no known") || words.hasPrefix("not "))
+    }
+
+    /// Whether `bytes` holds `run`.
+    private static func holds(_ bytes: UnsafeBufferPointer<UInt8>, _ run: StaticString) -> Bool {
+        let run = UnsafeBufferPointer(start: run.utf8Start, count: run.utf8CodeUnitCount)
+        guard bytes.count >= run.count else { return false }
+        return (0...bytes.count - run.count).contains { bytes[$0..<$0 + run.count].elementsEqual(run) }
     }
 
     /// Whether the whole value (spaces around it aside) is one of a field's codes, given

@@ -72,4 +72,25 @@ import Testing
             #expect(DateParsing.parse(v) == DateParsing.parseCharacters(v), "\(v)")
         }
     }
+
+    @Test func personNames() {
+        let alphabet = ["Ama", "Jones", "Mr", "Dr.", "mrs", "Ms", "J.", "O'Neil", "Hall", "Young", "Bloggs", "Joe", "Student", "team",
+                        "x", "Z", " ", "  ", "\t", "-", ",", "'", "\"", "(", ")", "[", "]", "&", "$", "+", "_", ".", "\r\n"]
+        let shapes = ["Ama Jones", "Mr Bloggs", "Dr S. Ramsden", "Joe Bloggs", "Zofia Hall", "Hall Zofia", "Student Services",
+                      "O'Neil, Mary", "(Ama) Jones", "Ms Reid", "Mrs", "A B", "R Hallworth", "R. Hallworth", "Hallworth R",
+                      "\"Grace Reid\"", "Grace  Reid.", "Jo\tBloggs", ""]
+        for v in values(from: alphabet, shapes: shapes, count: 3000) {
+            #expect(PersonNames.check(v) == PersonNames.checkCharacters(v), "\(v)")
+        }
+    }
+
+    @Test func fieldAnswers() {
+        let alphabet = ["none", "N/A", "n", "a", "No", "yes", "not", "known", "prefer", "to", "say", "Jo", "Asthma", " ", "\t", "/",
+                        "-", "_", ".", "9", "(", ")", "[", "]", "[ ]", "[  ]", "[x]", "[X]", "(optional)", "\r\n", "\n"]
+        let shapes = ["None", "N/A", "Yes / No", "Prefer not to say", "____", "[ ] Yes [x] No", "[ ]", "[X]", "Asthma (optional)",
+                      "Not known", "None known (see notes)", "Jo", "(J)o", "J(o", "no known allergies", "Nil", "a)b", ""]
+        for v in values(from: alphabet, shapes: shapes, count: 3000) {
+            #expect(FieldValue.isMeaningful(v) == FieldValue.isMeaningfulCharacters(v), "\(v)")
+        }
+    }
 }
