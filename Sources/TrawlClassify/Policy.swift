@@ -356,25 +356,30 @@ package struct Classifier: Sendable {
 
     /// Whether the entry is about one person: it holds identifiers of the kinds a person has one
     /// of, and one value of each (a form, a letter, a reference, case notes about a named person).
-    /// Beside another such identifier, a few email addresses are contacts' as well as the
-    /// subject's (a referee's, a parent's, a line manager's on an application form), as phone
-    /// numbers are: they say nothing of how many people the entry is about.
+    /// Beside an identifier of another kind, a few email addresses or names are contacts' as well
+    /// as the subject's (a referee's, a parent's, a line manager's on an application form), or
+    /// the subject's own written two ways ("Lacey Ward" in the text, "L Ward" in the file name),
+    /// as phone numbers are: they say nothing of how many people the entry is about.
     static func isAboutOnePerson(_ tally: FindingTally) -> Bool {
         let identifying = tally.countsByType.indices.filter {
             tally.countsByType[$0].identifies && onePerPerson.contains(tally.countsByType[$0].type)
         }
-        let other = identifying.contains { tally.countsByType[$0].type != "email" }
         var any = false
         for i in identifying {
-            if tally.countsByType[i].type == "email" && (tally.isMessage || (other && tally.digests[i].count <= contactAddressesAtMost)) { continue }
+            let type = tally.countsByType[i].type
+            if type == "email" && tally.isMessage { continue }
+            if contactTypes.contains(type), tally.digests[i].count <= contactsAtMost,
+               identifying.contains(where: { !contactTypes.contains(tally.countsByType[$0].type) }) { continue }
             if tally.digests[i].count > 1 { return false }
             any = true
         }
         return any
     }
 
-    /// The most email addresses a form about one person gives for its subject and contacts.
-    static let contactAddressesAtMost = 3
+    /// The identifying types a form gives for contacts as well as its subject.
+    static let contactTypes: Set<String> = ["email", "person.name"]
+    /// The most values of one such type a form about one person gives.
+    static let contactsAtMost = 3
 
     /// Details an organisation gives as its own: an address, a landline, bank details.
     static let organisationDetails: Set<String> = ["uk.postcode", "uk.phone", "uk.bank.account", "iban", "uk.vat", "uk.paye_reference"]

@@ -162,6 +162,12 @@ struct OwnDetailsPass: ChunkPass {
 /// work role, as the address is. A mobile number stays a person's.
 struct RoleMailboxLines: ChunkPass {
     static let reach = 160
+    /// Words of a column header that make its number a person's own.
+    static let personalWords: Set<String> = ["home", "personal", "private", "mobile", "kin", "emergency", "parent", "carer", "contact"]
+
+    static func personalColumn(_ label: String) -> Bool {
+        label.lowercased().split(whereSeparator: { !$0.isLetter }).contains { personalWords.contains(String($0)) }
+    }
 
     func apply(to found: inout [Detector.Found], chunk: TextChunk) {
         guard found.indices.contains(where: { found[$0].match.exemption == .roleMailbox || found[$0].match.exemption == .workAddress })
@@ -171,8 +177,10 @@ struct RoleMailboxLines: ChunkPass {
             var beside: Exemption?
             for j in found.indices {
                 guard let e = found[j].match.exemption, e == .roleMailbox || e == .workAddress else { continue }
+                // A home or next of kin's number in a staff record is the person's, beside their work address.
+                if e == .workAddress, let column = found[i].match.location.column, Self.personalColumn(column) { continue }
                 let (a, b) = (min(found[i].offset, found[j].offset), max(found[i].end, found[j].end))
-                if !chunk.cells.isEmpty || (b - a <= Self.reach && !chunk.text[a..<b].contains(10)) {
+                if b - a <= Self.reach && !chunk.text[a..<b].contains(10) {
                     beside = e
                     if e == .roleMailbox { break }
                 }
@@ -188,11 +196,13 @@ struct RoleMailboxLines: ChunkPass {
     }
 }
 
-/// A date after "born on or after", "born before", "born between" is an eligibility cut-off
-/// ("Students born after 12/09/2008 will be under 18"), not anyone's date of birth: dropped.
+/// A date just after "born on or after", "born before", "born between" (and the second date of
+/// "born between X and Y") is an eligibility cut-off ("Students born after 12/09/2008 will be
+/// under 18"), not anyone's date of birth: dropped. A date of birth further on the line ("Date
+/// of birth (you must be born between 01/09/2007 and 31/08/2008): 12/03/2008") stays.
 struct BirthDateCutoffs: ChunkPass {
-    static let phrases = ["or after", "or before", "born after", "born before", "born between", "born from", "born since"]
-        .map { Array($0.utf8) }
+    static let phrases = ["born on or after", "born on or before", "born in or after", "born in or before", "born after",
+                          "born before", "born between", "born from", "born since"].map { Array($0.utf8) }
     /// How far before a date its phrase may start, on its line.
     static let reach = 48
 
@@ -205,7 +215,8 @@ struct BirthDateCutoffs: ChunkPass {
         if keep.contains(false) { found.keepOnly(keep) }
     }
 
-    /// Whether one of the phrases starts in the `reach` bytes of the line before `end`.
+    /// Whether one of the phrases ends just before `end` on its line: nothing but spaces between
+    /// them, or a date and "and" (the second date of "between").
     static func cutOff(_ text: [UInt8], before end: Int) -> Bool {
         var start = max(0, end - reach)
         if let newline = text[start..<end].lastIndex(of: 10) { start = newline + 1 }
@@ -216,7 +227,10 @@ struct BirthDateCutoffs: ChunkPass {
                     same = false
                     break
                 }
-                if same { return true }
+                guard same else { continue }
+                // What stands between the phrase and the date: only spaces, or a date and "and".
+                let gap = text[(k + phrase.count)..<end].filter { !(($0 >= 48 && $0 <= 57) || $0 == 47 || $0 == 46 || $0 == 45 || $0 == 32) }
+                if gap.isEmpty || gap.map({ $0 | 32 }) == Array("and".utf8) { return true }
             }
         }
         return false
@@ -225,13 +239,14 @@ struct BirthDateCutoffs: ChunkPass {
 
 /// A table row that names an organisation and no person (a list of approved centres, of
 /// suppliers, of employers: "Pennine Catering Academy, Unit 12 ..., HD6 1QT, 01484 717 300")
-/// gives that organisation's address, landline and bank details (a supplier master's sort code
-/// and account, its IBAN), as a letterhead does: organisation's details, counted towards
-/// nothing. A row with a person's identifier (an email, a date of birth...) or a filled-in name
-/// column (a contact's name) keeps them all; a mobile number stays a person's.
+/// gives that organisation's address and landline, as a letterhead does: organisation's details,
+/// counted towards nothing. A row with a person's identifier (an email, a date of birth...) or
+/// a filled-in name column (a contact's name) keeps them all; a mobile number stays a person's.
+/// Bank details stay as they are: a payment run's row names the college in its reference and
+/// the student under "Account name", which no rule reads as a person's column.
 struct OrganisationRows: ChunkPass {
     /// What an organisation's row gives of its own, besides a landline.
-    static let details: Set<String> = ["uk.postcode", "uk.bank.account", "iban"]
+    static let details: Set<String> = ["uk.postcode"]
 
     func apply(to found: inout [Detector.Found], chunk: TextChunk) {
         guard !chunk.cells.isEmpty, found.indices.contains(where: { found[$0].match.isOrganisation }),

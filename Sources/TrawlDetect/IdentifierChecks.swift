@@ -312,10 +312,7 @@ enum IdentifierChecks {
         "false", "empty", "default", "unset", "disabled", "enabled", "prompt", "ask", "same", "unchanged", "blank",
         "notset", "not_set", "undefined", "tbc", "todo", "test", "sample", "dummy", "letmein", "secret_here", "yourtoken",
         "hunter2", "correct horse battery staple", "correcthorsebatterystaple",
-        // The top of the published lists of the commonest passwords, which lessons and awareness
-        // training show as what not to use.
-        "qwerty", "qwerty123", "iloveyou", "abc123", "password1", "password123", "monkey", "dragon", "football", "welcome",
-        "admin",
+
         // FreeRADIUS's shipped secret for the localhost client, in every clients.conf.
         "testing123"]
 

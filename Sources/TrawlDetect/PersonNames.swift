@@ -4,7 +4,7 @@
 // ("Dear Ms Reid"), a table's name column. Trawl ships no gazetteer of names: the context says a
 // person is named, and the validator refuses what is a role, a team, a place or a course rather
 // than a person. Names in a work role in prose (attendees, authors, signatories, "From:") have no
-// such context and are not found; in a table, `WorkRoleRows` tells them apart.
+// such context and are not found; in a table, `NameColumnRows` tells them apart.
 import Foundation
 import TrawlModel
 
@@ -25,7 +25,9 @@ enum PersonNames {
         policy principal programme progress reception record records referral report resources review road room safeguarding
         saturday school science september service services sir social staff street student students studies status study
         sunday support switchboard teacher teaching team term the thursday training trust tuesday tutor unit university vice wednesday
-        week welfare wellbeing year young your
+        week welfare wellbeing year young your block safety drive suite stage levels factor tec btec body governing
+        site upgrade framework guide style basics template blank induction inspection ofsted kitchen temperatures fire
+        drill planning debrief excel moodle classroom google fair christmas sports hub early door
         """.split(whereSeparator: { $0 == " " || $0 == "\n" }).map(String.init))
 
     /// Words of `notNames` that are also common surnames ("Zofia Hall", "Amy Young"): refused

@@ -19,7 +19,7 @@ enum RoleMailbox {
         university group uk us the and of for all staff everyone parents governors attendance absence absences
         timetable timetabling estates facilities transport catering lettings counselling reports conference
         conferences venue venues rent credit control membership members registrar appeals centre centres center
-        reservations ledger purchase purchasing procurement ar ap
+        reservations ledger purchase purchasing procurement
         """.split(whereSeparator: { $0.isWhitespace }).map(String.init))
 
     static func isRole(localPart: String) -> Bool {

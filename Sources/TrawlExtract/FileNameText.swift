@@ -26,4 +26,18 @@ extension Extraction {
         guard words >= 2 else { return nil }
         return TextChunk(text: base.map { $0 == 95 ? 32 : $0 }, part: fileNamePart)
     }
+
+    /// Whether a match in a file name's chunk counts: a person's name only where the name opens
+    /// the title or follows a dash or a colon ("Reference - Priya Nair - draft v3", "Megan Tully
+    /// - review notes"), as a title's parts are set apart; "Notes on Jane Eyre" is a set text's
+    /// title, not a person's file. Other values count wherever they are.
+    package static func countsInFileName(_ match: Match, in chunk: TextChunk) -> Bool {
+        guard match.typeId == "person.name" else { return true }
+        var k = min(max(0, match.location.offset - chunk.offset), chunk.text.count)
+        while k > 0 && chunk.text[k - 1] == 32 { k -= 1 }
+        guard k > 0 else { return true }
+        let before = chunk.text[k - 1]
+        // "-", ":", or the last byte of an en or em dash (E2 80 93, E2 80 94).
+        return before == 45 || before == 58 || ((before == 0x93 || before == 0x94) && k >= 3 && chunk.text[k - 3] == 0xE2)
+    }
 }

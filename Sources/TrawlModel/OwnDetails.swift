@@ -43,7 +43,8 @@ package struct OwnDetails: Sendable {
         for p in file.phones ?? [] {
             let block = p.trimmingCharacters(in: .whitespaces).hasSuffix("*")
             let key = Self.phone(p)
-            guard key.count >= (block ? 4 : 9) else {
+            // A block shorter than an exchange's code and a few digits ("0116*") is a town's numbers.
+            guard key.count >= (block ? 7 : 9) else {
                 throw Invalid(message: "own_details.phones: '\(p)' is not a phone number (or a block ending in *) such as 0115 857 3400")
             }
             if block { phonePrefixes.append(key) } else { phones.insert(key) }
@@ -54,6 +55,7 @@ package struct OwnDetails: Sendable {
                 throw Invalid(message: "own_details.bank_accounts: '\(a)' is not a sort code and account number (20-17-68 73914062) or an IBAN")
             }
             bankAccounts.insert(key)
+            if let domestic = Self.domestic(key) { bankAccounts.insert(domestic) }
         }
     }
 
@@ -64,7 +66,9 @@ package struct OwnDetails: Sendable {
         case "uk.phone", "phone":
             let key = Self.phone(normalized)
             return phones.contains(key) || phonePrefixes.contains { key.hasPrefix($0) }
-        case "uk.bank.account", "iban": return bankAccounts.contains(Self.account(normalized))
+        case "uk.bank.account", "iban":
+            let key = Self.account(normalized)
+            return bankAccounts.contains(key) || Self.domestic(key).map(bankAccounts.contains) == true
         default: return false
         }
     }
@@ -76,6 +80,14 @@ package struct OwnDetails: Sendable {
         var digits = String(s.filter { $0.isASCII && $0.isNumber })
         if digits.hasPrefix("440") { digits = "0" + digits.dropFirst(3) } else if digits.hasPrefix("44") { digits = "0" + digits.dropFirst(2) }
         return digits
+    }
+
+    /// A UK IBAN's sort code and account number ("GB40LOYD30945741827730": 309457 41827730), so that
+    /// either form of the account matches the other.
+    private static func domestic(_ iban: String) -> String? {
+        let chars = Array(iban)
+        guard chars.count == 22, iban.hasPrefix("GB") else { return nil }
+        return String(chars[8...])
     }
 
     /// A sort code and account number by their digits; an IBAN by its letters and digits.

@@ -198,16 +198,20 @@ extension FileJob {
 
     /// Searches an entry's own name (`Extraction.fileNameChunk`) as the text of its title.
     func searchName(_ name: [UInt8], into tally: inout FindingTally, scratch: inout [Match], path: String, contentId: String?) {
-        if let chunk = Extraction.fileNameChunk(name) { countMatches(in: chunk, into: &tally, scratch: &scratch, path: path, contentId: contentId) }
+        guard let chunk = Extraction.fileNameChunk(name) else { return }
+        countMatches(in: chunk, into: &tally, scratch: &scratch, path: path, contentId: contentId) {
+            Extraction.countsInFileName($0, in: chunk)
+        }
     }
 
     /// Finds the matches of one chunk and counts them into the entry's tally at once, with the
     /// DPO's decisions applied: nothing is held per match beyond what the tally keeps. The content
     /// id, known before the text when the entry is read whole, lets a decision follow a moved file.
     func countMatches(in chunk: TextChunk, into tally: inout FindingTally, scratch: inout [Match], path: String,
-                      contentId: String? = nil) {
+                      contentId: String? = nil, keeping kept: ((Match) -> Bool)? = nil) {
         scratch.removeAll(keepingCapacity: true)
         detector.detect(chunk, into: &scratch)
+        if let kept { scratch.removeAll { !kept($0) } }
         guard let decisions = scan.decisions, !decisions.decisions.isEmpty else {
             for m in scratch { scan.classifier.add(m, to: &tally) }
             return

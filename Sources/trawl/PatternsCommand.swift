@@ -136,9 +136,12 @@ struct Patterns: ParsableCommand {
                     print("empty")
                 }
             }
-            // A scan searches the file's own name too, as its title.
-            if input != "-", let name = Extraction.fileNameChunk(Array(input.utf8)) { chunks.insert(name, at: 0) }
             var matches: [Match] = []
+            // A scan searches the file's own name too, as its title.
+            if input != "-", let name = Extraction.fileNameChunk(Array(input.utf8)) {
+                detector.detect(name, into: &matches)
+                matches.removeAll { !Extraction.countsInFileName($0, in: name) }
+            }
             for chunk in chunks { detector.detect(chunk, into: &matches) }
             for m in matches {
                 var line = [m.location.part.map { "\($0)" }, m.location.line.map { "line \($0)" }, m.location.cell.map { "cell \($0)" }]

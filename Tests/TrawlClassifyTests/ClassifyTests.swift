@@ -162,24 +162,26 @@ func match(_ type: String, _ value: String, exempt: Exemption? = nil, marking: B
     }
 
     /// A message's addresses are its correspondents': an email between two colleagues about a
-    /// named apprentice is a document about the apprentice. Elsewhere a few addresses beside a
-    /// person's other identifier are contacts' (a referee's, a line manager's on a form); more
-    /// than a few are as many people.
+    /// named apprentice is a document about the apprentice. Elsewhere a few addresses beside an
+    /// identifier of another kind (a date of birth) are contacts' (a referee's, a line manager's
+    /// on a form); more than a few are as many people, and so are two beside only a name.
     @Test func aMessagesCorrespondentsAreNotWhomItIsAbout() {
         var injury = match("special.health", "broken his right wrist")
         injury.needsPerson = true
         let two = [match("email", "joe.brannigan@hsp.co.uk"), match("email", "lisa.bentley@erfreight.co.uk")]
         let four = two + [match("email", "amy.hart@gmail.com"), match("email", "ravi.bose@gmail.com")]
-        func classify(_ emails: [Match], message: Bool) -> Classification {
+        func classify(_ emails: [Match], message: Bool, dob: Bool = false) -> Classification {
             var tally = FindingTally()
             tally.isMessage = message
-            for m in emails + [match("person.name", "Kyle Denton"), injury] { classifier.add(m, to: &tally) }
+            let person = [match("person.name", "Kyle Denton")] + (dob ? [match("dob", "2007-03-14")] : [])
+            for m in emails + person + [injury] { classifier.add(m, to: &tally) }
             return classifier.classify(tally, path: "/x")
         }
         #expect(classify(two, message: true).level == .confidential)
         #expect(classify(four, message: true).level == .confidential)
-        #expect(classify(two, message: false).level == .confidential)
-        #expect(classify(four, message: false).level == .restricted)
+        #expect(classify(two, message: false).level == .restricted)
+        #expect(classify(two, message: false, dob: true).level == .confidential)
+        #expect(classify(four, message: false, dob: true).level == .restricted)
         // Without another identifier, two addresses are two people.
         var alone = FindingTally()
         for m in two + [injury] { classifier.add(m, to: &alone) }

@@ -111,16 +111,22 @@ func detect(_ text: String, cells: [Cell] = [], minimum: Confidence = .medium) t
         #expect(try names(["Pupil", "Class"], ["Kirk, Jessica", "10RW"]) == ["Kirk, Jessica counted"])
         #expect(try names(["Name", "Attendance %", "Notes"], ["Ahmed, Arjun", "65.5", "Letter 2 sent"]) == ["Ahmed, Arjun counted"])
         #expect(try names(["Employee", "Days absent", "Reason"], ["Sarah Whitworth", "4", "Back pain"]) == ["Sarah Whitworth counted"])
-        // A staff directory, a meeting's attendance list, a training log: a row that gives the
-        // person's job names them in a work role.
-        #expect(try names(["Name", "Job title", "Team", "Extension"], ["Sarah Whitworth", "Head of Year 10", "Pastoral", "2214"])
-            == ["Sarah Whitworth work_role"])
-        #expect(try names(["Name", "Role", "Present"], ["Gareth Lomas", "DSL", "Yes"]) == ["Gareth Lomas work_role"])
+        // A training log, a sickness list with roles, a meeting's attendance list: a row that
+        // gives the person's job names them in a work role; a pupil's "role" is no job.
         #expect(try names(["Staff member", "Role", "Prevent"], ["Tom Rennie", "Teacher", "Y"]) == ["Tom Rennie work_role"])
-        // Without a job, a list of people is about them: an alumni list.
+        #expect(try names(["Employee", "Job title", "Team"], ["Sarah Whitworth", "Head of Year 10", "Pastoral"]) == ["Sarah Whitworth work_role"])
+        #expect(try names(["Name", "Role", "Mobile"], ["Lacey Ward", "Pupil", "07911 123456"]) == ["Lacey Ward counted"])
+        // A bare Name column names a person only as "Surname, Forename" or beside another of
+        // their values: a directory of names and jobs, rooms, courses, software are not people's.
+        #expect(try names(["Name", "Role", "Present"], ["Gareth Lomas", "DSL", "Yes"]).isEmpty)
+        #expect(try names(["Name", "Capacity"], ["Lecture Theatre", "120"]).isEmpty)
         #expect(try names(["Name", "Email"], ["Amy Hart", "amy.hart@gmail.com"]) == ["Amy Hart counted"])
+        #expect(try names(["Name", "Role", "Email"], ["Amy Hart", "Governor", "amy.hart@gmail.com"]) == ["Amy Hart work_role"])
         // A subject's column names them whatever else the row holds.
         #expect(try names(["Student name", "Role"], ["Amira Khan", "Form rep"]) == ["Amira Khan counted"])
+        // A name inside another cell (a concern's details) is the pupil's, job column or not.
+        #expect(try names(["Reported by", "Role", "Details"], ["Tom Oakes", "Form tutor", "Referral - Kai Brooks - disclosed self-harm"])
+            == ["Kai Brooks counted"])
         // Headers that hold a name word but are not name columns.
         #expect(try names(["Pupil premium", "Tutor name", "Course name"], ["Free School Meals", "Sarah Whitworth", "Business Studies"]).isEmpty)
     }
@@ -141,12 +147,12 @@ func detect(_ text: String, cells: [Cell] = [], minimum: Confidence = .medium) t
             detector.detect(TextChunk(text: Array(text.utf8), firstLine: 1, cells: cells), into: &out)
             return out.filter { $0.typeId == "person.name" }.map { "\($0.value) \($0.exemption?.rawValue ?? "counted")" }
         }
-        #expect(names(["Name", "Role"], ["Gareth Lomas", "DSL"]) == ["Gareth Lomas work_role"])
-        #expect(names(["Name", "Role"], ["Tom Rennie", "Teacher"]) == ["Tom Rennie work_role"])
-        #expect(names(["Name", "Email"], ["Amy Hart", "amy.hart@gmail.com"]) == ["Amy Hart counted"])
-        #expect(names(["Name", "Email"], ["Ben Hart", "ben.hart@gmail.com"]) == ["Ben Hart counted"])
-        #expect(names(["Name", "Role", "Present"], ["Gareth Lomas", "DSL", "Yes"]) == ["Gareth Lomas work_role"])
-        #expect(names(["Name", "Role"], ["Tom Rennie", "Teacher"]) == ["Tom Rennie work_role"])
+        #expect(names(["Staff member", "Role"], ["Gareth Lomas", "DSL"]) == ["Gareth Lomas work_role"])
+        #expect(names(["Staff member", "Role"], ["Tom Rennie", "Teacher"]) == ["Tom Rennie work_role"])
+        #expect(names(["Staff member", "Email"], ["Amy Hart", "amy.hart@gmail.com"]) == ["Amy Hart counted"])
+        #expect(names(["Staff member", "Email"], ["Ben Hart", "ben.hart@gmail.com"]) == ["Ben Hart counted"])
+        #expect(names(["Staff member", "Role", "Present"], ["Gareth Lomas", "DSL", "Yes"]) == ["Gareth Lomas work_role"])
+        #expect(names(["Staff member", "Role"], ["Tom Rennie", "Teacher"]) == ["Tom Rennie work_role"])
     }
 
     @Test func contextRaisesConfidence() throws {

@@ -80,10 +80,9 @@ func makeHostile(_ dir: URL, lineMB: Int? = nil) throws {
         #expect(entry("random.bin")?.findings.isEmpty == true)
         #expect(entry("random.bin")?.reasons.map(\.rule) == ["not_read"])
         // Numbers past what their format allows are held, and the rest of the file is read.
-        // (The sheet's first column is a Name column: its name is found too.)
-        for (name, values) in [("long-ref.xlsx", ["Ava Reid", "AB 12 34 56 C"]), ("huge-numbers.rtf", ["AB 12 34 56 C"])] {
+        for name in ["long-ref.xlsx", "huge-numbers.rtf"] {
             #expect(entry(name)?.outcome == .scanned, "\(name)")
-            #expect(entry(name)?.findings.map { $0.value } == values, "\(name)")
+            #expect(entry(name)?.findings.map { $0.value } == ["AB 12 34 56 C"], "\(name)")
         }
         // Nested past the HTML parser's depth: what came before is searched, the rest reported.
         #expect(kind("deep.html") == .limitExceeded)
@@ -231,11 +230,12 @@ func makeHostile(_ dir: URL, lineMB: Int? = nil) throws {
         func entry(_ name: String) -> FileRecord? { files.first { $0.path.display.hasSuffix("/numbers/" + name) } }
 
         // A date cell holding no date that Excel can show: the cell is kept as a number, and the
-        // name before it and the NI number after it are found.
+        // NI number in the next cell is found (the example number is the row's only other value,
+        // so the Name cell before it names no one).
         for tag in ["1e300", "nan", "inf", "int64max", "below-2-63"] {
             for name in ["date-\(tag).xlsx", "date-\(tag).xls"] {
                 #expect(entry(name)?.outcome == .scanned, "\(name)")
-                #expect(entry(name)?.findings.map { $0.value } == ["Ava Reid", "AB 12 34 56 C"], "\(name)")
+                #expect(entry(name)?.findings.map { $0.value } == ["AB 12 34 56 C"], "\(name)")
             }
         }
         // Sector chains that loop, or a stream longer than the file: corrupt, with the reason,
