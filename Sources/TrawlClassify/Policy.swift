@@ -174,9 +174,10 @@ package struct FindingTally: Sendable {
     package fileprivate(set) var findings: [Finding] = []
     /// By type, in the order first met: a file holds a few types, so a look along the list costs
     /// less than hashing the type of every finding.
-    /// Each type also carries its level, whether it identifies a person and whether a person has
-    /// one value of it (`Classifier.onePerPerson`), worked out when first met.
-    fileprivate var countsByType: [(type: String, count: Int, level: Level, identifies: Bool, oneEach: Bool)] = []
+    /// Each type also carries its level, whether it identifies a person, whether a person has
+    /// one value of it (`Classifier.onePerPerson`) and whether no two people share one
+    /// (`Classifier.uniquePerPerson`), worked out when first met.
+    fileprivate var countsByType: [(type: String, count: Int, level: Level, identifies: Bool, oneEach: Bool, unique: Bool)] = []
     /// By entry of `countsByType`: digests of that type's identifying values (normalised,
     /// `valueDigest`), for the aggregate rule: 8 bytes a value rather than its text. Two values
     /// sharing a 64-bit digest among millions is vanishingly unlikely, and would only count them
@@ -233,6 +234,14 @@ package struct FindingTally: Sendable {
         return best
     }
 
+    /// Settles the lists of distinct values (`DistinctValues.settle`): classifying an entry asks
+    /// their counts several times.
+    fileprivate mutating func settle() {
+        for i in digests.indices { digests[i].settle() }
+        rows.settle()
+        rowsWithUniqueIdentifier.settle()
+    }
+
     fileprivate mutating func keep(_ finding: consuming Finding) {
         if findings.count < limit {
             findings.append(consume finding)
@@ -278,7 +287,6 @@ package struct Classifier: Sendable {
             tally.namesOrganisation = true
             return
         }
-        var m = m
         if !policy.workDomains.isEmpty, m.exemption == nil, m.typeId == "email", isWorkAddress(m.value) {
             m.exemption = .workAddress
             m.evidence.append(Evidence.workAddress)
@@ -302,22 +310,23 @@ package struct Classifier: Sendable {
             tally.keep(Finding(match: m, level: nil, decision: decision))
             return
         }
-        let l: Level, identifies: Bool, oneEach: Bool, entry: Int
+        let l: Level, identifies: Bool, oneEach: Bool, unique: Bool, entry: Int
         if let i = tally.countsByType.firstIndex(where: { $0.type == m.typeId }) {
             tally.countsByType[i].count += 1
-            (l, identifies, oneEach, entry) = (tally.countsByType[i].level, tally.countsByType[i].identifies,
-                                               tally.countsByType[i].oneEach, i)
+            (l, identifies, oneEach, unique, entry) = (tally.countsByType[i].level, tally.countsByType[i].identifies,
+                                                       tally.countsByType[i].oneEach, tally.countsByType[i].unique, i)
         } else {
             (l, identifies, entry) = (policy.level(ofType: m.typeId), Self.isIdentifier(m.typeId), tally.countsByType.count)
             oneEach = identifies && Self.onePerPerson.contains(m.typeId)
-            tally.countsByType.append((m.typeId, 1, l, identifies, oneEach))
+            unique = Self.uniquePerPerson.contains(m.typeId)
+            tally.countsByType.append((m.typeId, 1, l, identifies, oneEach, unique))
             tally.digests.append(DistinctValues())
         }
         if identifies { tally.digests[entry].add(Self.valueDigest(m.normalized)) }
         if oneEach, let cell = m.location.cell {
             let row = Self.rowDigest(part: m.location.part, cell: cell)
             tally.rows.add(row)
-            if Self.uniquePerPerson.contains(m.typeId) { tally.rowsWithUniqueIdentifier.add(row) }
+            if unique { tally.rowsWithUniqueIdentifier.add(row) }
         }
         tally.level = max(tally.level ?? l, l)
         tally.keep(Finding(match: m, level: l, decision: decision))
@@ -455,6 +464,7 @@ package struct Classifier: Sendable {
     /// otherwise.
     package func classify(_ tally: FindingTally, path: String, photograph: Bool = false) -> Classification {
         var tally = tally
+        tally.settle()
         if !tally.unattributed.isEmpty {
             let pending = tally.unattributed
             tally.unattributed = []
@@ -468,6 +478,7 @@ package struct Classifier: Sendable {
         }
         if Self.isAboutAnExamplePerson(tally) { Self.takeValuesAsExamples(&tally) }
         if tally.namesOrganisation && !Self.namesAPerson(tally) { Self.takeContactsForTheOrganisation(&tally) }
+        tally.settle()
         var c = classifyTally(tally, path: path)
         c.omitted = tally.omitted.map { OmittedFindings(type: $0.key.type, level: $0.key.level, count: $0.value) }
             .sorted { ($0.type, $0.level?.rawValue ?? "") < ($1.type, $1.level?.rawValue ?? "") }
@@ -500,7 +511,7 @@ package struct Classifier: Sendable {
                                   reasons: [LevelReason(rule: "default", level: policy.defaultFileLevel, detail: "no personal data found")], markings: markings)
         }
         var fileLevel = found
-        for (type, count, level, _, _) in countsByType.sorted(by: { $0.type < $1.type }) {
+        for (type, count, level, _, _, _) in countsByType.sorted(by: { $0.type < $1.type }) {
             reasons.append(LevelReason(rule: Self.rule(forType: type), level: level, detail: "\(count) × \(type)"))
         }
         if let a = policy.aggregate, let people, people.count >= a.threshold {
@@ -553,9 +564,16 @@ struct DistinctValues: Sendable {
 
     /// The number of distinct digests added.
     var count: Int {
+        if compacted == digests.count { return compacted }
         var copy = self
         copy.compact()
         return copy.digests.count
+    }
+
+    /// Sorts the digests and drops repeats now, so that `count` is read without a copy sorted
+    /// each time it is asked, until more are added.
+    mutating func settle() {
+        if compacted != digests.count { compact() }
     }
 
     private mutating func compact() {

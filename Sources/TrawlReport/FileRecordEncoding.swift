@@ -240,12 +240,13 @@ struct JSONBytes: ~Copyable {
     mutating func field(_ k: StaticString, _ value: Int) { key(k); int(value) }
 
     /// A JSON array of `items`, each written by `element`.
-    mutating func array<Element>(_ items: [Element], _ element: (inout JSONBytes, borrowing Element) -> Void) {
+    mutating func array<Items: RandomAccessCollection>(_ items: Items, _ element: (inout JSONBytes, borrowing Items.Element) -> Void)
+        where Items.Index == Int {
         byte(91)
         // By index, each element read in place: a for-in loop copies every element out (a
         // finding record's strings retained and released once more per finding).
         for i in items.indices {
-            if i > 0 { byte(44) }
+            if i > items.startIndex { byte(44) }
             element(&self, items[i])
         }
         byte(93)

@@ -323,14 +323,21 @@ package final class ReportWriter: ReportSink, Sendable {
             { j in Self.writeBelowRoot(path, isText: pathIsText, placed: placed, to: &j) }
         }
         return record.writeLine(to: &j, belowRoot: belowRoot) { j in
-            j.array(findings) { j, f in
-                FindingRecord.write(
-                    to: &j, confidence: f.match.confidence, decision: f.decision.map(DecisionRecord.init), evidence: f.match.evidence,
-                    exempt: f.match.exemption,
-                    fingerprint: { j in key.writeFingerprint(type: f.match.typeId, normalized: f.match.normalized, to: &j) },
-                    level: f.level, location: f.match.location,
-                    masked: { j in Masking.write(f.match.value, style: f.match.mask, to: &j) },
-                    pattern: f.match.patternId, type: f.match.typeId, value: showValues ? f.match.value : nil)
+            // Each finding read through a pointer: the closures that write its fingerprint and
+            // masked value, given the finding itself, captured a copy of it (retaining each of
+            // its strings) for every finding.
+            findings.withUnsafeBufferPointer { findings in
+                j.array(findings.indices) { j, i in
+                    let f = findings.baseAddress! + i
+                    FindingRecord.write(
+                        to: &j, confidence: f.pointee.match.confidence, decision: f.pointee.decision.map(DecisionRecord.init),
+                        evidence: f.pointee.match.evidence, exempt: f.pointee.match.exemption,
+                        fingerprint: { j in key.writeFingerprint(type: f.pointee.match.typeId, normalized: f.pointee.match.normalized, to: &j) },
+                        level: f.pointee.level, location: f.pointee.match.location,
+                        masked: { j in Masking.write(f.pointee.match.value, style: f.pointee.match.mask, to: &j) },
+                        pattern: f.pointee.match.patternId, type: f.pointee.match.typeId,
+                        value: showValues ? f.pointee.match.value : nil)
+                }
             }
         }
     }
