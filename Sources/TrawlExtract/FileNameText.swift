@@ -13,7 +13,12 @@ extension Extraction {
     /// "n000123") names no one, and is not searched (most of a tree of small files).
     package static func fileNameChunk(_ name: [UInt8]) -> TextChunk? {
         var base = name.split(separator: 47, omittingEmptySubsequences: false).last ?? name[...]
-        if let dot = base.lastIndex(of: 46), dot > base.startIndex, base.endIndex - dot <= 6 { base = base[..<dot] }
+        // An extension is a few letters and digits after the last dot ("docx", "7z"); "Mr J. Lim"
+        // ends in a name.
+        if let dot = base.lastIndex(of: 46), dot > base.startIndex, base.endIndex - dot <= 6,
+           base[(dot + 1)...].allSatisfy({ ($0 | 32) >= 97 && ($0 | 32) <= 122 || ($0 >= 48 && $0 <= 57) }) {
+            base = base[..<dot]
+        }
         var words = 0, run = 0
         for b in base {
             if (b | 32) >= 97 && (b | 32) <= 122 {

@@ -221,6 +221,29 @@ func text(_ c: [TextChunk]) -> String { c.map { String(decoding: $0.text, as: UT
         }
     }
 
+    /// A file's name is searched as its title: without its folder and extension, underscores
+    /// read as spaces; a name of one word is not searched; a person's name counts where it opens
+    /// the title or follows a dash or colon.
+    @Test func aFileNameIsReadAsItsTitle() {
+        func title(_ name: String) -> String? { Extraction.fileNameChunk(Array(name.utf8)).map { String(decoding: $0.text, as: UTF8.self) } }
+        #expect(title("HR/References/Reference - Priya Nair - draft v3.docx") == "Reference - Priya Nair - draft v3")
+        #expect(title("Case_notes_Ama_Jones.txt") == "Case notes Ama Jones")
+        #expect(title("Reference - Mr J. Lim") == "Reference - Mr J. Lim")
+        #expect(title("tree/d00/n000123.txt") == nil)
+        #expect(title("IMG_1234.jpg") == nil)
+        func counts(_ name: String, _ value: String) -> Bool {
+            guard let chunk = Extraction.fileNameChunk(Array(name.utf8)),
+                  let at = ByteSearch.first(Array(value.utf8), in: chunk.text) else { return false }
+            let m = Match(typeId: "person.name", patternId: "person.name.subject", value: value, normalized: value.lowercased(),
+                          confidence: .medium, evidence: [], exemption: nil, location: Location(offset: at.lowerBound), mask: .keepEnds)
+            return Extraction.countsInFileName(m, in: chunk)
+        }
+        #expect(counts("Reference - Priya Nair - draft v3.docx", "Priya Nair"))
+        #expect(counts("Megan Tully - review notes.txt", "Megan Tully"))
+        #expect(counts("Referral: Kai Brooks.pdf", "Kai Brooks"))
+        #expect(!counts("Notes on Jane Eyre.docx", "Jane Eyre"))
+    }
+
     /// A Markdown pipe table in notes: each row a record its header labels; the lines around it
     /// prose, on their own line numbers. Pipes in prose make no table.
     @Test func pipeTablesInTextAreReadAsRows() throws {
