@@ -38,15 +38,26 @@ final class NameColumnRows: ChunkPass {
     /// so the comparison is quick): reading each label's words again for every row cost more
     /// than the rest of the pass.
     private var lastRow: (labels: [String?], givesJob: Bool) = ([], false)
+    /// What each column label met is: a generic name column, and of them a bare one. Kept for
+    /// the same reason: every name cell of a register asks it of the same label.
+    private var kinds: [String: (generic: Bool, bare: Bool)] = [:]
+
+    private func kind(_ label: String) -> (generic: Bool, bare: Bool) {
+        if let known = kinds[label] { return known }
+        let k = (FieldValue.label(label.utf8, isOneOf: Self.genericColumns), FieldValue.label(label.utf8, isOneOf: Self.bareColumns))
+        if kinds.count >= 1024 { kinds.removeAll(keepingCapacity: true) }
+        kinds[label] = k
+        return k
+    }
 
     func apply(to found: inout [Detector.Found], chunk: TextChunk) {
         guard !chunk.cells.isEmpty, found.indices.contains(where: { found[$0].match.typeId == "person.name" }) else { return }
         var keep = [Bool](repeating: true, count: found.count)
         var jobChecked = false, inWorkRole = false
         for i in found.indices where found[i].match.typeId == "person.name" && found[i].match.exemption == nil {
-            guard let column = found[i].match.location.column, FieldValue.label(column.utf8, isOneOf: Self.genericColumns),
+            guard let column = found[i].match.location.column, case let k = kind(column), k.generic,
                   let cell = chunk.cells.first(where: { $0.range.lowerBound == found[i].offset && $0.label == column }) else { continue }
-            if FieldValue.label(column.utf8, isOneOf: Self.bareColumns), !chunk.text[cell.range].contains(44),
+            if k.bare, !chunk.text[cell.range].contains(44),
                !found.indices.contains(where: { $0 != i && found[$0].category == .personal && found[$0].match.exemption == nil }) {
                 keep[i] = false
                 continue
