@@ -287,14 +287,6 @@ package struct Classifier: Sendable {
             tally.namesOrganisation = true
             return
         }
-        if !policy.workDomains.isEmpty, m.exemption == nil, m.typeId == "email", isWorkAddress(m.value) {
-            m.exemption = .workAddress
-            m.evidence.append(Evidence.workAddress)
-        }
-        if m.exemption == nil, !policy.ownDetails.isEmpty, policy.ownDetails.contains(type: m.typeId, normalized: m.normalized) {
-            m.exemption = .organisation
-            m.evidence.append(Evidence.ownDetails)
-        }
         let decision = decide(m)
         if m.needsPerson {
             if tally.unattributed.count < tally.limit { tally.unattributed.append((m, decision)) }
@@ -330,13 +322,6 @@ package struct Classifier: Sendable {
         }
         tally.level = max(tally.level ?? l, l)
         tally.keep(Finding(match: m, level: l, decision: decision))
-    }
-
-    /// Whether an address's domain (after its last "@", in any case) is one of the policy's
-    /// `work_domains`: exactly, not a subdomain (students.college.ac.uk is the students' own).
-    private func isWorkAddress(_ address: String) -> Bool {
-        guard let at = address.lastIndex(of: "@") else { return false }
-        return policy.workDomains.contains(address[address.index(after: at)...].lowercased())
     }
 
     /// FNV-1a, 64 bits, over a value: a digest for counting distinct values, which needs no key

@@ -122,9 +122,10 @@ struct ExamplesInText: ChunkPass {
 }
 
 /// An address at one of the organisation's own email domains (the policy's `work_domains`,
-/// exactly that domain) is a member of staff's work address: contact details in a work role,
-/// counted towards nothing (docs/policy.md). Marked here, before `RoleMailboxLines` looks for
-/// the landlines given with it.
+/// exactly that domain, in any case: students.college.ac.uk is the students' own) is a member of
+/// staff's work address: contact details in a work role, counted towards nothing
+/// (docs/policy.md). Marked here, the one place, before `RoleMailboxLines` looks for the
+/// landlines given with it; the scanner's detectors are made with the policy's domains.
 struct WorkAddresses: ChunkPass {
     let domains: Set<String>
 
@@ -140,7 +141,8 @@ struct WorkAddresses: ChunkPass {
 }
 
 /// The organisation's own postcodes, landlines and bank accounts, as the policy declares them
-/// (`own_details`): the organisation's wherever they appear, counted towards nothing.
+/// (`own_details`): the organisation's wherever they appear, counted towards nothing. Marked
+/// before the record passes, so that the duty phone in guidance is no person's identifier.
 struct OwnDetailsPass: ChunkPass {
     let details: OwnDetails
 

@@ -3,8 +3,8 @@
 // one of them appears (a letterhead, an invoice's "pay to", a published page, a letter to a
 // student) it is the organisation's, not a person's: shown as exempt `organisation`, counted
 // towards nothing. Only the site knows these values; without the setting nothing changes. Held
-// here, beside the model, because detection needs them too: a paragraph whose only identifier is
-// the organisation's own number is not a record about a person.
+// here, beside the model: the policy reads them and detection applies them, so that a paragraph
+// whose only identifier is the organisation's own number is no record about a person.
 import Foundation
 
 package struct OwnDetails: Sendable {

@@ -206,56 +206,37 @@ func match(_ type: String, _ value: String, exempt: Exemption? = nil, marking: B
         #expect(strict.classify([match("email", "a@b.com")], path: "/x").level == .confidential)
     }
 
-    /// A staff directory: work addresses at the organisation's own domain are a work role's
-    /// contact details; an address at another domain, or a subdomain, is a person's as before.
-    @Test func workAddressesAtTheOrganisationsDomainsCountTowardsNothing() throws {
-        func policy(_ line: String) throws -> Classifier {
-            let text = try String(contentsOfFile: policyPath, encoding: .utf8).replacingOccurrences(of: "work_domains: []", with: line)
+    /// What only the site knows, as its policy file says it: its staff domains (exact, any case)
+    /// and its own postcodes, landlines (a block by a trailing "*") and bank accounts (either
+    /// form of a UK account matches the other). Detection applies them (DetectTests).
+    @Test func aPolicyDeclaresTheOrganisationsDomainsAndDetails() throws {
+        func policy(_ lines: String) throws -> Policy {
+            let text = try String(contentsOfFile: policyPath, encoding: .utf8).replacingOccurrences(of: "work_domains: []", with: lines)
             let file = FileManager.default.temporaryDirectory.appendingPathComponent("policy-\(UUID()).yaml")
             try Data(text.utf8).write(to: file)
             defer { try? FileManager.default.removeItem(at: file) }
-            return Classifier(policy: try Policy.load(path: file.path))
-        }
-        let site = try policy("work_domains: [harrowgateskills.co.uk]")
-        let directory = site.classify([match("email", "Louise.Ackroyd@HarrowgateSkills.co.uk"), match("email", "luke.ahmed@harrowgateskills.co.uk")], path: "/x")
-        #expect(directory.level == .internal)
-        #expect(directory.findings.map(\.match.exemption) == [.workAddress, .workAddress])
-        #expect(site.classify([match("email", "amy.hart@students.harrowgateskills.co.uk")], path: "/x").level == .restricted)
-        #expect(site.classify([match("email", "amy.hart@gmail.com")], path: "/x").level == .restricted)
-        // Without the setting, a work address is an email address like any other.
-        #expect(classifier.classify([match("email", "luke.ahmed@harrowgateskills.co.uk")], path: "/x").level == .restricted)
-        #expect(throws: PolicyError.self) { try policy("work_domains: [\"staff@harrowgateskills.co.uk\"]") }
-    }
-
-    /// An invoice to a student that carries the centre's own address, switchboard, a direct line
-    /// in its block and its bank account: the organisation's, wherever written; the student's
-    /// own details count as before.
-    @Test func theOrganisationsOwnDetailsCountTowardsNothing() throws {
-        func policy(_ lines: String) throws -> Classifier {
-            let text = try String(contentsOfFile: policyPath, encoding: .utf8) + "\n" + lines + "\n"
-            let file = FileManager.default.temporaryDirectory.appendingPathComponent("policy-\(UUID()).yaml")
-            try Data(text.utf8).write(to: file)
-            defer { try? FileManager.default.removeItem(at: file) }
-            return Classifier(policy: try Policy.load(path: file.path))
+            return try Policy.load(path: file.path)
         }
         let site = try policy("""
+            work_domains: [HarrowgateSkills.co.uk]
             own_details:
               postcodes: [NG2 3HW]
               phones: ["0115 857 34*", "0114 299 6100"]
               bank_accounts: ["20-17-68 73914062"]
             """)
-        let own = [match("uk.postcode", "NG23HW"), match("uk.phone", "+44 (0)115 857 3440"), match("uk.phone", "01142996100"),
-                   match("uk.bank.account", "201768ACCOUNT73914062")]
-        let invoice = site.classify(own, path: "/x")
-        #expect(invoice.level == .internal)
-        #expect(invoice.findings.map(\.match.exemption) == Array(repeating: .organisation, count: 4))
-        // The student's postcode, a number outside the block, another account: counted.
-        #expect(site.classify([match("uk.postcode", "NG75DX")], path: "/x").level == .restricted)
-        #expect(site.classify([match("uk.phone", "01158573500")], path: "/x").level == .restricted)
-        #expect(site.classify([match("uk.bank.account", "201768ACCOUNT11112222")], path: "/x").level == .confidential)
-        // Without the setting, they count as any other.
-        #expect(classifier.classify(own, path: "/x").level == .confidential)
+        #expect(site.workDomains == ["harrowgateskills.co.uk"])
+        let own = site.ownDetails
+        #expect(own.contains(type: "uk.postcode", normalized: "NG23HW"))
+        #expect(own.contains(type: "uk.phone", normalized: "4401158573440"))  // +44 (0)115 857 3440, in the block
+        #expect(own.contains(type: "uk.phone", normalized: "01142996100"))
+        #expect(own.contains(type: "uk.bank.account", normalized: "201768ACCOUNT73914062"))
+        #expect(own.contains(type: "iban", normalized: "GB33BUKB20176873914062"))  // the same account as an IBAN
+        #expect(!own.contains(type: "uk.postcode", normalized: "NG75DX"))
+        #expect(!own.contains(type: "uk.phone", normalized: "01158573500"))
+        #expect(!own.contains(type: "uk.bank.account", normalized: "201768ACCOUNT11112222"))
+        #expect(try policy("work_domains: []").ownDetails.isEmpty)
+        #expect(throws: PolicyError.self) { try policy("work_domains: [\"staff@harrowgateskills.co.uk\"]") }
         #expect(throws: PolicyError.self) { try policy("own_details:\n  postcodes: [\"not a postcode\"]") }
-        #expect(throws: PolicyError.self) { try policy("own_details:\n  phones: [\"0115\"]") }
+        #expect(throws: PolicyError.self) { try policy("own_details:\n  phones: [\"0116*\"]") }
     }
 }

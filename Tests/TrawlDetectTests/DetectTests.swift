@@ -131,6 +131,35 @@ func detect(_ text: String, cells: [Cell] = [], minimum: Confidence = .medium) t
         #expect(try names(["Pupil premium", "Tutor name", "Course name"], ["Free School Meals", "Sarah Whitworth", "Business Studies"]).isEmpty)
     }
 
+    /// The site's own domains and details, as the scanner's detectors are made with them: a staff
+    /// directory's work addresses and the landline on their line are a work role's; the centre's
+    /// own postcode, number and account are the organisation's, and the duty phone in guidance
+    /// ties no special-category word to a person; a subdomain, a personal address, another
+    /// postcode and a mobile under a home column count as before.
+    @Test func theSitesOwnDomainsAndDetailsCountTowardsNothing() throws {
+        let (_, set) = try loadPatterns()
+        let details = try JSONDecoder().decode(OwnDetails.File.self, from: Data("""
+            {"postcodes": ["NG2 3HW"], "phones": ["0115 857 34*", "07956 210448"], "bank_accounts": ["20-17-68 73914062"]}
+            """.utf8))
+        let detector = Detector(set, workDomains: ["harrowgateskills.co.uk"], ownDetails: try OwnDetails(details))
+        func exemptions(_ text: String) -> [String: String] {
+            var out: [Match] = []
+            detector.detect(TextChunk(text: Array(text.utf8), firstLine: 1), into: &out)
+            return Dictionary(out.map { ($0.value, $0.exemption?.rawValue ?? ($0.needsPerson ? "needs a person" : "counted")) }) { a, _ in a }
+        }
+        let directory = exemptions("Email: Louise.Ackroyd@HarrowgateSkills.co.uk | Tel: 01484 438 201\nEmail: amy.hart@students.harrowgateskills.co.uk")
+        #expect(directory["Louise.Ackroyd@HarrowgateSkills.co.uk"] == "work_address")
+        #expect(directory["01484 438 201"] == "work_address")
+        #expect(directory["amy.hart@students.harrowgateskills.co.uk"] == "counted")
+        let invoice = exemptions("Pay to: Meadow Lane, Nottingham NG2 3HW, tel 0115 857 3440, sort code 20-17-68 account 73914062.\nBill to: 4 Elm Road, Nottingham NG7 5DX")
+        #expect(invoice["NG2 3HW"] == "organisation")
+        #expect(invoice["0115 857 3440"] == "organisation")
+        #expect(invoice["NG7 5DX"] == "counted")
+        let guidance = exemptions("If a student talks of self-harm, call the duty phone 07956 210448 at once.")
+        #expect(guidance["07956 210448"] == "organisation")
+        #expect(guidance["self-harm"] == "needs a person")
+    }
+
     /// One worker's detector reads row after row, of one table and then of another: whether a
     /// row gives its person's job follows each row's own labels.
     @Test func aRowGivesAJobByItsOwnLabels() throws {
