@@ -847,7 +847,7 @@ def mail(s):
         doc.merge(att)
         s.add(f"mail/hr-inbox/sickness-selfcert-{i:03d}.eml",
               eml(f"{manager} <{doc.n('email', manager.lower().replace(' ', '.').replace(chr(39), '') + '@' + DOMAIN)}>", doc.n("email", "hr@" + DOMAIN),
-                  f"Self cert - {first} {last}", "Mon, 13 Oct 2025 09:02:00 +0100", body, [("selfcert.docx", DOCX_MIME, attachment)]),
+                  f"Self cert - {doc.v('person.name', f'{first} {last}')}", "Mon, 13 Oct 2025 09:02:00 +0100", body, [("selfcert.docx", DOCX_MIME, attachment)]),
               doc, "email with a sickness self-certification attached: health reason of a named employee",
               members=["selfcert.docx: Confidential (health reason with name and date of birth)"])
     doc = Doc()
@@ -864,7 +864,7 @@ def archives(s):
     for i in range(3):
         d = Doc()
         first, last = p.name()
-        lines = [f"Leaver: {first} {last}", f"ULN: {d.v('uk.uln', p.uln())}", f"Destination: {r.choice(['Apprenticeship', 'University', 'Employment', 'NEET'])}",
+        lines = [f"Leaver: {d.v('person.name', f'{first} {last}')}", f"ULN: {d.v('uk.uln', p.uln())}", f"Destination: {r.choice(['Apprenticeship', 'University', 'Employment', 'NEET'])}",
                  f"Home postcode: {d.v('uk.postcode', p.address()[2])}"]
         parts.append((f"leavers/{last.replace(' ', '').replace(chr(39), '')}.txt", text("", lines).encode()))
         members.append(f"leavers/{last}.txt: Restricted")

@@ -209,6 +209,9 @@ package struct FindingTally: Sendable {
 
     package init(limit: Int = .max) { self.limit = limit }
 
+    /// How many findings of the type have been counted towards the level (exempt ones are not).
+    package func counted(type: String) -> Int { countsByType.first { $0.type == type }?.count ?? 0 }
+
     /// Nothing found: no finding, listed or not, and no marking.
     package var isEmpty: Bool { findings.isEmpty && omitted.isEmpty && markings.isEmpty && unattributed.isEmpty }
 

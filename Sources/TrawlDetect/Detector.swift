@@ -44,6 +44,8 @@ package final class Detector {
     private let sink = MatchSink()
     /// The passes over a chunk's matches, in order.
     private let passes: [any ChunkPass]
+    /// The set's names gazetteer, for reading an entry's prose (`ProseNames`).
+    package var gazetteer: NameGazetteer? { self.set.gazetteer }
 
     /// `workDomains` and `ownDetails`: the policy's own email domains (`work_domains`), whose
     /// addresses are staff's work addresses, and the organisation's own postcodes, landlines and

@@ -134,6 +134,8 @@ package final class PatternSet: Sendable {
     let unions: [CompiledPattern]
     /// By pattern index: the index of its group's alternation in `unions`, if it is in a group.
     let unionOf: [Int?]
+    /// The names gazetteer, when the library has one: names in prose (`ProseNames`).
+    package let gazetteer: NameGazetteer?
 
     /// Compiles every pattern of the library.
     /// - Throws: `PatternProblem` naming the pattern whose regex does not compile or whose
@@ -189,6 +191,7 @@ package final class PatternSet: Sendable {
         hasFieldLabels = out.map { !$0.fieldLabels.isEmpty }
         literals = inPass.isEmpty ? nil : try? LiteralSet(literalTexts.prefix(inPass.count).map { Array($0.utf8) }, caseless: true)
         (unions, unionOf) = Self.unions(out, sources: sources)
+        gazetteer = library.names.map { NameGazetteer(given: $0.given, surnames: $0.surnames) }
     }
 
     /// Groups the patterns that are searched in the same windows and compiles each group of two

@@ -1,10 +1,11 @@
 // Personal names where a document says whose it is: the subject of case notes, a reference or a
 // referral ("Case notes: Ama Jones", "Reference for Grace Reid"), a person's field on a form or
 // record ("Student: Yasmin Patel", "Employee name: Liam Patel") and a letter's salutation
-// ("Dear Ms Reid"), a table's name column. Trawl ships no gazetteer of names: the context says a
+// ("Dear Ms Reid"), a table's name column. These need no list of names: the context says a
 // person is named, and the validator refuses what is a role, a team, a place or a course rather
 // than a person. Names in a work role in prose (attendees, authors, signatories, "From:") have no
-// such context and are not found; in a table, `NameColumnRows` tells them apart.
+// such context and are not found; in a table, `NameColumnRows` tells them apart. The person a
+// document's prose is about is found by the names gazetteer (`ProseNames`).
 import Foundation
 import TrawlModel
 

@@ -275,11 +275,19 @@ package struct PatternLibrary: Sendable {
     package var patterns: [PatternDefinition]
     /// (file name, bytes) of every file read, in name order: the input to the pattern set's identity.
     package var sources: [(name: String, bytes: [UInt8])]
+    /// The names gazetteer (`names/given-names.txt` and `names/surnames.txt`), as the files'
+    /// bytes: one lower-case name a line, " word" after a name that is also an English word.
+    /// Nil when the directory has no `names` folder: no name is then known in prose.
+    package var names: (given: [UInt8], surnames: [UInt8])?
 
     private struct File: Decodable { var patterns: [PatternDefinition] }
 
-    /// Loads every `*.yaml` file in `directory` except `policy.yaml`.
-    /// - Throws: `PatternProblem` for an unreadable or invalid file, a duplicate id or a bad field.
+    /// Where the gazetteer lies in a pattern directory.
+    package static let gazetteerFiles = (given: "names/given-names.txt", surnames: "names/surnames.txt")
+
+    /// Loads every `*.yaml` file in `directory` except `policy.yaml`, and the names gazetteer.
+    /// - Throws: `PatternProblem` for an unreadable or invalid file, a duplicate id or a bad field,
+    ///   or a gazetteer with one of its two files missing.
     package static func load(directory: String) throws(PatternProblem) -> PatternLibrary {
         let fm = FileManager.default
         guard let names = try? fm.contentsOfDirectory(atPath: directory) else {
@@ -311,7 +319,21 @@ package struct PatternLibrary: Sendable {
         if patterns.isEmpty {
             throw PatternProblem(severity: .error, source: directory, patternId: nil, message: "no patterns found")
         }
-        return PatternLibrary(patterns: patterns, sources: sources)
+        let given = fm.contents(atPath: directory + "/" + gazetteerFiles.given)
+        let surnames = fm.contents(atPath: directory + "/" + gazetteerFiles.surnames)
+        var gazetteer: (given: [UInt8], surnames: [UInt8])?
+        switch (given, surnames) {
+        case let (given?, surnames?):
+            gazetteer = (Array(given), Array(surnames))
+            sources.append((gazetteerFiles.given, Array(given)))
+            sources.append((gazetteerFiles.surnames, Array(surnames)))
+        case (nil, nil):
+            gazetteer = nil
+        default:
+            throw PatternProblem(severity: .error, source: "names", patternId: nil,
+                                 message: "the names gazetteer needs both \(gazetteerFiles.given) and \(gazetteerFiles.surnames)")
+        }
+        return PatternLibrary(patterns: patterns, sources: sources, names: gazetteer)
     }
 
     /// Lint rules that need no regex engine: id shape, examples present, markers balanced.

@@ -36,14 +36,17 @@ extension FileJob {
             var tally = FindingTally(limit: options.maxFindingsPerEntry)
             var scratch: [Match] = []
             var own: Classification?
-            searchName(name, into: &tally, scratch: &scratch, path: display, contentId: content)
+            var prose = ProseNames()
+            searchName(name, into: &tally, scratch: &scratch, prose: &prose, path: display, contentId: content)
             do {
                 result.issues = try reader.read(bytes, format: format, deadline: file.deadline) { chunk in
                     // Past the time limit, the rest of the document is not searched.
                     guard !file.timedOut else { return }
                     if depth == 0 { opened.retention?.observe(chunk) }
                     countMatches(in: chunk, into: &tally, scratch: &scratch, path: display, contentId: content)
+                    if let names = detector.gazetteer { prose.observe(chunk, gazetteer: names) }
                 }
+                countSubject(of: prose, into: &tally, path: display, contentId: content)
                 if file.timedOut {
                     result.outcome = .error
                     result.issues.append(file.timeIssue(options.maxSecondsPerFile))
@@ -87,12 +90,15 @@ extension FileJob {
             var own = FindingTally(limit: options.maxFindingsPerEntry)
             own.isMessage = format == .email || format == .outlook
             var scratch: [Match] = []
-            searchName(name, into: &own, scratch: &scratch, path: display, contentId: content)
+            var prose = ProseNames()
+            searchName(name, into: &own, scratch: &scratch, prose: &prose, path: display, contentId: content)
             Extraction.containerText(bytes, format: format) { chunk in
                 guard !file.timedOut else { return }
                 if depth == 0 { opened.retention?.observe(chunk) }
                 countMatches(in: chunk, into: &own, scratch: &scratch, path: display, contentId: content)
+                if let names = detector.gazetteer { prose.observe(chunk, gazetteer: names) }
             }
+            countSubject(of: prose, into: &own, path: display, contentId: content)
             let read = try readMembers(bytes, format: format, name: name, path: path, members: members, depth: depth, file: file)
             if let failure = read.failure {
                 result.outcome = .error
@@ -196,12 +202,23 @@ extension FileJob {
         return read
     }
 
-    /// Searches an entry's own name (`Extraction.fileNameChunk`) as the text of its title.
-    func searchName(_ name: [UInt8], into tally: inout FindingTally, scratch: inout [Match], path: String, contentId: String?) {
+    /// Searches an entry's own name (`Extraction.fileNameChunk`) as the text of its title, and
+    /// reads it as the title of the entry's prose.
+    func searchName(_ name: [UInt8], into tally: inout FindingTally, scratch: inout [Match], prose: inout ProseNames,
+                    path: String, contentId: String?) {
         guard let chunk = Extraction.fileNameChunk(name) else { return }
         countMatches(in: chunk, into: &tally, scratch: &scratch, path: path, contentId: contentId) {
             Extraction.countsInFileName($0, in: chunk)
         }
+        if let names = detector.gazetteer { prose.observeTitle(chunk, gazetteer: names) }
+    }
+
+    /// Counts the person the entry's prose is about (`ProseNames.subject`) into its tally, when
+    /// nothing else has named a person in it: a form's or a letter's context says whose it is
+    /// more surely ("Applicant: Kai Ahmed" in "Ahmed Kai application.docx").
+    func countSubject(of prose: ProseNames, into tally: inout FindingTally, path: String, contentId: String?) {
+        guard tally.counted(type: "person.name") == 0, let m = prose.subject() else { return }
+        count(m, into: &tally, path: path, contentId: contentId)
     }
 
     /// Finds the matches of one chunk and counts them into the entry's tally at once, with the
@@ -212,15 +229,18 @@ extension FileJob {
         scratch.removeAll(keepingCapacity: true)
         detector.detect(chunk, into: &scratch)
         if let kept { scratch.removeAll { !kept($0) } }
+        for m in scratch { count(m, into: &tally, path: path, contentId: contentId) }
+    }
+
+    /// Counts one match into the entry's tally, with the DPO's decision on it.
+    private func count(_ m: Match, into tally: inout FindingTally, path: String, contentId: String?) {
         guard let decisions = scan.decisions, !decisions.decisions.isEmpty else {
-            for m in scratch { scan.classifier.add(m, to: &tally) }
+            scan.classifier.add(m, to: &tally)
             return
         }
-        for m in scratch {
-            scan.classifier.add(m, to: &tally) { m in
-                decisions.decision(fingerprint: scan.keyring.fingerprint(type: m.typeId, normalized: m.normalized), type: m.typeId,
-                                   path: path, contentId: contentId)?.asFindingDecision
-            }
+        scan.classifier.add(m, to: &tally) { m in
+            decisions.decision(fingerprint: scan.keyring.fingerprint(type: m.typeId, normalized: m.normalized), type: m.typeId,
+                               path: path, contentId: contentId)?.asFindingDecision
         }
     }
 }

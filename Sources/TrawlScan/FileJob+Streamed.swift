@@ -26,12 +26,14 @@ extension FileJob {
         var hasher = scan.keyring.contentHasher()
         var tally = FindingTally(limit: options.maxFindingsPerEntry)
         var scratch: [Match] = []
+        var prose = ProseNames()
         let search: (TextChunk) -> Void = { chunk in
             guard !file.timedOut else { return }
             self.opened.retention?.observe(chunk)
             self.countMatches(in: chunk, into: &tally, scratch: &scratch, path: result.displayName)
+            if let names = self.detector.gazetteer { prose.observe(chunk, gazetteer: names) }
         }
-        searchName(ref.path, into: &tally, scratch: &scratch, path: result.displayName, contentId: nil)
+        searchName(ref.path, into: &tally, scratch: &scratch, prose: &prose, path: result.displayName, contentId: nil)
         // Text in blocks cut at line ends; CSV and TSV (UTF-8, decided from the head) in blocks
         // cut at row ends, their header row carried from block to block, in the dialect the
         // head shows (as the reader of a whole file finds it).
@@ -52,6 +54,7 @@ extension FileJob {
             rows!.feed(bytes, emit: search)
         }
         if rows != nil { rows!.finish(emit: search) } else { stream.finish(emit: search) }
+        countSubject(of: prose, into: &tally, path: result.displayName, contentId: nil)
         if let failure {
             result.outcome = .error
             result.issues = [failure]

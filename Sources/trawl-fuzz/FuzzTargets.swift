@@ -135,6 +135,8 @@ final class FilePath {
     let limits: ExtractLimits
     let detector: Detector?
     private var matches: [Match] = []
+    /// The names read in the file's prose, for the person it is about (`ProseNames`).
+    private var prose = ProseNames()
     /// Chunks searched and matches found so far (the replay driver prints them, which shows
     /// that an input reached a reader).
     private(set) var chunks = 0
@@ -155,15 +157,21 @@ final class FilePath {
         matches.removeAll(keepingCapacity: true)
         detector.detect(chunk, into: &matches)
         found += matches.count
+        if let names = detector.gazetteer { prose.observe(chunk, gazetteer: names) }
     }
 
     /// A file or member whose format is decided by sniffing, as the scanner reads it.
     func sniffed(_ bytes: [UInt8], name: [UInt8], depth: Int) {
+        if depth == 0, let names = detector?.gazetteer, let title = Extraction.fileNameChunk(name) {
+            prose = ProseNames()
+            prose.observeTitle(title, gazetteer: names)
+        }
         switch Sniffer.sniff(bytes, name: name) {
         case .document(let f): document(bytes, format: f, depth: depth)
         case .container(let f): container(bytes, format: f, name: name, depth: depth)
         case .unsupported, .empty: break
         }
+        if depth == 0, prose.subject() != nil { found += 1 }
     }
 
     func document(_ bytes: [UInt8], format: DocumentFormat, depth: Int) {

@@ -137,12 +137,22 @@ struct Patterns: ParsableCommand {
                 }
             }
             var matches: [Match] = []
+            var prose = ProseNames()
             // A scan searches the file's own name too, as its title.
             if input != "-", let name = Extraction.fileNameChunk(Array(input.utf8)) {
                 detector.detect(name, into: &matches)
                 matches.removeAll { !Extraction.countsInFileName($0, in: name) }
+                if let names = detector.gazetteer { prose.observeTitle(name, gazetteer: names) }
             }
-            for chunk in chunks { detector.detect(chunk, into: &matches) }
+            for chunk in chunks {
+                detector.detect(chunk, into: &matches)
+                if let names = detector.gazetteer { prose.observe(chunk, gazetteer: names) }
+            }
+            // The person the prose is about, as a scan finds them: when nothing else names a person.
+            if !matches.contains(where: { $0.typeId == "person.name" && $0.exemption == nil && $0.confidence >= .medium }),
+               let subject = prose.subject() {
+                matches.append(subject)
+            }
             for m in matches {
                 var line = [m.location.part.map { "\($0)" }, m.location.line.map { "line \($0)" }, m.location.cell.map { "cell \($0)" }]
                     .compactMap { $0 }.joined(separator: " ")

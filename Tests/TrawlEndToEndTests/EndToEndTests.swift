@@ -683,3 +683,34 @@ struct SeedPolicies {
         return out
     }
 }
+
+@Suite struct NamesInProse {
+    /// Notes about a candidate named only in their prose, written as an exams officer types them
+    /// up: the candidate is the person they are about, and their panic attacks are that
+    /// person's health (Confidential), in a scan and in `trawl patterns test` alike.
+    @Test func notesAboutAPersonNamedOnlyInProseAreAboutThem() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("trawl-prose-\(UUID())")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let notes = """
+            Incident notes - L2 Food Safety exam, 11 June (09:30 session)
+            Typed up by Lorraine Kitson from the invigilator's report.
+
+            At approx 10:05 the lead invigilator saw Shannon Crowther at desk 14 with her phone on her lap.
+            About ten minutes later Shannon became very distressed and was taken out to the corridor.
+
+            Phone call 13/06: Shannon said she has panic attacks and keeps her phone on her for a breathing app.
+            Recommend no sanction beyond the paper being void.
+            """
+        let file = dir.appendingPathComponent("incident-notes.txt")
+        try Data(notes.utf8).write(to: file)
+        let run = try trawl(["scan", file.path, "--show-values", "--quiet"])
+        let entry = try #require(run.files.first)
+        let name = try #require(entry.findings.first { $0.type == "person.name" })
+        #expect(name.value == "Shannon Crowther" && name.pattern == "person.name.prose")
+        #expect(entry.findings.filter { $0.type == "person.name" }.count == 1)
+        #expect(entry.level == .confidential)
+        let printed = try String(contentsOf: try PatternsTestCommand().patternsOutput(file.path), encoding: .utf8)
+        #expect(printed.contains("person.name  'Shannon Crowther'") && printed.contains("level: Confidential ("), "\(printed)")
+    }
+}
