@@ -14,6 +14,10 @@ import TrawlModel
     /// The subject's name as written, from a document's chunks (each string a chunk of prose)
     /// and its file name.
     func subject(_ chunks: [String], fileName: String? = nil) -> String? {
+        subjectMatch(chunks, fileName: fileName).flatMap { $0.exemption == nil ? $0.value : nil }
+    }
+
+    func subjectMatch(_ chunks: [String], fileName: String? = nil) -> Match? {
         var prose = ProseNames()
         if let fileName {
             prose.observeTitle(TextChunk(text: Array(fileName.utf8), part: "file name"), gazetteer: Self.gazetteer)
@@ -23,7 +27,7 @@ import TrawlModel
             prose.observe(TextChunk(text: Array(text.utf8), firstLine: 1, offset: offset), gazetteer: Self.gazetteer)
             offset += text.utf8.count + 1
         }
-        return prose.subject()?.value
+        return prose.subject()
     }
 
     @Test func thePersonNotesAreAboutIsTheOneNamedMost() {
@@ -90,6 +94,74 @@ import TrawlModel
         var prose = ProseNames()
         prose.observe(TextChunk(text: Array(row.utf8), cells: [Cell(range: 0..<16, label: "Name")]), gazetteer: Self.gazetteer)
         #expect(prose.subject() == nil)
+    }
+
+    /// Staff in their work role, as the pages and papers that name them put it.
+    @Test func aJobBeforeBesideOrBelowANameIsAWorkRole() {
+        let profile = "Dr Anjali Mehta - Head of Science | Oakfield College\nAnjali joined in 2016. Anjali leads a team of "
+            + "fourteen. \"Think like a scientist,\" says Anjali. Anjali is a STEM ambassador."
+        #expect(subject([profile]) == nil)
+        let press = "New STEM centre opens\nPrincipal Helen Oakes said the centre was a milestone. Helen thanked the "
+            + "trust. Helen cut the ribbon with Ms Oakes's predecessor."
+        #expect(subject([press]) == nil)
+        let policy = "Safeguarding policy\nOur Designated Safeguarding Lead (DSL) is Karen Holloway. Contact Karen on "
+            + "extension 214. If Karen is absent, ask reception. Karen reviews this policy."
+        #expect(subject([policy]) == nil)
+        let signature = "Open evening rota\nCan you cover the science stand?\n\nSophie Lang\nHead of Marketing\n"
+            + "Sophie Lang is on leave on Friday. Sophie Lang will be back on Monday."
+        #expect(subject([signature]) == nil)
+        let actions = "SLT actions\n- Action: Neil Foster to draft the plan\n- Action: Neil Foster to cost it\n"
+            + "- Action: Neil Foster to report back"
+        #expect(subject([actions]) == nil)
+        // The subject described by their job is still the subject.
+        let investigation = "Disciplinary investigation\nThe allegation is that Daniel Hughes, catering assistant, left "
+            + "the kitchen unlocked. Daniel said he had been called away. Daniel accepts the facts. Daniel was upset."
+        #expect(subject([investigation]) == "Daniel Hughes")
+        #expect(subject(["Exit interview: Mr Tom Ashworth, Science Technician\nLast day 31 May."]) == "Tom Ashworth")
+    }
+
+    @Test func aLabelIsAWholeWordOpeningItsLineOrBeforeAColon() {
+        // "minutes" and "present" in a sentence are no labels.
+        let log = "Behaviour log\nTen minutes into the lesson Kieran Walsh threw a chair. Kieran refused to leave. "
+            + "Kieran was present for only part of the lesson. Kieran was collected at 2pm."
+        #expect(subject([log]) == "Kieran Walsh")
+        #expect(subject(["Minutes\nPresent: Helen Oakes, Martin Lumb\nHelen asked for the accounts. Helen closed. Helen left."]) == nil)
+    }
+
+    @Test func greetingsSignOffsAndQuotedLinesAreNoMentions() {
+        let thread = "Re: open evening\nHi Sophie,\nThanks for the plan.\nKelly Moore is off sick again this week.\n"
+            + "Kelly has a doctor's note. Kelly is back on Monday.\nThanks\nSophie\nSophie Lang\n> Hi Sophie\n> Sophie Lang\n> Sophie"
+        #expect(subject([thread]) == "Kelly Moore")
+    }
+
+    @Test func aPlacesOrABuildingsNameIsNoPersons() {
+        #expect(subject(["Victoria Station meeting arrangements\nMeet at Victoria Station at 8. Victoria Station is busy."]) == nil)
+        let notice = "Room changes\nThe Florence Nightingale Building opens in May. Florence Nightingale Building rooms "
+            + "FN1-FN4. Lifts in the Florence Nightingale Building are in the east wing."
+        #expect(subject([notice]) == nil)
+    }
+
+    @Test func teachingMaterialsPeopleAreExamples() throws {
+        let lesson = "Learning objectives: describe her work in Scutari.\nFlorence Nightingale was born in 1820. "
+            + "Florence trained in Germany. Florence Nightingale used statistics. Florence returned a hero."
+        let m = try #require(subjectMatch(["Health and social care - unit 2", lesson]))
+        #expect(m.value == "Florence Nightingale" && m.exemption == .exampleData)
+        let handout = "Scenario: Priya Sharma is a fictional student. Priya tells her tutor she is on antidepressants. "
+            + "Priya asks that it is kept private."
+        #expect(subjectMatch(["GDPR training", handout])?.exemption == .exampleData)
+    }
+
+    @Test func aListOfManyPeopleIsAboutNone() {
+        let givens = ["James", "Oliver", "Harry", "Jack", "George", "Noah", "Charlie", "Jacob", "Alfie", "Freddie", "Oscar", "Leo"]
+        let surnames = ["Smithson", "Jenkins", "Walsh", "Carter", "Evans", "Hughes", "Lloyd", "Morgan", "Price", "Rees"]
+        var lines = ["Shannon Crowther - notes"]
+        for g in givens { for s in surnames { lines.append("\(g) \(s) attended.") } }
+        #expect(subject([lines.joined(separator: "\n")]) == nil)
+    }
+
+    @Test func aHyphenatedGivenNameIsKnownByItsFirstPart() {
+        #expect(subject(["Welfare check\nEllie-May Carter was seen at 10. Ellie-May was quiet. Ellie-May asked to go home."])
+                == "Ellie-May Carter")
     }
 
     @Test func aSurnameMayOpenWithAParticle() {
