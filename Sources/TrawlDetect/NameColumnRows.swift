@@ -7,9 +7,10 @@ import TrawlModel
 /// Rules for `person.name` values read from a generic name column (Name, Full name, Employee,
 /// Staff member, Member...):
 /// - under a bare "Name" or "Full name" header, a value names a person only when it is written
-///   "Surname, Forename" or the row holds another value that counts of a person (an email, a date
-///   of birth, a student number...): a list of rooms, courses, software or canteen dishes has a
-///   Name column too;
+///   "Surname, Forename", when the names gazetteer knows it (a given name, then a surname), or
+///   when the row holds another value that counts of a person (an email, a date of birth, a
+///   student number...): a list of rooms, courses, software or canteen dishes has a Name column
+///   too;
 /// - in a row that gives the person's job (a filled-in Role, Job title, Position or Post column
 ///   whose value is not a pupil's or student's role) the name is in a work role: shown as exempt
 ///   `work_role`, counted towards nothing. What else the row says of the person counts as usual.
@@ -41,6 +42,10 @@ final class NameColumnRows: ChunkPass {
     /// What each column label met is: a generic name column, and of them a bare one. Kept for
     /// the same reason: every name cell of a register asks it of the same label.
     private var kinds: [String: (generic: Bool, bare: Bool)] = [:]
+    /// The names gazetteer, when the patterns have one.
+    private let gazetteer: NameGazetteer?
+
+    init(gazetteer: NameGazetteer?) { self.gazetteer = gazetteer }
 
     private func kind(_ label: String) -> (generic: Bool, bare: Bool) {
         if let known = kinds[label] { return known }
@@ -57,14 +62,15 @@ final class NameColumnRows: ChunkPass {
         for i in found.indices where found[i].match.typeId == "person.name" && found[i].match.exemption == nil {
             guard let column = found[i].match.location.column, case let k = kind(column), k.generic,
                   let cell = chunk.cells.first(where: { $0.range.lowerBound == found[i].offset && $0.label == column }) else { continue }
-            if k.bare, !chunk.text[cell.range].contains(44),
-               !found.indices.contains(where: { $0 != i && found[$0].category == .personal && found[$0].match.exemption == nil }) {
-                keep[i] = false
-                continue
-            }
             if !jobChecked {
                 inWorkRole = givesJob(chunk)
                 jobChecked = true
+            }
+            if k.bare, !chunk.text[cell.range].contains(44),
+               !found.indices.contains(where: { $0 != i && found[$0].category == .personal && found[$0].match.exemption == nil }),
+               !knownName(chunk.text[cell.range], inRowOf: found, workRole: inWorkRole) {
+                keep[i] = false
+                continue
             }
             if inWorkRole {
                 found[i].match.exemption = .workRole
@@ -72,6 +78,17 @@ final class NameColumnRows: ChunkPass {
             }
         }
         if keep.contains(false) { found.keepOnly(keep) }
+    }
+
+    /// Whether a bare Name column's value is a name the gazetteer knows, in a row that gives
+    /// neither a job nor a work address (a published register's Name, Grade, Town): a staff
+    /// directory's names stay uncounted as they are without the gazetteer, and so does a row
+    /// whose other values are examples (HMRC's specimen NI number beside a name).
+    private func knownName(_ value: ArraySlice<UInt8>, inRowOf found: [Detector.Found], workRole: Bool) -> Bool {
+        guard let gazetteer, !workRole, !found.contains(where: {
+            $0.match.exemption == .workAddress || $0.match.exemption == .roleMailbox || $0.match.exemption == .exampleData
+        }) else { return false }
+        return gazetteer.isFullName(value)
     }
 
     /// Whether one of the chunk's cells is under a job column and gives a job, not a pupil's or a

@@ -76,6 +76,16 @@ package struct NameGazetteer: Sendable {
         return keys[i] == d ? kinds[i] : []
     }
 
+    /// Whether a value is a name the gazetteer knows as a whole: two or three words, the first a
+    /// given name, the last a surname, not both of them also English words ("Grace Hall" is a
+    /// building as often as a person).
+    package func isFullName<C: Collection>(_ value: C) -> Bool where C.Element == UInt8 {
+        let words = value.split(whereSeparator: { $0 == 32 || $0 == 9 })
+        guard words.count == 2 || words.count == 3, let first = words.first, let last = words.last else { return false }
+        let given = kind(of: first), surname = kind(of: last)
+        return given.contains(.given) && surname.contains(.surname) && !(given.contains(.givenWord) && surname.contains(.surnameWord))
+    }
+
     /// FNV-1a over the word's letters in lower case.
     static func digest<C: Collection>(_ word: C) -> UInt64 where C.Element == UInt8 {
         var h: UInt64 = 0xcbf2_9ce4_8422_2325

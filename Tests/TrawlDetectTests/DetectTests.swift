@@ -120,6 +120,12 @@ func detect(_ text: String, cells: [Cell] = [], minimum: Confidence = .medium) t
         // their values: a directory of names and jobs, rooms, courses, software are not people's.
         #expect(try names(["Name", "Role", "Present"], ["Gareth Lomas", "DSL", "Yes"]).isEmpty)
         #expect(try names(["Name", "Capacity"], ["Lecture Theatre", "120"]).isEmpty)
+        // A name the gazetteer knows (a given name, then a surname) is a person's under a bare
+        // Name column (a published register), unless the words are both English words ("Grace
+        // Hall", a room) or the row gives a job.
+        #expect(try names(["Name", "Grade", "Town"], ["Callum Marchetti", "AIFPET", "Norwich"]) == ["Callum Marchetti counted"])
+        #expect(try names(["Name", "Capacity"], ["Grace Hall", "120"]).isEmpty)
+        #expect(try names(["Name", "Role", "Present"], ["Callum Marchetti", "Treasurer", "Yes"]).isEmpty)
         #expect(try names(["Name", "Email"], ["Amy Hart", "amy.hart@gmail.com"]) == ["Amy Hart counted"])
         #expect(try names(["Name", "Role", "Email"], ["Amy Hart", "Governor", "amy.hart@gmail.com"]) == ["Amy Hart work_role"])
         // A subject's column names them whatever else the row holds.
@@ -129,6 +135,21 @@ func detect(_ text: String, cells: [Cell] = [], minimum: Confidence = .medium) t
             == ["Kai Brooks counted"])
         // Headers that hold a name word but are not name columns.
         #expect(try names(["Pupil premium", "Tutor name", "Course name"], ["Free School Meals", "Sarah Whitworth", "Business Studies"]).isEmpty)
+    }
+
+    /// An organisation's address block in prose: the postcode and landline on its name's line or
+    /// in the address lines below it are the organisation's, wherever the document names a
+    /// person; a labelled field, a recipient's address and a block broken by a blank line are not.
+    @Test func anOrganisationsAddressBlockIsItsOwn() throws {
+        func postcode(_ text: String) throws -> String {
+            let m = try #require(try detect(text).first { $0.typeId == "uk.postcode" })
+            return m.exemption?.rawValue ?? "counted"
+        }
+        #expect(try postcode("Claire Dobson\nHead of HR\nInstitute of Fleet & Plant Engineering Technicians\nKestrel House, 21 Tanners Way, Coalville, LE67 4HX\nT: 01530 812414") == "organisation")
+        #expect(try postcode("Invoice from Trent Valley Electrical Ltd, Riverside Works, Canal Street, Nottingham NG1 7HA") == "organisation")
+        #expect(try postcode("Employer: Calder Valley Foods Ltd\nHome address: 12 Acacia Avenue, Leeds LS1 1AA") == "counted")
+        #expect(try postcode("Fosse Vale College\nMr J Smith\n14 Elm Road\nLeeds LS2 3AB") == "counted")
+        #expect(try postcode("Fosse Vale College\n\n14 Elm Road\nLeeds LS2 3AB") == "counted")
     }
 
     /// The site's own domains and details, as the scanner's detectors are made with them: a staff
