@@ -192,6 +192,37 @@ enum ProseContext {
         return dash ? .afterDash : nil
     }
 
+    // MARK: Logs
+
+    /// Whether the name opens an entry of a dated log: the line holds a date, a time or a number
+    /// (a student number) before it and nothing else, and a dash or a colon and a note after it
+    /// ("06/01  Gareth Llewellyn - left VM x2", "2410306 Chenxi Zhou: missed two sessions").
+    static func opensLogEntry(_ text: UnsafeBufferPointer<UInt8>, lineStart: Int, name: Range<Int>) -> Bool {
+        let before = text[lineStart..<name.lowerBound]
+        var digits = 0
+        for b in before {
+            if b &- 48 < 10 { digits += 1; continue }
+            guard b == 32 || b == 9 || b == 47 || b == 45 || b == 46 || b == 58 else { return false }
+        }
+        guard digits >= 2 else { return false }
+        var k = name.upperBound
+        while k < text.count && (text[k] == 32 || text[k] == 9) { k += 1 }
+        guard k < text.count else { return false }
+        if text[k] == 45 || text[k] == 58 {
+            k += 1
+        } else if text[k] == 0xE2 && k + 2 < text.count && text[k + 1] == 0x80 && (text[k + 2] == 0x93 || text[k + 2] == 0x94) {
+            k += 3
+        } else {
+            return false
+        }
+        var letters = 0
+        while k < text.count && text[k] != 10 && letters < 3 {
+            if ProseText.isLetter(text[k]) { letters += 1 }
+            k += 1
+        }
+        return letters >= 3
+    }
+
     // MARK: Teaching material
 
     /// What teaching and training material says of itself near its start (a lesson's "Learning

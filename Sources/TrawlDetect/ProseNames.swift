@@ -10,7 +10,9 @@
 //   Thornton"), a message's subject, or the file's name when the text names the person too (a
 //   file name alone is weak: "Lewis_Kai_application" is surname first);
 // - otherwise the person it names most, when named at least three times and at least twice as
-//   often as anyone else.
+//   often as anyone else;
+// - otherwise, in a dated log whose entries open with people's names ("06/01  Gareth Llewellyn
+//   - left VM x2"), each of those people, when there are at least three.
 // A name in a work role is no subject (`ProseContext`): after a label on its line ("Present:",
 // "From:", "by"), after a job ("Principal Helen Oakes"), or alone on its line above a job (a
 // signature). A job after the name ("Pauline Haigh, lead invigilator") leaves that one mention
@@ -38,6 +40,8 @@ package struct ProseNames {
     static let timesOthers = 2
     /// The most people kept for an entry (a list of hundreds of names is about none of them).
     static let peopleAtMost = 64
+    /// The fewest people whose names open a dated log's entries for the log to be about them.
+    static let loggedAtLeast = 3
     /// How far into its prose teaching material says what it is (`ProseContext.teachingMarkers`).
     static let teachingMarkersWithin = 8 * 1024
 
@@ -50,6 +54,8 @@ package struct ProseNames {
         var isCapitals = false
         /// Mentions by full name in the text (not the file name).
         var inText = 0
+        /// Lines of a dated log that open with the name ("06/01  Gareth Llewellyn - left VM").
+        var logEntries = 0
         var workRole = false
         var inTitle = false
         var inFileName = false
@@ -63,8 +69,9 @@ package struct ProseNames {
     private var readingFileName = false
     /// The entry names `peopleAtMost` people or more: it is about none of them.
     private var crowded = false
-    /// The entry says it is teaching or training material (`ProseContext.isTeachingMaterial`).
-    private var teaching = false
+    /// The first `teachingMarkersWithin` bytes of the entry's prose, where teaching material
+    /// says what it is (`ProseContext.isTeachingMaterial`): searched only when a person is found.
+    private var head: [UInt8] = []
 
     package init() {}
 
@@ -87,10 +94,9 @@ package struct ProseNames {
         // A long chunk (a whole text file) is read to the limit only.
         let upTo = min(chunk.text.count, Self.readAtMost - read)
         read += upTo
-        // Teaching material says so near its start.
-        if !teaching && read - upTo < Self.teachingMarkersWithin {
-            let within = min(upTo, Self.teachingMarkersWithin - (read - upTo))
-            teaching = chunk.text.withUnsafeBytes { ProseContext.isTeachingMaterial(UnsafeRawBufferPointer(rebasing: $0[..<within])) }
+        if head.count < Self.teachingMarkersWithin {
+            if !head.isEmpty { head.append(10) }
+            head += chunk.text[..<min(upTo, Self.teachingMarkersWithin - head.count)]
         }
         scan(chunk, gazetteer: gazetteer, titleLineEnd: isTitle ? (chunk.text.firstIndex(of: 10) ?? chunk.text.count) : 0, upTo: upTo)
     }
@@ -100,6 +106,21 @@ package struct ProseNames {
         readingFileName = true
         scan(chunk, gazetteer: gazetteer, titleLineEnd: chunk.text.count)
         readingFileName = false
+    }
+
+    /// The findings of the entry's prose: the person it is about, or else the people a dated
+    /// log's entries are about.
+    package func findings() -> [Match] {
+        if let one = subject() { return [one] }
+        return logged()
+    }
+
+    /// The people of a dated log, when its entries open with at least `loggedAtLeast` people's
+    /// names: a log of calls, visits or welfare checks is about each of them.
+    package func logged() -> [Match] {
+        let entries = people.filter { $0.logEntries > 0 && !$0.workRole }
+        guard !crowded, entries.count >= Self.loggedAtLeast else { return [] }
+        return entries.map { match($0, evidence: "an entry of a dated log of notes opens with their name") }
     }
 
     /// The finding for the person the entry is about, if any (see the file's opening comment).
@@ -129,7 +150,7 @@ package struct ProseNames {
         var exemption: Exemption?
         var evidence = [evidence]
         if case .exempt(let why) = PersonNames.check(p.value) { exemption = why }
-        if teaching {
+        if head.withUnsafeBytes(ProseContext.isTeachingMaterial) {
             exemption = .exampleData
             evidence.append("in teaching material: a lesson's or an exercise's people are examples, figures or characters")
         }
@@ -205,10 +226,13 @@ package struct ProseNames {
         }
     }
 
-    /// The validator's check of the two words (no role, team, place or month).
+    /// The validator's check of the surname (no role, team, place or month: "Shannon Student").
+    /// The given name is the gazetteer's: a given name that is also a word of the validator's
+    /// list ("Dean", "May") names a person before a surname that is no common word ("Dean
+    /// Crossland"), and two common words are refused before this.
     private static func isName(_ given: String, _ surname: String) -> Bool {
-        let g = given.lowercased(), s = surname.lowercased()
-        return !PersonNames.notNames.contains(g) && (!PersonNames.notNames.contains(s) || PersonNames.alsoSurnames.contains(s))
+        let s = surname.lowercased()
+        return !PersonNames.notNames.contains(s) || PersonNames.alsoSurnames.contains(s)
     }
 
     private mutating func mention(given: Word, surname: Word, in text: UnsafeBufferPointer<UInt8>, chunk: TextChunk,
@@ -231,8 +255,10 @@ package struct ProseNames {
             inTitle = ProseContext.isCasework(text[lines.lineStart..<titleLineEnd], strongOnly: place == .opens)
         }
         func value() -> String { String(decoding: text[given.start..<surname.end], as: UTF8.self) }
+        let logEntry = !readingFileName && ProseContext.opensLogEntry(text, lineStart: lines.lineStart, name: given.start..<surname.end)
         if let i = people.firstIndex(where: { $0.given == g && $0.surname == s }) {
             people[i].inText += counted ? 1 : 0
+            people[i].logEntries += logEntry ? 1 : 0
             people[i].workRole = people[i].workRole || workRole
             people[i].inTitle = people[i].inTitle || (inTitle && !readingFileName)
             people[i].inFileName = people[i].inFileName || (inTitle && readingFileName)
@@ -248,7 +274,8 @@ package struct ProseNames {
         people.append(Person(given: g, surname: s, value: value(),
                              location: Location(part: chunk.part, line: chunk.firstLine.map { $0 + lines.newlines },
                                                 offset: chunk.offset + given.start),
-                             isCapitals: !(text[given.start + 1] &- 97 < 26), inText: counted ? 1 : 0, workRole: workRole,
+                             isCapitals: !(text[given.start + 1] &- 97 < 26), inText: counted ? 1 : 0,
+                             logEntries: logEntry ? 1 : 0, workRole: workRole,
                              inTitle: inTitle && !readingFileName, inFileName: inTitle && readingFileName))
     }
 }

@@ -213,12 +213,13 @@ extension FileJob {
         if let names = detector.gazetteer { prose.observeTitle(chunk, gazetteer: names) }
     }
 
-    /// Counts the person the entry's prose is about (`ProseNames.subject`) into its tally, when
-    /// nothing else has named a person in it: a form's or a letter's context says whose it is
-    /// more surely ("Applicant: Kai Ahmed" in "Ahmed Kai application.docx").
+    /// Counts the person the entry's prose is about, or the people of its dated log
+    /// (`ProseNames.findings`), into its tally, when nothing else has named a person in it: a
+    /// form's or a letter's context says whose it is more surely ("Applicant: Kai Ahmed" in
+    /// "Ahmed Kai application.docx").
     func countSubject(of prose: ProseNames, into tally: inout FindingTally, path: String, contentId: String?) {
-        guard tally.counted(type: "person.name") == 0, let m = prose.subject() else { return }
-        count(m, into: &tally, path: path, contentId: contentId)
+        guard tally.counted(type: "person.name") == 0 else { return }
+        for m in prose.findings() { count(m, into: &tally, path: path, contentId: contentId) }
     }
 
     /// Finds the matches of one chunk and counts them into the entry's tally at once, with the

@@ -171,7 +171,7 @@ final class FilePath {
         case .container(let f): container(bytes, format: f, name: name, depth: depth)
         case .unsupported, .empty: break
         }
-        if depth == 0, prose.subject() != nil { found += 1 }
+        if depth == 0 { found += prose.findings().count }
     }
 
     func document(_ bytes: [UInt8], format: DocumentFormat, depth: Int) {

@@ -148,10 +148,11 @@ struct Patterns: ParsableCommand {
                 detector.detect(chunk, into: &matches)
                 if let names = detector.gazetteer { prose.observe(chunk, gazetteer: names) }
             }
-            // The person the prose is about, as a scan finds them: when nothing else names a person.
+            // The person the prose is about (or a dated log's people), as a scan finds them: when
+            // nothing else names a person.
             if !matches.contains(where: { $0.typeId == "person.name" && $0.exemption == nil && $0.confidence >= .medium }),
-               let subject = prose.subject() {
-                matches.append(subject)
+               case let people = prose.findings(), !people.isEmpty {
+                matches += people
             }
             for m in matches {
                 var line = [m.location.part.map { "\($0)" }, m.location.line.map { "line \($0)" }, m.location.cell.map { "cell \($0)" }]

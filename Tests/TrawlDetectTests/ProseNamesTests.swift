@@ -164,6 +164,21 @@ import TrawlModel
                 == "Ellie-May Carter")
     }
 
+    @Test func aDatedLogIsAboutThePeopleItsEntriesOpenWith() {
+        func logged(_ text: String) -> [String] {
+            var prose = ProseNames()
+            prose.observe(TextChunk(text: Array(text.utf8), firstLine: 1), gazetteer: Self.gazetteer)
+            return prose.findings().map(\.value)
+        }
+        let calls = "LAPSED MEMBER CHASERS - JAN 2025\n06/01  Gareth Llewellyn - left VM x2.\n"
+            + "06/01  Anjali Patel - retiring end of April, won't renew.\n07/01  Dean Crossland - cancelled the DD by mistake.\n"
+            + "08/01  Kelly Barraclough - number not recognised."
+        #expect(logged(calls) == ["Gareth Llewellyn", "Anjali Patel", "Dean Crossland", "Kelly Barraclough"])
+        // Undated lines of names and tasks are an action list; two entries are not a log.
+        #expect(logged("Actions\nNeil Foster - circulate the budget\nKaren Holmes - book the room\nAnjali Patel - draft the letter").isEmpty)
+        #expect(logged("06/01  Gareth Llewellyn - left VM x2.\n07/01  Anjali Patel - retiring.").isEmpty)
+    }
+
     @Test func aSurnameMayOpenWithAParticle() {
         #expect(subject(["Notes\nAlfie Da Costa came in. Alfie was upset. Alfie will return Monday."]) == "Alfie Da Costa")
     }
