@@ -82,8 +82,13 @@ package struct NameGazetteer: Sendable {
     package func isFullName<C: Collection>(_ value: C) -> Bool where C.Element == UInt8 {
         let words = value.split(whereSeparator: { $0 == 32 || $0 == 9 })
         guard words.count == 2 || words.count == 3, let first = words.first, let last = words.last else { return false }
-        let given = kind(of: first), surname = kind(of: last)
-        return given.contains(.given) && surname.contains(.surname) && !(given.contains(.givenWord) && surname.contains(.surnameWord))
+        return Self.isName(given: kind(of: first), surname: kind(of: last))
+    }
+
+    /// Whether two words the gazetteer knows make a name: a given name, then a surname, not both
+    /// of them also English words.
+    package static func isName(given: Kind, surname: Kind) -> Bool {
+        given.contains(.given) && surname.contains(.surname) && !(given.contains(.givenWord) && surname.contains(.surnameWord))
     }
 
     /// FNV-1a over the word's letters in lower case.

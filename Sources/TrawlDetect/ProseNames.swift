@@ -120,20 +120,22 @@ package struct ProseNames {
     package func logged() -> [Match] {
         let entries = people.filter { $0.logEntries > 0 && !$0.workRole }
         guard !crowded, entries.count >= Self.loggedAtLeast else { return [] }
-        return entries.map { match($0, evidence: "an entry of a dated log of notes opens with their name") }
+        let teaching = isTeachingMaterial
+        return entries.map { match($0, evidence: "an entry of a dated log of notes opens with their name", teaching: teaching) }
     }
 
     /// The finding for the person the entry is about, if any (see the file's opening comment).
     package func subject() -> Match? {
         guard !crowded else { return nil }
         if let p = people.first(where: { $0.inTitle || ($0.inFileName && $0.inText > 0) }) {
-            return match(p, evidence: "the person the document's title names")
+            return match(p, evidence: "the person the document's title names", teaching: isTeachingMaterial)
         }
         let totals = people.map { mentions(of: $0) }
         guard let best = totals.indices.filter({ !people[$0].workRole }).max(by: { totals[$0] < totals[$1] }),
               totals[best] >= Self.namedAtLeast,
               !totals.indices.contains(where: { $0 != best && totals[$0] * Self.timesOthers > totals[best] }) else { return nil }
-        return match(people[best], evidence: "the person the document is about: named \(totals[best]) times")
+        return match(people[best], evidence: "the person the document is about: named \(totals[best]) times",
+                     teaching: isTeachingMaterial)
     }
 
     /// A person's mentions in the text: by full name, and by given name or title and surname
@@ -145,16 +147,19 @@ package struct ProseNames {
         return n
     }
 
-    private func match(_ p: Person, evidence: String) -> Match {
-        let normalized = String(decoding: p.value.utf8.map { $0 &- 65 < 26 ? $0 + 32 : $0 }, as: UTF8.self)
+    /// Whether the entry's first bytes say it is teaching or training material.
+    private var isTeachingMaterial: Bool { head.withUnsafeBytes(ProseContext.isTeachingMaterial) }
+
+    private func match(_ p: Person, evidence: String, teaching: Bool) -> Match {
         var exemption: Exemption?
         var evidence = [evidence]
         if case .exempt(let why) = PersonNames.check(p.value) { exemption = why }
-        if head.withUnsafeBytes(ProseContext.isTeachingMaterial) {
+        if teaching {
             exemption = .exampleData
             evidence.append("in teaching material: a lesson's or an exercise's people are examples, figures or characters")
         }
-        return Match(typeId: "person.name", patternId: "person.name.prose", value: p.value, normalized: normalized,
+        return Match(typeId: "person.name", patternId: "person.name.prose", value: p.value,
+                     normalized: Normalization.apply(.lower, to: p.value),
                      confidence: .medium, evidence: evidence, exemption: exemption, location: p.location)
     }
 
@@ -199,7 +204,7 @@ package struct ProseNames {
                 }
                 lines.advance(to: w.start, in: text)
                 let lineStart = lines.lineStart
-                if let s = next, s.capitalised, s.kind.contains(.surname), !(w.kind.contains(.givenWord) && s.kind.contains(.surnameWord)) {
+                if let s = next, s.capitalised, NameGazetteer.isName(given: w.kind, surname: s.kind) {
                     let after = s.possessive ? nil : ProseText.nextWord(after: s.end, in: text, gazetteer: gazetteer)
                     if !ProseContext.isPlace(surname: text[s.start..<s.end], then: after.map { text[$0.start..<$0.end] }) {
                         mention(given: w, surname: s, in: text, chunk: chunk, lines: &lines, titleLineEnd: titleLineEnd)
@@ -227,11 +232,11 @@ package struct ProseNames {
     }
 
     /// The validator's check of the surname (no role, team, place or month: "Shannon Student").
-    /// The given name is the gazetteer's: a given name that is also a word of the validator's
-    /// list ("Dean", "May") names a person before a surname that is no common word ("Dean
-    /// Crossland"), and two common words are refused before this.
-    private static func isName(_ given: String, _ surname: String) -> Bool {
-        let s = surname.lowercased()
+    /// The given name is the gazetteer's alone: a given name that is also a word of the
+    /// validator's list ("Dean", "May") names a person before a surname that is no common word
+    /// ("Dean Crossland"), and two common words are refused before this.
+    private static func isSurname(_ surname: Slice<UnsafeBufferPointer<UInt8>>) -> Bool {
+        let s = String(decoding: surname, as: UTF8.self).lowercased()
         return !PersonNames.notNames.contains(s) || PersonNames.alsoSurnames.contains(s)
     }
 
@@ -269,8 +274,7 @@ package struct ProseNames {
             }
             return
         }
-        guard Self.isName(String(decoding: text[given.start..<given.end], as: UTF8.self),
-                          String(decoding: text[surname.start..<surname.end], as: UTF8.self)) else { return }
+        guard Self.isSurname(text[surname.start..<surname.end]) else { return }
         people.append(Person(given: g, surname: s, value: value(),
                              location: Location(part: chunk.part, line: chunk.firstLine.map { $0 + lines.newlines },
                                                 offset: chunk.offset + given.start),
