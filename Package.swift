@@ -92,7 +92,7 @@ let package = Package(
         .executableTarget(name: "trawl-fuzz", dependencies: ["CLibFuzzer", "TrawlExtract", "TrawlDetect", "TrawlPatterns", "TrawlModel"], exclude: ["README.md"]),
 
         .testTarget(name: "TrawlDetectTests", dependencies: ["TrawlDetect", "TrawlPatterns", "TrawlModel", "Hyperscan", "PCRE2", "YAMLFiles", "Yams"]),
-        .testTarget(name: "TrawlExtractTests", dependencies: ["TrawlExtract", "TrawlModel", "DynamicLibrary", "LibXML2", "LibArchive"]),
+        .testTarget(name: "TrawlExtractTests", dependencies: ["TrawlExtract", "TrawlModel", "DynamicLibrary", "LibXML2", "LibArchive", "Poppler"]),
         .testTarget(name: "TrawlReportTests", dependencies: ["TrawlReport", "TrawlModel"]),
         .testTarget(name: "TrawlClassifyTests", dependencies: ["TrawlClassify", "TrawlModel"]),
         .testTarget(name: "TrawlEndToEndTests", dependencies: ["TrawlReport", "TrawlModel", "TrawlDecisions", "TrawlServe", "SMBClient"]),

@@ -582,8 +582,10 @@ def more_types():
 
 def pdf_bytes(pages, info=None, fields=()):
     """A PDF written object by object (PDF 1.4, Helvetica, one text line per Tj), xref computed.
-    `fields` (name, tooltip or "", value) are filled-in text fields of an AcroForm on the first
-    page, widget annotations as a form filler writes them."""
+    A line given as a list of (x, text) is a table's row: each cell is drawn on its own at x
+    points from the margin, with no space between, as a word processor prints a table. `fields`
+    (name, tooltip or "", value) are filled-in text fields of an AcroForm on the first page,
+    widget annotations as a form filler writes them."""
     objects = []
 
     def add(body):
@@ -602,8 +604,12 @@ def pdf_bytes(pages, info=None, fields=()):
     for lines in pages:
         ops = b"BT /F1 11 Tf 72 760 Td 14 TL\n"
         for line in lines:
-            esc_line = line.encode("cp1252").replace(b"\\", b"\\\\").replace(b"(", b"\\(").replace(b")", b"\\)")
-            ops += b"(" + esc_line + b") Tj T*\n"
+            if isinstance(line, str):
+                ops += pdf_string(line) + b" Tj T*\n"
+                continue
+            for x, text in line:
+                ops += b"%d 0 Td " % x + pdf_string(text) + b" Tj %d 0 Td\n" % -x
+            ops += b"T*\n"
         ops += b"ET"
         content = add(b"<< /Length %d >>\nstream\n" % len(ops) + ops + b"\nendstream")
         annots = b" /Annots [" + widget_refs + b"]" if fields and not page_ids else b""
@@ -1072,6 +1078,37 @@ def pdf_form():
                                        finding("email", "grace.okoye@yahoo.co.uk")])
 
 
+def pdf_tables():
+    """Forms and registers printed from a word processor: each table cell is drawn on its own,
+    so the page's text runs a label into its answer ("EthnicityWhite") unless the reader sees the
+    gap between the cells."""
+    form = pdf_bytes([["Westshire Adult Learning - enrolment form 2025/26", "", "About you",
+                       [(0, "Learner name"), (190, "Daniel Okafor")],
+                       [(0, "Date of birth"), (190, "22/07/1979")],
+                       [(0, "NI number"), (190, "JR 48 27 61 C")],
+                       "", "Equal opportunities monitoring",
+                       [(0, "Ethnic group"), (190, "White - any other White background")],
+                       [(0, "Disability or learning difficulty?"), (190, "Yes - dyslexia")],
+                       "", "Office use: fee band B"]])
+    write("pdf/enrolment-form-printed.pdf", form)
+    entry("pdf/enrolment-form-printed.pdf", [
+        finding("person.name", "Daniel Okafor"), finding("dob", "22/07/1979"), finding("uk.nino", "JR 48 27 61 C"),
+        finding("special.ethnicity", "White - any other White background"), finding("special.health", "Yes - dyslexia")])
+
+    learners = [("Maria Kowalska", "03/02/1968", "LS6 2QT", ""),
+                ("Tom Hughes", "19/11/1990", "LS7 4AB", "Hearing impairment"),
+                ("Priya Shah", "08/05/1985", "LS8 1HX", "")]
+    rows = [[(0, "Learner"), (130, "Date of birth"), (230, "Postcode"), (310, "Support need")]]
+    rows += [[(0, n), (130, d), (230, p)] + ([(310, need)] if need else []) for n, d, p, need in learners]
+    write("pdf/course-register.pdf", pdf_bytes([["Spanish for beginners (Tue 18:30) - register", ""] + rows]))
+    found = []
+    for n, d, p, need in learners:
+        found += [finding("person.name", n), finding("dob", d), finding("uk.postcode", p)]
+        if need:
+            found.append(finding("special.health", need))
+    entry("pdf/course-register.pdf", found)
+
+
 # ---------------------------------------------------------------- retention and exposure
 
 def retention_set():
@@ -1128,6 +1165,7 @@ def main():
     more_types()
     other_formats()
     pdf_form()
+    pdf_tables()
     images()
     legacy_office()
     archives()

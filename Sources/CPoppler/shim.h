@@ -35,6 +35,14 @@ typedef int (*trawl_poppler_document_get_n_pages)(void *document);
 typedef void *(*trawl_poppler_document_get_page)(void *document, int index);
 // char *poppler_page_get_text(PopplerPage *page);
 typedef char *(*trawl_poppler_page_get_text)(void *page);
+// PopplerRectangle (poppler.h): four gdouble, x1 y1 x2 y2, in points from the page's top left.
+typedef struct TrawlPopplerRectangle {
+    double x1, y1, x2, y2;
+} TrawlPopplerRectangle;
+// gboolean poppler_page_get_text_layout(PopplerPage *page, PopplerRectangle **rectangles,
+//                                       guint *n_rectangles): a box per character of the page's
+// text (poppler_page_get_text), newlines included; the array is freed with g_free.
+typedef int (*trawl_poppler_page_get_text_layout)(void *page, TrawlPopplerRectangle **rectangles, unsigned *count);
 // gchar *poppler_document_get_title(PopplerDocument *document), and _author, _subject,
 // _keywords, _creator alike.
 typedef char *(*trawl_poppler_document_get_string)(void *document);

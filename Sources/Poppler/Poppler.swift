@@ -28,6 +28,7 @@ private struct Calls: Sendable {
     let pageCount: trawl_poppler_document_get_n_pages
     let page: trawl_poppler_document_get_page
     let pageText: trawl_poppler_page_get_text
+    let pageTextLayout: trawl_poppler_page_get_text_layout
     let title, author, subject, keywords, creator: trawl_poppler_document_get_string
     let formFieldMapping: trawl_poppler_page_get_form_field_mapping
     let freeFormFieldMapping: trawl_poppler_page_free_form_field_mapping
@@ -51,6 +52,7 @@ private struct Calls: Sendable {
         pageCount = try lib.function("poppler_document_get_n_pages", as: trawl_poppler_document_get_n_pages.self)
         page = try lib.function("poppler_document_get_page", as: trawl_poppler_document_get_page.self)
         pageText = try lib.function("poppler_page_get_text", as: trawl_poppler_page_get_text.self)
+        pageTextLayout = try lib.function("poppler_page_get_text_layout", as: trawl_poppler_page_get_text_layout.self)
         title = try lib.function("poppler_document_get_title", as: trawl_poppler_document_get_string.self)
         author = try lib.function("poppler_document_get_author", as: trawl_poppler_document_get_string.self)
         subject = try lib.function("poppler_document_get_subject", as: trawl_poppler_document_get_string.self)
@@ -63,6 +65,18 @@ private struct Calls: Sendable {
         fieldText = try lib.function("poppler_form_field_text_get_text", as: trawl_poppler_form_field_get_string.self)
         fieldName = try lib.function("poppler_form_field_get_partial_name", as: trawl_poppler_form_field_get_string.self)
         fieldLabel = try lib.function("poppler_form_field_get_alternate_ui_name", as: trawl_poppler_form_field_get_string.self)
+    }
+}
+
+/// Where a character is drawn on its page, in points from the page's top left.
+public struct PDFBox: Sendable, Equatable {
+    public var x1, y1, x2, y2: Double
+
+    public init(x1: Double, y1: Double, x2: Double, y2: Double) {
+        self.x1 = x1
+        self.y1 = y1
+        self.x2 = x2
+        self.y2 = y2
     }
 }
 
@@ -106,13 +120,25 @@ public final class PDFDocument {
 
     public var pageCount: Int { Int(calls.pageCount(document)) }
 
-    /// The text of page `index` (0-based), in reading order as poppler lays it out.
-    public func text(ofPage index: Int) -> String {
-        guard let page = calls.page(document, Int32(index)) else { return "" }
+    /// The text of page `index` (0-based) with the box of each of its characters (Unicode
+    /// scalars, newlines included), from which a reader can tell where a table's cells meet:
+    /// poppler joins the texts of cells on one line with no space between them. `boxes` is empty
+    /// when poppler gives no layout, or one that does not match the text.
+    public func textWithBoxes(ofPage index: Int) -> (text: String, boxes: [PDFBox]) {
+        guard let page = calls.page(document, Int32(index)) else { return ("", []) }
         defer { calls.objectUnref(page) }
-        guard let text = calls.pageText(page) else { return "" }
-        defer { calls.free(text) }
-        return String(cString: text)
+        guard let raw = calls.pageText(page) else { return ("", []) }
+        let text = String(cString: raw)
+        calls.free(raw)
+        var rectangles: UnsafeMutablePointer<TrawlPopplerRectangle>?
+        var count: UInt32 = 0
+        guard calls.pageTextLayout(page, &rectangles, &count) != 0, let rectangles else { return (text, []) }
+        defer { calls.free(rectangles) }
+        guard Int(count) == text.unicodeScalars.count else { return (text, []) }
+        let boxes = UnsafeBufferPointer(start: rectangles, count: Int(count)).map {
+            PDFBox(x1: $0.x1, y1: $0.y1, x2: $0.x2, y2: $0.y2)
+        }
+        return (text, boxes)
     }
 
     /// The filled-in text fields of page `index`'s form, in the page's order, each with the name a

@@ -3,7 +3,7 @@
 //
 // - Word 97-2003: the FIB locates the piece table (CLX) in the table stream; each piece is text in
 //   the WordDocument stream, 8-bit (Windows-1252) or UTF-16. Field instructions are dropped, their
-//   results kept; paragraph, cell and line marks become line ends and tabs.
+//   results kept; paragraphs are prose and tables are rows (`WordBinaryText`).
 // - Excel BIFF8: the shared-string table (SST, continued across CONTINUE records), LABELSST and
 //   LABEL cells, and NUMBER cells, in rows per sheet with the first row as headers.
 // - PowerPoint: every TextCharsAtom (UTF-16) and TextBytesAtom (8-bit) in the document stream.
@@ -94,35 +94,7 @@ enum LegacyOffice {
                 text += TextDecoding.utf16(w[fc..<(fc + length)], littleEndian: true)
             }
         }
-        emitWordText(text, emit: emit)
-    }
-
-    /// Word's control characters: 0x0D paragraph, 0x07 cell/row, 0x0B line break, 0x0C page;
-    /// fields 0x13 instructions 0x14 result 0x15 (instructions dropped).
-    static func emitWordText(_ text: [UInt8], emit: (TextChunk) -> Void) {
-        var cursor = PartCursor(part: "WordDocument")
-        var block = ProseBlock()
-        var line: [UInt8] = []
-        var fieldDepth = 0
-        var inInstruction: [Bool] = []
-        for b in text {
-            switch b {
-            case 0x13: fieldDepth += 1; inInstruction.append(true)
-            case 0x14: if !inInstruction.isEmpty { inInstruction[inInstruction.count - 1] = false }
-            case 0x15: if fieldDepth > 0 { fieldDepth -= 1; inInstruction.removeLast() }
-            default:
-                if inInstruction.last == true { continue }
-                switch b {
-                case 0x0D, 0x0C: block.add(paragraph: line); line = []
-                case 0x0B: line.append(10)
-                case 0x07: line.append(9)
-                case 0x01, 0x08: break  // picture and drawn-object anchors
-                default: line.append(b)
-                }
-            }
-        }
-        block.add(paragraph: line)
-        if let c = block.take(&cursor) { emit(c) }
+        WordBinaryText.emit(text, emit: emit)
     }
 
     // MARK: Excel

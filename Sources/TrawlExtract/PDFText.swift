@@ -1,5 +1,6 @@
 // A PDF's text through poppler-glib: its document information as a record labelled by field, each
-// page's text as prose, and a filled-in form's values under their fields' names.
+// page's text as prose and tables (`PDFPageLayout`), and a filled-in form's values under their
+// fields' names.
 import Poppler
 import TrawlModel
 
@@ -21,9 +22,8 @@ enum PDFText {
         for page in 0..<document.pageCount {
             var cursor = PartCursor(part: "page \(page + 1)")
             var block = ProseBlock()
-            for line in document.text(ofPage: page).split(separator: "\n", omittingEmptySubsequences: false) {
-                block.add(paragraph: Array(line.utf8))
-            }
+            let (text, boxes) = document.textWithBoxes(ofPage: page)
+            PDFPageLayout.read(text: text, boxes: boxes, block: &block, cursor: &cursor, emit: emit)
             if let c = block.take(&cursor) { emit(c) }
             // A filled-in form's values, each under its field's name.
             let fields = document.formFields(ofPage: page)
