@@ -416,11 +416,19 @@ package struct Classifier: Sendable {
     /// Whether the entry's person is an example: it gives an identifier no two people share as
     /// example data (HMRC's specimen NI number QQ 12 34 56 C, an address at example.com), not
     /// as a format hint ("e.g. QQ 12 34 56 C"), and no real identifier of that kind. A specimen
-    /// exam paper's case study, a training exercise, a template's filled-in example.
+    /// exam paper's case study, a training exercise, a template's filled-in example. Or the person
+    /// its prose is about is teaching material's (`Evidence.inTeachingMaterial`) and no real
+    /// name counts.
     static func isAboutAnExamplePerson(_ tally: FindingTally) -> Bool {
-        guard tally.findings.contains(where: { f in
+        let exampleIdentifier = tally.findings.contains { f in
             f.match.exemption == .exampleData && uniquePerPerson.contains(f.match.typeId) && !f.match.evidence.contains(Evidence.givenAsExample)
-        }) else { return false }
+        }
+        // A lesson about one person (a historical figure, a character): "Stephen Hawking was born
+        // on 8 January 1942" is no one's date of birth on the share, when no real name counts.
+        let exampleSubject = tally.findings.contains { f in
+            f.match.typeId == "person.name" && f.match.evidence.contains(Evidence.inTeachingMaterial)
+        }
+        guard exampleIdentifier || (exampleSubject && tally.counted(type: "person.name") == 0) else { return false }
         return !tally.countsByType.contains { uniquePerPerson.contains($0.type) }
     }
 
@@ -444,6 +452,30 @@ package struct Classifier: Sendable {
         tally.rows = DistinctValues()
         tally.rowsWithUniqueIdentifier = DistinctValues()
         tally.level = tally.countsByType.map(\.level).max()
+    }
+
+    /// Counts the special-category values whose record named no one but whose line names one
+    /// person (`person` says whom, or nil): a page about three learners says on one learner's line
+    /// what it says of them. Returns the people so named that the tally does not hold yet, once
+    /// each, for the caller to count.
+    package func attributeByLine(_ tally: inout FindingTally, person: (Match) -> Match?) -> [Match] {
+        var people: [Match] = []
+        var pending: [(match: Match, decision: Decision?)] = []
+        for (match, decision) in tally.unattributed {
+            guard !match.evidence.contains(Evidence.ofARelative), let who = person(match) else {
+                pending.append((match, decision))
+                continue
+            }
+            var m = match
+            m.needsPerson = false
+            m.evidence.append("on a line that names the person it is about")
+            count(m, decision: decision, to: &tally)
+            let known = people.contains { $0.normalized == who.normalized }
+                || tally.findings.contains { $0.match.typeId == who.typeId && $0.match.normalized == who.normalized }
+            if !known { people.append(who) }
+        }
+        tally.unattributed = pending
+        return people
     }
 
     /// The entry's level and reasons from everything counted into `tally`. A special-category

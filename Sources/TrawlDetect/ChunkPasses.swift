@@ -305,13 +305,16 @@ struct SpecialCategoryRecords: ChunkPass {
             // Nowak ... reported as suspected fraud") is the one it is about; a title further
             // off (minutes' "Present: Mrs Oakes (Chair)") says nothing of the value.
             return identifier || RecordScope.hasNameField(chunk, in: scope)
-                || RecordScope.namesSomeoneWithATitle(chunk.text[RecordScope.line(around: found[i].offset, in: chunk.text)])
+                || RecordScope.namesSomeoneWithATitle(chunk.text, in: RecordScope.line(around: found[i].offset, in: chunk.text))
         }
         for i in found.indices where found[i].category == .special {
             if inRecord[i] {
                 found[i].match.evidence.append("in a record about a person")
             } else {
                 found[i].match.needsPerson = true
+                if RecordScope.saysOfARelative(chunk.text, before: found[i].offset) {
+                    found[i].match.evidence.append(Evidence.ofARelative)
+                }
             }
         }
     }

@@ -61,7 +61,8 @@ enum ProseContext {
         "nurse", "counsellor", "librarian", "editor", "hr", "specialist", "analyst", "engineer", "controller", "caseworker",
         "solicitor", "interviewer", "president", "treasurer", "partner", "executive", "chief", "headmaster", "headmistress",
         "chairman", "chairwoman", "chairperson", "mayor", "councillor", "minister", "professor", "dean", "provost", "vice-principal"]
-    private static let roleDigests = Set(roleWords.map { NameGazetteer.digest($0.utf8) })
+    /// A job's word, and its plural before several names ("Tutors Kemi Adeyemi and Rhys Evans").
+    private static let roleDigests = Set((roleWords + roleWords.map { $0 + "s" }).map { NameGazetteer.digest($0.utf8) })
 
     /// Words that may stand between a job and the name it gives ("the DSL is Karen Holloway",
     /// "our new Principal, Helen Oakes").

@@ -27,6 +27,7 @@
 // Key decision: a rule of the document, not of a line. Prose names people in passing (authors,
 // staff, historical figures); counting mentions is what tells the one a document is about, and
 // lets the classifier's one-person rule give that person the document's special-category answers.
+import Glibc
 import TrawlModel
 
 /// One entry's reading of names in prose. A value per entry: nested entries (an email's
@@ -44,6 +45,8 @@ package struct ProseNames {
     static let loggedAtLeast = 3
     /// How far into its prose teaching material says what it is (`ProseContext.teachingMarkers`).
     static let teachingMarkersWithin = 8 * 1024
+    /// The most lines naming someone kept for an entry (`person(onLineAt:)`).
+    static let namedLinesAtMost = 4096
 
     private struct Person {
         var given: UInt64
@@ -61,7 +64,17 @@ package struct ProseNames {
         var inFileName = false
     }
 
+    /// A line of the entry's prose that names someone, by full name (`person`, an index into
+    /// `people`) or by given name alone (`given`, its digest): where in its part the line lies.
+    private struct NamedLine {
+        var part: String?
+        var range: Range<Int>
+        var person: Int?
+        var given: UInt64?
+    }
+
     private var people: [Person] = []
+    private var namedLines: [NamedLine] = []
     private var givenOnly: [UInt64: Int] = [:]
     private var titledSurname: [UInt64: Int] = [:]
     private var read = 0
@@ -138,6 +151,34 @@ package struct ProseNames {
                      teaching: isTeachingMaterial)
     }
 
+    /// The person the line of prose at `location` is about, when it names one person and no
+    /// other: by full name, or by a given name that only one person named in the entry has
+    /// ("Maureen had a stroke in 2021", below "Maureen Jackson, 71"). An awards page about three
+    /// learners says on one learner's line what it says of them. Nil in a work role (a name
+    /// after a label or a job anywhere in the entry), in teaching material, and in an entry
+    /// naming too many people to be about any of them.
+    package func person(onLineAt location: Location) -> Match? {
+        guard !crowded else { return nil }
+        var found: Int?
+        for line in namedLines where line.part == location.part && line.range.contains(location.offset) {
+            let who: Int?
+            if let p = line.person {
+                who = p
+            } else if let g = line.given {
+                let named = people.indices.filter { people[$0].given == g }
+                who = named.count == 1 ? named[0] : nil
+                if named.count > 1 { return nil }
+            } else {
+                who = nil
+            }
+            guard let who else { continue }
+            if let f = found, f != who { return nil }
+            found = who
+        }
+        guard let found, !people[found].workRole, !isTeachingMaterial else { return nil }
+        return match(people[found], evidence: "named on the line that gives their special-category data", teaching: false)
+    }
+
     /// A person's mentions in the text: by full name, and by given name or title and surname
     /// where no one else named has the same one.
     private func mentions(of p: Person) -> Int {
@@ -156,7 +197,7 @@ package struct ProseNames {
         if case .exempt(let why) = PersonNames.check(p.value) { exemption = why }
         if teaching {
             exemption = .exampleData
-            evidence.append("in teaching material: a lesson's or an exercise's people are examples, figures or characters")
+            evidence.append(Evidence.inTeachingMaterial)
         }
         return Match(typeId: "person.name", patternId: "person.name.prose", value: p.value,
                      normalized: Normalization.apply(.lower, to: p.value),
@@ -225,10 +266,22 @@ package struct ProseNames {
                 if !(next?.capitalised ?? false), !afterTitle, !afterInitial, !greeted,
                    !ProseContext.standsAlone(text, lineStart: lineStart, word: w.start..<w.end),
                    !ProseContext.isQuoted(text, lineStart: lineStart) {
-                    givenOnly[NameGazetteer.digest(text[w.start..<w.end]), default: 0] += 1
+                    let given = NameGazetteer.digest(text[w.start..<w.end])
+                    givenOnly[given, default: 0] += 1
+                    noteLine(at: w.start, in: text, chunk: chunk, lineStart: lineStart, person: nil, given: given)
                 }
             }
         }
+    }
+
+    /// Keeps the line around `offset` as one that names someone.
+    private mutating func noteLine(at offset: Int, in text: UnsafeBufferPointer<UInt8>, chunk: TextChunk, lineStart: Int,
+                                   person: Int?, given: UInt64?) {
+        guard namedLines.count < Self.namedLinesAtMost, !readingFileName, let base = text.baseAddress else { return }
+        let end = memchr(base + offset, 10, text.count - offset).map { base.distance(to: $0.assumingMemoryBound(to: UInt8.self)) }
+            ?? text.count
+        namedLines.append(NamedLine(part: chunk.part, range: (chunk.offset + lineStart)..<(chunk.offset + end),
+                                    person: person, given: given))
     }
 
     /// The validator's check of the surname (no role, team, place or month: "Shannon Student").
@@ -261,7 +314,9 @@ package struct ProseNames {
         }
         func value() -> String { String(decoding: text[given.start..<surname.end], as: UTF8.self) }
         let logEntry = !readingFileName && ProseContext.opensLogEntry(text, lineStart: lines.lineStart, name: given.start..<surname.end)
+        let aboutThem = counted && !workRole && !logEntry
         if let i = people.firstIndex(where: { $0.given == g && $0.surname == s }) {
+            if aboutThem { noteLine(at: given.start, in: text, chunk: chunk, lineStart: lines.lineStart, person: i, given: nil) }
             people[i].inText += counted ? 1 : 0
             people[i].logEntries += logEntry ? 1 : 0
             people[i].workRole = people[i].workRole || workRole
@@ -275,6 +330,7 @@ package struct ProseNames {
             return
         }
         guard Self.isSurname(text[surname.start..<surname.end]) else { return }
+        if aboutThem { noteLine(at: given.start, in: text, chunk: chunk, lineStart: lines.lineStart, person: people.count, given: nil) }
         people.append(Person(given: g, surname: s, value: value(),
                              location: Location(part: chunk.part, line: chunk.firstLine.map { $0 + lines.newlines },
                                                 offset: chunk.offset + given.start),

@@ -64,26 +64,61 @@ extension RecordScope {
         return start..<end
     }
 
-    /// Whether the text names someone with a title: "Mr", "Mrs", "Ms", "Miss", "Mx" or "Dr" as a
-    /// word (a full stop after it allowed), then a capitalised word of two letters or more, or an
-    /// initial and a full stop ("Dr S. Ramsden"). A title is said only of a person.
-    static func namesSomeoneWithATitle(_ text: ArraySlice<UInt8>) -> Bool {
+    /// Whether the line `range` of `text` names someone with a title: "Mr", "Mrs", "Ms", "Miss",
+    /// "Mx" or "Dr" as a word (a full stop after it allowed), then a capitalised word of two
+    /// letters or more, or an initial and a full stop ("Dr S. Ramsden"). A title is said only of
+    /// a person. A titled name in a work role says nothing of the line's value: a job after it
+    /// ("Dr Kavita Joshi, GP Partner at Hollybush Surgery, will open the talk on diabetes") or
+    /// before it ("the nurse, Mrs Kaur").
+    static func namesSomeoneWithATitle(_ text: [UInt8], in range: Range<Int>) -> Bool {
         func isUpper(_ b: UInt8) -> Bool { b >= 65 && b <= 90 }
         func isLower(_ b: UInt8) -> Bool { b >= 97 && b <= 122 }
-        var i = text.startIndex
-        while i < text.endIndex {
-            guard isUpper(text[i]), i == text.startIndex || !(isUpper(text[i - 1]) || isLower(text[i - 1])) else { i += 1; continue }
-            for title in titles where text[i...].starts(with: title) {
-                var j = i + title.count
-                if j < text.endIndex && text[j] == 46 { j += 1 }  // "Dr."
-                guard j < text.endIndex, text[j] == 32 else { continue }
-                while j < text.endIndex && text[j] == 32 { j += 1 }
-                guard j + 1 < text.endIndex, isUpper(text[j]) else { continue }
-                if isLower(text[j + 1]) || text[j + 1] == 46 { return true }
+        return text.withUnsafeBufferPointer { all in
+            let text = all[range]
+            var i = text.startIndex
+            while i < text.endIndex {
+                guard isUpper(text[i]), i == text.startIndex || !(isUpper(text[i - 1]) || isLower(text[i - 1])) else { i += 1; continue }
+                for title in titles where text[i...].starts(with: title) {
+                    var j = i + title.count
+                    if j < text.endIndex && text[j] == 46 { j += 1 }  // "Dr."
+                    guard j < text.endIndex, text[j] == 32 else { continue }
+                    while j < text.endIndex && text[j] == 32 { j += 1 }
+                    guard j + 1 < text.endIndex, isUpper(text[j]), isLower(text[j + 1]) || text[j + 1] == 46 else { continue }
+                    // The name's end: up to three capitalised words and initials.
+                    var end = j
+                    for _ in 0..<3 {
+                        var k = end
+                        while k < text.endIndex && (isUpper(text[k]) || isLower(text[k]) || text[k] == 46 || text[k] == 45 || text[k] == 39) { k += 1 }
+                        end = k
+                        var next = k
+                        while next < text.endIndex && text[next] == 32 { next += 1 }
+                        guard next < text.endIndex, isUpper(text[next]) else { break }
+                        end = next
+                    }
+                    if ProseContext.roleFollows(all, after: end) || ProseContext.roleBefore(all, at: i) { continue }
+                    return true
+                }
+                i += 1
             }
-            i += 1
+            return false
         }
-        return false
+    }
+}
+
+extension RecordScope {
+    /// Words for a relative or someone close, whose condition a line may give beside another's name.
+    private static let relatives: Set<String> = [
+        "husband", "wife", "partner", "mother", "father", "mum", "dad", "son", "daughter", "brother", "sister",
+        "grandmother", "grandfather", "grandma", "grandad", "grandson", "granddaughter", "nan", "aunt", "uncle",
+        "cousin", "child", "children", "baby", "relative", "friend", "neighbour", "carer", "parent", "parents"]
+
+    /// Whether the words just before `offset` in its sentence (at most 48 bytes back) name a
+    /// relative: "told them about her husband's dementia", "his mother has MS".
+    static func saysOfARelative(_ text: [UInt8], before offset: Int) -> Bool {
+        var start = max(0, offset - 48)
+        if let stop = text[start..<min(offset, text.count)].lastIndex(where: { $0 == 10 || $0 == 46 }) { start = stop + 1 }
+        let words = text[start..<min(offset, text.count)].split { !(($0 | 32) >= 97 && ($0 | 32) <= 122) }
+        return words.contains { relatives.contains(String(decoding: $0, as: UTF8.self).lowercased()) }
     }
 }
 

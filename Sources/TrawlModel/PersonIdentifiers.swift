@@ -34,4 +34,10 @@ package enum Evidence {
     package static let workAddress = "a work address at the organisation's own domain (work_domains)"
     /// One of the organisation's own postcodes, landlines or bank accounts (`own_details`).
     package static let ownDetails = "the organisation's own details (own_details)"
+    /// The person a document's prose is about is in teaching material: a lesson's or an
+    /// exercise's people are examples, figures or characters.
+    /// A special-category value said of someone's relative ("her husband's dementia"), not of
+    /// the person a line names: no line's person is given it.
+    package static let ofARelative = "said of a relative"
+    package static let inTeachingMaterial = "in teaching material: a lesson's or an exercise's people are examples, figures or characters"
 }

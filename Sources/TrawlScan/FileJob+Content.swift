@@ -217,9 +217,18 @@ extension FileJob {
     /// (`ProseNames.findings`), into its tally, when nothing else has named a person in it: a
     /// form's or a letter's context says whose it is more surely ("Applicant: Kai Ahmed" in
     /// "Ahmed Kai application.docx").
+    /// Then the special-category values whose record named no one but whose line names one person
+    /// (`ProseNames.person(onLineAt:)`) count, and so does each person so named.
     func countSubject(of prose: ProseNames, into tally: inout FindingTally, path: String, contentId: String?) {
-        guard tally.counted(type: "person.name") == 0 else { return }
-        for m in prose.findings() { count(m, into: &tally, path: path, contentId: contentId) }
+        var subjects: [Match] = []
+        if tally.counted(type: "person.name") == 0 {
+            subjects = prose.findings()
+            for m in subjects { count(m, into: &tally, path: path, contentId: contentId) }
+        }
+        for m in scan.classifier.attributeByLine(&tally, person: { prose.person(onLineAt: $0.location) })
+        where !subjects.contains(where: { $0.normalized == m.normalized }) {
+            count(m, into: &tally, path: path, contentId: contentId)
+        }
     }
 
     /// Finds the matches of one chunk and counts them into the entry's tally at once, with the

@@ -150,9 +150,20 @@ struct Patterns: ParsableCommand {
             }
             // The person the prose is about (or a dated log's people), as a scan finds them: when
             // nothing else names a person.
-            if !matches.contains(where: { $0.typeId == "person.name" && $0.exemption == nil && $0.confidence >= .medium }),
-               case let people = prose.findings(), !people.isEmpty {
-                matches += people
+            var subjects: [Match] = []
+            if !matches.contains(where: { $0.typeId == "person.name" && $0.exemption == nil && $0.confidence >= .medium }) {
+                subjects = prose.findings()
+                matches += subjects
+            }
+            // A special-category value whose record names no one, on a line that names one person.
+            for i in matches.indices where matches[i].needsPerson && matches[i].confidence >= .medium
+                && !matches[i].evidence.contains(Evidence.ofARelative) {
+                guard let who = prose.person(onLineAt: matches[i].location) else { continue }
+                matches[i].needsPerson = false
+                matches[i].evidence.append("on a line that names the person it is about")
+                if !matches.contains(where: { $0.typeId == "person.name" && $0.normalized == who.normalized }) {
+                    matches.append(who)
+                }
             }
             for m in matches {
                 var line = [m.location.part.map { "\($0)" }, m.location.line.map { "line \($0)" }, m.location.cell.map { "cell \($0)" }]

@@ -161,6 +161,41 @@ func match(_ type: String, _ value: String, exempt: Exemption? = nil, marking: B
         #expect(classifier.classify([match("person.name", "Sam Fletcher"), match("dob", "1998-03-14"), hint, pregnant], path: "/x").level == .confidential)
     }
 
+    /// A lesson about a historical figure: its person is teaching material's, so the date of
+    /// birth and the condition the lesson gives are examples. A real name beside them counts.
+    @Test func aLessonsPersonIsExampleData() {
+        var mnd = match("special.health", "motor neurone disease")
+        mnd.needsPerson = true
+        var hawking = match("person.name", "Stephen Hawking", exempt: .exampleData)
+        hawking.evidence = [Evidence.inTeachingMaterial]
+        let lesson = [hawking, match("dob", "1942-01-08"), mnd]
+        #expect(classifier.classify(lesson, path: "/x").level == .internal)
+        #expect(classifier.classify(lesson + [match("person.name", "Kyle Dunn")], path: "/x").level == .confidential)
+    }
+
+    /// A special-category value whose record names no one counts when its line names one person;
+    /// that person is handed back once, to be counted. One said of a relative does not.
+    @Test func aValueOnALineNamingOnePersonIsTheirs() {
+        var stroke = match("special.health", "stroke")
+        stroke.needsPerson = true
+        var dementia = match("special.health", "dementia")
+        dementia.needsPerson = true
+        dementia.evidence = [Evidence.ofARelative]
+        var tally = FindingTally()
+        for m in [match("person.name", "Grace Adeyemi"), match("person.name", "Wojciech Nowak"), stroke, dementia] {
+            classifier.add(m, to: &tally)
+        }
+        let people = classifier.attributeByLine(&tally) { _ in match("person.name", "Maureen Jackson") }
+        #expect(people.map(\.value) == ["Maureen Jackson"])
+        // A person the tally holds already is not handed back.
+        var again = FindingTally()
+        for m in [match("person.name", "Maureen Jackson"), stroke] { classifier.add(m, to: &again) }
+        #expect(classifier.attributeByLine(&again) { _ in match("person.name", "Maureen Jackson") }.isEmpty)
+        let c = classifier.classify(tally, path: "/x")
+        #expect(c.level == .confidential)
+        #expect(c.findings.filter { $0.match.typeId == "special.health" }.map(\.match.value) == ["stroke"])
+    }
+
     /// A message's addresses are its correspondents': an email between two colleagues about a
     /// named apprentice is a document about the apprentice. Elsewhere a few addresses beside an
     /// identifier of another kind (a date of birth) are contacts' (a referee's, a line manager's

@@ -363,6 +363,24 @@ func detect(_ text: String, cells: [Cell] = [], minimum: Confidence = .medium) t
         #expect(try special("Name: Ruby Hughes\nMedical conditions: None", "special.health") == nil)
     }
 
+    /// A titled name on the value's line is the person it is about, unless a job goes with the
+    /// name: a speaker at a talk on diabetes, a nurse.
+    @Test func aTitledNameInAWorkRoleNamesNoOneOnTheLine() throws {
+        func special(_ text: String) throws -> Match? { try detect(text).first { $0.typeId == "special.health" } }
+        #expect(try special("The centre was told Mrs Nowak has epilepsy.")?.needsPerson == false)
+        #expect(try special("Dr Kavita Joshi, GP Partner at Hollybush Surgery, will talk about living with diabetes.")?.needsPerson == true)
+        #expect(try special("Our nurse, Mrs Gill Kaur, will talk about living with diabetes.")?.needsPerson == true)
+    }
+
+    /// A condition said of a relative is marked so: no name on its line is given it.
+    @Test func aRelativesConditionIsMarked() throws {
+        func special(_ text: String) throws -> Match? { try detect(text).first { $0.typeId == "special.health" } }
+        let husband = try #require(try special("Kemi told them how hard it had been to explain her husband's dementia."))
+        #expect(husband.evidence.contains(Evidence.ofARelative))
+        let own = try #require(try special("After the summer Kemi said she has dementia."))
+        #expect(!own.evidence.contains(Evidence.ofARelative))
+    }
+
     @Test func aColumnNamedForAFieldMakesItsCellsThatField() throws {
         let text = "Isla Murray\tWhite Scottish"
         let cells = [Cell(range: 0..<11, ref: "A2", label: "Pupil"), Cell(range: 12..<26, ref: "B2", label: "Ethnicity")]

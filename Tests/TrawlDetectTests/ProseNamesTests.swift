@@ -183,3 +183,63 @@ import TrawlModel
         #expect(subject(["Notes\nAlfie Da Costa came in. Alfie was upset. Alfie will return Monday."]) == "Alfie Da Costa")
     }
 }
+
+/// The person a line of prose names, for the special-category value on that line
+/// (`ProseNames.person(onLineAt:)`): a page about several people says on one person's line what
+/// it says of them.
+@Suite struct ProseNamesOnALine {
+    /// The person named on the line holding `marker` in `text`, read as one chunk of prose.
+    func person(onLineOf marker: String, in text: String) -> String? {
+        var prose = ProseNames()
+        let chunk = TextChunk(text: Array(text.utf8), part: "body", firstLine: 1, offset: 0)
+        prose.observe(chunk, gazetteer: ProseNamesSubject.gazetteer)
+        guard let at = text.range(of: marker) else { return nil }
+        let offset = text.utf8.distance(from: text.startIndex, to: at.lowerBound)
+        return prose.person(onLineAt: Location(part: "body", offset: offset)).map(\.value)
+    }
+
+    static let awards = """
+        Celebrating our 2025 award winners
+        Three learners from across Westshire were honoured at County Hall on Friday.
+        Maureen Jackson, 71, joined a digital skills class after she had a stroke in 2022.
+        Wojciech Nowak came to ESOL classes in 2023 and now volunteers at the job club.
+        Grace Adeyemi completed her Level 2 Maths. Grace has type 1 diabetes and never missed a class.
+        Head of Service Helen Oakes said: "Every one of them shows what learning can do." Helen Oakes lives with MS.
+        """
+
+    @Test func theLineNamesOnePerson() {
+        #expect(person(onLineOf: "had a stroke", in: Self.awards) == "Maureen Jackson")
+    }
+
+    /// A given name alone is the person named in full who has it.
+    @Test func aGivenNameAloneIsThePersonWhoHasIt() {
+        #expect(person(onLineOf: "type 1 diabetes", in: Self.awards) == "Grace Adeyemi")
+    }
+
+    /// A name in a work role anywhere in the entry (after a job) is no one's line.
+    @Test func aWorkRoleIsNoOnesLine() {
+        #expect(person(onLineOf: "lives with MS", in: Self.awards) == nil)
+    }
+
+    /// A job's plural before several names gives each of them the job.
+    @Test func aJobBeforeSeveralNamesIsEachOnesRole() {
+        let text = "Tutors Kemi Adeyemi and Rhys Evans have designed a course for families living with dementia.\n"
+        #expect(person(onLineOf: "dementia", in: text) == nil)
+    }
+
+    @Test func twoPeopleOnALineAreNeitherOne() {
+        let text = "Notes from the trip\nAmira Haddad and Tom Hughes helped a visitor who had a seizure on the coach.\n"
+        #expect(person(onLineOf: "seizure", in: text) == nil)
+    }
+
+    @Test func aLineNamingNoOneIsNoOnes() {
+        let text = "Maureen Jackson joined in 2022.\nOne learner had a stroke last year.\n"
+        #expect(person(onLineOf: "stroke", in: text) == nil)
+    }
+
+    /// A lesson's people are examples, figures or characters.
+    @Test func teachingMaterialNamesNoOne() {
+        let text = "Learning objectives: describe a neurological condition.\nStephen Hawking had motor neurone disease for 55 years.\n"
+        #expect(person(onLineOf: "motor neurone", in: text) == nil)
+    }
+}
