@@ -130,7 +130,10 @@ enum PDFPageLayout {
         while k < byHeight.count {
             let anchor = fragments[byHeight[k]]
             var end = k + 1
-            while end < byHeight.count, middle(fragments[byHeight[end]]) <= anchor.y2 { end += 1 }
+            // Level with the anchor both ways: each one's middle within the other's height, so
+            // that a watermark or a drop capital as tall as the page takes no line into its row.
+            while end < byHeight.count, case let f = fragments[byHeight[end]],
+                  middle(f) <= anchor.y2, f.y1 <= middle(anchor) { end += 1 }
             let members = byHeight[k..<end].sorted { fragments[$0].cell.x1 < fragments[$1].cell.x1 }
             k = end
             guard members.count > 1 else { continue }

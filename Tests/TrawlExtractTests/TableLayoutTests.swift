@@ -58,6 +58,18 @@ private func lineTexts(_ lines: [[PDFCell]]) -> [[String]] {
                     ["our new term begins on the"], ["first Monday of September this year"]])
     }
 
+    /// A watermark drawn as tall as the page makes no row of the lines it crosses.
+    @Test func aTallWatermarkJoinsNoLines() {
+        var (text, boxes) = page([("Name", 72, 114, "\n"), ("Amira Haddad", 200, 114, "\n"),
+                                  ("Notes", 72, 300, "\n"), ("Seen on Monday", 72, 314, "\n")])
+        text += "DRAFT"
+        for i in 0..<5 { boxes.append(PDFBox(x1: 300 + Double(i) * 60, y1: 150, x2: 360 + Double(i) * 60, y2: 400)) }
+        let lines = lineTexts(PDFPageLayout.lines(text: text, boxes: boxes))
+        #expect(lines.contains(["Notes"]))
+        #expect(lines.contains(["Seen on Monday"]))
+        #expect(lines.contains { $0.starts(with: ["Name", "Amira Haddad"]) })
+    }
+
     /// Without boxes, poppler's lines are read as they come.
     @Test func withoutBoxesEachLineIsOneCell() {
         #expect(lineTexts(PDFPageLayout.lines(text: "NameAmira\nEnd", boxes: [])) == [["NameAmira"], ["End"]])
