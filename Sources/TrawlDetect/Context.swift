@@ -165,17 +165,31 @@ final class LabelMeanings {
     func meaning(of label: String, in set: PatternSet) -> Meaning {
         if let m = table[label] { return m }
         let tokens = Tokens(Array(label.utf8))
+        // A header's bracketed aside says what its values look like, not what they are:
+        // "Child (year group)" is a Child column.
+        let whole = Tokens(Self.withoutAsides(Array(label.utf8)))
         let m = Meaning(
             keywordEvidence: set.patterns.map { compiled in
                 guard compiled.contextWindow != nil, let k = compiled.keywords.first(where: { tokens.firstOccurrence(of: $0) != nil }) else { return nil }
                 return ["column '\(label)' (keyword '\(k.text)')"]
             },
             namesField: set.patterns.map { compiled in
-                compiled.fieldWholeLabel ? compiled.fieldLabels.contains { $0.joined == tokens.joined }
+                compiled.fieldWholeLabel ? compiled.fieldLabels.contains { $0.joined == whole.joined }
                     : compiled.fieldLabels.contains { tokens.firstOccurrence(of: $0) != nil }
             })
         if table.count >= capacity { table.removeAll(keepingCapacity: true) }
         table[label] = m
         return m
+    }
+
+    /// The label without what it holds in brackets.
+    static func withoutAsides(_ label: [UInt8]) -> [UInt8] {
+        var out: [UInt8] = [], depth = 0
+        for b in label {
+            if b == 40 || b == 91 { depth += 1; continue }
+            if b == 41 || b == 93 { depth = max(0, depth - 1); continue }
+            if depth == 0 { out.append(b) }
+        }
+        return out
     }
 }

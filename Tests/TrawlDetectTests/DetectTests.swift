@@ -381,6 +381,16 @@ func detect(_ text: String, cells: [Cell] = [], minimum: Confidence = .medium) t
         #expect(!own.evidence.contains(Evidence.ofARelative))
     }
 
+    /// A family learning register: its parents and carers are people, and a header's bracketed
+    /// aside ("Child (year group)") says what the values look like, not what they are.
+    @Test func parentAndChildColumnsNamePeople() throws {
+        let text = "Ollie Price (Y2)\tSarah Price\tYes"
+        let cells = [Cell(range: 0..<16, ref: "B2", label: "Child (year group)"), Cell(range: 17..<28, ref: "C2", label: "Parent/carer"),
+                     Cell(range: 29..<32, ref: "D2", label: "Attended")]
+        let names = try detect(text, cells: cells).filter { $0.typeId == "person.name" }
+        #expect(names.map(\.location.column) == ["Child (year group)", "Parent/carer"])
+    }
+
     @Test func aColumnNamedForAFieldMakesItsCellsThatField() throws {
         let text = "Isla Murray\tWhite Scottish"
         let cells = [Cell(range: 0..<11, ref: "A2", label: "Pupil"), Cell(range: 12..<26, ref: "B2", label: "Ethnicity")]
