@@ -48,14 +48,33 @@ private func lineTexts(_ lines: [[PDFCell]]) -> [[String]] {
         #expect(lineTexts(PDFPageLayout.lines(text: text, boxes: boxes)) == [["Date of birth"]])
     }
 
-    /// Prose set in two columns is not a table: lines of five words or more side by side stay
-    /// lines of their own, in poppler's order.
+    /// Prose set in two columns is not a table: three lines or more of five words or more side
+    /// by side stay lines of their own, in poppler's order.
     @Test func proseInColumnsIsNotATable() {
         let (text, boxes) = page([("the learners met at the library", 72, 100, "\n"), ("before the trip to the coast", 72, 114, "\n"),
-                                  ("our new term begins on the", 320, 100, "\n"), ("first Monday of September this year", 320, 114, "")])
+                                  ("and all of them came back", 72, 128, "\n"),
+                                  ("our new term begins on the", 320, 100, "\n"), ("first Monday of September this year", 320, 114, "\n"),
+                                  ("with classes in every single centre", 320, 128, "")])
         #expect(lineTexts(PDFPageLayout.lines(text: text, boxes: boxes))
-                == [["the learners met at the library"], ["before the trip to the coast"],
-                    ["our new term begins on the"], ["first Monday of September this year"]])
+                == [["the learners met at the library"], ["before the trip to the coast"], ["and all of them came back"],
+                    ["our new term begins on the"], ["first Monday of September this year"], ["with classes in every single centre"]])
+    }
+
+    /// A form's long question beside a long answer is a row, and its wrapped rest, straight
+    /// below within its column, is joined to it, wherever poppler puts it.
+    @Test func wrappedCellsJoinTheirRow() {
+        let (text, boxes) = page([("Surname", 72, 100, "\n"), ("Do you consider yourself to have a", 72, 114, "\n"),
+                                  ("learning difficulty or disability?", 72, 128, "\n"), ("Ethnicity", 72, 142, "\n"),
+                                  ("Religion", 72, 156, "\n"),
+                                  ("Okafor", 306, 100, "\n"), ("Yes: hearing impairment, uses hearing", 306, 114, "\n"),
+                                  ("aids", 306, 128, "\n"), ("None", 306, 156, "")])
+        let lines = PDFPageLayout.lines(text: text, boxes: boxes)
+        #expect(lineTexts(lines) == [["Surname", "Okafor"],
+                                     ["Do you consider yourself to have a learning difficulty or disability?",
+                                      "Yes: hearing impairment, uses hearing aids"],
+                                     ["Ethnicity"], ["Religion", "None"]])
+        // The unanswered question is a row of its own, so "Religion" is not taken for its answer.
+        #expect(PDFPageLayout.formEnd(lines, first: 0) == 4)
     }
 
     /// A watermark drawn as tall as the page makes no row of the lines it crosses.
@@ -85,9 +104,9 @@ private func lineTexts(_ lines: [[PDFCell]]) -> [[String]] {
 
     @Test func printedFormReadsAnswersByTheirQuestions() throws {
         let t = text(try chunks("pdf/enrolment-form-printed.pdf"))
-        #expect(t.contains("NI number: JR 48 27 61 C"))
-        #expect(t.contains("Ethnic group: White - any other White background"))
-        #expect(t.contains("Disability or learning difficulty?: Yes - dyslexia"))
+        #expect(t.contains("NI number:JR 48 27 61 C"))
+        #expect(t.contains("Ethnic group:White - any other White background"))
+        #expect(t.contains("Disability or learning difficulty?:Yes - dyslexia"))
     }
 
     @Test func printedRegisterIsATable() throws {
