@@ -8,7 +8,9 @@
 //   casework word: notes, interview, reference, leaver, case study...) and the name opens it or
 //   follows a dash or a colon: the first line of its text ("EXIT INTERVIEW - Kayleigh
 //   Thornton"), a message's subject, or the file's name when the text names the person too (a
-//   file name alone is weak: "Lewis_Kai_application" is surname first);
+//   file name alone is weak: "Lewis_Kai_application" is surname first); a message's subject
+//   that opens with the name before a dash, with no casework word ("Samira Haddad - UC and
+//   hardship fund"), when its body names them too;
 // - otherwise the person it names most, when named at least three times and at least twice as
 //   often as anyone else;
 // - otherwise, in a dated log whose entries open with people's names ("06/01  Gareth Llewellyn
@@ -62,6 +64,8 @@ package struct ProseNames {
         var workRole = false
         var inTitle = false
         var inFileName = false
+        /// Opens a message's subject before a dash, with no casework word.
+        var inSubject = false
     }
 
     /// A line of the entry's prose that names someone, by full name (`person`, an index into
@@ -80,6 +84,7 @@ package struct ProseNames {
     private var read = 0
     private var sawProse = false
     private var readingFileName = false
+    private var readingSubject = false
     /// The entry names `peopleAtMost` people or more: it is about none of them.
     private var crowded = false
     /// The first `teachingMarkersWithin` bytes of the entry's prose, where teaching material
@@ -98,7 +103,9 @@ package struct ProseNames {
             for cell in chunk.cells where cell.label?.lowercased() == "subject" {
                 let subject = TextChunk(text: Array(chunk.text[cell.range]), part: chunk.part,
                                         offset: chunk.offset + cell.range.lowerBound)
+                readingSubject = true
                 scan(subject, gazetteer: gazetteer, titleLineEnd: subject.text.count)
+                readingSubject = false
             }
             return
         }
@@ -140,7 +147,7 @@ package struct ProseNames {
     /// The finding for the person the entry is about, if any (see the file's opening comment).
     package func subject() -> Match? {
         guard !crowded else { return nil }
-        if let p = people.first(where: { $0.inTitle || ($0.inFileName && $0.inText > 0) }) {
+        if let p = people.first(where: { $0.inTitle || ($0.inFileName && $0.inText > 0) || ($0.inSubject && $0.inText > 1) }) {
             return match(p, evidence: "the person the document's title names", teaching: isTeachingMaterial)
         }
         let totals = people.map { mentions(of: $0) }
@@ -274,6 +281,15 @@ package struct ProseNames {
         }
     }
 
+    /// Whether a dash, a colon or a bar follows the name (spaces aside).
+    private static func dashFollows(_ text: UnsafeBufferPointer<UInt8>, after end: Int) -> Bool {
+        var k = end
+        while k < text.count && text[k] == 32 { k += 1 }
+        guard k < text.count else { return false }
+        if text[k] == 45 || text[k] == 58 || text[k] == 124 { return true }
+        return text[k] == 0xE2 && k + 2 < text.count && text[k + 1] == 0x80 && (text[k + 2] == 0x93 || text[k + 2] == 0x94)
+    }
+
     /// Keeps the line around `offset` as one that names someone.
     private mutating func noteLine(at offset: Int, in text: UnsafeBufferPointer<UInt8>, chunk: TextChunk, lineStart: Int,
                                    person: Int?, given: UInt64?) {
@@ -308,9 +324,12 @@ package struct ProseNames {
         let workRole = labelled || ProseContext.roleBefore(text, at: given.start)
             || ProseContext.roleBelow(text, lineStart: lines.lineStart, name: given.start..<surname.end)
             || (roleAfter && given.start < titleLineEnd)
-        var inTitle = false
+        var inTitle = false, namesSubject = false
         if given.start < titleLineEnd, !labelled, let place = ProseContext.titlePlace(before) {
             inTitle = ProseContext.isCasework(text[lines.lineStart..<titleLineEnd], strongOnly: place == .opens)
+            // A message's subject that opens with a name and a dash ("Samira Haddad - UC and
+            // hardship fund", "RE: Martin Bairstow - phased return") says whom it is about.
+            namesSubject = readingSubject && Self.dashFollows(text, after: surname.end)
         }
         func value() -> String { String(decoding: text[given.start..<surname.end], as: UTF8.self) }
         let logEntry = !readingFileName && ProseContext.opensLogEntry(text, lineStart: lines.lineStart, name: given.start..<surname.end)
@@ -321,6 +340,7 @@ package struct ProseNames {
             people[i].logEntries += logEntry ? 1 : 0
             people[i].workRole = people[i].workRole || workRole
             people[i].inTitle = people[i].inTitle || (inTitle && !readingFileName)
+            people[i].inSubject = people[i].inSubject || namesSubject
             people[i].inFileName = people[i].inFileName || (inTitle && readingFileName)
             // A name first seen in capitals ("PHONE CALL WITH SHANNON CROWTHER") is shown as written in prose.
             if people[i].isCapitals && text[given.start + 1] &- 97 < 26 {
@@ -336,6 +356,7 @@ package struct ProseNames {
                                                 offset: chunk.offset + given.start),
                              isCapitals: !(text[given.start + 1] &- 97 < 26), inText: counted ? 1 : 0,
                              logEntries: logEntry ? 1 : 0, workRole: workRole,
-                             inTitle: inTitle && !readingFileName, inFileName: inTitle && readingFileName))
+                             inTitle: inTitle && !readingFileName, inFileName: inTitle && readingFileName,
+                             inSubject: namesSubject))
     }
 }

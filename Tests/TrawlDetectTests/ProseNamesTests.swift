@@ -66,6 +66,24 @@ import TrawlModel
         #expect(prose.subject()?.value == "Chloe Brown")
     }
 
+    /// A subject that opens with a name before a dash says whom the message is about, with no
+    /// casework word, when its body names them too.
+    @Test func aSubjectOpeningWithANameNamesWhomItIsAbout() {
+        func subject(_ header: String, body: String) -> String? {
+            var prose = ProseNames()
+            prose.observe(TextChunk(text: Array(header.utf8), part: "headers", cells: [Cell(range: 0..<header.utf8.count, label: "Subject")]),
+                          gazetteer: Self.gazetteer)
+            prose.observe(TextChunk(text: Array(body.utf8), part: "body", firstLine: 1, offset: 0), gazetteer: Self.gazetteer)
+            return prose.subject()?.value
+        }
+        let body = "Can I put Samira Haddad forward for the hardship fund? She rang me yesterday."
+        #expect(subject("Samira Haddad - UC and hardship fund", body: body) == "Samira Haddad")
+        #expect(subject("RE: Samira Haddad - UC and hardship fund", body: body) == "Samira Haddad")
+        // Not named in the body; not opening the subject before a dash.
+        #expect(subject("Samira Haddad - UC and hardship fund", body: "She rang me yesterday.") == nil)
+        #expect(subject("Lunch with Samira Haddad on Friday", body: body) == nil)
+    }
+
     @Test func namesInAWorkRoleAreNoSubject() {
         let minutes = """
             SENIOR LEADERSHIP TEAM - MINUTES
