@@ -358,6 +358,7 @@ package struct Classifier: Sendable {
     /// the subject's own written two ways ("Lacey Ward" in the text, "L Ward" in the file name),
     /// as phone numbers are: they say nothing of how many people the entry is about.
     static func isAboutOnePerson(_ tally: FindingTally) -> Bool {
+        if let others = aboutOnePersonBesideRows(tally) { return others }
         let identifying = tally.countsByType.indices.filter {
             tally.countsByType[$0].identifies && onePerPerson.contains(tally.countsByType[$0].type)
         }
@@ -368,6 +369,33 @@ package struct Classifier: Sendable {
             if contactTypes.contains(type), tally.digests[i].count <= contactsAtMost,
                identifying.contains(where: { !contactTypes.contains(tally.countsByType[$0].type) }) { continue }
             if tally.digests[i].count > 1 { return false }
+            any = true
+        }
+        return any
+    }
+
+    /// The one-person rule over the values outside table rows that name their own person
+    /// (`Evidence.ofTheRowsPerson`): a tenancy form's household table gives a child's date of
+    /// birth beside the tenant's. Nil when no value is in such a row, when every identifying
+    /// value is (a form laid out as one table row), or when such rows give more than a few people
+    /// (a register).
+    static func aboutOnePersonBesideRows(_ tally: FindingTally) -> Bool? {
+        var inRows: [String: Set<String>] = [:], outside: [String: Set<String>] = [:]
+        for f in tally.findings where f.level != nil && onePerPerson.contains(f.match.typeId) {
+            if f.match.evidence.contains(Evidence.ofTheRowsPerson) || (f.match.typeId == "person.name" && f.match.location.column != nil) {
+                inRows[f.match.typeId, default: []].insert(f.match.normalized)
+            } else {
+                outside[f.match.typeId, default: []].insert(f.match.normalized)
+            }
+        }
+        guard inRows.keys.contains(where: { $0 != "person.name" }), !outside.isEmpty, tally.omitted.isEmpty,
+              inRows.values.allSatisfy({ $0.count <= contactsAtMost }) else { return nil }
+        var any = false
+        for (type, values) in outside {
+            if type == "email" && tally.isMessage { continue }
+            if contactTypes.contains(type), values.count <= contactsAtMost,
+               outside.keys.contains(where: { !contactTypes.contains($0) }) { continue }
+            if values.count > 1 { return false }
             any = true
         }
         return any

@@ -282,6 +282,20 @@ struct ExampleRows: ChunkPass {
     }
 }
 
+/// A table row that names its person in a name column (a household member's row on a tenancy
+/// form: Name, Relationship, Date of birth) gives that person's values: they are marked so, for
+/// the classifier to tell them from the values of the person a form is about.
+struct RowsOfTheirOwnPerson: ChunkPass {
+    func apply(to found: inout [Detector.Found], chunk: TextChunk) {
+        guard !chunk.cells.isEmpty,
+              found.contains(where: { $0.match.typeId == "person.name" && $0.match.exemption == nil && $0.match.location.column != nil })
+        else { return }
+        for i in found.indices where found[i].category == .personal && found[i].match.typeId != "person.name" {
+            found[i].match.evidence.append(Evidence.ofTheRowsPerson)
+        }
+    }
+}
+
 /// Special-category values count only about a person: in a record that also holds a personal
 /// identifier (at the reported confidence) or a filled-in name field, or on a line that names
 /// someone with a title; a value whose record names

@@ -59,7 +59,7 @@ package final class Detector {
         self.nearbyScratch = set.patterns.map { $0.nearby.map { MatchScratch(for: $0) } }
         self.unionScratch = set.unions.map { MatchScratch(for: $0) }
         self.minimumConfidence = minimumConfidence
-        passes = [OverlapResolution(), DrivingLicenceCorroboration(), BirthDateCutoffs(), ExamplesInText(), ExampleRows(), WorkAddresses(domains: workDomains), OwnDetailsPass(details: ownDetails), RoleMailboxLines(), OrganisationAddressLines(), OrganisationRows(), NameColumnRows(gazetteer: set.gazetteer), SpecialCategoryRecords(minimumConfidence: minimumConfidence)]
+        passes = [OverlapResolution(), DrivingLicenceCorroboration(), BirthDateCutoffs(), ExamplesInText(), ExampleRows(), WorkAddresses(domains: workDomains), OwnDetailsPass(details: ownDetails), RoleMailboxLines(), OrganisationAddressLines(), OrganisationRows(), NameColumnRows(gazetteer: set.gazetteer), RowsOfTheirOwnPerson(), SpecialCategoryRecords(minimumConfidence: minimumConfidence)]
     }
 
     struct Candidate {
@@ -268,6 +268,18 @@ package final class Detector {
         return compiled.validator.map { $0(value) } ?? .valid
     }
 
+    /// Whether the cell is the question of a document's row of two cells, which reads "question:
+    /// answer" (`RowBuilder.joinPairAsField`). A form's table opens with a question too, which is
+    /// taken for the column's header ("Ethnic origin | Prefer not to say", then "Religion or
+    /// belief | Christian"): its questions are not special-category values of that column. (A
+    /// table of two columns that does have a header keeps its first column's names: "Pupil | NI
+    /// number", then "Jack Turner | ...".)
+    static func isQuestion(_ cell: Cell, of chunk: TextChunk) -> Bool {
+        guard chunk.cells.count == 2, cell.range == chunk.cells[0].range, let end = cell.range.last else { return false }
+        let separator = cell.range.upperBound
+        return chunk.text[end] == 58 || (separator < chunk.text.count && chunk.text[separator] == 58)
+    }
+
     /// Cells whose column header names the field: the whole cell is the value.
     private func fieldCells(_ chunk: TextChunk, _ compiled: CompiledDefinition, index: Int, labels: inout CellLabels,
                             excluding: ArraySlice<Candidate>) -> [Candidate] {
@@ -275,7 +287,8 @@ package final class Detector {
         guard labels.someCellNames(field: index) else { return out }
         for (i, cell) in chunk.cells.enumerated() {
             guard let label = cell.label, let meaning = labels.meaning(i), meaning.namesField[index],
-                  !excluding.contains(where: { cell.range.contains($0.range.lowerBound) }) else { continue }
+                  !excluding.contains(where: { cell.range.contains($0.range.lowerBound) }),
+                  !(compiled.category == .special && Self.isQuestion(cell, of: chunk)) else { continue }
             let value = String(decoding: chunk.text[cell.range], as: UTF8.self)
             let validation = Self.validate(value, compiled) { FieldValue.label(label.utf8, isOneOf: compiled.fieldLabels) }
             if case .invalid = validation { continue }

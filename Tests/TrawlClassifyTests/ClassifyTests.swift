@@ -161,6 +161,25 @@ func match(_ type: String, _ value: String, exempt: Exemption? = nil, marking: B
         #expect(classifier.classify([match("person.name", "Sam Fletcher"), match("dob", "1998-03-14"), hint, pregnant], path: "/x").level == .confidential)
     }
 
+    /// A tenancy form gives a child's date of birth in its household table beside the tenant's:
+    /// the form is still about the tenant, and the equality answers are theirs. A register's
+    /// rows are many people, and a document of them is about no one.
+    @Test func aHouseholdTablesPeopleAreNotWhomTheFormIsAbout() {
+        var religion = match("special.religion", "Christian")
+        religion.needsPerson = true
+        func inRow(_ m: Match) -> Match {
+            var m = m
+            m.evidence = [Evidence.ofTheRowsPerson]
+            return m
+        }
+        var child = match("person.name", "Adaeze Okonkwo")
+        child.location = Location(column: "Name", offset: 0)
+        let form = [match("dob", "1987-03-14"), match("uk.nino", "JR482173B"), child, inRow(match("dob", "2016-08-09")), religion]
+        #expect(classifier.classify(form, path: "/x").level == .confidential)
+        let register = [match("email", "tutor@gmail.com"), religion] + (1...5).map { inRow(match("dob", "2010-01-0\($0)")) }
+        #expect(classifier.classify(register, path: "/x").level == .restricted)
+    }
+
     /// A lesson about a historical figure: its person is teaching material's, so the date of
     /// birth and the condition the lesson gives are examples. A real name beside them counts.
     @Test func aLessonsPersonIsExampleData() {

@@ -381,6 +381,27 @@ func detect(_ text: String, cells: [Cell] = [], minimum: Confidence = .medium) t
         #expect(!own.evidence.contains(Evidence.ofARelative))
     }
 
+    /// A household table's row names its own person: its date of birth is marked as theirs.
+    @Test func aRowThatNamesItsPersonMarksItsValues() throws {
+        let text = "Adaeze Okonkwo\tDaughter\t09/08/2016"
+        let cells = [Cell(range: 0..<14, label: "Name"), Cell(range: 15..<23, label: "Relationship"),
+                     Cell(range: 24..<34, label: "Date of birth")]
+        let dob = try #require(try detect(text, cells: cells).first { $0.typeId == "dob" })
+        #expect(dob.evidence.contains(Evidence.ofTheRowsPerson))
+        let alone = try #require(try detect("Date of birth: 14/03/1987").first { $0.typeId == "dob" })
+        #expect(!alone.evidence.contains(Evidence.ofTheRowsPerson))
+    }
+
+    /// A Word form's table opens with a question taken for its header: the questions below it
+    /// are not values of that column, and each answer is read by its own question.
+    @Test func aFormsQuestionIsNoValueOfTheFirstRowsColumn() throws {
+        let text = "Religion or belief:Christian"
+        let cells = [Cell(range: 0..<18, label: "Ethnic origin"), Cell(range: 19..<28, label: "Black or Black British - African")]
+        let found = try detect(text, cells: cells).filter { $0.typeId.hasPrefix("special.") }
+        #expect(found.map(\.typeId) == ["special.religion"])
+        #expect(found.first?.value == "Christian")
+    }
+
     /// A family learning register: its parents and carers are people, and a header's bracketed
     /// aside ("Child (year group)") says what the values look like, not what they are.
     @Test func parentAndChildColumnsNamePeople() throws {
