@@ -35,6 +35,9 @@ struct PDFCell {
 }
 
 enum PDFPageLayout {
+    /// How many lines back a wrapped cell's row is looked for: a form's table of a page's rows.
+    static let rowsBack = 256
+
     /// Reads one page's text into `block` (prose) and, for its tables, row chunks handed to `emit`
     /// after the prose before them.
     static func read(text: String, boxes: [PDFBox], block: inout ProseBlock, cursor: inout PartCursor,
@@ -122,8 +125,17 @@ enum PDFPageLayout {
             let line = members.map { fragments[$0] }
             // The row it continues is straight above it, wherever poppler put that row: a
             // wrapped answer comes after every label of its table.
-            if let r = lines.indices.last(where: { continuing(lines[$0], with: line) != nil }) {
-                lines[r] = continuing(lines[r], with: line)!
+            // Looked for among the last `rowsBack` lines: a page of thousands of scraps of text
+            // (a chart's labels) costs no more than that a line.
+            var joined: (row: Int, cells: [PDFCell])?
+            for r in lines.indices.reversed().prefix(Self.rowsBack) {
+                if let cells = continuing(lines[r], with: line) {
+                    joined = (r, cells)
+                    break
+                }
+            }
+            if let joined {
+                lines[joined.row] = joined.cells
             } else {
                 lines.append(line)
             }
@@ -216,10 +228,16 @@ enum PDFPageLayout {
     /// should know | [ ] Asthma [ ] Diabetes", then "about (tick all that apply) | Heart
     /// condition"). Nil otherwise.
     static func continuing(_ row: [PDFCell], with line: [PDFCell]) -> [PDFCell]? {
-        let goesOn = line.count == row.count && line.first?.text.first.map { $0 &- 97 < 26 } == true
-        guard row.count >= 2, !line.isEmpty, line.count < row.count || goesOn,
-              let bottom = row.map(\.y2).max(), let height = row.map(\.height).max(),
-              let top = line.map(\.y1).min(), top > bottom - height / 2, top - bottom < height else { return nil }
+        guard row.count >= 2, !line.isEmpty, line.count <= row.count else { return nil }
+        let goesOn = line.count == row.count && line[0].text.first.map { $0 &- 97 < 26 } == true
+        guard line.count < row.count || goesOn else { return nil }
+        var bottom = -Double.infinity, height = 0.0, top = Double.infinity
+        for cell in row {
+            bottom = max(bottom, cell.y2)
+            height = max(height, cell.height)
+        }
+        for cell in line { top = min(top, cell.y1) }
+        guard top > bottom - height / 2, top - bottom < height else { return nil }
         var joined = row
         for cell in line {
             // The column the cell starts in, and it must end before the next one starts. In the
