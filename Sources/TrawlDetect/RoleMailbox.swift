@@ -20,6 +20,10 @@ enum RoleMailbox {
         timetable timetabling estates facilities transport catering lettings counselling reports conference
         conferences venue venues rent credit control membership members registrar appeals centre centres center
         reservations ledger purchase purchasing procurement
+        repair repairs maintenance rents housing tenancy tenancies tenant tenants homes income involvement
+        volunteering volunteers donations fundraising supporters grants appointments referrals referral intake
+        duty wellbeing foodbank helpline advice benefits welfare servicedesk desk operations communications comms
+        news newsletter editor projects programmes programme
         """.split(whereSeparator: { $0.isWhitespace }).map(String.init))
 
     static func isRole(localPart: String) -> Bool {
