@@ -32,7 +32,8 @@ final class NameColumnRows: ChunkPass {
 
     /// Words of a header, or of a role, that name the people records are kept about.
     static let subjectRoles: Set<String> = ["pupil", "student", "learner", "candidate", "apprentice", "trainee", "applicant",
-                                            "child", "young", "patient", "client", "user", "injured"]
+                                            "child", "young", "patient", "client", "user", "injured", "volunteer", "tenant",
+                                            "resident", "donor", "participant"]
 
     /// The last chunk's cell labels, and whether one of them heads a job column. The rows of a
     /// table carry the same labels one after another (labels of one column share their storage,

@@ -10,7 +10,7 @@
 //   Thornton"), a message's subject, or the file's name when the text names the person too (a
 //   file name alone is weak: "Lewis_Kai_application" is surname first); a message's subject
 //   that opens with the name before a dash, with no casework word ("Samira Haddad - UC and
-//   hardship fund"), when its body names them too;
+//   hardship fund"), when its body names them too (by given name alone: "Jordan rang back");
 // - otherwise the person it names most, when named at least three times and at least twice as
 //   often as anyone else;
 // - otherwise, in a dated log whose entries open with people's names ("06/01  Gareth Llewellyn
@@ -147,7 +147,7 @@ package struct ProseNames {
     /// The finding for the person the entry is about, if any (see the file's opening comment).
     package func subject() -> Match? {
         guard !crowded else { return nil }
-        if let p = people.first(where: { $0.inTitle || ($0.inFileName && $0.inText > 0) || ($0.inSubject && $0.inText > 1) }) {
+        if let p = people.first(where: { $0.inTitle || ($0.inFileName && $0.inText > 0) || ($0.inSubject && mentions(of: $0) > 1) }) {
             return match(p, evidence: "the person the document's title names", teaching: isTeachingMaterial)
         }
         let totals = people.map { mentions(of: $0) }
