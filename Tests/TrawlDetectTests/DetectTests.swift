@@ -381,6 +381,19 @@ func detect(_ text: String, cells: [Cell] = [], minimum: Confidence = .medium) t
         #expect(!own.evidence.contains(Evidence.ofARelative))
     }
 
+    /// A titled name alone over an address a postcode ends is a letter's sender or addressee;
+    /// a block that names a job or an organisation between them is a member of staff's at work.
+    @Test func aTitledNameOverAnAddressIsAPerson() throws {
+        func names(_ text: String) throws -> [String] {
+            try detect(text).filter { $0.typeId == "person.name" && $0.exemption == nil }.map(\.value)
+        }
+        #expect(try names("Mr Stuart Heptonstall\n31 Bradley Avenue\nCastleford\nWF10 3HS\nTel: 01977 603145") == ["Mr Stuart Heptonstall"])
+        #expect(try names("Mrs A. Kowalczyk\n17 Saxon Grove, Ossett WF5 9JB") == ["Mrs A. Kowalczyk"])
+        #expect(try names("Ms Jane Reid\nHousing Officer\nBrunswick House\nWakefield WF1 2DY").isEmpty)
+        #expect(try names("Mr Stuart Heptonstall\n\n31 Bradley Avenue, Castleford WF10 3HS").isEmpty)
+        #expect(try names("Items and problems were sent to 31 Bradley Avenue, Castleford WF10 3HS").isEmpty)
+    }
+
     /// A household table's row names its own person: its date of birth is marked as theirs.
     @Test func aRowThatNamesItsPersonMarksItsValues() throws {
         let text = "Adaeze Okonkwo\tDaughter\t09/08/2016"
