@@ -490,13 +490,13 @@ package struct Classifier: Sendable {
         var people: [Match] = []
         var pending: [(match: Match, decision: Decision?)] = []
         for (match, decision) in tally.unattributed {
-            guard !match.evidence.contains(Evidence.ofARelative), let who = person(match) else {
+            guard let who = person(match) else {
                 pending.append((match, decision))
                 continue
             }
             var m = match
             m.needsPerson = false
-            m.evidence.append("on a line that names the person it is about")
+            m.evidence.append(Evidence.onTheirLine)
             count(m, decision: decision, to: &tally)
             let known = people.contains { $0.normalized == who.normalized }
                 || tally.findings.contains { $0.match.typeId == who.typeId && $0.match.normalized == who.normalized }

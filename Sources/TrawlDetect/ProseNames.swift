@@ -158,6 +158,14 @@ package struct ProseNames {
                      teaching: isTeachingMaterial)
     }
 
+    /// The person a special-category value whose record names no one (`Match.needsPerson`) is
+    /// about, from its line (`person(onLineAt:)`); none for a value said of a relative. A scan
+    /// and `trawl patterns test` both ask here.
+    package func person(saying value: Match) -> Match? {
+        guard value.needsPerson, !value.evidence.contains(Evidence.ofARelative) else { return nil }
+        return person(onLineAt: value.location)
+    }
+
     /// The person the line of prose at `location` is about, when it names one person and no
     /// other: by full name, or by a given name that only one person named in the entry has
     /// ("Maureen had a stroke in 2021", below "Maureen Jackson, 71"). An awards page about three
@@ -168,15 +176,12 @@ package struct ProseNames {
         guard !crowded else { return nil }
         var found: Int?
         for line in namedLines where line.part == location.part && line.range.contains(location.offset) {
-            let who: Int?
-            if let p = line.person {
-                who = p
-            } else if let g = line.given {
+            var who = line.person
+            if who == nil, let g = line.given {
+                // A given name alone is the one person named in full who has it.
                 let named = people.indices.filter { people[$0].given == g }
-                who = named.count == 1 ? named[0] : nil
-                if named.count > 1 { return nil }
-            } else {
-                who = nil
+                guard named.count <= 1 else { return nil }
+                who = named.first
             }
             guard let who else { continue }
             if let f = found, f != who { return nil }

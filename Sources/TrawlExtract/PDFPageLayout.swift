@@ -123,10 +123,10 @@ enum PDFPageLayout {
             let members = row[i]
             for j in members { placed[j] = true }
             let line = members.map { fragments[$0] }
-            // The row it continues is straight above it, wherever poppler put that row: a
-            // wrapped answer comes after every label of its table.
-            // Looked for among the last `rowsBack` lines: a page of thousands of scraps of text
-            // (a chart's labels) costs no more than that a line.
+            // The row it continues is straight above it, wherever poppler put that row (a
+            // wrapped answer comes after every label of its table), and among the last
+            // `rowsBack` lines: a page of thousands of scraps of text (a chart's labels) costs no
+            // more than that a line.
             var joined: (row: Int, cells: [PDFCell])?
             for r in lines.indices.reversed().prefix(Self.rowsBack) {
                 if let cells = continuing(lines[r], with: line) {
@@ -223,10 +223,10 @@ enum PDFPageLayout {
 
     /// `row` with `line` joined into its cells, when `line` is the wrapped rest of them: straight
     /// below it (less than a line's height between), each cell lying within one of the row's
-    /// columns (not opening the first with a capital), and fewer cells than the row ("Do you have any unspent criminal | No", then
-    /// "convictions?") or as many, the first going on in lower case ("Medical conditions we
-    /// should know | [ ] Asthma [ ] Diabetes", then "about (tick all that apply) | Heart
-    /// condition"). Nil otherwise.
+    /// columns (not opening the first with a capital), and fewer cells than the row ("Do you
+    /// have any unspent criminal | No", then "convictions?") or as many, the first going on in
+    /// lower case ("Medical conditions we should know | [ ] Asthma [ ] Diabetes", then "about
+    /// (tick all that apply) | Heart condition"). Nil otherwise.
     static func continuing(_ row: [PDFCell], with line: [PDFCell]) -> [PDFCell]? {
         guard row.count >= 2, !line.isEmpty, line.count <= row.count else { return nil }
         let goesOn = line.count == row.count && line[0].text.first.map { $0 &- 97 < 26 } == true

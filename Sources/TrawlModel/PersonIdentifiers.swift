@@ -36,11 +36,13 @@ package enum Evidence {
     package static let ownDetails = "the organisation's own details (own_details)"
     /// The person a document's prose is about is in teaching material: a lesson's or an
     /// exercise's people are examples, figures or characters.
+    package static let inTeachingMaterial = "in teaching material: a lesson's or an exercise's people are examples, figures or characters"
     /// A value in a table row that names its own person by a name column (a household member's
     /// date of birth on a tenancy form): that person's, not the one the document is about.
     package static let ofTheRowsPerson = "in a table row that names its own person"
     /// A special-category value said of someone's relative ("her husband's dementia"), not of
     /// the person a line names: no line's person is given it.
     package static let ofARelative = "said of a relative"
-    package static let inTeachingMaterial = "in teaching material: a lesson's or an exercise's people are examples, figures or characters"
+    /// A special-category value whose record names no one, given to the one person its line names.
+    package static let onTheirLine = "on a line that names the person it is about"
 }

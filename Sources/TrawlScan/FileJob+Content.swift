@@ -218,14 +218,14 @@ extension FileJob {
     /// form's or a letter's context says whose it is more surely ("Applicant: Kai Ahmed" in
     /// "Ahmed Kai application.docx").
     /// Then the special-category values whose record named no one but whose line names one person
-    /// (`ProseNames.person(onLineAt:)`) count, and so does each person so named.
+    /// (`ProseNames.person(saying:)`) count, and so does each person so named.
     func countSubject(of prose: ProseNames, into tally: inout FindingTally, path: String, contentId: String?) {
         var subjects: [Match] = []
         if tally.counted(type: "person.name") == 0 {
             subjects = prose.findings()
             for m in subjects { count(m, into: &tally, path: path, contentId: contentId) }
         }
-        for m in scan.classifier.attributeByLine(&tally, person: { prose.person(onLineAt: $0.location) })
+        for m in scan.classifier.attributeByLine(&tally, person: prose.person(saying:))
         where !subjects.contains(where: { $0.normalized == m.normalized }) {
             count(m, into: &tally, path: path, contentId: contentId)
         }

@@ -156,11 +156,10 @@ struct Patterns: ParsableCommand {
                 matches += subjects
             }
             // A special-category value whose record names no one, on a line that names one person.
-            for i in matches.indices where matches[i].needsPerson && matches[i].confidence >= .medium
-                && !matches[i].evidence.contains(Evidence.ofARelative) {
-                guard let who = prose.person(onLineAt: matches[i].location) else { continue }
+            for i in matches.indices where matches[i].confidence >= .medium {
+                guard let who = prose.person(saying: matches[i]) else { continue }
                 matches[i].needsPerson = false
-                matches[i].evidence.append("on a line that names the person it is about")
+                matches[i].evidence.append(Evidence.onTheirLine)
                 if !matches.contains(where: { $0.typeId == "person.name" && $0.normalized == who.normalized }) {
                     matches.append(who)
                 }

@@ -193,18 +193,18 @@ func match(_ type: String, _ value: String, exempt: Exemption? = nil, marking: B
     }
 
     /// A special-category value whose record names no one counts when its line names one person;
-    /// that person is handed back once, to be counted. One said of a relative does not.
+    /// that person is handed back once, to be counted. One whose line names no one does not.
     @Test func aValueOnALineNamingOnePersonIsTheirs() {
         var stroke = match("special.health", "stroke")
         stroke.needsPerson = true
         var dementia = match("special.health", "dementia")
         dementia.needsPerson = true
-        dementia.evidence = [Evidence.ofARelative]
         var tally = FindingTally()
         for m in [match("person.name", "Grace Adeyemi"), match("person.name", "Wojciech Nowak"), stroke, dementia] {
             classifier.add(m, to: &tally)
         }
-        let people = classifier.attributeByLine(&tally) { _ in match("person.name", "Maureen Jackson") }
+        // The line's person is given for the stroke; none for the dementia.
+        let people = classifier.attributeByLine(&tally) { $0.value == "stroke" ? match("person.name", "Maureen Jackson") : nil }
         #expect(people.map(\.value) == ["Maureen Jackson"])
         // A person the tally holds already is not handed back.
         var again = FindingTally()

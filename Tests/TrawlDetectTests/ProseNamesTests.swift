@@ -229,6 +229,22 @@ import TrawlModel
         #expect(person(onLineOf: "had a stroke", in: Self.awards) == "Maureen Jackson")
     }
 
+    /// A value said of a relative, or one whose record names someone already, asks for no one.
+    @Test func aRelativesConditionIsGivenToNoOne() {
+        var prose = ProseNames()
+        let text = "Maureen Jackson joined after her husband had a stroke.\n"
+        prose.observe(TextChunk(text: Array(text.utf8), part: "body", firstLine: 1, offset: 0), gazetteer: ProseNamesSubject.gazetteer)
+        var stroke = Match(typeId: "special.health", patternId: "special.health.condition", value: "stroke", normalized: "stroke",
+                           confidence: .medium, evidence: [], exemption: nil, location: Location(part: "body", offset: 47))
+        stroke.needsPerson = true
+        #expect(prose.person(saying: stroke)?.value == "Maureen Jackson")
+        stroke.evidence = [Evidence.ofARelative]
+        #expect(prose.person(saying: stroke) == nil)
+        stroke.evidence = []
+        stroke.needsPerson = false
+        #expect(prose.person(saying: stroke) == nil)
+    }
+
     /// A given name alone is the person named in full who has it.
     @Test func aGivenNameAloneIsThePersonWhoHasIt() {
         #expect(person(onLineOf: "type 1 diabetes", in: Self.awards) == "Grace Adeyemi")
