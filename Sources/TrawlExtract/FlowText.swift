@@ -166,7 +166,10 @@ enum FlowExtractor {
                         // A form laid out as a table of questions and answers has no header: its
                         // first row is a question like the others, and its text would label the
                         // next rows' questions as answers.
-                        t.headers = !tablesAreParts && Self.isQuestionRow(t.row) ? [:] : t.candidateHeaders
+                        // So is one whose only filled cell is the first of two: a question
+                        // not yet answered ("Client" beside a blank cell, on a template).
+                        let unanswered = t.column == 2 && t.row.cells.count == 1 && t.candidateHeaders.keys.elementsEqual([0])
+                        t.headers = !tablesAreParts && (Self.isQuestionRow(t.row) || unanswered) ? [:] : t.candidateHeaders
                         t.headerTaken = true
                     }
                     t.candidateHeaders.removeAll()

@@ -685,8 +685,8 @@ func allMembers(_ data: [UInt8], format: ContainerFormat, name: String) throws -
     }
 
     /// A Word form laid out as a table of questions and answers has no header row: the first
-    /// question does not label the questions below it as its answers. A table whose first row is
-    /// short column names keeps them as headers.
+    /// question does not label the questions below it as its answers, answered or blank. A table
+    /// whose first row is short column names keeps them as headers.
     @Test func aFormsQuestionRowIsNotAHeader() throws {
         func labels(_ rows: [(String, String)]) throws -> [[String?]] {
             let body = rows.map { "<w:tr><w:tc><w:p><w:r><w:t>\($0.0)</w:t></w:r></w:p></w:tc><w:tc><w:p><w:r><w:t>\($0.1)</w:t></w:r></w:p></w:tc></w:tr>" }
@@ -701,6 +701,9 @@ func allMembers(_ data: [UInt8], format: ContainerFormat, name: String) throws -
         #expect(form.allSatisfy { $0.allSatisfy { $0 == nil } })
         let table = try labels([("Name", "Medical condition"), ("Jane Smith", "Asthma")])
         #expect(table.last == ["Name", "Medical condition"])
+        // A template's unanswered questions: the first, beside a blank cell, heads nothing.
+        let template = try labels([("Client", ""), ("DOB", ""), ("Lamplight ID", "")])
+        #expect(template.count == 3 && template.allSatisfy { $0.allSatisfy { $0 == nil } })
     }
 
     /// An OpenDocument sheet's title line above its header, as an xlsx sheet's.
