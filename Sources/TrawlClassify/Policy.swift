@@ -199,6 +199,14 @@ package struct FindingTally: Sendable {
     fileprivate var unattributed: [(match: Match, decision: Decision?)] = []
     /// The entry names an organisation (a company, a college, a council).
     fileprivate var namesOrganisation = false
+    /// The domains the entry's letterheads and footers give as their organisation's own
+    /// (`Match.organisationDomain`).
+    fileprivate var organisationDomains: [String] = []
+    /// Email addresses not yet counted, with the DPO's decision on each: whether one is at the
+    /// organisation's own domain is known only once the entry's footer has been read (a message's
+    /// addresses come before its signature). Counted when the entry is classified.
+    /// Each with the length the list of findings had when it was met: its place in text order.
+    fileprivate var heldAddresses: [(match: Match, decision: Decision?, position: Int)] = []
     fileprivate var level: Level?
     fileprivate var omitted: [OmittedKey: Int] = [:]
 
@@ -213,7 +221,9 @@ package struct FindingTally: Sendable {
     package func counted(type: String) -> Int { countsByType.first { $0.type == type }?.count ?? 0 }
 
     /// Nothing found: no finding, listed or not, and no marking.
-    package var isEmpty: Bool { findings.isEmpty && omitted.isEmpty && markings.isEmpty && unattributed.isEmpty }
+    package var isEmpty: Bool {
+        findings.isEmpty && omitted.isEmpty && markings.isEmpty && unattributed.isEmpty && heldAddresses.isEmpty
+    }
 
     /// The people the file is about, as far as its identifiers tell, and how they were counted:
     /// the most distinct values of any one identifying type (a person has one NI number, one date
@@ -288,11 +298,16 @@ package struct Classifier: Sendable {
         }
         if m.isOrganisation {
             tally.namesOrganisation = true
+            if let domain = m.organisationDomain, !tally.organisationDomains.contains(domain) { tally.organisationDomains.append(domain) }
             return
         }
         let decision = decide(m)
         if m.needsPerson {
             if tally.unattributed.count < tally.limit { tally.unattributed.append((m, decision)) }
+            return
+        }
+        if m.typeId == "email" && m.exemption == nil && tally.heldAddresses.count < tally.limit {
+            tally.heldAddresses.append((m, decision, tally.findings.count))
             return
         }
         count(m, decision: decision, to: &tally)
@@ -301,9 +316,13 @@ package struct Classifier: Sendable {
     /// Counts a match with the decision on it: listed with no level when exempt or judged a false
     /// positive, otherwise at its type's level, towards the entry's level and aggregate.
     private func count(_ m: consuming Match, decision: Decision?, to tally: inout FindingTally) {
+        tally.keep(counted(m, decision: decision, to: &tally))
+    }
+
+    /// `count`, but the finding is returned for the caller to list.
+    private func counted(_ m: consuming Match, decision: Decision?, to tally: inout FindingTally) -> Finding {
         guard m.exemption == nil, decision?.decision.countsTowardsLevel ?? true else {
-            tally.keep(Finding(match: m, level: nil, decision: decision))
-            return
+            return Finding(match: m, level: nil, decision: decision)
         }
         let l: Level, identifies: Bool, oneEach: Bool, unique: Bool, entry: Int
         if let i = tally.countsByType.firstIndex(where: { $0.type == m.typeId }) {
@@ -324,7 +343,7 @@ package struct Classifier: Sendable {
             if unique { tally.rowsWithUniqueIdentifier.add(row) }
         }
         tally.level = max(tally.level ?? l, l)
-        tally.keep(Finding(match: m, level: l, decision: decision))
+        return Finding(match: m, level: l, decision: decision)
     }
 
     /// FNV-1a, 64 bits, over a value: a digest for counting distinct values, which needs no key
@@ -482,6 +501,39 @@ package struct Classifier: Sendable {
         tally.level = tally.countsByType.map(\.level).max()
     }
 
+    /// Counts the email addresses held until the entry was read: one at a domain the entry's
+    /// letterhead or footer gives as the organisation's own is a work address, contact details
+    /// in a work role, as one at the policy's `work_domains` is.
+    private func countHeldAddresses(_ tally: inout FindingTally) {
+        guard !tally.heldAddresses.isEmpty else { return }
+        let held = tally.heldAddresses
+        tally.heldAddresses = []
+        // Listed in text order: each in its place among the findings listed since, and past the
+        // limit the last in that order are the ones counted as omitted.
+        let listed = tally.findings
+        tally.findings = []
+        tally.findings.reserveCapacity(listed.count + held.count)
+        var next = 0
+        for (match, decision, position) in held {
+            var m = match
+            if !tally.organisationDomains.isEmpty, let at = m.normalized.lastIndex(of: "@"),
+               tally.organisationDomains.contains(m.normalized[m.normalized.index(after: at)...].lowercased()) {
+                m.exemption = .workAddress
+                m.evidence.append(Evidence.atTheLetterheadsDomain)
+            }
+            let finding = counted(m, decision: decision, to: &tally)
+            while next < min(position, listed.count) {
+                tally.keep(listed[next])
+                next += 1
+            }
+            tally.keep(finding)
+        }
+        while next < listed.count {
+            tally.keep(listed[next])
+            next += 1
+        }
+    }
+
     /// Counts the special-category values whose record named no one but whose line names one
     /// person (`person` says whom, or nil): a page about three learners says on one learner's line
     /// what it says of them. Returns the people so named that the tally does not hold yet, once
@@ -512,6 +564,7 @@ package struct Classifier: Sendable {
     /// otherwise.
     package func classify(_ tally: FindingTally, path: String, photograph: Bool = false) -> Classification {
         var tally = tally
+        countHeldAddresses(&tally)
         tally.settle()
         if !tally.unattributed.isEmpty {
             let pending = tally.unattributed

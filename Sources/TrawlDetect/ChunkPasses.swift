@@ -240,27 +240,38 @@ struct BirthDateCutoffs: ChunkPass {
 }
 
 /// A table row that names an organisation and no person (a list of approved centres, of
-/// suppliers, of employers: "Pennine Catering Academy, Unit 12 ..., HD6 1QT, 01484 717 300")
-/// gives that organisation's address and landline, as a letterhead does: organisation's details,
-/// counted towards nothing. A row with a person's identifier (an email, a date of birth...) or
-/// a filled-in name column (a contact's name) keeps them all; a mobile number stays a person's.
-/// Bank details stay as they are: a payment run's row names the college in its reference and
-/// the student under "Account name", which no rule reads as a person's column.
+/// suppliers, of referral agencies: "Pennine Catering Academy, Unit 12 ..., HD6 1QT, 01484 717
+/// 300", or any name under an "Agency" column) gives that organisation's address, landline and
+/// contact address, as a letterhead does: organisation's details, counted towards nothing. A row
+/// with another of a person's identifiers (a date of birth, an NI number...), an address at a
+/// public mail provider, or a filled-in name column (a contact's name) keeps them all; a mobile
+/// number stays a person's. Bank details stay as they are: a payment run's row names the college
+/// in its reference and the student under "Account name", which no rule reads as a person's
+/// column.
 struct OrganisationRows: ChunkPass {
-    /// What an organisation's row gives of its own, besides a landline.
+    /// What an organisation's row gives of its own, besides a landline and an email address.
     static let details: Set<String> = ["uk.postcode"]
 
     func apply(to found: inout [Detector.Found], chunk: TextChunk) {
         guard !chunk.cells.isEmpty, found.indices.contains(where: { found[$0].match.isOrganisation }),
-              !found.indices.contains(where: { found[$0].match.exemption == nil && PersonIdentifiers.onePerPerson.contains(found[$0].match.typeId) }),
+              !found.indices.contains(where: { found[$0].match.exemption == nil && PersonIdentifiers.onePerPerson.contains(found[$0].match.typeId)
+                  && !Self.organisationsAddress(found[$0].match) }),
               !RecordScope.hasNameField(chunk, in: 0..<chunk.text.count)
         else { return }
         for i in found.indices where found[i].match.exemption == nil {
             let type = found[i].match.typeId
-            guard Self.details.contains(type) || (type == "uk.phone" && !PersonIdentifiers.isUKMobile(found[i].match.normalized)) else { continue }
+            guard Self.details.contains(type) || (type == "uk.phone" && !PersonIdentifiers.isUKMobile(found[i].match.normalized))
+                    || Self.organisationsAddress(found[i].match) else { continue }
             found[i].match.exemption = .organisation
             found[i].match.evidence.append("an organisation's details: its row names the organisation and no person")
         }
+    }
+
+    /// An email address that, in an organisation's row, is the organisation's: any but one at a
+    /// public mail provider.
+    private static func organisationsAddress(_ m: Match) -> Bool {
+        guard m.typeId == "email", let at = m.normalized.lastIndex(of: "@") else { return false }
+        return !PersonalMailDomains.contains(m.normalized[m.normalized.index(after: at)...].lowercased())
     }
 }
 

@@ -9,26 +9,56 @@
 // The block ends at a blank line, at a labelled line ("Home address: ..." is a form's field, not
 // a letterhead), at a line that opens with a title ("Mr J Smith", a recipient's address) and
 // after a few lines: a person's address set below a company name is not taken for the company's.
+//
+// A footer or a signature names its organisation in any words ("Kestrel Community Wellbeing,
+// 212 Abbeydale Road, Sheffield S7 1FL | 0114 255 8420") and closes with the registration UK law
+// has it give ("Registered charity no. 1187462 | Company no. 11482937"): the postcodes and
+// landlines in the few short lines that end with a registration line (or follow "Registered
+// office:" on its line) are the organisation's too, and the domain of the block's web or email address is
+// the organisation's own in this entry (`Match.organisationDomain`; the classifier takes
+// addresses at it for work addresses). A value the text so gives as an organisation's is the
+// organisation's wherever else the same text gives it (a contact page's switchboard, above its
+// footer).
 import TrawlModel
 
 struct OrganisationAddressLines: ChunkPass {
-    /// The most lines from the organisation's name down to the value's line.
+    /// The most lines from the organisation's name down to the value's line, and from a value's
+    /// line down to the registration line that closes its block.
     static let linesAtMost = 5
     /// The longest line an address block holds.
     static let lineAtMost = 160
+    static let registration = "organisation.registration"
 
     func apply(to found: inout [Detector.Found], chunk: TextChunk) {
         guard chunk.cells.isEmpty, found.contains(where: { $0.match.isOrganisation }) else { return }
         let text = chunk.text
+        let registrations = found.indices.filter { found[$0].match.typeId == Self.registration && found[$0].offset < text.count }
+        for r in registrations {
+            found[r].match.organisationDomain = Self.domain(in: Self.block(closedBy: found[r].offset, in: text), of: text)
+        }
+        // The values given as the organisation's, by type and normalised value.
+        var theirs: Set<String> = []
         for i in found.indices where found[i].match.exemption == nil && found[i].offset < text.count {
             let type = found[i].match.typeId
             guard type == "uk.postcode" || (type == "uk.phone" && !PersonIdentifiers.isUKMobile(found[i].match.normalized)) else { continue }
-            guard let block = Self.block(above: found[i].offset, in: text) else { continue }
-            let named = found.contains { $0.match.isOrganisation && block.contains($0.offset) && $0.end <= found[i].offset }
-            if named {
+            if let block = Self.block(above: found[i].offset, in: text),
+               found.contains(where: { $0.match.isOrganisation && block.contains($0.offset) && $0.end <= found[i].offset }) {
                 found[i].match.exemption = .organisation
                 found[i].match.evidence.append("an organisation's address: below or beside its name")
+            } else if !registrations.isEmpty, !Self.labelledAsPersonal(found[i].offset, in: text),
+                      registrations.contains(where: { Self.block(below: found[i].offset, in: text).contains(found[$0].offset) }) {
+                found[i].match.exemption = .organisation
+                found[i].match.evidence.append(Evidence.inALetterhead)
+            } else {
+                continue
             }
+            theirs.insert(type + " " + found[i].match.normalized)
+        }
+        guard !theirs.isEmpty else { return }
+        for i in found.indices where found[i].match.exemption == nil && (found[i].match.typeId == "uk.postcode" || found[i].match.typeId == "uk.phone")
+            && theirs.contains(found[i].match.typeId + " " + found[i].match.normalized) {
+            found[i].match.exemption = .organisation
+            found[i].match.evidence.append(Evidence.theOrganisationsElsewhere)
         }
     }
 
@@ -50,6 +80,84 @@ struct OrganisationAddressLines: ChunkPass {
         return start..<offset
     }
 
+    /// From the start of the value's line down to the end of the block it is in: at most
+    /// `linesAtMost` lines, to a long line (prose). Blank lines are passed over: a web page's
+    /// footer is paragraphs, each followed by one.
+    static func block(below offset: Int, in text: [UInt8]) -> Range<Int> {
+        var start = offset
+        while start > 0 && text[start - 1] != 10 { start -= 1 }
+        var end = start
+        var lines = 0
+        while lines < linesAtMost && end < text.count {
+            var lineEnd = end
+            while lineEnd < text.count && text[lineEnd] != 10 { lineEnd += 1 }
+            guard lineEnd - end <= lineAtMost else { break }
+            if text[end..<lineEnd].contains(where: { $0 > 32 }) { lines += 1 }
+            end = min(lineEnd + 1, text.count)
+        }
+        return start..<end
+    }
+
+    /// The registration's own line and the lines above it that end with it: to a long line, at
+    /// most `linesAtMost`, blank lines passed over.
+    static func block(closedBy offset: Int, in text: [UInt8]) -> Range<Int> {
+        var end = offset
+        while end < text.count && text[end] != 10 { end += 1 }
+        var start = offset
+        while start > 0 && text[start - 1] != 10 { start -= 1 }
+        var lines = 1
+        while lines < linesAtMost && start > 0 {
+            var above = start - 1
+            while above > 0 && text[above - 1] != 10 { above -= 1 }
+            let line = text[above..<(start - 1)]
+            guard line.count <= lineAtMost else { break }
+            if line.contains(where: { $0 > 32 }) { lines += 1 }
+            start = above
+        }
+        return start..<end
+    }
+
+    /// The domain of the first web ("www.") or email address in `range`, in lower case; nil
+    /// when there is none or it is a public mail provider's (a small charity's gmail address
+    /// says nothing of whose other gmail addresses are).
+    static func domain(in range: Range<Int>, of text: [UInt8]) -> String? {
+        var k = range.lowerBound
+        while k < range.upperBound {
+            var start: Int?
+            if text[k] == 64 {
+                start = k + 1
+            } else if k + 4 <= range.upperBound, text[k] | 32 == 119, text[k + 1] | 32 == 119, text[k + 2] | 32 == 119, text[k + 3] == 46,
+                      k == range.lowerBound || !isDomainByte(text[k - 1]) {
+                start = k + 4
+            }
+            if let start {
+                var end = start
+                while end < range.upperBound && isDomainByte(text[end]) { end += 1 }
+                while end > start && text[end - 1] == 46 { end -= 1 }
+                let domain = String(decoding: text[start..<end], as: UTF8.self).lowercased()
+                if domain.contains("."), !PersonalMailDomains.contains(domain) { return domain }
+                k = end
+            }
+            k += 1
+        }
+        return nil
+    }
+
+    private static func isDomainByte(_ b: UInt8) -> Bool {
+        (b | 32) >= 97 && (b | 32) <= 122 || (b >= 48 && b <= 57) || b == 45 || b == 46
+    }
+
+    /// Whether the value's line labels it as a person's own ("Home tel:", "Mobile:", "Your
+    /// address:"): such a line is a form's field, not a footer's.
+    private static func labelledAsPersonal(_ offset: Int, in text: [UInt8]) -> Bool {
+        var start = offset
+        while start > 0 && text[start - 1] != 10 && offset - start < lineAtMost { start -= 1 }
+        let before = String(decoding: text[start..<offset], as: UTF8.self).lowercased()
+        return before.split(whereSeparator: { !$0.isLetter }).contains { Self.personalLabels.contains(String($0)) }
+    }
+
+    private static let personalLabels: Set<String> = ["home", "personal", "private", "mobile", "your", "my", "kin", "emergency"]
+
     /// A line with a label: a colon that is not part of a time ("Home address: ...").
     private static func isLabelled(_ line: ArraySlice<UInt8>) -> Bool {
         line.indices.contains { k in
@@ -63,4 +171,18 @@ struct OrganisationAddressLines: ChunkPass {
         guard let first = words.first else { return false }
         return PersonNames.titles.contains(String(decoding: first, as: UTF8.self).lowercased())
     }
+}
+
+/// Public mail providers' domains: an address at one is a person's own, whatever else the text
+/// says of the domain.
+enum PersonalMailDomains {
+    static func contains(_ domain: String) -> Bool { domains.contains(domain) }
+
+    static let domains: Set<String> = Set("""
+        gmail.com googlemail.com hotmail.com hotmail.co.uk outlook.com outlook.co.uk live.com live.co.uk msn.com
+        yahoo.com yahoo.co.uk ymail.com rocketmail.com icloud.com me.com mac.com aol.com aol.co.uk btinternet.com
+        btopenworld.com sky.com virginmedia.com ntlworld.com blueyonder.co.uk talktalk.net tiscali.co.uk
+        protonmail.com proton.me pm.me gmx.com gmx.co.uk mail.com zoho.com yandex.com tutanota.com fastmail.com
+        hushmail.com
+        """.split(whereSeparator: { $0.isWhitespace }).map(String.init))
 }

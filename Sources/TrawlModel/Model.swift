@@ -181,6 +181,10 @@ package struct Match: Sendable {
     /// An organisation's name: not a finding; it tells the classifier that the entry names an
     /// organisation.
     package var isOrganisation: Bool = false
+    /// Of an organisation's registration line (`organisation.registration`), the domain of the
+    /// web or email address in the letterhead or footer it closes: the organisation's own domain
+    /// in this entry (`OrganisationAddressLines`).
+    package var organisationDomain: String?
 
     package init(typeId: String, patternId: String, value: String, normalized: String, confidence: Confidence,
                  evidence: [String], exemption: Exemption? = nil, location: Location, mask: MaskStyle = .keepEnds) {

@@ -32,6 +32,14 @@ package enum Evidence {
     package static let givenAsExample = "given as an example"
     /// An address at one of the policy's `work_domains`.
     package static let workAddress = "a work address at the organisation's own domain (work_domains)"
+    /// An address at the domain that an organisation's letterhead or footer in the same entry
+    /// gives as its own (`Match.organisationDomain`).
+    package static let atTheLetterheadsDomain = "a work address at the organisation's domain, as its letterhead or footer gives it"
+    /// A postcode or landline in the lines that end with an organisation's registration (a
+    /// footer, a signature, a letterhead).
+    package static let inALetterhead = "an organisation's details: in the letterhead or footer that gives its registration"
+    /// A postcode or landline the same text gives as an organisation's elsewhere.
+    package static let theOrganisationsElsewhere = "an organisation's details, as the same text gives them elsewhere"
     /// One of the organisation's own postcodes, landlines or bank accounts (`own_details`).
     package static let ownDetails = "the organisation's own details (own_details)"
     /// The person a document's prose is about is in teaching material: a lesson's or an

@@ -242,6 +242,27 @@ func match(_ type: String, _ value: String, exempt: Exemption? = nil, marking: B
         #expect(classifier.classify(alone, path: "/x").level == .restricted)
     }
 
+    /// A message's addresses come before its signature: those at the domain its footer gives as
+    /// the organisation's own are work addresses, counted towards nothing; another domain's and
+    /// a public mail provider's still count.
+    @Test func addressesAtTheDomainAFooterGivesAreWorkAddresses() {
+        var registration = match("organisation.registration", "Registered charity no. 1187462")
+        registration.isOrganisation = true
+        registration.organisationDomain = "kestrelwellbeing.org.uk"
+        func classify(_ emails: [Match], footer: Bool) -> Classification {
+            var tally = FindingTally()
+            tally.isMessage = true
+            for m in emails + (footer ? [registration] : []) { classifier.add(m, to: &tally) }
+            return classifier.classify(tally, path: "/x")
+        }
+        let colleagues = [match("email", "joanne.pickering@kestrelwellbeing.org.uk"), match("email", "farhan.ali@kestrelwellbeing.org.uk")]
+        let signed = classify(colleagues, footer: true)
+        #expect(signed.level == .internal)
+        #expect(signed.findings.allSatisfy { $0.match.exemption == .workAddress && $0.level == nil })
+        #expect(classify(colleagues, footer: false).level == .restricted)
+        #expect(classify(colleagues + [match("email", "sam.lee@gmail.com")], footer: true).level == .restricted)
+    }
+
     @Test func markingsSetAFloorAndPublicMarksCleanFilesPublic() {
         #expect(classifier.classify([match("marking.confidential", "CONFIDENTIAL", marking: true)], path: "/x").level == .confidential)
         #expect(classifier.classify([match("marking.public", "PUBLIC", marking: true)], path: "/x").level == .public)

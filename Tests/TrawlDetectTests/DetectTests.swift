@@ -152,6 +152,31 @@ func detect(_ text: String, cells: [Cell] = [], minimum: Confidence = .medium) t
         #expect(try postcode("Fosse Vale College\n\n14 Elm Road\nLeeds LS2 3AB") == "counted")
     }
 
+    /// A footer or a signature that closes with the organisation's registration: the postcode
+    /// and landline in its lines are the organisation's, and so are the same values elsewhere in
+    /// the text; the domain of its web address is the organisation's own. A number labelled as
+    /// someone's home number, a postcode in the prose far above, and a public mail provider's
+    /// domain give nothing.
+    @Test func aFooterThatGivesARegistrationIsTheOrganisations() throws {
+        func values(_ text: String) throws -> [String: String] {
+            Dictionary(try detect(text).map { ($0.value, $0.exemption?.rawValue ?? "counted") }) { a, _ in a }
+        }
+        let prose = String(repeating: "We run weekly groups and one-to-one sessions for adults across the city, with a cafe. ", count: 2)
+        let page = try values(prose + "Call 0114 255 8420 to book.\nSend post to Flat 2, 9 Oak Street, Sheffield S11 8YZ, " + prose + "\n\n"
+            + "Kestrel Community Wellbeing, 212 Abbeydale Road, Sheffield S7 1FL | Tel: 0114 255 8420 | www.kestrelwellbeing.org.uk\n\n"
+            + "Registered charity no. 1187462 | Company no. 11482937")
+        #expect(page["S7 1FL"] == "organisation")
+        #expect(page["0114 255 8420"] == "organisation")
+        #expect(page["S11 8YZ"] == "counted")
+        let signature = try detect("Thanks,\nJoanne Pickering\nClinical Services Manager\nHome tel: 0114 274 5512\n"
+            + "212 Abbeydale Road, Sheffield S7 1FL\nwww.kestrelwellbeing.org.uk\nRegistered charity no. 1187462")
+        #expect(signature.first { $0.value == "0114 274 5512" }?.exemption == nil)
+        #expect(signature.first { $0.value == "S7 1FL" }?.exemption == .organisation)
+        #expect(signature.first { $0.typeId == "organisation.registration" }?.organisationDomain == "kestrelwellbeing.org.uk")
+        let gmail = try detect("Kestrel Friends, kestrelfriends@gmail.com\nRegistered charity number 1187462")
+        #expect(gmail.first { $0.typeId == "organisation.registration" }?.organisationDomain == nil)
+    }
+
     /// The site's own domains and details, as the scanner's detectors are made with them: a staff
     /// directory's work addresses and the landline on their line are a work role's; the centre's
     /// own postcode, number and account are the organisation's, and the duty phone in guidance
@@ -456,6 +481,25 @@ func detect(_ text: String, cells: [Cell] = [], minimum: Confidence = .medium) t
         }
         #expect(try row("Centre name") == ["uk.postcode": "organisation", "uk.phone": "organisation"])
         #expect(try row("Contact name") == ["uk.postcode": "counted", "uk.phone": "counted"])
+    }
+
+    /// A list of referral agencies: a name under an "Agency" column names an organisation
+    /// whatever its words, and its row's postcode, landline and mailbox are the agency's; an
+    /// address at a public mail provider in the row is someone's own, and keeps them all.
+    @Test func aNameUnderAnAgencyColumnNamesAnOrganisation() throws {
+        func row(_ email: String) throws -> [String: String] {
+            let name = "Firth Park Surgery Reception", postcode = "S5 6HH", phone = "0114 242 6406"
+            let text = [name, postcode, phone, email].joined(separator: "\t")
+            var cells: [Cell] = [], at = 0
+            for (value, label) in zip([name, postcode, phone, email], ["Agency", "Postcode", "Phone", "Contact"]) {
+                cells.append(Cell(range: at..<(at + value.utf8.count), label: label))
+                at += value.utf8.count + 1
+            }
+            return Dictionary(try detect(text, cells: cells).filter { !$0.isOrganisation }
+                .map { ($0.typeId, $0.exemption?.rawValue ?? "counted") }) { a, _ in a }
+        }
+        #expect(try row("reception.firthpark@nhs.net") == ["uk.postcode": "organisation", "uk.phone": "organisation", "email": "organisation"])
+        #expect(try row("firthpark.reception@gmail.com") == ["uk.postcode": "counted", "uk.phone": "counted", "email": "counted"])
     }
 
     /// An exercise's sample data: a row whose person is an example (a reserved domain's address)
