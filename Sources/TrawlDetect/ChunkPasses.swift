@@ -198,6 +198,47 @@ struct RoleMailboxLines: ChunkPass {
     }
 }
 
+/// A landline the text gives as the organisation's own line ("call the office on 0114 255 8420",
+/// "the switchboard, 0115 857 3400", "our helpline on ...") is an organisation's details,
+/// counted towards nothing, as one given with a role mailbox is. The words must stand just
+/// before the number on its line ("Switchboard: ..." too). A mobile stays a person's, and
+/// "Office: 0115 ..." in a signature is a member of staff's direct line: "office" alone is no
+/// such phrase.
+struct OfficeLines: ChunkPass {
+    static let phrases = ["the office on", "our office on", "the office number", "our office number", "main office",
+                          "switchboard", "reception on", "reception desk", "helpline", "main number", "main line"].map { Array($0.utf8) }
+    /// How far before a number its phrase may end.
+    static let reach = 24
+
+    func apply(to found: inout [Detector.Found], chunk: TextChunk) {
+        for i in found.indices where found[i].match.typeId == "uk.phone" && found[i].match.exemption == nil
+            && !PersonIdentifiers.isUKMobile(found[i].match.normalized) && found[i].offset <= chunk.text.count
+            && Self.givenAsTheOffice(chunk.text, before: found[i].offset) {
+            found[i].match.exemption = .organisation
+            found[i].match.evidence.append("an organisation's landline: the text gives it as its office's line")
+        }
+    }
+
+    /// Whether a phrase ends at most `reach` bytes before `end`, on its line.
+    static func givenAsTheOffice(_ text: [UInt8], before end: Int) -> Bool {
+        var start = max(0, end - reach - 20)
+        if let newline = text[start..<end].lastIndex(of: 10) { start = newline + 1 }
+        for k in start..<end where k == 0 || !Self.isLetter(text[k - 1]) {
+            for phrase in phrases where k + phrase.count <= end && end - (k + phrase.count) <= reach {
+                var same = true
+                for (n, p) in phrase.enumerated() where (text[k + n] >= 65 && text[k + n] <= 90 ? text[k + n] + 32 : text[k + n]) != p {
+                    same = false
+                    break
+                }
+                if same { return true }
+            }
+        }
+        return false
+    }
+
+    private static func isLetter(_ b: UInt8) -> Bool { (b | 32) >= 97 && (b | 32) <= 122 }
+}
+
 /// A date just after "born on or after", "born before", "born between" (and the second date of
 /// "born between X and Y") is an eligibility cut-off ("Students born after 12/09/2008 will be
 /// under 18"), not anyone's date of birth: dropped. A date of birth further on the line ("Date

@@ -59,7 +59,7 @@ package final class Detector {
         self.nearbyScratch = set.patterns.map { $0.nearby.map { MatchScratch(for: $0) } }
         self.unionScratch = set.unions.map { MatchScratch(for: $0) }
         self.minimumConfidence = minimumConfidence
-        passes = [OverlapResolution(), DrivingLicenceCorroboration(), BirthDateCutoffs(), ExamplesInText(), ExampleRows(), WorkAddresses(domains: workDomains), OwnDetailsPass(details: ownDetails), RoleMailboxLines(), OrganisationAddressLines(), PersonAddressLines(), OrganisationRows(), NameColumnRows(gazetteer: set.gazetteer), RowsOfTheirOwnPerson(), SpecialCategoryRecords(minimumConfidence: minimumConfidence)]
+        passes = [OverlapResolution(), DrivingLicenceCorroboration(), BirthDateCutoffs(), ExamplesInText(), ExampleRows(), WorkAddresses(domains: workDomains), OwnDetailsPass(details: ownDetails), RoleMailboxLines(), OfficeLines(), OrganisationAddressLines(), PersonAddressLines(), OrganisationRows(), NameColumnRows(gazetteer: set.gazetteer), RowsOfTheirOwnPerson(), SpecialCategoryRecords(minimumConfidence: minimumConfidence)]
     }
 
     struct Candidate {

@@ -469,6 +469,18 @@ func detect(_ text: String, cells: [Cell] = [], minimum: Confidence = .medium) t
         #expect(try phone("Contact safeguarding@hsp.co.uk.\nOr call Amy on 01484 438219.") == "counted")
     }
 
+    /// A landline the text gives as the office's line is the organisation's; a staff member's
+    /// "Office:" line and a mobile are not.
+    @Test func aLandlineGivenAsTheOfficesLineIsTheOrganisations() throws {
+        func phone(_ text: String) throws -> String? {
+            try detect(text).first { $0.typeId == "uk.phone" }.map { $0.exemption?.rawValue ?? "counted" }
+        }
+        #expect(try phone("Text the buddy (duty mobile or the office on 0114 255 8420) when you arrive.") == "organisation")
+        #expect(try phone("Switchboard tel: 0114 255 8420") == "organisation")
+        #expect(try phone("Helen Marsh, Centre Manager\nOffice tel: 0114 255 8431") == "counted")
+        #expect(try phone("Call the office on 07911 123456 out of hours.") == "counted")
+    }
+
     /// A list of centres: a row that names an organisation and no person gives the
     /// organisation's postcode and landline; a row with a contact's name column keeps them.
     @Test func aRowThatNamesAnOrganisationAndNoPersonGivesItsDetails() throws {
