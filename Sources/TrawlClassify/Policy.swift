@@ -202,11 +202,6 @@ package struct FindingTally: Sendable {
     /// The domains the entry's letterheads and footers give as their organisation's own
     /// (`Match.organisationDomain`).
     fileprivate var organisationDomains: [String] = []
-    /// Email addresses not yet counted, with the DPO's decision on each: whether one is at the
-    /// organisation's own domain is known only once the entry's footer has been read (a message's
-    /// addresses come before its signature). Counted when the entry is classified.
-    /// Each with the length the list of findings had when it was met: its place in text order.
-    fileprivate var heldAddresses: [(match: Match, decision: Decision?, position: Int)] = []
     fileprivate var level: Level?
     fileprivate var omitted: [OmittedKey: Int] = [:]
 
@@ -222,7 +217,7 @@ package struct FindingTally: Sendable {
 
     /// Nothing found: no finding, listed or not, and no marking.
     package var isEmpty: Bool {
-        findings.isEmpty && omitted.isEmpty && markings.isEmpty && unattributed.isEmpty && heldAddresses.isEmpty
+        findings.isEmpty && omitted.isEmpty && markings.isEmpty && unattributed.isEmpty
     }
 
     /// The people the file is about, as far as its identifiers tell, and how they were counted:
@@ -306,23 +301,15 @@ package struct Classifier: Sendable {
             if tally.unattributed.count < tally.limit { tally.unattributed.append((m, decision)) }
             return
         }
-        if m.typeId == "email" && m.exemption == nil && tally.heldAddresses.count < tally.limit {
-            tally.heldAddresses.append((m, decision, tally.findings.count))
-            return
-        }
         count(m, decision: decision, to: &tally)
     }
 
     /// Counts a match with the decision on it: listed with no level when exempt or judged a false
     /// positive, otherwise at its type's level, towards the entry's level and aggregate.
     private func count(_ m: consuming Match, decision: Decision?, to tally: inout FindingTally) {
-        tally.keep(counted(m, decision: decision, to: &tally))
-    }
-
-    /// `count`, but the finding is returned for the caller to list.
-    private func counted(_ m: consuming Match, decision: Decision?, to tally: inout FindingTally) -> Finding {
         guard m.exemption == nil, decision?.decision.countsTowardsLevel ?? true else {
-            return Finding(match: m, level: nil, decision: decision)
+            tally.keep(Finding(match: m, level: nil, decision: decision))
+            return
         }
         let l: Level, identifies: Bool, oneEach: Bool, unique: Bool, entry: Int
         if let i = tally.countsByType.firstIndex(where: { $0.type == m.typeId }) {
@@ -343,7 +330,7 @@ package struct Classifier: Sendable {
             if unique { tally.rowsWithUniqueIdentifier.add(row) }
         }
         tally.level = max(tally.level ?? l, l)
-        return Finding(match: m, level: l, decision: decision)
+        tally.keep(Finding(match: m, level: l, decision: decision))
     }
 
     /// FNV-1a, 64 bits, over a value: a digest for counting distinct values, which needs no key
@@ -460,6 +447,12 @@ package struct Classifier: Sendable {
         tally.level = tally.countsByType.map(\.level).max()
     }
 
+    /// Takes the names of the people the entry says have died (`isDead`) for no living person's:
+    /// listed as exempt `deceased`, counted towards nothing.
+    package func takeTheDead(_ tally: inout FindingTally, isDead: (Match) -> Bool) {
+        Self.uncount(&tally, type: "person.name", as: .deceased, evidence: Evidence.deceased, taken: isDead)
+    }
+
     /// Whether the entry's person is an example: it gives an identifier no two people share as
     /// example data (HMRC's specimen NI number QQ 12 34 56 C, an address at example.com), not
     /// as a format hint ("e.g. QQ 12 34 56 C"), and no real identifier of that kind. A specimen
@@ -501,37 +494,45 @@ package struct Classifier: Sendable {
         tally.level = tally.countsByType.map(\.level).max()
     }
 
-    /// Counts the email addresses held until the entry was read: one at a domain the entry's
-    /// letterhead or footer gives as the organisation's own is a work address, contact details
-    /// in a work role, as one at the policy's `work_domains` is.
-    private func countHeldAddresses(_ tally: inout FindingTally) {
-        guard !tally.heldAddresses.isEmpty else { return }
-        let held = tally.heldAddresses
-        tally.heldAddresses = []
-        // Listed in text order: each in its place among the findings listed since, and past the
-        // limit the last in that order are the ones counted as omitted.
-        let listed = tally.findings
-        tally.findings = []
-        tally.findings.reserveCapacity(listed.count + held.count)
-        var next = 0
-        for (match, decision, position) in held {
-            var m = match
-            if !tally.organisationDomains.isEmpty, let at = m.normalized.lastIndex(of: "@"),
-               tally.organisationDomains.contains(m.normalized[m.normalized.index(after: at)...].lowercased()) {
-                m.exemption = .workAddress
-                m.evidence.append(Evidence.atTheLetterheadsDomain)
-            }
-            let finding = counted(m, decision: decision, to: &tally)
-            while next < min(position, listed.count) {
-                tally.keep(listed[next])
-                next += 1
-            }
-            tally.keep(finding)
+    /// An email address at a domain the entry's letterhead or footer gives as the organisation's
+    /// own is a work address, contact details in a work role, as one at the policy's
+    /// `work_domains` is. Known only once the entry is read (a message's addresses come before its
+    /// signature), so taken out of the count when it is classified.
+    private static func takeAddressesAtTheOrganisationsDomain(_ tally: inout FindingTally) {
+        guard !tally.organisationDomains.isEmpty else { return }
+        let domains = tally.organisationDomains
+        uncount(&tally, type: "email", as: .workAddress, evidence: Evidence.atTheLetterheadsDomain) { m in
+            guard let at = m.normalized.lastIndex(of: "@") else { return false }
+            return domains.contains(m.normalized[m.normalized.index(after: at)...].lowercased())
         }
-        while next < listed.count {
-            tally.keep(listed[next])
-            next += 1
+    }
+
+    /// Takes the listed findings of one type that `taken` picks out of the count: exempt, with no
+    /// level. The type's distinct values are counted again from those still listed, when none
+    /// was left unlisted (past the limit); otherwise they stay as they were, which can only count
+    /// more people, never fewer.
+    private static func uncount(_ tally: inout FindingTally, type: String, as exemption: Exemption, evidence: String,
+                                taken: (Match) -> Bool) {
+        guard let i = tally.countsByType.firstIndex(where: { $0.type == type }) else { return }
+        var n = 0
+        for k in tally.findings.indices where tally.findings[k].level != nil && tally.findings[k].match.typeId == type
+            && taken(tally.findings[k].match) {
+            tally.findings[k].level = nil
+            tally.findings[k].match.exemption = exemption
+            tally.findings[k].match.evidence.append(evidence)
+            n += 1
         }
+        guard n > 0 else { return }
+        tally.countsByType[i].count -= n
+        if tally.countsByType[i].count <= 0 {
+            tally.countsByType.remove(at: i)
+            tally.digests.remove(at: i)
+        } else if !tally.omitted.keys.contains(where: { $0.type == type && $0.level != nil }) {
+            var values = DistinctValues()
+            for f in tally.findings where f.level != nil && f.match.typeId == type { values.add(valueDigest(f.match.normalized)) }
+            tally.digests[i] = values
+        }
+        tally.level = tally.countsByType.map(\.level).max()
     }
 
     /// Counts the special-category values whose record named no one but whose line names one
@@ -564,7 +565,7 @@ package struct Classifier: Sendable {
     /// otherwise.
     package func classify(_ tally: FindingTally, path: String, photograph: Bool = false) -> Classification {
         var tally = tally
-        countHeldAddresses(&tally)
+        Self.takeAddressesAtTheOrganisationsDomain(&tally)
         tally.settle()
         if !tally.unattributed.isEmpty {
             let pending = tally.unattributed

@@ -78,6 +78,8 @@ package struct ProseNames {
     }
 
     private var people: [Person] = []
+    /// The people the entry says have died.
+    package private(set) var deceased = DeceasedPeople()
     private var namedLines: [NamedLine] = []
     private var givenOnly: [UInt64: Int] = [:]
     private var titledSurname: [UInt64: Int] = [:]
@@ -116,7 +118,10 @@ package struct ProseNames {
         read += upTo
         if head.count < Self.teachingMarkersWithin {
             if !head.isEmpty { head.append(10) }
+            let start = head.count
             head += chunk.text[..<min(upTo, Self.teachingMarkersWithin - head.count)]
+            // A document about someone who has died says so near its start.
+            deceased.observe(Array(head[start...]))
         }
         scan(chunk, gazetteer: gazetteer, titleLineEnd: isTitle ? (chunk.text.firstIndex(of: 10) ?? chunk.text.count) : 0, upTo: upTo)
     }
@@ -126,6 +131,12 @@ package struct ProseNames {
         readingFileName = true
         scan(chunk, gazetteer: gazetteer, titleLineEnd: chunk.text.count)
         readingFileName = false
+        deceased.observe(chunk.text)
+    }
+
+    /// Whether a match is the name of someone the entry says has died.
+    package func isDead(_ m: Match) -> Bool {
+        m.typeId == "person.name" && deceased.contains(name: m.value)
     }
 
     /// The findings of the entry's prose: the person it is about, or else the people a dated
@@ -163,7 +174,9 @@ package struct ProseNames {
     /// and `trawl patterns test` both ask here.
     package func person(saying value: Match) -> Match? {
         guard value.needsPerson, !value.evidence.contains(Evidence.ofARelative) else { return nil }
-        return person(onLineAt: value.location)
+        // The dead person's, and no living person's.
+        guard let who = person(onLineAt: value.location), who.exemption != .deceased else { return nil }
+        return who
     }
 
     /// The person the line of prose at `location` is about, when it names one person and no
@@ -210,6 +223,9 @@ package struct ProseNames {
         if teaching {
             exemption = .exampleData
             evidence.append(Evidence.inTeachingMaterial)
+        } else if deceased.contains(name: p.value) {
+            exemption = .deceased
+            evidence.append(Evidence.deceased)
         }
         return Match(typeId: "person.name", patternId: "person.name.prose", value: p.value,
                      normalized: Normalization.apply(.lower, to: p.value),

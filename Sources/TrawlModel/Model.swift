@@ -145,6 +145,9 @@ package enum Exemption: String, Codable, Sendable {
     /// A person named in a work role: a table row that says only what they do at work and how to
     /// reach them there (a staff directory, a meeting's attendance list).
     case workRole = "work_role"
+    /// A person the entry says has died ("In memory of ...", "... - deceased"): not a living
+    /// individual.
+    case deceased
 }
 
 /// How a found value is written in the report when values are masked.

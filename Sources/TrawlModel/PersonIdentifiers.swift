@@ -51,6 +51,8 @@ package enum Evidence {
     /// A special-category value said of someone's relative ("her husband's dementia"), not of
     /// the person a line names: no line's person is given it.
     package static let ofARelative = "said of a relative"
+    /// A name of someone the entry says has died (`DeceasedPeople`).
+    package static let deceased = "a person the text says has died: not a living individual"
     /// A special-category value whose record names no one, given to the one person its line names.
     package static let onTheirLine = "on a line that names the person it is about"
 }

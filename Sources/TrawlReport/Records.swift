@@ -10,7 +10,7 @@ import TrawlModel
 
 /// The version of the wire format: `trawl.report/MAJOR.MINOR`. Bump the major number on any
 /// incompatible change, the minor on an added field; a reader of one major reads every minor.
-package let reportSchema = "trawl.report/1.1"
+package let reportSchema = "trawl.report/1.2"
 
 /// A path or member name: text when it is valid UTF-8, otherwise its bytes in base64.
 package struct PathText: Codable, Sendable, Hashable {

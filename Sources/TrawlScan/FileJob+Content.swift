@@ -220,6 +220,7 @@ extension FileJob {
     /// Then the special-category values whose record named no one but whose line names one person
     /// (`ProseNames.person(saying:)`) count, and so does each person so named.
     func countSubject(of prose: ProseNames, into tally: inout FindingTally, path: String, contentId: String?) {
+        if !prose.deceased.isEmpty { scan.classifier.takeTheDead(&tally, isDead: prose.isDead) }
         var subjects: [Match] = []
         if tally.counted(type: "person.name") == 0 {
             subjects = prose.findings()

@@ -150,6 +150,10 @@ struct Patterns: ParsableCommand {
             }
             // The person the prose is about (or a dated log's people), as a scan finds them: when
             // nothing else names a person.
+            for i in matches.indices where matches[i].exemption == nil && prose.isDead(matches[i]) {
+                matches[i].exemption = .deceased
+                matches[i].evidence.append(Evidence.deceased)
+            }
             var subjects: [Match] = []
             if !matches.contains(where: { $0.typeId == "person.name" && $0.exemption == nil && $0.confidence >= .medium }) {
                 subjects = prose.findings()

@@ -277,3 +277,25 @@ import TrawlModel
         #expect(person(onLineOf: "motor neurone", in: text) == nil)
     }
 }
+
+/// Words said of a name next to it mark its person dead; "died" in a sentence, a term of office
+/// and another person of the same family do not.
+@Suite struct TheDead {
+    @Test func wordsSaidOfANameMarkItsPersonDead() {
+        func dead(_ text: String, _ name: String) -> Bool {
+            var people = DeceasedPeople()
+            people.observe(Array(text.utf8))
+            return people.contains(name: name)
+        }
+        #expect(dead("In memory of Eileen Marsh (1938 - 2024)", "Eileen Marsh"))
+        #expect(dead("Former tenant:   Mr Walter Haigh - deceased", "Walter Haigh"))
+        #expect(dead("Void - 12 Jubilee Terrace - estate of late W Haigh", "Mr Walter Haigh"))
+        #expect(dead("We remember Rajesh Chauhan (1951\u{2013}2022), a much-loved driver.", "Rajesh Chauhan"))
+        #expect(dead("the funeral of the late Mrs Joan Pickles", "Mrs Pickles"))
+        #expect(!dead("Sam Jones told us his father died last year.", "Sam Jones"))
+        #expect(!dead("Chair: Jane Smith (2019 - 2023)", "Jane Smith"))
+        #expect(!dead("In memory of Eileen Marsh", "Ken Marsh"))
+        #expect(!dead("The late shift was covered by Amy Hart.", "Amy Hart"))
+        #expect(!dead("Is the applicant deceased? No. Applicant: Amy Hart", "Amy Hart"))
+    }
+}

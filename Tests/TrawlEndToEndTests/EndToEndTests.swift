@@ -196,7 +196,7 @@ func expectPlanted(_ run: Run, under prefix: String, planted: (Expected.Entry) -
         let run = try trawl(["scan", "Samples/text", "--quiet"])
         #expect(run.status == 0, "\(run.stderr)")
         let begin = try #require(run.begin)
-        #expect(begin.schema == "trawl.report/1.1")
+        #expect(begin.schema == "trawl.report/1.2")
         #expect(begin.patterns.id.hasPrefix("sha256:"))
         #expect(begin.policy.name == "default")
         #expect(!begin.keyId.isEmpty)
@@ -712,5 +712,35 @@ struct SeedPolicies {
         #expect(entry.level == .confidential)
         let printed = try String(contentsOf: try PatternsTestCommand().patternsOutput(file.path), encoding: .utf8)
         #expect(printed.contains("person.name  'Shannon Crowther'") && printed.contains("level: Confidential ("), "\(printed)")
+    }
+    /// A memorial note names a volunteer who has died, and a void property's note its late
+    /// tenant: neither is a living individual, so neither note is personal data, in a scan and
+    /// in `trawl patterns test` alike. A note about a living tenant beside them still is.
+    @Test func theDeadAreNotLivingIndividuals() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("trawl-dead-\(UUID())")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let notes = [
+            "memory.txt": """
+                In memory of Eileen Marsh (1938 - 2024)
+
+                Eileen Marsh volunteered at our Tuesday cafe for twelve years. Eileen's funeral is on
+                Tuesday 23 April, and Eileen's family have asked for donations instead of flowers.
+                Everyone who knew Eileen is welcome.
+                """,
+            "void.txt": "VOID PROPERTY NOTE\nFormer tenant:   Mr Walter Haigh - deceased\nKeys returned by the solicitors.\n",
+            "living.txt": "TENANCY NOTE\nTenant:   Mr Walter Haigh\nKeys collected.\n",
+        ]
+        for (name, text) in notes { try Data(text.utf8).write(to: dir.appendingPathComponent(name)) }
+        let run = try trawl(["scan", dir.path, "--show-values", "--quiet"])
+        func entry(_ name: String) throws -> FileRecord { try #require(run.files.first { $0.path.display.hasSuffix(name) }) }
+        for name in ["memory.txt", "void.txt"] {
+            let e = try entry(name)
+            #expect(e.level == .internal, "\(name): \(e.reasons)")
+            #expect(e.findings.contains { $0.type == "person.name" && $0.exempt == .deceased }, "\(name)")
+            let printed = try String(contentsOf: try PatternsTestCommand().patternsOutput(dir.appendingPathComponent(name).path), encoding: .utf8)
+            #expect(printed.contains("exempt=deceased") && printed.contains("level: Internal ("), "\(printed)")
+        }
+        #expect(try entry("living.txt").level == .restricted)
     }
 }
