@@ -146,7 +146,7 @@ enum ProseContext {
                                 "assessment", "maternity", "paternity", "safeguarding", "exclusion", "suspension", "warning",
                                 "dismissal", "resignation", "cert", "certification", "conversation", "call", "progress",
                                 "tutorial", "mentoring", "counselling", "plan", "profile", "meeting", "letter", "check-in",
-                                "return"]
+                                "return", "accident", "injury", "allegation", "allegations"]
     private static let caseworkDigests = Set(caseworkWords.map { NameGazetteer.digest($0.utf8) })
     /// Of them, the ones a topic's title holds as well (a trip's meeting, a principal's report):
     /// they make a title casework only with the name after a dash or colon, not opening it.
