@@ -285,7 +285,8 @@ struct BirthDateCutoffs: ChunkPass {
 /// 300", or any name under an "Agency" column) gives that organisation's address, landline and
 /// contact address, as a letterhead does: organisation's details, counted towards nothing. A row
 /// with another of a person's identifiers (a date of birth, an NI number...), an address at a
-/// public mail provider, or a filled-in name column (a contact's name) keeps them all; a mobile
+/// public mail provider, or a filled-in name column (a contact's name; not one holding the
+/// organisation's name, as a client list's "Client" column does) keeps them all; a mobile
 /// number stays a person's. Bank details stay as they are: a payment run's row names the college
 /// in its reference and the student under "Account name", which no rule reads as a person's
 /// column.
@@ -297,7 +298,10 @@ struct OrganisationRows: ChunkPass {
         guard !chunk.cells.isEmpty, found.indices.contains(where: { found[$0].match.isOrganisation }),
               !found.indices.contains(where: { found[$0].match.exemption == nil && PersonIdentifiers.onePerPerson.contains(found[$0].match.typeId)
                   && !Self.organisationsAddress(found[$0].match) }),
-              !RecordScope.hasNameField(chunk, in: 0..<chunk.text.count)
+              // A name column that holds an organisation's name ("Client": a care home) names no person.
+              !RecordScope.hasNameField(chunk, in: 0..<chunk.text.count, unlessCell: { cell in
+                  found.contains { $0.match.isOrganisation && cell.contains($0.offset) }
+              })
         else { return }
         for i in found.indices where found[i].match.exemption == nil {
             let type = found[i].match.typeId

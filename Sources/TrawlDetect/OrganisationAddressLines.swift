@@ -13,8 +13,8 @@
 // A footer or a signature names its organisation in any words ("Kestrel Community Wellbeing,
 // 212 Abbeydale Road, Sheffield S7 1FL | 0114 255 8420") and closes with the registration UK law
 // has it give ("Registered charity no. 1187462 | Company no. 11482937"): the postcodes and
-// landlines in the few short lines that end with a registration line (or follow "Registered
-// office:" on its line) are the organisation's too, and the domain of the block's web or email address is
+// landlines (and VAT numbers) in the few short lines that end with a registration line, on
+// its line and on the line after it are the organisation's too, and the domain of the block's web or email address is
 // the organisation's own in this entry (`Match.organisationDomain`; the classifier takes
 // addresses at it for work addresses). A value the text so gives as an organisation's is the
 // organisation's wherever else the same text gives it (a contact page's switchboard, above its
@@ -33,20 +33,21 @@ struct OrganisationAddressLines: ChunkPass {
         guard chunk.cells.isEmpty, found.contains(where: { $0.match.isOrganisation }) else { return }
         let text = chunk.text
         let registrations = found.indices.filter { found[$0].match.typeId == Self.registration && found[$0].offset < text.count }
-        for r in registrations {
-            found[r].match.organisationDomain = Self.domain(in: Self.block(closedBy: found[r].offset, in: text), of: text)
+        let footers = registrations.map { Self.footer(of: found[$0].offset, in: text) }
+        for (r, footer) in zip(registrations, footers) {
+            found[r].match.organisationDomain = Self.domain(in: footer, of: text)
         }
         // The values given as the organisation's, by type and normalised value.
         var theirs: Set<String> = []
         for i in found.indices where found[i].match.exemption == nil && found[i].offset < text.count {
             let type = found[i].match.typeId
-            guard type == "uk.postcode" || (type == "uk.phone" && !PersonIdentifiers.isUKMobile(found[i].match.normalized)) else { continue }
+            guard type == "uk.postcode" || type == "uk.vat" || (type == "uk.phone" && !PersonIdentifiers.isUKMobile(found[i].match.normalized))
+            else { continue }
             if let block = Self.block(above: found[i].offset, in: text),
                found.contains(where: { $0.match.isOrganisation && block.contains($0.offset) && $0.end <= found[i].offset }) {
                 found[i].match.exemption = .organisation
                 found[i].match.evidence.append("an organisation's address: below or beside its name")
-            } else if !registrations.isEmpty, !Self.labelledAsPersonal(found[i].offset, in: text),
-                      registrations.contains(where: { Self.block(below: found[i].offset, in: text).contains(found[$0].offset) }) {
+            } else if footers.contains(where: { $0.contains(found[i].offset) }), !Self.labelledAsPersonal(found[i].offset, in: text) {
                 found[i].match.exemption = .organisation
                 found[i].match.evidence.append(Evidence.inALetterhead)
             } else {
@@ -55,7 +56,8 @@ struct OrganisationAddressLines: ChunkPass {
             theirs.insert(type + " " + found[i].match.normalized)
         }
         guard !theirs.isEmpty else { return }
-        for i in found.indices where found[i].match.exemption == nil && (found[i].match.typeId == "uk.postcode" || found[i].match.typeId == "uk.phone")
+        for i in found.indices where found[i].match.exemption == nil
+            && (found[i].match.typeId == "uk.postcode" || found[i].match.typeId == "uk.phone" || found[i].match.typeId == "uk.vat")
             && theirs.contains(found[i].match.typeId + " " + found[i].match.normalized) {
             found[i].match.exemption = .organisation
             found[i].match.evidence.append(Evidence.theOrganisationsElsewhere)
@@ -80,29 +82,11 @@ struct OrganisationAddressLines: ChunkPass {
         return start..<offset
     }
 
-    /// From the start of the value's line down to the end of the block it is in: at most
-    /// `linesAtMost` lines, to a long line (prose). Blank lines are passed over: a web page's
-    /// footer is paragraphs, each followed by one.
-    static func block(below offset: Int, in text: [UInt8]) -> Range<Int> {
-        var start = offset
-        while start > 0 && text[start - 1] != 10 { start -= 1 }
-        var end = start
-        var lines = 0
-        while lines < linesAtMost && end < text.count {
-            var lineEnd = end
-            while lineEnd < text.count && text[lineEnd] != 10 { lineEnd += 1 }
-            guard lineEnd - end <= lineAtMost else { break }
-            if text[end..<lineEnd].contains(where: { $0 > 32 }) { lines += 1 }
-            end = min(lineEnd + 1, text.count)
-        }
-        return start..<end
-    }
-
-    /// The registration's own line and the lines above it that end with it: to a long line, at
-    /// most `linesAtMost`, blank lines passed over.
-    static func block(closedBy offset: Int, in text: [UInt8]) -> Range<Int> {
-        var end = offset
-        while end < text.count && text[end] != 10 { end += 1 }
+    /// The footer, signature or letterhead a registration line gives: the short lines that end
+    /// with it (to a long line, at most `linesAtMost`, blank lines passed over: a web page's
+    /// footer is paragraphs), its own line however long, and the one line after it ("VAT reg.
+    /// no. ...").
+    static func footer(of offset: Int, in text: [UInt8]) -> Range<Int> {
         var start = offset
         while start > 0 && text[start - 1] != 10 { start -= 1 }
         var lines = 1
@@ -114,6 +98,14 @@ struct OrganisationAddressLines: ChunkPass {
             if line.contains(where: { $0 > 32 }) { lines += 1 }
             start = above
         }
+        var end = offset
+        while end < text.count && text[end] != 10 { end += 1 }
+        // The next line that is not blank, if short.
+        var next = end
+        while next < text.count && (text[next] == 10 || text[next] == 13 || text[next] == 32) { next += 1 }
+        var nextEnd = next
+        while nextEnd < text.count && text[nextEnd] != 10 { nextEnd += 1 }
+        if next < text.count && nextEnd - next <= lineAtMost { end = nextEnd }
         return start..<end
     }
 

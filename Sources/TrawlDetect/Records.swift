@@ -29,9 +29,10 @@ enum RecordScope {
                              "service user"].map(Keyword.init)
 
     /// A filled-in name field in the record: a cell under a name column, or "Name: X" in the text.
-    static func hasNameField(_ chunk: TextChunk, in scope: Range<Int>) -> Bool {
+    /// `unlessCell`: a cell it says holds something else (an organisation's name under "Client").
+    static func hasNameField(_ chunk: TextChunk, in scope: Range<Int>, unlessCell: (Range<Int>) -> Bool = { _ in false }) -> Bool {
         for cell in chunk.cells {
-            guard let label = cell.label, scope.contains(cell.range.lowerBound) else { continue }
+            guard let label = cell.label, scope.contains(cell.range.lowerBound), !unlessCell(cell.range) else { continue }
             let tokens = Tokens(Array(label.utf8))
             if tokens.count <= 3, nameLabels.contains(where: { tokens.firstOccurrence(of: $0) == 0 }) { return true }
         }
