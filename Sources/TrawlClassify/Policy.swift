@@ -576,6 +576,14 @@ package struct Classifier: Sendable {
                     m.evidence.append("in a document about one person")
                     count(m, decision: decision, to: &tally)
                 }
+            } else if tally.isMessage {
+                // A message's writer is known by its From line, whether or not their address
+                // counts: what they say of themselves ("my blood pressure is running high") is theirs.
+                for (match, decision) in pending where match.evidence.contains(Evidence.inTheFirstPerson) {
+                    var m = match
+                    m.evidence.append("in a message: said by its writer of themselves")
+                    count(m, decision: decision, to: &tally)
+                }
             }
         }
         if Self.isAboutAnExamplePerson(tally) { Self.takeValuesAsExamples(&tally) }

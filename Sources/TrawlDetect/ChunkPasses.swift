@@ -384,6 +384,8 @@ struct SpecialCategoryRecords: ChunkPass {
                 found[i].match.needsPerson = true
                 if RecordScope.saysOfARelative(chunk.text, before: found[i].offset) {
                     found[i].match.evidence.append(Evidence.ofARelative)
+                } else if RecordScope.saysInTheFirstPerson(chunk.text, before: found[i].offset) {
+                    found[i].match.evidence.append(Evidence.inTheFirstPerson)
                 }
             }
         }

@@ -116,10 +116,20 @@ extension RecordScope {
     /// Whether the words just before `offset` in its sentence (at most 48 bytes back) name a
     /// relative: "told them about her husband's dementia", "his mother has MS".
     static func saysOfARelative(_ text: [UInt8], before offset: Int) -> Bool {
+        wordsBefore(offset, in: text).contains { relatives.contains(String(decoding: $0, as: UTF8.self).lowercased()) }
+    }
+
+    /// Whether the words before a value in its sentence speak in the first person ("my asthma
+    /// has flared up", "I've got diabetes"): the writer says it of themselves.
+    static func saysInTheFirstPerson(_ text: [UInt8], before offset: Int) -> Bool {
+        wordsBefore(offset, in: text).contains { $0.count <= 2 && ($0.elementsEqual("my".utf8) || $0.elementsEqual("My".utf8) || $0.elementsEqual("I".utf8)) }
+    }
+
+    /// The words of a value's sentence before it, at most 48 bytes back.
+    private static func wordsBefore(_ offset: Int, in text: [UInt8]) -> [ArraySlice<UInt8>] {
         var start = max(0, offset - 48)
         if let stop = text[start..<min(offset, text.count)].lastIndex(where: { $0 == 10 || $0 == 46 }) { start = stop + 1 }
-        let words = text[start..<min(offset, text.count)].split { !(($0 | 32) >= 97 && ($0 | 32) <= 122) }
-        return words.contains { relatives.contains(String(decoding: $0, as: UTF8.self).lowercased()) }
+        return text[start..<min(offset, text.count)].split { !(($0 | 32) >= 97 && ($0 | 32) <= 122) }
     }
 }
 

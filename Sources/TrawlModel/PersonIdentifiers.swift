@@ -53,6 +53,9 @@ package enum Evidence {
     package static let ofARelative = "said of a relative"
     /// A name of someone the entry says has died (`DeceasedPeople`).
     package static let deceased = "a person the text says has died: not a living individual"
+    /// A special-category value said in the first person ("my asthma"): in a message, of its
+    /// writer.
+    package static let inTheFirstPerson = "said in the first person"
     /// A special-category value whose record names no one, given to the one person its line names.
     package static let onTheirLine = "on a line that names the person it is about"
 }

@@ -263,6 +263,26 @@ func match(_ type: String, _ value: String, exempt: Exemption? = nil, marking: B
         #expect(classify(colleagues + [match("email", "sam.lee@gmail.com")], footer: true).level == .restricted)
     }
 
+    /// What a message's writer says of themselves is theirs: "my blood pressure" in an email
+    /// whose addresses are all work addresses is Confidential. Outside a message, or not said in
+    /// the first person, a value whose record names no one counts for nothing.
+    @Test func aMessagesWriterSpeaksOfThemselves() {
+        var firstPerson = match("special.health", "blood pressure")
+        firstPerson.needsPerson = true
+        firstPerson.evidence = [Evidence.inTheFirstPerson]
+        var unsaid = firstPerson
+        unsaid.evidence = []
+        func level(_ m: Match, message: Bool) -> Level {
+            var tally = FindingTally()
+            tally.isMessage = message
+            classifier.add(m, to: &tally)
+            return classifier.classify(tally, path: "/x").level
+        }
+        #expect(level(firstPerson, message: true) == .confidential)
+        #expect(level(firstPerson, message: false) == .internal)
+        #expect(level(unsaid, message: true) == .internal)
+    }
+
     @Test func markingsSetAFloorAndPublicMarksCleanFilesPublic() {
         #expect(classifier.classify([match("marking.confidential", "CONFIDENTIAL", marking: true)], path: "/x").level == .confidential)
         #expect(classifier.classify([match("marking.public", "PUBLIC", marking: true)], path: "/x").level == .public)

@@ -469,6 +469,18 @@ func detect(_ text: String, cells: [Cell] = [], minimum: Confidence = .medium) t
         #expect(try phone("Contact safeguarding@hsp.co.uk.\nOr call Amy on 01484 438219.") == "counted")
     }
 
+    /// A special-category value its writer says of themselves carries that, for a message's
+    /// classification; one said of a relative does not.
+    @Test func aValueSaidInTheFirstPersonSaysSo() throws {
+        func evidence(_ text: String) throws -> [String] {
+            try #require(try detect(text).first { $0.typeId == "special.health" }).evidence
+        }
+        #expect(try evidence("The midwife has flagged my blood pressure is running a bit high.").contains(Evidence.inTheFirstPerson))
+        #expect(try evidence("I have asthma and it has flared up again.").contains(Evidence.inTheFirstPerson))
+        let relative = try evidence("My husband has dementia and I am his carer.")
+        #expect(relative.contains(Evidence.ofARelative) && !relative.contains(Evidence.inTheFirstPerson))
+    }
+
     /// A landline the text gives as the office's line is the organisation's; a staff member's
     /// "Office:" line and a mobile are not.
     @Test func aLandlineGivenAsTheOfficesLineIsTheOrganisations() throws {
