@@ -8,8 +8,9 @@
 //
 // A name is kept as its surname and the initial of its first given name, if written; a name
 // the entry gives elsewhere is the dead person's when the surname is the same and the initials
-// do not differ ("Mr Haigh", "Walter Haigh" for "W Haigh"). `ProseNames` reads an entry's file
-// name and the first `ProseNames.teachingMarkersWithin` bytes of its prose for them.
+// do not differ ("Mr Haigh", "Walter Haigh" for "W Haigh"). `ProseNames.readTheDead` reads an
+// entry's file name and the first `ProseNames.teachingMarkersWithin` bytes of its prose for them,
+// in an entry that names someone.
 import TrawlModel
 
 package struct DeceasedPeople: Sendable {

@@ -78,8 +78,12 @@ package struct ProseNames {
     }
 
     private var people: [Person] = []
-    /// The people the entry says have died.
+    /// The people the entry says have died, once `readTheDead` has read its title and the head of
+    /// its prose for them.
     package private(set) var deceased = DeceasedPeople()
+    private var deadRead = false
+    /// The entry's file name, as its title.
+    private var titleText: [UInt8] = []
     private var namedLines: [NamedLine] = []
     private var givenOnly: [UInt64: Int] = [:]
     private var titledSurname: [UInt64: Int] = [:]
@@ -118,10 +122,7 @@ package struct ProseNames {
         read += upTo
         if head.count < Self.teachingMarkersWithin {
             if !head.isEmpty { head.append(10) }
-            let start = head.count
             head += chunk.text[..<min(upTo, Self.teachingMarkersWithin - head.count)]
-            // A document about someone who has died says so near its start.
-            deceased.observe(Array(head[start...]))
         }
         scan(chunk, gazetteer: gazetteer, titleLineEnd: isTitle ? (chunk.text.firstIndex(of: 10) ?? chunk.text.count) : 0, upTo: upTo)
     }
@@ -131,7 +132,20 @@ package struct ProseNames {
         readingFileName = true
         scan(chunk, gazetteer: gazetteer, titleLineEnd: chunk.text.count)
         readingFileName = false
-        deceased.observe(chunk.text)
+        titleText = chunk.text
+    }
+
+    /// Whether the entry's prose names anyone the gazetteer knows.
+    package var namesSomeone: Bool { !people.isEmpty }
+
+    /// Reads the entry's file name and the head of its prose (`teachingMarkersWithin` bytes: a
+    /// document about someone who has died says so near its start) for the people it says have
+    /// died. Asked only of an entry that names someone, as the teaching markers are.
+    package mutating func readTheDead() {
+        guard !deadRead else { return }
+        deadRead = true
+        deceased.observe(titleText)
+        deceased.observe(head)
     }
 
     /// Whether a match is the name of someone the entry says has died.

@@ -220,6 +220,8 @@ extension FileJob {
     /// Then the special-category values whose record named no one but whose line names one person
     /// (`ProseNames.person(saying:)`) count, and so does each person so named.
     func countSubject(of prose: ProseNames, into tally: inout FindingTally, path: String, contentId: String?) {
+        var prose = prose
+        if tally.counted(type: "person.name") > 0 || prose.namesSomeone { prose.readTheDead() }
         if !prose.deceased.isEmpty { scan.classifier.takeTheDead(&tally, isDead: prose.isDead) }
         var subjects: [Match] = []
         if tally.counted(type: "person.name") == 0 {

@@ -150,6 +150,7 @@ struct Patterns: ParsableCommand {
             }
             // The person the prose is about (or a dated log's people), as a scan finds them: when
             // nothing else names a person.
+            prose.readTheDead()
             for i in matches.indices where matches[i].exemption == nil && prose.isDead(matches[i]) {
                 matches[i].exemption = .deceased
                 matches[i].evidence.append(Evidence.deceased)
