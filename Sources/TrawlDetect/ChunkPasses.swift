@@ -219,7 +219,12 @@ struct OfficeLines: ChunkPass {
         }
     }
 
-    /// Whether a phrase ends at most `reach` bytes before `end`, on its line.
+    /// The words that may stand between a phrase and its number ("the office on 0114 ...",
+    /// "switchboard tel: ...", "main number is ...").
+    static let between: Set<String> = ["on", "is", "tel", "telephone", "phone", "number", "no", "line", "call"]
+
+    /// Whether a phrase ends at most `reach` bytes before `end`, on its line, with nothing but
+    /// punctuation and the words `between` after it.
     static func givenAsTheOffice(_ text: [UInt8], before end: Int) -> Bool {
         var start = max(0, end - reach - 20)
         if let newline = text[start..<end].lastIndex(of: 10) { start = newline + 1 }
@@ -230,7 +235,10 @@ struct OfficeLines: ChunkPass {
                     same = false
                     break
                 }
-                if same { return true }
+                if same && String(decoding: text[(k + phrase.count)..<end], as: UTF8.self).lowercased()
+                    .split(whereSeparator: { !$0.isLetter }).allSatisfy({ between.contains(String($0)) }) {
+                    return true
+                }
             }
         }
         return false
@@ -284,8 +292,8 @@ struct BirthDateCutoffs: ChunkPass {
 /// suppliers, of referral agencies: "Pennine Catering Academy, Unit 12 ..., HD6 1QT, 01484 717
 /// 300", or any name under an "Agency" column) gives that organisation's address, landline and
 /// contact address, as a letterhead does: organisation's details, counted towards nothing. A row
-/// with another of a person's identifiers (a date of birth, an NI number...), an address at a
-/// public mail provider, or a filled-in name column (a contact's name; not one holding the
+/// with another of a person's identifiers (a date of birth, an NI number...), an email address
+/// that holds no word of the organisation's name, or a filled-in name column (a contact's name; not one holding the
 /// organisation's name, as a client list's "Client" column does) keeps them all; a mobile
 /// number stays a person's. Bank details stay as they are: a payment run's row names the college
 /// in its reference and the student under "Account name", which no rule reads as a person's
@@ -295,9 +303,10 @@ struct OrganisationRows: ChunkPass {
     static let details: Set<String> = ["uk.postcode"]
 
     func apply(to found: inout [Detector.Found], chunk: TextChunk) {
-        guard !chunk.cells.isEmpty, found.indices.contains(where: { found[$0].match.isOrganisation }),
-              !found.indices.contains(where: { found[$0].match.exemption == nil && PersonIdentifiers.onePerPerson.contains(found[$0].match.typeId)
-                  && !Self.organisationsAddress(found[$0].match) }),
+        guard !chunk.cells.isEmpty, found.indices.contains(where: { found[$0].match.isOrganisation }) else { return }
+        let names = Self.words(ofNames: found)
+        guard !found.indices.contains(where: { found[$0].match.exemption == nil && PersonIdentifiers.onePerPerson.contains(found[$0].match.typeId)
+                  && !Self.organisationsAddress(found[$0].match, names: names) }),
               // A name column that holds an organisation's name ("Client": a care home) names no person.
               !RecordScope.hasNameField(chunk, in: 0..<chunk.text.count, unlessCell: { cell in
                   found.contains { $0.match.isOrganisation && cell.contains($0.offset) }
@@ -306,17 +315,28 @@ struct OrganisationRows: ChunkPass {
         for i in found.indices where found[i].match.exemption == nil {
             let type = found[i].match.typeId
             guard Self.details.contains(type) || (type == "uk.phone" && !PersonIdentifiers.isUKMobile(found[i].match.normalized))
-                    || Self.organisationsAddress(found[i].match) else { continue }
+                    || Self.organisationsAddress(found[i].match, names: names) else { continue }
             found[i].match.exemption = .organisation
             found[i].match.evidence.append("an organisation's details: its row names the organisation and no person")
         }
     }
 
-    /// An email address that, in an organisation's row, is the organisation's: any but one at a
-    /// public mail provider.
-    private static func organisationsAddress(_ m: Match) -> Bool {
-        guard m.typeId == "email", let at = m.normalized.lastIndex(of: "@") else { return false }
-        return !PersonalMailDomains.contains(m.normalized[m.normalized.index(after: at)...].lowercased())
+    /// An email address that, in an organisation's row, is the organisation's: one that holds a
+    /// word of the organisation's name ("reception.firthpark@nhs.net" for Firth Park Surgery,
+    /// "info@idas.org.uk" for IDAS), not at a public mail provider. An apprentice's address in
+    /// a row that names their employer holds none.
+    private static func organisationsAddress(_ m: Match, names: [Substring]) -> Bool {
+        guard m.typeId == "email", let at = m.normalized.lastIndex(of: "@"),
+              !PersonalMailDomains.contains(m.normalized[m.normalized.index(after: at)...].lowercased()) else { return false }
+        let address = m.normalized.lowercased()
+        return names.contains { address.contains($0) }
+    }
+
+    /// The words of four letters or more of the organisations' names the row gives.
+    private static func words(ofNames found: [Detector.Found]) -> [Substring] {
+        found.filter(\.match.isOrganisation).flatMap { f in
+            f.match.normalized.lowercased().split(whereSeparator: { !$0.isLetter }).filter { $0.count >= 4 }
+        }
     }
 }
 

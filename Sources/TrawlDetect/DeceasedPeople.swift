@@ -6,17 +6,29 @@
 // in brackets after it. "Died" in a sentence is not read: "her husband died" names no one, and
 // "Sam told us his father died" names Sam, who is alive.
 //
-// A name is kept as its surname and the initial of its first given name, if written; a name
-// the entry gives elsewhere is the dead person's when the surname is the same and the initials
-// do not differ ("Mr Haigh", "Walter Haigh" for "W Haigh"). `ProseNames.readTheDead` reads an
+// A name is kept as its title, its surname and the initial of its first given name, if written;
+// a name the entry gives elsewhere is the dead person's when the surname and the initial are the
+// same ("Walter Haigh" for "W Haigh"), or, without an initial, the surname and the title ("Mr
+// Haigh" for "Mr Walter Haigh"): a widow, a son or an executor of the same surname is not. `ProseNames.readTheDead` reads an
 // entry's file name and the first `ProseNames.teachingMarkersWithin` bytes of its prose for them,
 // in an entry that names someone.
 import TrawlModel
 
 package struct DeceasedPeople: Sendable {
     private struct Key: Hashable {
+        var title: [UInt8]?
         var initial: UInt8?
         var surname: [UInt8]
+
+        /// Whether a name with this key is the dead person's (`dead`): the same surname, and the
+        /// same initial; a name without one ("Mr Haigh") only with the same title as the dead
+        /// person's. A widow, a son or an executor of the same surname is not taken for the dead.
+        func isTheSamePerson(as dead: Key) -> Bool {
+            guard surname == dead.surname else { return false }
+            if let title, let deadTitle = dead.title, title != deadTitle { return false }
+            if let initial { return initial == dead.initial }
+            return title != nil && title == dead.title
+        }
     }
 
     private var keys: [Key] = []
@@ -31,11 +43,11 @@ package struct DeceasedPeople: Sendable {
     /// have died.
     package func contains(name: String) -> Bool {
         guard !keys.isEmpty, let key = Self.key(Self.words(Array(name.utf8)[...])) else { return false }
-        return keys.contains { $0.surname == key.surname && ($0.initial == nil || key.initial == nil || $0.initial == key.initial) }
+        return keys.contains { key.isTheSamePerson(as: $0) }
     }
 
     /// Reads a text for the people it says have died: one pass over its bytes, a phrase compared
-    /// only where a word starts with its first letter (this reads the prose of every entry).
+    /// only where a word starts with one of the phrases' first letters.
     package mutating func observe(_ text: [UInt8]) {
         guard keys.count < Self.atMost else { return }
         // Held here: each use of a static in the loop asks whether it is made yet.
@@ -55,7 +67,8 @@ package struct DeceasedPeople: Sendable {
                     add(Self.key(Self.nameAtStart(rest)))
                 }
                 for phrase in after where phrase[0] == first && Self.startsWith(text, at: k, phrase)
-                    && (k + phrase.count >= text.count || !Self.isLetter(text[k + phrase.count])) {
+                    && (k + phrase.count >= text.count || !Self.isLetter(text[k + phrase.count]))
+                    && !Self.isALabel(text, after: k + phrase.count) {
                     add(Self.key(Self.nameAtEnd(text[..<Self.skipSeparatorsBack(text, from: k)])))
                 }
             }
@@ -86,10 +99,21 @@ package struct DeceasedPeople: Sendable {
     private static let skippedAfter = ["the ", "The ", "late ", "Late "].map { Array($0.utf8) }
     /// Words that a dead person's name precedes, lower case.
     private static let after = ["deceased", "dec'd"].map { Array($0.utf8) }
-    private static let titles: Set<[UInt8]> = Set(["mr", "mrs", "ms", "miss", "mx", "dr"].map { Array($0.utf8) })
+    private static let titles: Set<[UInt8]> = Set(["mr", "mrs", "ms", "miss", "mx", "dr", "sir", "lady", "lord", "dame", "rev",
+                                                   "revd", "prof", "professor", "capt", "captain"].map { Array($0.utf8) })
 
-    /// The dates of a life in brackets at `at` ("(1938 - 2024)"): thirty years or more, the
-    /// later no later than this century; not a term of office ("(2019 - 2023)").
+    /// Whether "deceased" is a label or a name's word rather than said of the name before it
+    /// ("Deceased? No", "Deceased: N", "Deceased Estates Officer").
+    private static func isALabel(_ text: [UInt8], after end: Int) -> Bool {
+        var k = end
+        while k < text.count && text[k] == 32 { k += 1 }
+        guard k < text.count else { return false }
+        return text[k] == 58 || text[k] == 63 || (text[k] >= 65 && text[k] <= 90)
+    }
+
+    /// The dates of a life in brackets at `at` ("(1938 - 2024)"): fifty years or more, the
+    /// later no later than this century; not a term of office ("(2019 - 2023)") nor a long
+    /// service ("(1989 - 2024)").
     private static func lifeDates(_ text: [UInt8], at: Int) -> Bool {
         var k = at + 1
         func year() -> Int? {
@@ -102,7 +126,7 @@ package struct DeceasedPeople: Sendable {
         // An en dash, in UTF-8.
         if k + 3 <= text.count && text[k] == 0xE2 && text[k + 1] == 0x80 && text[k + 2] == 0x93 { k += 3 }
         while k < text.count && text[k] == 32 { k += 1 }
-        guard k > at + 5, let died = year(), died - born >= 30, died <= 2099 else { return false }
+        guard k > at + 5, let died = year(), died - born >= 50, died <= 2099 else { return false }
         return k < text.count && text[k] == 41
     }
 
@@ -110,7 +134,7 @@ package struct DeceasedPeople: Sendable {
     /// " (", an en dash).
     private static func skipSeparatorsBack(_ text: [UInt8], from end: Int) -> Int {
         var k = end
-        while k > 0 && (text[k - 1] == 32 || text[k - 1] == 44 || text[k - 1] == 45 || text[k - 1] == 40 || text[k - 1] == 9) { k -= 1 }
+        while k > 0 && (text[k - 1] == 32 || text[k - 1] == 44 || text[k - 1] == 45 || text[k - 1] == 40) { k -= 1 }
         if k >= 3 && text[k - 3] == 0xE2 && text[k - 2] == 0x80 && text[k - 1] == 0x93 {
             k -= 3
             while k > 0 && text[k - 1] == 32 { k -= 1 }
@@ -133,7 +157,7 @@ package struct DeceasedPeople: Sendable {
         var start = text.endIndex
         while start > text.startIndex && text.endIndex - start < 64 && isNameByte(text[start - 1]) { start -= 1 }
         var out: [ArraySlice<UInt8>] = []
-        for word in words(text[start...]).reversed() {
+        for word in words(text[start...], last: true).reversed() {
             guard let first = word.first, first >= 65 && first <= 90, out.count < 4 else { break }
             out.insert(word, at: 0)
             if titles.contains(word.map { $0 | 32 }) { break }
@@ -142,14 +166,22 @@ package struct DeceasedPeople: Sendable {
     }
 
     /// The words of a name: runs of letters, apostrophes and hyphens; a full stop ends a title
-    /// or an initial.
-    private static func words(_ text: ArraySlice<UInt8>) -> [ArraySlice<UInt8>] {
+    /// or an initial, and a sentence after any other word ("Sarah Jones. Walter Haigh").
+    /// `last`: the name ends the text, so a sentence's full stop starts the words again rather
+    /// than ending them.
+    private static func words(_ text: ArraySlice<UInt8>, last: Bool = false) -> [ArraySlice<UInt8>] {
         var out: [ArraySlice<UInt8>] = []
         var k = text.startIndex
         while k < text.endIndex {
             guard isLetter(text[k]) else {
-                // Only spaces and full stops lie between the words of a name.
-                if text[k] != 32 && text[k] != 46 && !out.isEmpty { break }
+                // Only spaces, and full stops after a title or an initial, lie between the words
+                // of a name; a sentence's full stop ends the words before it.
+                if text[k] == 46, let word = out.last, word.count > 1, !titles.contains(word.map { $0 | 32 }) {
+                    guard last else { break }
+                    out.removeAll()
+                } else if text[k] != 32 && text[k] != 46 && !out.isEmpty {
+                    break
+                }
                 k += 1
                 continue
             }
@@ -160,12 +192,16 @@ package struct DeceasedPeople: Sendable {
         return out
     }
 
-    /// A name's key: its last word, and the initial of its first word unless that is a title.
+    /// A name's key: its title, its last word, and the initial of its first word after the title.
     private static func key(_ words: [ArraySlice<UInt8>]) -> Key? {
         var words = words
-        if let first = words.first, titles.contains(first.map { $0 | 32 }) { words.removeFirst() }
+        var title: [UInt8]?
+        if let first = words.first, titles.contains(first.map { $0 | 32 }) {
+            title = first.map { $0 | 32 }
+            words.removeFirst()
+        }
         guard let surname = words.last, surname.count >= 2 else { return nil }
-        return Key(initial: words.count >= 2 ? words[0].first.map { $0 | 32 } : nil, surname: surname.map { $0 | 32 })
+        return Key(title: title, initial: words.count >= 2 ? words[0].first.map { $0 | 32 } : nil, surname: surname.map { $0 | 32 })
     }
 
     private static func hasPrefix(_ text: ArraySlice<UInt8>, _ prefix: [UInt8]) -> Bool {

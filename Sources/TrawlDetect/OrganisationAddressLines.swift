@@ -12,18 +12,18 @@
 //
 // A footer or a signature names its organisation in any words ("Kestrel Community Wellbeing,
 // 212 Abbeydale Road, Sheffield S7 1FL | 0114 255 8420") and closes with the registration UK law
-// has it give ("Registered charity no. 1187462 | Company no. 11482937"): the postcodes and
-// landlines (and VAT numbers) in the few short lines that end with a registration line, on
-// its line and on the line after it are the organisation's too, and the domain of the block's web or email address is
-// the organisation's own in this entry (`Match.organisationDomain`; the classifier takes
-// addresses at it for work addresses). A value the text so gives as an organisation's is the
+// has it give ("Registered charity no. 1187462 | Company no. 11482937"). That is its footer
+// (`footer(of:in:)`): the few short lines that end with the registration line, that line, and
+// the line after it. The postcodes, landlines and VAT numbers in it are the organisation's too,
+// and the domain of its web or email address is the organisation's own in this entry
+// (`Match.organisationDomain`; the classifier takes addresses at it for work addresses). A value the text so gives as an organisation's is the
 // organisation's wherever else the same text gives it (a contact page's switchboard, above its
 // footer).
 import TrawlModel
 
 struct OrganisationAddressLines: ChunkPass {
-    /// The most lines from the organisation's name down to the value's line, and from a value's
-    /// line down to the registration line that closes its block.
+    /// The most lines from the organisation's name down to the value's line, and of a footer up
+    /// to its registration line.
     static let linesAtMost = 5
     /// The longest line an address block holds.
     static let lineAtMost = 160
@@ -58,7 +58,8 @@ struct OrganisationAddressLines: ChunkPass {
         guard !theirs.isEmpty else { return }
         for i in found.indices where found[i].match.exemption == nil
             && (found[i].match.typeId == "uk.postcode" || found[i].match.typeId == "uk.phone" || found[i].match.typeId == "uk.vat")
-            && theirs.contains(found[i].match.typeId + " " + found[i].match.normalized) {
+            && theirs.contains(found[i].match.typeId + " " + found[i].match.normalized)
+            && !Self.labelledAsPersonal(found[i].offset, in: text) {
             found[i].match.exemption = .organisation
             found[i].match.evidence.append(Evidence.theOrganisationsElsewhere)
         }
@@ -83,23 +84,27 @@ struct OrganisationAddressLines: ChunkPass {
     }
 
     /// The footer, signature or letterhead a registration line gives: the short lines that end
-    /// with it (to a long line, at most `linesAtMost`, blank lines passed over: a web page's
-    /// footer is paragraphs), its own line however long, and the one line after it ("VAT reg.
-    /// no. ...").
+    /// with it (at most `linesAtMost`, blank lines passed over: a web page's footer is
+    /// paragraphs), to a long line, a sentence or a sign-off ("Kind regards": the signature is
+    /// below it, the letter above); its own line, up to `lineAtMost` bytes before it; and the
+    /// one line after it ("VAT reg. no. ..."). A registration deep in a long line is prose's, and
+    /// gives only the rest of its line.
     static func footer(of offset: Int, in text: [UInt8]) -> Range<Int> {
-        var start = offset
-        while start > 0 && text[start - 1] != 10 { start -= 1 }
+        var lineStart = offset
+        while lineStart > 0 && text[lineStart - 1] != 10 { lineStart -= 1 }
+        var end = offset
+        while end < text.count && text[end] != 10 { end += 1 }
+        guard offset - lineStart <= lineAtMost else { return offset..<min(end, offset + 2 * lineAtMost) }
+        var start = lineStart
         var lines = 1
         while lines < linesAtMost && start > 0 {
             var above = start - 1
             while above > 0 && text[above - 1] != 10 { above -= 1 }
             let line = text[above..<(start - 1)]
-            guard line.count <= lineAtMost else { break }
+            guard line.count <= lineAtMost, !isSentence(line), !isSignOff(line) else { break }
             if line.contains(where: { $0 > 32 }) { lines += 1 }
             start = above
         }
-        var end = offset
-        while end < text.count && text[end] != 10 { end += 1 }
         // The next line that is not blank, if short.
         var next = end
         while next < text.count && (text[next] == 10 || text[next] == 13 || text[next] == 32) { next += 1 }
@@ -107,6 +112,24 @@ struct OrganisationAddressLines: ChunkPass {
         while nextEnd < text.count && text[nextEnd] != 10 { nextEnd += 1 }
         if next < text.count && nextEnd - next <= lineAtMost { end = nextEnd }
         return start..<end
+    }
+
+    /// A line of prose: five words or more ending with a full stop, a question or an exclamation
+    /// mark ("Her new address is 14 Acacia Avenue, Leeds LS6 2AB.").
+    private static func isSentence(_ line: ArraySlice<UInt8>) -> Bool {
+        guard let last = line.last(where: { $0 > 32 }), last == 46 || last == 63 || last == 33 else { return false }
+        return line.split(whereSeparator: { $0 == 32 || $0 == 9 }).count >= 5
+    }
+
+    private static let signOffs: Set<String> = ["thanks", "thank you", "many thanks", "regards", "kind regards", "best regards",
+                                                "warm regards", "best wishes", "best", "cheers", "yours sincerely",
+                                                "yours faithfully", "sincerely", "with thanks", "all the best"]
+
+    /// A letter's or a message's sign-off on a line of its own.
+    private static func isSignOff(_ line: ArraySlice<UInt8>) -> Bool {
+        guard line.count <= 24 else { return false }
+        let words = String(decoding: line, as: UTF8.self).lowercased().split(whereSeparator: { !$0.isLetter })
+        return signOffs.contains(words.joined(separator: " "))
     }
 
     /// The domain of the first web ("www.") or email address in `range`, in lower case; nil

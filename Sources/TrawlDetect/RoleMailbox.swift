@@ -23,7 +23,7 @@ enum RoleMailbox {
         repair repairs maintenance rents housing tenancy tenancies tenant tenants homes income involvement
         volunteering volunteers donations fundraising supporters grants appointments referrals referral intake
         duty wellbeing foodbank helpline advice benefits welfare servicedesk desk operations communications comms
-        news newsletter editor projects programmes programme ap ar
+        news newsletter editor projects programmes programme
         """.split(whereSeparator: { $0.isWhitespace }).map(String.init))
 
     static func isRole(localPart: String) -> Bool {

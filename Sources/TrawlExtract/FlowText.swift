@@ -166,8 +166,8 @@ enum FlowExtractor {
                         // A form laid out as a table of questions and answers has no header: its
                         // first row is a question like the others, and its text would label the
                         // next rows' questions as answers.
-                        // So is one whose only filled cell is the first of two: a question
-                        // not yet answered ("Client" beside a blank cell, on a template).
+                        // Nor has a table whose first row's only filled cell is the first of
+                        // two: a question not yet answered ("Client" beside a blank cell).
                         let unanswered = t.column == 2 && t.row.cells.count == 1 && t.candidateHeaders.keys.elementsEqual([0])
                         t.headers = !tablesAreParts && (Self.isQuestionRow(t.row) || unanswered) ? [:] : t.candidateHeaders
                         t.headerTaken = true

@@ -148,13 +148,14 @@ struct Patterns: ParsableCommand {
                 detector.detect(chunk, into: &matches)
                 if let names = detector.gazetteer { prose.observe(chunk, gazetteer: names) }
             }
-            // The person the prose is about (or a dated log's people), as a scan finds them: when
-            // nothing else names a person.
+            // The names of people the text says have died, as a scan takes them.
             prose.readTheDead()
             for i in matches.indices where matches[i].exemption == nil && prose.isDead(matches[i]) {
                 matches[i].exemption = .deceased
                 matches[i].evidence.append(Evidence.deceased)
             }
+            // The person the prose is about (or a dated log's people), as a scan finds them: when
+            // nothing else names a person.
             var subjects: [Match] = []
             if !matches.contains(where: { $0.typeId == "person.name" && $0.exemption == nil && $0.confidence >= .medium }) {
                 subjects = prose.findings()

@@ -173,6 +173,9 @@ func detect(_ text: String, cells: [Cell] = [], minimum: Confidence = .medium) t
         #expect(signature.first { $0.value == "0114 274 5512" }?.exemption == nil)
         #expect(signature.first { $0.value == "S7 1FL" }?.exemption == .organisation)
         #expect(signature.first { $0.typeId == "organisation.registration" }?.organisationDomain == "kestrelwellbeing.org.uk")
+        // A client's new address in the message above its sender's sign-off is not the footer's.
+        let message = try detect("Her new address is 14 Acacia Avenue, Leeds LS6 2AB.\nKind regards\nJo\nRegistered charity no. 1187462")
+        #expect(message.first { $0.typeId == "uk.postcode" }?.exemption == nil)
         let gmail = try detect("Kestrel Friends, kestrelfriends@gmail.com\nRegistered charity number 1187462")
         #expect(gmail.first { $0.typeId == "organisation.registration" }?.organisationDomain == nil)
     }
@@ -491,6 +494,7 @@ func detect(_ text: String, cells: [Cell] = [], minimum: Confidence = .medium) t
         #expect(try phone("Switchboard tel: 0114 255 8420") == "organisation")
         #expect(try phone("Helen Marsh, Centre Manager\nOffice tel: 0114 255 8431") == "counted")
         #expect(try phone("Call the office on 07911 123456 out of hours.") == "counted")
+        #expect(try phone("Ring me, not the office number, on my home tel 0114 274 5512.") == "counted")
     }
 
     /// A list of centres: a row that names an organisation and no person gives the
@@ -530,6 +534,8 @@ func detect(_ text: String, cells: [Cell] = [], minimum: Confidence = .medium) t
         }
         #expect(try row("reception.firthpark@nhs.net") == ["uk.postcode": "organisation", "uk.phone": "organisation", "email": "organisation"])
         #expect(try row("firthpark.reception@gmail.com") == ["uk.postcode": "counted", "uk.phone": "counted", "email": "counted"])
+        // An address that holds no word of the organisation's name is someone's own.
+        #expect(try row("j.hughes@cityofbristol.ac.uk") == ["uk.postcode": "counted", "uk.phone": "counted", "email": "counted"])
     }
 
     /// An exercise's sample data: a row whose person is an example (a reserved domain's address)

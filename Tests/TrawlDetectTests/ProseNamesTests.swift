@@ -297,5 +297,17 @@ import TrawlModel
         #expect(!dead("In memory of Eileen Marsh", "Ken Marsh"))
         #expect(!dead("The late shift was covered by Amy Hart.", "Amy Hart"))
         #expect(!dead("Is the applicant deceased? No. Applicant: Amy Hart", "Amy Hart"))
+        #expect(!dead("Applicant: Amy Hart. Deceased? No", "Amy Hart"))
+        #expect(!dead("Jane Smith, Deceased Estates Officer", "Jane Smith"))
+        #expect(!dead("Thanks to Margaret Hall (1989 - 2024) for 35 years' service.", "Margaret Hall"))
+        // A widow, a son or an executor of the same surname is not the dead person.
+        #expect(!dead("Estate of the late Mr Haigh. Executor: Mrs Susan Haigh", "Mrs Susan Haigh"))
+        #expect(!dead("Former tenant: Mr Walter Haigh - deceased", "Mrs Haigh"))
+        #expect(dead("Former tenant: Mr Walter Haigh - deceased", "Mr Haigh"))
+        // A sentence's full stop ends a name.
+        #expect(!dead("We spoke to Sarah Jones. Walter Haigh - deceased", "Susan Jones"))
+        #expect(dead("We spoke to Sarah Jones. Walter Haigh - deceased", "Walter Haigh"))
+        #expect(dead("In memory of Eileen Marsh. Sarah Jones read a poem.", "Eileen Marsh"))
+        #expect(!dead("In memory of Eileen Marsh. Sarah Jones read a poem.", "Sarah Jones"))
     }
 }
