@@ -13,6 +13,11 @@ func loadPatterns() throws -> (PatternLibrary, PatternSet) {
     return (library, try PatternSet(library))
 }
 
+/// The exemption of the first UK phone number the text gives, "counted" if none, nil if no number.
+func phoneExemption(_ text: String) throws -> String? {
+    try detect(text).first { $0.typeId == "uk.phone" }.map { $0.exemption?.rawValue ?? "counted" }
+}
+
 func detect(_ text: String, cells: [Cell] = [], minimum: Confidence = .medium) throws -> [Match] {
     let (_, set) = try loadPatterns()
     var out: [Match] = []
@@ -464,12 +469,9 @@ func detect(_ text: String, cells: [Cell] = [], minimum: Confidence = .medium) t
     /// A landline on a role mailbox's line is the office's; a mobile there, or a landline on
     /// another line, is counted as before.
     @Test func anOfficesLandlineBesideItsRoleMailboxIsTheOrganisations() throws {
-        func phone(_ text: String) throws -> String? {
-            try detect(text).first { $0.typeId == "uk.phone" }.map { $0.exemption?.rawValue ?? "counted" }
-        }
-        #expect(try phone("If you are worried, contact safeguarding@hsp.co.uk or call 01484 438219.") == "organisation")
-        #expect(try phone("If you are worried, contact safeguarding@hsp.co.uk or call 07911 123456.") == "counted")
-        #expect(try phone("Contact safeguarding@hsp.co.uk.\nOr call Amy on 01484 438219.") == "counted")
+        #expect(try phoneExemption("If you are worried, contact safeguarding@hsp.co.uk or call 01484 438219.") == "organisation")
+        #expect(try phoneExemption("If you are worried, contact safeguarding@hsp.co.uk or call 07911 123456.") == "counted")
+        #expect(try phoneExemption("Contact safeguarding@hsp.co.uk.\nOr call Amy on 01484 438219.") == "counted")
     }
 
     /// A special-category value its writer says of themselves carries that, for a message's
@@ -487,14 +489,11 @@ func detect(_ text: String, cells: [Cell] = [], minimum: Confidence = .medium) t
     /// A landline the text gives as the office's line is the organisation's; a staff member's
     /// "Office:" line and a mobile are not.
     @Test func aLandlineGivenAsTheOfficesLineIsTheOrganisations() throws {
-        func phone(_ text: String) throws -> String? {
-            try detect(text).first { $0.typeId == "uk.phone" }.map { $0.exemption?.rawValue ?? "counted" }
-        }
-        #expect(try phone("Text the buddy (duty mobile or the office on 0114 255 8420) when you arrive.") == "organisation")
-        #expect(try phone("Switchboard tel: 0114 255 8420") == "organisation")
-        #expect(try phone("Helen Marsh, Centre Manager\nOffice tel: 0114 255 8431") == "counted")
-        #expect(try phone("Call the office on 07911 123456 out of hours.") == "counted")
-        #expect(try phone("Ring me, not the office number, on my home tel 0114 274 5512.") == "counted")
+        #expect(try phoneExemption("Text the buddy (duty mobile or the office on 0114 255 8420) when you arrive.") == "organisation")
+        #expect(try phoneExemption("Switchboard tel: 0114 255 8420") == "organisation")
+        #expect(try phoneExemption("Helen Marsh, Centre Manager\nOffice tel: 0114 255 8431") == "counted")
+        #expect(try phoneExemption("Call the office on 07911 123456 out of hours.") == "counted")
+        #expect(try phoneExemption("Ring me, not the office number, on my home tel 0114 274 5512.") == "counted")
     }
 
     /// A list of centres: a row that names an organisation and no person gives the
